@@ -1,0 +1,45 @@
+"""The industry-domain tree (行业领域) used for 三管三必须 routing, with GB/T 4754-2017 codes where one applies.
+
+Each entry: (code, Chinese name, parent code or None, GB/T 4754-2017 sections/divisions).
+Names are data (the official domain names), kept in Chinese in every language.
+"""
+
+INDUSTRIES: list[tuple[str, str, str | None, str]] = [
+    ("hazchem", "危险化学品", None, "C25,C26,F5162"),
+    ("hazchem-production", "危险化学品生产", "hazchem", "C25,C26"),
+    ("hazchem-trade", "危险化学品经营（含储存）", "hazchem", "F5162,G5941"),
+    ("hazchem-use", "危险化学品使用", "hazchem", ""),
+    ("fireworks", "烟花爆竹", None, "C2672,F5143"),
+    ("coal-mine", "煤矿", None, "B06"),
+    ("non-coal-mine", "非煤矿山", None, "B07,B08,B09,B10,B11,B12"),
+    ("tailings", "尾矿库", "non-coal-mine", ""),
+    ("fire-key", "消防重点单位/人员密集场所", None, ""),
+    ("road-transport", "道路运输", None, "G54"),
+    ("transport", "交通运输（含渔业船舶）", None, "G53,G55,G56,G58"),
+    ("waterway", "水上交通", "transport", "G55"),
+    ("fishing-vessel", "渔业船舶", "transport", "A0411"),
+    ("urban-gas", "城镇燃气", None, "D4500"),
+    ("construction", "建筑施工", None, "E47,E48,E49,E50"),
+    ("urban-construction", "城市建设（市政设施）", None, "N78"),
+    ("industrial-park", "工业园区", None, ""),
+    ("hazardous-waste", "危险废物", None, "N7724"),
+    ("special-equipment", "特种设备", None, ""),
+    ("industry-trade", "工贸", None, "C"),
+    ("metallurgy", "冶金", "industry-trade", "C31,C32"),
+    ("nonferrous", "有色", "industry-trade", "C32,C33"),
+    ("building-materials", "建材", "industry-trade", "C30"),
+    ("machinery", "机械", "industry-trade", "C33,C34,C35,C36,C37,C38,C39,C40,C43"),
+    ("light-industry", "轻工", "industry-trade", "C13,C14,C15,C19,C20,C21,C22,C23,C24,C29"),
+    ("textile", "纺织", "industry-trade", "C17,C18"),
+    ("tobacco", "烟草", "industry-trade", "C16"),
+    ("commerce", "商贸", "industry-trade", "F51,F52"),
+    ("civil-explosives", "民用爆炸物品", None, "C2671"),
+    ("campus", "校园", None, "P83"),
+    ("culture-tourism", "文化旅游", None, "R86,R87,R88,R90,N786"),
+    ("medical", "医疗卫生", None, "Q84"),
+    ("oil-gas-pipeline", "油气长输管道", None, "G57"),
+    ("power", "电力", None, "D44"),
+    ("commerce-oil", "商贸和成品油", None, "F5265,F5183"),
+    ("agriculture", "农林牧渔", None, "A"),
+    ("water-conservancy", "水利", None, "N76"),
+]

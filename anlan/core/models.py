@@ -1,0 +1,445 @@
+"""Core registry: regions, grids, industries, departments, enterprises, people and their memberships."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import rules
+from .scope import ScopedQuerySet, ScopeSpec
+
+
+class Role(models.TextChoices):
+    """Roles of design.md §1. What each may see is in scope.py, what each may do in permissions.py."""
+
+    COMMITTEE_OFFICE = "committee_office", _("安委办/应急管理局")
+    DEPARTMENT = "department", _("行业监管部门")
+    TOWN = "town", _("乡镇(街道)")
+    GRID_WORKER = "grid_worker", _("网格员")
+    ENTERPRISE = "enterprise", _("企业")
+    EXPERT = "expert", _("专家")
+    LEADER = "leader", _("领导")
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may see and do comes from their memberships."""
+
+    real_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.real_name or self.username
+
+
+class Region(models.Model):
+    """行政区划. The primary key is the 12-digit statistical code, so a subtree is a range of keys."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("省级")
+        CITY = 2, _("地市级")
+        COUNTY = 3, _("县级")
+        TOWN = 4, _("乡镇(街道)")
+        VILLAGE = 5, _("村(社区)")
+
+    code = models.CharField(
+        _("区划代码"),
+        max_length=12,
+        primary_key=True,
+        validators=[RegexValidator(r"^\d{12}$", _("区划代码应为12位数字。"))],
+    )
+    name = models.CharField(_("名称"), max_length=60)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    kind = models.CharField(
+        _("类型"), max_length=20, blank=True, help_text=_("如 市辖区、县、镇、街道、村、社区")
+    )
+    urban_rural_code = models.CharField(
+        _("城乡分类代码"),
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^\d{3}$", _("城乡分类代码为3位数字。"))],
+    )
+    vintage = models.PositiveSmallIntegerField(_("代码年份"), default=2024)
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(region="code")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return rules.region_prefix(self.code, self.level)
+
+    @property
+    def subtree_bounds(self) -> tuple[str, str]:
+        return rules.subtree_bounds(self.code, self.level)
+
+    def contains(self, code: str) -> bool:
+        low, high = self.subtree_bounds
+        return low <= code <= high
+
+    def ancestors(self) -> list[Region]:
+        """Parents from the top down (at most four queries; the tree is five levels deep)."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    @property
+    def region(self) -> Region:
+        return self
+
+
+class Grid(models.Model):
+    """网格: a patrol unit under a village or community, with its grid workers (memberships)."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属村(社区)"), on_delete=models.PROTECT, related_name="grids"
+    )
+    code = models.CharField(_("网格编号"), max_length=30)
+    name = models.CharField(_("网格名称"), max_length=60)
+    description = models.TextField(_("范围说明"), blank=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(region="region", grid="pk")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("网格")
+        verbose_name_plural = _("网格")
+        ordering = ["region_id", "code"]
+        constraints = [models.UniqueConstraint(fields=["region", "code"], name="grid_code_unique_in_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Industry(models.Model):
+    """行业领域, a tree, mapped to GB/T 4754-2017 codes where one applies."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级行业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    gb4754 = models.CharField(
+        _("国民经济行业分类代码"),
+        max_length=200,
+        blank=True,
+        help_text=_("GB/T 4754-2017 门类或大类，多个以逗号分隔"),
+    )
+    sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("行业领域")
+        verbose_name_plural = _("行业领域")
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """安委会成员单位 at one level of government, with the industries it supervises (三管三必须)."""
+
+    class Kind(models.TextChoices):
+        COMPREHENSIVE = "comprehensive", _("综合监管（安委办/应急管理局）")
+        INDUSTRY = "industry", _("行业监管部门")
+        MEMBER = "member", _("其他成员单位")
+
+    name = models.CharField(_("单位名称"), max_length=80)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments"
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.INDUSTRY)
+    industries = models.ManyToManyField(
+        Industry, verbose_name=_("监管行业领域"), blank=True, related_name="departments"
+    )
+    phone = models.CharField(_("值班电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(region="region", department="pk")
+    history = HistoricalRecords(m2m_fields=[industries])
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["region_id", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="department_name_unique_in_region")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enterprise(models.Model):
+    """生产经营单位, keyed by its 统一社会信用代码 (GB 32100)."""
+
+    class Scale(models.TextChoices):
+        ABOVE = "above", _("规模以上")
+        SMALL_MICRO = "small_micro", _("小微企业")
+        INDIVIDUAL = "individual", _("个体工商户")
+
+    class Status(models.TextChoices):
+        OPERATING = "operating", _("正常生产经营")
+        SUSPENDED = "suspended", _("停产停业")
+        CLOSED = "closed", _("关闭")
+        DEREGISTERED = "deregistered", _("注销")
+
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("单位名称"), max_length=120, db_index=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    grid = models.ForeignKey(
+        Grid,
+        verbose_name=_("所属网格"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enterprises",
+    )
+    address = models.CharField(_("生产经营地址"), max_length=200, blank=True)
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(73), MaxValueValidator(136)],
+    )
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(3), MaxValueValidator(54)],
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("主行业领域"), on_delete=models.PROTECT, related_name="main_enterprises"
+    )
+    other_industries = models.ManyToManyField(
+        Industry, verbose_name=_("其他行业领域"), blank=True, related_name="secondary_enterprises"
+    )
+    scale = models.CharField(_("规模"), max_length=20, choices=Scale.choices, default=Scale.SMALL_MICRO)
+    employees = models.PositiveIntegerField(_("从业人员数"), default=0)
+    legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    principal = models.CharField(_("主要负责人"), max_length=50)
+    principal_phone = models.CharField(_("主要负责人电话"), max_length=20, blank=True)
+    safety_manager = models.CharField(_("安全管理人员"), max_length=50, blank=True)
+    safety_manager_phone = models.CharField(_("安全管理人员电话"), max_length=20, blank=True)
+    status = models.CharField(
+        _("经营状态"), max_length=20, choices=Status.choices, default=Status.OPERATING, db_index=True
+    )
+    has_major_hazard_source = models.BooleanField(_("重大危险源"), default=False)
+    is_crowded_place = models.BooleanField(_("人员密集场所"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(
+        region="region",
+        industry="industry",
+        extra_industries="other_industries",
+        grid="grid",
+        enterprise="pk",
+    )
+    history = HistoricalRecords(m2m_fields=[other_industries], excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("生产经营单位")
+        verbose_name_plural = _("生产经营单位")
+        ordering = ["region_id", "name"]
+        indexes = [
+            models.Index(fields=["region", "name"], name="enterprise_region_name"),
+            models.Index(fields=["industry", "region"], name="enterprise_industry_region"),
+            models.Index(fields=["grid"], name="enterprise_grid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        try:
+            self.uscc = rules.validate_uscc(self.uscc)
+        except rules.RuleViolation as exc:
+            raise ValidationError({"uscc": exc.message}, code=str(exc.code)) from exc
+        if self.region_id and self.region.level < Region.Level.TOWN:
+            raise ValidationError({"region": _("所属区划应选择到乡镇(街道)或村(社区)一级。")})
+        if (
+            self.grid_id
+            and self.region_id
+            and not (self.region.contains(self.grid.region_id) or self.grid.region.contains(self.region_id))
+        ):
+            raise ValidationError({"grid": _("所选网格不在该单位所属区划内。")})
+
+
+class Licence(models.Model):
+    """A licence or permit an enterprise holds (安全生产许可证, 危险化学品经营许可证 …), with its expiry."""
+
+    class Kind(models.TextChoices):
+        SAFETY_PRODUCTION = "safety_production", _("安全生产许可证")
+        HAZCHEM_OPERATION = "hazchem_operation", _("危险化学品经营许可证")
+        HAZCHEM_USE = "hazchem_use", _("危险化学品安全使用许可证")
+        FIREWORKS_OPERATION = "fireworks_operation", _("烟花爆竹经营许可证")
+        MINING = "mining", _("采矿许可证")
+        ROAD_TRANSPORT = "road_transport", _("道路运输经营许可证")
+        GAS_OPERATION = "gas_operation", _("燃气经营许可证")
+        CONSTRUCTION_SAFETY = "construction_safety", _("建筑施工企业安全生产许可证")
+        OTHER = "other", _("其他")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("生产经营单位"), on_delete=models.CASCADE, related_name="licences"
+    )
+    kind = models.CharField(_("证照类型"), max_length=30, choices=Kind.choices)
+    number = models.CharField(_("证照编号"), max_length=60)
+    issued_by = models.CharField(_("发证机关"), max_length=80, blank=True)
+    valid_from = models.DateField(_("有效期起"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期至"))
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(
+        region="enterprise__region",
+        industry="enterprise__industry",
+        extra_industries="enterprise__other_industries",
+        grid="enterprise__grid",
+        enterprise="enterprise",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("证照")
+        verbose_name_plural = _("证照")
+        ordering = ["valid_until"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def region(self) -> Region:
+        return self.enterprise.region
+
+
+class Membership(models.Model):
+    """One role a user holds, anchored where the role applies (region, department, enterprise or grid)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("生产经营单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    grid = models.ForeignKey(
+        Grid,
+        verbose_name=_("网格"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    history = HistoricalRecords()
+
+    # Which anchor each role needs.
+    ANCHOR = {
+        Role.COMMITTEE_OFFICE: "region",
+        Role.TOWN: "region",
+        Role.LEADER: "region",
+        Role.DEPARTMENT: "department",
+        Role.ENTERPRISE: "enterprise",
+        Role.GRID_WORKER: "grid",
+        Role.EXPERT: None,
+    }
+
+    class Meta:
+        verbose_name = _("角色任职")
+        verbose_name_plural = _("角色任职")
+
+    def __str__(self) -> str:
+        anchor = self.anchor
+        return f"{self.get_role_display()} · {anchor}" if anchor else self.get_role_display()
+
+    @property
+    def anchor(self):
+        name = self.ANCHOR.get(self.role)
+        return getattr(self, name) if name else None
+
+    @property
+    def anchor_region(self) -> Region | None:
+        """The region the role applies to, for the header and for defaults in forms."""
+        anchor = self.anchor
+        if anchor is None:
+            return None
+        return anchor if isinstance(anchor, Region) else anchor.region
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        name = self.ANCHOR.get(self.role)
+        if name and getattr(self, f"{name}_id") is None:
+            raise ValidationError(
+                {name: _("该角色必须指定%(field)s。") % {"field": self._meta.get_field(name).verbose_name}}
+            )
+        if self.role == Role.TOWN and self.region_id and self.region.level != Region.Level.TOWN:
+            raise ValidationError({"region": _("乡镇(街道)角色的区划必须是乡镇(街道)一级。")})
+        if (
+            self.role == Role.DEPARTMENT
+            and self.department_id
+            and self.department.kind == Department.Kind.COMPREHENSIVE
+        ):
+            raise ValidationError({"role": _("安委办/应急管理局人员请选择“安委办/应急管理局”角色。")})
