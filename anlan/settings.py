@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "anlan.core.context_processors.anlan",
             ],
+            "builtins": ["anlan.core.templatetags.anlan"],
         },
     },
 ]

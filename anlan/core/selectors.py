@@ -68,3 +68,20 @@ def industry_tree() -> list[Industry]:
 def enterprise_counts_by_status(user) -> dict[str, int]:
     rows = Enterprise.objects.for_user(user).values("status").annotate(n=Count("pk")).order_by()
     return {row["status"]: row["n"] for row in rows}
+
+
+def with_contact_visibility(queryset: QuerySet, user) -> QuerySet:
+    """Annotate `contact_visible`: whether this user may see the row's phone numbers unmasked (in SQL)."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    from .permissions import has_right, roles_with_right
+    from .scope import scope_q
+
+    if not has_right(user, "core.view_contact"):
+        return queryset.annotate(contact_visible=Value(False, output_field=BooleanField()))
+    if user.is_superuser:
+        return queryset.annotate(contact_visible=Value(True, output_field=BooleanField()))
+    q = scope_q(user, queryset.model.scope, roles_with_right("core.view_contact"))
+    return queryset.annotate(
+        contact_visible=Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )

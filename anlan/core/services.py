@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from . import selectors
 from .errors import Code, DomainError
-from .models import Department, Enterprise, Grid, Industry, Region
-from .permissions import can, require, require_right
+from .models import Department, Enterprise, Grid, Industry, Licence, Region
+from .permissions import can, require, require_right, roles_with_right
+from .scope import memberships_of
 
 # What an enterprise's own users may change on its record; the rest belongs to its supervisors.
 ENTERPRISE_SELF_EDITABLE = frozenset(
@@ -115,11 +116,24 @@ def create_enterprise(
     with transaction.atomic():
         enterprise = Enterprise(**{k: v for k, v in data.items() if k in ENTERPRISE_FIELDS})
         _validate(enterprise)
+        _ensure_region_in_scope(actor, "core.add_enterprise", enterprise.region_id)
         _save_with_history(
             enterprise, actor, reason or _("新建"), {"other_industries": list(other_industries)}
         )
-        _ensure_in_scope(actor, "core.add_enterprise", enterprise, "region")
+        _ensure_in_scope(actor, "core.add_enterprise", enterprise, "industry")
     return enterprise
+
+
+def _ensure_region_in_scope(actor, action: str, region_code: str) -> None:
+    """Name the region field when it is the region that lies outside the actor's jurisdiction."""
+    if actor.is_superuser:
+        return
+    roles = roles_with_right(action)
+    for membership in memberships_of(actor):
+        anchor = membership.anchor_region
+        if membership.role in roles and anchor is not None and anchor.contains(region_code):
+            return
+    raise DomainError(Code.OUT_OF_SCOPE, _("所属区划不在您的管辖范围内。"), field="region")
 
 
 def update_enterprise(
@@ -147,8 +161,10 @@ def update_enterprise(
         for key, value in changes.items():
             setattr(enterprise, key, value)
         _validate(enterprise)
+        if "region" in changes:
+            _ensure_region_in_scope(actor, "core.change_enterprise", enterprise.region_id)
         _save_with_history(enterprise, actor, reason or _("修改"), m2m)
-        _ensure_in_scope(actor, "core.change_enterprise", enterprise, "region")
+        _ensure_in_scope(actor, "core.change_enterprise", enterprise, "industry")
     return enterprise
 
 
@@ -301,3 +317,32 @@ def save_department(
         )
         _ensure_in_scope(actor, "core.manage_department", department, "region")
     return department
+
+
+# ---------------------------------------------------------------- licences
+
+
+def save_licence(*, actor, enterprise_pk, licence_pk=None, data: dict) -> Licence:
+    """Add or change a licence of an enterprise the actor may change."""
+    with transaction.atomic():
+        enterprise = selectors.access_enterprise(actor, enterprise_pk, for_update=True)
+        require(actor, "core.change_enterprise", enterprise)
+        if licence_pk is None:
+            licence = Licence(enterprise=enterprise)
+        else:
+            licence = selectors.access(Licence.objects.filter(enterprise=enterprise), actor, licence_pk)
+        for key in ("kind", "number", "issued_by", "valid_from", "valid_until"):
+            setattr(licence, key, data.get(key, getattr(licence, key)))
+        if licence.valid_from and licence.valid_until and licence.valid_until < licence.valid_from:
+            raise DomainError(Code.INVALID, _("有效期至不能早于有效期起。"), field="valid_until")
+        _validate(licence)
+        _save_with_history(licence, actor, _("新建") if licence_pk is None else _("修改"))
+    return licence
+
+
+def delete_licence(*, actor, enterprise_pk, licence_pk, reason: str) -> None:
+    with transaction.atomic():
+        enterprise = selectors.access_enterprise(actor, enterprise_pk, for_update=True)
+        require(actor, "core.change_enterprise", enterprise)
+        licence = selectors.access(Licence.objects.filter(enterprise=enterprise), actor, licence_pk)
+        _delete_with_history(licence, actor, reason)

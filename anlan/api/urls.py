@@ -1,0 +1,23 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from . import core
+
+router = DefaultRouter()
+router.register("regions", core.RegionViewSet, basename="region")
+router.register("industries", core.IndustryViewSet, basename="industry")
+router.register("departments", core.DepartmentViewSet, basename="department")
+router.register("enterprises", core.EnterpriseViewSet, basename="enterprise")
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/me/", core.MeView.as_view(), name="me"),
+    path("v1/auth/token/", obtain_auth_token, name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

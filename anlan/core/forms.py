@@ -1,0 +1,196 @@
+"""Forms parse and validate input; services decide. Widgets carry Bootstrap classes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from . import rules, selectors
+from .models import Department, Enterprise, Grid, Industry, Licence, Region
+from .services import ENTERPRISE_FIELDS, ENTERPRISE_SELF_EDITABLE
+
+
+class BootstrapMixin:
+    """Give every widget its Bootstrap class and mark invalid fields for the template."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
+
+class IndustryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return ("　" * getattr(obj, "depth", 0)) + obj.name
+
+
+class IndustryMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return ("　" * getattr(obj, "depth", 0)) + obj.name
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        indent = "　" * max(obj.level - Region.Level.COUNTY, 0)
+        return f"{indent}{obj.name}"
+
+
+class EnterpriseForm(BootstrapMixin, forms.ModelForm):
+    """Registry data of an enterprise. An enterprise's own users get only the fields they may change."""
+
+    industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("主行业领域"))
+    other_industries = IndustryMultipleChoiceField(
+        queryset=Industry.objects.none(), label=_("其他行业领域"), required=False
+    )
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区划"))
+
+    class Meta:
+        model = Enterprise
+        fields = [*ENTERPRISE_FIELDS, "other_industries"]
+        widgets = {"address": forms.TextInput(), "other_industries": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, user, self_service: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        tree = selectors.industry_tree()
+        self.fields["industry"].queryset = Industry.objects.all()
+        self.fields["industry"].choices = [("", "---------")] + [
+            (i.pk, self.fields["industry"].label_from_instance(i)) for i in tree
+        ]
+        self.fields["other_industries"].queryset = Industry.objects.all()
+        self.fields["other_industries"].choices = [
+            (i.pk, self.fields["other_industries"].label_from_instance(i)) for i in tree
+        ]
+        self.fields["region"].queryset = selectors.regions_for_choice(user)
+        self.fields["grid"].queryset = Grid.objects.for_user(user).select_related("region")
+        self.fields["uscc"].widget.attrs.update(
+            {"maxlength": 18, "autocomplete": "off", "spellcheck": "false"}
+        )
+        if self_service:
+            for name in list(self.fields):
+                if name not in ENTERPRISE_SELF_EDITABLE:
+                    del self.fields[name]
+
+    def clean_uscc(self):
+        try:
+            return rules.validate_uscc(self.cleaned_data["uscc"])
+        except rules.RuleViolation as exc:
+            raise forms.ValidationError(exc.message, code=str(exc.code)) from exc
+
+
+class EnterpriseStatusForm(BootstrapMixin, forms.Form):
+    status = forms.ChoiceField(label=_("经营状态"), choices=Enterprise.Status.choices)
+    reason = forms.CharField(label=_("变更原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
+
+
+class LicenceForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Licence
+        fields = ["kind", "number", "issued_by", "valid_from", "valid_until"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("有效期至不能早于有效期起。"))
+        return data
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+
+class RegionForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(label=_("区划代码（12位）"), max_length=12, min_length=12)
+    name = forms.CharField(label=_("名称"), max_length=60)
+    kind = forms.CharField(
+        label=_("类型"), max_length=20, required=False, help_text=_("如 镇、乡、街道、村、社区")
+    )
+    urban_rural_code = forms.RegexField(
+        label=_("城乡分类代码"),
+        regex=r"^\d{3}$",
+        required=False,
+        error_messages={"invalid": _("城乡分类代码为3位数字。")},
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code.isdigit():
+            raise forms.ValidationError(_("区划代码应为12位数字。"))
+        return code
+
+
+class RegionEditForm(RegionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["code"]
+
+
+class GridForm(BootstrapMixin, forms.Form):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属村(社区)"))
+    code = forms.CharField(label=_("网格编号"), max_length=30)
+    name = forms.CharField(label=_("网格名称"), max_length=60)
+    description = forms.CharField(
+        label=_("范围说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = selectors.regions_for_choice(user, Region.Level.VILLAGE)
+
+
+class DepartmentForm(BootstrapMixin, forms.Form):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区划"))
+    name = forms.CharField(label=_("单位名称"), max_length=80)
+    short_name = forms.CharField(label=_("简称"), max_length=30, required=False)
+    kind = forms.ChoiceField(label=_("类别"), choices=Department.Kind.choices)
+    phone = forms.CharField(label=_("值班电话"), max_length=30, required=False)
+    industries = IndustryMultipleChoiceField(
+        queryset=Industry.objects.all(),
+        label=_("监管行业领域（三管三必须）"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.for_user(user).filter(level__lte=Region.Level.TOWN)
+        tree = selectors.industry_tree()
+        self.fields["industries"].choices = [
+            (i.pk, self.fields["industries"].label_from_instance(i)) for i in tree
+        ]
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+    valid_only = forms.BooleanField(label=_("只导入校验通过的行（跳过有错误的行）"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("只支持 .xlsx 格式的 Excel 文件。"))
+        if upload.size > settings.ANLAN_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("文件过大：上限为 %(mb)d MB。") % {"mb": settings.ANLAN_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
