@@ -182,9 +182,12 @@ class EnterpriseViewSet(
         others = data.pop("other_industries", None)
         return data, others
 
-    def perform_create(self, serializer):
-        if not has_right(self.request.user, "core.add_enterprise"):
+    def create(self, request, *args, **kwargs):
+        if not has_right(request.user, "core.add_enterprise"):
             raise PermissionDenied()
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
         data, others = self._data(serializer)
         serializer.instance = services.create_enterprise(
             actor=self.request.user, data=data, other_industries=others or []

@@ -503,10 +503,11 @@ def grid_list(request):
 @require_http_methods(["GET", "POST"])
 def grid_edit(request, pk=None):
     user = request.user
-    require_right(user, "core.manage_grid")
     grid = None
     initial = {"region": request.GET.get("region")}
-    if pk is not None:
+    if pk is None:
+        require_right(user, "core.manage_grid")
+    else:
         grid = selectors.access_grid(user, pk)
         require(user, "core.manage_grid", grid)
         initial = {
@@ -609,10 +610,11 @@ def department_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def department_edit(request, pk=None):
     user = request.user
-    require_right(user, "core.manage_department")
     department = None
     initial = {"kind": Department.Kind.INDUSTRY, "is_active": True}
-    if pk is not None:
+    if pk is None:
+        require_right(user, "core.manage_department")
+    else:
         department = selectors.access_department(user, pk)
         require(user, "core.manage_department", department)
         initial = {
