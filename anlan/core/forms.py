@@ -127,14 +127,14 @@ class RegionForm(BootstrapMixin, forms.Form):
     )
     urban_rural_code = forms.RegexField(
         label=_("城乡分类代码"),
-        regex=r"^\d{3}$",
+        regex=r"^[0-9]{3}$",
         required=False,
         error_messages={"invalid": _("城乡分类代码为3位数字。")},
     )
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
-        if not code.isdigit():
+        if not rules.is_ascii_digits(code):
             raise forms.ValidationError(_("区划代码应为12位数字。"))
         return code
 

@@ -166,9 +166,10 @@ def import_enterprises(*, actor, handle, valid_only: bool) -> ImportReport:
             seen.setdefault(uscc, number)
             form = EnterpriseForm(data, user=actor)
             if not form.is_valid() or problems:
+                reported = {name for name, _m in problems}
                 for name, messages in form.errors.items():
-                    for message in messages:
-                        problems.append((name, message))
+                    if name not in reported:  # one message per cell: ours is the more precise one
+                        problems.extend((name, message) for message in messages)
                 _add(report, number, problems)
                 continue
             fields = {k: v for k, v in form.cleaned_data.items() if k != "other_industries"}

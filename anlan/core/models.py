@@ -56,7 +56,7 @@ class Region(models.Model):
         _("区划代码"),
         max_length=12,
         primary_key=True,
-        validators=[RegexValidator(r"^\d{12}$", _("区划代码应为12位数字。"))],
+        validators=[RegexValidator(r"^[0-9]{12}$", _("区划代码应为12位数字。"))],
     )
     name = models.CharField(_("名称"), max_length=60)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices, db_index=True)
@@ -75,7 +75,7 @@ class Region(models.Model):
         _("城乡分类代码"),
         max_length=3,
         blank=True,
-        validators=[RegexValidator(r"^\d{3}$", _("城乡分类代码为3位数字。"))],
+        validators=[RegexValidator(r"^[0-9]{3}$", _("城乡分类代码为3位数字。"))],
     )
     vintage = models.PositiveSmallIntegerField(_("代码年份"), default=2024)
     objects = ScopedQuerySet.as_manager()

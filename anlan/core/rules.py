@@ -37,6 +37,11 @@ ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 ORG_CODE_CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+def is_ascii_digits(text: str) -> bool:
+    """Digits 0-9 only: str.isdigit() also accepts other scripts' digits and superscripts."""
+    return text.isascii() and text.isdigit()
+
+
 def uscc_check_character(first17: str) -> str:
     """The GB 32100 check character for the first 17 characters of a 统一社会信用代码."""
     total = sum(USCC_CHARSET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
@@ -71,7 +76,7 @@ def validate_uscc(raw: str, field: str = "uscc") -> str:
             _("统一社会信用代码含有不允许的字符：%(chars)s（不使用 I、O、Z、S、V）。")
             % {"chars": "、".join(bad)},
         )
-    if not code[2:8].isdigit():
+    if not is_ascii_digits(code[2:8]):
         raise RuleViolation(
             field,
             ErrorCode.USCC_DIVISION,
@@ -112,7 +117,7 @@ REGION_CODE_LENGTH = 12
 
 def pad_region_code(code: str) -> str:
     """Pad a 2/4/6/9/12-digit division code to the 12-digit statistical form."""
-    if not code.isdigit() or len(code) not in LEVEL_PREFIX_LENGTH.values():
+    if not is_ascii_digits(code) or len(code) not in LEVEL_PREFIX_LENGTH.values():
         raise RuleViolation("code", ErrorCode.REGION_CODE, _("区划代码应为2、4、6、9或12位数字。"))
     return code.ljust(REGION_CODE_LENGTH, "0")
 
@@ -142,7 +147,7 @@ def child_code_is_valid(parent_code: str, parent_level: int, child_code: str, ch
         child_code.startswith(region_prefix(parent_code, parent_level))
         and child_code != parent_code
         and len(child_code) == REGION_CODE_LENGTH
-        and child_code.isdigit()
+        and is_ascii_digits(child_code)
         and child_code[LEVEL_PREFIX_LENGTH[child_level] :].strip("0") == ""
     )
 

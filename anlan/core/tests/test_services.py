@@ -1,0 +1,284 @@
+"""Use cases of the core registry: validation, jurisdiction, audit, and nothing half-saved."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from anlan.core import services
+from anlan.core.errors import Code, DomainError
+from anlan.core.models import Department, Enterprise, Grid, Region
+from anlan.core.tests.factories import industry, next_uscc
+
+
+def enterprise_data(region, **overrides):
+    data = {
+        "uscc": next_uscc(),
+        "name": "来安县新建机械有限公司",
+        "region": region,
+        "industry": industry("construction"),
+        "principal": "赵六",
+        "principal_phone": "13700000001",
+        "employees": 30,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_town_registers_an_enterprise_in_its_town_with_one_audit_row(cast):
+    enterprise = services.create_enterprise(
+        actor=cast["town_a"], data=enterprise_data(cast.village_a), other_industries=[industry("commerce")]
+    )
+    rows = list(enterprise.history.all())
+    assert len(rows) == 1
+    assert rows[0].history_type == "+"
+    assert rows[0].history_user == cast["town_a"]
+    assert rows[0].history_change_reason == "新建"
+    assert [i.industry.code for i in rows[0].other_industries.all()] == ["commerce"]
+    assert rows[0].region_id == cast.village_a.code  # history rows carry the region: same scope applies
+
+
+def test_a_town_cannot_register_an_enterprise_in_another_town_and_nothing_is_saved(cast):
+    before = Enterprise.objects.count()
+    with pytest.raises(DomainError) as caught:
+        services.create_enterprise(actor=cast["town_a"], data=enterprise_data(cast.town_b))
+    assert caught.value.code == Code.OUT_OF_SCOPE
+    assert caught.value.field == "region"
+    assert Enterprise.objects.count() == before
+    assert Enterprise.history.model.objects.count() == before
+
+
+def test_a_department_cannot_register_an_enterprise_of_an_industry_it_does_not_supervise(cast):
+    before = Enterprise.history.model.objects.count()
+    with pytest.raises(DomainError) as caught:
+        services.create_enterprise(
+            actor=cast["dept_housing"], data=enterprise_data(cast.village_a, industry=industry("hazchem"))
+        )
+    assert (caught.value.code, caught.value.field) == (Code.OUT_OF_SCOPE, "industry")
+    assert Enterprise.history.model.objects.count() == before
+
+
+def test_a_wrong_check_character_is_refused_on_the_uscc_field(cast):
+    code = next_uscc()
+    bad = code[:-1] + ("0" if code[-1] != "0" else "1")
+    with pytest.raises(DomainError) as caught:
+        services.create_enterprise(actor=cast["town_a"], data=enterprise_data(cast.village_a, uscc=bad))
+    assert caught.value.field == "uscc"
+    assert "校验位" in str(caught.value.message)
+
+
+def test_a_duplicate_uscc_is_refused(cast):
+    with pytest.raises(DomainError) as caught:
+        services.create_enterprise(
+            actor=cast["town_a"], data=enterprise_data(cast.village_a, uscc=cast.enterprise_x.uscc)
+        )
+    assert caught.value.field == "uscc"
+
+
+@pytest.mark.parametrize("who", ["enterprise_x", "grid_worker", "leader"])
+def test_roles_without_the_right_cannot_register(cast, who):
+    with pytest.raises(PermissionDenied):
+        services.create_enterprise(actor=cast[who], data=enterprise_data(cast.village_a))
+
+
+def test_an_enterprise_user_updates_its_contact_details(cast):
+    services.update_enterprise(
+        actor=cast["enterprise_x"],
+        enterprise_pk=cast.enterprise_x.pk,
+        data={"principal_phone": "13911112222"},
+    )
+    cast.enterprise_x.refresh_from_db()
+    assert cast.enterprise_x.principal_phone == "13911112222"
+    latest = cast.enterprise_x.history.first()
+    assert latest.history_user == cast["enterprise_x"]
+
+
+def test_an_enterprise_user_cannot_rename_its_enterprise_and_nothing_changes(cast):
+    rows = cast.enterprise_x.history.count()
+    with pytest.raises(DomainError) as caught:
+        services.update_enterprise(
+            actor=cast["enterprise_x"], enterprise_pk=cast.enterprise_x.pk, data={"name": "改名公司"}
+        )
+    assert caught.value.field == "name"
+    cast.enterprise_x.refresh_from_db()
+    assert cast.enterprise_x.name == "来安县建工集团有限公司"
+    assert cast.enterprise_x.history.count() == rows
+
+
+def test_moving_an_enterprise_out_of_the_actors_jurisdiction_rolls_back(cast):
+    with pytest.raises(DomainError) as caught:
+        services.update_enterprise(
+            actor=cast["town_a"],
+            enterprise_pk=cast.enterprise_x.pk,
+            data={"region": cast.town_b, "grid": None},
+        )
+    assert caught.value.code == Code.OUT_OF_SCOPE
+    cast.enterprise_x.refresh_from_db()
+    assert cast.enterprise_x.region_id == cast.village_a.code
+
+
+def test_an_update_records_before_and_after(cast):
+    services.update_enterprise(
+        actor=cast["county_office"],
+        enterprise_pk=cast.enterprise_x.pk,
+        data={"employees": 99},
+        reason="年报更新",
+    )
+    latest, previous = cast.enterprise_x.history.all()[:2]
+    diff = latest.diff_against(previous)
+    assert [(c.field, c.old, c.new) for c in diff.changes] == [("employees", 20, 99)]
+    assert latest.history_change_reason == "年报更新"
+
+
+def test_an_out_of_scope_update_is_not_found(cast):
+    with pytest.raises(Http404):
+        services.update_enterprise(
+            actor=cast["town_b"], enterprise_pk=cast.enterprise_x.pk, data={"employees": 1}
+        )
+
+
+def test_a_status_change_needs_a_reason(cast):
+    with pytest.raises(DomainError) as caught:
+        services.change_enterprise_status(
+            actor=cast["town_a"], enterprise_pk=cast.enterprise_x.pk, status="suspended", reason="  "
+        )
+    assert caught.value.field == "reason"
+
+
+def test_a_status_change_is_recorded_with_its_reason(cast):
+    services.change_enterprise_status(
+        actor=cast["dept_housing"],
+        enterprise_pk=cast.enterprise_x.pk,
+        status="suspended",
+        reason="责令停产整顿",
+    )
+    cast.enterprise_x.refresh_from_db()
+    assert cast.enterprise_x.status == Enterprise.Status.SUSPENDED
+    assert cast.enterprise_x.history.first().history_change_reason == "责令停产整顿"
+
+
+def test_the_same_status_again_is_refused(cast):
+    with pytest.raises(DomainError):
+        services.change_enterprise_status(
+            actor=cast["town_a"], enterprise_pk=cast.enterprise_x.pk, status="operating", reason="无"
+        )
+
+
+def test_an_enterprise_cannot_change_its_own_status(cast):
+    with pytest.raises(PermissionDenied):
+        services.change_enterprise_status(
+            actor=cast["enterprise_x"], enterprise_pk=cast.enterprise_x.pk, status="closed", reason="自行关闭"
+        )
+
+
+def test_the_county_adds_a_village_under_a_town(cast):
+    village = services.create_region(
+        actor=cast["county_office"],
+        parent_pk=cast.town_a.pk,
+        code="341122100002",
+        name="西关社区",
+        kind="社区",
+    )
+    assert (village.level, village.parent_id) == (Region.Level.VILLAGE, cast.town_a.code)
+    assert village.history.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        ("341122101002", "another town's prefix"),
+        ("341122100000", "the town's own code"),
+        ("34112210000X", "letter"),
+    ],
+)
+def test_a_village_code_must_extend_its_towns_code(cast, code, why):
+    with pytest.raises(DomainError) as caught:
+        services.create_region(actor=cast["county_office"], parent_pk=cast.town_a.pk, code=code, name="某村")
+    assert caught.value.field == "code", why
+
+
+def test_a_duplicate_region_code_is_refused(cast):
+    with pytest.raises(DomainError) as caught:
+        services.create_region(
+            actor=cast["county_office"], parent_pk=cast.town_a.pk, code=cast.village_a.code, name="重复"
+        )
+    assert caught.value.code == Code.DUPLICATE
+
+
+def test_national_regions_cannot_be_renamed(cast):
+    with pytest.raises(DomainError):
+        services.update_region(actor=cast["county_office"], region_pk=cast.county.code, name="改名县")
+
+
+def test_a_region_still_in_use_cannot_be_deleted(cast):
+    with pytest.raises(DomainError) as caught:
+        services.delete_region(actor=cast["county_office"], region_pk=cast.village_a.code, reason="撤并")
+    assert caught.value.code == Code.IN_USE
+    assert Region.objects.filter(pk=cast.village_a.code).exists()
+
+
+def test_deleting_an_empty_region_keeps_an_audit_row_with_the_reason(cast):
+    services.delete_region(actor=cast["county_office"], region_pk=cast.village_b.code, reason="行政区划调整")
+    row = Region.history.model.objects.filter(code=cast.village_b.code, history_type="-").get()
+    assert (row.history_user, row.history_change_reason) == (cast["county_office"], "行政区划调整")
+
+
+def test_a_grid_must_sit_under_a_village(cast):
+    with pytest.raises(DomainError) as caught:
+        services.save_grid(actor=cast["county_office"], region_pk=cast.town_a.code, code="G1", name="镇网格")
+    assert caught.value.field == "region"
+
+
+def test_a_grid_with_enterprises_cannot_be_deleted(cast):
+    with pytest.raises(DomainError):
+        services.delete_grid(actor=cast["county_office"], grid_pk=cast.grid_a.pk, reason="合并")
+    assert Grid.objects.filter(pk=cast.grid_a.pk).exists()
+
+
+def test_an_industry_department_must_supervise_an_industry(cast):
+    with pytest.raises(DomainError) as caught:
+        services.save_department(
+            actor=cast["county_office"],
+            region_pk=cast.county.code,
+            name="新局",
+            short_name="",
+            kind="industry",
+            phone="",
+            industries=[],
+        )
+    assert caught.value.field == "industries"
+    assert not Department.objects.filter(name="新局").exists()
+
+
+def test_changing_a_departments_industries_is_one_audit_row_with_the_new_set(cast):
+    before = cast.dept_housing.history.count()
+    services.save_department(
+        actor=cast["county_office"],
+        department_pk=cast.dept_housing.pk,
+        region_pk=cast.county.code,
+        name=cast.dept_housing.name,
+        short_name="住建局",
+        kind="industry",
+        phone="",
+        industries=[industry("construction")],
+    )
+    assert cast.dept_housing.history.count() == before + 1
+    latest = cast.dept_housing.history.first()
+    assert [i.industry.code for i in latest.industries.all()] == ["construction"]
+
+
+def test_a_licence_valid_until_before_valid_from_is_refused(cast):
+    import datetime
+
+    with pytest.raises(DomainError) as caught:
+        services.save_licence(
+            actor=cast["town_a"],
+            enterprise_pk=cast.enterprise_x.pk,
+            data={
+                "kind": "safety_production",
+                "number": "X1",
+                "valid_from": datetime.date(2026, 1, 1),
+                "valid_until": datetime.date(2025, 1, 1),
+            },
+        )
+    assert caught.value.field == "valid_until"
+    assert not cast.enterprise_x.licences.exists()

@@ -1,0 +1,328 @@
+"""Pages and API of the registry: lists, filters, masking, export, import, bad input."""
+
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from anlan.core.models import Enterprise
+from anlan.core.tests.factories import EnterpriseFactory, industry, next_uscc
+
+LIST = "core:enterprise-list"
+
+
+def names_in(response) -> set[str]:
+    return {e.name for e in response.context["page"]}
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("county_office", {"来安县建工集团有限公司", "安徽来安化工有限公司"}),
+        ("town_a", {"来安县建工集团有限公司"}),
+        ("town_b", {"安徽来安化工有限公司"}),
+        ("dept_housing", {"来安县建工集团有限公司"}),
+        ("enterprise_x", {"来安县建工集团有限公司"}),
+        ("grid_worker", {"来安县建工集团有限公司"}),
+    ],
+)
+def test_the_list_shows_only_the_jurisdiction(cast, as_user, who, expected):
+    response = as_user(cast[who]).get(reverse(LIST))
+    assert names_in(response) == expected
+    assert response.context["page"].paginator.count == len(expected)
+
+
+def test_search_matches_name_or_uscc_prefix(cast, as_user):
+    client = as_user(cast["county_office"])
+    assert names_in(client.get(reverse(LIST), {"q": "化工"})) == {"安徽来安化工有限公司"}
+    assert names_in(client.get(reverse(LIST), {"q": cast.enterprise_x.uscc[:12].lower()})) >= {
+        "来安县建工集团有限公司"
+    }
+
+
+def test_region_filter_covers_the_whole_subtree(cast, as_user):
+    response = as_user(cast["county_office"]).get(reverse(LIST), {"region": cast.town_a.code})
+    assert names_in(response) == {"来安县建工集团有限公司"}  # registered in a village of town A
+
+
+def test_a_region_outside_the_jurisdiction_is_not_a_valid_filter(cast, as_user):
+    response = as_user(cast["town_a"]).get(reverse(LIST), {"region": cast.town_b.code})
+    assert response.context["filter"].errors
+    assert names_in(response) == {"来安县建工集团有限公司"}
+
+
+def test_industry_filter_includes_sub_industries(cast, as_user):
+    EnterpriseFactory(name="来安县精工机械有限公司", region=cast.town_b, industry=industry("machinery"))
+    response = as_user(cast["county_office"]).get(reverse(LIST), {"industry": industry("industry-trade").pk})
+    assert names_in(response) == {"来安县精工机械有限公司"}
+
+
+def test_the_list_is_paginated_with_a_bounded_number_of_queries(cast, as_user, django_assert_max_num_queries):
+    for n in range(45):
+        EnterpriseFactory(
+            name=f"分页测试{n:02d}有限公司", region=cast.village_a, industry=industry("commerce")
+        )
+    client = as_user(cast["county_office"])
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(LIST), {"page": 2})
+    assert len(response.context["page"]) == 20
+    assert response.context["page"].paginator.count == 47
+
+
+def test_htmx_requests_get_only_the_table(cast, as_user):
+    response = as_user(cast["county_office"]).get(reverse(LIST), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<table" in body and '<nav class="navbar' not in body
+
+
+def test_phones_are_masked_for_the_leader_and_shown_to_the_town(cast, as_user, client):
+    phone = cast.enterprise_x.principal_phone
+    detail = reverse("core:enterprise-detail", args=[cast.enterprise_x.pk])
+    assert phone not in as_user(cast["leader"]).get(detail).content.decode()
+    client.logout()
+    assert phone in as_user(cast["town_a"]).get(detail).content.decode()
+
+
+def test_the_detail_page_shows_the_timeline(cast, as_user):
+    from anlan.core import services
+
+    services.update_enterprise(
+        actor=cast["town_a"], enterprise_pk=cast.enterprise_x.pk, data={"employees": 88}, reason="核实人数"
+    )
+    body = (
+        as_user(cast["town_a"])
+        .get(reverse("core:enterprise-detail", args=[cast.enterprise_x.pk]))
+        .content.decode()
+    )
+    assert "核实人数" in body and "88" in body
+
+
+def test_bad_uscc_on_the_form_names_the_field_and_keeps_the_other_input(cast, as_user):
+    response = as_user(cast["town_a"]).post(
+        reverse("core:enterprise-create"),
+        {
+            "uscc": "91341122MA0000011X",
+            "name": "保留的名称",
+            "region": cast.village_a.code,
+            "industry": industry("construction").pk,
+            "scale": "small_micro",
+            "employees": 5,
+            "principal": "某人",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == ["uscc"]
+    assert "保留的名称" in response.content.decode()
+    assert not Enterprise.objects.filter(name="保留的名称").exists()
+
+
+def test_an_out_of_scope_region_on_the_form_is_a_field_error(cast, as_user):
+    response = as_user(cast["town_a"]).post(
+        reverse("core:enterprise-create"),
+        {
+            "uscc": next_uscc(),
+            "name": "越界公司",
+            "region": cast.village_b.code,
+            "industry": industry("commerce").pk,
+            "scale": "small_micro",
+            "employees": 5,
+            "principal": "某人",
+        },
+    )
+    assert "region" in response.context["form"].errors
+
+
+def read_xlsx(response):
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_export_contains_the_filtered_scoped_rows_with_phones_masked_for_the_leader(cast, as_user):
+    response = as_user(cast["leader"]).get(reverse("core:enterprise-export"), {"q": "建工"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = read_xlsx(response)
+    assert rows[0][:2] == ["统一社会信用代码", "单位名称"]
+    assert [r[1] for r in rows[1:]] == ["来安县建工集团有限公司"]
+    phone_col = rows[0].index("主要负责人电话")
+    assert (
+        rows[1][phone_col]
+        == cast.enterprise_x.principal_phone[:3] + "****" + cast.enterprise_x.principal_phone[-4:]
+    )
+
+
+def test_export_for_a_town_has_only_its_town_and_full_phones(cast, as_user):
+    rows = read_xlsx(as_user(cast["town_a"]).get(reverse("core:enterprise-export")))
+    assert [r[1] for r in rows[1:]] == ["来安县建工集团有限公司"]
+    assert cast.enterprise_x.principal_phone in rows[1]
+
+
+def workbook_bytes(rows, header=None):
+    from anlan.core.imports import COLUMNS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header or [title for title, _f in COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "enterprises.xlsx"
+    return buffer
+
+
+def row(cast, uscc=None, name="导入测试有限公司", region=None, industry_name="建筑施工", **kw):
+    values = [
+        uscc or next_uscc(),
+        name,
+        region or cast.village_a.code,
+        industry_name,
+        "某路1号",
+        "小微企业",
+        10,
+        "甲",
+        "乙",
+        "13800000000",
+        "丙",
+        "13900000000",
+        "否",
+        "否",
+        118.4,
+        32.4,
+        kw.get("grid", ""),
+    ]
+    return values
+
+
+def test_a_clean_file_is_imported_whole(cast, as_user):
+    data = workbook_bytes([row(cast, name="导入一"), row(cast, name="导入二", grid="G01")])
+    response = as_user(cast["town_a"]).post(reverse("core:enterprise-import"), {"file": data})
+    report = response.context["report"]
+    assert (report.total, report.valid, report.imported, report.errors) == (2, 2, 2, [])
+    assert Enterprise.objects.get(name="导入二").grid_id == cast.grid_a.pk
+    assert Enterprise.objects.get(name="导入一").history.first().history_change_reason == "Excel 导入"
+
+
+def test_one_bad_row_imports_nothing_and_the_report_names_row_and_column(cast, as_user):
+    bad = row(cast, name="坏行", uscc="91341122MA0000011X")
+    data = workbook_bytes([row(cast, name="好行"), bad, row(cast, name="越界行", region=cast.village_b.code)])
+    response = as_user(cast["town_a"]).post(reverse("core:enterprise-import"), {"file": data})
+    report = response.context["report"]
+    assert report.imported == 0
+    assert {(e.row, e.column) for e in report.errors} == {(3, "统一社会信用代码"), (4, "所属区划代码")}
+    assert not Enterprise.objects.filter(name__in=["好行", "坏行", "越界行"]).exists()
+    assert response.context["token"]
+
+
+def test_the_user_can_then_import_only_the_valid_rows(cast, as_user):
+    client = as_user(cast["town_a"])
+    data = workbook_bytes([row(cast, name="好行"), row(cast, name="坏行", industry_name="不存在的行业")])
+    first = client.post(reverse("core:enterprise-import"), {"file": data})
+    second = client.post(reverse("core:enterprise-import"), {"token": first.context["token"]})
+    assert second.context["report"].imported == 1
+    assert list(Enterprise.objects.filter(name__in=["好行", "坏行"]).values_list("name", flat=True)) == [
+        "好行"
+    ]
+
+
+def test_duplicate_codes_inside_one_file_are_reported(cast, as_user):
+    code = next_uscc()
+    data = workbook_bytes([row(cast, uscc=code, name="甲公司"), row(cast, uscc=code, name="乙公司")])
+    report = as_user(cast["town_a"]).post(reverse("core:enterprise-import"), {"file": data}).context["report"]
+    assert [(e.row, e.column) for e in report.errors] == [(3, "统一社会信用代码")]
+
+
+def test_a_file_without_the_required_columns_is_refused_whole(cast, as_user):
+    data = workbook_bytes([["x"]], header=["名称"])
+    report = as_user(cast["town_a"]).post(reverse("core:enterprise-import"), {"file": data}).context["report"]
+    assert "缺少必填列" in report.file_error
+
+
+def test_a_file_that_is_not_xlsx_is_refused_on_the_field(cast, as_user):
+    upload = io.BytesIO(b"not a spreadsheet")
+    upload.name = "list.csv"
+    response = as_user(cast["town_a"]).post(reverse("core:enterprise-import"), {"file": upload})
+    assert "file" in response.context["form"].errors
+
+
+def test_the_import_template_is_a_workbook_with_the_users_region_codes(cast, as_user):
+    response = as_user(cast["town_a"]).get(reverse("core:enterprise-import-template"))
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    codes = [r[0] for r in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)]
+    assert cast.village_a.code in codes and cast.village_b.code not in codes
+
+
+# ---------------------------------------------------------------- API
+
+
+def test_api_list_is_scoped_and_masks_phones_for_the_leader(cast, as_user):
+    data = as_user(cast["leader"]).get("/api/v1/enterprises/").json()
+    assert data["count"] == 2
+    phones = {row["principal_phone"] for row in data["results"]}
+    assert all("****" in p for p in phones)
+
+
+def test_api_shows_full_phones_to_the_town(cast, as_user):
+    data = as_user(cast["town_a"]).get("/api/v1/enterprises/").json()
+    assert [r["principal_phone"] for r in data["results"]] == [cast.enterprise_x.principal_phone]
+
+
+def test_api_create_with_a_bad_uscc_names_the_field(cast, as_user):
+    response = as_user(cast["town_a"]).post(
+        "/api/v1/enterprises/",
+        data=json.dumps(
+            {
+                "uscc": "123",
+                "name": "x",
+                "region": cast.village_a.code,
+                "industry": industry("commerce").pk,
+                "principal": "x",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "uscc" in response.json()
+
+
+def test_api_out_of_scope_create_returns_the_domain_error_shape(cast, as_user):
+    response = as_user(cast["dept_housing"]).post(
+        "/api/v1/enterprises/",
+        data=json.dumps(
+            {
+                "uscc": next_uscc(),
+                "name": "越权化工",
+                "region": cast.village_a.code,
+                "industry": industry("hazchem").pk,
+                "principal": "x",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "out_of_scope"
+    assert response.json()["field"] == "industry"
+
+
+def test_api_token_authentication(cast, client):
+    token = client.post("/api/v1/auth/token/", {"username": "town_a", "password": "pass-word-2026"}).json()[
+        "token"
+    ]
+    client.logout()
+    response = client.get("/api/v1/enterprises/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+def test_api_filters_match_the_page_filters(cast, as_user):
+    data = as_user(cast["county_office"]).get("/api/v1/enterprises/", {"region": cast.town_b.code}).json()
+    assert [r["name"] for r in data["results"]] == ["安徽来安化工有限公司"]
+
+
+def test_the_openapi_schema_describes_the_enterprise_endpoints(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert "/api/v1/enterprises/" in schema["paths"]
+    assert "/api/v1/enterprises/{id}/status/" in schema["paths"]
