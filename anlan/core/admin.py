@@ -1,0 +1,83 @@
+"""Django admin for system administrators (superusers): accounts, memberships and reference data.
+
+Day-to-day registry work goes through the pages and services, which check jurisdiction; the admin
+is for set-up (users and their roles) and keeps the same history through django-simple-history.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Department, Enterprise, Grid, Industry, Licence, Membership, Region, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["region", "department", "enterprise", "grid"]
+    fields = ["role", "region", "department", "enterprise", "grid", "title", "is_active"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "real_name", "phone", "is_active", "last_login"]
+    search_fields = ["username", "real_name", "phone"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("联系方式"), {"fields": ("real_name", "phone")}),
+    )
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "region", "department", "enterprise", "grid", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__username", "user__real_name"]
+    autocomplete_fields = ["user", "region", "department", "enterprise", "grid"]
+
+
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "level", "kind", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(Grid)
+class GridAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "region"]
+    search_fields = ["name", "code", "region__name"]
+    raw_id_fields = ["region"]
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "parent", "gb4754", "sort"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "region", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    raw_id_fields = ["region"]
+    filter_horizontal = ["industries"]
+
+
+class LicenceInline(admin.TabularInline):
+    model = Licence
+    extra = 0
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "uscc", "region", "industry", "status"]
+    list_filter = ["status", "has_major_hazard_source", "is_crowded_place"]
+    search_fields = ["name", "uscc"]
+    raw_id_fields = ["region", "grid"]
+    inlines = [LicenceInline]
+    list_select_related = ["region", "industry"]
