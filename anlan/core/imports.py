@@ -7,6 +7,7 @@ back: nothing is imported until the file is clean.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook, load_workbook
 
-from . import services
+from . import rules, services
 from .errors import DomainError
 from .forms import EnterpriseForm
 from .models import Enterprise, Grid, Industry, Region
@@ -70,7 +71,7 @@ class FileProblem(Exception):
     pass
 
 
-def read_rows(handle) -> list[tuple[int, dict]]:
+def read_rows(handle, columns: list[tuple[str, str]] = COLUMNS) -> list[tuple[int, dict]]:
     """(row number, {field: raw value}) for each non-empty row; a missing column is a file problem."""
     try:
         workbook = load_workbook(handle, read_only=True, data_only=True)
@@ -79,10 +80,10 @@ def read_rows(handle) -> list[tuple[int, dict]]:
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [str(v).strip() if v is not None else "" for v in next(rows, [])]
-    missing = [title for title in REQUIRED if title not in header]
+    missing = [title for title, _f in columns if title.endswith("*") and title not in header]
     if missing:
         raise FileProblem(_("缺少必填列：%(cols)s。请使用导入模板。") % {"cols": "、".join(missing)})
-    index = {name: header.index(title) for title, name in COLUMNS if title in header}
+    index = {name: header.index(title) for title, name in columns if title in header}
     result = []
     for number, values in enumerate(rows, start=2):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
@@ -145,41 +146,30 @@ class _Lookups:
         return data
 
 
-def import_enterprises(*, actor, handle, valid_only: bool) -> ImportReport:
-    """Validate every row and import them; see the module docstring for what happens on errors."""
-    report = ImportReport()
-    try:
-        rows = read_rows(handle)
-    except FileProblem as exc:
-        report.file_error = str(exc)
-        return report
-    lookups = _Lookups(actor)
-    report.total = len(rows)
-    seen: dict[str, int] = {}
+def run_rows(
+    rows: list[tuple[int, dict]],
+    import_row: Callable[[int, dict], list[tuple[str, str]]],
+    titles: dict[str, str],
+    valid_only: bool,
+) -> ImportReport:
+    """Import each row in its own savepoint; `import_row` returns the row's problems (field, message).
+
+    Unless `valid_only`, any problem rolls the whole file back, so nothing is imported until it is clean.
+    """
+    report = ImportReport(total=len(rows))
     with transaction.atomic():
         for number, raw in rows:
-            problems: list[tuple[str, str]] = []
-            data = lookups.form_data(raw, problems)
-            uscc = data.get("uscc", "").upper()
-            if uscc and uscc in seen:
-                problems.append(("uscc", _("与第 %(n)d 行的统一社会信用代码重复。") % {"n": seen[uscc]}))
-            seen.setdefault(uscc, number)
-            form = EnterpriseForm(data, user=actor)
-            if not form.is_valid() or problems:
-                reported = {name for name, _m in problems}
-                for name, messages in form.errors.items():
-                    if name not in reported:  # one message per cell: ours is the more precise one
-                        problems.extend((name, message) for message in messages)
-                _add(report, number, problems)
-                continue
-            fields = {k: v for k, v in form.cleaned_data.items() if k != "other_industries"}
             try:
                 with transaction.atomic():
-                    services.create_enterprise(actor=actor, data=fields, reason=_("Excel 导入"))
+                    problems = import_row(number, raw)
+                    if problems:
+                        raise _RowRefused(problems)
+            except _RowRefused as refused:
+                _add(report, number, refused.problems, titles)
             except DomainError as exc:
-                _add(report, number, [(k, m) for k, ms in exc.errors.items() for m in ms])
-                continue
-            report.valid += 1
+                _add(report, number, [(k, m) for k, ms in exc.errors.items() for m in ms], titles)
+            else:
+                report.valid += 1
         if report.errors and not valid_only:
             transaction.set_rollback(True)
         else:
@@ -187,10 +177,87 @@ def import_enterprises(*, actor, handle, valid_only: bool) -> ImportReport:
     return report
 
 
-def _add(report: ImportReport, number: int, problems: list[tuple[str, str]]) -> None:
+class _RowRefused(Exception):
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__("row refused")
+        self.problems = problems
+
+
+def _add(report: ImportReport, number: int, problems: list[tuple[str, str]], titles: dict[str, str]) -> None:
     for name, message in problems:
-        column = TITLE_OF.get(name, str(_l("整行")))
+        column = titles.get(name, str(_l("整行")))
         report.errors.append(RowError(number, column.rstrip("*"), str(message)))
+
+
+def import_enterprises(*, actor, handle, valid_only: bool) -> ImportReport:
+    """Validate every row with the enterprise form and register it through the service."""
+    try:
+        rows = read_rows(handle)
+    except FileProblem as exc:
+        return ImportReport(file_error=str(exc))
+    lookups = _Lookups(actor)
+    seen: dict[str, int] = {}
+
+    def import_row(number: int, raw: dict) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
+        data = lookups.form_data(raw, problems)
+        uscc = data.get("uscc", "").upper()
+        if uscc and uscc in seen:
+            problems.append(("uscc", _("与第 %(n)d 行的统一社会信用代码重复。") % {"n": seen[uscc]}))
+        seen.setdefault(uscc, number)
+        form = EnterpriseForm(data, user=actor)
+        if not form.is_valid() or problems:
+            reported = {name for name, _m in problems}
+            for name, messages in form.errors.items():
+                if name not in reported:  # one message per cell: ours is the more precise one
+                    problems.extend((name, message) for message in messages)
+            return problems
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "other_industries"}
+        services.create_enterprise(actor=actor, data=fields, reason=_("Excel 导入"))
+        return []
+
+    return run_rows(rows, import_row, TITLE_OF, valid_only)
+
+
+REGION_COLUMNS: list[tuple[str, str]] = [
+    ("区划代码*", "code"),
+    ("名称*", "name"),
+    ("类型", "kind"),
+    ("城乡分类代码", "urban_rural_code"),
+]
+
+
+def import_regions(*, actor, root: Region, handle, valid_only: bool) -> ImportReport:
+    """Towns and villages under `root` (统计用区划代码); a village's town may come earlier in the file."""
+    try:
+        rows = read_rows(handle, REGION_COLUMNS)
+    except FileProblem as exc:
+        return ImportReport(file_error=str(exc))
+
+    def import_row(number: int, raw: dict) -> list[tuple[str, str]]:
+        data = {name: _text(value) for name, value in raw.items()}
+        code = data.get("code", "")
+        if not (rules.is_ascii_digits(code) and len(code) == rules.REGION_CODE_LENGTH):
+            return [("code", _("区划代码应为12位数字。"))]
+        if not root.contains(code):
+            return [("code", _("区划代码不在“%(name)s”范围内。") % {"name": root.name})]
+        level = rules.level_of_code(code)
+        if level not in (Region.Level.TOWN, Region.Level.VILLAGE):
+            return [("code", _("只能导入乡镇(街道)和村(社区)两级区划。"))]
+        parent_code = rules.region_prefix(code, level - 1).ljust(rules.REGION_CODE_LENGTH, "0")
+        if not Region.objects.filter(pk=parent_code).exists():
+            return [("code", _("上级区划 %(code)s 不存在，请先导入或新建上级区划。") % {"code": parent_code})]
+        services.create_region(
+            actor=actor,
+            parent_pk=parent_code,
+            code=code,
+            name=data.get("name", ""),
+            kind=data.get("kind", ""),
+            urban_rural_code=data.get("urban_rural_code", ""),
+        )
+        return []
+
+    return run_rows(rows, import_row, {name: title for title, name in REGION_COLUMNS}, valid_only)
 
 
 def template_workbook(user) -> Workbook:
@@ -201,7 +268,7 @@ def template_workbook(user) -> Workbook:
     sheet.append([title for title, _f in COLUMNS])
     sheet.append(
         [
-            "91341122MA2XXXXXXX",
+            rules.make_uscc("9", "1", "341122", "MA2T0001"),
             "示例机械制造有限公司",
             "341122100000",
             "机械",

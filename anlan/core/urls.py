@@ -24,6 +24,7 @@ urlpatterns = [
     path("regions/<str:code>/new/", views.region_create, name="region-create"),
     path("regions/<str:code>/edit/", views.region_edit, name="region-edit"),
     path("regions/<str:code>/delete/", views.region_delete, name="region-delete"),
+    path("regions/<str:code>/import/", views.region_import, name="region-import"),
     path("grids/", views.grid_list, name="grid-list"),
     path("grids/new/", views.grid_edit, name="grid-create"),
     path("grids/<int:pk>/edit/", views.grid_edit, name="grid-edit"),

@@ -480,6 +480,38 @@ def region_delete(request, code):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def region_import(request, code):
+    """Import towns/streets and villages/communities under this region from an XLSX sheet."""
+    user = request.user
+    root = selectors.access_region(user, code)
+    require(user, "core.manage_region", root)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = imports.import_regions(
+            actor=user,
+            root=root,
+            handle=form.cleaned_data["file"],
+            valid_only=form.cleaned_data["valid_only"],
+        )
+        if report.imported:
+            messages.success(request, _("已导入 %(n)d 个区划。") % {"n": report.imported})
+    context = {
+        "form": form,
+        "report": report,
+        "region": root,
+        "columns": [title for title, _name in imports.REGION_COLUMNS],
+        "breadcrumbs": _crumbs(
+            (_("区划与网格"), reverse("core:region-list")),
+            (root.name, reverse("core:region-detail", args=[code])),
+            (_("Excel 导入区划"), ""),
+        ),
+    }
+    return render(request, "core/region_import.html", context)
+
+
+@login_required
 def grid_list(request):
     user = request.user
     require_right(user, "core.manage_grid")

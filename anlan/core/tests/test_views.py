@@ -326,3 +326,43 @@ def test_the_openapi_schema_describes_the_enterprise_endpoints(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert "/api/v1/enterprises/" in schema["paths"]
     assert "/api/v1/enterprises/{id}/status/" in schema["paths"]
+
+
+def region_sheet(rows):
+    from anlan.core.imports import REGION_COLUMNS
+
+    return workbook_bytes(rows, header=[title for title, _f in REGION_COLUMNS])
+
+
+def test_towns_and_their_villages_import_in_file_order(cast, as_user):
+    from anlan.core.models import Region
+
+    data = region_sheet([["341122102000", "水口镇", "镇", "220"], ["341122102001", "水口村", "村", "220"]])
+    report = (
+        as_user(cast["county_office"])
+        .post(reverse("core:region-import", args=[cast.county.code]), {"file": data})
+        .context["report"]
+    )
+    assert (report.imported, report.errors) == (2, [])
+    village = Region.objects.get(pk="341122102001")
+    assert (village.parent_id, village.level, village.urban_rural_code) == ("341122102000", 5, "220")
+
+
+def test_a_region_outside_the_page_root_or_without_a_parent_imports_nothing(cast, as_user):
+    from anlan.core.models import Region
+
+    data = region_sheet(
+        [
+            ["341122100008", "好村", "村", ""],
+            ["341122101009", "别镇的村", "村", ""],
+            ["341122109001", "无镇村", "村", ""],
+        ]
+    )
+    report = (
+        as_user(cast["county_office"])
+        .post(reverse("core:region-import", args=[cast.town_a.code]), {"file": data})
+        .context["report"]
+    )
+    assert report.imported == 0
+    assert [(e.row, e.column) for e in report.errors] == [(3, "区划代码"), (4, "区划代码")]
+    assert not Region.objects.filter(pk="341122100008").exists()
