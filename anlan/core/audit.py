@@ -28,6 +28,15 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
 
+def record_text(text) -> str:
+    """Text the system writes into a record (e.g. a change reason), in the site's language, not the user's."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
 def _display(model, field_name: str, value) -> str:
     if value is None or value == "":
         return "—"
@@ -41,7 +50,7 @@ def _display(model, field_name: str, value) -> str:
         related = model_field.related_model
         ids = [row[model_field.m2m_reverse_field_name()] for row in value]
         names = related.objects.filter(pk__in=ids).values_list("name", flat=True)
-        return "、".join(sorted(names)) or "—"
+        return str(_("、")).join(sorted(names)) or "—"
     if model_field.is_relation:
         obj = model_field.related_model._default_manager.filter(pk=value).first()
         return str(obj) if obj is not None else str(value)

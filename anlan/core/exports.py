@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -59,27 +59,31 @@ def _yes_no(flag: bool) -> str:
 
 
 ENTERPRISE_COLUMNS: list[tuple[str, int, Callable]] = [
-    (_l("统一社会信用代码"), 22, lambda e, full: e.uscc),
-    (_l("单位名称"), 36, lambda e, full: e.name),
-    (_l("所属区划"), 16, lambda e, full: e.region.name),
-    (_l("主行业领域"), 18, lambda e, full: e.industry.name),
-    (_l("地址"), 36, lambda e, full: e.address),
-    (_l("规模"), 10, lambda e, full: e.get_scale_display()),
-    (_l("从业人员数"), 10, lambda e, full: e.employees),
-    (_l("法定代表人"), 12, lambda e, full: e.legal_representative),
-    (_l("主要负责人"), 12, lambda e, full: e.principal),
-    (_l("主要负责人电话"), 16, lambda e, full: e.principal_phone if full else mask_phone(e.principal_phone)),
-    (_l("安全管理人员"), 12, lambda e, full: e.safety_manager),
+    (gettext_lazy("统一社会信用代码"), 22, lambda e, full: e.uscc),
+    (gettext_lazy("单位名称"), 36, lambda e, full: e.name),
+    (gettext_lazy("所属区划"), 16, lambda e, full: e.region.name),
+    (gettext_lazy("主行业领域"), 18, lambda e, full: e.industry.name),
+    (gettext_lazy("地址"), 36, lambda e, full: e.address),
+    (gettext_lazy("规模"), 10, lambda e, full: e.get_scale_display()),
+    (gettext_lazy("从业人员数"), 10, lambda e, full: e.employees),
+    (gettext_lazy("法定代表人"), 12, lambda e, full: e.legal_representative),
+    (gettext_lazy("主要负责人"), 12, lambda e, full: e.principal),
     (
-        _l("安全管理人员电话"),
+        gettext_lazy("主要负责人电话"),
+        16,
+        lambda e, full: e.principal_phone if full else mask_phone(e.principal_phone),
+    ),
+    (gettext_lazy("安全管理人员"), 12, lambda e, full: e.safety_manager),
+    (
+        gettext_lazy("安全管理人员电话"),
         16,
         lambda e, full: e.safety_manager_phone if full else mask_phone(e.safety_manager_phone),
     ),
-    (_l("经营状态"), 12, lambda e, full: e.get_status_display()),
-    (_l("重大危险源"), 10, lambda e, full: _yes_no(e.has_major_hazard_source)),
-    (_l("人员密集场所"), 12, lambda e, full: _yes_no(e.is_crowded_place)),
-    (_l("经度"), 12, lambda e, full: float(e.longitude) if e.longitude is not None else None),
-    (_l("纬度"), 12, lambda e, full: float(e.latitude) if e.latitude is not None else None),
+    (gettext_lazy("经营状态"), 12, lambda e, full: e.get_status_display()),
+    (gettext_lazy("重大危险源"), 10, lambda e, full: _yes_no(e.has_major_hazard_source)),
+    (gettext_lazy("人员密集场所"), 12, lambda e, full: _yes_no(e.is_crowded_place)),
+    (gettext_lazy("经度"), 12, lambda e, full: float(e.longitude) if e.longitude is not None else None),
+    (gettext_lazy("纬度"), 12, lambda e, full: float(e.latitude) if e.latitude is not None else None),
 ]
 
 

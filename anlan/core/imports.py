@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
 from . import rules, services
+from .audit import record_text
 from .errors import DomainError
 from .forms import EnterpriseForm
 from .models import Enterprise, Grid, Industry, Region
@@ -114,8 +116,11 @@ class _Lookups:
         for industry in Industry.objects.all():
             self.industries[industry.name] = industry.pk
             self.industries[industry.code] = industry.pk
-        self.scales = {str(label): value for value, label in Enterprise.Scale.choices}
-        self.scales.update({value: value for value in Enterprise.Scale.values})
+        # The template is filled in Chinese, but a sheet may carry the labels of either language.
+        self.scales = {value: value for value in Enterprise.Scale.values}
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                self.scales.update({str(label): value for value, label in Enterprise.Scale.choices})
         self.grids = {}
         for grid in Grid.objects.for_user(user).only("pk", "code", "region_id"):
             self.grids[(grid.region_id, grid.code)] = grid.pk
@@ -126,7 +131,7 @@ class _Lookups:
         if industry:
             if industry not in self.industries:
                 errors.append(
-                    ("industry", _("行业领域“%(v)s”不存在，请按模板第二页填写。") % {"v": industry})
+                    ("industry", _("行业领域“%(v)s”不存在，请按模板“行业领域”工作表填写。") % {"v": industry})
                 )
             data["industry"] = self.industries.get(industry, "")
         scale = data.get("scale", "")
@@ -185,7 +190,7 @@ class _RowRefused(Exception):
 
 def _add(report: ImportReport, number: int, problems: list[tuple[str, str]], titles: dict[str, str]) -> None:
     for name, message in problems:
-        column = titles.get(name, str(_l("整行")))
+        column = titles.get(name, str(gettext_lazy("整行")))
         report.errors.append(RowError(number, column.rstrip("*"), str(message)))
 
 
@@ -213,7 +218,7 @@ def import_enterprises(*, actor, handle, valid_only: bool) -> ImportReport:
                     problems.extend((name, message) for message in messages)
             return problems
         fields = {k: v for k, v in form.cleaned_data.items() if k != "other_industries"}
-        services.create_enterprise(actor=actor, data=fields, reason=_("Excel 导入"))
+        services.create_enterprise(actor=actor, data=fields, reason=record_text(gettext_lazy("Excel 导入")))
         return []
 
     return run_rows(rows, import_row, TITLE_OF, valid_only)

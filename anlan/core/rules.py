@@ -74,7 +74,7 @@ def validate_uscc(raw: str, field: str = "uscc") -> str:
             field,
             ErrorCode.USCC_CHARSET,
             _("统一社会信用代码含有不允许的字符：%(chars)s（不使用 I、O、Z、S、V）。")
-            % {"chars": "、".join(bad)},
+            % {"chars": str(_("、")).join(bad)},
         )
     if not is_ascii_digits(code[2:8]):
         raise RuleViolation(

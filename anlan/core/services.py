@@ -117,9 +117,7 @@ def create_enterprise(
         enterprise = Enterprise(**{k: v for k, v in data.items() if k in ENTERPRISE_FIELDS})
         _validate(enterprise)
         _ensure_region_in_scope(actor, "core.add_enterprise", enterprise.region_id)
-        _save_with_history(
-            enterprise, actor, reason or _("新建"), {"other_industries": list(other_industries)}
-        )
+        _save_with_history(enterprise, actor, reason, {"other_industries": list(other_industries)})
         _ensure_in_scope(actor, "core.add_enterprise", enterprise, "industry")
     return enterprise
 
@@ -163,7 +161,7 @@ def update_enterprise(
         _validate(enterprise)
         if "region" in changes:
             _ensure_region_in_scope(actor, "core.change_enterprise", enterprise.region_id)
-        _save_with_history(enterprise, actor, reason or _("修改"), m2m)
+        _save_with_history(enterprise, actor, reason, m2m)
         _ensure_in_scope(actor, "core.change_enterprise", enterprise, "industry")
     return enterprise
 
@@ -222,7 +220,7 @@ def create_region(
             urban_rural_code=urban_rural_code,
         )
         _validate(region)
-        _save_with_history(region, actor, _("新建"))
+        _save_with_history(region, actor, "")
     return region
 
 
@@ -236,7 +234,7 @@ def update_region(*, actor, region_pk, name: str, kind: str = "", urban_rural_co
             )
         region.name, region.kind, region.urban_rural_code = name.strip(), kind, urban_rural_code
         _validate(region)
-        _save_with_history(region, actor, _("修改"))
+        _save_with_history(region, actor, "")
     return region
 
 
@@ -266,7 +264,7 @@ def save_grid(*, actor, grid_pk=None, region_pk, code: str, name: str, descripti
             require(actor, "core.manage_grid", grid)
         grid.region, grid.code, grid.name, grid.description = region, code.strip(), name.strip(), description
         _validate(grid)
-        _save_with_history(grid, actor, _("新建") if grid_pk is None else _("修改"))
+        _save_with_history(grid, actor, "")
         _ensure_in_scope(actor, "core.manage_grid", grid, "region")
     return grid
 
@@ -312,9 +310,7 @@ def save_department(
                 Code.INVALID, _("行业监管部门至少应监管一个行业领域（三管三必须）。"), field="industries"
             )
         _validate(department)
-        _save_with_history(
-            department, actor, _("新建") if department_pk is None else _("修改"), {"industries": industries}
-        )
+        _save_with_history(department, actor, "", {"industries": industries})
         _ensure_in_scope(actor, "core.manage_department", department, "region")
     return department
 
@@ -336,7 +332,7 @@ def save_licence(*, actor, enterprise_pk, licence_pk=None, data: dict) -> Licenc
         if licence.valid_from and licence.valid_until and licence.valid_until < licence.valid_from:
             raise DomainError(Code.INVALID, _("有效期至不能早于有效期起。"), field="valid_until")
         _validate(licence)
-        _save_with_history(licence, actor, _("新建") if licence_pk is None else _("修改"))
+        _save_with_history(licence, actor, "")
     return licence
 
 

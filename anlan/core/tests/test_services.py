@@ -32,7 +32,7 @@ def test_a_town_registers_an_enterprise_in_its_town_with_one_audit_row(cast):
     assert len(rows) == 1
     assert rows[0].history_type == "+"
     assert rows[0].history_user == cast["town_a"]
-    assert rows[0].history_change_reason == "新建"
+    assert rows[0].history_change_reason == ""  # the action itself says 新建
     assert [i.industry.code for i in rows[0].other_industries.all()] == ["commerce"]
     assert rows[0].region_id == cast.village_a.code  # history rows carry the region: same scope applies
 

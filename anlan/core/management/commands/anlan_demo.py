@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("不能生成演示数据：%(reason)s 请使用空数据库，或加 --if-empty。") % {"reason": exc}
                 ) from exc
-            counts = "，".join(f"{label} {number}" for label, number in result.counts.items())
+            counts = _("，").join(f"{label} {number}" for label, number in result.counts.items())
             self.stdout.write(
                 self.style.SUCCESS(
                     _("已生成演示数据（种子 %(seed)s，用时 %(seconds).1f 秒）：%(counts)s。")
