@@ -1,0 +1,31 @@
+"""`manage.py anlan_worker`: run the deadline sweeps every N seconds (several workers may run at once)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from .anlan_sweep import run_sweeps
+
+
+class Command(BaseCommand):
+    help = "Loop the deadline sweeps every --interval seconds; --once runs them a single time."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=int, default=300, help="seconds between runs (default 300)")
+        parser.add_argument("--once", action="store_true", help="run the sweeps once and exit")
+        parser.add_argument("--only", default="", help="comma-separated sweep names (default: all)")
+
+    def handle(self, *args, interval, once, only, **options):
+        names = [part.strip() for part in only.split(",") if part.strip()]
+        while True:
+            close_old_connections()
+            try:
+                run_sweeps(self.stdout, names)
+            except Exception as exc:  # a failing run must not stop the worker; the next one retries
+                self.stderr.write(f"sweep failed: {type(exc).__name__}: {exc}")
+                if once:
+                    raise
+            if once:
+                return
+            time.sleep(max(interval, 1))
