@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "anlan.core",
     "anlan.api",
+    "anlan.notifications",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,8 @@ ANLAN_IMPORT_MAX_ROWS = env_int("ANLAN_IMPORT_MAX_ROWS", 20000)
 
 EMAIL_BACKEND = env_str("ANLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("ANLAN_DEFAULT_FROM_EMAIL", "anlan@localhost")
+# SMS gateway for notifications: a class with send(phone, text); the default writes to the log.
+ANLAN_SMS_BACKEND = env_str("ANLAN_SMS_BACKEND", "anlan.notifications.sms.LogSmsBackend")
 
 # Map tiles are optional; without a URL the maps show coordinates on a plain background.
 ANLAN_MAP_TILE_URL = env_str("ANLAN_MAP_TILE_URL", "")

@@ -16,6 +16,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", include("anlan.notifications.urls")),
     path("api/", include("anlan.api.urls")),
     path("admin/", admin.site.urls),
 ]

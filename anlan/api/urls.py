@@ -4,12 +4,14 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from . import core
+from . import notifications as notifications_api
 
 router = DefaultRouter()
 router.register("regions", core.RegionViewSet, basename="region")
 router.register("industries", core.IndustryViewSet, basename="industry")
 router.register("departments", core.DepartmentViewSet, basename="department")
 router.register("enterprises", core.EnterpriseViewSet, basename="enterprise")
+router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 app_name = "api"
 
