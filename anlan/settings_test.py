@@ -1,6 +1,7 @@
 """Settings for the test suite: the production settings with fast, isolated services."""
 
 import os
+import tempfile
 
 os.environ.setdefault("ANLAN_DEBUG", "false")
 os.environ.setdefault("ANLAN_SECRET_KEY", "test-secret-key-" + "t" * 40)
@@ -14,5 +15,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Static files are served from the apps' folders (finders); an empty root keeps whitenoise quiet.
+STATIC_ROOT = Path(tempfile.gettempdir()) / "anlan-test-static"  # noqa: F405
+STATIC_ROOT.mkdir(exist_ok=True)
 AXES_ENABLED = True
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405

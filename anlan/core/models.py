@@ -293,10 +293,12 @@ class Enterprise(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        try:
-            self.uscc = rules.validate_uscc(self.uscc)
-        except rules.RuleViolation as exc:
-            raise ValidationError({"uscc": exc.message}, code=str(exc.code)) from exc
+        # Empty means the form already refused the code (or the field check reports it as required).
+        if self.uscc:
+            try:
+                self.uscc = rules.validate_uscc(self.uscc)
+            except rules.RuleViolation as exc:
+                raise ValidationError({"uscc": exc.message}, code=str(exc.code)) from exc
         if self.region_id and self.region.level < Region.Level.TOWN:
             raise ValidationError({"region": _("所属区划应选择到乡镇(街道)或村(社区)一级。")})
         if (

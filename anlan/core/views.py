@@ -373,7 +373,7 @@ def region_detail(request, code):
     children = list(
         region.children.annotate(
             n_children=Count("children", distinct=True), n_grids=Count("grids", distinct=True)
-        )
+        ).order_by("code")
     )
     low, high = region.subtree_bounds
     counts = dict(
@@ -394,7 +394,9 @@ def region_detail(request, code):
     context = {
         "region": region,
         "children": children,
-        "grids": region.grids.annotate(n_enterprises=Count("enterprises"), n_workers=Count("memberships")),
+        "grids": region.grids.annotate(
+            n_enterprises=Count("enterprises", distinct=True), n_workers=Count("memberships", distinct=True)
+        ).order_by("code"),
         "can_add_child": region.level in (Region.Level.COUNTY, Region.Level.TOWN),
         "can_edit": region.level >= Region.Level.TOWN,
         "breadcrumbs": _crumbs((_("区划与网格"), reverse("core:region-list")), *crumbs, (region.name, "")),
@@ -521,6 +523,7 @@ def grid_list(request):
         .annotate(
             n_enterprises=Count("enterprises", distinct=True), n_workers=Count("memberships", distinct=True)
         )
+        .order_by(*Grid._meta.ordering)
     )
     filterset = GridFilter(request.GET or None, queryset=queryset, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
@@ -607,6 +610,7 @@ def department_list(request):
         .select_related("region")
         .prefetch_related("industries")
         .annotate(n_members=Count("memberships", distinct=True))
+        .order_by(*Department._meta.ordering)  # an aggregate drops Meta.ordering
     )
     filterset = DepartmentFilter(request.GET or None, queryset=queryset, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset

@@ -366,3 +366,19 @@ def test_a_region_outside_the_page_root_or_without_a_parent_imports_nothing(cast
     assert report.imported == 0
     assert [(e.row, e.column) for e in report.errors] == [(3, "区划代码"), (4, "区划代码")]
     assert not Region.objects.filter(pk="341122100008").exists()
+
+
+def test_region_and_grid_pages_count_enterprises_and_workers_separately(cast, as_user):
+    """Two counts over two relations must not multiply each other (a join without DISTINCT would)."""
+    from anlan.core.models import Role
+    from anlan.core.tests.factories import MembershipFactory, UserFactory
+
+    EnterpriseFactory(region=cast.village_a, grid=cast.grid_a, industry=industry("machinery"))
+    MembershipFactory(user=UserFactory(), role=Role.GRID_WORKER, grid=cast.grid_a)
+    client = as_user(cast["county_office"])
+    page = client.get(reverse("core:region-detail", args=[cast.village_a.code]))
+    grid = next(g for g in page.context["grids"] if g.pk == cast.grid_a.pk)
+    assert (grid.n_enterprises, grid.n_workers) == (2, 2)
+    listed = client.get(reverse("core:grid-list"))
+    grid = next(g for g in listed.context["page"] if g.pk == cast.grid_a.pk)
+    assert (grid.n_enterprises, grid.n_workers) == (2, 2)
