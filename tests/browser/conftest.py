@@ -76,6 +76,7 @@ def _new_page(browser, request, tmp_path, viewport) -> Page:
     # A page that throws, or a stylesheet/script that does not load, is a failure even when the
     # assertions about text happen to pass (unstyled screenshots would end up in the README).
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+
     def request_failed(req):
         # Aborted: a download ending its navigation, or leaving a page before a script finished
         # loading. Real failures (refused, reset, 4xx/5xx on static files) are still caught.
