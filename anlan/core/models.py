@@ -261,7 +261,7 @@ class Enterprise(models.Model):
     safety_manager = models.CharField(_("安全管理人员"), max_length=50, blank=True)
     safety_manager_phone = models.CharField(_("安全管理人员电话"), max_length=20, blank=True)
     status = models.CharField(
-        _("经营状态"), max_length=20, choices=Status.choices, default=Status.OPERATING, db_index=True
+        _("经营状态"), max_length=20, choices=Status.choices, default=Status.OPERATING
     )
     has_major_hazard_source = models.BooleanField(_("重大危险源"), default=False)
     is_crowded_place = models.BooleanField(_("人员密集场所"), default=False)
@@ -283,6 +283,9 @@ class Enterprise(models.Model):
         ordering = ["region_id", "name"]
         indexes = [
             models.Index(fields=["region", "name"], name="enterprise_region_name"),
+            # Status alone is nearly constant (most units operate): only useful with the region
+            # range and the list order after it, which this index serves without a sort.
+            models.Index(fields=["status", "region", "name"], name="enterprise_status_region_name"),
             models.Index(fields=["industry", "region"], name="enterprise_industry_region"),
             models.Index(fields=["grid"], name="enterprise_grid"),
         ]

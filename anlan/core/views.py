@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -33,13 +32,14 @@ from .forms import (
     RegionForm,
 )
 from .models import Department, Enterprise, Grid, Licence, Region
+from .paging import page_of
 from .permissions import can, has_right, require, require_right
 
 PAGE_SIZE = 20
 
 
 def _page(request, queryset, per_page: int = PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return page_of(request, queryset, per_page)
 
 
 def _form_error(form, error: DomainError) -> None:

@@ -14,10 +14,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls
-# from the test body ("You cannot call this from an async context").
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; `playwright install` cannot download here
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -53,6 +49,15 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="session")
 def browser():
+    # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM
+    # calls from the test body ("You cannot call this from an async context"). Only while browser
+    # tests run: set at import, it would leak into other tests (and fail `check --deploy`).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield from _chromium()
+
+
+def _chromium():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (Debian's chromium and fonts-noto-cjk)")
     with sync_playwright() as playwright:
