@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "anlan.core",
     "anlan.api",
     "anlan.notifications",
+    "anlan.accidents",
 ]
 
 MIDDLEWARE = [

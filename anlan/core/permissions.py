@@ -29,6 +29,13 @@ RIGHTS: dict[str, frozenset[str]] = {
     "core.manage_region": frozenset({Role.COMMITTEE_OFFICE}),
     "core.manage_grid": frozenset({Role.COMMITTEE_OFFICE}),
     "core.manage_department": frozenset({Role.COMMITTEE_OFFICE}),
+    # Accidents (生产安全事故): anyone on the chain files 初报/续报; the duty office receives and investigates.
+    "accidents.report_accident": _SUPERVISORS | {Role.ENTERPRISE},
+    "accidents.receive_report": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
+    "accidents.record_finding": frozenset({Role.COMMITTEE_OFFICE}),
+    "accidents.manage_investigation": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
+    "accidents.export_accident": _SUPERVISORS | {Role.LEADER},
+    "accidents.edit_economy": frozenset({Role.COMMITTEE_OFFICE}),
 }
 
 

@@ -1,0 +1,73 @@
+"""The accident list's filters, shared by the page, its XLSX export and the API."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anlan.core.filters import RegionSubtreeFilter, _industry_with_descendants, _regions
+from anlan.core.models import Industry
+
+from .models import Accident, AccidentKind, AccidentType, Grade, Investigation
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class AccidentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称或地点"), method="filter_q")
+    region = RegionSubtreeFilter(
+        label=_("区划"), queryset=_regions, field_name="region", to_field_name="code"
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label=_("行业领域"), queryset=Industry.objects.all(), method="filter_industry"
+    )
+    grade = django_filters.ChoiceFilter(label=_("事故等级"), choices=Grade.choices)
+    kind = django_filters.ChoiceFilter(label=_("事故类别"), choices=AccidentKind.choices)
+    type_code = django_filters.ChoiceFilter(label=_("事故类型"), choices=AccidentType.choices)
+    late = django_filters.BooleanFilter(label=_("迟报"), field_name="is_late")
+    investigation = django_filters.ChoiceFilter(
+        label=_("调查状态"),
+        choices=[("none", _("未成立调查组")), *Investigation.Status.choices],
+        method="filter_investigation",
+    )
+    date_from = django_filters.DateFilter(label=_("发生日期起"), method="filter_from")
+    date_to = django_filters.DateFilter(label=_("发生日期止"), method="filter_to")
+    sort = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(
+            ("occurred_at", "occurred"),
+            ("deaths", "deaths"),
+            ("direct_loss_yuan", "loss"),
+            ("grade", "grade"),
+        ),
+    )
+
+    class Meta:
+        model = Accident
+        fields = ["q", "region", "industry", "grade", "kind", "type_code", "late", "date_from", "date_to"]
+
+    def filter_q(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(Q(title__icontains=value) | Q(place__icontains=value))
+
+    def filter_industry(self, qs, name, value):
+        return qs.filter(industry_id__in=_industry_with_descendants(value)) if value else qs
+
+    def filter_investigation(self, qs, name, value):
+        if value == "none":
+            return qs.filter(investigation__isnull=True)
+        return qs.filter(investigation__status=value) if value else qs
+
+    def filter_from(self, qs, name, value):
+        return qs.filter(occurred_at__gte=_local_midnight(value)) if value else qs
+
+    def filter_to(self, qs, name, value):
+        return qs.filter(occurred_at__lt=_local_midnight(value + timedelta(days=1))) if value else qs

@@ -1,0 +1,265 @@
+"""Forms of the accident pages: they parse input; the services decide (and name the field at fault)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anlan.core import selectors as core_selectors
+from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
+from anlan.core.models import Enterprise, Industry, Region
+
+from . import selectors
+from .models import (
+    Accident,
+    AccidentKind,
+    AccidentReport,
+    AccidentType,
+    Grade,
+    Investigation,
+    MinorEvent,
+    ReportingFinding,
+    Responsibility,
+)
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+def _count(label, help_text=""):
+    return forms.IntegerField(label=label, min_value=0, initial=0, help_text=help_text)
+
+
+def _loss():
+    return forms.DecimalField(
+        label=_("直接经济损失（元）"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        initial=0,
+        help_text=_("单位：元，最多两位小数"),
+    )
+
+
+def _industries(field):
+    field.queryset = Industry.objects.all()
+    field.choices = [("", "---------")] + [
+        (i.pk, field.label_from_instance(i)) for i in core_selectors.industry_tree()
+    ]
+
+
+class CasualtyFields(forms.Form):
+    deaths = _count(_("死亡人数"))
+    missing = _count(_("失踪人数"))
+    serious_injuries = _count(_("重伤人数"), _("含急性工业中毒"))
+    minor_injuries = _count(_("轻伤人数"))
+    direct_loss_yuan = _loss()
+
+
+class AccidentForm(BootstrapMixin, CasualtyFields):
+    """初报. The received time is set by the system, so it is not a field."""
+
+    occurred_at = forms.DateTimeField(label=_("发生时间"), widget=DATETIME)
+    head_notified_at = forms.DateTimeField(
+        label=_("单位负责人接报时间"),
+        widget=DATETIME,
+        required=False,
+        help_text=_("未知时按事故发生时间计算报告时限"),
+    )
+    kind = forms.ChoiceField(
+        label=_("事故类别"), choices=AccidentKind.choices, initial=AccidentKind.INDUSTRIAL
+    )
+    type_code = forms.ChoiceField(label=_("事故类型（GB 6441）"), choices=AccidentType.choices)
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("发生地区划"))
+    place = forms.CharField(label=_("事故地点"), max_length=200)
+    enterprise = forms.ModelChoiceField(
+        queryset=Enterprise.objects.none(),
+        label=_("事故单位"),
+        required=False,
+        help_text=_("道路交通等无事故单位的可不选"),
+    )
+    industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"))
+    description = forms.CharField(label=_("事故简要经过"), widget=TEXT)
+    preliminary_cause = forms.CharField(label=_("初步原因"), widget=TEXT, required=False)
+    measures_taken = forms.CharField(label=_("已采取的措施"), widget=TEXT, required=False)
+    reporter_name = forms.CharField(label=_("报告人"), max_length=50)
+    reporter_phone = forms.CharField(label=_("联系电话"), max_length=30)
+
+    field_order = [
+        "occurred_at",
+        "head_notified_at",
+        "kind",
+        "type_code",
+        "region",
+        "place",
+        "enterprise",
+        "industry",
+        "deaths",
+        "missing",
+        "serious_injuries",
+        "minor_injuries",
+        "direct_loss_yuan",
+        "description",
+        "preliminary_cause",
+        "measures_taken",
+        "reporter_name",
+        "reporter_phone",
+    ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = selectors.reporting_regions(user)
+        enterprises = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["enterprise"].queryset = enterprises
+        _industries(self.fields["industry"])
+        own = [
+            m for m in user.memberships.filter(is_active=True, role="enterprise").select_related("enterprise")
+        ]
+        if own and not self.is_bound:
+            enterprise = own[0].enterprise
+            self.initial.setdefault("enterprise", enterprise.pk)
+            self.initial.setdefault("region", enterprise.region_id)
+            self.initial.setdefault("industry", enterprise.industry_id)
+            self.initial.setdefault("reporter_name", user.display_name)
+            self.initial.setdefault("reporter_phone", user.phone)
+
+
+class FollowUpForm(BootstrapMixin, CasualtyFields):
+    kind = forms.ChoiceField(
+        label=_("报告类型"),
+        choices=[(k, v) for k, v in AccidentReport.Kind.choices if k != AccidentReport.Kind.INITIAL],
+    )
+    description = forms.CharField(label=_("情况说明"), widget=TEXT)
+    reporter_name = forms.CharField(label=_("报告人"), max_length=50, required=False)
+    reporter_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+
+    field_order = ["kind", "deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_yuan"]
+
+    @classmethod
+    def for_accident(cls, accident: Accident, data=None):
+        initial = {
+            name: getattr(accident, name)
+            for name in ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_yuan")
+        }
+        return cls(data, initial={**initial, "kind": AccidentReport.Kind.FOLLOW_UP})
+
+
+class ForwardForm(forms.Form):
+    level = forms.CharField()
+    at = forms.DateTimeField(required=False, widget=DATETIME)
+
+
+class FindingForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("认定类型"), choices=ReportingFinding.Kind.choices)
+    found_on = forms.DateField(label=_("认定日期"), widget=DATE, initial=date.today)
+    description = forms.CharField(label=_("查证情况"), widget=TEXT)
+
+
+class InvestigationForm(BootstrapMixin, forms.Form):
+    lead_organ = forms.CharField(label=_("牵头单位"), max_length=120)
+    team_leader = forms.CharField(label=_("调查组组长"), max_length=50)
+    started_on = forms.DateField(label=_("成立日期"), widget=DATE, initial=date.today)
+    team_members = forms.CharField(label=_("调查组成员"), widget=TEXT, required=False)
+
+
+class ExtendForm(BootstrapMixin, forms.Form):
+    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=60)
+    approved_by = forms.CharField(label=_("延期批准机关"), max_length=120)
+    reason = forms.CharField(label=_("延期理由"), widget=TEXT)
+
+
+class ConcludeForm(BootstrapMixin, forms.Form):
+    direct_cause = forms.CharField(label=_("直接原因"), widget=TEXT)
+    indirect_cause = forms.CharField(label=_("间接原因"), widget=TEXT, required=False)
+    nature = forms.CharField(
+        label=_("事故性质"), max_length=60, required=False, initial=_("生产安全责任事故")
+    )
+
+
+class ResponsibilityForm(BootstrapMixin, forms.Form):
+    party = forms.ChoiceField(label=_("责任主体类型"), choices=Responsibility.Party.choices)
+    name = forms.CharField(label=_("名称或姓名"), max_length=120, required=False)
+    enterprise = forms.ModelChoiceField(
+        queryset=Enterprise.objects.none(), label=_("对应生产经营单位"), required=False
+    )
+    position = forms.CharField(label=_("单位类型或职务"), max_length=120, required=False)
+    finding = forms.CharField(label=_("责任认定"), widget=TEXT)
+    recommended_handling = forms.CharField(label=_("处理建议"), widget=TEXT)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+
+
+class MeasureForm(BootstrapMixin, forms.Form):
+    description = forms.CharField(label=_("防范和整改措施"), widget=TEXT)
+    responsible_party = forms.CharField(label=_("责任单位"), max_length=120)
+    due_on = forms.DateField(label=_("完成期限"), widget=DATE)
+
+
+class CompleteMeasureForm(BootstrapMixin, forms.Form):
+    completed_on = forms.DateField(label=_("完成日期"), widget=DATE, initial=date.today)
+    note = forms.CharField(label=_("完成情况"), max_length=500)
+
+
+class MinorEventForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=MinorEvent.Kind.choices)
+    occurred_at = forms.DateTimeField(label=_("发生时间"), widget=DATETIME)
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("发生地区划"))
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("单位"), required=False)
+    industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"))
+    minor_injuries = _count(_("轻伤人数"))
+    description = forms.CharField(label=_("经过"), widget=TEXT)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = selectors.reporting_regions(user)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        _industries(self.fields["industry"])
+
+
+class EconomyForm(BootstrapMixin, forms.Form):
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("区划"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    gdp_yi = forms.DecimalField(
+        label=_("地区生产总值（亿元）"), min_value=0.01, max_digits=12, decimal_places=2
+    )
+    industrial_employment = forms.IntegerField(label=_("工矿商贸就业人员数"), min_value=1)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.for_user(user, "accidents.edit_economy").filter(
+            level__lte=Region.Level.TOWN
+        )
+
+
+class StatisticsForm(BootstrapMixin, forms.Form):
+    date_from = forms.DateField(label=_("起始日期"), widget=DATE, required=False)
+    date_to = forms.DateField(label=_("截止日期"), widget=DATE, required=False)
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("区划"), required=False)
+    industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"), required=False)
+    kind = forms.ChoiceField(
+        label=_("事故类别"), choices=[("", _("全部"))] + AccidentKind.choices, required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.for_user(user).filter(level__gte=Region.Level.COUNTY)
+        _industries(self.fields["industry"])
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        data["date_from"] = data.get("date_from") or date(today.year, 1, 1)
+        data["date_to"] = data.get("date_to") or today
+        if data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("截止日期不能早于起始日期。"))
+        return data
+
+
+GRADE_CHOICES = [("", _("全部"))] + Grade.choices
+INVESTIGATION_CHOICES = [("", _("全部")), ("none", _("未成立调查组"))] + Investigation.Status.choices

@@ -1,0 +1,528 @@
+"""Accidents (生产安全事故): reports and their versions, the reporting chain, findings, investigation,
+near misses and minor events, and the economy figures the relative indicators divide by."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from anlan.core.models import Enterprise, Industry, Region
+from anlan.core.scope import ScopedQuerySet, ScopeSpec
+from anlan.core.workflow import Transition
+
+from . import rules
+
+LOSS_FIELD = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+def _scope(prefix: str) -> ScopeSpec:
+    """Records scoped through their accident: its region, industry and enterprise (and the enterprise's grid)."""
+    return ScopeSpec(
+        region=f"{prefix}region",
+        industry=f"{prefix}industry",
+        enterprise=f"{prefix}enterprise",
+        grid=f"{prefix}enterprise__grid",
+    )
+
+
+class Grade(models.TextChoices):
+    """493号令 第三条."""
+
+    EXTRAORDINARILY_SERIOUS = rules.EXTRAORDINARILY_SERIOUS, _("特别重大事故")
+    MAJOR = rules.MAJOR, _("重大事故")
+    RELATIVELY_MAJOR = rules.RELATIVELY_MAJOR, _("较大事故")
+    ORDINARY = rules.ORDINARY, _("一般事故")
+
+
+class GradeCriterion(models.TextChoices):
+    DEATHS = rules.Criterion.DEATHS, _("死亡（含失踪）人数")
+    SERIOUS_INJURIES = rules.Criterion.SERIOUS_INJURIES, _("重伤（含急性工业中毒）人数")
+    DIRECT_LOSS = rules.Criterion.DIRECT_LOSS, _("直接经济损失")
+    NONE = rules.Criterion.NONE, _("均未达到较大事故标准")
+
+
+class Level(models.TextChoices):
+    COUNTY = rules.Level.COUNTY, _("县级")
+    CITY = rules.Level.CITY, _("设区的市级")
+    PROVINCE = rules.Level.PROVINCE, _("省级")
+    STATE_COUNCIL = rules.Level.STATE_COUNCIL, _("国务院有关部门")
+
+
+class AccidentKind(models.TextChoices):
+    """Which statistics line an accident belongs to (工矿商贸 and the sectors counted by their own ministries)."""
+
+    INDUSTRIAL = "industrial", _("工矿商贸")
+    ROAD_TRAFFIC = rules.ROAD_TRAFFIC, _("道路交通")
+    FIRE = rules.FIRE, _("火灾")
+    WATERWAY = "waterway", _("水上交通")
+    RAILWAY = "railway", _("铁路交通")
+    AVIATION = "aviation", _("民航飞行")
+    AGRICULTURAL_MACHINERY = "agricultural_machinery", _("农业机械")
+    FISHING_VESSEL = "fishing_vessel", _("渔业船舶")
+    OTHER = "other", _("其他")
+
+
+class AccidentType(models.TextChoices):
+    """GB 6441-1986 企业职工伤亡事故分类, codes 01–20 (regulations.md §10)."""
+
+    STRUCK_BY_OBJECT = "01", _("物体打击")
+    VEHICLE = "02", _("车辆伤害")
+    MACHINERY = "03", _("机械伤害")
+    LIFTING = "04", _("起重伤害")
+    ELECTRIC_SHOCK = "05", _("触电")
+    DROWNING = "06", _("淹溺")
+    BURN = "07", _("灼烫")
+    FIRE = "08", _("火灾")
+    FALL_FROM_HEIGHT = "09", _("高处坠落")
+    COLLAPSE = "10", _("坍塌")
+    ROOF_FALL = "11", _("冒顶片帮")
+    WATER_INRUSH = "12", _("透水")
+    BLASTING = "13", _("放炮")
+    GUNPOWDER_EXPLOSION = "14", _("火药爆炸")
+    GAS_EXPLOSION = "15", _("瓦斯爆炸")
+    BOILER_EXPLOSION = "16", _("锅炉爆炸")
+    VESSEL_EXPLOSION = "17", _("容器爆炸")
+    OTHER_EXPLOSION = "18", _("其他爆炸")
+    POISONING_SUFFOCATION = "19", _("中毒和窒息")
+    OTHER = "20", _("其他伤害")
+
+
+GB6441_1986 = "GB6441-1986"
+
+
+class Accident(models.Model):
+    """A 生产安全事故 as currently known: the figures of the last report inside the 续报/补报 window."""
+
+    title = models.CharField(_("事故名称"), max_length=200)
+    kind = models.CharField(
+        _("事故类别"), max_length=30, choices=AccidentKind.choices, default=AccidentKind.INDUSTRIAL
+    )
+    type_scheme = models.CharField(_("分类标准"), max_length=20, default=GB6441_1986, editable=False)
+    type_code = models.CharField(_("事故类型"), max_length=4, choices=AccidentType.choices)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    head_notified_at = models.DateTimeField(
+        _("单位负责人接报时间"),
+        null=True,
+        blank=True,
+        help_text=_("未知时按事故发生时间计算报告时限"),
+    )
+    place = models.CharField(_("事故地点"), max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name=_("发生地区划"), on_delete=models.PROTECT, related_name="accidents"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("事故单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accidents",
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("行业领域"), on_delete=models.PROTECT, related_name="accidents"
+    )
+    deaths = models.PositiveIntegerField(_("死亡人数"), default=0)
+    missing = models.PositiveIntegerField(_("失踪人数"), default=0)
+    serious_injuries = models.PositiveIntegerField(_("重伤人数"), default=0, help_text=_("含急性工业中毒"))
+    minor_injuries = models.PositiveIntegerField(_("轻伤人数"), default=0)
+    direct_loss_yuan = models.DecimalField(_("直接经济损失（元）"), **LOSS_FIELD, default=Decimal("0"))
+    grade = models.CharField(_("事故等级"), max_length=30, choices=Grade.choices, db_index=True)
+    grade_criterion = models.CharField(_("定级依据"), max_length=30, choices=GradeCriterion.choices)
+    description = models.TextField(_("事故简要经过"))
+    preliminary_cause = models.TextField(_("初步原因"), blank=True)
+    measures_taken = models.TextField(_("已采取的措施"), blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人账号"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reporter_name = models.CharField(_("报告人"), max_length=50)
+    reporter_phone = models.CharField(_("联系电话"), max_length=30)
+    reported_at = models.DateTimeField(_("初报接收时间"), default=timezone.now, editable=False)
+    is_late = models.BooleanField(_("迟报"), default=False, db_index=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope("")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("生产安全事故")
+        verbose_name_plural = _("生产安全事故")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["occurred_at"], name="accident_occurred"),
+            models.Index(fields=["region", "occurred_at"], name="accident_region_occurred"),
+            models.Index(fields=["industry", "occurred_at"], name="accident_industry_occurred"),
+            models.Index(fields=["enterprise", "occurred_at"], name="accident_enterprise_occurred"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def direct_loss_wan(self) -> Decimal:
+        return self.direct_loss_yuan / 10000
+
+    @property
+    def counted_deaths(self) -> int:
+        """Deaths as graded and counted: the missing count as dead (regulations.md §11)."""
+        return self.deaths + self.missing
+
+    @property
+    def occurred_on(self):
+        return timezone.localtime(self.occurred_at).date()
+
+    @property
+    def window_closes_on(self):
+        return rules.supplement_window_closes_on(self.occurred_on, self.kind)
+
+
+class AccidentReport(models.Model):
+    """One version of the report (初报/续报/补报), kept as received; `received_at` is set by the system."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("初报")
+        FOLLOW_UP = "follow_up", _("续报")
+        SUPPLEMENT = "supplement", _("补报")
+
+    accident = models.ForeignKey(
+        Accident, verbose_name=_("事故"), on_delete=models.CASCADE, related_name="reports"
+    )
+    sequence = models.PositiveSmallIntegerField(_("序号"))
+    kind = models.CharField(_("报告类型"), max_length=20, choices=Kind.choices)
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now, editable=False)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人账号"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reporter_name = models.CharField(_("报告人"), max_length=50)
+    reporter_phone = models.CharField(_("联系电话"), max_length=30)
+    deaths = models.PositiveIntegerField(_("死亡人数"), default=0)
+    missing = models.PositiveIntegerField(_("失踪人数"), default=0)
+    serious_injuries = models.PositiveIntegerField(_("重伤人数"), default=0)
+    minor_injuries = models.PositiveIntegerField(_("轻伤人数"), default=0)
+    direct_loss_yuan = models.DecimalField(_("直接经济损失（元）"), **LOSS_FIELD, default=Decimal("0"))
+    description = models.TextField(_("情况说明"))
+    grade_before = models.CharField(_("原等级"), max_length=30, choices=Grade.choices)
+    grade_after = models.CharField(_("报告后等级"), max_length=30, choices=Grade.choices)
+    within_window = models.BooleanField(_("在续报/补报时限内"), default=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope("accident__")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("事故报告")
+        verbose_name_plural = _("事故报告")
+        ordering = ["accident", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["accident", "sequence"], name="accident_report_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.sequence}"
+
+    @property
+    def direct_loss_wan(self) -> Decimal:
+        return self.direct_loss_yuan / 10000
+
+    @property
+    def regraded(self) -> bool:
+        return self.grade_before != self.grade_after
+
+
+class ReportStep(models.Model):
+    """One level of government the report must reach, with its deadline, receipt and forwarding."""
+
+    accident = models.ForeignKey(
+        Accident, verbose_name=_("事故"), on_delete=models.CASCADE, related_name="steps"
+    )
+    level = models.CharField(_("接收层级"), max_length=20, choices=Level.choices)
+    due_at = models.DateTimeField(_("应报时限"))
+    received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+    forwarded_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
+    is_late = models.BooleanField(_("迟报"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope("accident__")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("逐级上报")
+        verbose_name_plural = _("逐级上报")
+        constraints = [models.UniqueConstraint(fields=["accident", "level"], name="report_step_level_unique")]
+        indexes = [models.Index(fields=["received_at", "due_at"], name="report_step_open_due")]
+
+    def __str__(self) -> str:
+        return str(self.get_level_display())
+
+    @property
+    def rank(self) -> int:
+        return rules.CHAIN.index(rules.Level(self.level))
+
+
+class ReportingFinding(models.Model):
+    """An investigator's finding of 迟报/漏报/谎报/瞒报 (应急管理部令第14号 definitions, regulations.md §1.3)."""
+
+    class Kind(models.TextChoices):
+        LATE = "late", _("迟报")
+        OMITTED = "omitted", _("漏报")
+        FALSE = "false", _("谎报")
+        CONCEALED = "concealed", _("瞒报")
+
+    accident = models.ForeignKey(
+        Accident, verbose_name=_("事故"), on_delete=models.CASCADE, related_name="findings"
+    )
+    kind = models.CharField(_("认定类型"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("查证情况"))
+    found_on = models.DateField(_("认定日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope("accident__")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("报告问题认定")
+        verbose_name_plural = _("报告问题认定")
+        ordering = ["found_on", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class Investigation(models.Model):
+    """事故调查: team, due date (60 days, one extension ≤ 60 days), conclusions, responsibilities, measures."""
+
+    class Status(models.TextChoices):
+        ONGOING = "ongoing", _("调查中")
+        EXTENDED = "extended", _("延期调查中")
+        CONCLUDED = "concluded", _("已结案（整改中）")
+        CLOSED = "closed", _("已闭环")
+
+    accident = models.OneToOneField(
+        Accident, verbose_name=_("事故"), on_delete=models.CASCADE, related_name="investigation"
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.ONGOING, editable=False
+    )
+    level = models.CharField(_("牵头层级"), max_length=20, choices=Level.choices)
+    lead_organ = models.CharField(_("牵头单位"), max_length=120)
+    team_leader = models.CharField(_("调查组组长"), max_length=50)
+    team_members = models.TextField(_("调查组成员"), blank=True)
+    started_on = models.DateField(_("成立日期"))
+    due_on = models.DateField(_("调查报告期限"), editable=False)
+    extended_days = models.PositiveSmallIntegerField(
+        _("延长天数"), default=0, validators=[MaxValueValidator(rules.MAX_EXTENSION_DAYS)], editable=False
+    )
+    extension_approved_by = models.CharField(_("延期批准机关"), max_length=120, blank=True, editable=False)
+    extension_reason = models.TextField(_("延期理由"), blank=True, editable=False)
+    direct_cause = models.TextField(_("直接原因"), blank=True)
+    indirect_cause = models.TextField(_("间接原因"), blank=True)
+    nature = models.CharField(_("事故性质"), max_length=60, blank=True)
+    concluded_on = models.DateField(_("结案日期"), null=True, blank=True, editable=False)
+    closed_on = models.DateField(_("闭环日期"), null=True, blank=True, editable=False)
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope("accident__")
+    history = HistoricalRecords()
+
+    TRANSITIONS = (
+        Transition(
+            "extend",
+            frozenset({Status.ONGOING}),
+            Status.EXTENDED,
+            "accidents.manage_investigation",
+            _("延长调查期限"),
+            reason_required=True,
+        ),
+        Transition(
+            "conclude",
+            frozenset({Status.ONGOING, Status.EXTENDED}),
+            Status.CONCLUDED,
+            "accidents.manage_investigation",
+            _("提交调查结论"),
+        ),
+        Transition(
+            "close",
+            frozenset({Status.CONCLUDED}),
+            Status.CLOSED,
+            "accidents.manage_investigation",
+            _("整改闭环"),
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("事故调查")
+        verbose_name_plural = _("事故调查")
+
+    def __str__(self) -> str:
+        return f"{self.accident} · {self.get_status_display()}"
+
+
+class Responsibility(models.Model):
+    """A unit or person the investigation found responsible, with the recommended handling."""
+
+    class Party(models.TextChoices):
+        UNIT = "unit", _("单位")
+        PERSON = "person", _("个人")
+
+    investigation = models.ForeignKey(
+        Investigation, verbose_name=_("事故调查"), on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    party = models.CharField(_("责任主体类型"), max_length=10, choices=Party.choices)
+    name = models.CharField(_("名称或姓名"), max_length=120)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("对应生产经营单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accident_responsibilities",
+    )
+    position = models.CharField(_("单位类型或职务"), max_length=120, blank=True)
+    finding = models.TextField(_("责任认定"))
+    recommended_handling = models.TextField(_("处理建议"))
+    is_dishonesty_candidate = models.BooleanField(_("严重失信主体名单候选"), default=False, editable=False)
+    candidate_basis = models.CharField(_("列入依据"), max_length=300, blank=True, editable=False)
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope("investigation__accident__")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("责任认定")
+        verbose_name_plural = _("责任认定")
+        ordering = ["investigation", "party", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PreventiveMeasure(models.Model):
+    """A preventive or rectification measure from the investigation report, tracked until done."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("未完成")
+        DONE = "done", _("已完成")
+
+    investigation = models.ForeignKey(
+        Investigation, verbose_name=_("事故调查"), on_delete=models.CASCADE, related_name="measures"
+    )
+    description = models.TextField(_("防范和整改措施"))
+    responsible_party = models.CharField(_("责任单位"), max_length=120)
+    due_on = models.DateField(_("完成期限"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True, editable=False)
+    completion_note = models.TextField(_("完成情况"), blank=True, editable=False)
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope("investigation__accident__")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("防范整改措施")
+        verbose_name_plural = _("防范整改措施")
+        ordering = ["investigation", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:40]
+
+
+class MinorEvent(models.Model):
+    """未遂事件 and 轻微事故: below the 493 threshold, recorded for the 1:29:300 pyramid."""
+
+    class Kind(models.TextChoices):
+        NEAR_MISS = "near_miss", _("未遂事件")
+        MINOR = "minor", _("轻微事故")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    region = models.ForeignKey(
+        Region, verbose_name=_("发生地区划"), on_delete=models.PROTECT, related_name="minor_events"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="minor_events",
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("行业领域"), on_delete=models.PROTECT, related_name="minor_events"
+    )
+    minor_injuries = models.PositiveIntegerField(_("轻伤人数"), default=0)
+    description = models.TextField(_("经过"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now, editable=False)
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope("")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("未遂事件和轻微事故")
+        verbose_name_plural = _("未遂事件和轻微事故")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["region", "occurred_at"], name="minor_event_region_occurred")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class RegionEconomy(models.Model):
+    """A region's GDP and 工矿商贸 employment for one year, the denominators of the relative indicators."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="economy_figures"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    gdp_yi = models.DecimalField(
+        _("地区生产总值（亿元）"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    industrial_employment = models.PositiveIntegerField(
+        _("工矿商贸就业人员数"), validators=[MinValueValidator(1)]
+    )
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(region="region")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("地区经济指标")
+        verbose_name_plural = _("地区经济指标")
+        ordering = ["region", "-year"]
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="region_economy_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}"

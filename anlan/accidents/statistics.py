@@ -1,0 +1,334 @@
+"""四项指标 and the pyramid as SQL aggregates over the user's scope (design.md §2: never Python loops over rows).
+
+Deaths count the missing (regulations.md §11); injuries are serious injuries including acute poisoning;
+loss is summed in yuan and shown in 万元. Every breakdown answers the current period and the same period
+last year in one query, with conditional aggregates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Substr, TruncMonth
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from anlan.core import rules as core_rules
+from anlan.core.models import Region
+
+from . import rules
+from .models import Accident, AccidentKind, AccidentType, MinorEvent, RegionEconomy
+
+INDICATORS = ("accidents", "deaths", "injuries", "loss_wan")
+HAZARD_COUNTER = "anlan.hazards.pyramid.hazard_count"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local dates, both inclusive."""
+
+    start: date
+    end: date
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        tz = timezone.get_current_timezone()
+        low = timezone.make_aware(datetime.combine(self.start, time.min), tz)
+        high = timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), tz)
+        return low, high
+
+    def last_year(self) -> Period:
+        return Period(rules.shift_year(self.start), rules.shift_year(self.end))
+
+    @property
+    def whole_year(self) -> int | None:
+        """The year when the period is exactly one calendar year (the relative indicators need one)."""
+        if self.start == date(self.start.year, 1, 1) and self.end == date(self.start.year, 12, 31):
+            return self.start.year
+        return None
+
+
+def _in(period: Period, prefix: str = "") -> Q:
+    low, high = period.bounds()
+    return Q(**{f"{prefix}occurred_at__gte": low, f"{prefix}occurred_at__lt": high})
+
+
+def _aggregates(q: Q | None = None, suffix: str = "") -> dict:
+    """The four indicators as aggregate expressions, optionally restricted by q."""
+    deaths = F("deaths") + F("missing")
+    return {
+        f"n_accidents{suffix}": Count("pk", filter=q),
+        f"n_deaths{suffix}": Coalesce(Sum(deaths, filter=q), Value(0)),
+        f"n_injuries{suffix}": Coalesce(Sum("serious_injuries", filter=q), Value(0)),
+        f"n_loss{suffix}": Coalesce(Sum("direct_loss_yuan", filter=q), Value(Decimal("0"))),
+    }
+
+
+def _wan(yuan) -> Decimal:
+    return (Decimal(yuan or 0) / 10000).quantize(Decimal("0.01"))
+
+
+@dataclass
+class Indicators:
+    accidents: int = 0
+    deaths: int = 0
+    injuries: int = 0
+    loss_wan: Decimal = Decimal("0.00")
+
+    @classmethod
+    def from_row(cls, row: dict, suffix: str = "") -> Indicators:
+        return cls(
+            row[f"n_accidents{suffix}"],
+            row[f"n_deaths{suffix}"],
+            row[f"n_injuries{suffix}"],
+            _wan(row[f"n_loss{suffix}"]),
+        )
+
+    def values(self) -> list:
+        return [getattr(self, name) for name in INDICATORS]
+
+
+@dataclass
+class Row:
+    """One line of a comparison: a label with this period's and last year's indicators."""
+
+    key: str
+    label: str
+    current: Indicators
+    previous: Indicators
+
+    @property
+    def trends(self) -> list[rules.Trend]:
+        return [rules.trend(c, p) for c, p in zip(self.current.values(), self.previous.values(), strict=True)]
+
+    @property
+    def changes(self) -> list[Decimal | None]:
+        return [
+            rules.change_ratio(c, p)
+            for c, p in zip(self.current.values(), self.previous.values(), strict=True)
+        ]
+
+    @property
+    def summary(self) -> str:
+        return rules.four_indicator_summary(self.trends)
+
+    @property
+    def double_decline(self) -> bool:
+        c, p = self.current, self.previous
+        return rules.double_decline(c.accidents, p.accidents, c.deaths, p.deaths)
+
+
+@dataclass
+class Filters:
+    region: Region | None = None
+    industry_ids: list[int] | None = None
+    kind: str = ""
+    enterprise_id: int | None = None
+
+
+def scoped(user, filters: Filters, model=Accident) -> QuerySet:
+    queryset = model.objects.for_user(user)
+    if filters.region is not None:
+        low, high = core_rules.subtree_bounds(filters.region.code, filters.region.level)
+        queryset = queryset.filter(region_id__gte=low, region_id__lte=high)
+    if filters.industry_ids:
+        queryset = queryset.filter(industry_id__in=filters.industry_ids)
+    if filters.kind and model is Accident:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.enterprise_id:
+        queryset = queryset.filter(enterprise_id=filters.enterprise_id)
+    return queryset
+
+
+def _both(queryset: QuerySet, period: Period) -> QuerySet:
+    """Rows of this period or the same period last year (the only rows any comparison reads)."""
+    return queryset.filter(_in(period) | _in(period.last_year()))
+
+
+def _paired(period: Period) -> dict:
+    return {**_aggregates(_in(period)), **_aggregates(_in(period.last_year()), "_before")}
+
+
+def totals(queryset: QuerySet, period: Period, label: str = "") -> Row:
+    row = _both(queryset, period).aggregate(**_paired(period))
+    return Row("total", label, Indicators.from_row(row), Indicators.from_row(row, "_before"))
+
+
+def breakdown(queryset: QuerySet, period: Period, key, labels: dict) -> list[Row]:
+    """Rows grouped by `key` (a field name or an expression), labelled from `labels`, largest first."""
+    grouped = (
+        _both(queryset, period)
+        .annotate(group=key if not isinstance(key, str) else F(key))
+        .values("group")
+        .annotate(**_paired(period))
+        .order_by()
+    )
+    rows = [
+        Row(
+            str(r["group"]),
+            str(labels.get(r["group"], r["group"])),
+            Indicators.from_row(r),
+            Indicators.from_row(r, "_before"),
+        )
+        for r in grouped
+    ]
+    return sorted(rows, key=lambda r: (-r.current.deaths, -r.current.accidents, r.key))
+
+
+def by_industry(queryset: QuerySet, period: Period) -> list[Row]:
+    from anlan.core.models import Industry
+
+    return breakdown(queryset, period, "industry_id", dict(Industry.objects.values_list("pk", "name")))
+
+
+def by_type(queryset: QuerySet, period: Period) -> list[Row]:
+    return breakdown(queryset, period, "type_code", dict(AccidentType.choices))
+
+
+def by_kind(queryset: QuerySet, period: Period) -> list[Row]:
+    return breakdown(queryset, period, "kind", dict(AccidentKind.choices))
+
+
+def by_region(queryset: QuerySet, period: Period, parent: Region | None) -> list[Row]:
+    """Grouped by the regions one level below `parent` (towns under a county; counties under a city …)."""
+    level = min((parent.level if parent else Region.Level.COUNTY) + 1, Region.Level.VILLAGE)
+    digits = core_rules.LEVEL_PREFIX_LENGTH[level]
+    rows = breakdown(queryset, period, Substr("region_id", 1, digits), {})
+    names = dict(Region.objects.filter(pk__in=[r.key.ljust(12, "0") for r in rows]).values_list("pk", "name"))
+    for row in rows:
+        row.label = names.get(row.key.ljust(12, "0"), row.key)
+    return rows
+
+
+def by_month(queryset: QuerySet, period: Period) -> list[Row]:
+    """One row per month of the period, paired with the same month last year."""
+    tz = timezone.get_current_timezone()
+    grouped = (
+        _both(queryset, period)
+        .annotate(month=TruncMonth("occurred_at", tzinfo=tz))
+        .values("month")
+        .annotate(**_aggregates())
+        .order_by()
+    )
+    found = {(r["month"].year, r["month"].month): Indicators.from_row(r) for r in grouped}
+    rows, cursor = [], date(period.start.year, period.start.month, 1)
+    while cursor <= period.end:
+        rows.append(
+            Row(
+                f"{cursor:%Y-%m}",
+                f"{cursor:%Y-%m}",
+                found.get((cursor.year, cursor.month), Indicators()),
+                found.get((cursor.year - 1, cursor.month), Indicators()),
+            )
+        )
+        cursor = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
+    return rows
+
+
+@dataclass
+class Rates:
+    year: int | None = None
+    region: Region | None = None
+    gdp_yi: Decimal | None = None
+    employment: int | None = None
+    per_100m_gdp: Decimal | None = None
+    per_100k_workers: Decimal | None = None
+    note: str = ""
+
+
+def relative_rates(queryset: QuerySet, period: Period, region: Region | None) -> Rates:
+    """亿元GDP死亡率 and 工矿商贸十万就业人员死亡率, for a whole calendar year of a region with figures."""
+    from django.utils.translation import gettext as _
+
+    rates = Rates(year=period.whole_year, region=region)
+    if region is None or rates.year is None:
+        rates.note = _("选择一个区划和一个完整自然年度时计算相对指标。")
+        return rates
+    figures = RegionEconomy.objects.filter(region=region, year=rates.year).first()
+    if figures is None:
+        rates.note = _("尚未录入%(region)s%(year)d年的地区生产总值和就业人员数。") % {
+            "region": region.name,
+            "year": rates.year,
+        }
+        return rates
+    row = queryset.filter(_in(period)).aggregate(
+        n_deaths=Coalesce(Sum(F("deaths") + F("missing")), Value(0)),
+        industrial=Coalesce(
+            Sum(F("deaths") + F("missing"), filter=Q(kind=AccidentKind.INDUSTRIAL)), Value(0)
+        ),
+    )
+    rates.gdp_yi, rates.employment = figures.gdp_yi, figures.industrial_employment
+    rates.per_100m_gdp = rules.deaths_per_100m_gdp(row["n_deaths"], figures.gdp_yi)
+    rates.per_100k_workers = rules.deaths_per_100k_workers(row["industrial"], figures.industrial_employment)
+    return rates
+
+
+@dataclass
+class Pyramid:
+    """Heinrich's 1:29:300 (+ hazards as the base), regulations.md §12."""
+
+    serious: int = 0
+    minor: int = 0
+    no_injury: int = 0
+    hazards: int = 0
+    layers: list[tuple[str, int]] = field(default_factory=list)
+
+
+def hazard_count(user, period: Period, filters: Filters) -> int:
+    """Hazards found in the period, from the hazards app when it provides the hook; 0 without it."""
+    path = getattr(settings, "ANLAN_PYRAMID_HAZARD_COUNTER", HAZARD_COUNTER)
+    if path == HAZARD_COUNTER and not apps.is_installed("anlan.hazards"):
+        return 0
+    try:
+        counter = import_string(path)
+    except ImportError:
+        return 0
+    return int(
+        counter(
+            user,
+            period.start,
+            period.end,
+            region=filters.region,
+            industry_ids=filters.industry_ids,
+            enterprise_id=filters.enterprise_id,
+        )
+    )
+
+
+def pyramid(user, period: Period, filters: Filters) -> Pyramid:
+    from django.utils.translation import gettext as _
+
+    accidents = (
+        scoped(user, filters)
+        .filter(_in(period))
+        .aggregate(
+            serious=Count("pk", filter=Q(deaths__gt=0) | Q(missing__gt=0) | Q(serious_injuries__gt=0)),
+            minor=Count("pk", filter=Q(deaths=0, missing=0, serious_injuries=0, minor_injuries__gt=0)),
+            none=Count("pk", filter=Q(deaths=0, missing=0, serious_injuries=0, minor_injuries=0)),
+        )
+    )
+    events = (
+        scoped(user, filters, MinorEvent)
+        .filter(_in(period))
+        .aggregate(
+            minor=Count("pk", filter=Q(kind=MinorEvent.Kind.MINOR)),
+            near=Count("pk", filter=Q(kind=MinorEvent.Kind.NEAR_MISS)),
+        )
+    )
+    result = Pyramid(
+        serious=accidents["serious"],
+        minor=accidents["minor"] + events["minor"],
+        no_injury=accidents["none"] + events["near"],
+        hazards=hazard_count(user, period, filters),
+    )
+    result.layers = [
+        (_("死亡或重伤事故"), result.serious),
+        (_("轻伤和轻微事故"), result.minor),
+        (_("无伤害事故和未遂事件"), result.no_injury),
+        (_("事故隐患"), result.hazards),
+    ]
+    return result

@@ -1,0 +1,156 @@
+"""Accident pages: report through the form, the detail with its chain, the list, statistics and exports."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from anlan.accidents.models import Accident, Investigation
+from anlan.accidents.tests.factories import report
+from anlan.core.tests.factories import industry
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(cast, **overrides):
+    data = {
+        "occurred_at": (timezone.localtime() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
+        "kind": "industrial",
+        "type_code": "09",
+        "region": cast.village_a.code,
+        "place": "东关社区工地",
+        "enterprise": cast.enterprise_x.pk,
+        "industry": industry("construction").pk,
+        "deaths": "1",
+        "missing": "0",
+        "serious_injuries": "0",
+        "minor_injuries": "0",
+        "direct_loss_yuan": "150000.00",
+        "description": "高处坠落",
+        "reporter_name": "王安全",
+        "reporter_phone": "13800001111",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_enterprise_reports_through_the_form_and_lands_on_the_detail(cast, as_user):
+    client = as_user(cast["enterprise_x"])
+    assert client.get(reverse("accidents:accident-create")).status_code == 200
+    response = client.post(reverse("accidents:accident-create"), form_data(cast))
+    accident = Accident.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("accidents:accident-detail", args=[accident.pk])
+    page = client.get(response.url).content.decode()
+    assert "一般事故" in page
+    assert 'data-testid="step-city"' in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "text"),
+    [
+        ({"deaths": "-1"}, "deaths", "死亡人数"),
+        ({"direct_loss_yuan": "10.123"}, "direct_loss_yuan", ""),
+        (
+            {"occurred_at": (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")},
+            "occurred_at",
+            "不能晚于",
+        ),
+        ({"industry": ""}, "industry", ""),
+    ],
+)
+def test_bad_input_is_shown_beside_its_field_and_the_rest_is_kept(cast, as_user, overrides, field, text):
+    response = as_user(cast["enterprise_x"]).post(
+        reverse("accidents:accident-create"), form_data(cast, **overrides)
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'data-field="{field}"' in body
+    assert text in body
+    assert "东关社区工地" in body
+    assert not Accident.objects.exists()
+
+
+def test_the_town_b_office_does_not_see_town_a_accidents(cast, as_user):
+    accident = report(cast)
+    client = as_user(cast["town_b"])
+    assert accident.title not in client.get(reverse("accidents:accident-list")).content.decode()
+    assert client.get(reverse("accidents:accident-detail", args=[accident.pk])).status_code == 404
+
+
+def test_the_list_filters_by_grade_and_is_pinned_in_queries(cast, as_user, django_assert_max_num_queries):
+    report(cast)
+    major = report(cast, deaths=3)
+    client = as_user(cast["county_office"])
+    with django_assert_max_num_queries(12):
+        body = client.get(reverse("accidents:accident-list"), {"grade": "relatively_major"}).content.decode()
+    assert body.count('data-testid="grade"') == 1
+    assert major.title in body
+
+
+def test_a_follow_up_through_the_page_raises_the_grade(cast, as_user):
+    accident = report(cast)
+    client = as_user(cast["enterprise_x"])
+    response = client.post(
+        reverse("accidents:accident-report", args=[accident.pk]),
+        {
+            "kind": "follow_up",
+            "deaths": "3",
+            "missing": "0",
+            "serious_injuries": "0",
+            "minor_injuries": "0",
+            "direct_loss_yuan": "150000",
+            "description": "又有两人经抢救无效死亡",
+        },
+    )
+    assert response.status_code == 302
+    accident.refresh_from_db()
+    assert accident.grade == "relatively_major"
+    page = client.get(reverse("accidents:accident-detail", args=[accident.pk])).content.decode()
+    assert 'data-testid="step-province"' in page
+
+
+def test_the_duty_office_forwards_and_runs_the_investigation_from_the_detail_page(cast, as_user):
+    accident = report(cast)
+    client = as_user(cast["county_office"])
+    url = reverse("accidents:accident-detail", args=[accident.pk])
+    client.post(reverse("accidents:accident-forward", args=[accident.pk]), {"level": "county"})
+    assert accident.steps.get(level="city").received_at is not None
+    client.post(
+        reverse("accidents:investigation-create", args=[accident.pk]),
+        {
+            "lead_organ": "来安县人民政府",
+            "team_leader": "张组长",
+            "started_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert Investigation.objects.get().status == "ongoing"
+    page = client.get(url).content.decode()
+    assert "延长调查期限" in page
+    assert "提交调查结论" in page
+
+
+def test_statistics_compare_with_last_year_and_export(cast, as_user):
+    report(cast)
+    client = as_user(cast["county_office"])
+    page = client.get(reverse("accidents:statistics")).content.decode()
+    assert 'data-testid="total-accidents">1<' in page
+    response = client.get(reverse("accidents:statistics-export"))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert "合计" in workbook.sheetnames
+
+
+def test_the_ledger_export_has_one_row_per_accident_in_scope(cast, as_user):
+    report(cast)
+    report(cast, deaths=3)
+    response = as_user(cast["town_a"]).get(reverse("accidents:accident-export"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row == 3
+    assert sheet.cell(1, 1).value == "事故名称"
+    response = as_user(cast["town_b"]).get(reverse("accidents:accident-export"))
+    assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.max_row == 1

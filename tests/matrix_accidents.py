@@ -1,0 +1,253 @@
+"""Permission-matrix rows of the accidents module (see tests/matrix.py and tests/test_permission_matrix.py).
+
+The accident of the rows is enterprise X's (construction, village A): out of town B's scope (404); the grid
+worker sees it through enterprise X's grid; the leader reads only.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tests.matrix import Route, page
+
+
+def _accident(c, **overrides):
+    from anlan.accidents import services
+    from anlan.accidents.tests.factories import accident_data
+
+    return services.report_accident(actor=c["enterprise_x"], data=accident_data(c, **overrides))
+
+
+def accident(c):
+    return {"pk": _accident(c).pk}
+
+
+def _investigation(c, conclude=False, done_measure=False):
+    from anlan.accidents import services
+
+    office = c["county_office"]
+    pk = _accident(c).pk
+    services.open_investigation(
+        actor=office, accident_pk=pk, data={"lead_organ": "县政府", "team_leader": "张"}
+    )
+    if conclude:
+        services.conclude_investigation(actor=office, accident_pk=pk, direct_cause="未系安全带")
+    measure = services.add_measure(
+        actor=office,
+        accident_pk=pk,
+        description="排查",
+        responsible_party="建工",
+        due_on=timezone.localdate(),
+    )
+    if done_measure:
+        services.complete_measure(
+            actor=office,
+            accident_pk=pk,
+            measure_pk=measure.pk,
+            completed_on=timezone.localdate(),
+            note="完成",
+        )
+    return {"pk": pk, "measure_pk": measure.pk}
+
+
+def investigation(c):
+    return {"pk": _investigation(c)["pk"]}
+
+
+def measure(c):
+    return _investigation(c)
+
+
+def closable(c):
+    return {"pk": _investigation(c, conclude=True, done_measure=True)["pk"]}
+
+
+def new_accident(c):
+    from anlan.core.tests.factories import industry
+
+    return {
+        "occurred_at": (timezone.localtime() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
+        "kind": "industrial",
+        "type_code": "09",
+        "region": c.village_a.code,
+        "place": "东关社区工地",
+        "enterprise": c.enterprise_x.pk,
+        "industry": industry("construction").pk,
+        "deaths": 1,
+        "missing": 0,
+        "serious_injuries": 0,
+        "minor_injuries": 0,
+        "direct_loss_yuan": "150000.00",
+        "description": "高处坠落",
+        "reporter_name": "王安全",
+        "reporter_phone": "13800001111",
+    }
+
+
+def new_event(c):
+    from anlan.core.tests.factories import industry
+
+    return {
+        "kind": "near_miss",
+        "occurred_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "region": c.village_a.code,
+        "enterprise": c.enterprise_x.pk,
+        "industry": industry("construction").pk,
+        "minor_injuries": 0,
+        "description": "吊物险些坠落",
+    }
+
+
+def follow_up(c):
+    return {
+        "kind": "follow_up",
+        "deaths": 2,
+        "missing": 0,
+        "serious_injuries": 0,
+        "minor_injuries": 0,
+        "direct_loss_yuan": "150000",
+        "description": "一名伤员经抢救无效死亡",
+    }
+
+
+ALL = page(200)
+REPORTERS = page(403, county_office=200, town_a=200, town_b=200, dept_housing=200, enterprise_x=200)
+EXPORTERS = page(403, county_office=200, town_a=200, town_b=200, dept_housing=200, leader=200)
+READ = page(200, town_b=404)
+REPORT_ON = page(200, town_b=404, grid_worker=403, leader=403)
+REPORT_DONE = page(302, town_b=404, grid_worker=403, leader=403)
+RECEIVERS = page(403, county_office=302, dept_housing=302, town_b=404)
+OFFICE = page(403, county_office=302, town_b=404)
+# A write refused on a field (outside the reporter's scope) re-renders the form: 200 and no audit row.
+CREATE = page(403, county_office=302, town_a=302, town_b=200, dept_housing=302, enterprise_x=302)
+
+
+def _post(name, expected, data=None, kwargs=None, **kw):
+    return Route(
+        name,
+        expected,
+        kwargs=kwargs or (lambda c: {}),
+        method="post",
+        data=data or (lambda c: {}),
+        writes=True,
+        **kw,
+    )
+
+
+ROUTES = [
+    Route("accidents:accident-list", ALL),
+    Route("accidents:accident-create", REPORTERS),
+    _post(
+        "accidents:accident-create",
+        CREATE,
+        new_accident,
+        label="(enterprise X's; town B refused on the field)",
+    ),
+    Route("accidents:accident-export", EXPORTERS),
+    Route("accidents:statistics", ALL),
+    Route("accidents:statistics-export", EXPORTERS),
+    Route("accidents:economy-list", ALL),
+    _post(
+        "accidents:economy-list",
+        page(403, county_office=302),
+        lambda c: {"region": c.county.code, "year": 2025, "gdp_yi": "320.5", "industrial_employment": 80000},
+    ),
+    Route("accidents:minor-event-list", ALL),
+    _post(
+        "accidents:minor-event-list",
+        page(403, county_office=302, town_a=302, town_b=200, dept_housing=302, enterprise_x=302),
+        new_event,
+    ),
+    Route("accidents:accident-detail", READ, kwargs=accident),
+    Route("accidents:accident-report", REPORT_ON, kwargs=accident),
+    _post("accidents:accident-report", REPORT_DONE, follow_up, accident),
+    _post("accidents:accident-forward", RECEIVERS, lambda c: {"level": "county"}, accident),
+    _post(
+        "accidents:accident-finding",
+        OFFICE,
+        lambda c: {
+            "kind": "concealed",
+            "found_on": timezone.localdate().isoformat(),
+            "description": "经查证属实",
+        },
+        accident,
+    ),
+    _post(
+        "accidents:investigation-create",
+        RECEIVERS,
+        lambda c: {
+            "lead_organ": "来安县人民政府",
+            "team_leader": "张组长",
+            "started_on": timezone.localdate().isoformat(),
+        },
+        accident,
+    ),
+    _post(
+        "accidents:investigation-extend",
+        RECEIVERS,
+        lambda c: {"days": 30, "approved_by": "来安县人民政府", "reason": "技术鉴定"},
+        investigation,
+    ),
+    _post(
+        "accidents:investigation-conclude", RECEIVERS, lambda c: {"direct_cause": "违章作业"}, investigation
+    ),
+    _post("accidents:investigation-close", RECEIVERS, None, closable),
+    _post(
+        "accidents:responsibility-create",
+        RECEIVERS,
+        lambda c: {
+            "party": "unit",
+            "enterprise": c.enterprise_x.pk,
+            "finding": "安全管理不到位",
+            "recommended_handling": "行政处罚",
+        },
+        investigation,
+    ),
+    _post(
+        "accidents:measure-create",
+        RECEIVERS,
+        lambda c: {
+            "description": "全面排查",
+            "responsible_party": "建工集团",
+            "due_on": timezone.localdate().isoformat(),
+        },
+        investigation,
+    ),
+    _post(
+        "accidents:measure-complete",
+        RECEIVERS,
+        lambda c: {"completed_on": timezone.localdate().isoformat(), "note": "已完成"},
+        measure,
+    ),
+]
+
+
+def _audited():
+    from anlan.accidents.models import (
+        Accident,
+        AccidentReport,
+        Investigation,
+        MinorEvent,
+        PreventiveMeasure,
+        RegionEconomy,
+        ReportingFinding,
+        ReportStep,
+        Responsibility,
+    )
+
+    return [
+        Accident,
+        AccidentReport,
+        ReportStep,
+        ReportingFinding,
+        Investigation,
+        Responsibility,
+        PreventiveMeasure,
+        MinorEvent,
+        RegionEconomy,
+    ]
+
+
+AUDITED = _audited()
