@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "axes",
     "anlan.core",
     "anlan.api",
+    "anlan.documents",
+    "anlan.hazards",
     "anlan.notifications",
     "anlan.accidents",
 ]
@@ -199,6 +201,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ANLAN_IMPORT_MAX_BYTES = env_int("ANLAN_IMPORT_MAX_MB", 20) * 1024 * 1024
 ANLAN_IMPORT_MAX_ROWS = env_int("ANLAN_IMPORT_MAX_ROWS", 20000)
+# Hazard photos: largest file accepted; reminders this many days before a rectification deadline.
+ANLAN_PHOTO_MAX_BYTES = env_int("ANLAN_PHOTO_MAX_MB", 10) * 1024 * 1024
+ANLAN_HAZARD_REMIND_DAYS = env_int("ANLAN_HAZARD_REMIND_DAYS", 3)
 
 EMAIL_BACKEND = env_str("ANLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("ANLAN_DEFAULT_FROM_EMAIL", "anlan@localhost")

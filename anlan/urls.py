@@ -7,6 +7,7 @@ from anlan.core import account
 
 urlpatterns = [
     path("", include("anlan.core.urls")),
+    path("hazards/", include("anlan.hazards.urls")),
     path("accounts/login/", account.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account.PasswordChangeView.as_view(), name="password_change"),

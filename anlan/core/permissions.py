@@ -36,6 +36,22 @@ RIGHTS: dict[str, frozenset[str]] = {
     "accidents.manage_investigation": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
     "accidents.export_accident": _SUPERVISORS | {Role.LEADER},
     "accidents.edit_economy": frozenset({Role.COMMITTEE_OFFICE}),
+    # Hazards (隐患排查治理): the enterprise rectifies; the department (by industry) and the town oversee.
+    "hazards.register_hazard": _SUPERVISORS | {Role.ENTERPRISE},
+    "hazards.report_lead": _SUPERVISORS | {Role.GRID_WORKER},
+    "hazards.confirm_lead": _SUPERVISORS,
+    "hazards.plan": _SUPERVISORS | {Role.ENTERPRISE},
+    "hazards.submit_rectification": _SUPERVISORS | {Role.ENTERPRISE},
+    # Enterprises verify only their ordinary hazards; a major hazard needs the department or an expert.
+    "hazards.verify": _SUPERVISORS | {Role.ENTERPRISE, Role.EXPERT},
+    "hazards.void": _SUPERVISORS,
+    "hazards.request_extension": _SUPERVISORS | {Role.ENTERPRISE},
+    "hazards.approve_extension": _SUPERVISORS,
+    "hazards.assign_expert": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
+    "hazards.supervise": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
+    "hazards.recheck": _SUPERVISORS,
+    "hazards.export_hazard": _SUPERVISORS | {Role.LEADER, Role.ENTERPRISE},
+    "hazards.import_hazard": _SUPERVISORS,
 }
 
 

@@ -1,0 +1,88 @@
+"""One FilterSet for the hazard list, its ledger export, its API and its statistics: the same query everywhere."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anlan.core.filters import RegionSubtreeFilter, _industry_with_descendants, _regions
+from anlan.core.models import Industry
+
+from .models import Hazard, Lead, Supervision
+
+
+class HazardFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("编号、单位或描述"), method="filter_q")
+    region = RegionSubtreeFilter(
+        label=_("区划"), queryset=_regions, field_name="region", to_field_name="code"
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label=_("行业领域"), queryset=Industry.objects.all(), method="filter_industry"
+    )
+    enterprise = django_filters.NumberFilter(label=_("生产经营单位"), field_name="enterprise_id")
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Hazard.Status.choices)
+    grade = django_filters.ChoiceFilter(label=_("隐患等级"), choices=Hazard.Grade.choices)
+    source = django_filters.ChoiceFilter(label=_("隐患来源"), choices=Hazard.Source.choices)
+    category = django_filters.ChoiceFilter(label=_("隐患类别"), choices=Hazard.Category.choices)
+    overdue = django_filters.BooleanFilter(label=_("逾期"), method="filter_overdue")
+    supervised = django_filters.BooleanFilter(label=_("挂牌督办中"), method="filter_supervised")
+    found_from = django_filters.DateFilter(label=_("发现日期起"), field_name="found_on", lookup_expr="gte")
+    found_to = django_filters.DateFilter(label=_("发现日期止"), field_name="found_on", lookup_expr="lte")
+    sort = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(("found_on", "found"), ("due_on", "due"), ("number", "number")),
+        field_labels={"found_on": _("发现日期"), "due_on": _("整改期限"), "number": _("编号")},
+    )
+
+    class Meta:
+        model = Hazard
+        fields = ["q", "region", "industry", "enterprise", "status", "grade", "source", "category"]
+
+    def filter_q(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(number__istartswith=value)
+            | Q(enterprise__name__icontains=value)
+            | Q(place__icontains=value)
+            | Q(description__icontains=value)
+        )
+
+    def filter_industry(self, qs, name, value):
+        return qs.filter(industry_id__in=_industry_with_descendants(value)) if value else qs
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        overdue = Q(status__in=Hazard.OPEN, due_on__lt=timezone.localdate())
+        return qs.filter(overdue) if value else qs.exclude(overdue)
+
+    def filter_supervised(self, qs, name, value):
+        if value is None:
+            return qs
+        listed = Supervision.objects.filter(status=Supervision.Status.LISTED).values("hazard_id")
+        return qs.filter(pk__in=listed) if value else qs.exclude(pk__in=listed)
+
+
+class LeadFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Lead.Status.choices)
+    source = django_filters.ChoiceFilter(label=_("线索来源"), choices=Lead.Source.choices)
+    region = RegionSubtreeFilter(
+        label=_("区划"), queryset=_regions, field_name="region", to_field_name="code"
+    )
+
+    class Meta:
+        model = Lead
+        fields = ["status", "source", "region"]
+
+
+class SupervisionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Supervision.Status.choices)
+    level = django_filters.ChoiceFilter(label=_("督办层级"), choices=Supervision.Level.choices)
+
+    class Meta:
+        model = Supervision
+        fields = ["status", "level"]

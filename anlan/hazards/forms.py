@@ -1,0 +1,243 @@
+"""Forms of the hazard pages: they parse and check shape; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from anlan.core import selectors as core_selectors
+from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
+from anlan.core.models import Enterprise, Grid, Industry, Region, Role
+from anlan.core.scope import memberships_of
+
+from .data.major_criteria import CRITERIA
+from .models import Extension, Hazard, Lead, Supervision
+from .services import HAZARD_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several pictures in one input; the service checks each is a real picture within the size limit."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(PhotosField, self).clean(item, initial) for item in files]
+
+
+def _industry_choices(field) -> None:
+    field.queryset = Industry.objects.all()
+    field.choices = [("", "---------")] + [
+        (i.pk, field.label_from_instance(i)) for i in core_selectors.industry_tree()
+    ]
+
+
+def criterion_choices():
+    return [("", "---------")] + [
+        (c.key, f"{c.standard.name}（{c.standard.number}）{c.article}：{c.text}") for c in CRITERIA
+    ]
+
+
+class HazardForm(BootstrapMixin, forms.ModelForm):
+    """Registration. With an enterprise, region/industry/grid come from it; without one, a place is named."""
+
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区划"), required=False)
+    industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"), required=False)
+    major_criterion = forms.ChoiceField(label=_("重大隐患判定标准条款"), required=False)
+    photos = PhotosField(label=_("隐患照片"))
+
+    class Meta:
+        model = Hazard
+        fields = list(HAZARD_FIELDS)
+        widgets = {
+            "found_on": DATE,
+            "due_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "major_basis": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["enterprise"].required = False
+        self.fields["region"].queryset = core_selectors.regions_for_choice(user)
+        self.fields["grid"].queryset = Grid.objects.for_user(user)
+        _industry_choices(self.fields["industry"])
+        self.fields["major_criterion"].choices = criterion_choices()
+        if not any(m.role != Role.ENTERPRISE for m in memberships_of(user)):
+            self.fields["source"].initial = Hazard.Source.SELF_INSPECTION
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("enterprise"):
+            for name in ("region", "industry", "place"):
+                if not data.get(name):
+                    self.add_error(name, _("没有选择生产经营单位时，此项必填。"))
+        return data
+
+
+class PlanForm(BootstrapMixin, forms.Form):
+    """整改方案. The 五落实 items beyond the first three are required for a major hazard (the service checks)."""
+
+    responsible_person = forms.CharField(label=_("责任人"), max_length=50)
+    responsible_phone = forms.CharField(label=_("责任人电话"), max_length=20, required=False)
+    due_on = forms.DateField(label=_("整改时限"), widget=DATE)
+    measures = forms.CharField(label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 3}))
+    funds = forms.DecimalField(
+        label=_("整改资金（万元）"), max_digits=12, decimal_places=2, required=False, min_value=0
+    )
+    organisation = forms.CharField(label=_("负责治理的机构"), max_length=100, required=False)
+    goals = forms.CharField(
+        label=_("治理的目标和任务"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    interim_measures = forms.CharField(
+        label=_("安全措施和应急预案"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, major: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not major:
+            for name in ("funds", "organisation", "goals", "interim_measures"):
+                self.fields[name].help_text = _("重大事故隐患必填（五落实）")
+        else:
+            for name in ("funds", "organisation", "goals", "interim_measures"):
+                self.fields[name].widget.attrs["required"] = "required"
+
+
+class RectificationForm(BootstrapMixin, forms.Form):
+    description = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    photos = PhotosField(label=_("整改后照片"), required=True)
+
+
+class VerifyForm(BootstrapMixin, forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("验收结论"),
+        choices=[("1", _("验收通过，予以销号")), ("0", _("验收不通过，退回整改"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    opinion = forms.CharField(label=_("验收意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+
+class ExtensionForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Extension
+        fields = ["new_due_on", "reason"]
+        widgets = {"new_due_on": DATE, "reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class DecisionForm(BootstrapMixin, forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("审批结论"),
+        choices=[("1", _("批准")), ("0", _("不批准"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label=_("审批意见"), max_length=500, required=False)
+
+
+class ExpertForm(BootstrapMixin, forms.Form):
+    expert = forms.ModelChoiceField(label=_("专家"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["expert"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__role=Role.EXPERT, memberships__is_active=True, is_active=True)
+            .distinct()
+            .order_by("real_name")
+        )
+
+
+class SupervisionForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Supervision
+        fields = ["level", "due_on", "responsible_unit", "requirements"]
+        widgets = {"due_on": DATE, "requirements": forms.Textarea(attrs={"rows": 3})}
+
+
+class LiftForm(BootstrapMixin, forms.Form):
+    opinion = forms.CharField(label=_("摘牌意见"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class RecheckForm(BootstrapMixin, forms.Form):
+    checked_on = forms.DateField(label=_("复查日期"), widget=DATE)
+    held = forms.TypedChoiceField(
+        label=_("复查结论"),
+        choices=[("1", _("整改效果保持")), ("0", _("整改效果未保持（登记新隐患）"))],
+        coerce=lambda v: v == "1",
+    )
+    notes = forms.CharField(label=_("复查情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    due_on = forms.DateField(label=_("新隐患整改期限"), widget=DATE, required=False)
+
+
+class LeadForm(BootstrapMixin, forms.ModelForm):
+    photos = PhotosField(label=_("现场照片"))
+
+    class Meta:
+        model = Lead
+        fields = [
+            "source",
+            "enterprise",
+            "place",
+            "region",
+            "description",
+            "reported_on",
+            "reporter_name",
+            "reporter_phone",
+        ]
+        widgets = {"reported_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["region"] = RegionChoiceField(
+            queryset=core_selectors.regions_for_choice(user), label=_("所属区划"), required=False
+        )
+        self.fields["region"].widget.attrs["class"] = "form-select"
+        grid_worker = any(m.role == Role.GRID_WORKER for m in memberships_of(user))
+        if grid_worker:
+            self.fields["source"].initial = Lead.Source.GRID_PATROL
+            for name in ("reporter_name", "reporter_phone"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("enterprise") and not data.get("place"):
+            self.add_error("place", _("请选择生产经营单位或填写地点。"))
+        return data
+
+
+class LeadConfirmForm(BootstrapMixin, forms.Form):
+    """What the officer adds when confirming a lead: grade, category, deadline (and industry for a place)."""
+
+    industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"), required=False)
+    category = forms.ChoiceField(label=_("隐患类别"), choices=Hazard.Category.choices)
+    grade = forms.ChoiceField(label=_("隐患等级"), choices=Hazard.Grade.choices)
+    major_criterion = forms.ChoiceField(label=_("重大隐患判定标准条款"), required=False)
+    major_basis = forms.CharField(
+        label=_("判定依据说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    location = forms.CharField(label=_("具体部位"), max_length=200, required=False)
+    due_on = forms.DateField(label=_("整改期限"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _industry_choices(self.fields["industry"])
+        self.fields["major_criterion"].choices = criterion_choices()

@@ -1,0 +1,149 @@
+"""XLSX import of hazards (migrating an existing 隐患台账), with core's per-row error report.
+
+Each row goes through the registration form and `services.register_hazard`, in a savepoint; unless the user
+chose valid rows only, one bad row rolls the whole file back. Rows are registered as open hazards (待整改).
+"""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+
+from anlan.core.audit import record_text
+from anlan.core.imports import FileProblem, ImportReport, _text, read_rows, run_rows
+from anlan.core.models import Enterprise, Industry
+
+from . import services
+from .data.major_criteria import CRITERIA
+from .forms import HazardForm
+from .models import Hazard
+
+COLUMNS: list[tuple[str, str]] = [
+    ("统一社会信用代码", "enterprise"),
+    ("隐患场所", "place"),
+    ("所属区划代码", "region"),
+    ("行业领域", "industry"),
+    ("具体部位", "location"),
+    ("隐患描述*", "description"),
+    ("隐患类别*", "category"),
+    ("隐患等级*", "grade"),
+    ("判定标准条款", "major_criterion"),
+    ("判定依据说明", "major_basis"),
+    ("隐患来源*", "source"),
+    ("发现日期*", "found_on"),
+    ("发现人", "finder"),
+    ("整改期限*", "due_on"),
+]
+TITLE_OF = {name: title for title, name in COLUMNS}
+CHOICES = {"category": Hazard.Category, "grade": Hazard.Grade, "source": Hazard.Source}
+
+
+class _Lookups:
+    def __init__(self, user):
+        self.enterprises = dict(Enterprise.objects.for_user(user).values_list("uscc", "pk"))
+        self.industries = {}
+        for industry in Industry.objects.all():
+            self.industries[industry.name] = industry.pk
+            self.industries[industry.code] = industry.pk
+        self.labels: dict[str, dict[str, str]] = {}
+        for name, choices in CHOICES.items():
+            table = {value: value for value in choices.values}
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    table.update({str(label): value for value, label in choices.choices})
+            self.labels[name] = table
+
+    def form_data(self, raw: dict, problems: list) -> dict:
+        data = {name: _text(value) for name, value in raw.items()}
+        for name in ("found_on", "due_on"):
+            value = raw.get(name)
+            if hasattr(value, "date"):
+                data[name] = value.date().isoformat()
+        uscc = data.get("enterprise", "").upper()
+        if uscc:
+            if uscc not in self.enterprises:
+                problems.append(
+                    ("enterprise", _("统一社会信用代码“%(v)s”不存在或不在您的管辖范围内。") % {"v": uscc})
+                )
+            data["enterprise"] = self.enterprises.get(uscc, "")
+        industry = data.get("industry", "")
+        if industry:
+            if industry not in self.industries:
+                problems.append(("industry", _("行业领域“%(v)s”不存在。") % {"v": industry}))
+            data["industry"] = self.industries.get(industry, "")
+        for name, table in self.labels.items():
+            value = data.get(name, "")
+            if value and value not in table:
+                problems.append((name, _("“%(v)s”不是有效的选项。") % {"v": value}))
+            data[name] = table.get(value, value)
+        return data
+
+
+def import_hazards(*, actor, handle, valid_only: bool) -> ImportReport:
+    try:
+        rows = read_rows(handle, COLUMNS)
+    except FileProblem as exc:
+        return ImportReport(file_error=str(exc))
+    lookups = _Lookups(actor)
+
+    def import_row(number: int, raw: dict) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
+        data = lookups.form_data(raw, problems)
+        form = HazardForm(data, user=actor)
+        if not form.is_valid() or problems:
+            reported = {name for name, _m in problems}
+            for name, messages in form.errors.items():
+                if name not in reported:
+                    problems.extend((name, message) for message in messages)
+            return problems
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
+        services.register_hazard(actor=actor, data=fields, reason=record_text(gettext_lazy("Excel 导入")))
+        return []
+
+    return run_rows(rows, import_row, TITLE_OF, valid_only)
+
+
+def template_workbook(user) -> Workbook:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("隐患台账")
+    sheet.append([title for title, _n in COLUMNS])
+    enterprise = Enterprise.objects.for_user(user).order_by("pk").first()
+    sheet.append(
+        [
+            enterprise.uscc if enterprise else "",
+            "",
+            "",
+            "",
+            "3号楼外脚手架",
+            "脚手架连墙件缺失",
+            str(Hazard.Category.UNSAFE_CONDITION.label),
+            str(Hazard.Grade.ORDINARY.label),
+            "",
+            "",
+            str(Hazard.Source.SELF_INSPECTION.label),
+            "2026-03-01",
+            "张三",
+            "2026-03-31",
+        ]
+    )
+    for index, (title, _n) in enumerate(COLUMNS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = max(12, len(title) * 2 + 2)
+    lists = workbook.create_sheet(_("选项"))
+    lists.append([_("隐患类别"), _("隐患等级"), _("隐患来源")])
+    columns = [Hazard.Category.choices, Hazard.Grade.choices, Hazard.Source.choices]
+    for row in range(max(len(c) for c in columns)):
+        lists.append([str(c[row][1]) if row < len(c) else "" for c in columns])
+    criteria = workbook.create_sheet(_("判定标准条款"))
+    criteria.append([_("条款代码"), _("标准"), _("条款"), _("内容")])
+    for item in CRITERIA:
+        criteria.append(
+            [item.key, f"{item.standard.name}（{item.standard.number}）", item.article, item.text]
+        )
+    industries = workbook.create_sheet(_("行业领域"))
+    industries.append([_("名称"), _("代码")])
+    for industry in Industry.objects.all():
+        industries.append([industry.name, industry.code])
+    return workbook

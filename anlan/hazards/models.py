@@ -1,0 +1,566 @@
+"""隐患排查治理: hazards and their closed loop (register → plan → rectify → verify → 销号), leads (线索),
+deadline extensions, 挂牌督办 and 回头看. The state machines are the `TRANSITIONS` tables below."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from anlan.core.models import Department, Enterprise, Grid, Industry, Region
+from anlan.core.scope import ScopedQuerySet, ScopeSpec
+from anlan.core.workflow import Transition
+
+from .data.major_criteria import CRITERIA
+
+USER = settings.AUTH_USER_MODEL
+
+# Models hanging off a hazard see what the hazard's scope sees.
+THROUGH_HAZARD = ScopeSpec(
+    region="hazard__region",
+    industry="hazard__industry",
+    grid="hazard__grid",
+    enterprise="hazard__enterprise",
+    expert="hazard__expert",
+)
+
+
+class Hazard(models.Model):
+    """事故隐患: one record per hazard found, numbered per county and year, closed only after verification."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("待整改")
+        RECTIFYING = "rectifying", _("整改中")
+        AWAITING_VERIFICATION = "awaiting_verification", _("待验收")
+        CLOSED = "closed", _("已销号")
+        VOIDED = "voided", _("已作废")
+
+    class Grade(models.TextChoices):
+        ORDINARY = "ordinary", _("一般事故隐患")
+        MAJOR = "major", _("重大事故隐患")
+
+    class Source(models.TextChoices):
+        SELF_INSPECTION = "self_inspection", _("企业自查")
+        DEPARTMENT_INSPECTION = "department_inspection", _("部门检查")
+        SUPERVISION = "supervision", _("督查检查")
+        UNANNOUNCED = "unannounced", _("暗查暗访")
+        GRID_PATROL = "grid_patrol", _("网格巡查")
+        TIP_OFF = "tip_off", _("群众举报")
+        EXPERT = "expert", _("专家会诊")
+        RECHECK = "recheck", _("回头看复查")
+
+    class Category(models.TextChoices):
+        UNSAFE_ACT = "unsafe_act", _("人的不安全行为")
+        UNSAFE_CONDITION = "unsafe_condition", _("物的不安全状态")
+        MANAGEMENT = "management", _("管理缺陷")
+        ENVIRONMENT = "environment", _("环境因素")
+
+    OPEN = (Status.REGISTERED, Status.RECTIFYING, Status.AWAITING_VERIFICATION)
+
+    number = models.CharField(_("隐患编号"), max_length=30, unique=True)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("生产经营单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazards",
+    )
+    place = models.CharField(
+        _("隐患场所"), max_length=200, blank=True, help_text=_("没有生产经营单位时填写，如路段、公共场所")
+    )
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("行业领域"), on_delete=models.PROTECT, related_name="hazards"
+    )
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("所属网格"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    location = models.CharField(_("具体部位"), max_length=200, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=6, null=True, blank=True)
+    source = models.CharField(_("隐患来源"), max_length=30, choices=Source.choices)
+    category = models.CharField(_("隐患类别"), max_length=30, choices=Category.choices)
+    grade = models.CharField(_("隐患等级"), max_length=20, choices=Grade.choices, default=Grade.ORDINARY)
+    major_criterion = models.CharField(
+        _("重大隐患判定标准条款"),
+        max_length=40,
+        blank=True,
+        choices=[(c.key, c.label) for c in CRITERIA],
+    )
+    major_basis = models.TextField(_("判定依据说明"), blank=True)
+    description = models.TextField(_("隐患描述"))
+    found_on = models.DateField(_("发现日期"))
+    finder = models.CharField(_("发现人"), max_length=50, blank=True)
+    due_on = models.DateField(_("整改期限"))
+    status = models.CharField(
+        _("状态"), max_length=30, choices=Status.choices, default=Status.REGISTERED, db_index=True
+    )
+    supervising_department = models.ForeignKey(
+        Department,
+        verbose_name=_("监管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_hazards",
+    )
+    expert = models.ForeignKey(
+        USER, verbose_name=_("指派专家"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopened_from = models.ForeignKey(
+        "self",
+        verbose_name=_("原隐患（回头看）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reopenings",
+    )
+    registered_by = models.ForeignKey(
+        USER, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        USER, verbose_name=_("整改提交人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        USER, verbose_name=_("验收人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    # Sweep bookkeeping: the due date a reminder / an escalation was last sent for (an extension re-arms them).
+    reminded_for = models.DateField(_("已提醒的期限"), null=True, blank=True)
+    escalated_for = models.DateField(_("已督促的期限"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(
+        region="region", industry="industry", grid="grid", enterprise="enterprise", expert="expert"
+    )
+    history = HistoricalRecords(excluded_fields=["reminded_for", "escalated_for"])
+
+    class Meta:
+        verbose_name = _("事故隐患")
+        verbose_name_plural = _("事故隐患")
+        ordering = ["-found_on", "-id"]
+        indexes = [
+            models.Index(fields=["region", "found_on"], name="hazard_region_found"),
+            models.Index(fields=["found_on", "id"], name="hazard_found_id"),
+            models.Index(fields=["status", "due_on"], name="hazard_status_due"),
+            models.Index(fields=["industry", "region"], name="hazard_industry_region"),
+            models.Index(fields=["enterprise", "found_on"], name="hazard_enterprise_found"),
+            models.Index(fields=["grid"], name="hazard_grid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_major(self) -> bool:
+        return self.grade == self.Grade.MAJOR
+
+    @property
+    def subject(self) -> str:
+        """What the hazard is at: the enterprise's name or the place."""
+        return self.enterprise.name if self.enterprise_id else self.place
+
+    def current_plan(self):
+        return self.plans.order_by("-recorded_at", "-id").first()
+
+
+S = Hazard.Status
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("plan", frozenset({S.REGISTERED}), S.RECTIFYING, "hazards.plan", _("制定整改方案")),
+    Transition(
+        "fix_on_the_spot",
+        frozenset({S.REGISTERED}),
+        S.AWAITING_VERIFICATION,
+        "hazards.submit_rectification",
+        _("立即整改"),
+    ),
+    Transition(
+        "submit",
+        frozenset({S.RECTIFYING}),
+        S.AWAITING_VERIFICATION,
+        "hazards.submit_rectification",
+        _("提交整改"),
+    ),
+    Transition("verify", frozenset({S.AWAITING_VERIFICATION}), S.CLOSED, "hazards.verify", _("验收销号")),
+    Transition(
+        "reject",
+        frozenset({S.AWAITING_VERIFICATION}),
+        S.RECTIFYING,
+        "hazards.verify",
+        _("验收不通过"),
+        reason_required=True,
+    ),
+    Transition(
+        "void",
+        frozenset({S.REGISTERED, S.RECTIFYING, S.AWAITING_VERIFICATION}),
+        S.VOIDED,
+        "hazards.void",
+        _("作废"),
+        reason_required=True,
+    ),
+)
+
+
+class HazardCounter(models.Model):
+    """The last serial given to hazards of one county in one year (gap-free numbering)."""
+
+    region = models.ForeignKey(Region, verbose_name=_("县级区划"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("已用至"), default=0)
+
+    class Meta:
+        verbose_name = _("隐患编号序列")
+        verbose_name_plural = _("隐患编号序列")
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="hazard_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year}: {self.last}"
+
+
+class Lead(models.Model):
+    """线索: a possible hazard reported by a grid worker or the public, confirmed into a hazard or dismissed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待核实")
+        CONFIRMED = "confirmed", _("已确认为隐患")
+        DISMISSED = "dismissed", _("已排除")
+
+    class Source(models.TextChoices):
+        GRID_PATROL = "grid_patrol", _("网格巡查")
+        TIP_OFF = "tip_off", _("群众举报")
+
+    source = models.CharField(_("线索来源"), max_length=20, choices=Source.choices)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("生产经营单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazard_leads",
+    )
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("行业领域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("所属网格"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = models.TextField(_("情况描述"))
+    reported_on = models.DateField(_("发现日期"))
+    reported_by = models.ForeignKey(
+        USER, verbose_name=_("报告人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reporter_name = models.CharField(_("举报人"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("举报人电话"), max_length=20, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    hazard = models.OneToOneField(
+        Hazard,
+        verbose_name=_("确认的隐患"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead",
+    )
+    decided_by = models.ForeignKey(
+        USER, verbose_name=_("核实人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("报告时间"), auto_now_add=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(region="region", industry="industry", grid="grid", enterprise="enterprise")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("隐患线索")
+        verbose_name_plural = _("隐患线索")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["region", "status"], name="lead_region_status")]
+
+    def __str__(self) -> str:
+        return str(_("线索 %(id)s") % {"id": self.pk})
+
+    @property
+    def subject(self) -> str:
+        return self.enterprise.name if self.enterprise_id else self.place
+
+
+L = Lead.Status
+LEAD_TRANSITIONS: tuple[Transition, ...] = (
+    Transition("confirm", frozenset({L.PENDING}), L.CONFIRMED, "hazards.confirm_lead", _("确认为隐患")),
+    Transition(
+        "dismiss",
+        frozenset({L.PENDING}),
+        L.DISMISSED,
+        "hazards.confirm_lead",
+        _("排除"),
+        reason_required=True,
+    ),
+)
+
+
+class Photo(models.Model):
+    """A picture of a hazard or lead: as found, or after rectification. Files go through default storage."""
+
+    class Stage(models.TextChoices):
+        FOUND = "found", _("整改前")
+        AFTER = "after", _("整改后")
+
+    hazard = models.ForeignKey(
+        Hazard,
+        verbose_name=_("事故隐患"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    lead = models.ForeignKey(
+        Lead,
+        verbose_name=_("隐患线索"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    stage = models.CharField(_("阶段"), max_length=10, choices=Stage.choices, default=Stage.FOUND)
+    file = models.FileField(_("照片"), upload_to="hazards/%Y/%m/", max_length=200)
+    name = models.CharField(_("文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        USER, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("照片")
+        verbose_name_plural = _("照片")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RectificationPlan(models.Model):
+    """整改方案. For a major hazard the full 五落实: 责任、措施、资金、时限、预案 (regulations.md §2.3)."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("事故隐患"), on_delete=models.CASCADE, related_name="plans"
+    )
+    responsible_person = models.CharField(_("责任人"), max_length=50)
+    responsible_phone = models.CharField(_("责任人电话"), max_length=20, blank=True)
+    measures = models.TextField(_("整改措施"))
+    due_on = models.DateField(_("整改时限"))
+    funds = models.DecimalField(_("整改资金（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    interim_measures = models.TextField(_("安全措施和应急预案"), blank=True)
+    goals = models.TextField(_("治理的目标和任务"), blank=True)
+    organisation = models.CharField(_("负责治理的机构"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = THROUGH_HAZARD
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("整改方案")
+        verbose_name_plural = _("整改方案")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(_("整改方案（%(person)s）") % {"person": self.responsible_person})
+
+
+class Rectification(models.Model):
+    """整改情况: what the rectifier did, submitted for verification with after-photos."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("事故隐患"), on_delete=models.CASCADE, related_name="rectifications"
+    )
+    description = models.TextField(_("整改情况"))
+    on_the_spot = models.BooleanField(_("立即整改"), default=False)
+    submitted_by = models.ForeignKey(
+        USER, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = THROUGH_HAZARD
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("整改情况")
+        verbose_name_plural = _("整改情况")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(_("整改情况"))
+
+
+class Verification(models.Model):
+    """验收: the verifier's opinion; passed closes the hazard (销号), not passed sends it back to rectifying."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("事故隐患"), on_delete=models.CASCADE, related_name="verifications"
+    )
+    passed = models.BooleanField(_("验收通过"))
+    opinion = models.TextField(_("验收意见"))
+    verified_by = models.ForeignKey(
+        USER, verbose_name=_("验收人"), on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("验收时间"), auto_now_add=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = THROUGH_HAZARD
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("验收记录")
+        verbose_name_plural = _("验收记录")
+        ordering = ["-verified_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(_("验收通过") if self.passed else _("验收不通过"))
+
+
+class Extension(models.Model):
+    """整改延期: requested before the deadline, approved or refused by the overseeing department."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REFUSED = "refused", _("未批准")
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("事故隐患"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    old_due_on = models.DateField(_("原整改期限"))
+    new_due_on = models.DateField(_("申请延期至"))
+    reason = models.TextField(_("延期理由"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        USER, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        USER, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = THROUGH_HAZARD
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("整改延期")
+        verbose_name_plural = _("整改延期")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard"], condition=models.Q(status="pending"), name="extension_one_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("延期至 %(d)s") % {"d": self.new_due_on})
+
+
+class Supervision(models.Model):
+    """挂牌督办 of a hazard by the 安委办 or a department: letter, deadline, responsible unit; 摘牌 after close-out."""
+
+    class Level(models.TextChoices):
+        COUNTY = "county", _("县级")
+        CITY = "city", _("市级")
+        PROVINCE = "province", _("省级")
+
+    class Status(models.TextChoices):
+        LISTED = "listed", _("督办中")
+        LIFTED = "lifted", _("已摘牌")
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("事故隐患"), on_delete=models.PROTECT, related_name="supervisions"
+    )
+    level = models.CharField(_("督办层级"), max_length=20, choices=Level.choices, default=Level.COUNTY)
+    issuer = models.ForeignKey(
+        Department, verbose_name=_("督办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    letter_number = models.CharField(_("督办文号"), max_length=60, unique=True)
+    due_on = models.DateField(_("督办期限"))
+    responsible_unit = models.CharField(_("责任单位"), max_length=120)
+    requirements = models.TextField(_("督办要求"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.LISTED)
+    document = models.ForeignKey(
+        "documents.IssuedDocument",
+        verbose_name=_("督办函"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_by = models.ForeignKey(USER, verbose_name=_("挂牌人"), on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("挂牌时间"), auto_now_add=True)
+    lift_opinion = models.TextField(_("摘牌意见"), blank=True)
+    lifted_by = models.ForeignKey(
+        USER, verbose_name=_("摘牌人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("摘牌时间"), null=True, blank=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = THROUGH_HAZARD
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("挂牌督办")
+        verbose_name_plural = _("挂牌督办")
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.letter_number
+
+
+V = Supervision.Status
+SUPERVISION_TRANSITIONS: tuple[Transition, ...] = (
+    Transition("lift", frozenset({V.LISTED}), V.LIFTED, "hazards.supervise", _("摘牌"), reason_required=True),
+)
+
+
+class Recheck(models.Model):
+    """回头看: a re-check of a closed hazard; if the fix did not hold, a linked new hazard is opened."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("事故隐患"), on_delete=models.PROTECT, related_name="rechecks"
+    )
+    checked_on = models.DateField(_("复查日期"))
+    held = models.BooleanField(_("整改效果保持"))
+    notes = models.TextField(_("复查情况"))
+    checked_by = models.ForeignKey(USER, verbose_name=_("复查人"), on_delete=models.PROTECT, related_name="+")
+    new_hazard = models.OneToOneField(
+        Hazard,
+        verbose_name=_("新登记隐患"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="found_by_recheck",
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = THROUGH_HAZARD
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("回头看复查")
+        verbose_name_plural = _("回头看复查")
+        ordering = ["-checked_on", "-id"]
+
+    def __str__(self) -> str:
+        return str(_("回头看 %(d)s") % {"d": self.checked_on})

@@ -1,0 +1,178 @@
+"""Who hears about a hazard, through anlan.notifications (one message per recipient and dedupe key).
+
+Recipients are only people who can open the hazard: the enterprise's users, the supervising department,
+the town and the county's 安委办 — all inside the hazard's scope by construction.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from anlan.core.audit import record_text
+from anlan.core.models import Membership, Role
+from anlan.notifications.services import notify, recipients_for
+
+from .models import Hazard
+from .rules import county_of
+
+# Notification kinds (the inbox shows them by kind).
+ASSIGNED = "hazard_assigned"
+MAJOR_REGISTERED = "hazard_major"
+DUE_SOON = "hazard_due_soon"
+OVERDUE = "hazard_overdue"
+REJECTED = "hazard_rejected"
+AWAITING_VERIFICATION = "hazard_awaiting_verification"
+SUPERVISION_ISSUED = "hazard_supervision"
+EXTENSION = "hazard_extension"
+LEAD = "hazard_lead"
+
+
+def enterprise_users(enterprise_id):
+    members = Membership.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=enterprise_id)
+    return get_user_model().objects.filter(pk__in=members.values("user_id"), is_active=True)
+
+
+def town_of(region_code: str) -> str:
+    return region_code[:9] + "000"
+
+
+def rectifiers(hazard: Hazard):
+    """The enterprise's users, or the town for a hazard at a place without an enterprise."""
+    if hazard.enterprise_id:
+        return enterprise_users(hazard.enterprise_id)
+    return recipients_for(region=town_of(hazard.region_id), roles=[Role.TOWN])
+
+
+def overseers(hazard: Hazard, *, committee: bool = False):
+    """The supervising department and the town; with `committee`, the county's 安委办 too."""
+    department = (
+        recipients_for(department=hazard.supervising_department_id)
+        if hazard.supervising_department_id
+        else get_user_model().objects.none()
+    )
+    town = recipients_for(region=town_of(hazard.region_id), roles=[Role.TOWN])
+    users = department | town
+    if committee:
+        users = users | committee_office(hazard.region_id)
+    return users
+
+
+def committee_office(region_code: str):
+    county = county_of(region_code)
+    return recipients_for(region=county, roles=[Role.COMMITTEE_OFFICE])
+
+
+def _send(users, kind: str, hazard: Hazard, title, body: str, key: str) -> int:
+    return notify(
+        users,
+        kind=kind,
+        title=record_text(title) % {"number": hazard.number},
+        body=body,
+        url=reverse("hazards:hazard-detail", args=[hazard.pk]),
+        dedupe_key=f"hazard:{hazard.pk}:{key}",
+    )
+
+
+def hazard_registered(hazard: Hazard, actor) -> None:
+    """A major hazard goes at once to the supervising department and the 安委办 (安全生产法 第四十一条);
+    every hazard registered by someone else goes to whoever rectifies it."""
+    if hazard.is_major:
+        _send(
+            overseers(hazard, committee=True).exclude(pk=actor.pk),
+            MAJOR_REGISTERED,
+            hazard,
+            _("重大事故隐患 %(number)s 已登记"),
+            f"{hazard.subject}：{hazard.description[:200]}",
+            "major",
+        )
+    _send(
+        rectifiers(hazard).exclude(pk=actor.pk),
+        ASSIGNED,
+        hazard,
+        _("隐患 %(number)s 待整改"),
+        f"{hazard.subject}：{hazard.description[:200]}",
+        "assigned",
+    )
+
+
+def awaiting_verification(hazard: Hazard, submission_id: int) -> None:
+    _send(
+        overseers(hazard),
+        AWAITING_VERIFICATION,
+        hazard,
+        _("隐患 %(number)s 已整改，待验收"),
+        hazard.subject,
+        f"submitted:{submission_id}",
+    )
+
+
+def rejected(hazard: Hazard, verification_id: int, opinion: str) -> None:
+    _send(
+        rectifiers(hazard),
+        REJECTED,
+        hazard,
+        _("隐患 %(number)s 验收不通过"),
+        opinion,
+        f"rejected:{verification_id}",
+    )
+
+
+def supervision_issued(hazard: Hazard, supervision) -> None:
+    users = rectifiers(hazard) | overseers(hazard)
+    _send(
+        users,
+        SUPERVISION_ISSUED,
+        hazard,
+        _("隐患 %(number)s 已挂牌督办"),
+        f"{supervision.letter_number}：{supervision.requirements[:200]}",
+        f"supervision:{supervision.pk}",
+    )
+
+
+def extension_requested(hazard: Hazard, extension) -> None:
+    _send(
+        overseers(hazard),
+        EXTENSION,
+        hazard,
+        _("隐患 %(number)s 申请延期"),
+        extension.reason[:200],
+        f"extension:{extension.pk}",
+    )
+
+
+def due_soon(hazard: Hazard) -> int:
+    return _send(
+        rectifiers(hazard),
+        DUE_SOON,
+        hazard,
+        _("隐患 %(number)s 即将到期"),
+        f"{hazard.subject} · {hazard.due_on:%Y-%m-%d}",
+        f"due-soon:{hazard.due_on:%Y%m%d}",
+    )
+
+
+def overdue(hazard: Hazard) -> int:
+    """To whoever rectifies, and escalated to the overseeing department, the town and the 安委办."""
+    users = rectifiers(hazard) | overseers(hazard, committee=True)
+    return _send(
+        users,
+        OVERDUE,
+        hazard,
+        _("隐患 %(number)s 已逾期未整改"),
+        f"{hazard.subject} · {hazard.due_on:%Y-%m-%d}",
+        f"overdue:{hazard.due_on:%Y%m%d}",
+    )
+
+
+def lead_reported(lead) -> None:
+    town = recipients_for(region=town_of(lead.region_id), roles=[Role.TOWN])
+    notify(
+        town,
+        kind=LEAD,
+        title=record_text(_("新的隐患线索待核实")),
+        body=f"{lead.subject}：{lead.description[:200]}",
+        url=reverse("hazards:lead-detail", args=[lead.pk]),
+        dedupe_key=f"lead:{lead.pk}:reported",
+    )

@@ -1,0 +1,285 @@
+"""Pure rules of hazard investigation and rectification (regulations.md §2). No ORM, no clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from anlan.core.rules import RuleViolation
+
+from .data.major_criteria import BY_KEY
+
+ORDINARY = "ordinary"
+MAJOR = "major"
+
+
+class ErrorCode(StrEnum):
+    DUE_BEFORE_FOUND = "due_before_found"
+    FOUND_IN_FUTURE = "found_in_future"
+    PLAN_INCOMPLETE = "plan_incomplete"
+    PLAN_AFTER_DEADLINE = "plan_after_deadline"
+    MAJOR_BASIS = "major_basis"
+    MAJOR_CRITERION = "major_criterion"
+    ON_THE_SPOT_MAJOR = "on_the_spot_major"
+    SAME_PERSON = "same_person"
+    VERIFIER_ROLE = "verifier_role"
+    EXTENSION_LATE = "extension_late"
+    EXTENSION_NOT_LATER = "extension_not_later"
+    NOT_AN_IMAGE = "not_an_image"
+    TOO_LARGE = "too_large"
+    NO_PLACE = "no_place"
+
+
+# ---------------------------------------------------------------- dates and deadlines
+
+
+def check_dates(found_on: date, due_on: date | None, today: date) -> None:
+    """A hazard cannot be found in the future, and its deadline cannot come before it was found."""
+    if found_on > today:
+        raise RuleViolation("found_on", ErrorCode.FOUND_IN_FUTURE, _("发现日期不能晚于今天。"))
+    if due_on is not None and due_on < found_on:
+        raise RuleViolation(
+            "due_on", ErrorCode.DUE_BEFORE_FOUND, _("整改期限不能早于发现日期（%(d)s）。") % {"d": found_on}
+        )
+
+
+# 民法典 第二百零一条 (regulations.md, conventions): a period ends at 24:00 of its last day, so the due date
+# itself is still on time and the hazard is overdue from the next day on.
+def is_overdue(due_on: date | None, today: date, closed_on: date | None = None) -> bool:
+    """Whether a hazard is overdue: not closed by the end of its due date (closed late counts too)."""
+    if due_on is None:
+        return False
+    return (closed_on if closed_on is not None else today) > due_on
+
+
+def overdue_from(due_on: date) -> date:
+    """The first day on which a hazard still open is overdue."""
+    return due_on + timedelta(days=1)
+
+
+def days_overdue(due_on: date | None, today: date) -> int:
+    return max((today - due_on).days, 0) if due_on else 0
+
+
+def closed_on_time(due_on: date | None, closed_on: date | None) -> bool:
+    return due_on is not None and closed_on is not None and closed_on <= due_on
+
+
+def reminder_window(due_on: date, today: date, days_before: int) -> bool:
+    """Whether today falls in the reminder window: the last `days_before` days up to and including the due date."""
+    return due_on - timedelta(days=days_before) <= today <= due_on
+
+
+# ---------------------------------------------------------------- grade and basis
+
+
+def check_major_basis(grade: str, criterion_key: str, basis: str) -> None:
+    """A major hazard names the item of the applicable 判定标准 it matches (regulations.md §3), or, for a
+    standard whose items are not listed yet, the standard and article in words."""
+    if grade != MAJOR:
+        return
+    if criterion_key:
+        if criterion_key not in BY_KEY:
+            raise RuleViolation("major_criterion", ErrorCode.MAJOR_CRITERION, _("判定标准条款不存在。"))
+        return
+    if not (basis or "").strip():
+        raise RuleViolation(
+            "major_criterion",
+            ErrorCode.MAJOR_BASIS,
+            _("重大事故隐患必须注明判定依据：选择判定标准条款，或填写所依据的标准及条款。"),
+        )
+
+
+def check_place(has_enterprise: bool, place: str) -> None:
+    if not has_enterprise and not (place or "").strip():
+        raise RuleViolation(
+            "place", ErrorCode.NO_PLACE, _("没有生产经营单位的隐患（如路段、公共场所）必须填写隐患场所。")
+        )
+
+
+# ---------------------------------------------------------------- the plan (五落实)
+
+
+@dataclass(frozen=True)
+class PlanFields:
+    """What a rectification plan says. 五落实: 责任、措施、资金、时限、预案 (regulations.md §2.3)."""
+
+    responsible_person: str = ""
+    measures: str = ""
+    due_on: date | None = None
+    funds: Decimal | None = None  # 万元
+    interim_measures: str = ""  # 安全措施和应急预案
+    goals: str = ""  # 治理的目标和任务
+    organisation: str = ""  # 负责治理的机构
+
+
+ORDINARY_PLAN = (("responsible_person", _("责任人")), ("measures", _("整改措施")), ("due_on", _("整改时限")))
+# 五落实 for a major hazard, plus the 第十五条 items that are not already among them.
+MAJOR_PLAN = (
+    *ORDINARY_PLAN,
+    ("funds", _("整改资金")),
+    ("interim_measures", _("安全措施和应急预案")),
+    ("goals", _("治理的目标和任务")),
+    ("organisation", _("负责治理的机构")),
+)
+
+
+def plan_problems(grade: str, plan: PlanFields, found_on: date, deadline: date | None) -> list[RuleViolation]:
+    """Everything missing or wrong in a plan: an ordinary hazard needs 责任人, 措施, 时限; a major hazard the
+    full 五落实 (16号令 第十五条). The plan's date cannot pass the deadline set at registration (extend it
+    through an approved extension instead)."""
+    problems = []
+    required = MAJOR_PLAN if grade == MAJOR else ORDINARY_PLAN
+    for name, label in required:
+        value = getattr(plan, name)
+        empty = value is None or (isinstance(value, str) and not value.strip())
+        if name == "funds" and value is not None and value <= 0:
+            empty = True
+        if empty:
+            message = (
+                _("重大事故隐患的治理方案须做到“五落实”，请填写%(label)s。")
+                if grade == MAJOR
+                else _("请填写%(label)s。")
+            )
+            problems.append(RuleViolation(name, ErrorCode.PLAN_INCOMPLETE, message % {"label": label}))
+    if plan.due_on is not None:
+        if plan.due_on < found_on:
+            problems.append(
+                RuleViolation(
+                    "due_on",
+                    ErrorCode.DUE_BEFORE_FOUND,
+                    _("整改时限不能早于发现日期（%(d)s）。") % {"d": found_on},
+                )
+            )
+        elif deadline is not None and plan.due_on > deadline:
+            problems.append(
+                RuleViolation(
+                    "due_on",
+                    ErrorCode.PLAN_AFTER_DEADLINE,
+                    _("整改时限不能晚于规定的整改期限（%(d)s）；如需延期，请申请延期。") % {"d": deadline},
+                )
+            )
+    return problems
+
+
+def check_on_the_spot(grade: str) -> None:
+    """立即整改 is for ordinary hazards only (16号令 第三条: 一般隐患 can be removed at once)."""
+    if grade == MAJOR:
+        raise RuleViolation(
+            "__all__", ErrorCode.ON_THE_SPOT_MAJOR, _("重大事故隐患不能立即整改销号，须制定治理方案。")
+        )
+
+
+# ---------------------------------------------------------------- verification
+
+
+def check_verifier(
+    *,
+    grade: str,
+    verifier_id: int,
+    submitter_id: int | None,
+    verifier_is_supervising_department: bool,
+    verifier_is_assigned_expert: bool,
+) -> None:
+    """The verifier is never the person who submitted the rectification (design.md §3, closed loops); a major
+    hazard is verified by the supervising department or an assigned expert, never by the enterprise alone."""
+    if submitter_id is not None and verifier_id == submitter_id:
+        raise RuleViolation(
+            "__all__", ErrorCode.SAME_PERSON, _("验收人不能是提交整改的人，请由其他人员验收。")
+        )
+    if grade == MAJOR and not (verifier_is_supervising_department or verifier_is_assigned_expert):
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.VERIFIER_ROLE,
+            _("重大事故隐患须由负有监管职责的部门（或指派的专家）验收。"),
+        )
+
+
+# ---------------------------------------------------------------- extensions
+
+
+def check_extension(current_due_on: date, new_due_on: date, today: date) -> None:
+    """An extension is requested before the deadline passes (regulations.md §2.3, 挂牌督办 practice) and
+    must move it later."""
+    if today > current_due_on:
+        raise RuleViolation(
+            "new_due_on",
+            ErrorCode.EXTENSION_LATE,
+            _("整改期限（%(d)s）已过，不能再申请延期。") % {"d": current_due_on},
+        )
+    if new_due_on <= current_due_on:
+        raise RuleViolation(
+            "new_due_on",
+            ErrorCode.EXTENSION_NOT_LATER,
+            _("延期后的期限应晚于当前期限（%(d)s）。") % {"d": current_due_on},
+        )
+
+
+# ---------------------------------------------------------------- numbering
+
+
+def hazard_number(county_code: str, year: int, serial: int) -> str:
+    """隐患编号: county (6 digits of GB/T 2260), year and a gap-free serial, e.g. YH341122-2026-00012."""
+    return f"YH{county_code[:6]}-{year}-{serial:05d}"
+
+
+def county_of(region_code: str) -> str:
+    """The 12-digit code of the county a region code lies in (the numbering unit)."""
+    return region_code[:6] + "000000"
+
+
+# ---------------------------------------------------------------- photos
+
+# Magic numbers of the formats a phone or camera produces (JPEG, PNG, GIF, WebP).
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+)
+
+
+def image_kind(head: bytes, tail: bytes = b"") -> str | None:
+    """The image format named by a file's first bytes (and, for JPEG/PNG, confirmed by its end), else None."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    for signature, kind in _SIGNATURES:
+        if head.startswith(signature):
+            if kind == "png" and (head[12:16] != b"IHDR" or (tail and b"IEND" not in tail)):
+                return None
+            if kind == "jpeg" and tail and b"\xff\xd9" not in tail:
+                return None
+            return kind
+    return None
+
+
+def check_photo(name: str, size: int, head: bytes, tail: bytes, max_bytes: int) -> str:
+    """Refuse a file that is not a picture or is too large; return its format."""
+    if size > max_bytes:
+        raise RuleViolation(
+            "photos",
+            ErrorCode.TOO_LARGE,
+            _("照片“%(name)s”过大：上限为 %(mb)s MB。") % {"name": name, "mb": round(max_bytes / 2**20, 1)},
+        )
+    kind = image_kind(head, tail)
+    if kind is None:
+        raise RuleViolation(
+            "photos",
+            ErrorCode.NOT_AN_IMAGE,
+            _("文件“%(name)s”不是有效的图片（支持 JPEG、PNG、GIF、WebP）。") % {"name": name},
+        )
+    return kind
+
+
+# ---------------------------------------------------------------- statistics
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A percentage with one decimal, or None when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return round(100.0 * numerator / denominator, 1)

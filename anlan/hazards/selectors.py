@@ -1,0 +1,107 @@
+"""Scoped reads of hazards: access (404 out of scope), lists, and the statistics as SQL aggregates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from anlan.core.selectors import access
+
+from .models import Extension, Hazard, Lead, Supervision
+
+__all__ = ["access", "access_hazard", "access_lead", "hazard_list", "lead_list", "overdue_q"]
+
+
+def access_hazard(user, pk, *, for_update: bool = False) -> Hazard:
+    return access(
+        Hazard.objects.select_related("enterprise", "region", "industry", "grid", "supervising_department"),
+        user,
+        pk,
+        for_update=for_update,
+    )
+
+
+def access_lead(user, pk, *, for_update: bool = False) -> Lead:
+    return access(
+        Lead.objects.select_related("enterprise", "region", "grid", "hazard"), user, pk, for_update=for_update
+    )
+
+
+def hazard_list(user, action: str | None = None) -> QuerySet:
+    return Hazard.objects.for_user(user, action).select_related("enterprise", "region", "industry")
+
+
+def lead_list(user) -> QuerySet:
+    return Lead.objects.for_user(user).select_related("enterprise", "region", "grid", "hazard")
+
+
+def overdue_q(today: date) -> Q:
+    """Open and past the due date (the due date itself is not overdue: rules.is_overdue)."""
+    return Q(status__in=Hazard.OPEN, due_on__lt=today)
+
+
+def pending_extensions(user) -> QuerySet:
+    return Extension.objects.for_user(user, "hazards.approve_extension").filter(
+        status=Extension.Status.PENDING
+    )
+
+
+def listed_supervisions(user) -> QuerySet:
+    return Supervision.objects.for_user(user).filter(status=Supervision.Status.LISTED)
+
+
+# ---------------------------------------------------------------- statistics (SQL aggregates only)
+
+
+def totals(queryset: QuerySet, today: date) -> dict:
+    """One query: found, closed, open, overdue, major, due in the period and closed on time, average days."""
+    due = Q(due_on__lte=today)
+    row = queryset.aggregate(
+        found=Count("pk", filter=~Q(status=Hazard.Status.VOIDED)),
+        closed=Count("pk", filter=Q(status=Hazard.Status.CLOSED)),
+        open=Count("pk", filter=Q(status__in=Hazard.OPEN)),
+        overdue=Count("pk", filter=overdue_q(today)),
+        major=Count("pk", filter=Q(grade=Hazard.Grade.MAJOR) & ~Q(status=Hazard.Status.VOIDED)),
+        due_in_period=Count("pk", filter=due & ~Q(status=Hazard.Status.VOIDED)),
+        closed_on_time=Count("pk", filter=due & Q(status=Hazard.Status.CLOSED, closed_on__lte=F("due_on"))),
+        days_to_close=Avg(
+            ExpressionWrapper(F("closed_on") - F("found_on"), output_field=DurationField()),
+            filter=Q(status=Hazard.Status.CLOSED),
+        ),
+    )
+    days = row.pop("days_to_close")
+    row["avg_days_to_close"] = round(days.total_seconds() / 86400, 1) if days is not None else None
+    return row
+
+
+def counts_by(queryset: QuerySet, field: str) -> list[dict]:
+    return list(queryset.values(field).annotate(n=Count("pk")).order_by(field))
+
+
+def monthly(queryset: QuerySet) -> list[dict]:
+    """Found and closed per month of finding (one grouped query)."""
+    return list(
+        queryset.annotate(month=TruncMonth("found_on"))
+        .values("month")
+        .annotate(found=Count("pk"), closed=Count("pk", filter=Q(status=Hazard.Status.CLOSED)))
+        .order_by("month")
+    )
+
+
+def by_region_prefix(queryset: QuerySet, length: int, today: date) -> dict[str, dict]:
+    """Found / closed / overdue grouped by the first `length` digits of the region code (a child region)."""
+    from django.db.models.functions import Substr
+
+    rows = (
+        queryset.annotate(prefix=Substr("region_id", 1, length))
+        .values("prefix")
+        .annotate(
+            found=Count("pk"),
+            closed=Count("pk", filter=Q(status=Hazard.Status.CLOSED)),
+            overdue=Count("pk", filter=overdue_q(today)),
+        )
+        .order_by("prefix")
+    )
+    return {row["prefix"]: row for row in rows}

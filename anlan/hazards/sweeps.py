@@ -1,0 +1,91 @@
+"""The hazard deadline sweep (registered in apps.py; run by `anlan_sweep` and the worker).
+
+Before the due date it reminds whoever rectifies; from the day after (rules.is_overdue) it flags the hazard
+overdue and escalates it to the overseeing department, the town and the 安委办. Each hazard is claimed with a
+conditional UPDATE on the due date it is being handled for (`reminded_for` / `escalated_for`), inside the same
+transaction as its notifications, which carry a dedupe key as well: running the sweep twice, or in several
+workers at once, sends nothing twice. An approved extension moves the due date and so re-arms both.
+Candidates are read in keyset-paginated chunks of ids, so memory does not grow with the table.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+
+from . import notices
+from .models import Hazard
+
+CHUNK = 500
+
+
+def _chunks(queryset):
+    """Ids of the rows matching `queryset`, in ascending chunks (keyset pagination on the primary key)."""
+    last = 0
+    while True:
+        ids = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+def _claim_and_notify(ids: list[int], marker: str, candidates: Q, send) -> tuple[int, int]:
+    """Claim each hazard of the chunk not yet handled for its due date, then notify; one transaction."""
+    claimed = notified = 0
+    with transaction.atomic():
+        rows = list(
+            Hazard.objects.filter(pk__in=ids)
+            .filter(candidates)
+            .select_for_update(skip_locked=True, of=("self",))
+            .only(
+                "pk", "number", "due_on", "region_id", "enterprise_id", "supervising_department_id", "place"
+            )
+            .select_related(None)
+        )
+        for hazard in rows:
+            won = (
+                Hazard.objects.filter(pk=hazard.pk, due_on=hazard.due_on, status__in=Hazard.OPEN)
+                .filter(Q(**{f"{marker}__isnull": True}) | Q(**{f"{marker}__lt": hazard.due_on}))
+                .update(**{marker: hazard.due_on})
+            )
+            if won:
+                claimed += 1
+                notified += send(hazard)
+    return claimed, notified
+
+
+def _unhandled(marker: str) -> Q:
+    return Q(**{f"{marker}__isnull": True}) | Q(**{f"{marker}__lt": F("due_on")})
+
+
+def remind(today: date, days_before: int) -> tuple[int, int]:
+    window = Q(status__in=Hazard.OPEN, due_on__gte=today, due_on__lte=today + timedelta(days=days_before))
+    candidates = window & _unhandled("reminded_for")
+    claimed = notified = 0
+    for ids in _chunks(Hazard.objects.filter(candidates)):
+        c, n = _claim_and_notify(ids, "reminded_for", candidates, notices.due_soon)
+        claimed, notified = claimed + c, notified + n
+    return claimed, notified
+
+
+def escalate(today: date) -> tuple[int, int]:
+    candidates = Q(status__in=Hazard.OPEN, due_on__lt=today) & _unhandled("escalated_for")
+    claimed = notified = 0
+    for ids in _chunks(Hazard.objects.filter(candidates)):
+        c, n = _claim_and_notify(ids, "escalated_for", candidates, notices.overdue)
+        claimed, notified = claimed + c, notified + n
+    return claimed, notified
+
+
+def run(*, today: date, now=None, stdout=None) -> dict[str, int]:
+    reminded, reminder_messages = remind(today, settings.ANLAN_HAZARD_REMIND_DAYS)
+    escalated, overdue_messages = escalate(today)
+    return {
+        "reminded": reminded,
+        "overdue_flagged": escalated,
+        "messages": reminder_messages + overdue_messages,
+    }

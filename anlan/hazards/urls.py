@@ -1,0 +1,35 @@
+from django.urls import path
+
+from . import views
+
+app_name = "hazards"
+
+urlpatterns = [
+    path("", views.hazard_list, name="hazard-list"),
+    path("new/", views.hazard_create, name="hazard-create"),
+    path("export/", views.hazard_export, name="hazard-export"),
+    path("import/", views.hazard_import, name="hazard-import"),
+    path("import/template/", views.hazard_import_template, name="hazard-import-template"),
+    path("statistics/", views.hazard_statistics, name="hazard-statistics"),
+    path("<int:pk>/", views.hazard_detail, name="hazard-detail"),
+    path("<int:pk>/plan/", views.hazard_plan, name="hazard-plan"),
+    path("<int:pk>/submit/", views.hazard_submit, name="hazard-submit"),
+    path("<int:pk>/fix-on-the-spot/", views.hazard_fix_on_the_spot, name="hazard-fix-on-the-spot"),
+    path("<int:pk>/verify/", views.hazard_verify, name="hazard-verify"),
+    path("<int:pk>/void/", views.hazard_void, name="hazard-void"),
+    path("<int:pk>/expert/", views.hazard_assign_expert, name="hazard-assign-expert"),
+    path("<int:pk>/extensions/new/", views.extension_create, name="extension-create"),
+    path("extensions/<int:pk>/decide/", views.extension_decide, name="extension-decide"),
+    path("<int:pk>/supervise/", views.supervision_create, name="supervision-create"),
+    path("<int:pk>/recheck/", views.recheck_create, name="recheck-create"),
+    path("supervisions/", views.supervision_list, name="supervision-list"),
+    path("supervisions/<int:pk>/lift/", views.supervision_lift, name="supervision-lift"),
+    path("supervisions/<int:pk>/letter/", views.supervision_letter, name="supervision-letter"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("leads/", views.lead_list, name="lead-list"),
+    path("leads/new/", views.lead_create, name="lead-create"),
+    path("leads/<int:pk>/", views.lead_detail, name="lead-detail"),
+    path("leads/<int:pk>/confirm/", views.lead_confirm, name="lead-confirm"),
+    path("leads/<int:pk>/dismiss/", views.lead_dismiss, name="lead-dismiss"),
+    path("enterprises/<int:pk>/", views.enterprise_hazards, name="enterprise-hazards"),
+]
