@@ -240,6 +240,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name across apps get explicit schema names.
+    "ENUM_NAME_OVERRIDES": {
+        "AccidentGradeEnum": "anlan.accidents.models.Grade.choices",
+        "AccidentReportingLevelEnum": "anlan.accidents.models.Level.choices",
+        "AccidentKindEnum": "anlan.accidents.models.AccidentKind.choices",
+        "AccidentReportKindEnum": "anlan.accidents.models.ReportKind.choices",
+        "ReportingFindingKindEnum": "anlan.accidents.models.FindingKind.choices",
+        "InvestigationStatusEnum": "anlan.accidents.models.InvestigationStatus.choices",
+        "PreventiveMeasureStatusEnum": "anlan.accidents.models.MeasureStatus.choices",
+        # hazards' sets that share the names "grade" and "level" with the accidents ones
+        "HazardGradeEnum": "anlan.hazards.models.Hazard.Grade",
+        "SupervisionLevelEnum": "anlan.hazards.models.Supervision.Level",
+    },
 }
 
 LOGGING = {

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from tests.matrix import Route, page
+from tests.matrix import Route, api, page
 
 
 def _accident(c, **overrides):
@@ -221,6 +221,108 @@ ROUTES = [
         lambda c: {"completed_on": timezone.localdate().isoformat(), "note": "已完成"},
         measure,
     ),
+]
+
+
+def measure_of(c):
+    """kwargs for the API's complete-measure action; the measure id travels in the body."""
+    found = _investigation(c)
+    c.measure_pk = found["measure_pk"]
+    return {"pk": found["pk"]}
+
+
+def api_accident(c):
+    data = new_accident(c)
+    data["occurred_at"] = (timezone.now() - timedelta(minutes=20)).isoformat()
+    return data
+
+
+def _api_post(name, expected, data=None, kwargs=None, **kw):
+    return Route(
+        name,
+        expected,
+        kwargs=kwargs or (lambda c: {}),
+        method="post",
+        data=data or (lambda c: {}),
+        json=True,
+        writes=True,
+        **kw,
+    )
+
+
+API_RECEIVERS = api(403, county_office=200, dept_housing=200, town_b=404)
+API_CREATED = api(403, county_office=201, dept_housing=201, town_b=404)
+
+ROUTES += [
+    Route("api:accident-list", api(200)),
+    _api_post(
+        "api:accident-list",
+        api(403, county_office=201, town_a=201, town_b=400, dept_housing=201, enterprise_x=201),
+        api_accident,
+        label="(初报)",
+    ),
+    Route("api:accident-detail", api(200, town_b=404), kwargs=accident),
+    Route("api:accident-reports", api(200, town_b=404), kwargs=accident),
+    _api_post(
+        "api:accident-reports",
+        api(201, town_b=404, grid_worker=403, leader=403),
+        follow_up,
+        accident,
+        label="(续报)",
+    ),
+    _api_post("api:accident-forward", API_RECEIVERS, lambda c: {"level": "county"}, accident),
+    _api_post(
+        "api:accident-findings",
+        api(403, county_office=201, town_b=404),
+        lambda c: {
+            "kind": "omitted",
+            "found_on": timezone.localdate().isoformat(),
+            "description": "漏报伤亡人数",
+        },
+        accident,
+    ),
+    Route("api:accident-investigation", api(200, town_b=404), kwargs=investigation),
+    _api_post(
+        "api:accident-investigation",
+        API_CREATED,
+        lambda c: {"lead_organ": "来安县人民政府", "team_leader": "张组长"},
+        accident,
+    ),
+    _api_post(
+        "api:accident-extend",
+        API_RECEIVERS,
+        lambda c: {"days": 20, "approved_by": "来安县人民政府", "reason": "技术鉴定"},
+        investigation,
+    ),
+    _api_post("api:accident-conclude", API_RECEIVERS, lambda c: {"direct_cause": "违章作业"}, investigation),
+    _api_post("api:accident-close", API_RECEIVERS, None, closable),
+    _api_post(
+        "api:accident-responsibilities",
+        API_CREATED,
+        lambda c: {"party": "person", "name": "李四", "finding": "违章指挥", "recommended_handling": "处分"},
+        investigation,
+    ),
+    _api_post(
+        "api:accident-measures",
+        API_CREATED,
+        lambda c: {
+            "description": "全面排查",
+            "responsible_party": "建工集团",
+            "due_on": timezone.localdate().isoformat(),
+        },
+        investigation,
+    ),
+    _api_post(
+        "api:accident-complete-measure",
+        API_RECEIVERS,
+        lambda c: {
+            "measure": c.measure_pk,
+            "completed_on": timezone.localdate().isoformat(),
+            "note": "已完成",
+        },
+        measure_of,
+    ),
+    Route("api:accident-statistics", api(200)),
 ]
 
 

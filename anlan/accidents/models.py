@@ -526,3 +526,10 @@ class RegionEconomy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.year}"
+
+
+# Importable names of the nested choice sets (for drf-spectacular's ENUM_NAME_OVERRIDES in settings).
+ReportKind = AccidentReport.Kind
+FindingKind = ReportingFinding.Kind
+InvestigationStatus = Investigation.Status
+MeasureStatus = PreventiveMeasure.Status

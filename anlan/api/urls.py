@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from . import accidents as accidents_api
 from . import core
 from . import notifications as notifications_api
 
@@ -12,12 +13,18 @@ router.register("industries", core.IndustryViewSet, basename="industry")
 router.register("departments", core.DepartmentViewSet, basename="department")
 router.register("enterprises", core.EnterpriseViewSet, basename="enterprise")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
+router.register("accidents", accidents_api.AccidentViewSet, basename="accident")
 
 app_name = "api"
 
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/me/", core.MeView.as_view(), name="me"),
+    path(
+        "v1/accident-statistics/",
+        accidents_api.AccidentStatisticsView.as_view(),
+        name="accident-statistics",
+    ),
     path("v1/auth/token/", obtain_auth_token, name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
