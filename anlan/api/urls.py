@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import accidents as accidents_api
 from . import core
+from . import hazards as hazards_api
 from . import notifications as notifications_api
 
 router = DefaultRouter()
@@ -12,6 +13,10 @@ router.register("regions", core.RegionViewSet, basename="region")
 router.register("industries", core.IndustryViewSet, basename="industry")
 router.register("departments", core.DepartmentViewSet, basename="department")
 router.register("enterprises", core.EnterpriseViewSet, basename="enterprise")
+router.register("hazards", hazards_api.HazardViewSet, basename="hazard")
+router.register("hazard-leads", hazards_api.LeadViewSet, basename="hazard-lead")
+router.register("hazard-extensions", hazards_api.ExtensionViewSet, basename="hazard-extension")
+router.register("hazard-supervisions", hazards_api.SupervisionViewSet, basename="hazard-supervision")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 router.register("accidents", accidents_api.AccidentViewSet, basename="accident")
 

@@ -214,7 +214,8 @@ class LeadForm(BootstrapMixin, forms.ModelForm):
         grid_worker = any(m.role == Role.GRID_WORKER for m in memberships_of(user))
         if grid_worker:
             self.fields["source"].initial = Lead.Source.GRID_PATROL
-            for name in ("reporter_name", "reporter_phone"):
+            # A grid worker reports from their own grid: the lead is placed in the grid's village.
+            for name in ("reporter_name", "reporter_phone", "region"):
                 del self.fields[name]
 
     def clean(self):

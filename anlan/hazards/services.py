@@ -215,8 +215,9 @@ def report_lead(*, actor, data: dict, photos=()) -> Lead:
             lead.grid_id = lead.grid_id or enterprise.grid_id
         grid_memberships = [m for m in memberships_of(actor) if m.role == Role.GRID_WORKER]
         if grid_memberships and not lead.grid_id:
+            # A grid worker reports from their grid: the lead belongs to the grid's village.
             lead.grid = grid_memberships[0].grid
-            lead.region_id = lead.region_id or lead.grid.region_id
+            lead.region_id = lead.grid.region_id
         if not lead.enterprise_id and not (lead.place or "").strip():
             raise DomainError(Code.INVALID, _("请选择生产经营单位或填写地点。"), field="place")
         if lead.reported_on and lead.reported_on > _today():
