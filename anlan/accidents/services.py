@@ -161,7 +161,7 @@ def _grade(counts: dict[str, int], loss_yuan: Decimal) -> tuple[str, str]:
     return grade, str(criteria[0])
 
 
-def _title(enterprise, region, occurred_at: datetime, type_label: str) -> str:
+def accident_title(enterprise, region, occurred_at: datetime, type_label: str) -> str:
     local = timezone.localtime(occurred_at)
     where = enterprise.name if enterprise else region.name
     return record_text(
@@ -295,7 +295,7 @@ def report_accident(*, actor, data: dict) -> Accident:
             reported_at=now,
             **counts,
         )
-        accident.title = _title(enterprise, region, occurred_at, accident.get_type_code_display())
+        accident.title = accident_title(enterprise, region, occurred_at, accident.get_type_code_display())
         _validate(accident)
         reason = record_text(_("初报"))
         _save_with_history(accident, actor, reason)

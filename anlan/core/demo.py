@@ -1021,6 +1021,10 @@ Step = Callable[[DemoResult], None]
 # The build, in order. A module adds its demo data by appending its step here.
 STEPS: list[Step] = [_regions, _departments, _enterprises, _users]
 
+from anlan.accidents.demo import accidents_step  # noqa: E402  (modules append their steps after core's)
+
+STEPS.append(accidents_step)
+
 
 def build_demo(
     seed: int = DEFAULT_SEED, *, password: str = DEFAULT_PASSWORD, today: date | None = None

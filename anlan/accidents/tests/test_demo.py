@@ -1,0 +1,48 @@
+"""The accidents demo step: three years, mostly 一般, a few 较大, some late, investigations in every state."""
+
+from datetime import date
+
+import pytest
+from django.db import transaction
+
+from anlan.accidents import statistics
+from anlan.accidents.models import Accident, Investigation, MinorEvent, RegionEconomy
+from anlan.core import demo
+
+TODAY = date(2026, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo.build_demo(demo.DEFAULT_SEED, today=TODAY)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+class TestTheAccidentsDemo:
+    def test_three_years_of_accidents_mostly_ordinary_a_few_relatively_major(self, built):
+        years = {a.occurred_at.year for a in Accident.objects.all()}
+        assert years == {2024, 2025, 2026}
+        grades = list(Accident.objects.values_list("grade", flat=True))
+        assert grades.count("ordinary") > 0.8 * len(grades)
+        assert 2 <= grades.count("relatively_major") <= 6
+        assert Accident.objects.filter(occurred_at__date__gte=TODAY).count() == 0
+
+    def test_some_are_late_and_every_investigation_state_is_present(self, built):
+        assert 0 < Accident.objects.filter(is_late=True).count() < Accident.objects.count() / 2
+        states = set(Investigation.objects.values_list("status", flat=True))
+        assert states == set(Investigation.Status.values)
+
+    def test_every_accident_has_its_first_report_and_its_chain(self, built):
+        for accident in Accident.objects.prefetch_related("reports", "steps"):
+            assert [r.kind for r in accident.reports.all()] == ["initial"]
+            assert {s.level for s in accident.steps.all()} >= {"county", "city"}
+
+    def test_near_misses_and_economy_figures_make_the_pyramid_and_rates(self, built):
+        assert MinorEvent.objects.count() > 50
+        assert RegionEconomy.objects.filter(region_id=demo.COUNTY_CODE, year=2025).exists()
+        office = built.users["anweiban"]
+        year = statistics.Period(date(2025, 1, 1), date(2025, 12, 31))
+        rates = statistics.relative_rates(statistics.scoped(office, statistics.Filters()), year, built.county)
+        assert rates.per_100m_gdp is not None
