@@ -1021,6 +1021,10 @@ Step = Callable[[DemoResult], None]
 # The build, in order. A module adds its demo data by appending its step here.
 STEPS: list[Step] = [_regions, _departments, _enterprises, _users]
 
+from anlan.hazards.demo import build as hazards_step  # noqa: E402  (it reads the steps above)
+
+STEPS.append(hazards_step)
+
 from anlan.accidents.demo import accidents_step  # noqa: E402  (modules append their steps after core's)
 
 STEPS.append(accidents_step)

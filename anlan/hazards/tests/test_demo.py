@@ -1,0 +1,23 @@
+"""The demo county's hazards: a year of them in every state, some overdue, a few listed, leads from the grid."""
+
+from datetime import date
+
+from anlan.core import demo
+from anlan.hazards.models import Hazard, HazardCounter, Lead, Supervision
+
+TODAY = date(2026, 6, 30)
+
+
+def test_the_demo_has_hazards_in_every_state_overdue_ones_listed_majors_and_grid_leads(db):
+    result = demo.build_demo(today=TODAY)
+    assert result.counts["事故隐患"] == 5000
+    assert set(Hazard.objects.values_list("status", flat=True).distinct()) == set(Hazard.Status.values)
+    assert Hazard.objects.filter(status__in=Hazard.OPEN, due_on__lt=TODAY).count() > 100
+    assert Supervision.objects.filter(status=Supervision.Status.LISTED, hazard__grade="major").count() == 4
+    assert Supervision.objects.exclude(document=None).count() == 4
+    assert Lead.objects.filter(reported_by__username="wangge").count() == 60
+    assert set(Lead.objects.values_list("status", flat=True).distinct()) == set(Lead.Status.values)
+    # the counters continue where the demo's numbers stop: the next hazard gets the next number
+    for counter in HazardCounter.objects.all():
+        assert Hazard.objects.filter(number__startswith=f"YH341122-{counter.year}-").count() == counter.last
+    assert Hazard.objects.filter(found_on__gte=date(2025, 6, 30), found_on__lte=TODAY).count() == 5000
