@@ -20,7 +20,7 @@ from anlan.core.selectors import regions_for_choice
 from anlan.core.workflow import available_transitions
 from anlan.hazards import selectors, services
 from anlan.hazards.filters import HazardFilter, LeadFilter, SupervisionFilter
-from anlan.hazards.models import LEAD_TRANSITIONS, TRANSITIONS, Extension, Hazard, Lead, Supervision
+from anlan.hazards.models import LEAD_TRANSITIONS, Extension, Hazard, Lead, Supervision
 from anlan.hazards.rules import PlanFields
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
@@ -96,7 +96,7 @@ class HazardSerializer(PhotosMixin, serializers.ModelSerializer):
 
     def get_transitions(self, hazard) -> list[str]:
         request = self.context.get("request")
-        return [t.name for t in available_transitions(hazard, request.user, TRANSITIONS)] if request else []
+        return [t.name for t in selectors.hazard_actions(hazard, request.user)] if request else []
 
 
 class PlanSerializer(serializers.Serializer):

@@ -8,8 +8,9 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.db.models.functions import TruncMonth
 
 from anlan.core.selectors import access
+from anlan.core.workflow import available_transitions
 
-from .models import Extension, Hazard, Lead, Supervision
+from .models import TRANSITIONS, Extension, Hazard, Lead, Supervision
 
 __all__ = ["access", "access_hazard", "access_lead", "hazard_list", "lead_list", "overdue_q"]
 
@@ -27,6 +28,15 @@ def access_lead(user, pk, *, for_update: bool = False) -> Lead:
     return access(
         Lead.objects.select_related("enterprise", "region", "grid", "hazard"), user, pk, for_update=for_update
     )
+
+
+def hazard_actions(hazard: Hazard, user) -> list:
+    """The transitions to offer as buttons: those the user holds the right for, without verification for the
+    person who submitted the rectification (the service would refuse it)."""
+    actions = available_transitions(hazard, user, TRANSITIONS)
+    if hazard.submitted_by_id == user.pk:
+        actions = [t for t in actions if t.name not in ("verify", "reject")]
+    return actions
 
 
 def hazard_list(user, action: str | None = None) -> QuerySet:

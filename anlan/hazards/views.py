@@ -41,7 +41,6 @@ from .forms import (
 )
 from .models import (
     LEAD_TRANSITIONS,
-    TRANSITIONS,
     Extension,
     Hazard,
     Lead,
@@ -153,7 +152,7 @@ def hazard_detail(request, pk):
         "supervisions": supervisions,
         "rechecks": hazard.rechecks.select_related("checked_by", "new_hazard"),
         "photos": list(hazard.photos.all()),
-        "actions": available_transitions(hazard, user, TRANSITIONS),
+        "actions": selectors.hazard_actions(hazard, user),
         "can_plan": hazard.status == Hazard.Status.RECTIFYING and can(user, "hazards.plan", hazard),
         "can_extend": hazard.is_open and can(user, "hazards.request_extension", hazard),
         "can_decide": can(user, "hazards.approve_extension", hazard),
