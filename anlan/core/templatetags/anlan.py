@@ -1,6 +1,8 @@
 """Template filters used across Anlan's pages (loaded as a builtin)."""
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from anlan.core.rules import mask_phone as _mask_phone
 
@@ -10,3 +12,34 @@ register = template.Library()
 @register.filter
 def mask_phone(value: str) -> str:
     return _mask_phone(value or "")
+
+
+def _options(choices, selected) -> str:
+    selected = "" if selected in (None, "") else str(selected)
+    return mark_safe(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == selected else ""}>{escape(label)}</option>'
+            for value, label in choices
+        )
+    )
+
+
+INDENT = "　"  # an ideographic space per level below the county
+
+
+@register.simple_tag
+def region_options(bound_field) -> str:
+    """The <option>s of a region filter (its queryset, indented by level), built in one pass in Python:
+    a list page renders hundreds of them and a template loop would cost more than the page's query."""
+    rows = bound_field.field.queryset.values_list("code", "name", "level")
+    return _options(
+        ((code, INDENT * max(level - 3, 0) + name) for code, name, level in rows), bound_field.value()
+    )
+
+
+@register.simple_tag
+def industry_options(industries, bound_field) -> str:
+    """The <option>s of an industry filter from `selectors.industry_tree()` (sub-industries indented)."""
+    return _options(
+        ((i.pk, INDENT * min(getattr(i, "depth", 0), 1) + i.name) for i in industries), bound_field.value()
+    )

@@ -1,0 +1,1 @@
+"""Performance benchmarks of Anlan (run `bench/run.py`; see bench/README.md)."""

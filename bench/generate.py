@@ -1,0 +1,342 @@
+"""The benchmark data set: N enterprises over four counties, three users, reused while N and the seed stay the same.
+
+Layout (shares of N): 来安县 30 % (the benchmark county of the county-office and department users),
+长丰县 40 %, 肥东县 20 %, 肥西县 10 %. The export benchmark (a province-level office) filters on one
+county each for 10 %, 20 % and 40 % of N: 10k/20k/40k rows at the default N = 100k. Each county has
+16 towns of 16 villages (one grid each), a mid-sized real county; 5 % of enterprises sit at town level
+without a grid. About 15 % of enterprises have an other industry (the through table the department
+scope also searches).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from bisect import bisect
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import accumulate
+
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import timezone
+
+from anlan.core import demo, rules
+from anlan.core.models import Department, Enterprise, Grid, Industry, Licence, Membership, Region, Role, User
+
+GENERATOR_VERSION = 2
+BATCH = 10_000
+TOWNS_PER_COUNTY = 16
+VILLAGES_PER_TOWN = 16
+TOWN_LEVEL_SHARE = 0.05
+PROVINCE = "340000000000"
+# (county code, share of N, centre lon, lat)
+COUNTIES = [
+    ("341122000000", 0.30, 118.43, 32.45),  # 来安县
+    ("340121000000", 0.40, 117.17, 32.48),  # 长丰县
+    ("340122000000", 0.20, 117.47, 31.89),  # 肥东县
+    ("340123000000", 0.10, 117.16, 31.71),  # 肥西县
+]
+BENCH_COUNTY = "341122000000"
+# (label, region code, share of N) of the export sizes.
+EXPORTS = [("10%", "340123000000", 0.10), ("20%", "340122000000", 0.20), ("40%", "340121000000", 0.40)]
+DEPARTMENT_NAME = "来安县住房和城乡建设局"
+DEPARTMENT_INDUSTRIES = ("construction", "urban-construction", "urban-gas")
+USERS = {
+    "county": ("bench-county", Role.COMMITTEE_OFFICE),
+    "dept": ("bench-dept", Role.DEPARTMENT),
+    "province": ("bench-province", Role.COMMITTEE_OFFICE),
+}
+META_TABLE = "bench_meta"
+
+
+@dataclass
+class Dataset:
+    n: int
+    seed: int
+    users: dict[str, User]  # "county", "dept", "province"
+    generated_in: float | None  # seconds, None when reused
+
+
+# ---------------------------------------------------------------- marker
+
+
+def _read_marker() -> dict | None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key VARCHAR(50) PRIMARY KEY, value TEXT)")
+        cursor.execute(f"SELECT value FROM {META_TABLE} WHERE key = %s", ["dataset"])
+        row = cursor.fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def _write_marker(value: dict) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {META_TABLE} WHERE key = %s", ["dataset"])
+        cursor.execute(
+            f"INSERT INTO {META_TABLE} (key, value) VALUES (%s, %s)", ["dataset", json.dumps(value)]
+        )
+
+
+def _wanted(n: int, seed: int) -> dict:
+    return {"n": n, "seed": seed, "version": GENERATOR_VERSION}
+
+
+def ensure_dataset(n: int, seed: int, *, regenerate: bool = False, log=print) -> Dataset:
+    """Reuse the data set if the database holds exactly this one; otherwise wipe the bench rows and generate."""
+    call_command("migrate", interactive=False, verbosity=0)
+    wanted = _wanted(n, seed)
+    if not regenerate and _read_marker() == wanted and Enterprise.objects.count() == n:
+        log(f"Reusing the benchmark data set: {n} enterprises (seed {seed}).")
+        return Dataset(n, seed, _users(), None)
+    started = time.perf_counter()
+    log(f"Generating {n} enterprises (seed {seed}) …")
+    _write_marker({})  # an interrupted generation is never mistaken for a complete one
+    wipe()
+    generate_enterprises(n, seed, log=log)
+    _write_marker(wanted)
+    elapsed = time.perf_counter() - started
+    log(f"Generated in {elapsed:.1f} s.")
+    return Dataset(n, seed, _users(), elapsed)
+
+
+def wipe() -> None:
+    """Delete the rows the generator makes (in foreign-key order); reference regions and industries stay."""
+    tables = [
+        Enterprise.other_industries.through._meta.db_table,
+        Membership._meta.db_table,
+        Licence._meta.db_table,
+        Enterprise._meta.db_table,
+        Grid._meta.db_table,
+        Department.industries.through._meta.db_table,
+        Department._meta.db_table,
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"DELETE FROM {Region._meta.db_table} WHERE level = %s", [Region.Level.VILLAGE])
+        cursor.execute(f"DELETE FROM {Region._meta.db_table} WHERE level = %s", [Region.Level.TOWN])
+        User.objects.filter(username__startswith="bench-").delete()
+
+
+def planner_statistics(analyze: bool) -> str:
+    """Put the planner statistics in the state to measure; returns a description for the report.
+
+    PostgreSQL: autovacuum analyses a freshly loaded table soon anyway, so the benchmark always runs ANALYZE.
+    SQLite: nothing in Anlan runs ANALYZE or `PRAGMA optimize`, so by default the statistics are removed to
+    measure the plans a production SQLite file really gets; --analyze measures them with statistics.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor != "sqlite":
+            cursor.execute("ANALYZE")
+            return "ANALYZE"
+        if analyze:
+            cursor.execute("ANALYZE")
+            state = "ANALYZE (sqlite_stat1)"
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE %s", ["sqlite_stat%"]
+            )
+            for (table,) in cursor.fetchall():
+                cursor.execute(f"DELETE FROM {table}")
+            state = "none (as Anlan leaves a SQLite file)"
+    connection.close()  # SQLite reads the statistics when a connection opens
+    return state
+
+
+# ---------------------------------------------------------------- generation
+
+
+def _org_body(index: int, seed: int) -> str:
+    """A unique 8-character organisation-code body for each index: an affine bijection on 31**6 serials."""
+    space = 31**6
+    value = (index * 7919 + seed * 104729) % space  # 7919 is prime to 31, so no two indexes collide
+    chars = []
+    for _ in range(6):
+        value, digit = divmod(value, 31)
+        chars.append(rules.USCC_CHARSET[digit])
+    return "MA" + "".join(reversed(chars))
+
+
+def _regions(rng: random.Random) -> dict[str, list[tuple[Region, Grid | None]]]:
+    """Towns and villages (one grid each) per county; returns the places enterprises can be put in."""
+    counties = Region.objects.in_bulk([code for code, *_ in COUNTIES])
+    towns, villages, used = [], [], set()
+    for code, *_rest in COUNTIES:
+        county = counties[code]
+        for t in range(TOWNS_PER_COUNTY):
+            town = Region(
+                code=code[:6] + f"{400 + t:03d}000",
+                name=_place_name(rng, used, "镇"),
+                level=Region.Level.TOWN,
+                parent=county,
+                kind="镇",
+            )
+            towns.append(town)
+            for v in range(VILLAGES_PER_TOWN):
+                villages.append(
+                    Region(
+                        code=town.code[:9] + f"{201 + v:03d}",
+                        name=_place_name(rng, used, "村"),
+                        level=Region.Level.VILLAGE,
+                        parent=town,
+                        kind="村",
+                        urban_rural_code="220",
+                    )
+                )
+    Region.objects.bulk_create(towns, batch_size=BATCH)
+    Region.objects.bulk_create(villages, batch_size=BATCH)
+    grids = Grid.objects.bulk_create(
+        [Grid(region=village, code="G01", name=f"{village.name}第1网格") for village in villages],
+        batch_size=BATCH,
+    )
+    places: dict[str, list[tuple[Region, Grid | None]]] = {code: [] for code, *_ in COUNTIES}
+    for village, grid in zip(villages, grids, strict=True):
+        places[village.code[:6] + "000000"].append((village, grid))
+    for town in towns:
+        places[town.code[:6] + "000000"].append((town, None))
+    return places
+
+
+def _place_name(rng: random.Random, used: set[str], suffix: str) -> str:
+    for _attempt in range(5):
+        name = rng.choice(demo.VILLAGE_HEADS) + rng.choice(demo.VILLAGE_TAILS) + suffix
+        if name not in used:
+            used.add(name)
+            return name
+    return name  # duplicates of place names in different counties are real
+
+
+def _users(create: bool = False) -> dict[str, User]:
+    if create:
+        department = Department.objects.create(
+            name=DEPARTMENT_NAME, short_name="住建局", region_id=BENCH_COUNTY, kind=Department.Kind.INDUSTRY
+        )
+        department.industries.set(Industry.objects.filter(code__in=DEPARTMENT_INDUSTRIES))
+        password = make_password(None)  # unusable: the benchmark logs in with force_login
+        anchors = {
+            "county": {"region_id": BENCH_COUNTY},
+            "dept": {"department": department},
+            "province": {"region_id": PROVINCE},
+        }
+        for key, (username, role) in USERS.items():
+            user = User.objects.create(username=username, password=password, real_name=username)
+            Membership.objects.create(user=user, role=role, title="bench", **anchors[key])
+    by_name = {user.username: user for user in User.objects.filter(username__startswith="bench-")}
+    return {key: by_name[username] for key, (username, _role) in USERS.items()}
+
+
+def generate_enterprises(n: int, seed: int = 1, *, log=print) -> None:
+    """Insert n enterprises (with regions, grids, users) in batches of 10k; the database must hold no bench rows.
+
+    Regions, grids and users go through bulk_create; the enterprises and their other industries go through
+    executemany of one prepared INSERT with explicit ids, which is about three times faster than
+    bulk_create (whose per-field value preparation dominates at this size) and keeps 500k rows near a minute.
+    """
+    rng = random.Random(f"bench:{seed}")
+    with transaction.atomic():
+        places = _regions(rng)
+        _users(create=True)
+    industries = dict(Industry.objects.values_list("code", "pk"))
+    industry_codes = list(demo.INDUSTRY_COUNTS)
+    industry_cum = list(accumulate(demo.INDUSTRY_COUNTS.values()))
+    county_cum = list(accumulate(share for _c, share, *_ in COUNTIES))
+    status_values = [str(value) for value in demo.STATUS_WEIGHTS]
+    status_cum = list(accumulate(demo.STATUS_WEIGHTS.values()))
+    names_by_code = dict(Region.objects.filter(level__lte=Region.Level.COUNTY).values_list("code", "name"))
+    scales = (
+        [str(Enterprise.Scale.SMALL_MICRO)] * 7
+        + [str(Enterprise.Scale.ABOVE)] * 2
+        + [str(Enterprise.Scale.INDIVIDUAL)]
+    )
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+
+    insert, columns = _insert_sql(Enterprise)
+    through = Enterprise.other_industries.through
+    through_insert, _through_columns = _insert_sql(through, exclude=("id",))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {Enterprise._meta.db_table}")
+        first_id = (cursor.fetchone()[0] or 0) + 1
+    started = time.perf_counter()
+    for start in range(0, n, BATCH):
+        rows, extras = [], []
+        for index in range(start, min(start + BATCH, n)):
+            county_at = min(bisect(county_cum, rng.random() * county_cum[-1]), len(COUNTIES) - 1)
+            county_code, _share, lon, lat = COUNTIES[county_at]
+            region_places = places[county_code]
+            if rng.random() < TOWN_LEVEL_SHARE:
+                region, grid = rng.choice(region_places[-TOWNS_PER_COUNTY:])
+            else:
+                region, grid = rng.choice(region_places[:-TOWNS_PER_COUNTY])
+            code = industry_codes[bisect(industry_cum, rng.random() * industry_cum[-1])]
+            template = rng.choice(demo.NAME_TEMPLATES[code])
+            stem = region.name[:-1]
+            scale = rng.choice(scales)
+            principal = demo.person_name(rng)
+            pk = first_id + index
+            values = {
+                "id": pk,
+                "uscc": rules.make_uscc("9", "1", county_code[:6], _org_body(index, seed)),
+                "name": template.format(
+                    brand=rng.choice(demo.BRANDS), town=region.name, stem=stem, village=stem
+                ),
+                "region_id": region.code,
+                "grid_id": grid.pk if grid else None,
+                "address": f"{names_by_code[county_code]}{region.name}{rng.randint(1, 399)}号",
+                "longitude": ops.adapt_decimalfield_value(
+                    Decimal(f"{lon + rng.uniform(-0.2, 0.2):.6f}"), 9, 6
+                ),
+                "latitude": ops.adapt_decimalfield_value(
+                    Decimal(f"{lat + rng.uniform(-0.2, 0.2):.6f}"), 8, 6
+                ),
+                "industry_id": industries[code],
+                "scale": scale,
+                "employees": rng.randint(1, 8)
+                if scale == Enterprise.Scale.INDIVIDUAL
+                else rng.randint(5, 600),
+                "legal_representative": principal,
+                "principal": principal,
+                "principal_phone": demo.phone_number(rng),
+                "safety_manager": demo.person_name(rng),
+                "safety_manager_phone": demo.phone_number(rng),
+                "status": status_values[bisect(status_cum, rng.random() * status_cum[-1])],
+                "has_major_hazard_source": code.startswith("hazchem") and rng.random() < 0.4,
+                "is_crowded_place": code in ("fire-key", "culture-tourism", "campus") or rng.random() < 0.03,
+                "created_at": now,
+                "updated_at": now,
+            }
+            rows.append(tuple(values.get(column, default) for column, default in columns))
+            probability, candidates = demo.OTHER_INDUSTRIES.get(
+                code, (0.05, ("special-equipment", "fire-key"))
+            )
+            if rng.random() < probability:
+                extras.append((pk, industries[rng.choice(candidates)]))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(insert, rows)
+            cursor.executemany(through_insert, extras)
+        done = min(start + BATCH, n)
+        if done % 50_000 == 0 or done == n:
+            rate = done / (time.perf_counter() - started)
+            log(f"  {done:>7} enterprises ({rate:,.0f}/s)")
+    with connection.cursor() as cursor:  # PostgreSQL: move the id sequences past the explicit ids
+        for statement in ops.sequence_reset_sql(no_style(), [Enterprise, through]):
+            cursor.execute(statement)
+
+
+def _insert_sql(model, exclude: tuple[str, ...] = ()) -> tuple[str, list[tuple[str, object]]]:
+    """INSERT for every concrete column of the model, and (attname, default) per column in that order.
+
+    Columns the generator does not fill take the field's default, so a field added later with a
+    default does not break the benchmark.
+    """
+    fields = [f for f in model._meta.concrete_fields if f.attname not in exclude]
+    columns = []
+    for f in fields:
+        default = f.get_db_prep_save(f.get_default(), connection) if f.has_default() or f.null else None
+        columns.append((f.attname, default))
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {model._meta.db_table} ({names}) VALUES ({marks})", columns
