@@ -260,9 +260,7 @@ class Enterprise(models.Model):
     principal_phone = models.CharField(_("主要负责人电话"), max_length=20, blank=True)
     safety_manager = models.CharField(_("安全管理人员"), max_length=50, blank=True)
     safety_manager_phone = models.CharField(_("安全管理人员电话"), max_length=20, blank=True)
-    status = models.CharField(
-        _("经营状态"), max_length=20, choices=Status.choices, default=Status.OPERATING
-    )
+    status = models.CharField(_("经营状态"), max_length=20, choices=Status.choices, default=Status.OPERATING)
     has_major_hazard_source = models.BooleanField(_("重大危险源"), default=False)
     is_crowded_place = models.BooleanField(_("人员密集场所"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -287,7 +285,9 @@ class Enterprise(models.Model):
             models.Index(fields=["region", "name", "industry"], name="enterprise_region_name"),
             # Status alone is nearly constant (most units operate): only useful with the region
             # range and the list order after it, which this index serves without a sort.
-            models.Index(fields=["status", "region", "name", "industry"], name="enterprise_status_region_name"),
+            models.Index(
+                fields=["status", "region", "name", "industry"], name="enterprise_status_region_name"
+            ),
             models.Index(fields=["industry", "region"], name="enterprise_industry_region"),
             models.Index(fields=["grid"], name="enterprise_grid"),
         ]
