@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -57,14 +57,13 @@ def _in(period: Period, prefix: str = "") -> Q:
     return Q(**{f"{prefix}occurred_at__gte": low, f"{prefix}occurred_at__lt": high})
 
 
-def _aggregates(q: Q | None = None, suffix: str = "") -> dict:
-    """The four indicators as aggregate expressions, optionally restricted by q."""
-    deaths = F("deaths") + F("missing")
+def _aggregates() -> dict:
+    """The four indicators as plain aggregates (grouped by period and key, so no per-aggregate filters)."""
     return {
-        f"n_accidents{suffix}": Count("pk", filter=q),
-        f"n_deaths{suffix}": Coalesce(Sum(deaths, filter=q), Value(0)),
-        f"n_injuries{suffix}": Coalesce(Sum("serious_injuries", filter=q), Value(0)),
-        f"n_loss{suffix}": Coalesce(Sum("direct_loss_yuan", filter=q), Value(Decimal("0"))),
+        "n_accidents": Count("pk"),
+        "n_deaths": Sum(F("deaths") + F("missing")),
+        "n_injuries": Sum("serious_injuries"),
+        "n_loss": Sum("direct_loss_yuan"),
     }
 
 
@@ -80,13 +79,8 @@ class Indicators:
     loss_wan: Decimal = Decimal("0.00")
 
     @classmethod
-    def from_row(cls, row: dict, suffix: str = "") -> Indicators:
-        return cls(
-            row[f"n_accidents{suffix}"],
-            row[f"n_deaths{suffix}"],
-            row[f"n_injuries{suffix}"],
-            _wan(row[f"n_loss{suffix}"]),
-        )
+    def from_row(cls, row: dict) -> Indicators:
+        return cls(row["n_accidents"], row["n_deaths"] or 0, row["n_injuries"] or 0, _wan(row["n_loss"]))
 
     def values(self) -> list:
         return [getattr(self, name) for name in INDICATORS]
@@ -145,36 +139,38 @@ def scoped(user, filters: Filters, model=Accident) -> QuerySet:
 
 
 def _both(queryset: QuerySet, period: Period) -> QuerySet:
-    """Rows of this period or the same period last year (the only rows any comparison reads)."""
-    return queryset.filter(_in(period) | _in(period.last_year()))
+    """Rows of this period or the same period last year (the only rows any comparison reads), each marked
+    `is_current`; grouping by it gives both periods from one statement."""
+    current = _in(period)
+    return queryset.filter(current | _in(period.last_year())).annotate(
+        is_current=Case(When(current, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
 
 
-def _paired(period: Period) -> dict:
-    return {**_aggregates(_in(period)), **_aggregates(_in(period.last_year()), "_before")}
+def _rows(queryset: QuerySet, period: Period, group=None) -> dict:
+    """{group value: (this period, last year)} from one GROUP BY (group, is_current) statement."""
+    both = _both(queryset, period)
+    if group is not None:
+        both = both.annotate(group=group)
+    names = ["is_current"] + (["group"] if group is not None else [])
+    found: dict = {}
+    for row in both.values(*names).annotate(**_aggregates()).order_by():
+        pair = found.setdefault(row.get("group"), [Indicators(), Indicators()])
+        pair[0 if row["is_current"] else 1] = Indicators.from_row(row)
+    return found
 
 
 def totals(queryset: QuerySet, period: Period, label: str = "") -> Row:
-    row = _both(queryset, period).aggregate(**_paired(period))
-    return Row("total", label, Indicators.from_row(row), Indicators.from_row(row, "_before"))
+    current, previous = _rows(queryset, period).get(None, (Indicators(), Indicators()))
+    return Row("total", label, current, previous)
 
 
 def breakdown(queryset: QuerySet, period: Period, key, labels: dict) -> list[Row]:
     """Rows grouped by `key` (a field name or an expression), labelled from `labels`, largest first."""
-    grouped = (
-        _both(queryset, period)
-        .annotate(group=key if not isinstance(key, str) else F(key))
-        .values("group")
-        .annotate(**_paired(period))
-        .order_by()
-    )
+    grouped = _rows(queryset, period, F(key) if isinstance(key, str) else key)
     rows = [
-        Row(
-            str(r["group"]),
-            str(labels.get(r["group"], r["group"])),
-            Indicators.from_row(r),
-            Indicators.from_row(r, "_before"),
-        )
-        for r in grouped
+        Row(str(value), str(labels.get(value, value)), current, previous)
+        for value, (current, previous) in grouped.items()
     ]
     return sorted(rows, key=lambda r: (-r.current.deaths, -r.current.accidents, r.key))
 
