@@ -28,6 +28,7 @@ from bench import env  # noqa: E402  (the path above must be set first)
 
 SECTIONS = ("sql", "list", "api", "export")
 EXTRA_SECTIONS = ("accidents",)  # run only when named in --only (bench/bench_accidents.py: 1M accident rows)
+EXTRA_SECTIONS += ("hazards",)  # bench/bench_hazards.py: 1M hazards (list, statistics, sweep, ledger)
 PAGE_SIZE = 20
 DEEP_PAGE = 1000
 FILTER = "status=operating"
@@ -85,6 +86,9 @@ def parse_args(argv):
     from bench.bench_accidents import add_arguments as add_accident_arguments
 
     add_accident_arguments(parser)
+    from bench.bench_hazards import add_arguments as add_hazard_arguments
+
+    add_hazard_arguments(parser)
     args = parser.parse_args(argv)
     args.only = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = sorted(set(args.only) - set(SECTIONS) - set(EXTRA_SECTIONS))
@@ -442,6 +446,10 @@ def main(argv=None) -> int:
         from bench.bench_accidents import bench_statistics
 
         rows += [Row(**row) for row in bench_statistics(args, log)]
+    if "hazards" in args.only:
+        from bench.bench_hazards import run as bench_hazards
+
+        rows += bench_hazards(dataset, args, log, Row)
 
     print()
     print(

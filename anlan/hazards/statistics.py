@@ -49,8 +49,8 @@ def _labelled(rows: list[dict], field: str, choices) -> list[dict]:
     return [{"name": str(labels.get(row[field], row[field])), "value": row["n"]} for row in rows]
 
 
-def page(user, queryset: QuerySet, parent: Region | None, today: date) -> dict:
-    parent = parent or home_region(user)
+def aggregates(queryset: QuerySet, parent: Region | None, today: date) -> dict:
+    """Every figure of the page except the overdue list: totals, breakdowns, trend and regions (SQL aggregates)."""
     totals = selectors.totals(queryset, today)
     industries = dict(Industry.objects.values_list("pk", "name"))
     by_industry = [
@@ -68,18 +68,20 @@ def page(user, queryset: QuerySet, parent: Region | None, today: date) -> dict:
         "closed": [row["closed"] for row in monthly if row["month"]],
         "labels": {"found": _("发现"), "closed": _("已销号")},
     }
-    overdue = (
-        queryset.filter(selectors.overdue_q(today))
-        .select_related("enterprise", "region")
-        .order_by("due_on", "id")[:20]
-    )
     return {
         "totals": totals,
         "rectification_rate": rules.rate(totals["closed"], totals["found"]),
         "on_time_rate": rules.rate(totals["closed_on_time"], totals["due_in_period"]),
         "charts": charts,
-        "parent": parent,
         "regions": region_breakdown(queryset, parent, today),
-        "overdue_list": overdue,
-        "today": today,
     }
+
+
+def page(user, queryset: QuerySet, parent: Region | None, today: date) -> dict:
+    parent = parent or home_region(user)
+    overdue = (
+        queryset.filter(selectors.overdue_q(today))
+        .select_related("enterprise", "region")
+        .order_by("due_on", "id")[:20]
+    )
+    return {**aggregates(queryset, parent, today), "parent": parent, "overdue_list": overdue, "today": today}
