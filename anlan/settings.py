@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "anlan.hazards",
     "anlan.notifications",
     "anlan.accidents",
+    "anlan.inspections",
 ]
 
 MIDDLEWARE = [

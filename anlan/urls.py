@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("anlan.notifications.urls")),
     path("accidents/", include("anlan.accidents.urls")),
+    path("inspections/", include("anlan.inspections.urls")),
     path("api/", include("anlan.api.urls")),
     path("admin/", admin.site.urls),
 ]

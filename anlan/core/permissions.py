@@ -52,6 +52,16 @@ RIGHTS: dict[str, frozenset[str]] = {
     "hazards.recheck": _SUPERVISORS,
     "hazards.export_hazard": _SUPERVISORS | {Role.LEADER, Role.ENTERPRISE},
     "hazards.import_hazard": _SUPERVISORS,
+    # Inspections and enforcement (监督检查与执法): departments and the 安委办 plan, draw and enforce; towns
+    # inspect; the enterprise applies for 复产; the leader signs the last step of the 复产验收 chain.
+    "inspections.manage_plan": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
+    "inspections.manage_inspector": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
+    "inspections.draw": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
+    "inspections.inspect": _SUPERVISORS,
+    "inspections.enforce": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
+    "inspections.apply_resumption": frozenset({Role.ENTERPRISE}),
+    "inspections.approve_resumption": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT, Role.LEADER}),
+    "inspections.score": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
 }
 
 

@@ -7,6 +7,15 @@ KIND_CODES = {
     "hazard_supervision": "督",
     "rectification_order": "责改",
     "circular": "通",
+    # anlan.inspections
+    "inspection_record": "检记",
+    "recheck_opinion": "复查",
+    "warning_letter": "警示",
+    "advice_letter": "建议",
+    "summons": "约谈",
+    "suspension_order": "停整",
+    "penalty_decision": "罚",
+    "referral": "移",
 }
 
 _REGION_SUFFIXES = ("自治县", "县", "市", "区", "旗")

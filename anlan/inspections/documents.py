@@ -1,0 +1,151 @@
+"""Enforcement documents (执法文书) with the shared official layout (anlan/documents/docx.py).
+
+The text is the official Chinese wording whatever the user's language: these are 公文. Each builder takes
+the record and the number anlan.documents gave it and returns DOCX bytes.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from anlan.documents.docx import OfficialDocument, build_docx, chinese_date
+
+from .models import DocumentKind, EnforcementAction
+
+# Enforcement kind → the document issued for it.
+ACTION_DOCUMENT = {
+    EnforcementAction.Kind.RECTIFICATION: DocumentKind.RECTIFICATION_ORDER,
+    EnforcementAction.Kind.SUSPENSION: DocumentKind.SUSPENSION_ORDER,
+    EnforcementAction.Kind.FINE: DocumentKind.PENALTY_DECISION,
+    EnforcementAction.Kind.CONFISCATION: DocumentKind.PENALTY_DECISION,
+    EnforcementAction.Kind.LICENCE_SUSPENSION: DocumentKind.PENALTY_DECISION,
+    EnforcementAction.Kind.LICENCE_REVOCATION: DocumentKind.PENALTY_DECISION,
+    EnforcementAction.Kind.CLOSURE: DocumentKind.PENALTY_DECISION,
+    EnforcementAction.Kind.REFERRAL: DocumentKind.REFERRAL,
+}
+TITLES = {kind.value: str(kind.label) for kind in DocumentKind}
+TITLES.update(
+    {
+        DocumentKind.INSPECTION_RECORD: "现场检查记录",
+        DocumentKind.RECTIFICATION_ORDER: "责令限期整改指令书",
+        DocumentKind.RECHECK_OPINION: "整改复查意见书",
+        DocumentKind.WARNING_LETTER: "警示提醒书",
+        DocumentKind.ADVICE_LETTER: "安全监管行政建议书",
+        DocumentKind.SUMMONS: "约谈通知书",
+        DocumentKind.SUSPENSION_ORDER: "责令停产停业整顿指令书",
+        DocumentKind.PENALTY_DECISION: "行政处罚决定书",
+        DocumentKind.REFERRAL: "案件移送书",
+    }
+)
+RESULT_TEXT = {"compliant": "符合", "non_compliant": "不符合", "not_applicable": "不适用"}
+
+
+def _when(value) -> str:
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{chinese_date(local.date())}{local.hour}时{local.minute:02d}分"
+
+
+def _findings(answers) -> list[str]:
+    return [
+        f"{index}. {a.item_text}（{a.note or '现场检查发现'}；依据：{a.basis}）"
+        for index, a in enumerate(answers, 1)
+    ]
+
+
+def inspection_record(inspection, number: str) -> bytes:
+    """现场检查记录: time, team, the unit and people met, every checklist item's answer, the result."""
+    department = inspection.department
+    team = "、".join(f"{i.name}（执法证号{i.certificate_number}）" for i in inspection.team.all())
+    answers = list(inspection.answers.all())
+    lines = [
+        f"{index}. {a.item_text}：{RESULT_TEXT.get(a.result, a.result)}{('，' + a.note) if a.note else ''}"
+        for index, a in enumerate(answers, 1)
+    ]
+    items = [
+        ("检查类型", inspection.get_kind_display()),
+        ("被检查单位（场所）", inspection.subject),
+        ("检查时间", f"{_when(inspection.arrived_at)}至{_when(inspection.finished_at)}"),
+        ("检查人员", team),
+        ("被检查单位现场人员", inspection.people_met or "无"),
+    ]
+    if inspection.escort:
+        items.append(("陪同人员", inspection.escort))
+    items.append(("检查结果", inspection.get_result_display()))
+    document = OfficialDocument(
+        issuer_mark=department.name,
+        number=number,
+        title="现场检查记录",
+        addressee=inspection.subject,
+        paragraphs=[
+            f"{department.name}执法人员依法对你单位进行了{inspection.get_kind_display()}，并出示了执法证件。检查情况如下：",
+            *lines,
+            inspection.summary or "",
+        ],
+        items=items,
+        basis="以上记录已经被检查单位现场人员核对无误，签字确认的扫描件随本记录存档。",
+        signature=department.name,
+        signed_on=timezone.localdate(inspection.finished_at or timezone.now()),
+    )
+    return build_docx(document)
+
+
+def action_document(action: EnforcementAction, number: str) -> bytes:
+    """The document of an enforcement action: the findings, the decision, its basis and deadline."""
+    inspection = action.inspection
+    department = inspection.department
+    kind = ACTION_DOCUMENT[action.kind]
+    found_on = timezone.localdate(inspection.finished_at) if inspection.finished_at else inspection.planned_on
+    paragraphs = [
+        f"{chinese_date(found_on)}，本机关执法人员在对你单位进行{inspection.get_kind_display()}时，发现你单位存在下列问题：",
+        *_findings(action.findings.all()),
+        action.description,
+    ]
+    items = [("措施", action.get_kind_display())]
+    if action.amount is not None:
+        items.append(("金额", f"人民币{action.amount}元"))
+    if action.due_on:
+        items.append(("期限", f"{chinese_date(action.due_on)}前"))
+    if action.licence:
+        items.append(("许可证", action.licence))
+    if action.referred_to:
+        items.append(("移送机关", action.referred_to))
+    closing = {
+        DocumentKind.RECTIFICATION_ORDER: "现责令你单位于上述期限前整改完毕，达到有关法律法规规章和标准规定的要求。"
+        "由于客观原因不能按期完成整改的，应在期限届满前提出书面延期申请。逾期未整改的，依法予以处理。",
+        DocumentKind.SUSPENSION_ORDER: "现责令你单位停产停业整顿，整顿期间不得从事生产经营活动；整顿完成后向本机关申请复产验收，"
+        "经验收合格后方可恢复生产经营。擅自恢复生产经营的，依法从重处理。",
+    }.get(kind, "如不服本决定，可以依法申请行政复议或者提起行政诉讼。")
+    document = OfficialDocument(
+        issuer_mark=department.name,
+        number=number,
+        title=TITLES[kind],
+        addressee=inspection.subject,
+        paragraphs=[p for p in paragraphs if p] + [closing],
+        items=items,
+        basis=f"依据：{action.legal_basis}",
+        signature=department.name,
+        signed_on=action.issued_on,
+    )
+    return build_docx(document)
+
+
+def letter_document(letter, number: str) -> bytes:
+    """整改复查意见书, 警示提醒书, 安全监管行政建议书, 约谈通知书: addressee and body as written."""
+    department = letter.inspection.department
+    paragraphs = [p.strip() for p in letter.content.splitlines() if p.strip()]
+    items = []
+    if letter.action_id:
+        items.append(("原整改指令", letter.action.document.number if letter.action.document_id else ""))
+    document = OfficialDocument(
+        issuer_mark=department.name,
+        number=number,
+        title=TITLES[letter.kind],
+        addressee=letter.addressee,
+        paragraphs=paragraphs,
+        items=items,
+        signature=department.name,
+        signed_on=letter.issued_on,
+    )
+    return build_docx(document)

@@ -1,0 +1,328 @@
+"""Forms of the inspection pages: they parse and check shape; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anlan.core import selectors as core_selectors
+from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
+from anlan.core.models import Enterprise, Industry, Region
+from anlan.hazards.forms import PhotosField
+from anlan.hazards.models import Hazard
+
+from . import services
+from .data.checklists import CHECKLISTS, items_of
+from .models import (
+    Answer,
+    EnforcementAction,
+    Inspection,
+    InspectionPlan,
+    Inspector,
+    Letter,
+    RandomDraw,
+    RiskLevel,
+    ScoringRule,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+MONTHS = [f"m{n}" for n in range(1, 13)]
+TARGET_ROWS = 3
+
+
+class DepartmentMixin:
+    """A department select limited to the departments the user may act for with `right`."""
+
+    right = ""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = services.departments_for(user, self.right)
+        if self.fields["department"].queryset.count() == 1:
+            self.fields["department"].initial = self.fields["department"].queryset.first()
+
+
+class PlanForm(DepartmentMixin, BootstrapMixin, forms.Form):
+    right = "inspections.manage_plan"
+    department = forms.ModelChoiceField(queryset=None, label=_("部门"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("计划名称"), max_length=120)
+    notes = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        for index, name in enumerate(MONTHS, 1):
+            self.fields[name] = forms.IntegerField(label=_("%(m)s月") % {"m": index}, min_value=0, initial=0)
+        for row in range(TARGET_ROWS):
+            self.fields[f"t{row}_industry"] = IndustryChoiceField(
+                queryset=Industry.objects.all(), required=False, label=_("目标行业")
+            )
+            self.fields[f"t{row}_risk"] = forms.ChoiceField(
+                choices=[("", "—")] + list(RiskLevel.choices), required=False, label=_("风险等级")
+            )
+            self.fields[f"t{row}_count"] = forms.IntegerField(
+                min_value=0, required=False, label=_("计划次数")
+            )
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def service_data(self) -> tuple[dict, list[dict]]:
+        data = self.cleaned_data
+        plan = {
+            "department": data["department"].pk,
+            "year": data["year"],
+            "title": data["title"],
+            "notes": data["notes"],
+            "monthly_counts": [data[name] or 0 for name in MONTHS],
+        }
+        targets = [
+            {
+                "industry": data[f"t{r}_industry"],
+                "risk_level": data[f"t{r}_risk"],
+                "count": data[f"t{r}_count"],
+            }
+            for r in range(TARGET_ROWS)
+        ]
+        return plan, targets
+
+
+class InspectorForm(DepartmentMixin, BootstrapMixin, forms.ModelForm):
+    right = "inspections.manage_inspector"
+    specialties = forms.ModelMultipleChoiceField(
+        queryset=Industry.objects.filter(parent__isnull=True), required=False, label=_("专业领域")
+    )
+
+    class Meta:
+        model = Inspector
+        fields = ["department", "name", "certificate_number", "certificate_expires_on", "is_active"]
+        widgets = {"certificate_expires_on": DATE}
+
+
+class ConflictForm(BootstrapMixin, forms.Form):
+    enterprise = forms.ModelChoiceField(queryset=None, label=_("生产经营单位"))
+    reason = forms.CharField(label=_("回避事由"), max_length=200)
+    declared_on = forms.DateField(label=_("申报日期"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+
+
+class DrawForm(DepartmentMixin, BootstrapMixin, forms.Form):
+    right = "inspections.draw"
+    department = forms.ModelChoiceField(queryset=None, label=_("部门"))
+    plan = forms.ModelChoiceField(queryset=None, required=False, label=_("检查计划"))
+    title = forms.CharField(label=_("抽查事项"), max_length=120)
+    period_start = forms.DateField(label=_("检查期间起"), widget=DATE)
+    period_end = forms.DateField(label=_("检查期间止"), widget=DATE)
+    region = RegionChoiceField(queryset=None, label=_("抽取区域"))
+    industry = IndustryChoiceField(queryset=Industry.objects.all(), required=False, label=_("行业领域"))
+    risk_levels = forms.MultipleChoiceField(
+        choices=RiskLevel.choices, required=False, label=_("风险等级"), widget=forms.CheckboxSelectMultiple
+    )
+    method = forms.ChoiceField(choices=RandomDraw.Method.choices, label=_("抽取方式"))
+    sample_size = forms.IntegerField(label=_("抽取企业数"), min_value=1)
+    team_size = forms.IntegerField(label=_("每组执法人员数"), min_value=2, initial=2)
+    seed = forms.IntegerField(
+        label=_("随机种子"),
+        required=False,
+        min_value=0,
+        help_text=_("留空由系统随机生成；填写后可复现抽取结果"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["plan"].queryset = InspectionPlan.objects.for_user(user)
+        self.fields["region"].queryset = core_selectors.regions_for_choice(user, Region.Level.COUNTY)
+        self.fields["industry"].queryset = Industry.objects.all()
+        self.fields["risk_levels"].widget.attrs["class"] = ""
+
+
+class InspectionForm(DepartmentMixin, BootstrapMixin, forms.Form):
+    right = "inspections.inspect"
+    department = forms.ModelChoiceField(queryset=None, label=_("检查部门"))
+    kind = forms.ChoiceField(
+        choices=[c for c in Inspection.Kind.choices if c[0] != Inspection.Kind.RANDOM], label=_("检查类型")
+    )
+    enterprise = forms.ModelChoiceField(queryset=None, required=False, label=_("生产经营单位"))
+    place = forms.CharField(
+        label=_("检查场所"), max_length=200, required=False, help_text=_("没有生产经营单位时填写")
+    )
+    region = RegionChoiceField(queryset=None, required=False, label=_("所属区划"))
+    industry = IndustryChoiceField(queryset=Industry.objects.all(), required=False, label=_("行业领域"))
+    checklist = forms.ChoiceField(
+        choices=[("", _("按行业自动选择"))] + [(c.code, c.name) for c in CHECKLISTS],
+        required=False,
+        label=_("检查表"),
+    )
+    planned_on = forms.DateField(label=_("计划检查日期"), widget=DATE, initial=timezone.localdate)
+    team = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("检查组"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["region"].queryset = core_selectors.regions_for_choice(user)
+        self.fields["team"].queryset = Inspector.objects.for_user(user).filter(
+            is_active=True, certificate_expires_on__gte=timezone.localdate()
+        )
+        self.fields["team"].widget.attrs["class"] = ""
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["department"] = data["department"].pk
+        data["enterprise"] = data["enterprise"].pk if data["enterprise"] else None
+        data["region"] = data["region"].pk if data["region"] else None
+        data = {k: v for k, v in data.items() if v not in (None, "")}
+        data.pop("team", None)
+        return data
+
+
+class RecordForm(BootstrapMixin, forms.Form):
+    """The record of an inspection: times, people, and one result/note/grade/photos group per checklist item."""
+
+    arrived_at = forms.DateTimeField(
+        label=_("到达现场时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    finished_at = forms.DateTimeField(
+        label=_("检查结束时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    people_met = forms.CharField(label=_("被检查单位人员"), max_length=200, required=False)
+    escort = forms.CharField(label=_("陪同人员"), max_length=200, required=False)
+    summary = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    due_on = forms.DateField(label=_("问题整改期限"), widget=DATE, required=False)
+    production_during_suspension = forms.BooleanField(label=_("停产整顿期间擅自生产"), required=False)
+    signature_scan = forms.FileField(label=_("签字确认扫描件"), required=False)
+
+    def __init__(self, *args, inspection: Inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items_of(inspection.checklist)
+        if inspection.kind == Inspection.Kind.UNANNOUNCED:
+            del self.fields["escort"]
+        grades = Hazard.Grade.choices
+        for item in self.items:
+            self.fields[f"result_{item.key}"] = forms.ChoiceField(
+                choices=Answer.Result.choices, label=item.text, widget=forms.RadioSelect
+            )
+            self.fields[f"note_{item.key}"] = forms.CharField(required=False, label=_("情况说明"))
+            self.fields[f"grade_{item.key}"] = forms.ChoiceField(
+                choices=grades, initial=item.grade, label=_("隐患等级")
+            )
+            self.fields[f"photos_{item.key}"] = PhotosField(label=_("照片"))
+        for name, field in self.fields.items():
+            if name.startswith("result_"):
+                field.widget.attrs["class"] = "form-check-input"
+
+    def rows(self):
+        for item in self.items:
+            yield (
+                item,
+                self[f"result_{item.key}"],
+                self[f"note_{item.key}"],
+                self[f"grade_{item.key}"],
+                self[f"photos_{item.key}"],
+            )
+
+    def service_args(self) -> tuple[dict, dict, dict]:
+        data = self.cleaned_data
+        record = {
+            k: data.get(k)
+            for k in (
+                "arrived_at",
+                "finished_at",
+                "people_met",
+                "escort",
+                "summary",
+                "due_on",
+                "production_during_suspension",
+            )
+        }
+        answers = {
+            item.key: {
+                "result": data[f"result_{item.key}"],
+                "note": data[f"note_{item.key}"],
+                "grade": data[f"grade_{item.key}"],
+            }
+            for item in self.items
+        }
+        photos = {
+            item.key: data[f"photos_{item.key}"] for item in self.items if data.get(f"photos_{item.key}")
+        }
+        return record, answers, photos
+
+
+class EnforcementForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(choices=EnforcementAction.Kind.choices, label=_("执法措施"))
+    findings = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("对应问题"), widget=forms.CheckboxSelectMultiple
+    )
+    legal_basis = forms.CharField(label=_("法律依据"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("措施内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    amount = forms.DecimalField(
+        label=_("金额（元）"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    due_on = forms.DateField(label=_("整改/执行期限"), widget=DATE, required=False)
+    licence = forms.CharField(label=_("许可证名称及编号"), max_length=120, required=False)
+    referred_to = forms.CharField(label=_("移送机关"), max_length=120, required=False)
+
+    def __init__(self, *args, inspection: Inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["findings"].queryset = inspection.answers.filter(result=Answer.Result.NON_COMPLIANT)
+        self.fields["findings"].label_from_instance = lambda a: a.item_text
+        self.fields["findings"].widget.attrs["class"] = ""
+        bases = {a.basis for a in self.fields["findings"].queryset}
+        self.fields["legal_basis"].initial = "；".join(sorted(bases))
+
+
+class LetterForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(choices=Letter._meta.get_field("kind").choices, label=_("文书种类"))
+    addressee = forms.CharField(label=_("主送单位"), max_length=120)
+    content = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 5}))
+    action = forms.ModelChoiceField(queryset=None, required=False, label=_("复查的整改指令"))
+
+    def __init__(self, *args, inspection: Inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = inspection.actions.filter(kind=EnforcementAction.Kind.RECTIFICATION)
+        self.fields["addressee"].initial = inspection.subject
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResumptionForm(BootstrapMixin, forms.Form):
+    evidence = forms.CharField(label=_("整改情况及证明材料说明"), widget=forms.Textarea(attrs={"rows": 4}))
+    attachment = forms.FileField(label=_("证明材料"), required=False)
+
+
+class DecisionForm(BootstrapMixin, forms.Form):
+    approve = forms.TypedChoiceField(
+        choices=[("1", _("同意")), ("0", _("不同意"))], coerce=lambda v: v == "1", label=_("审批结论")
+    )
+    opinion = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PersonForm(BootstrapMixin, forms.Form):
+    enterprise = forms.ModelChoiceField(queryset=None, label=_("生产经营单位"))
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    position = forms.CharField(label=_("职务"), max_length=50)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+
+
+class ScoreForm(BootstrapMixin, forms.Form):
+    rule = forms.ModelChoiceField(queryset=ScoringRule.objects.filter(is_active=True), label=_("记分标准"))
+    scored_on = forms.DateField(label=_("记分日期"), widget=DATE, initial=timezone.localdate)
+    inspection = forms.ModelChoiceField(queryset=None, required=False, label=_("监督检查"))
+
+    def __init__(self, *args, person=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspection"].queryset = Inspection.objects.for_user(user).filter(
+            enterprise_id=person.enterprise_id, status=Inspection.Status.RECORDED
+        )

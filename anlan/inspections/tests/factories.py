@@ -1,0 +1,68 @@
+"""Factories of inspection tests: inspectors, planned inspections and the answers that record them."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from django.utils import timezone
+
+from anlan.inspections.data.checklists import items_of
+from anlan.inspections.models import Inspection, Inspector
+
+_serial = itertools.count(1)
+
+
+def inspector(
+    department, *, name: str = "", expires_in_days: int = 365, user=None, active: bool = True
+) -> Inspector:
+    n = next(_serial)
+    return Inspector.objects.create(
+        department=department,
+        user=user,
+        name=name or f"执法员{n}",
+        certificate_number=f"34112200{n:04d}",
+        certificate_expires_on=timezone.localdate() + timedelta(days=expires_in_days),
+        is_active=active,
+    )
+
+
+def planned(
+    department, enterprise, team, *, kind=Inspection.Kind.ROUTINE, created_by, checklist="construction"
+):
+    """A planned inspection written straight to the table (no service, no history)."""
+    inspection = Inspection.objects.create(
+        kind=kind,
+        department=department,
+        enterprise=enterprise,
+        region=enterprise.region,
+        industry=enterprise.industry,
+        grid=enterprise.grid,
+        checklist=checklist,
+        planned_on=timezone.localdate(),
+        created_by=created_by,
+    )
+    inspection.team.set(team)
+    return inspection
+
+
+def answers(checklist: str, *, failing: tuple[str, ...] = (), note: str = "现场发现问题") -> dict[str, dict]:
+    """Every item of the checklist answered 符合, except `failing` items answered 不符合 with a note."""
+    result = {}
+    for item in items_of(checklist):
+        if item.key in failing:
+            result[item.key] = {"result": "non_compliant", "note": note}
+        else:
+            result[item.key] = {"result": "compliant"}
+    return result
+
+
+def record_data(kind: str = Inspection.Kind.ROUTINE) -> dict:
+    now = timezone.now()
+    return {
+        "arrived_at": now - timedelta(hours=2),
+        "finished_at": now - timedelta(hours=1),
+        "people_met": "李四（安全员）",
+        "escort": "" if kind == Inspection.Kind.UNANNOUNCED else "王五",
+        "summary": "现场检查",
+    }

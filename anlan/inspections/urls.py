@@ -1,0 +1,42 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspections"
+
+urlpatterns = [
+    path("", views.inspection_list, name="inspection-list"),
+    path("new/", views.inspection_create, name="inspection-create"),
+    path("statistics/", views.inspection_statistics, name="statistics"),
+    path("<int:pk>/", views.inspection_detail, name="inspection-detail"),
+    path("<int:pk>/record/", views.inspection_record, name="inspection-record"),
+    path("<int:pk>/cancel/", views.inspection_cancel, name="inspection-cancel"),
+    path("<int:pk>/signature/", views.inspection_signature, name="inspection-signature"),
+    path("<int:pk>/enforcement/new/", views.enforcement_create, name="enforcement-create"),
+    path("<int:pk>/letters/new/", views.letter_create, name="letter-create"),
+    path("enforcement/<int:pk>/complete/", views.enforcement_complete, name="enforcement-complete"),
+    path("enforcement/<int:pk>/revoke/", views.enforcement_revoke, name="enforcement-revoke"),
+    path("photos/<int:pk>/", views.answer_photo, name="answer-photo"),
+    path("documents/<int:pk>/", views.document, name="document"),
+    path("plans/", views.plan_list, name="plan-list"),
+    path("plans/new/", views.plan_create, name="plan-create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan-edit"),
+    path("inspectors/", views.inspector_list, name="inspector-list"),
+    path("inspectors/new/", views.inspector_create, name="inspector-create"),
+    path("inspectors/<int:pk>/", views.inspector_edit, name="inspector-edit"),
+    path("inspectors/<int:pk>/conflicts/new/", views.conflict_create, name="conflict-create"),
+    path("draws/", views.draw_list, name="draw-list"),
+    path("draws/new/", views.draw_create, name="draw-create"),
+    path("draws/<int:pk>/", views.draw_detail, name="draw-detail"),
+    path("draws/<int:pk>/confirm/", views.draw_confirm, name="draw-confirm"),
+    path("draws/<int:pk>/publish/", views.draw_publish, name="draw-publish"),
+    path("suspensions/", views.suspension_list, name="suspension-list"),
+    path("suspensions/<int:pk>/", views.suspension_detail, name="suspension-detail"),
+    path("suspensions/<int:pk>/apply/", views.resumption_apply, name="resumption-apply"),
+    path("resumptions/<int:pk>/decide/", views.resumption_decide, name="resumption-decide"),
+    path("scores/", views.person_list, name="person-list"),
+    path("scores/new/", views.person_create, name="person-create"),
+    path("scores/<int:pk>/", views.person_detail, name="person-detail"),
+    path("scores/<int:pk>/new/", views.score_create, name="score-create"),
+]

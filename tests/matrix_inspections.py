@@ -1,0 +1,434 @@
+"""Permission-matrix rows of the inspections module (see tests/matrix.py and tests/test_permission_matrix.py).
+
+The records are the housing department's, about enterprise X (construction, village A, grid A): town B is out of
+scope (404); plans, draws and the inspector pool belong to the department, so only the county office, the
+department and the leader see them. Planning, drawing and enforcing are the 安委办's and departments'; towns
+inspect; the enterprise applies for 复产; the leader only reads (and signs the last 复产 step).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tests.matrix import Route, api, page
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _team(c):
+    from anlan.inspections.tests.factories import inspector
+
+    return [
+        inspector(c.dept_housing, name="张执法", user=c["dept_housing"]),
+        inspector(c.dept_housing, name="李执法"),
+    ]
+
+
+def _planned(c, **kw):
+    from anlan.inspections.tests.factories import planned
+
+    return planned(c.dept_housing, c.enterprise_x, _team(c), created_by=c["dept_housing"], **kw)
+
+
+def _recorded(c):
+    from anlan.inspections import services
+    from anlan.inspections.tests.factories import answers, record_data
+
+    return services.record_inspection(
+        actor=c["dept_housing"],
+        inspection_pk=_planned(c).pk,
+        data=record_data(),
+        answers=answers("construction", failing=("con-5",)),
+    )
+
+
+def planned_inspection(c):
+    return {"pk": _planned(c).pk}
+
+
+def recorded_inspection(c):
+    return {"pk": _recorded(c).pk}
+
+
+def signed_inspection(c):
+    from django.core.files.base import ContentFile
+
+    item = _planned(c)
+    item.signature_scan.save("signature.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    return {"pk": item.pk}
+
+
+def answer_photo(c):
+    from django.core.files.base import ContentFile
+
+    from anlan.hazards.tests.factories import png_bytes
+    from anlan.inspections.models import Answer, AnswerPhoto
+
+    answer = Answer.objects.create(
+        inspection=_planned(c), item_key="gen-1", item_text="x", basis="y", result="compliant"
+    )
+    photo = AnswerPhoto(answer=answer, name="site.png")
+    photo.file.save("site.png", ContentFile(png_bytes()), save=False)
+    photo.save()
+    return {"pk": photo.pk}
+
+
+def record_document(c):
+    return {"pk": _recorded(c).record_document_id}
+
+
+def _action(c, kind="rectification"):
+    from anlan.inspections import services
+
+    inspection = _recorded(c)
+    finding = inspection.answers.get(result="non_compliant")
+    data = {"kind": kind, "legal_basis": "《安全生产法》第六十五条", "description": "限期整改"}
+    if kind == "rectification":
+        data["due_on"] = _today() + timedelta(days=10)
+    return services.take_enforcement(
+        actor=c["dept_housing"], inspection_pk=inspection.pk, data=data, finding_ids=[finding.pk]
+    )
+
+
+def action(c):
+    return {"pk": _action(c).pk}
+
+
+def suspension(c):
+    return {"pk": _action(c, "suspension").suspension.pk}
+
+
+def application(c):
+    from anlan.inspections import services
+
+    item = _action(c, "suspension").suspension
+    return {
+        "pk": services.apply_resumption(actor=c["enterprise_x"], suspension_pk=item.pk, evidence="已整改").pk
+    }
+
+
+def plan(c):
+    from anlan.inspections.models import InspectionPlan
+
+    item = InspectionPlan.objects.create(
+        department=c.dept_housing,
+        year=_today().year,
+        title="年度计划",
+        monthly_counts=[2] * 12,
+        created_by=c["dept_housing"],
+    )
+    return {"pk": item.pk}
+
+
+def inspector(c):
+    return {"pk": _team(c)[0].pk}
+
+
+def _sites(c):
+    from anlan.core.tests.factories import EnterpriseFactory, industry
+
+    for n in range(4):
+        EnterpriseFactory(name=f"来安县矩阵建筑{n}", region=c.village_a, industry=industry("construction"))
+
+
+def draw(c, confirm=False):
+    from anlan.inspections import services
+
+    _team(c)
+    _sites(c)
+    item = services.create_draw(
+        actor=c["dept_housing"],
+        data={
+            "department": c.dept_housing.pk,
+            "title": "双随机",
+            "period_start": _today(),
+            "period_end": _today() + timedelta(days=20),
+            "region": c.county.pk,
+            "sample_size": 2,
+            "seed": 42,
+        },
+    )
+    if confirm:
+        services.confirm_draw(actor=c["dept_housing"], draw_pk=item.pk)
+    return {"pk": item.pk}
+
+
+def confirmed_draw(c):
+    return draw(c, confirm=True)
+
+
+def person(c):
+    from anlan.inspections.models import ScoredPerson
+
+    return {
+        "pk": ScoredPerson.objects.create(enterprise=c.enterprise_x, name="赵矿长", position="主要负责人").pk
+    }
+
+
+# ---------------------------------------------------------------- form data
+
+
+def inspection_form(c):
+    team = _team(c)
+    return {
+        "department": c.dept_housing.pk,
+        "kind": "routine",
+        "enterprise": c.enterprise_x.pk,
+        "planned_on": _today().isoformat(),
+        "team": [t.pk for t in team],
+    }
+
+
+def record_form(c):
+    from anlan.inspections.data.checklists import items_of
+
+    now = timezone.localtime()
+    data = {
+        "arrived_at": (now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "finished_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "people_met": "李四",
+    }
+    for item in items_of("construction"):
+        data[f"result_{item.key}"] = "compliant"
+        data[f"grade_{item.key}"] = item.grade
+    data["result_con-5"] = "non_compliant"
+    data["note_con-5"] = "临边无防护"
+    return data
+
+
+def enforcement_form(c):
+    return {
+        "kind": "rectification",
+        "legal_basis": "《安全生产法》第六十五条",
+        "description": "限期整改",
+        "due_on": (_today() + timedelta(days=10)).isoformat(),
+        "findings": [],  # filled below by the view's own queryset: the one finding
+    }
+
+
+def _enforcement_data(c):
+    from anlan.inspections.models import Answer
+
+    data = enforcement_form(c)
+    data["findings"] = list(Answer.objects.filter(result="non_compliant").values_list("pk", flat=True))
+    return data
+
+
+def letter_form(c):
+    return {"kind": "warning_letter", "addressee": "来安县建工集团有限公司", "content": "请加强临边防护。"}
+
+
+def plan_form(c):
+    data = {"department": c.dept_housing.pk, "year": _today().year, "title": "年度检查计划"}
+    data.update({f"m{n}": 3 for n in range(1, 13)})
+    return data
+
+
+def inspector_form(c):
+    return {
+        "department": c.dept_housing.pk,
+        "name": "王执法",
+        "certificate_number": "3411229999",
+        "certificate_expires_on": (_today() + timedelta(days=400)).isoformat(),
+        "is_active": "on",
+    }
+
+
+def draw_form(c):
+    _team(c)
+    _sites(c)
+    return {
+        "department": c.dept_housing.pk,
+        "title": "双随机",
+        "period_start": _today().isoformat(),
+        "period_end": (_today() + timedelta(days=20)).isoformat(),
+        "region": c.county.pk,
+        "method": "uniform",
+        "sample_size": 2,
+        "team_size": 2,
+        "seed": 7,
+    }
+
+
+def score_form(c):
+    from anlan.inspections.models import ScoringRule
+
+    rule = ScoringRule.objects.create(code="m", violation="未制定应急预案", points=3)
+    return {"rule": rule.pk, "scored_on": _today().isoformat()}
+
+
+ALL = page(200)
+X_READ = page(200, town_b=404)
+DEPT_READ = page(404, county_office=200, dept_housing=200, leader=200)
+MANAGE = page(403, county_office=200, dept_housing=200)
+MANAGE_DONE = page(403, county_office=302, dept_housing=302)
+MANAGE_OWN = page(404, county_office=200, dept_housing=200, leader=403)
+MANAGE_OWN_DONE = page(404, county_office=302, dept_housing=302, leader=403)
+INSPECT_X = page(403, county_office=200, town_a=200, dept_housing=200, town_b=404)
+INSPECT_X_DONE = page(403, county_office=302, town_a=302, dept_housing=302, town_b=404)
+ENFORCE_X = page(403, county_office=200, dept_housing=200, town_b=404)
+ENFORCE_X_DONE = page(403, county_office=302, dept_housing=302, town_b=404)
+
+ROUTES: list[Route] = [
+    Route("inspections:inspection-list", ALL),
+    Route("inspections:statistics", ALL),
+    Route(
+        "inspections:inspection-create",
+        page(403, county_office=200, town_a=200, town_b=200, dept_housing=200),
+    ),
+    Route(
+        "inspections:inspection-create",
+        page(403, county_office=302, town_a=200, town_b=200, dept_housing=302),
+        method="post",
+        data=inspection_form,
+        writes=True,
+        label="(towns cannot act for the county department)",
+    ),
+    Route("inspections:inspection-detail", X_READ, kwargs=planned_inspection),
+    Route("inspections:inspection-record", INSPECT_X, kwargs=planned_inspection),
+    Route(
+        "inspections:inspection-record",
+        INSPECT_X_DONE,
+        kwargs=planned_inspection,
+        method="post",
+        data=record_form,
+        writes=True,
+    ),
+    Route(
+        "inspections:inspection-cancel",
+        INSPECT_X_DONE,
+        kwargs=planned_inspection,
+        method="post",
+        data=lambda c: {"reason": "企业已停业"},
+        writes=True,
+    ),
+    Route("inspections:inspection-signature", X_READ, kwargs=signed_inspection),
+    Route("inspections:answer-photo", X_READ, kwargs=answer_photo),
+    Route("inspections:document", X_READ, kwargs=record_document),
+    Route("inspections:enforcement-create", ENFORCE_X, kwargs=recorded_inspection),
+    Route(
+        "inspections:enforcement-create",
+        ENFORCE_X_DONE,
+        kwargs=recorded_inspection,
+        method="post",
+        data=_enforcement_data,
+        writes=True,
+    ),
+    Route("inspections:letter-create", ENFORCE_X, kwargs=recorded_inspection),
+    Route(
+        "inspections:letter-create",
+        ENFORCE_X_DONE,
+        kwargs=recorded_inspection,
+        method="post",
+        data=letter_form,
+        writes=True,
+    ),
+    Route("inspections:enforcement-complete", ENFORCE_X_DONE, kwargs=action, method="post", writes=True),
+    Route(
+        "inspections:enforcement-revoke",
+        ENFORCE_X_DONE,
+        kwargs=action,
+        method="post",
+        data=lambda c: {"reason": "事实不清"},
+        writes=True,
+    ),
+    Route("inspections:plan-list", ALL),
+    Route("inspections:plan-create", MANAGE),
+    Route("inspections:plan-create", MANAGE_DONE, method="post", data=plan_form, writes=True),
+    Route("inspections:plan-detail", DEPT_READ, kwargs=plan),
+    Route("inspections:plan-edit", MANAGE_OWN, kwargs=plan),
+    Route("inspections:plan-edit", MANAGE_OWN_DONE, kwargs=plan, method="post", data=plan_form, writes=True),
+    Route("inspections:inspector-list", ALL),
+    Route("inspections:inspector-create", MANAGE),
+    Route("inspections:inspector-create", MANAGE_DONE, method="post", data=inspector_form, writes=True),
+    Route("inspections:inspector-edit", MANAGE_OWN, kwargs=inspector),
+    Route(
+        "inspections:inspector-edit",
+        MANAGE_OWN_DONE,
+        kwargs=inspector,
+        method="post",
+        data=lambda c: inspector_form(c) | {"certificate_number": "3411228888"},
+        writes=True,
+    ),
+    Route("inspections:conflict-create", MANAGE_OWN, kwargs=inspector),
+    Route(
+        "inspections:conflict-create",
+        MANAGE_OWN_DONE,
+        kwargs=inspector,
+        method="post",
+        data=lambda c: {
+            "enterprise": c.enterprise_x.pk,
+            "reason": "亲属任职",
+            "declared_on": _today().isoformat(),
+        },
+        writes=True,
+    ),
+    Route("inspections:draw-list", ALL),
+    Route("inspections:draw-create", MANAGE),
+    Route("inspections:draw-create", MANAGE_DONE, method="post", data=draw_form, writes=True),
+    Route("inspections:draw-detail", DEPT_READ, kwargs=draw),
+    Route("inspections:draw-confirm", MANAGE_OWN_DONE, kwargs=draw, method="post", writes=True),
+    Route("inspections:draw-publish", MANAGE_OWN_DONE, kwargs=confirmed_draw, method="post", writes=True),
+    Route("inspections:suspension-list", ALL),
+    Route("inspections:suspension-detail", X_READ, kwargs=suspension),
+    Route("inspections:resumption-apply", page(403, enterprise_x=200, town_b=404), kwargs=suspension),
+    Route(
+        "inspections:resumption-apply",
+        page(403, enterprise_x=302, town_b=404),
+        kwargs=suspension,
+        method="post",
+        data=lambda c: {"evidence": "已完成整改"},
+        writes=True,
+    ),
+    # Only the department signs the first step; the others are sent back with a message (see test_views).
+    Route(
+        "inspections:resumption-decide",
+        page(403, county_office=302, dept_housing=302, leader=302, town_b=404),
+        kwargs=application,
+        method="post",
+        data=lambda c: {"approve": "1", "opinion": "现场验收合格"},
+    ),
+    Route("inspections:person-list", ALL),
+    Route("inspections:person-create", MANAGE),
+    Route(
+        "inspections:person-create",
+        MANAGE_DONE,
+        method="post",
+        data=lambda c: {"enterprise": c.enterprise_x.pk, "name": "钱经理", "position": "主要负责人"},
+        writes=True,
+    ),
+    Route("inspections:person-detail", X_READ, kwargs=person),
+    Route("inspections:score-create", ENFORCE_X, kwargs=person),
+    Route(
+        "inspections:score-create", ENFORCE_X_DONE, kwargs=person, method="post", data=score_form, writes=True
+    ),
+]
+
+
+def _audited():
+    from anlan.inspections import models
+
+    return [
+        models.InspectionPlan,
+        models.PlanTarget,
+        models.Inspector,
+        models.Conflict,
+        models.RandomDraw,
+        models.Inspection,
+        models.Answer,
+        models.EnforcementAction,
+        models.Letter,
+        models.Suspension,
+        models.Resumption,
+        models.ResumptionStep,
+        models.ScoredPerson,
+        models.ScoreEntry,
+    ]
+
+
+AUDITED = _audited()
+_ = api
