@@ -13,7 +13,9 @@ def access(queryset: QuerySet, user, pk, *, for_update: bool = False) -> Model:
     """The object with this key if the user may see it, else 404; optionally locked for update."""
     qs = queryset.for_user(user)
     if for_update:
-        qs = qs.select_for_update()
+        # Lock the record itself, not the rows it is joined to (PostgreSQL refuses FOR UPDATE on the
+        # nullable side of an outer join, which select_related makes for optional foreign keys).
+        qs = qs.select_for_update(of=("self",))
     try:
         return qs.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:

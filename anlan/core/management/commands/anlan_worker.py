@@ -19,7 +19,6 @@ class Command(BaseCommand):
     def handle(self, *args, interval, once, only, **options):
         names = [part.strip() for part in only.split(",") if part.strip()]
         while True:
-            close_old_connections()
             try:
                 run_sweeps(self.stdout, names)
             except Exception as exc:  # a failing run must not stop the worker; the next one retries
@@ -28,4 +27,6 @@ class Command(BaseCommand):
                     raise
             if once:
                 return
+            # Between runs, like Django between requests: drop a connection that broke or aged out.
+            close_old_connections()
             time.sleep(max(interval, 1))
