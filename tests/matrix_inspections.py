@@ -184,20 +184,9 @@ def inspection_form(c):
 
 
 def record_form(c):
-    from anlan.inspections.data.checklists import items_of
+    from anlan.inspections.tests.factories import record_post
 
-    now = timezone.localtime()
-    data = {
-        "arrived_at": (now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-        "finished_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "people_met": "李四",
-    }
-    for item in items_of("construction"):
-        data[f"result_{item.key}"] = "compliant"
-        data[f"grade_{item.key}"] = item.grade
-    data["result_con-5"] = "non_compliant"
-    data["note_con-5"] = "临边无防护"
-    return data
+    return record_post()
 
 
 def enforcement_form(c):
@@ -409,6 +398,180 @@ ROUTES: list[Route] = [
 ]
 
 
+def api_plan(c):
+    return {
+        "department": c.dept_housing.pk,
+        "year": _today().year,
+        "title": "年度计划",
+        "monthly_counts": [1] * 12,
+    }
+
+
+def api_draw(c):
+    data = draw_form(c)
+    data.pop("method")
+    return data
+
+
+def api_inspection(c):
+    data = inspection_form(c)
+    data["team_ids"] = data.pop("team")
+    return data
+
+
+def api_record(c):
+    from anlan.inspections.data.checklists import items_of
+
+    now = timezone.now()
+    return {
+        "arrived_at": (now - timedelta(hours=2)).isoformat(),
+        "finished_at": (now - timedelta(hours=1)).isoformat(),
+        "answers": [
+            {
+                "item_key": i.key,
+                "result": "non_compliant" if i.key == "con-5" else "compliant",
+                "note": "临边无防护",
+            }
+            for i in items_of("construction")
+        ],
+    }
+
+
+def api_enforcement(c):
+    from anlan.inspections.models import Answer
+
+    inspection = _recorded(c)
+    return {
+        "inspection": inspection.pk,
+        "kind": "fine",
+        "amount": "20000.00",
+        "legal_basis": "《安全生产法》第一百零二条",
+        "description": "罚款",
+        "findings": list(
+            Answer.objects.filter(inspection=inspection, result="non_compliant").values_list("pk", flat=True)
+        ),
+    }
+
+
+API_READ = api(200)
+API_X_READ = api(200, town_b=404)
+API_DEPT_READ = api(404, county_office=200, dept_housing=200, leader=200)
+API_MANAGE_DONE = api(403, county_office=201, dept_housing=201)
+API_OWN_DONE = api(404, county_office=200, dept_housing=200, leader=403)
+API_INSPECT_X = api(403, county_office=200, town_a=200, dept_housing=200, town_b=404)
+API_ENFORCE_X = api(403, county_office=200, dept_housing=200, town_b=404)
+
+ROUTES += [
+    Route("api:inspection-plan-list", API_READ),
+    Route(
+        "api:inspection-plan-list",
+        API_MANAGE_DONE,
+        method="post",
+        json=True,
+        data=api_plan,
+        writes=True,
+        label="(create)",
+    ),
+    Route("api:inspection-plan-detail", API_DEPT_READ, kwargs=plan),
+    Route("api:inspection-draw-list", API_READ),
+    Route(
+        "api:inspection-draw-list",
+        API_MANAGE_DONE,
+        method="post",
+        json=True,
+        data=api_draw,
+        writes=True,
+        label="(draw)",
+    ),
+    Route("api:inspection-draw-detail", API_DEPT_READ, kwargs=draw),
+    Route("api:inspection-draw-verify", API_DEPT_READ, kwargs=draw),
+    Route("api:inspection-draw-confirm", API_OWN_DONE, kwargs=draw, method="post", json=True, writes=True),
+    Route(
+        "api:inspection-draw-publish",
+        API_OWN_DONE,
+        kwargs=confirmed_draw,
+        method="post",
+        json=True,
+        writes=True,
+    ),
+    Route("api:inspection-list", API_READ),
+    Route(
+        "api:inspection-list",
+        api(403, county_office=201, town_a=400, town_b=400, dept_housing=201),
+        method="post",
+        json=True,
+        data=api_inspection,
+        writes=True,
+        label="(plan)",
+    ),
+    Route("api:inspection-detail", API_X_READ, kwargs=planned_inspection),
+    Route(
+        "api:inspection-record",
+        API_INSPECT_X,
+        kwargs=planned_inspection,
+        method="post",
+        json=True,
+        data=api_record,
+        writes=True,
+    ),
+    Route(
+        "api:inspection-cancel",
+        API_INSPECT_X,
+        kwargs=planned_inspection,
+        method="post",
+        json=True,
+        data=lambda c: {"reason": "企业已停业"},
+        writes=True,
+    ),
+    Route("api:enforcement-action-list", API_READ),
+    Route(
+        "api:enforcement-action-list",
+        API_MANAGE_DONE,
+        method="post",
+        json=True,
+        data=api_enforcement,
+        writes=True,
+        label="(decide)",
+    ),
+    Route("api:enforcement-action-detail", API_X_READ, kwargs=action),
+    Route(
+        "api:enforcement-action-complete", API_ENFORCE_X, kwargs=action, method="post", json=True, writes=True
+    ),
+    Route(
+        "api:enforcement-action-revoke",
+        API_ENFORCE_X,
+        kwargs=action,
+        method="post",
+        json=True,
+        data=lambda c: {"reason": "事实不清"},
+        writes=True,
+    ),
+    Route("api:suspension-list", API_READ),
+    Route("api:suspension-detail", API_X_READ, kwargs=suspension),
+    Route(
+        "api:suspension-apply",
+        api(403, enterprise_x=201, town_b=404),
+        kwargs=suspension,
+        method="post",
+        json=True,
+        data=lambda c: {"evidence": "已整改"},
+        writes=True,
+    ),
+    Route("api:resumption-list", API_READ),
+    Route("api:resumption-detail", API_X_READ, kwargs=application),
+    # The first step is the ordering department's: the 安委办 and the leader get a 400 naming the step.
+    Route(
+        "api:resumption-decide",
+        api(403, county_office=400, dept_housing=200, leader=400, town_b=404),
+        kwargs=application,
+        method="post",
+        json=True,
+        data=lambda c: {"approve": True, "opinion": "现场验收合格"},
+        writes=True,
+    ),
+]
+
+
 def _audited():
     from anlan.inspections import models
 
@@ -431,4 +594,3 @@ def _audited():
 
 
 AUDITED = _audited()
-_ = api

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from . import accidents as accidents_api
 from . import core
 from . import hazards as hazards_api
+from . import inspections as inspections_api
 from . import notifications as notifications_api
 
 router = DefaultRouter()
@@ -19,6 +20,12 @@ router.register("hazard-extensions", hazards_api.ExtensionViewSet, basename="haz
 router.register("hazard-supervisions", hazards_api.SupervisionViewSet, basename="hazard-supervision")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 router.register("accidents", accidents_api.AccidentViewSet, basename="accident")
+router.register("inspection-plans", inspections_api.PlanViewSet, basename="inspection-plan")
+router.register("inspection-draws", inspections_api.DrawViewSet, basename="inspection-draw")
+router.register("inspections", inspections_api.InspectionViewSet, basename="inspection")
+router.register("enforcement-actions", inspections_api.EnforcementViewSet, basename="enforcement-action")
+router.register("suspensions", inspections_api.SuspensionViewSet, basename="suspension")
+router.register("resumptions", inspections_api.ResumptionViewSet, basename="resumption")
 
 app_name = "api"
 

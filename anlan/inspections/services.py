@@ -869,12 +869,11 @@ def configured_chain(region_code: str) -> list[tuple[str, str]]:
 
 def apply_resumption(*, actor, suspension_pk, evidence: str, attachment=None) -> Resumption:
     """The enterprise applies for 复产验收 with its evidence; the sign-off chain is fixed at this moment."""
-    require_right(actor, "inspections.apply_resumption")
-    if not (evidence or "").strip():
-        raise DomainError(Code.INVALID, _("请说明整改情况并提供证明材料。"), field="evidence")
     with transaction.atomic():
         suspension = selectors.access_suspension(actor, suspension_pk, for_update=True)
         require(actor, "inspections.apply_resumption", suspension)
+        if not (evidence or "").strip():
+            raise DomainError(Code.INVALID, _("请说明整改情况并提供证明材料。"), field="evidence")
         if suspension.status != Suspension.Status.SUSPENDED:
             raise DomainError(Code.INVALID, _("当前状态不能申请复产验收。"), field="__all__")
         application = Resumption(suspension=suspension, evidence=evidence.strip(), applied_by=actor)

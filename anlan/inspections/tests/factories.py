@@ -66,3 +66,20 @@ def record_data(kind: str = Inspection.Kind.ROUTINE) -> dict:
         "escort": "" if kind == Inspection.Kind.UNANNOUNCED else "王五",
         "summary": "现场检查",
     }
+
+
+def record_post(
+    checklist: str = "construction", finding: str = "con-5", note: str = "三层临边无防护"
+) -> dict:
+    """The record page's form data: every item 符合 except `finding`, with its note."""
+    now = timezone.localtime()
+    data = {
+        "arrived_at": (now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "finished_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "people_met": "李四",
+    }
+    for item in items_of(checklist):
+        data[f"result_{item.key}"] = "non_compliant" if item.key == finding else "compliant"
+        data[f"grade_{item.key}"] = item.grade
+    data[f"note_{finding}"] = note
+    return data

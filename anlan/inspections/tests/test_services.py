@@ -291,16 +291,6 @@ def test_an_unannounced_visit_refuses_an_escort(cast, team):
 # ---------------------------------------------------------------- enforcement
 
 
-@pytest.fixture
-def recorded_x(cast, planned_x):
-    return services.record_inspection(
-        actor=cast["dept_housing"],
-        inspection_pk=planned_x.pk,
-        data=record_data(),
-        answers=answers("construction", failing=("con-5", "con-6")),
-    )
-
-
 def test_a_rectification_order_is_issued_with_a_numbered_docx(cast, recorded_x):
     findings = list(recorded_x.answers.filter(result="non_compliant").values_list("pk", flat=True))
     action = services.take_enforcement(
