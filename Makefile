@@ -18,6 +18,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST := $(VENV)/bin/pytest
 VENV_STAMP := $(VENV)/.installed
+# The suite runs in one process per CPU (pytest-xdist); `make test-sqlite PYTEST_WORKERS=` runs it in one.
+PYTEST_WORKERS ?= -n auto
 NPM_STAMP := node_modules/.installed
 # apt-get needs root; use sudo when we are not.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -115,7 +117,7 @@ check: venv
 ## test-sqlite: the test suite (without browser flows) on SQLite
 # DATABASE_URL is dropped so a value exported in the shell cannot send the suite elsewhere.
 test-sqlite: venv
-	env -u DATABASE_URL $(PYTEST) -m "not browser" -q
+	env -u DATABASE_URL $(PYTEST) -m "not browser" -q $(PYTEST_WORKERS)
 
 ## test-postgres: the same suite on a throwaway PostgreSQL cluster
 test-postgres: venv
@@ -124,7 +126,7 @@ test-postgres: venv
 	trap 'exit 143' TERM
 	scripts/pg_test_cluster.sh start
 	source var/pg-test.env
-	$(PYTEST) -m "not browser" -q
+	$(PYTEST) -m "not browser" -q $(PYTEST_WORKERS)
 
 ## browser-deps: install Chromium and CJK fonts with apt-get if /usr/bin/chromium is missing
 browser-deps:

@@ -45,12 +45,15 @@ def test_an_enterprise_files_a_first_report_and_gets_the_chain_back(cast, client
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"deaths": -1}, "deaths"),
-        ({"direct_loss_yuan": "1.005"}, "direct_loss_yuan"),
-        ({"occurred_at": (timezone.now() + timedelta(hours=1)).isoformat()}, "occurred_at"),
-        ({"industry": 99999}, "industry"),
+        pytest.param({"deaths": -1}, "deaths", id="negative deaths"),
+        pytest.param({"direct_loss_yuan": "1.005"}, "direct_loss_yuan", id="three decimals"),
+        pytest.param(
+            {"occurred_at": (timezone.now() + timedelta(hours=1)).isoformat()},
+            "occurred_at",
+            id="occurred in the future",
+        ),
+        pytest.param({"industry": 99999}, "industry", id="unknown industry"),
     ],
-    ids=lambda v: str(v),
 )
 def test_bad_input_is_a_400_naming_the_field_and_nothing_is_saved(cast, client, overrides, field):
     client.force_login(cast["enterprise_x"])
