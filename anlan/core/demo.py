@@ -1029,6 +1029,10 @@ from anlan.accidents.demo import accidents_step  # noqa: E402  (modules append t
 
 STEPS.append(accidents_step)
 
+from anlan.inspections.demo import build as inspections_step  # noqa: E402  (after hazards: findings link to them)
+
+STEPS.append(inspections_step)
+
 
 def build_demo(
     seed: int = DEFAULT_SEED, *, password: str = DEFAULT_PASSWORD, today: date | None = None

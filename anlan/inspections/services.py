@@ -907,7 +907,11 @@ def _may_sign(actor, step: ResumptionStep, suspension: Suspension) -> bool:
         if region is None or not region.contains(code):
             continue
         if step.approver == SignoffStep.Approver.DEPARTMENT:
-            if membership.role == Role.DEPARTMENT and membership.department_id == ordering.pk:
+            # The ordering department's staff (an 应急管理局 officer holds the 安委办 role with that department).
+            if (
+                membership.role in (Role.DEPARTMENT, Role.COMMITTEE_OFFICE)
+                and membership.department_id == ordering.pk
+            ):
                 return True
         elif step.approver.startswith("review_"):
             level = step.approver.removeprefix("review_")

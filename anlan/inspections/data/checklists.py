@@ -237,3 +237,13 @@ def items_of(code: str) -> tuple[Item, ...]:
     """An industry list is always asked together with the general items."""
     checklist = BY_CODE[code]
     return checklist.items if checklist is GENERAL else checklist.items + GENERAL.items
+
+
+def answer_sheet(code: str, *, failing: tuple[str, ...] = (), note: str = "") -> dict[str, dict]:
+    """Every item of a checklist answered 符合, except `failing` ones answered 不符合 with `note` (demo, tests)."""
+    return {
+        item.key: {"result": "non_compliant", "note": note}
+        if item.key in failing
+        else {"result": "compliant"}
+        for item in items_of(code)
+    }

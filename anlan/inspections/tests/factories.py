@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from anlan.inspections.data.checklists import items_of
+from anlan.inspections.data.checklists import answer_sheet, items_of
 from anlan.inspections.models import Inspection, Inspector
 
 _serial = itertools.count(1)
@@ -48,13 +48,7 @@ def planned(
 
 def answers(checklist: str, *, failing: tuple[str, ...] = (), note: str = "现场发现问题") -> dict[str, dict]:
     """Every item of the checklist answered 符合, except `failing` items answered 不符合 with a note."""
-    result = {}
-    for item in items_of(checklist):
-        if item.key in failing:
-            result[item.key] = {"result": "non_compliant", "note": note}
-        else:
-            result[item.key] = {"result": "compliant"}
-    return result
+    return answer_sheet(checklist, failing=failing, note=note)
 
 
 def record_data(kind: str = Inspection.Kind.ROUTINE) -> dict:

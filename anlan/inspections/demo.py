@@ -1,0 +1,456 @@
+"""Demo data of the inspections module, appended to core.demo.STEPS; deterministic from the seed.
+
+A year of plans (one per department with an inspector pool), ≈1,500 inspections over the past year with their
+checklist answers (findings linked to the hazards module's department-found hazards of the same enterprise),
+enforcement actions with their numbered DOCX, two confirmed 双随机 draws, a 安全生产记分 scheme with a person
+over the threshold, and two suspended enterprises: the demo enterprise resumed through the full 复产验收 chain
+(department → 安委办 → county leader), another still suspended with an 擅自复产 flag.
+
+Bulk rows go in with bulk_create_with_history (one history row each, reason 演示数据); the draws, the two
+suspensions and the chain go through the services. The bulk inspections carry no 现场检查记录 DOCX (rendering
+1,500 files would make the demo slow); records made in the app get theirs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anlan.core.models import Department
+from anlan.documents.services import issue_document
+from anlan.hazards import services as hazard_services
+from anlan.hazards.models import Hazard
+
+from . import documents, services
+from .data.checklists import answer_sheet, items_of
+from .models import (
+    Answer,
+    EnforcementAction,
+    Inspection,
+    InspectionPlan,
+    Inspector,
+    RandomDraw,
+    ScoredPerson,
+    ScoreEntry,
+    ScoringRule,
+    SignoffStep,
+)
+from .rules import cycle_of
+
+if TYPE_CHECKING:
+    from anlan.core.demo import DemoResult
+
+INSPECTION_COUNT = 1500
+INSPECTORS_PER_DEPARTMENT = 6
+ENFORCED = 60
+KINDS = [
+    (Inspection.Kind.ROUTINE, 55),
+    (Inspection.Kind.SPECIAL, 15),
+    (Inspection.Kind.UNANNOUNCED, 10),
+    (Inspection.Kind.SUPERVISION, 6),
+    (Inspection.Kind.RECHECK, 6),
+    (Inspection.Kind.JOINT, 5),
+    (Inspection.Kind.EXPERT, 3),
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = ["建华", "志强", "海燕", "国庆", "立新", "春梅", "晓东", "文军", "玉兰", "永刚", "德明", "秀英"]
+SCHEME = [
+    ("no-duty-system", "未建立健全全员安全生产责任制", 3),
+    ("no-training", "未按规定开展安全生产教育培训", 3),
+    ("no-plan", "未制定生产安全事故应急救援预案或未定期演练", 4),
+    ("major-hazard-unfixed", "重大事故隐患未按期整改", 6),
+    ("resumed-without-approval", "停产整顿期间擅自组织生产", 12),
+]
+INSPECTION_SOURCES = (
+    Hazard.Source.DEPARTMENT_INSPECTION,
+    Hazard.Source.UNANNOUNCED,
+    Hazard.Source.SUPERVISION,
+)
+
+
+def _bulk(model, objs: list, batch_size: int = 1000) -> list:
+    from anlan.core.demo import _bulk as bulk  # core.demo imports this module for its STEPS
+
+    return bulk(model, objs, batch_size=batch_size)
+
+
+def _weighted(rng, pairs):
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def build(demo: DemoResult) -> None:
+    rng = demo.random("inspections")
+    departments = [
+        d
+        for d in demo.departments.values()
+        if d.kind != Department.Kind.MEMBER and d.short_name != "县安委办"
+    ]
+    pools = _inspectors(demo, departments, rng)
+    _plans(demo, departments)
+    inspections = _inspections(demo, pools, rng)
+    actions = _enforcement(demo, inspections, rng)
+    draws = _draws(demo)
+    _signoff_chain(demo)
+    suspended = _suspensions(demo, pools)
+    scored = _scores(demo, inspections, rng)
+    demo.counts[_("执法人员")] = sum(len(p) for p in pools.values())
+    demo.counts[_("监督检查")] = Inspection.objects.count()
+    demo.counts[_("执法措施")] = actions + suspended
+    demo.counts[_("双随机抽取")] = draws
+    demo.counts[_("记分对象")] = scored
+
+
+def _inspectors(demo: DemoResult, departments: list[Department], rng) -> dict[int, list[Inspector]]:
+    """Six officials per department with valid certificates and one whose certificate has expired."""
+    rows = []
+    serial = 0
+    for department in departments:
+        for index in range(INSPECTORS_PER_DEPARTMENT + 1):
+            serial += 1
+            expired = index == INSPECTORS_PER_DEPARTMENT
+            rows.append(
+                Inspector(
+                    department=department,
+                    name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                    certificate_number=f"34112220{serial:04d}",
+                    certificate_expires_on=demo.today
+                    + timedelta(days=-30 if expired else rng.randint(400, 1500)),
+                )
+            )
+    inspectors = _bulk(Inspector, rows)
+    zhujian = demo.users["zhujian"]
+    housing = demo.departments["住建局"]
+    first = next(i for i in inspectors if i.department_id == housing.pk)
+    Inspector.objects.filter(pk=first.pk).update(user=zhujian, name=zhujian.real_name or first.name)
+    pools: dict[int, list[Inspector]] = defaultdict(list)
+    for inspector in inspectors:
+        if inspector.certificate_expires_on >= demo.today:
+            pools[inspector.department_id].append(inspector)
+    return pools
+
+
+def _plans(demo: DemoResult, departments: list[Department]) -> None:
+    office = demo.users["anweiban"]
+    share = INSPECTION_COUNT // len(departments)
+    rows = []
+    for department in departments:
+        per_month = max(share // 12, 1)
+        rows.append(
+            InspectionPlan(
+                department=department,
+                year=demo.today.year,
+                title=f"{department.short_name or department.name}{demo.today.year}年度监督检查计划",
+                monthly_counts=[per_month + (1 if month in (3, 6, 9, 11) else 0) for month in range(1, 13)],
+                created_by=office,
+            )
+        )
+    _bulk(InspectionPlan, rows)
+
+
+def _department_for(enterprise, cache: dict, pools: dict) -> Department | None:
+    if enterprise.industry_id not in cache:
+        department = hazard_services.supervising_department(enterprise.region_id, enterprise.industry)
+        cache[enterprise.industry_id] = department if department and department.pk in pools else None
+    return cache[enterprise.industry_id]
+
+
+def _checklist(enterprise) -> str:
+    return services._checklist_code(enterprise)
+
+
+def _inspections(demo: DemoResult, pools: dict, rng) -> list[Inspection]:
+    """A year of inspections: recorded up to a few days ago, planned after; every item of the checklist
+    answered; findings linked to a department-found hazard of the same enterprise where there is one."""
+    today = demo.today
+    start = today - timedelta(days=365)
+    fallback = demo.departments["应急管理局"]
+    cache: dict = {}
+    creator = demo.users["anweiban"]
+    rows, teams = [], []
+    for _index in range(INSPECTION_COUNT):
+        enterprise = rng.choice(demo.enterprises)
+        department = _department_for(enterprise, cache, pools) or fallback
+        planned_on = start + timedelta(days=rng.randint(0, 380))
+        recorded = planned_on <= today - timedelta(days=2)
+        kind = _weighted(rng, KINDS)
+        inspection = Inspection(
+            kind=kind,
+            department=department,
+            enterprise=enterprise,
+            region_id=enterprise.region_id,
+            industry_id=enterprise.industry_id,
+            grid_id=enterprise.grid_id,
+            checklist=_checklist(enterprise),
+            planned_on=planned_on,
+            status=Inspection.Status.RECORDED if recorded else Inspection.Status.PLANNED,
+            created_by=creator,
+        )
+        if recorded:
+            arrived = timezone.make_aware(
+                datetime.combine(planned_on, time(rng.randint(8, 15), rng.choice((0, 15, 30))))
+            )
+            inspection.arrived_at = arrived
+            inspection.finished_at = arrived + timedelta(minutes=rng.randint(60, 180))
+            inspection.people_met = f"{enterprise.safety_manager or enterprise.principal}（安全管理人员）"
+            inspection.escort = "" if kind == Inspection.Kind.UNANNOUNCED else enterprise.principal
+            inspection.recorded_by = creator
+        rows.append(inspection)
+        teams.append(rng.sample(pools[department.pk], 2))
+    inspections = _bulk(Inspection, rows)
+    through = Inspection.team.through
+    through.objects.bulk_create(
+        [
+            through(inspection_id=i.pk, inspector_id=p.pk)
+            for i, team in zip(inspections, teams, strict=True)
+            for p in team
+        ]
+    )
+    _answers(demo, [i for i in inspections if i.status == Inspection.Status.RECORDED], rng)
+    return inspections
+
+
+def _answers(demo: DemoResult, recorded: list[Inspection], rng) -> None:
+    hazards: dict[int, list[int]] = defaultdict(list)
+    for pk, enterprise_id in (
+        Hazard.objects.filter(source__in=INSPECTION_SOURCES).order_by("pk").values_list("pk", "enterprise_id")
+    ):
+        hazards[enterprise_id].append(pk)
+    rows = []
+    problems = set()
+    for inspection in recorded:
+        for item in items_of(inspection.checklist):
+            draw = rng.random()
+            result = Answer.Result.COMPLIANT
+            if draw < 0.03:
+                result = Answer.Result.NON_COMPLIANT
+            elif draw < 0.08:
+                result = Answer.Result.NOT_APPLICABLE
+            answer = Answer(
+                inspection=inspection,
+                item_key=item.key,
+                item_text=item.text,
+                basis=item.basis[:300],
+                result=result,
+            )
+            if result == Answer.Result.NON_COMPLIANT:
+                answer.note = "现场检查发现该问题"
+                answer.grade = item.grade
+                pool = hazards.get(inspection.enterprise_id)
+                answer.hazard_id = pool.pop() if pool else None
+                problems.add(inspection.pk)
+            rows.append(answer)
+    _bulk(Answer, rows, batch_size=2000)
+    Inspection.objects.filter(pk__in=[i.pk for i in recorded if i.pk in problems]).update(
+        result=Inspection.Result.PROBLEMS
+    )
+    Inspection.objects.filter(pk__in=[i.pk for i in recorded if i.pk not in problems]).update(
+        result=Inspection.Result.NO_PROBLEM
+    )
+
+
+def _enforcement(demo: DemoResult, inspections: list[Inspection], rng) -> int:
+    """Rectification orders, fines and a few other actions on inspections with findings, each with its DOCX."""
+    with_findings = list(
+        Inspection.objects.filter(result=Inspection.Result.PROBLEMS).select_related(
+            "department__region", "enterprise"
+        )
+    )
+    chosen = rng.sample(with_findings, min(ENFORCED, len(with_findings)))
+    actor = demo.users["anweiban"]
+    kinds = [
+        (EnforcementAction.Kind.RECTIFICATION, 70),
+        (EnforcementAction.Kind.FINE, 20),
+        (EnforcementAction.Kind.CONFISCATION, 3),
+        (EnforcementAction.Kind.LICENCE_SUSPENSION, 3),
+        (EnforcementAction.Kind.REFERRAL, 4),
+    ]
+    count = 0
+    for inspection in sorted(chosen, key=lambda i: (i.planned_on, i.pk)):
+        kind = _weighted(rng, kinds)
+        findings = list(inspection.answers.filter(result=Answer.Result.NON_COMPLIANT))
+        action = EnforcementAction(
+            inspection=inspection,
+            kind=kind,
+            legal_basis="；".join(sorted({a.basis for a in findings})),
+            description="责令限期整改所列问题"
+            if kind == EnforcementAction.Kind.RECTIFICATION
+            else "依法作出处理",
+            amount=Decimal(rng.choice([5000, 10000, 20000, 30000, 50000]))
+            if kind in ("fine", "confiscation")
+            else None,
+            due_on=inspection.planned_on + timedelta(days=15)
+            if kind == EnforcementAction.Kind.RECTIFICATION
+            else None,
+            licence="安全生产许可证" if kind == EnforcementAction.Kind.LICENCE_SUSPENSION else "",
+            referred_to="来安县公安局" if kind == EnforcementAction.Kind.REFERRAL else "",
+            status=EnforcementAction.Status.COMPLETED
+            if inspection.planned_on < demo.today - timedelta(days=30)
+            else EnforcementAction.Status.ISSUED,
+            issued_by=actor,
+            issued_on=inspection.planned_on,
+        )
+        action = _bulk(EnforcementAction, [action])[0]
+        action.findings.set(findings)
+        document_kind = documents.ACTION_DOCUMENT[kind]
+        document = issue_document(
+            actor=actor,
+            issuer=inspection.department,
+            kind=document_kind,
+            title=f"{documents.TITLES[document_kind]}（{inspection.subject}）",
+            render=lambda number, a=action: documents.action_document(a, number),
+            target=action,
+        )
+        EnforcementAction.objects.filter(pk=action.pk).update(document=document)
+        count += 1
+    return count
+
+
+def _draws(demo: DemoResult) -> int:
+    """Two confirmed 双随机 draws of the housing department: this quarter's and next month's."""
+    zhujian = demo.users["zhujian"]
+    housing = demo.departments["住建局"]
+    now = timezone.localdate()
+    periods = [
+        (now, now + timedelta(days=30), 2026001),
+        (now + timedelta(days=31), now + timedelta(days=60), 2026002),
+    ]
+    for index, (start, end, seed) in enumerate(periods, 1):
+        draw = services.create_draw(
+            actor=zhujian,
+            data={
+                "department": housing.pk,
+                "title": f"{demo.today.year}年建筑施工领域双随机抽查（第{index}批）",
+                "period_start": start,
+                "period_end": end,
+                "region": demo.county.pk,
+                "method": RandomDraw.Method.WEIGHTED if index == 2 else RandomDraw.Method.UNIFORM,
+                "sample_size": 8,
+                "seed": seed,
+            },
+        )
+        services.confirm_draw(actor=zhujian, draw_pk=draw.pk)
+    services.publish_draw(actor=zhujian, draw_pk=RandomDraw.objects.order_by("pk").first().pk)
+    return len(periods)
+
+
+def _signoff_chain(demo: DemoResult) -> None:
+    steps = [
+        SignoffStep(
+            region=demo.county, order=1, approver=SignoffStep.Approver.DEPARTMENT, name="县级行业部门现场验收"
+        ),
+        SignoffStep(
+            region=demo.county, order=2, approver=SignoffStep.Approver.COMMITTEE_OFFICE, name="县安委办审核"
+        ),
+        SignoffStep(region=demo.county, order=3, approver=SignoffStep.Approver.LEADER, name="分管副县长审批"),
+    ]
+    _bulk(SignoffStep, steps)
+
+
+def _suspended_visit(demo: DemoResult, enterprise, pools, *, failing=()):
+    """An inspection of the enterprise by the housing department, recorded through the service."""
+    housing = demo.departments["住建局"]
+    zhujian = demo.users["zhujian"]
+    now = timezone.now()
+    visit = Inspection.objects.create(
+        kind=Inspection.Kind.UNANNOUNCED if not failing else Inspection.Kind.SPECIAL,
+        department=housing,
+        enterprise=enterprise,
+        region_id=enterprise.region_id,
+        industry_id=enterprise.industry_id,
+        grid_id=enterprise.grid_id,
+        checklist=_checklist(enterprise),
+        planned_on=timezone.localdate(),
+        created_by=zhujian,
+    )
+    visit.team.set(pools[housing.pk][:2])
+    return visit, {
+        "arrived_at": now - timedelta(hours=3),
+        "finished_at": now - timedelta(hours=2),
+        "people_met": enterprise.principal,
+        "escort": "",
+    }
+
+
+def _suspensions(demo: DemoResult, pools) -> int:
+    """Two 停产整顿 of construction enterprises: the demo enterprise resumed through the whole chain; another
+    still suspended, where a later unannounced visit found it producing (擅自复产)."""
+    zhujian = demo.users["zhujian"]
+    housing_sites = [
+        e for e in demo.enterprises if e.industry.code == "construction" and e != demo.demo_enterprise
+    ]
+    count = 0
+    for enterprise in (demo.demo_enterprise, housing_sites[0]):
+        visit, record = _suspended_visit(demo, enterprise, pools, failing=("con-4",))
+        given = answer_sheet(visit.checklist, failing=("con-4",), note="深基坑工程未编制专项施工方案")
+        services.record_inspection(actor=zhujian, inspection_pk=visit.pk, data=record, answers=given)
+        finding = visit.answers.get(result=Answer.Result.NON_COMPLIANT)
+        action = services.take_enforcement(
+            actor=zhujian,
+            inspection_pk=visit.pk,
+            data={
+                "kind": EnforcementAction.Kind.SUSPENSION,
+                "legal_basis": "《中华人民共和国安全生产法》第一百零二条",
+                "description": "责令停产停业整顿，整顿期间停止全部施工作业",
+            },
+            finding_ids=[finding.pk],
+        )
+        count += 1
+        if enterprise == demo.demo_enterprise:
+            application = services.apply_resumption(
+                actor=demo.users["qiye"],
+                suspension_pk=action.suspension.pk,
+                evidence="已编制专项施工方案并通过专家论证，附论证意见。",
+            )
+            for signer in ("zhujian", "anweiban", "lingdao"):
+                services.decide_resumption(
+                    actor=demo.users[signer], application_pk=application.pk, approve=True, opinion="同意复产"
+                )
+        else:
+            later, record = _suspended_visit(demo, enterprise, pools)
+            services.record_inspection(
+                actor=zhujian,
+                inspection_pk=later.pk,
+                data=record | {"production_during_suspension": True, "summary": "停产整顿期间现场仍在施工"},
+                answers=answer_sheet(later.checklist),
+            )
+    return count
+
+
+def _scores(demo: DemoResult, inspections: list[Inspection], rng) -> int:
+    rules = _bulk(ScoringRule, [ScoringRule(code=c, violation=v, points=p) for c, v, p in SCHEME])
+    people = _bulk(
+        ScoredPerson,
+        [
+            ScoredPerson(enterprise=e, name=e.principal, position="主要负责人")
+            for e in rng.sample(demo.enterprises, 12)
+            if e.principal
+        ],
+    )
+    recorder = demo.users["anweiban"]
+    entries = []
+    for index, person in enumerate(people):
+        total = 0
+        start, _end = cycle_of(demo.today)
+        picks = [rules[3], rules[3]] if index == 0 else rng.sample(rules[:4], rng.randint(0, 2))
+        for rule in picks:
+            total += rule.points
+            entries.append(
+                ScoreEntry(
+                    person=person,
+                    rule=rule,
+                    points=rule.points,
+                    scored_on=max(start, demo.today - timedelta(days=rng.randint(0, 120))),
+                    cycle_start=start,
+                    cycle_total=total,
+                    action_due=total >= 12,
+                    recorded_by=recorder,
+                )
+            )
+    _bulk(ScoreEntry, entries)
+    return len(people)
