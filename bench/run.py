@@ -29,6 +29,7 @@ from bench import env  # noqa: E402  (the path above must be set first)
 SECTIONS = ("sql", "list", "api", "export")
 EXTRA_SECTIONS = ("accidents",)  # run only when named in --only (bench/bench_accidents.py: 1M accident rows)
 EXTRA_SECTIONS += ("hazards",)  # bench/bench_hazards.py: 1M hazards (list, statistics, sweep, ledger)
+EXTRA_SECTIONS += ("inspections",)  # bench/bench_inspections.py: 双随机 draw over the pool, 500 inspectors
 PAGE_SIZE = 20
 DEEP_PAGE = 1000
 FILTER = "status=operating"
@@ -89,6 +90,9 @@ def parse_args(argv):
     from bench.bench_hazards import add_arguments as add_hazard_arguments
 
     add_hazard_arguments(parser)
+    from bench.bench_inspections import add_arguments as add_inspection_arguments
+
+    add_inspection_arguments(parser)
     args = parser.parse_args(argv)
     args.only = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = sorted(set(args.only) - set(SECTIONS) - set(EXTRA_SECTIONS))
@@ -450,6 +454,10 @@ def main(argv=None) -> int:
         from bench.bench_hazards import run as bench_hazards
 
         rows += bench_hazards(dataset, args, log, Row)
+    if "inspections" in args.only:
+        from bench.bench_inspections import run as bench_inspections
+
+        rows += bench_inspections(dataset, args, log, Row)
 
     print()
     print(
