@@ -381,6 +381,7 @@ ROUTES: list[Route] = [
         method="post",
         data=lambda c: {"approve": "1", "opinion": "现场验收合格"},
     ),
+    Route("inspections:enterprise-inspections", X_READ, kwargs=lambda c: {"pk": c.enterprise_x.pk}),
     Route("inspections:person-list", ALL),
     Route("inspections:person-create", MANAGE),
     Route(

@@ -39,4 +39,5 @@ urlpatterns = [
     path("scores/new/", views.person_create, name="person-create"),
     path("scores/<int:pk>/", views.person_detail, name="person-detail"),
     path("scores/<int:pk>/new/", views.score_create, name="score-create"),
+    path("enterprises/<int:pk>/", views.enterprise_inspections, name="enterprise-inspections"),
 ]

@@ -866,3 +866,27 @@ def inspection_statistics(request):
         "breadcrumbs": _crumbs(_root(), (_("统计分析"), "")),
     }
     return render(request, "inspections/statistics.html", context)
+
+
+@login_required
+def enterprise_inspections(request, pk):
+    """The inspection history shown on an enterprise's page (loaded into it by htmx); a planned 四不两直
+    visit is not in it for the enterprise's own users (the scope drops it)."""
+    from anlan.core import selectors as core_selectors
+
+    user = request.user
+    enterprise = core_selectors.access_enterprise(user, pk)
+    inspections = (
+        Inspection.objects.for_user(user)
+        .filter(enterprise=enterprise)
+        .select_related("department")
+        .order_by("-planned_on", "-id")
+    )
+    context = {
+        "enterprise": enterprise,
+        "inspections": inspections[:20],
+        "suspensions": list(
+            Suspension.objects.for_user(user).filter(enterprise=enterprise).order_by("-id")[:5]
+        ),
+    }
+    return render(request, "inspections/_enterprise_inspections.html", context)

@@ -220,3 +220,17 @@ def test_concurrent_documents_of_this_module_are_numbered_without_gaps_or_duplic
     numbers = list(IssuedDocument.objects.values_list("number", flat=True))
     assert len(numbers) == len(set(numbers))
     assert all("检记〔" in n or "警示〔" in n for n in numbers)
+
+
+def test_the_enterprise_page_lists_its_inspections_but_not_a_planned_unannounced_visit(
+    cast, unannounced_x, planned_x, client
+):
+    url = reverse("inspections:enterprise-inspections", args=[cast.enterprise_x.pk])
+    client.force_login(cast["enterprise_x"])
+    own = client.get(url).content.decode()
+    assert reverse("inspections:inspection-detail", args=[planned_x.pk]) in own
+    assert reverse("inspections:inspection-detail", args=[unannounced_x.pk]) not in own
+    client.force_login(cast["dept_housing"])
+    assert (
+        reverse("inspections:inspection-detail", args=[unannounced_x.pk]) in client.get(url).content.decode()
+    )
