@@ -253,6 +253,9 @@ SPECTACULAR_SETTINGS = {
         # hazards' sets that share the names "grade" and "level" with the accidents ones
         "HazardGradeEnum": "anlan.hazards.models.Hazard.Grade",
         "SupervisionLevelEnum": "anlan.hazards.models.Supervision.Level",
+        # inspections: an inspection's result and a checklist answer's result
+        "InspectionResultEnum": "anlan.inspections.models.Inspection.Result",
+        "AnswerResultEnum": "anlan.inspections.models.Answer.Result",
     },
 }
 

@@ -43,14 +43,14 @@ class CreateWithRight(mixins.CreateModelMixin):
         return super().create(request, *args, **kwargs)
 
 
-class ReasonSerializer(serializers.Serializer):
+class InspectionReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
 # ---------------------------------------------------------------- plans
 
 
-class TargetSerializer(serializers.Serializer):
+class PlanTargetSerializer(serializers.Serializer):
     industry = serializers.PrimaryKeyRelatedField(
         queryset=Industry.objects.all(), required=False, allow_null=True
     )
@@ -58,8 +58,8 @@ class TargetSerializer(serializers.Serializer):
     count = serializers.IntegerField(min_value=0)
 
 
-class PlanSerializer(serializers.ModelSerializer):
-    targets = TargetSerializer(many=True, required=False)
+class InspectionPlanSerializer(serializers.ModelSerializer):
+    targets = PlanTargetSerializer(many=True, required=False)
     planned_total = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -99,7 +99,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateWithRi
     """年度监督检查计划: planned inspections per month (12 numbers) and targets by industry and risk level."""
 
     create_right = "inspections.manage_plan"
-    serializer_class = PlanSerializer
+    serializer_class = InspectionPlanSerializer
 
     def get_queryset(self):
         return (
@@ -174,7 +174,7 @@ class DrawSerializer(serializers.ModelSerializer):
             self.fields["department"].queryset = services.departments_for(request.user, "inspections.draw")
 
 
-class VerifySerializer(serializers.Serializer):
+class DrawVerifySerializer(serializers.Serializer):
     matches = serializers.BooleanField()
     result = serializers.JSONField()
 
@@ -207,7 +207,7 @@ class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateWithRi
     def publish(self, request, pk=None):
         return Response(self.get_serializer(services.publish_draw(actor=request.user, draw_pk=pk)).data)
 
-    @extend_schema(responses=VerifySerializer)
+    @extend_schema(responses=DrawVerifySerializer)
     @action(detail=True, methods=["get"])
     def verify(self, request, pk=None):
         draw = self.get_object()
@@ -291,7 +291,7 @@ class GivenAnswerSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=["ordinary", "major"], required=False)
 
 
-class RecordSerializer(serializers.Serializer):
+class InspectionRecordSerializer(serializers.Serializer):
     arrived_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField()
     people_met = serializers.CharField(required=False, allow_blank=True)
@@ -327,20 +327,20 @@ class InspectionViewSet(
         data["department"] = data["department"].pk
         serializer.instance = services.create_inspection(actor=self.request.user, data=data, team_ids=team)
 
-    @extend_schema(request=RecordSerializer, responses=InspectionSerializer)
+    @extend_schema(request=InspectionRecordSerializer, responses=InspectionSerializer)
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
-        data = dict(_payload(RecordSerializer, request))
+        data = dict(_payload(InspectionRecordSerializer, request))
         answers = {a["item_key"]: a for a in data.pop("answers")}
         inspection = services.record_inspection(
             actor=request.user, inspection_pk=pk, data=data, answers=answers
         )
         return Response(self.get_serializer(selectors.access_inspection(request.user, inspection.pk)).data)
 
-    @extend_schema(request=ReasonSerializer, responses=InspectionSerializer)
+    @extend_schema(request=InspectionReasonSerializer, responses=InspectionSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        reason = _payload(ReasonSerializer, request)["reason"]
+        reason = _payload(InspectionReasonSerializer, request)["reason"]
         return Response(
             self.get_serializer(
                 services.cancel_inspection(actor=request.user, inspection_pk=pk, reason=reason)
@@ -415,10 +415,10 @@ class EnforcementViewSet(
             ).data
         )
 
-    @extend_schema(request=ReasonSerializer, responses=EnforcementSerializer)
+    @extend_schema(request=InspectionReasonSerializer, responses=EnforcementSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        reason = _payload(ReasonSerializer, request)["reason"]
+        reason = _payload(InspectionReasonSerializer, request)["reason"]
         action_ = services.move_action(actor=request.user, action_pk=pk, transition="revoke", reason=reason)
         return Response(self.get_serializer(action_).data)
 
@@ -426,7 +426,7 @@ class EnforcementViewSet(
 # ---------------------------------------------------------------- 停产整顿 and 复产验收
 
 
-class StepSerializer(serializers.ModelSerializer):
+class ResumptionStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = ResumptionStep
         fields = ["order", "approver", "name", "decision", "opinion", "decided_by", "decided_at"]
@@ -434,7 +434,7 @@ class StepSerializer(serializers.ModelSerializer):
 
 
 class ResumptionSerializer(serializers.ModelSerializer):
-    steps = StepSerializer(many=True, read_only=True)
+    steps = ResumptionStepSerializer(many=True, read_only=True)
 
     class Meta:
         model = Resumption
@@ -458,11 +458,11 @@ class SuspensionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApplySerializer(serializers.Serializer):
+class ResumptionRequestSerializer(serializers.Serializer):
     evidence = serializers.CharField()
 
 
-class DecideSerializer(serializers.Serializer):
+class ResumptionDecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     opinion = serializers.CharField(required=False, allow_blank=True)
 
@@ -479,10 +479,10 @@ class SuspensionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         return selectors.access_suspension(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(request=ApplySerializer, responses=ResumptionSerializer)
+    @extend_schema(request=ResumptionRequestSerializer, responses=ResumptionSerializer)
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
-        data = _payload(ApplySerializer, request)
+        data = _payload(ResumptionRequestSerializer, request)
         application = services.apply_resumption(
             actor=request.user, suspension_pk=pk, evidence=data["evidence"]
         )
@@ -505,13 +505,13 @@ class ResumptionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         return selectors.access_resumption(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(request=DecideSerializer, responses=ResumptionSerializer)
+    @extend_schema(request=ResumptionDecisionSerializer, responses=ResumptionSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         self.get_object()  # out of scope is 404 before any right is checked
         if not has_right(request.user, "inspections.approve_resumption"):
             raise PermissionDenied()
-        data = _payload(DecideSerializer, request)
+        data = _payload(ResumptionDecisionSerializer, request)
         application = services.decide_resumption(
             actor=request.user, application_pk=pk, approve=data["approve"], opinion=data.get("opinion", "")
         )
