@@ -19,6 +19,15 @@ class DocumentKind(models.TextChoices):
     HAZARD_SUPERVISION = "hazard_supervision", _("隐患挂牌督办函")
     RECTIFICATION_ORDER = "rectification_order", _("责令限期整改指令书")
     CIRCULAR = "circular", _("通报")
+    # Issued by anlan.inspections (its DocumentKind lists the ones it issues).
+    INSPECTION_RECORD = "inspection_record", _("现场检查记录")
+    RECHECK_OPINION = "recheck_opinion", _("整改复查意见书")
+    WARNING_LETTER = "warning_letter", _("警示提醒书")
+    ADVICE_LETTER = "advice_letter", _("安全监管行政建议书")
+    SUMMONS = "summons", _("约谈通知书")
+    SUSPENSION_ORDER = "suspension_order", _("责令停产停业整顿指令书")
+    PENALTY_DECISION = "penalty_decision", _("行政处罚决定书")
+    REFERRAL = "referral", _("案件移送书")
 
 
 class DocumentNumber(models.Model):

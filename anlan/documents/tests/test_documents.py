@@ -169,3 +169,15 @@ def test_the_docx_opens_and_carries_the_official_parts():
 
 def test_the_date_is_written_without_leading_zeros():
     assert chinese_date(date(2026, 3, 5)) == "2026年3月5日"
+
+
+def test_every_kind_a_module_issues_is_a_documents_kind_with_a_number_code():
+    """Modules declare the kinds they issue; the documents app must know each one (label, 文种 code)."""
+    from anlan.documents.models import DocumentKind
+    from anlan.documents.rules import KIND_CODES
+    from anlan.inspections.models import DocumentKind as InspectionKind
+
+    for value, label in InspectionKind.choices:
+        assert DocumentKind(value).label == label
+        assert value in KIND_CODES
+    assert set(DocumentKind.values) <= set(KIND_CODES)
