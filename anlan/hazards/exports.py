@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import islice
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,19 +15,33 @@ from anlan.core.exports import xlsx_response
 
 from .models import RectificationPlan
 
+CHUNK = 2000
+
 
 def ledger_queryset(queryset: QuerySet) -> QuerySet:
-    """The ledger's columns in one query: the current plan's fields come as subqueries, not per row."""
-    plans = RectificationPlan.objects.filter(hazard=OuterRef("pk")).order_by("-recorded_at", "-id")
-    return (
-        queryset.select_related("enterprise", "region", "industry", "verified_by")
-        .annotate(
-            plan_person=Subquery(plans.values("responsible_person")[:1]),
-            plan_measures=Subquery(plans.values("measures")[:1]),
-            plan_funds=Subquery(plans.values("funds")[:1]),
-        )
-        .order_by("-found_on", "-id")
+    """The ledger's hazards with their joins; the current plans come per chunk (`ledger_rows`)."""
+    return queryset.select_related("enterprise", "region", "industry", "verified_by").order_by(
+        "-found_on", "-id"
     )
+
+
+def _with_current_plans(hazards: list) -> list:
+    """Each hazard's current plan fields (`plan_person`, `plan_measures`, `plan_funds`) from one query for
+    the whole chunk, instead of three correlated subqueries per row."""
+    current: dict[int, dict] = {}
+    plans = (
+        RectificationPlan.objects.filter(hazard_id__in=[h.pk for h in hazards])
+        .order_by("hazard_id", "-recorded_at", "-id")
+        .values("hazard_id", "responsible_person", "measures", "funds")
+    )
+    for plan in plans:
+        current.setdefault(plan["hazard_id"], plan)
+    for hazard in hazards:
+        plan = current.get(hazard.pk, {})
+        hazard.plan_person = plan.get("responsible_person")
+        hazard.plan_measures = plan.get("measures")
+        hazard.plan_funds = plan.get("funds")
+    return hazards
 
 
 def _name(user) -> str:
@@ -59,8 +74,10 @@ COLUMNS: list[tuple[str, int, Callable]] = [
 
 
 def ledger_rows(queryset: QuerySet) -> Iterable[list]:
-    for hazard in queryset.iterator(chunk_size=2000):
-        yield [getter(hazard) for _title, _width, getter in COLUMNS]
+    hazards = queryset.iterator(chunk_size=CHUNK)
+    while chunk := list(islice(hazards, CHUNK)):
+        for hazard in _with_current_plans(chunk):
+            yield [getter(hazard) for _title, _width, getter in COLUMNS]
 
 
 def ledger_export(queryset: QuerySet) -> FileResponse:

@@ -22,7 +22,10 @@ class HazardFilter(django_filters.FilterSet):
         label=_("行业领域"), queryset=Industry.objects.all(), method="filter_industry"
     )
     enterprise = django_filters.NumberFilter(label=_("生产经营单位"), field_name="enterprise_id")
-    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Hazard.Status.choices)
+    # No join behind it, so no DISTINCT (which would make the count a subquery and the page a sort).
+    status = django_filters.MultipleChoiceFilter(
+        label=_("状态"), choices=Hazard.Status.choices, distinct=False
+    )
     grade = django_filters.ChoiceFilter(label=_("隐患等级"), choices=Hazard.Grade.choices)
     source = django_filters.ChoiceFilter(label=_("隐患来源"), choices=Hazard.Source.choices)
     category = django_filters.ChoiceFilter(label=_("隐患类别"), choices=Hazard.Category.choices)

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from anlan.core import audit
 from anlan.core import selectors as core_selectors
 from anlan.core.errors import DomainError
 from anlan.core.forms import ImportForm
+from anlan.core.paging import page_of
 from anlan.core.permissions import can, has_right, require, require_right
 from anlan.core.workflow import available_transitions
 
@@ -104,7 +104,7 @@ def hazard_list(request):
     rows = _filtered(filterset, queryset)
     context = {
         "filter": filterset,
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page_of(request, rows, PAGE_SIZE),
         "query": _query(request),
         "today": timezone.localdate(),
         "can_register": has_right(user, "hazards.register_hazard"),
@@ -406,7 +406,7 @@ def supervision_list(request):
     rows = _filtered(filterset, queryset)
     context = {
         "filter": filterset,
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page_of(request, rows, PAGE_SIZE),
         "query": _query(request),
         "breadcrumbs": _crumbs(_hazards_crumb(), (_("挂牌督办"), "")),
     }
@@ -486,7 +486,7 @@ def lead_list(request):
     rows = _filtered(filterset, queryset)
     context = {
         "filter": filterset,
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page_of(request, rows, PAGE_SIZE),
         "query": _query(request),
         "can_report": has_right(user, "hazards.report_lead"),
         "breadcrumbs": _crumbs(_hazards_crumb(), (_("隐患线索"), "")),
