@@ -143,3 +143,26 @@ def test_statistics_run_a_fixed_number_of_queries(cast, accidents, django_assert
         statistics.by_type(queryset, YEAR)
         statistics.by_kind(queryset, YEAR)
         statistics.by_month(queryset, YEAR)
+
+
+def test_the_pyramid_base_counts_the_hazards_found_in_the_period_and_scope(cast):
+    """The default hook (anlan.hazards.pyramid.hazard_count): not voided, found in the period, in scope."""
+    from anlan.hazards.models import Hazard
+    from anlan.hazards.tests.factories import HazardFactory
+
+    x, y = cast.enterprise_x, cast.enterprise_y
+    for found in (date(2025, 1, 1), date(2025, 12, 31)):
+        HazardFactory(enterprise=x, found_on=found, due_on=date(2026, 1, 31))
+    HazardFactory(enterprise=y, found_on=date(2025, 5, 5), due_on=date(2025, 6, 1))
+    HazardFactory(
+        enterprise=y, found_on=date(2025, 5, 5), due_on=date(2025, 6, 1), status=Hazard.Status.VOIDED
+    )
+    HazardFactory(enterprise=x, found_on=date(2026, 1, 1), due_on=date(2026, 1, 31))
+
+    assert statistics.pyramid(cast["county_office"], YEAR, Filters()).hazards == 3
+    assert statistics.pyramid(cast["town_a"], YEAR, Filters()).hazards == 2
+    assert statistics.pyramid(cast["county_office"], YEAR, Filters(region=cast.town_b)).hazards == 1
+    assert statistics.pyramid(cast["county_office"], YEAR, Filters(enterprise_id=x.pk)).hazards == 2
+    construction = [industry("construction").pk]
+    layers = dict(statistics.pyramid(cast["county_office"], YEAR, Filters(industry_ids=construction)).layers)
+    assert layers["事故隐患"] == 2

@@ -4,7 +4,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
 # Fields whose single-column index goes (db_index=False): the composite list indexes lead with them.
 # AlterField would make SQLite copy the whole table for each of them (it rebuilds a table for any field
 # change); dropping the indexes by name is all the database needs.
