@@ -138,6 +138,18 @@ def login(page: Page, live_server, username: str, password: str = PASSWORD) -> N
     expect(page.get_by_test_id("user-menu")).to_be_attached()
 
 
+def logout(page: Page, live_server) -> None:
+    """Sign out through the user menu, as a person would, and wait for the login page.
+
+    Clearing cookies instead races the page's own HTMX requests: a response still in flight
+    sets the old session cookie again, and the next login is then silently skipped.
+    """
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("button", name="退出登录").click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_test_id("user-menu")).to_have_count(0)
+
+
 def assert_styled(page: Page) -> None:
     """Bootstrap and anlan.css are applied: the navbar is a flex row in the brand colour."""
     navbar = page.locator("nav.navbar")

@@ -14,17 +14,13 @@ from anlan.hazards import services
 from anlan.hazards.models import Hazard, Lead, Supervision
 from anlan.hazards.tests.factories import HazardFactory, png_bytes
 
-from .conftest import login
+from .conftest import login, logout
 
 pytestmark = pytest.mark.browser
 
 
 def picture(name: str) -> dict:
     return {"name": name, "mimeType": "image/png", "buffer": png_bytes()}
-
-
-def logout(page: Page) -> None:
-    page.context.clear_cookies()
 
 
 def test_lead_to_closed_hazard(page: Page, server, cast):
@@ -39,7 +35,7 @@ def test_lead_to_closed_hazard(page: Page, server, cast):
     lead = Lead.objects.get()
     assert lead.grid == cast.grid_a and lead.photos.count() == 1
 
-    logout(page)
+    logout(page, server)
     login(page, server, "town_a")
     page.goto(f"{server.url}/hazards/leads/{lead.pk}/")
     page.get_by_test_id("action-confirm").click()
@@ -50,7 +46,7 @@ def test_lead_to_closed_hazard(page: Page, server, cast):
     hazard = Hazard.objects.get()
     assert hazard.source == Hazard.Source.GRID_PATROL
 
-    logout(page)
+    logout(page, server)
     login(page, server, "enterprise_x")
     page.goto(f"{server.url}/hazards/{hazard.pk}/")
     page.get_by_test_id("action-plan").click()
@@ -67,7 +63,7 @@ def test_lead_to_closed_hazard(page: Page, server, cast):
     expect(page.get_by_test_id("status")).to_have_text("待验收")
     expect(page.get_by_test_id("action-verify")).to_have_count(0)  # the submitter may not verify
 
-    logout(page)
+    logout(page, server)
     login(page, server, "dept_housing")
     page.goto(f"{server.url}/hazards/{hazard.pk}/")
     page.get_by_test_id("action-verify").click()
