@@ -11,6 +11,13 @@ from .models import Department, Enterprise, Grid, Industry, Licence, Region
 from .services import ENTERPRISE_FIELDS, ENTERPRISE_SELF_EDITABLE
 
 
+def add_domain_error(form, error) -> None:
+    """Put a service's DomainError on the form, beside each field it names (any other above the fields)."""
+    for name, problems in error.errors.items():
+        for message in problems:
+            form.add_error(name if name in form.fields else None, message)
+
+
 class BootstrapMixin:
     """Give every widget its Bootstrap class and mark invalid fields for the template."""
 

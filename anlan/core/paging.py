@@ -4,6 +4,8 @@
 rows. Asking first for the ids alone lets it walk a covering index (filter + order + rowid); the
 twenty rows are then fetched by primary key alone, with their joins and annotations, in the same order.
 Counts and page numbers behave exactly as Django's Paginator.
+
+`filtered` and `query_without_page` are the rest of a filtered list's set-up (rows, pager and export links).
 """
 
 from __future__ import annotations
@@ -42,3 +44,17 @@ def _by_pk(queryset: QuerySet, ids: list) -> QuerySet:
 def page_of(request, queryset, per_page: int):
     """The requested page (`?page=`), the last one when it is past the end, the first when not a number."""
     return IdFirstPaginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def filtered(filterset, default: QuerySet | None = None) -> QuerySet:
+    """The filterset's rows when its input is valid; otherwise `default` (the unfiltered queryset if None)."""
+    if filterset.is_bound and filterset.is_valid():
+        return filterset.qs
+    return filterset.queryset if default is None else default
+
+
+def query_without_page(request) -> str:
+    """The request's query string without `page`: for the pager's links and the export link."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

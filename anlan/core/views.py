@@ -30,23 +30,13 @@ from .forms import (
     ReasonForm,
     RegionEditForm,
     RegionForm,
+    add_domain_error,
 )
 from .models import Department, Enterprise, Grid, Licence, Region
-from .paging import page_of
+from .paging import filtered, page_of, query_without_page
 from .permissions import can, has_right, require, require_right
 
 PAGE_SIZE = 20
-
-
-def _page(request, queryset, per_page: int = PAGE_SIZE):
-    return page_of(request, queryset, per_page)
-
-
-def _form_error(form, error: DomainError) -> None:
-    """Put a service's error on the form, beside the field it names."""
-    for name, problems in error.errors.items():
-        for message in problems:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def _crumbs(*items):
@@ -92,14 +82,10 @@ def enterprise_list(request):
     user = request.user
     queryset = selectors.with_contact_visibility(selectors.enterprise_list(user), user)
     filterset = EnterpriseFilter(request.GET or None, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    page = _page(request, rows)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter": filterset,
-        "page": page,
-        "query": query.urlencode(),
+        "page": page_of(request, filtered(filterset), PAGE_SIZE),
+        "query": query_without_page(request),
         "can_add": has_right(user, "core.add_enterprise"),
         "can_import": has_right(user, "core.import_enterprise"),
         "can_export": has_right(user, "core.export_enterprise"),
@@ -145,7 +131,7 @@ def enterprise_create(request):
                 actor=user, data=data, other_industries=form.cleaned_data["other_industries"]
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("已登记生产经营单位“%(name)s”。") % {"name": enterprise.name})
             return redirect("core:enterprise-detail", pk=enterprise.pk)
@@ -177,7 +163,7 @@ def enterprise_edit(request, pk):
                 reason=request.POST.get("reason", ""),
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("core:enterprise-detail", pk=pk)
@@ -229,12 +215,7 @@ def enterprise_export(request):
         Enterprise.objects.for_user(user, "core.export_enterprise").select_related("region", "industry"), user
     )
     filterset = EnterpriseFilter(request.GET or None, queryset=queryset, request=request)
-    rows = (
-        filterset.qs
-        if filterset.is_bound and filterset.is_valid()
-        else queryset.order_by("region_id", "name")
-    )
-    return exports.enterprise_export(rows)
+    return exports.enterprise_export(filtered(filterset, queryset.order_by("region_id", "name")))
 
 
 @login_required
@@ -305,7 +286,7 @@ def licence_edit(request, pk, licence_pk=None):
         try:
             services.save_licence(actor=user, enterprise_pk=pk, licence_pk=licence_pk, data=form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("证照已保存。"))
             return redirect("core:enterprise-detail", pk=pk)
@@ -415,7 +396,7 @@ def region_create(request, code):
         try:
             region = services.create_region(actor=user, parent_pk=parent.pk, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("已新建区划“%(name)s”。") % {"name": region.name})
             return redirect("core:region-detail", code=parent.code)
@@ -444,7 +425,7 @@ def region_edit(request, code):
         try:
             services.update_region(actor=user, region_pk=code, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("core:region-detail", code=code)
@@ -526,11 +507,12 @@ def grid_list(request):
         .order_by(*Grid._meta.ordering)
     )
     filterset = GridFilter(request.GET or None, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    context = {"filter": filterset, "page": _page(request, rows), "breadcrumbs": _crumbs((_("网格"), ""))}
-    query = request.GET.copy()
-    query.pop("page", None)
-    context["query"] = query.urlencode()
+    context = {
+        "filter": filterset,
+        "page": page_of(request, filtered(filterset), PAGE_SIZE),
+        "query": query_without_page(request),
+        "breadcrumbs": _crumbs((_("网格"), "")),
+    }
     return render(request, "core/grid_list.html", context)
 
 
@@ -564,7 +546,7 @@ def grid_edit(request, pk=None):
                 description=data["description"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("网格“%(name)s”已保存。") % {"name": saved.name})
             return redirect("core:region-detail", code=saved.region_id)
@@ -613,13 +595,10 @@ def department_list(request):
         .order_by(*Department._meta.ordering)  # an aggregate drops Meta.ordering
     )
     filterset = DepartmentFilter(request.GET or None, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter": filterset,
-        "page": _page(request, rows, 50),
-        "query": query.urlencode(),
+        "page": page_of(request, filtered(filterset), 50),
+        "query": query_without_page(request),
         "breadcrumbs": _crumbs((_("部门（三管三必须）"), "")),
     }
     return render(request, "core/department_list.html", context)
@@ -678,7 +657,7 @@ def department_edit(request, pk=None):
                 is_active=data["is_active"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("部门“%(name)s”已保存。") % {"name": saved.name})
             return redirect("core:department-detail", pk=saved.pk)

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from anlan.core.rules import mask_phone as _mask_phone
 
@@ -15,7 +16,8 @@ def mask_phone(value: str) -> str:
 
 
 def _options(choices, selected) -> str:
-    selected = "" if selected in (None, "") else str(selected)
+    # Nothing chosen marks no option: the browser shows the first one (全部).
+    selected = None if selected in (None, "") else str(selected)
     return mark_safe(
         "".join(
             f'<option value="{escape(value)}"{" selected" if str(value) == selected else ""}>{escape(label)}</option>'
@@ -43,3 +45,23 @@ def industry_options(industries, bound_field) -> str:
     return _options(
         ((i.pk, INDENT * min(getattr(i, "depth", 0), 1) + i.name) for i in industries), bound_field.value()
     )
+
+
+@register.simple_tag
+def choice_options(bound_field) -> str:
+    """The <option>s of a choice filter, its empty choice shown as “全部” (all)."""
+    return _options(
+        ((value, label if value else _("全部")) for value, label in bound_field.field.choices),
+        bound_field.value(),
+    )
+
+
+@register.simple_tag
+def boolean_options(bound_field) -> str:
+    """The <option>s of a yes/no filter: 全部 (either), 是, 否.
+
+    Once the form is validated, its value is True/False/None rather than the "true"/"false" of the URL.
+    """
+    value = bound_field.value()
+    value = {True: "true", False: "false"}.get(value, value)
+    return _options((("", _("全部")), ("true", _("是")), ("false", _("否"))), value)

@@ -71,6 +71,15 @@ def test_the_list_is_paginated_with_a_bounded_number_of_queries(cast, as_user, d
     assert response.context["page"].paginator.count == 47
 
 
+def test_the_filter_form_keeps_the_chosen_values_and_marks_nothing_else(cast, as_user):
+    query = {"status": "suspended", "crowded": "false", "region": cast.town_a.code}
+    body = as_user(cast["county_office"]).get(reverse(LIST), query).content.decode()
+    assert '<option value="suspended" selected>停产停业</option>' in body
+    assert '<option value="false" selected>否</option>' in body
+    assert f'<option value="{cast.town_a.code}" selected>' in body
+    assert body.count(" selected>") == 3  # 全部 stays the unmarked default of the other selects
+
+
 def test_htmx_requests_get_only_the_table(cast, as_user):
     response = as_user(cast["county_office"]).get(reverse(LIST), HTTP_HX_REQUEST="true")
     body = response.content.decode()
