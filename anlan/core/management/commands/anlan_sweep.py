@@ -13,11 +13,12 @@ class Command(BaseCommand):
         parser.add_argument("--only", default="", help="comma-separated sweep names (default: all)")
 
     def handle(self, *args, only, **options):
-        names = [part.strip() for part in only.split(",") if part.strip()]
-        run_sweeps(self.stdout, names)
+        run_sweeps(self.stdout, only)
 
 
-def run_sweeps(stdout, names=None) -> dict:
+def run_sweeps(stdout, only: str = "") -> dict:
+    """Run the sweeps named in `only` (comma-separated; all when empty) and log one line per sweep."""
+    names = [part.strip() for part in only.split(",") if part.strip()]
     now = timezone.now()
     results = sweeps.run_all(today=timezone.localdate(now), now=now, only=names or None, stdout=stdout)
     for name, counts in results.items():

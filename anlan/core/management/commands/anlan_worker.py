@@ -17,10 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--only", default="", help="comma-separated sweep names (default: all)")
 
     def handle(self, *args, interval, once, only, **options):
-        names = [part.strip() for part in only.split(",") if part.strip()]
         while True:
             try:
-                run_sweeps(self.stdout, names)
+                run_sweeps(self.stdout, only)
             except Exception as exc:  # a failing run must not stop the worker; the next one retries
                 self.stderr.write(f"sweep failed: {type(exc).__name__}: {exc}")
                 if once:
