@@ -29,10 +29,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        queryset = Notification.objects.filter(recipient=self.request.user)
-        if self.request.query_params.get("unread") == "1":
-            queryset = queryset.filter(read_at__isnull=True)
-        return queryset
+        return services.inbox(self.request.user, unread=self.request.query_params.get("unread") == "1")
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .models import Notification
@@ -22,9 +23,10 @@ from .sms import get_backend
 logger = logging.getLogger("anlan.notifications")
 
 
-def _user_ids(recipients) -> set[int]:
+def _user_ids(recipients):
+    """The recipients' keys: a subquery for a queryset of users (no separate round trip), else a set."""
     if isinstance(recipients, QuerySet):
-        return set(recipients.values_list("pk", flat=True))
+        return recipients.values("pk")
     return {getattr(r, "pk", r) for r in recipients if r is not None}
 
 
@@ -102,20 +104,25 @@ def _deliver(contacts: list[tuple[str, str]], title: str, body: str, url: str) -
             logger.exception("notification SMS to %s failed", phone)
 
 
-def recipients_for(region=None, department=None, roles: Iterable[str] | None = None) -> QuerySet:
-    """Active users holding an active membership anchored at this region or department (or either).
+def recipients_for(
+    region=None, department=None, roles: Iterable[str] | None = None, *, enterprise=None
+) -> QuerySet:
+    """Active users holding an active membership anchored at this region, department or enterprise.
 
     `recipients_for(region=county, roles=[Role.COMMITTEE_OFFICE])` is the county's duty office (安委办/
-    应急管理局); `recipients_for(department=housing)` are the members of 住建局. Regions match exactly
-    (the office *of* that region, not of its towns).
+    应急管理局); `recipients_for(department=housing)` are the members of 住建局;
+    `recipients_for(enterprise=x, roles=[Role.ENTERPRISE])` are the enterprise's own users. Regions match
+    exactly (the office *of* that region, not of its towns).
     """
-    if region is None and department is None and roles is None:
+    if region is None and department is None and enterprise is None and roles is None:
         return get_user_model().objects.none()
     where = Q()
     if region is not None:
         where &= Q(region_id=getattr(region, "pk", region))
     if department is not None:
         where &= Q(department_id=getattr(department, "pk", department))
+    if enterprise is not None:
+        where &= Q(enterprise_id=getattr(enterprise, "pk", enterprise))
     if roles is not None:
         where &= Q(role__in=list(roles))
     from anlan.core.models import Membership
@@ -124,16 +131,20 @@ def recipients_for(region=None, department=None, roles: Iterable[str] | None = N
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
 
 
+def inbox(user, *, unread: bool = False) -> QuerySet:
+    """The user's own messages, newest first (only the unread ones with `unread`): the page and the API."""
+    messages = Notification.objects.filter(recipient=user)
+    return messages.filter(read_at__isnull=True) if unread else messages
+
+
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return inbox(user, unread=True).count()
 
 
 def mark_read(*, actor, notification_pk) -> Notification:
     """Mark one of the actor's own messages read (someone else's is 404, as if it did not exist)."""
-    from django.shortcuts import get_object_or_404
-
     notification = get_object_or_404(Notification, pk=notification_pk, recipient=actor)
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -142,4 +153,4 @@ def mark_read(*, actor, notification_pk) -> Notification:
 
 
 def mark_all_read(*, actor) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+    return inbox(actor, unread=True).update(read_at=timezone.now())

@@ -9,8 +9,6 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger("anlan.sms")
 
-DEFAULT_BACKEND = "anlan.notifications.sms.LogSmsBackend"
-
 
 class BaseSmsBackend:
     """Send one text message; raise on failure (the caller logs it and carries on)."""
@@ -36,4 +34,4 @@ class LocmemSmsBackend(BaseSmsBackend):
 
 
 def get_backend() -> BaseSmsBackend:
-    return import_string(getattr(settings, "ANLAN_SMS_BACKEND", DEFAULT_BACKEND))()
+    return import_string(settings.ANLAN_SMS_BACKEND)()

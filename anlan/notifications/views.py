@@ -4,27 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anlan.core.paging import page_of
+
 from . import services
-from .models import Notification
 
 PAGE_SIZE = 20
 
 
 @login_required
 def inbox(request):
-    queryset = Notification.objects.filter(recipient=request.user)
     only_unread = request.GET.get("unread") == "1"
-    if only_unread:
-        queryset = queryset.filter(read_at__isnull=True)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": page,
+        "page": page_of(request, services.inbox(request.user, unread=only_unread), PAGE_SIZE),
         "only_unread": only_unread,
         "query": "unread=1" if only_unread else "",
         "breadcrumbs": [(str(_("消息通知")), "")],

@@ -47,6 +47,15 @@ def test_notify_accepts_a_queryset_of_users(cast):
     assert notify(recipients_for(region=cast.county, roles=[Role.COMMITTEE_OFFICE]), kind="t", title="x") == 1
 
 
+def test_a_queryset_of_recipients_is_read_in_the_same_query_as_their_contacts(
+    cast, django_assert_num_queries
+):
+    recipients = recipients_for(region=cast.county, roles=[Role.COMMITTEE_OFFICE])
+    # The recipients with their contacts (one SELECT), then the insert inside its savepoint.
+    with django_assert_num_queries(4):
+        assert notify(recipients, kind="t", title="x") == 1
+
+
 def test_mail_and_sms_go_out_after_commit_only_to_recipients_with_contacts(
     cast, sms, django_capture_on_commit_callbacks
 ):
@@ -90,6 +99,9 @@ def test_recipients_for_finds_the_duty_office_and_department_members(cast):
     assert list(office.values_list("username", flat=True)) == ["county_office"]
     members = recipients_for(department=cast.dept_housing)
     assert list(members.values_list("username", flat=True)) == ["dept_housing"]
+    own = recipients_for(enterprise=cast.enterprise_x, roles=[Role.ENTERPRISE])
+    assert list(own.values_list("username", flat=True)) == ["enterprise_x"]
+    assert not recipients_for(enterprise=cast.enterprise_y).exists()
     assert not recipients_for().exists()
 
 
