@@ -79,14 +79,20 @@ class RequestFailed(Exception):
     """The page is not available (404, an error status, or an exception in the view)."""
 
 
-def fetch(client, url: str, **headers) -> int:
-    """GET the URL and read the whole body, streamed or not; returns its size in bytes."""
+def get(client, url: str, **headers):
+    """GET the URL; the response when it is a 200, else RequestFailed."""
     try:
         response = client.get(url, **headers)
     except Exception as exc:  # the view raised: report it, keep benchmarking the rest
         raise RequestFailed(f"{type(exc).__name__}: {exc}") from exc
     if response.status_code != 200:
         raise RequestFailed(f"HTTP {response.status_code}")
+    return response
+
+
+def fetch(client, url: str, **headers) -> int:
+    """GET the URL and read the whole body, streamed or not; returns its size in bytes."""
+    response = get(client, url, **headers)
     if response.streaming:
         size = sum(len(chunk) for chunk in response.streaming_content)
         response.close()

@@ -27,9 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import env  # noqa: E402  (the path above must be set first)
 
 SECTIONS = ("sql", "list", "api", "export")
-EXTRA_SECTIONS = ("accidents",)  # run only when named in --only (bench/bench_accidents.py: 1M accident rows)
-EXTRA_SECTIONS += ("hazards",)  # bench/bench_hazards.py: 1M hazards (list, statistics, sweep, ledger)
-EXTRA_SECTIONS += ("inspections",)  # bench/bench_inspections.py: 双随机 draw over the pool, 500 inspectors
+# Run only when named in --only:
+EXTRA_SECTIONS = (
+    "accidents",  # bench/bench_accidents.py: 1M accident rows
+    "hazards",  # bench/bench_hazards.py: 1M hazards (list, statistics, sweep, ledger)
+    "inspections",  # bench/bench_inspections.py: 双随机 draw over the pool, 500 inspectors
+)
 PAGE_SIZE = 20
 DEEP_PAGE = 1000
 FILTER = "status=operating"
@@ -67,7 +70,8 @@ def parse_args(argv):
     parser.add_argument(
         "--only",
         default=",".join(SECTIONS),
-        help=f"comma-separated sections to run: {', '.join(SECTIONS)} (default all)",
+        help=f"comma-separated sections to run: {', '.join(SECTIONS)} (default all); "
+        f"also {', '.join(EXTRA_SECTIONS)} when named",
     )
     parser.add_argument(
         "--export-runs",
@@ -97,7 +101,9 @@ def parse_args(argv):
     args.only = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = sorted(set(args.only) - set(SECTIONS) - set(EXTRA_SECTIONS))
     if unknown:
-        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+        parser.error(
+            f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS + EXTRA_SECTIONS)}"
+        )
     if not 1 <= args.enterprises <= 500_000:
         parser.error("--enterprises must be between 1 and 500000")
     if args.runs < 1:
@@ -286,7 +292,7 @@ def bench_export(dataset, args, log) -> list[Row]:
     from anlan.core import rules
     from anlan.core.models import Enterprise, Region
     from bench.generate import EXPORTS
-    from bench.measure import RequestFailed, Timing, peak_memory
+    from bench.measure import RequestFailed, Timing, fetch, peak_memory
 
     client = _client(dataset.users["province"])
     base = _url("core:enterprise-export", "/enterprises/export/")
@@ -310,9 +316,9 @@ def bench_export(dataset, args, log) -> list[Row]:
                 if run == 0:
                     body = _fetch_body(client, url)
                 else:
-                    _fetch_size(client, url)
+                    fetch(client, url)
                 timing.samples.append(time.perf_counter() - started)
-            peak, _size = peak_memory(lambda url=url: _fetch_size(client, url))
+            peak, _size = peak_memory(lambda url=url: fetch(client, url))
         except RequestFailed as exc:
             row.note = f"not available ({exc})"
             rows.append(row)
@@ -337,23 +343,13 @@ def bench_export(dataset, args, log) -> list[Row]:
 
 
 def _fetch_body(client, url: str) -> bytes:
-    from bench.measure import RequestFailed
+    """The whole body of a 200 response, streamed or not (RequestFailed otherwise)."""
+    from bench.measure import get
 
-    try:
-        response = client.get(url)
-    except Exception as exc:
-        raise RequestFailed(f"{type(exc).__name__}: {exc}") from exc
-    if response.status_code != 200:
-        raise RequestFailed(f"HTTP {response.status_code}")
+    response = get(client, url)
     body = b"".join(response.streaming_content) if response.streaming else response.content
     response.close()
     return body
-
-
-def _fetch_size(client, url: str) -> int:
-    from bench.measure import fetch
-
-    return fetch(client, url)
 
 
 # ---------------------------------------------------------------- output
