@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from anlan.core.models import Enterprise, Grid, Industry, Region
 from anlan.core.permissions import has_right
 from anlan.core.selectors import regions_for_choice
-from anlan.core.workflow import available_transitions
+from anlan.core.workflow import available_transitions_by_pk
 from anlan.hazards import selectors, services
 from anlan.hazards.filters import HazardFilter, LeadFilter, SupervisionFilter
 from anlan.hazards.models import LEAD_TRANSITIONS, Extension, Hazard, Lead, Supervision
@@ -26,11 +26,38 @@ from anlan.hazards.rules import PlanFields
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
+class TransitionsListSerializer(serializers.ListSerializer):
+    """A page of records whose `transitions` are worked out for the whole page at once, not row by row."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        if request is not None:
+            self.child.page_transitions = self.child.transitions_of(rows, request.user)
+        return super().to_representation(rows)
+
+
+class TransitionsMixin:
+    """`transitions`: the names of the transitions the requesting user may take on the record now."""
+
+    def transitions_of(self, records: list, user) -> dict:
+        raise NotImplementedError
+
+    def get_transitions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        known = getattr(self, "page_transitions", None)
+        if known is None or obj.pk not in known:
+            known = self.transitions_of([obj], request.user)
+        return [t.name for t in known[obj.pk]]
+
+
 class PhotosMixin(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(), required=False, write_only=True)
 
 
-class HazardSerializer(PhotosMixin, serializers.ModelSerializer):
+class HazardSerializer(TransitionsMixin, PhotosMixin, serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     number = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -76,6 +103,7 @@ class HazardSerializer(PhotosMixin, serializers.ModelSerializer):
             "transitions",
             "photos",
         ]
+        list_serializer_class = TransitionsListSerializer
         read_only_fields = [
             "supervising_department",
             "expert",
@@ -94,9 +122,8 @@ class HazardSerializer(PhotosMixin, serializers.ModelSerializer):
             self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
             self.fields["grid"].queryset = Grid.objects.for_user(request.user)
 
-    def get_transitions(self, hazard) -> list[str]:
-        request = self.context.get("request")
-        return [t.name for t in selectors.hazard_actions(hazard, request.user)] if request else []
+    def transitions_of(self, hazards: list, user) -> dict:
+        return selectors.hazard_actions_by_pk(hazards, user)
 
 
 class PlanSerializer(serializers.Serializer):
@@ -181,7 +208,7 @@ class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class LeadSerializer(PhotosMixin, serializers.ModelSerializer):
+class LeadSerializer(TransitionsMixin, PhotosMixin, serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     transitions = serializers.SerializerMethodField()
 
@@ -206,6 +233,7 @@ class LeadSerializer(PhotosMixin, serializers.ModelSerializer):
             "transitions",
             "photos",
         ]
+        list_serializer_class = TransitionsListSerializer
         read_only_fields = ["grid", "hazard", "decided_by", "decided_at", "created_at"]
         extra_kwargs = {"region": {"required": False}}
 
@@ -218,11 +246,8 @@ class LeadSerializer(PhotosMixin, serializers.ModelSerializer):
             self.fields["region"].queryset = Region.objects.all()
             self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
 
-    def get_transitions(self, lead) -> list[str]:
-        request = self.context.get("request")
-        return (
-            [t.name for t in available_transitions(lead, request.user, LEAD_TRANSITIONS)] if request else []
-        )
+    def transitions_of(self, leads: list, user) -> dict:
+        return available_transitions_by_pk(leads, user, LEAD_TRANSITIONS)
 
 
 class LeadConfirmSerializer(serializers.Serializer):

@@ -50,7 +50,7 @@ def _name(user) -> str:
 
 COLUMNS: list[tuple[str, int, Callable]] = [
     (gettext_lazy("隐患编号"), 22, lambda h: h.number),
-    (gettext_lazy("生产经营单位/场所"), 32, lambda h: h.enterprise.name if h.enterprise_id else h.place),
+    (gettext_lazy("生产经营单位/场所"), 32, lambda h: h.subject),
     (gettext_lazy("所属区划"), 14, lambda h: h.region.name),
     (gettext_lazy("行业领域"), 14, lambda h: h.industry.name),
     (gettext_lazy("隐患描述"), 48, lambda h: h.description),

@@ -11,6 +11,7 @@ from anlan.core.filters import RegionSubtreeFilter, _industry_with_descendants, 
 from anlan.core.models import Industry
 
 from .models import Hazard, Lead, Supervision
+from .selectors import overdue_q
 
 
 class HazardFilter(django_filters.FilterSet):
@@ -60,7 +61,7 @@ class HazardFilter(django_filters.FilterSet):
     def filter_overdue(self, qs, name, value):
         if value is None:
             return qs
-        overdue = Q(status__in=Hazard.OPEN, due_on__lt=timezone.localdate())
+        overdue = overdue_q(timezone.localdate())
         return qs.filter(overdue) if value else qs.exclude(overdue)
 
     def filter_supervised(self, qs, name, value):

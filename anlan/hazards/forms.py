@@ -12,6 +12,7 @@ from anlan.core.scope import memberships_of
 
 from .data.major_criteria import CRITERIA
 from .models import Extension, Hazard, Lead, Supervision
+from .selectors import experts
 from .services import HAZARD_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -155,14 +156,7 @@ class ExpertForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
-        self.fields["expert"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__role=Role.EXPERT, memberships__is_active=True, is_active=True)
-            .distinct()
-            .order_by("real_name")
-        )
+        self.fields["expert"].queryset = experts().order_by("real_name")
 
 
 class SupervisionForm(BootstrapMixin, forms.ModelForm):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core.audit import record_text
-from anlan.core.models import Membership, Role
+from anlan.core.models import Role
 from anlan.notifications.services import notify, recipients_for
 
 from .models import Hazard
@@ -30,8 +30,7 @@ LEAD = "hazard_lead"
 
 
 def enterprise_users(enterprise_id):
-    members = Membership.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=enterprise_id)
-    return get_user_model().objects.filter(pk__in=members.values("user_id"), is_active=True)
+    return recipients_for(enterprise=enterprise_id, roles=[Role.ENTERPRISE])
 
 
 def town_of(region_code: str) -> str:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Substr, TruncMonth
 
+from anlan.core.models import Role
 from anlan.core.selectors import access
-from anlan.core.workflow import available_transitions
+from anlan.core.workflow import Transition, available_transitions_by_pk
 
-from .models import TRANSITIONS, Extension, Hazard, Lead, Supervision
+from .models import TRANSITIONS, Hazard, Lead
 
 __all__ = ["access", "access_hazard", "access_lead", "hazard_list", "lead_list", "overdue_q"]
 
@@ -30,13 +32,19 @@ def access_lead(user, pk, *, for_update: bool = False) -> Lead:
     )
 
 
-def hazard_actions(hazard: Hazard, user) -> list:
-    """The transitions to offer as buttons: those the user holds the right for, without verification for the
-    person who submitted the rectification (the service would refuse it)."""
-    actions = available_transitions(hazard, user, TRANSITIONS)
-    if hazard.submitted_by_id == user.pk:
-        actions = [t for t in actions if t.name not in ("verify", "reject")]
+def hazard_actions_by_pk(hazards: list[Hazard], user) -> dict[int, list[Transition]]:
+    """The transitions to offer: those the user holds the right for, without verification for the person
+    who submitted the rectification (the service would refuse it)."""
+    actions = available_transitions_by_pk(hazards, user, TRANSITIONS)
+    for hazard in hazards:
+        if hazard.submitted_by_id == user.pk:
+            actions[hazard.pk] = [t for t in actions[hazard.pk] if t.name not in ("verify", "reject")]
     return actions
+
+
+def hazard_actions(hazard: Hazard, user) -> list[Transition]:
+    """The buttons of one hazard's page (see `hazard_actions_by_pk`)."""
+    return hazard_actions_by_pk([hazard], user)[hazard.pk]
 
 
 def hazard_list(user, action: str | None = None) -> QuerySet:
@@ -52,14 +60,13 @@ def overdue_q(today: date) -> Q:
     return Q(status__in=Hazard.OPEN, due_on__lt=today)
 
 
-def pending_extensions(user) -> QuerySet:
-    return Extension.objects.for_user(user, "hazards.approve_extension").filter(
-        status=Extension.Status.PENDING
+def experts() -> QuerySet:
+    """Active users with an active expert membership: whom a hazard can be assigned to (专家会诊)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__role=Role.EXPERT, memberships__is_active=True)
+        .distinct()
     )
-
-
-def listed_supervisions(user) -> QuerySet:
-    return Supervision.objects.for_user(user).filter(status=Supervision.Status.LISTED)
 
 
 # ---------------------------------------------------------------- statistics (SQL aggregates only)
@@ -102,8 +109,6 @@ def monthly(queryset: QuerySet) -> list[dict]:
 
 def by_region_prefix(queryset: QuerySet, length: int, today: date) -> dict[str, dict]:
     """Found / closed / overdue grouped by the first `length` digits of the region code (a child region)."""
-    from django.db.models.functions import Substr
-
     rows = (
         queryset.annotate(prefix=Substr("region_id", 1, length))
         .values("prefix")

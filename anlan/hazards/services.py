@@ -11,7 +11,6 @@ from dataclasses import asdict
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,25 +68,16 @@ HAZARD_FIELDS = (
 CARRIED_OVER = ("enterprise", "place", "region", "industry", "grid", "location", "category", "grade")
 
 
-def _fail(violation: RuleViolation) -> DomainError:
-    return DomainError(violation.code, violation.message, field=violation.field)
-
-
 def _check(rule, *args, **kwargs) -> None:
     """Run a rule; turn its RuleViolation into the DomainError services raise."""
     try:
         rule(*args, **kwargs)
     except RuleViolation as violation:
-        raise _fail(violation) from violation
+        raise DomainError(violation.code, violation.message, field=violation.field) from violation
 
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def _history(obj, actor, reason: str = "") -> None:
-    """Save a new step record (plan, verification …) with its one history row."""
-    _save_with_history(obj, actor, reason)
 
 
 # ---------------------------------------------------------------- photos
@@ -307,7 +297,7 @@ def record_plan(
             hazard=hazard, responsible_phone=responsible_phone, recorded_by=actor, **asdict(plan)
         )
         _validate(record, exclude=["hazard", "recorded_by"])
-        _history(record, actor)
+        _save_with_history(record, actor, "")
         if hazard.status == Hazard.Status.REGISTERED:
             apply_transition(hazard, transition, actor=actor)
     return record
@@ -326,7 +316,7 @@ def _submit(
     record = Rectification(
         hazard=hazard, description=description.strip(), on_the_spot=on_the_spot, submitted_by=actor
     )
-    _history(record, actor)
+    _save_with_history(record, actor, "")
     apply_transition(hazard, transition, actor=actor, changes={"submitted_by": actor})
     _store_photos(uploads, actor, Photo.Stage.AFTER, hazard=hazard)
     notices.awaiting_verification(hazard, record.pk)
@@ -393,7 +383,7 @@ def verify_rectification(*, actor, hazard_pk, passed: bool, opinion: str) -> Ver
         )
         opinion = (opinion or "").strip() or str(transition.label)
         record = Verification(hazard=hazard, passed=passed, opinion=opinion, verified_by=actor)
-        _history(record, actor)
+        _save_with_history(record, actor, "")
         now = timezone.now()
         changes = {"verified_by": actor, "verified_at": now}
         if passed:
@@ -432,7 +422,7 @@ def request_extension(*, actor, hazard_pk, new_due_on: date, reason: str) -> Ext
             reason=reason.strip(),
             requested_by=actor,
         )
-        _history(extension, actor)
+        _save_with_history(extension, actor, "")
         notices.extension_requested(hazard, extension)
     return extension
 
@@ -457,7 +447,7 @@ def decide_extension(*, actor, extension_pk, approve: bool, note: str = "") -> E
         extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
         extension.decided_by, extension.decided_at = actor, timezone.now()
         extension.decision_note = (note or "").strip()
-        _history(extension, actor, extension.decision_note)
+        _save_with_history(extension, actor, extension.decision_note)
         if approve:
             hazard.due_on = extension.new_due_on
             reason = _("批准延期：%(old)s → %(new)s") % {
@@ -472,13 +462,7 @@ def assign_expert(*, actor, hazard_pk, expert_pk) -> Hazard:
     """Assign a contracted expert (专家会诊) who may then see and verify this hazard."""
     with transaction.atomic():
         hazard = _hazard_for(actor, hazard_pk, "hazards.assign_expert")
-        expert = (
-            get_user_model()
-            .objects.filter(
-                pk=expert_pk, is_active=True, memberships__role=Role.EXPERT, memberships__is_active=True
-            )
-            .first()
-        )
+        expert = selectors.experts().filter(pk=expert_pk).first()
         if expert is None:
             raise DomainError(Code.INVALID, _("所选人员不是专家。"), field="expert")
         hazard.expert = expert
@@ -547,7 +531,7 @@ def issue_supervision(
         )
         supervision.letter_number, supervision.document = document.number, document
         _validate(supervision)
-        _history(supervision, actor)
+        _save_with_history(supervision, actor, "")
         notices.supervision_issued(hazard, supervision)
     return supervision
 
@@ -628,5 +612,5 @@ def record_recheck(
             recheck.new_hazard = _create_hazard(
                 actor=actor, action="hazards.recheck", data=data, reopened_from=hazard
             )
-        _history(recheck, actor)
+        _save_with_history(recheck, actor, "")
     return recheck

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 
 from . import notices
 from .models import Hazard
+from .selectors import overdue_q
 
 CHUNK = 500
 
@@ -62,23 +63,21 @@ def _unhandled(marker: str) -> Q:
     return Q(**{f"{marker}__isnull": True}) | Q(**{f"{marker}__lt": F("due_on")})
 
 
-def remind(today: date, days_before: int) -> tuple[int, int]:
-    window = Q(status__in=Hazard.OPEN, due_on__gte=today, due_on__lte=today + timedelta(days=days_before))
-    candidates = window & _unhandled("reminded_for")
+def _sweep(candidates: Q, marker: str, send) -> tuple[int, int]:
     claimed = notified = 0
     for ids in _chunks(Hazard.objects.filter(candidates)):
-        c, n = _claim_and_notify(ids, "reminded_for", candidates, notices.due_soon)
+        c, n = _claim_and_notify(ids, marker, candidates, send)
         claimed, notified = claimed + c, notified + n
     return claimed, notified
+
+
+def remind(today: date, days_before: int) -> tuple[int, int]:
+    window = Q(status__in=Hazard.OPEN, due_on__gte=today, due_on__lte=today + timedelta(days=days_before))
+    return _sweep(window & _unhandled("reminded_for"), "reminded_for", notices.due_soon)
 
 
 def escalate(today: date) -> tuple[int, int]:
-    candidates = Q(status__in=Hazard.OPEN, due_on__lt=today) & _unhandled("escalated_for")
-    claimed = notified = 0
-    for ids in _chunks(Hazard.objects.filter(candidates)):
-        c, n = _claim_and_notify(ids, "escalated_for", candidates, notices.overdue)
-        claimed, notified = claimed + c, notified + n
-    return claimed, notified
+    return _sweep(overdue_q(today) & _unhandled("escalated_for"), "escalated_for", notices.overdue)
 
 
 def run(*, today: date, now=None, stdout=None) -> dict[str, int]:

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from anlan.core import audit
 from anlan.core import selectors as core_selectors
 from anlan.core.errors import DomainError
-from anlan.core.forms import ImportForm
-from anlan.core.paging import page_of
+from anlan.core.forms import ImportForm, add_domain_error
+from anlan.core.paging import filtered, page_of, query_without_page
 from anlan.core.permissions import can, has_right, require, require_right
 from anlan.core.workflow import available_transitions
 
@@ -59,22 +59,6 @@ def _crumbs(*items):
     return [(str(label), url) for label, url in items]
 
 
-def _form_error(form, error: DomainError) -> None:
-    for name, problems in error.errors.items():
-        for message in problems:
-            form.add_error(name if name in form.fields else None, message)
-
-
-def _query(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _filtered(filterset, default):
-    return filterset.qs if filterset.is_bound and filterset.is_valid() else default
-
-
 def _hazards_crumb():
     return (_("隐患排查治理"), reverse("hazards:hazard-list"))
 
@@ -101,11 +85,11 @@ def hazard_list(request):
     user = request.user
     queryset = selectors.hazard_list(user).order_by("-found_on", "-id")
     filterset = HazardFilter(request.GET or None, queryset=queryset, request=request)
-    rows = _filtered(filterset, queryset)
+    rows = filtered(filterset)
     context = {
         "filter": filterset,
         "page": page_of(request, rows, PAGE_SIZE),
-        "query": _query(request),
+        "query": query_without_page(request),
         "today": timezone.localdate(),
         "can_register": has_right(user, "hazards.register_hazard"),
         "can_export": has_right(user, "hazards.export_hazard"),
@@ -140,6 +124,8 @@ def hazard_detail(request, pk):
     hazard = selectors.access_hazard(user, pk)
     today = timezone.localdate()
     supervisions = list(hazard.supervisions.select_related("issuer", "document"))
+    may_supervise = can(user, "hazards.supervise", hazard)
+    may_assign = hazard.is_open and can(user, "hazards.assign_expert", hazard)
     context = {
         "hazard": hazard,
         "today": today,
@@ -156,16 +142,11 @@ def hazard_detail(request, pk):
         "can_plan": hazard.status == Hazard.Status.RECTIFYING and can(user, "hazards.plan", hazard),
         "can_extend": hazard.is_open and can(user, "hazards.request_extension", hazard),
         "can_decide": can(user, "hazards.approve_extension", hazard),
-        "can_supervise": hazard.is_open and can(user, "hazards.supervise", hazard),
-        "can_lift": can(user, "hazards.supervise", hazard),
-        "can_assign": hazard.is_open and can(user, "hazards.assign_expert", hazard),
+        "can_supervise": hazard.is_open and may_supervise,
+        "can_lift": may_supervise,
         "can_recheck": hazard.status == Hazard.Status.CLOSED and can(user, "hazards.recheck", hazard),
         "void_form": ReasonForm(),
-        "decision_form": DecisionForm(),
-        "lift_form": LiftForm(),
-        "expert_form": ExpertForm()
-        if hazard.is_open and can(user, "hazards.assign_expert", hazard)
-        else None,
+        "expert_form": ExpertForm() if may_assign else None,
         "timeline": _timeline(hazard),
         "breadcrumbs": _crumbs(_hazards_crumb(), (hazard.number, "")),
     }
@@ -184,7 +165,7 @@ def hazard_create(request):
         try:
             hazard = services.register_hazard(actor=user, data=data, photos=form.cleaned_data["photos"])
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("已登记隐患 %(number)s。") % {"number": hazard.number})
             return redirect("hazards:hazard-detail", pk=hazard.pk)
@@ -219,7 +200,7 @@ def _hazard_action(
         try:
             call(user, hazard, form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, done)
             return redirect("hazards:hazard-detail", pk=pk)
@@ -403,11 +384,11 @@ def supervision_list(request):
     user = request.user
     queryset = Supervision.objects.for_user(user).select_related("hazard__enterprise", "issuer")
     filterset = SupervisionFilter(request.GET or None, queryset=queryset, request=request)
-    rows = _filtered(filterset, queryset)
+    rows = filtered(filterset)
     context = {
         "filter": filterset,
         "page": page_of(request, rows, PAGE_SIZE),
-        "query": _query(request),
+        "query": query_without_page(request),
         "breadcrumbs": _crumbs(_hazards_crumb(), (_("挂牌督办"), "")),
     }
     return render(request, "hazards/supervision_list.html", context)
@@ -483,11 +464,11 @@ def lead_list(request):
     user = request.user
     queryset = selectors.lead_list(user)
     filterset = LeadFilter(request.GET or None, queryset=queryset, request=request)
-    rows = _filtered(filterset, queryset)
+    rows = filtered(filterset)
     context = {
         "filter": filterset,
         "page": page_of(request, rows, PAGE_SIZE),
-        "query": _query(request),
+        "query": query_without_page(request),
         "can_report": has_right(user, "hazards.report_lead"),
         "breadcrumbs": _crumbs(_hazards_crumb(), (_("隐患线索"), "")),
     }
@@ -507,7 +488,7 @@ def lead_create(request):
         try:
             lead = services.report_lead(actor=user, data=data, photos=form.cleaned_data["photos"])
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("线索已上报。"))
             return redirect("hazards:lead-detail", pk=lead.pk)
@@ -551,7 +532,7 @@ def lead_confirm(request, pk):
         try:
             hazard = services.confirm_lead(actor=user, lead_pk=pk, data=form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("线索已确认为隐患 %(number)s。") % {"number": hazard.number})
             return redirect("hazards:hazard-detail", pk=hazard.pk)
@@ -594,7 +575,7 @@ def hazard_export(request):
     require_right(user, "hazards.export_hazard")
     queryset = exports.ledger_queryset(selectors.hazard_list(user, "hazards.export_hazard"))
     filterset = HazardFilter(request.GET or None, queryset=queryset, request=request)
-    return exports.ledger_export(_filtered(filterset, queryset))
+    return exports.ledger_export(filtered(filterset))
 
 
 @login_required
@@ -634,13 +615,13 @@ def hazard_statistics(request):
     user = request.user
     queryset = Hazard.objects.for_user(user)
     filterset = HazardFilter(request.GET or None, queryset=queryset, request=request)
-    rows = _filtered(filterset, queryset)
+    rows = filtered(filterset)
     parent = core_selectors.access_region(user, request.GET["region"]) if request.GET.get("region") else None
     context = statistics.page(user, rows, parent, timezone.localdate())
     context.update(
         {
             "filter": filterset,
-            "query": _query(request),
+            "query": query_without_page(request),
             "breadcrumbs": _crumbs(_hazards_crumb(), (_("统计分析"), "")),
         }
     )

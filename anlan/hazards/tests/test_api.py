@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.urls import reverse
 
-from anlan.hazards.models import Hazard
+from anlan.core.workflow import available_transitions
+from anlan.hazards import selectors
+from anlan.hazards.models import TRANSITIONS, Hazard
 
 from .factories import HazardFactory, on, photo
 
@@ -118,3 +121,30 @@ def test_a_grid_worker_reports_a_lead_and_the_town_confirms_it(cast, as_user):
     )
     assert confirmed.status_code == 201, confirmed.content
     assert confirmed.json()["source"] == "grid_patrol"
+
+
+def test_the_list_works_out_transitions_per_page_not_per_row(cast, as_user, django_assert_max_num_queries):
+    for status in Hazard.Status.values * 5:
+        HazardFactory(enterprise=cast.enterprise_x, status=status)
+    client = as_user(cast["county_office"])
+    # One scoped query per right on the page (4 here), not one per row and transition (44 before).
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("api:hazard-list"), {"page_size": 25})
+    rows = response.json()["results"]
+    assert len(rows) == 25
+    assert {tuple(row["transitions"]) for row in rows if row["status"] == "registered"} == {
+        ("plan", "fix_on_the_spot", "void")
+    }
+
+
+@pytest.mark.parametrize("role", ["county_office", "dept_housing", "town_b", "enterprise_x", "leader"])
+def test_page_transitions_are_the_one_by_one_answer(cast, role):
+    hazards = [HazardFactory(enterprise=cast.enterprise_x, status=status) for status in Hazard.Status.values]
+    hazards[2].submitted_by = cast["enterprise_x"]  # awaiting verification, submitted by enterprise X
+    user = cast[role]
+    by_pk = selectors.hazard_actions_by_pk(hazards, user)
+    for hazard in hazards:
+        one_by_one = available_transitions(hazard, user, TRANSITIONS)
+        if hazard.submitted_by_id == user.pk:
+            one_by_one = [t for t in one_by_one if t.name not in ("verify", "reject")]
+        assert by_pk[hazard.pk] == one_by_one

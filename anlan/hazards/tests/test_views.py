@@ -249,3 +249,11 @@ def test_the_enterprise_page_loads_its_hazard_history(cast, as_user, two_hazards
     assert reverse("hazards:enterprise-hazards", args=[cast.enterprise_x.pk]).encode() in page.content
     fragment = as_user(cast["town_a"]).get(reverse("hazards:enterprise-hazards", args=[cast.enterprise_x.pk]))
     assert [h.number for h in fragment.context["hazards"]] == ["YH341122-2026-00001"]
+
+
+def test_the_filter_form_keeps_the_chosen_values(cast, as_user):
+    query = {"grade": "major", "source": "grid_patrol", "overdue": "true"}
+    body = as_user(cast["county_office"]).get(reverse(LIST), query).content.decode()
+    assert '<option value="major" selected>' in body
+    assert '<option value="grid_patrol" selected>' in body
+    assert '<option value="true" selected>是</option>' in body
