@@ -40,8 +40,9 @@ class DepartmentMixin:
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = services.departments_for(user, self.right)
-        if self.fields["department"].queryset.count() == 1:
-            self.fields["department"].initial = self.fields["department"].queryset.first()
+        options = list(self.fields["department"].queryset[:2])
+        if len(options) == 1:
+            self.fields["department"].initial = options[0]
 
 
 class PlanForm(DepartmentMixin, BootstrapMixin, forms.Form):
@@ -288,10 +289,6 @@ class LetterForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["action"].queryset = inspection.actions.filter(kind=EnforcementAction.Kind.RECTIFICATION)
         self.fields["addressee"].initial = inspection.subject
-
-
-class ReasonForm(BootstrapMixin, forms.Form):
-    reason = forms.CharField(label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ResumptionForm(BootstrapMixin, forms.Form):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anlan.core import audit
 from anlan.core.errors import DomainError
+from anlan.core.forms import ReasonForm, add_domain_error
 from anlan.core.paging import page_of
 from anlan.core.permissions import can, has_right, require, require_right
 from anlan.core.workflow import available_transitions
@@ -31,14 +32,12 @@ from .forms import (
     LetterForm,
     PersonForm,
     PlanForm,
-    ReasonForm,
     RecordForm,
     ResumptionForm,
     ScoreForm,
 )
 from .models import (
     DRAW_TRANSITIONS,
-    ENFORCEMENT_TRANSITIONS,
     INSPECTION_TRANSITIONS,
     Answer,
     AnswerPhoto,
@@ -66,12 +65,6 @@ def _root():
     return (_("监督检查"), reverse("inspections:inspection-list"))
 
 
-def _form_error(form, error: DomainError) -> None:
-    for name, problems in error.errors.items():
-        for message in problems:
-            form.add_error(name if name in form.fields else None, message)
-
-
 def _form_page(
     request,
     *,
@@ -90,7 +83,7 @@ def _form_page(
         try:
             target = call(form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, done)
             return redirect(target)
@@ -104,16 +97,18 @@ def _form_page(
     return render(request, template, context)
 
 
-def _post_action(request, *, form, call: Callable, done: str, back: str):
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done)
-    else:
+def _post_action(request, *, call: Callable, done: str, back: str, form=None):
+    """A POST button: call the service with the form's data (or with none when the step takes no input) and
+    go back with its message."""
+    if form is not None and not form.is_valid():
         messages.error(request, _("请检查填写的内容。"))
+        return redirect(back)
+    try:
+        call(form.cleaned_data if form is not None else {})
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
     return redirect(back)
 
 
@@ -184,22 +179,16 @@ def _timeline(inspection: Inspection):
 def inspection_detail(request, pk):
     user = request.user
     inspection = selectors.access_inspection(user, pk)
-    answers = list(inspection.answers.select_related("hazard").prefetch_related("photos"))
-    actions = list(inspection.actions.select_related("document").prefetch_related("findings"))
     context = {
         "inspection": inspection,
         "team": list(inspection.team.all()),
-        "answers": answers,
-        "findings": [a for a in answers if a.result == Answer.Result.NON_COMPLIANT],
-        "actions": actions,
+        "answers": list(inspection.answers.select_related("hazard").prefetch_related("photos")),
+        "actions": list(inspection.actions.select_related("document")),
         "letters": list(inspection.letters.select_related("document")),
         "transitions": available_transitions(inspection, user, INSPECTION_TRANSITIONS),
+        # An action's 执行完毕/撤销 need the same right in the same scope (its inspection's).
         "can_enforce": inspection.status == Inspection.Status.RECORDED
         and can(user, "inspections.enforce", inspection),
-        "action_rights": {
-            a.pk: [t for t in ENFORCEMENT_TRANSITIONS if a.status in t.sources and can(user, t.right, a)]
-            for a in actions
-        },
         "reason_form": ReasonForm(),
         "timeline": _timeline(inspection),
         "breadcrumbs": _crumbs(_root(), (str(inspection.subject), "")),
@@ -329,15 +318,11 @@ def _action_step(request, pk, transition: str, done: str, reason_required: bool 
     action = selectors.access_action(request.user, pk)
     require(request.user, "inspections.enforce", action)
     back = reverse("inspections:inspection-detail", args=[action.inspection_id])
-    form = ReasonForm(request.POST) if reason_required else ReasonForm({"reason": "-"})
     return _post_action(
         request,
-        form=form,
+        form=ReasonForm(request.POST) if reason_required else None,
         call=lambda d: services.move_action(
-            actor=request.user,
-            action_pk=pk,
-            transition=transition,
-            reason=d["reason"] if reason_required else "",
+            actor=request.user, action_pk=pk, transition=transition, reason=d.get("reason", "")
         ),
         done=done,
         back=back,
@@ -644,7 +629,6 @@ def _draw_step(request, pk, service, done):
     back = reverse("inspections:draw-detail", args=[pk])
     return _post_action(
         request,
-        form=ReasonForm({"reason": "-"}),
         call=lambda d: service(actor=request.user, draw_pk=pk),
         done=done,
         back=back,
