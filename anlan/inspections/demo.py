@@ -40,7 +40,7 @@ from .models import (
     ScoringRule,
     SignoffStep,
 )
-from .rules import cycle_of
+from .rules import cycle_of, threshold_reached
 
 if TYPE_CHECKING:
     from anlan.core.demo import DemoResult
@@ -448,7 +448,7 @@ def _scores(demo: DemoResult, inspections: list[Inspection], rng) -> int:
                     scored_on=max(start, demo.today - timedelta(days=rng.randint(0, 120))),
                     cycle_start=start,
                     cycle_total=total,
-                    action_due=total >= 12,
+                    action_due=threshold_reached(total),
                     recorded_by=recorder,
                 )
             )

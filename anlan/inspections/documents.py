@@ -23,20 +23,18 @@ ACTION_DOCUMENT = {
     EnforcementAction.Kind.CLOSURE: DocumentKind.PENALTY_DECISION,
     EnforcementAction.Kind.REFERRAL: DocumentKind.REFERRAL,
 }
-TITLES = {kind.value: str(kind.label) for kind in DocumentKind}
-TITLES.update(
-    {
-        DocumentKind.INSPECTION_RECORD: "现场检查记录",
-        DocumentKind.RECTIFICATION_ORDER: "责令限期整改指令书",
-        DocumentKind.RECHECK_OPINION: "整改复查意见书",
-        DocumentKind.WARNING_LETTER: "警示提醒书",
-        DocumentKind.ADVICE_LETTER: "安全监管行政建议书",
-        DocumentKind.SUMMONS: "约谈通知书",
-        DocumentKind.SUSPENSION_ORDER: "责令停产停业整顿指令书",
-        DocumentKind.PENALTY_DECISION: "行政处罚决定书",
-        DocumentKind.REFERRAL: "案件移送书",
-    }
-)
+# The official titles, in Chinese whatever the user's language (the kinds' labels are translatable).
+TITLES = {
+    DocumentKind.INSPECTION_RECORD: "现场检查记录",
+    DocumentKind.RECTIFICATION_ORDER: "责令限期整改指令书",
+    DocumentKind.RECHECK_OPINION: "整改复查意见书",
+    DocumentKind.WARNING_LETTER: "警示提醒书",
+    DocumentKind.ADVICE_LETTER: "安全监管行政建议书",
+    DocumentKind.SUMMONS: "约谈通知书",
+    DocumentKind.SUSPENSION_ORDER: "责令停产停业整顿指令书",
+    DocumentKind.PENALTY_DECISION: "行政处罚决定书",
+    DocumentKind.REFERRAL: "案件移送书",
+}
 RESULT_TEXT = {"compliant": "符合", "non_compliant": "不符合", "not_applicable": "不适用"}
 
 
@@ -76,7 +74,7 @@ def inspection_record(inspection, number: str) -> bytes:
     document = OfficialDocument(
         issuer_mark=department.name,
         number=number,
-        title="现场检查记录",
+        title=TITLES[DocumentKind.INSPECTION_RECORD],
         addressee=inspection.subject,
         paragraphs=[
             f"{department.name}执法人员依法对你单位进行了{inspection.get_kind_display()}，并出示了执法证件。检查情况如下：",

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from anlan.core import selectors as core_selectors
 from anlan.core.errors import Code, DomainError
-from anlan.core.models import Department, Enterprise, Industry, Membership, Region, Role
+from anlan.core.models import Department, Enterprise, Industry, Region, Role
 from anlan.core.permissions import require, require_right
 from anlan.core.rules import RuleViolation
 from anlan.core.scope import industry_q, memberships_of, region_q, supervised_industry_ids
@@ -30,6 +29,8 @@ from anlan.core.workflow import apply_transition, find
 from anlan.documents.services import issue_document
 from anlan.hazards import services as hazard_services
 from anlan.hazards.models import Hazard
+from anlan.hazards.notices import committee_office, enterprise_users
+from anlan.hazards.rules import county_of
 from anlan.notifications.services import notify, recipients_for
 
 from . import documents, rules, selectors
@@ -89,10 +90,6 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _user_model():
-    return get_user_model()
-
-
 def _acting_department(actor, action: str, department_pk) -> Department:
     """The department a record is made for: one the actor may act for (their own, or for the 安委办 any
     department in their region subtree)."""
@@ -104,11 +101,6 @@ def _acting_department(actor, action: str, department_pk) -> Department:
 
 def departments_for(actor, action: str):
     return Department.objects.for_user(actor, action).filter(is_active=True).select_related("region")
-
-
-def enterprise_users(enterprise_id):
-    members = Membership.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=enterprise_id)
-    return _user_model().objects.filter(pk__in=members.values("user_id"), is_active=True)
 
 
 def is_hidden_from_enterprise(inspection: Inspection) -> bool:
@@ -635,7 +627,7 @@ def record_inspection(
             actor=actor,
             issuer=inspection.department,
             kind=DocumentKind.INSPECTION_RECORD,
-            title=f"现场检查记录（{inspection.subject}）",
+            title=f"{documents.TITLES[DocumentKind.INSPECTION_RECORD]}（{inspection.subject}）",
             render=lambda number: documents.inspection_record(inspection, number),
             target=inspection,
         )
@@ -683,7 +675,7 @@ def _flag_unauthorised_production(inspection: Inspection, actor) -> None:
     suspension.unauthorised_production_at = timezone.now()
     suspension.unauthorised_production_by = inspection
     _save_with_history(suspension, actor, str(_("发现擅自复产")))
-    county = inspection.region_id[:6] + "000000"
+    county = county_of(inspection.region_id)
     city = inspection.region_id[:4] + "00000000"
     users = (
         recipients_for(department=suspension.action.inspection.department_id)
@@ -860,9 +852,10 @@ def issue_letter(*, actor, inspection_pk, kind: str, addressee: str, content: st
 
 def configured_chain(region_code: str) -> list[tuple[str, str]]:
     """The county's configured sign-off steps in order, or the default chain."""
-    county = region_code[:6] + "000000"
     steps = list(
-        SignoffStep.objects.filter(region_id=county).order_by("order").values_list("approver", "name")
+        SignoffStep.objects.filter(region_id=county_of(region_code))
+        .order_by("order")
+        .values_list("approver", "name")
     )
     return steps or [(role, str(name)) for role, name in DEFAULT_CHAIN]
 
@@ -936,7 +929,7 @@ def _tell_approvers(application: Resumption, step: ResumptionStep | None) -> Non
         region = code[:4] + "00000000" if step.approver == "review_city" else code[:2] + "0000000000"
         users = recipients_for(region=region, roles=[Role.COMMITTEE_OFFICE])
     else:
-        users = recipients_for(region=code[:6] + "000000", roles=[step.approver])
+        users = recipients_for(region=county_of(code), roles=[step.approver])
     notify(
         users,
         kind=RESUMPTION,
@@ -1061,9 +1054,7 @@ def score(*, actor, person_pk, rule_pk, scored_on: date, inspection_pk=None) -> 
         )
         _save_with_history(entry, actor, "")
         if entry.action_due and not rules.threshold_reached(before):
-            users = enterprise_users(person.enterprise_id) | recipients_for(
-                region=person.enterprise.region_id[:6] + "000000", roles=[Role.COMMITTEE_OFFICE]
-            )
+            users = enterprise_users(person.enterprise_id) | committee_office(person.enterprise.region_id)
             transaction.on_commit(
                 lambda: notify(
                     users,
