@@ -353,7 +353,7 @@ class InspectionViewSet(
 
 class EnforcementSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
-    findings = serializers.PrimaryKeyRelatedField(many=True, queryset=Answer.objects.all(), required=False)
+    findings = serializers.PrimaryKeyRelatedField(many=True, queryset=Answer.objects.none(), required=False)
     document_number = serializers.CharField(source="document.number", read_only=True, default="")
 
     class Meta:
@@ -375,7 +375,15 @@ class EnforcementSerializer(serializers.ModelSerializer):
             "issued_on",
         ]
         read_only_fields = ["document", "issued_on"]
-        extra_kwargs = {"inspection": {"queryset": Inspection.objects.all()}}
+        extra_kwargs = {"inspection": {"queryset": Inspection.objects.none()}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Out of scope reads as "does not exist", like an id that does not: no existence leaks.
+            self.fields["inspection"].queryset = Inspection.objects.for_user(request.user)
+            self.fields["findings"].child_relation.queryset = Answer.objects.for_user(request.user)
 
 
 class EnforcementViewSet(

@@ -19,7 +19,8 @@ def _year(year: int) -> Q:
 
 
 def plan_progress(user, plans: list[InspectionPlan]) -> list[dict]:
-    """Each plan with its department's recorded inspections of that year, per month, against the plan."""
+    """Each plan with its department's recorded inspections of that year in the user's scope, per month,
+    against the plan."""
     today = timezone.localdate()
     rows = []
     keys = {(p.department_id, p.year) for p in plans}
@@ -27,7 +28,8 @@ def plan_progress(user, plans: list[InspectionPlan]) -> list[dict]:
     if keys:
         years = {y for _d, y in keys}
         counts = (
-            Inspection.objects.filter(
+            Inspection.objects.for_user(user)
+            .filter(
                 department_id__in={d for d, _y in keys},
                 status=Inspection.Status.RECORDED,
                 planned_on__gte=date(min(years), 1, 1),
