@@ -54,11 +54,7 @@ def _font(run, name: str, fallback: str, size, bold: bool = False, color: RGBCol
     run.font.bold = bold
     if color is not None:
         run.font.color.rgb = color
-    r_pr = run._element.get_or_add_rPr()
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, fonts)
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), name)
     fonts.set(qn("w:ascii"), fallback)
     fonts.set(qn("w:hAnsi"), fallback)
@@ -105,12 +101,7 @@ def build_docx(doc: OfficialDocument) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name = BODY_FALLBACK
     normal.font.size = BODY_SIZE
-    normal.element.get_or_add_rPr()
-    normal_fonts = normal.element.rPr.find(qn("w:rFonts"))
-    if normal_fonts is None:
-        normal_fonts = OxmlElement("w:rFonts")
-        normal.element.rPr.insert(0, normal_fonts)
-    normal_fonts.set(qn("w:eastAsia"), BODY_FONT)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
 
     mark = _paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
     mark.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
