@@ -234,3 +234,21 @@ def test_the_enterprise_page_lists_its_inspections_but_not_a_planned_unannounced
     assert (
         reverse("inspections:inspection-detail", args=[unannounced_x.pk]) in client.get(url).content.decode()
     )
+
+
+def test_the_enforcement_api_treats_an_out_of_scope_inspection_as_nonexistent(cast, team, client):
+    # Housing does not supervise enterprise Y (hazardous chemicals): its inspection is out of scope.
+    hidden = planned(cast.dept_housing, cast.enterprise_y, team, created_by=cast["dept_housing"])
+    client.force_login(cast["dept_housing"])
+
+    def decide(inspection_pk):
+        data = {"inspection": inspection_pk, "kind": "fine", "amount": "100.00", "description": "罚款"}
+        data["legal_basis"] = "《安全生产法》第一百零二条"
+        return client.post(reverse("api:enforcement-action-list"), data, content_type="application/json")
+
+    out_of_scope, missing = decide(hidden.pk), decide(hidden.pk + 1000)
+    assert out_of_scope.status_code == missing.status_code == 400
+    assert list(out_of_scope.json()) == ["inspection"]
+    assert out_of_scope.json()["inspection"][0].replace(str(hidden.pk), "N") == missing.json()["inspection"][
+        0
+    ].replace(str(hidden.pk + 1000), "N")
