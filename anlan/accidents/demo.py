@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from . import rules
 from .models import (
@@ -28,7 +27,6 @@ from .models import (
 )
 from .services import accident_title
 
-REASON = "演示数据"
 PER_YEAR = (34, 29, 24)  # two years ago, last year, this year (a full year's worth, cut at today)
 TYPES_BY_INDUSTRY = {
     "construction": ["09", "09", "10", "04", "01", "05"],
@@ -46,10 +44,10 @@ CAUSES = [
 ]
 
 
-def _bulk(model, objs):
-    return bulk_create_with_history(
-        objs, model, batch_size=500, default_user=None, default_change_reason=REASON
-    )
+def _bulk(model, objs: list) -> list:
+    from anlan.core.demo import _bulk as bulk  # core.demo imports this module for its STEPS
+
+    return bulk(model, objs)
 
 
 def _figures(rng, serious_case: bool) -> dict:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anlan.core import selectors as core_selectors
 from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
-from anlan.core.models import Enterprise, Industry, Region
+from anlan.core.models import Enterprise, Industry, Region, Role
+from anlan.core.scope import memberships_of
 
 from . import selectors
 from .models import (
@@ -18,8 +19,6 @@ from .models import (
     AccidentKind,
     AccidentReport,
     AccidentType,
-    Grade,
-    Investigation,
     MinorEvent,
     ReportingFinding,
     Responsibility,
@@ -116,9 +115,7 @@ class AccidentForm(BootstrapMixin, CasualtyFields):
         enterprises = Enterprise.objects.for_user(user).order_by("name")
         self.fields["enterprise"].queryset = enterprises
         _industries(self.fields["industry"])
-        own = [
-            m for m in user.memberships.filter(is_active=True, role="enterprise").select_related("enterprise")
-        ]
+        own = [m for m in memberships_of(user) if m.role == Role.ENTERPRISE]
         if own and not self.is_bound:
             enterprise = own[0].enterprise
             self.initial.setdefault("enterprise", enterprise.pk)
@@ -259,7 +256,3 @@ class StatisticsForm(BootstrapMixin, forms.Form):
         if data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("截止日期不能早于起始日期。"))
         return data
-
-
-GRADE_CHOICES = [("", _("全部"))] + Grade.choices
-INVESTIGATION_CHOICES = [("", _("全部")), ("none", _("未成立调查组"))] + Investigation.Status.choices

@@ -71,10 +71,6 @@ def grade_criterion(deaths: int, serious_injuries: int, direct_loss_wan: Decimal
     return grade_with_criteria(deaths, serious_injuries, Decimal(direct_loss_wan))[1][0]
 
 
-def grade_rises(old: str, new: str) -> bool:
-    return GRADE_RANK[new] > GRADE_RANK[old]
-
-
 # ---------------------------------------------------------------- reporting chain
 
 
@@ -177,6 +173,23 @@ def investigation_due_on(occurred_on: date, extended_days: int = 0) -> date:
     if extended_days < 0 or extended_days > MAX_EXTENSION_DAYS:
         raise ValueError(f"an extension is 0 to {MAX_EXTENSION_DAYS} days, not {extended_days}")
     return occurred_on + timedelta(days=INVESTIGATION_DAYS + extended_days)
+
+
+# ---------------------------------------------------------------- serious-dishonesty list
+
+MAJOR_ACCIDENT = "major_accident"
+FALSE_OR_CONCEALED_REPORT = "false_or_concealed_report"
+
+
+def dishonesty_grounds(grade: str, falsely_reported: bool) -> tuple[str, ...]:
+    """Grounds on which a unit responsible for an accident is listed; empty when it is only the responsible unit."""
+    # 应急管理部令第11号 (regulations.md §4): situation 1 (特别重大 or 重大 accident), situation 4 (瞒报 or 谎报).
+    grounds = []
+    if grade in (MAJOR, EXTRAORDINARILY_SERIOUS):
+        grounds.append(MAJOR_ACCIDENT)
+    if falsely_reported:
+        grounds.append(FALSE_OR_CONCEALED_REPORT)
+    return tuple(grounds)
 
 
 # ---------------------------------------------------------------- statistics (regulations.md §11)

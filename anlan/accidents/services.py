@@ -3,7 +3,7 @@ change → audit (history with actor and reason) → notifications on commit, in
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from anlan.core.audit import record_text
 from anlan.core.errors import Code, DomainError
-from anlan.core.models import Department, Enterprise, Membership, Region, Role
+from anlan.core.models import Enterprise, Industry, Membership, Region, Role
 from anlan.core.permissions import require, require_right, roles_with_right
 from anlan.core.scope import memberships_of, supervised_industry_ids
 from anlan.core.services import _ensure_in_scope, _save_with_history, _validate
@@ -184,13 +184,20 @@ def _duty_office(accident, level: str):
     office = recipients_for(region=region, roles=[Role.COMMITTEE_OFFICE])
     if level != rules.Level.COUNTY:
         return office
-    # 第九条: the county's 应急管理部门 and the departments supervising the industry are told together.
-    departments = [
-        d.pk
-        for d in Department.objects.filter(region=region, is_active=True)
-        if accident.industry_id in supervised_industry_ids(d)
-    ]
-    members = Membership.objects.filter(role=Role.DEPARTMENT, department_id__in=departments, is_active=True)
+    # 第九条: the county's 应急管理部门 and the departments supervising the industry are told together. A
+    # department supervises an industry when it holds that industry or one of its ancestors.
+    parents = dict(Industry.objects.values_list("pk", "parent_id"))
+    lineage, node = [], accident.industry_id
+    while node is not None and node not in lineage:
+        lineage.append(node)
+        node = parents.get(node)
+    members = Membership.objects.filter(
+        role=Role.DEPARTMENT,
+        is_active=True,
+        department__region=region,
+        department__is_active=True,
+        department__industries__in=lineage,
+    )
     return get_user_model().objects.filter(
         Q(pk__in=office.values("pk")) | Q(pk__in=members.values("user_id")), is_active=True
     )
@@ -531,21 +538,18 @@ def extend_investigation(*, actor, accident_pk, days: int, approved_by: str, rea
 
     def check(investigation):
         try:
-            due_on = rules.investigation_due_on(investigation.accident.occurred_on, int(days))
+            extended = int(days)
+            if extended < 1:
+                raise ValueError(extended)
+            due_on = rules.investigation_due_on(investigation.accident.occurred_on, extended)
         except (TypeError, ValueError) as exc:
             raise DomainError(
                 Code.INVALID,
                 _("延长天数应为1至%(max)d天。") % {"max": rules.MAX_EXTENSION_DAYS},
                 field="days",
             ) from exc
-        if int(days) < 1:
-            raise DomainError(
-                Code.INVALID,
-                _("延长天数应为1至%(max)d天。") % {"max": rules.MAX_EXTENSION_DAYS},
-                field="days",
-            )
         return {
-            "extended_days": int(days),
+            "extended_days": extended,
             "due_on": due_on,
             "extension_approved_by": approved_by.strip(),
             "extension_reason": reason.strip(),
@@ -592,13 +596,14 @@ def _open_investigation_for_update(actor, accident_pk) -> Investigation:
 
 def dishonesty_basis(accident: Accident) -> str:
     """Why a responsible unit is a candidate for the serious-dishonesty list (应急管理部令第11号, regulations.md §4)."""
-    reasons = []
-    if accident.grade in (rules.MAJOR, rules.EXTRAORDINARILY_SERIOUS):
-        reasons.append(_("发生特别重大或重大事故"))
-    if accident.findings.filter(
+    falsely_reported = accident.findings.filter(
         kind__in=[ReportingFinding.Kind.FALSE, ReportingFinding.Kind.CONCEALED]
-    ).exists():
-        reasons.append(_("瞒报、谎报事故"))
+    ).exists()
+    texts = {
+        rules.MAJOR_ACCIDENT: _("发生特别重大或重大事故"),
+        rules.FALSE_OR_CONCEALED_REPORT: _("瞒报、谎报事故"),
+    }
+    reasons = [texts[g] for g in rules.dishonesty_grounds(accident.grade, falsely_reported)]
     if not reasons:
         reasons.append(_("事故责任单位，待信用管理部门认定"))
     return record_text(_("；").join(str(r) for r in reasons))
@@ -609,6 +614,11 @@ def add_responsibility(*, actor, accident_pk, data: dict) -> Responsibility:
     with transaction.atomic():
         investigation = _open_investigation_for_update(actor, accident_pk)
         enterprise = data.get("enterprise")
+        if (
+            enterprise is not None
+            and not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists()
+        ):
+            raise DomainError(Code.OUT_OF_SCOPE, _("生产经营单位不在您的管辖范围内。"), field="enterprise")
         responsibility = Responsibility(
             investigation=investigation,
             party=data.get("party") or "",
@@ -718,10 +728,3 @@ def investigation_overdue(investigation: Investigation, today: date) -> bool:
     return investigation.status in (Investigation.Status.ONGOING, Investigation.Status.EXTENDED) and (
         today > investigation.due_on
     )
-
-
-def upcoming_deadline(step: ReportStep, now: datetime) -> timedelta | None:
-    """Time left before an unreceived step's deadline (negative when overdue)."""
-    if step.received_at is not None:
-        return None
-    return step.due_at - now

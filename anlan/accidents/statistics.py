@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from anlan.core import rules as core_rules
-from anlan.core.models import Region
+from anlan.core.models import Region, Role
+from anlan.core.scope import memberships_of
 
 from . import rules
 from .models import Accident, AccidentKind, AccidentType, MinorEvent, RegionEconomy
@@ -122,6 +123,32 @@ class Filters:
     industry_ids: list[int] | None = None
     kind: str = ""
     enterprise_id: int | None = None
+
+
+def anchor_region(user) -> Region | None:
+    """The broadest region among the user's territorial or department memberships (for grouping and rates)."""
+    regions = [
+        m.anchor_region
+        for m in memberships_of(user)
+        if m.anchor_region is not None and m.role != Role.ENTERPRISE
+    ]
+    return min(regions, key=lambda r: r.level) if regions else None
+
+
+def report(user, period: Period, filters: Filters, total_label: str = "") -> dict:
+    """The 四项指标 and their breakdowns that the statistics page, its export and the API show (SQL aggregates)."""
+    queryset = scoped(user, filters)
+    parent = filters.region or anchor_region(user)
+    return {
+        "period": period,
+        "total": totals(queryset, period, total_label),
+        "by_industry": by_industry(queryset, period),
+        "by_region": by_region(queryset, period, parent),
+        "by_type": by_type(queryset, period),
+        "by_kind": by_kind(queryset, period),
+        "by_month": by_month(queryset, period),
+        "rates": relative_rates(queryset, period, parent),
+    }
 
 
 def scoped(user, filters: Filters, model=Accident) -> QuerySet:

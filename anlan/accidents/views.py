@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.forms import Form as DjangoForm
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anlan.core import audit
 from anlan.core.errors import DomainError
+from anlan.core.filters import _industry_with_descendants
+from anlan.core.forms import add_domain_error
+from anlan.core.paging import filtered, page_of, query_without_page
 from anlan.core.permissions import can, has_right, require, require_right
 from anlan.core.workflow import available_transitions
 
@@ -38,12 +40,6 @@ def _crumbs(*items):
     return [(str(label), url) for label, url in items]
 
 
-def _form_error(form, error: DomainError) -> None:
-    for name, problems in error.errors.items():
-        for message in problems:
-            form.add_error(name if name in form.fields else None, message)
-
-
 def _flash_errors(request, form) -> None:
     for name, problems in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
@@ -51,17 +47,8 @@ def _flash_errors(request, form) -> None:
             messages.error(request, f"{label}{_('：') if label else ''}{message}")
 
 
-def _query(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-LIST_CRUMB = (_("生产安全事故"), "accidents:accident-list")
-
-
 def _list_crumb():
-    return (LIST_CRUMB[0], reverse(LIST_CRUMB[1]))
+    return (_("生产安全事故"), reverse("accidents:accident-list"))
 
 
 # ---------------------------------------------------------------- list, detail, export
@@ -72,14 +59,13 @@ def accident_list(request):
     user = request.user
     queryset = selectors.accident_list(user).select_related("investigation")
     filterset = AccidentFilter(request.GET or None, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     context = {
         "filter": filterset,
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": _query(request),
+        "page": page_of(request, filtered(filterset), PAGE_SIZE),
+        "query": query_without_page(request),
         "can_report": has_right(user, "accidents.report_accident"),
         "can_export": has_right(user, "accidents.export_accident"),
-        "breadcrumbs": _crumbs((LIST_CRUMB[0], "")),
+        "breadcrumbs": _crumbs((_("生产安全事故"), "")),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "accidents/_accident_table.html", context)
@@ -94,11 +80,10 @@ def accident_export(request):
         "region", "industry", "enterprise"
     )
     filterset = AccidentFilter(request.GET or None, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    return exports.accident_export(rows)
+    return exports.accident_export(filtered(filterset))
 
 
-def _timeline(accident):
+def _timeline(accident, investigation):
     history = [
         (AccidentReport.history.model.objects.filter(accident_id=accident.pk), AccidentReport, _("事故报告")),
         (ReportStep.history.model.objects.filter(accident_id=accident.pk), ReportStep, _("逐级上报")),
@@ -109,7 +94,6 @@ def _timeline(accident):
         ),
         (Investigation.history.model.objects.filter(accident_id=accident.pk), Investigation, _("事故调查")),
     ]
-    investigation = getattr(accident, "investigation", None)
     if investigation is not None:
         history += [
             (
@@ -176,7 +160,7 @@ def accident_detail(request, pk):
         "responsibility_form": forms.ResponsibilityForm(user=user),
         "measure_form": forms.MeasureForm(),
         "complete_form": forms.CompleteMeasureForm(),
-        "timeline": _timeline(accident),
+        "timeline": _timeline(accident, investigation),
         "now": now,
         "breadcrumbs": _crumbs(_list_crumb(), (accident.title, "")),
     }
@@ -196,7 +180,7 @@ def accident_create(request):
         try:
             accident = services.report_accident(actor=user, data=form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("事故初报已提交，县级值班部门已收到通知。"))
             return redirect("accidents:accident-detail", pk=accident.pk)
@@ -223,7 +207,7 @@ def accident_report(request, pk):
         try:
             version = services.add_report(actor=user, accident_pk=pk, kind=kind, data=data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             if version.regraded:
                 messages.warning(
@@ -411,15 +395,15 @@ def minor_event_list(request):
             try:
                 services.record_minor_event(actor=user, data=form.cleaned_data)
             except DomainError as error:
-                _form_error(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("已登记。"))
                 return redirect("accidents:minor-event-list")
     rows = selectors.minor_event_list(user)
     context = {
         "form": form,
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": _query(request),
+        "page": page_of(request, rows, PAGE_SIZE),
+        "query": query_without_page(request),
         "breadcrumbs": _crumbs(_list_crumb(), (_("未遂事件和轻微事故"), "")),
     }
     return render(request, "accidents/minor_event_list.html", context)
@@ -444,7 +428,7 @@ def economy_list(request):
                     industrial_employment=data["industrial_employment"],
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("经济指标已保存。"))
                 return redirect("accidents:economy-list")
@@ -474,43 +458,12 @@ def _statistics_input(request):
             "kind": "",
         }
     )
-    from anlan.core.filters import _industry_with_descendants
-
     filters = statistics.Filters(
         region=data["region"],
         industry_ids=_industry_with_descendants(data["industry"]) if data["industry"] else None,
         kind=data["kind"] or "",
     )
     return form, statistics.Period(data["date_from"], data["date_to"]), filters
-
-
-def statistics_report(user, period, filters) -> dict:
-    """Everything the statistics page and its export show, each a SQL aggregate."""
-    queryset = statistics.scoped(user, filters)
-    parent = filters.region or _anchor(user)
-    return {
-        "period": period,
-        "total": statistics.totals(queryset, period, _("合计")),
-        "by_industry": statistics.by_industry(queryset, period),
-        "by_region": statistics.by_region(queryset, period, parent),
-        "by_type": statistics.by_type(queryset, period),
-        "by_kind": statistics.by_kind(queryset, period),
-        "by_month": statistics.by_month(queryset, period),
-        "rates": statistics.relative_rates(queryset, period, parent),
-        "pyramid": statistics.pyramid(user, period, filters),
-    }
-
-
-def _anchor(user):
-    """The broadest region among the user's territorial or department memberships (for grouping and rates)."""
-    from anlan.core.scope import memberships_of
-
-    regions = [
-        m.anchor_region
-        for m in memberships_of(user)
-        if m.anchor_region is not None and m.role != "enterprise"
-    ]
-    return min(regions, key=lambda r: r.level) if regions else None
 
 
 def _chart_data(report: dict) -> dict:
@@ -535,7 +488,8 @@ def _chart_data(report: dict) -> dict:
 @login_required
 def statistics_page(request):
     form, period, filters = _statistics_input(request)
-    report = statistics_report(request.user, period, filters)
+    report = statistics.report(request.user, period, filters, _("合计"))
+    report["pyramid"] = statistics.pyramid(request.user, period, filters)
     context = {
         "form": form,
         **report,
@@ -558,4 +512,4 @@ def statistics_page(request):
 def statistics_export(request):
     require_right(request.user, "accidents.export_accident")
     _form, period, filters = _statistics_input(request)
-    return exports.statistics_export(statistics_report(request.user, period, filters))
+    return exports.statistics_export(statistics.report(request.user, period, filters, _("合计")))

@@ -178,7 +178,7 @@ class FindingSerializer(serializers.ModelSerializer):
 class ResponsibilitySerializer(serializers.ModelSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(
         queryset=Enterprise.objects.all(), required=False, allow_null=True
-    )
+    )  # scope checked by the service
 
     class Meta:
         model = Responsibility
@@ -398,12 +398,6 @@ class AccidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """A unit or person found responsible (a unit becomes a serious-dishonesty-list candidate)."""
         self._may_investigate(self.get_object())
         data = _payload(ResponsibilitySerializer, request)
-        enterprise = data.get("enterprise")
-        if (
-            enterprise is not None
-            and not Enterprise.objects.for_user(request.user).filter(pk=enterprise.pk).exists()
-        ):
-            raise ValidationError({"enterprise": [_("生产经营单位不在您的管辖范围内。")]})
         item = services.add_responsibility(actor=request.user, accident_pk=pk, data=data)
         return Response(ResponsibilitySerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -484,8 +478,6 @@ class AccidentStatisticsView(APIView):
         responses=StatisticsSerializer,
     )
     def get(self, request):
-        from anlan.accidents.views import _anchor
-
         query = StatisticsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
@@ -500,24 +492,24 @@ class AccidentStatisticsView(APIView):
             region = Region.objects.for_user(request.user).filter(pk=params["region"]).first()
             if region is None:
                 raise ValidationError({"region": [_("区划不存在或不在您的管辖范围内。")]})
-        industry = Industry.objects.filter(pk=params["industry"]).first() if params.get("industry") else None
+        industry = None
+        if params.get("industry"):
+            industry = Industry.objects.filter(pk=params["industry"]).first()
+            if industry is None:
+                raise ValidationError(
+                    {"industry": [_("行业领域“%(v)s”不存在。") % {"v": params["industry"]}]}
+                )
         filters = statistics.Filters(
             region=region,
             industry_ids=_industry_with_descendants(industry) if industry else None,
             kind=params.get("kind", ""),
         )
-        queryset = statistics.scoped(request.user, filters)
-        rates = statistics.relative_rates(queryset, period, region or _anchor(request.user))
+        report = statistics.report(request.user, period, filters, "total")
         body = {
+            **report,
             "date_from": period.start,
             "date_to": period.end,
-            "total": statistics.totals(queryset, period, "total"),
-            "by_region": statistics.by_region(queryset, period, region or _anchor(request.user)),
-            "by_industry": statistics.by_industry(queryset, period),
-            "by_type": statistics.by_type(queryset, period),
-            "by_kind": statistics.by_kind(queryset, period),
-            "by_month": statistics.by_month(queryset, period),
-            "per_100m_gdp": rates.per_100m_gdp,
-            "per_100k_workers": rates.per_100k_workers,
+            "per_100m_gdp": report["rates"].per_100m_gdp,
+            "per_100k_workers": report["rates"].per_100k_workers,
         }
         return Response(StatisticsSerializer(body).data)

@@ -88,3 +88,10 @@ def test_statistics_through_the_api_are_scoped(cast, client):
     assert body["total"]["current"]["accidents"] == 1
     assert body["total"]["current"]["deaths"] == 1
     assert client.get(reverse("api:accident-statistics"), {"region": "110000000000"}).status_code == 400
+
+
+def test_statistics_refuse_an_unknown_industry_naming_the_field(cast, client):
+    client.force_login(cast["county_office"])
+    response = client.get(reverse("api:accident-statistics"), {"industry": 99999})
+    assert response.status_code == 400
+    assert "industry" in response.json()

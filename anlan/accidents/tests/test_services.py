@@ -19,6 +19,7 @@ from anlan.accidents.models import (
     PreventiveMeasure,
     ReportingFinding,
     ReportStep,
+    Responsibility,
 )
 from anlan.accidents.tests.factories import accident_data, local, report
 from anlan.core.errors import Code, DomainError
@@ -383,6 +384,24 @@ def test_a_responsible_unit_becomes_a_dishonesty_list_candidate(cast):
     assert person.is_dishonesty_candidate is False
 
 
+def test_a_responsible_unit_outside_the_investigators_scope_is_refused_on_the_field(cast):
+    accident = report(cast)
+    _investigation(cast, accident)
+    with pytest.raises(DomainError) as error:
+        services.add_responsibility(
+            actor=cast["dept_housing"],
+            accident_pk=accident.pk,
+            data={
+                "party": "unit",
+                "enterprise": cast.enterprise_y,
+                "finding": "安全管理不到位",
+                "recommended_handling": "罚款",
+            },
+        )
+    assert (error.value.code, error.value.field) == (Code.OUT_OF_SCOPE, "enterprise")
+    assert not Responsibility.objects.exists()
+
+
 def test_an_investigation_closes_only_when_every_measure_is_done(cast):
     accident = report(cast)
     _investigation(cast, accident)
@@ -416,7 +435,7 @@ def test_an_investigation_closes_only_when_every_measure_is_done(cast):
 def test_an_enterprise_cannot_manage_the_investigation_of_its_own_accident(cast):
     accident = report(cast)
     with pytest.raises(PermissionDenied):
-        _investigation(cast, accident) if False else services.open_investigation(
+        services.open_investigation(
             actor=cast["enterprise_x"], accident_pk=accident.pk, data={"lead_organ": "x", "team_leader": "y"}
         )
     assert not Investigation.objects.exists()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from anlan.accidents.models import Accident, Investigation
+from anlan.accidents.models import Accident, AccidentKind, Investigation
 from anlan.accidents.tests.factories import report
 from anlan.core.tests.factories import industry
 
@@ -154,3 +154,10 @@ def test_the_ledger_export_has_one_row_per_accident_in_scope(cast, as_user):
     assert sheet.cell(1, 1).value == "事故名称"
     response = as_user(cast["town_b"]).get(reverse("accidents:accident-export"))
     assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.max_row == 1
+
+
+def test_the_filter_form_keeps_the_chosen_values(cast, as_user):
+    query = {"kind": AccidentKind.values[0], "late": "false"}
+    body = as_user(cast["county_office"]).get(reverse("accidents:accident-list"), query).content.decode()
+    assert f'<option value="{AccidentKind.values[0]}" selected>' in body
+    assert '<option value="false" selected>否</option>' in body
