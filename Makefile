@@ -98,11 +98,12 @@ dev: venv assets
 	$(MANAGE) anlan_demo --if-empty
 	exec $(MANAGE) runserver 127.0.0.1:8000
 
-## lint: ruff lint and format check
+## lint: ruff lint and format check, import-linter layering contracts ([tool.importlinter] in pyproject.toml)
 lint: venv
 	@rc=0
 	$(VENV)/bin/ruff check . || rc=1
 	$(VENV)/bin/ruff format --check . || rc=1
+	$(VENV)/bin/lint-imports --no-cache || rc=1
 	exit $$rc
 
 ## check: Django system checks, missing migrations, the deploy checklist, documented settings
