@@ -1,13 +1,14 @@
+"""Project URLs: accounts, the API root and admin here; every module's pages mounted from its contract."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from anlan.core import account
+from anlan.core.contract import registry
 
 urlpatterns = [
-    path("", include("anlan.core.urls")),
-    path("hazards/", include("anlan.hazards.urls")),
     path("accounts/login/", account.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account.PasswordChangeView.as_view(), name="password_change"),
@@ -17,11 +18,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("notifications/", include("anlan.notifications.urls")),
-    path("accidents/", include("anlan.accidents.urls")),
-    path("inspections/", include("anlan.inspections.urls")),
     path("api/", include("anlan.api.urls")),
     path("admin/", admin.site.urls),
+    *(path(prefix, include(module)) for prefix, module in registry().url_mounts),
 ]
 
 if settings.DEBUG:

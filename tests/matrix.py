@@ -1,13 +1,18 @@
-"""The permission-matrix machinery shared by core's table and each module's `tests/matrix_<app>.py`.
+"""The permission-matrix machinery shared by every module's table.
 
-A module lists its routes in `tests/matrix_<app>.py` as `ROUTES` (and the models whose history
-rows count as audit in `AUDITED`); tests/test_permission_matrix.py collects them all.
+A module lists its routes in a table module (`anlan/<app>/tests/matrix.py`) as `ROUTES`, with the models
+whose history rows count as audit in `AUDITED`, and declares it in its contribution (`c.matrix(...)`);
+tests/test_permission_matrix.py collects every installed module's table and runs `check_route` on each
+route for each member of the cast.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.urls import reverse
 
 WHO = [
     "anonymous",
@@ -58,3 +63,33 @@ class Route:
     @property
     def id(self) -> str:
         return f"{self.method.upper()} {self.name}{' ' + self.label if self.label else ''}"
+
+
+def audit_rows(models) -> int:
+    return sum(model.history.model.objects.count() for model in models)
+
+
+def check_route(route: Route, who: str, cast, client, audited) -> None:
+    """Request the route as `who` and check the expected status; a successful write must leave an audit
+    row among `audited` models' histories, a refused one none."""
+    if who != "anonymous":
+        client.force_login(cast[who])
+    url = reverse(route.name, kwargs=route.kwargs(cast))
+    data = route.data(cast) if route.data else {}
+    if route.name == "api:token":
+        client.logout()
+        data = {"username": who, "password": "pass-word-2026"}
+    before = audit_rows(audited)
+    if route.json:
+        response = getattr(client, route.method)(url, data=json.dumps(data), content_type="application/json")
+    else:
+        response = getattr(client, route.method)(url, data=data)
+    expected = route.expected[who]
+    assert response.status_code == expected, getattr(response, "content", b"")[:500]
+    if who == "anonymous" and expected == 302 and route.method == "get":
+        assert response.url.startswith(reverse("login"))
+    if route.writes:
+        if who != "anonymous" and route.succeeded(expected):
+            assert audit_rows(audited) > before, "a successful write must leave an audit row"
+        else:
+            assert audit_rows(audited) == before, "a refused write must leave no audit row"

@@ -1,8 +1,96 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from . import contract
 
-class CoreConfig(AppConfig):
+
+class CoreConfig(contract.ModuleConfig):
+    """The kernel and the registry (regions, industries, departments, enterprises) as a module."""
+
     name = "anlan.core"
     label = "core"
     verbose_name = _("基础数据")
+
+    def contribute(self, c: contract.Contributions) -> None:
+        from .models import Role
+        from .permissions import SUPERVISORS
+
+        c.rights(
+            {
+                # Enterprises (生产经营单位)
+                "core.add_enterprise": SUPERVISORS,
+                "core.change_enterprise": SUPERVISORS | {Role.ENTERPRISE},
+                "core.change_enterprise_status": SUPERVISORS,
+                "core.import_enterprise": SUPERVISORS,
+                "core.export_enterprise": SUPERVISORS | {Role.LEADER},
+                # Contact details in full (phones unmasked) for those who act on them.
+                "core.view_contact": SUPERVISORS | {Role.ENTERPRISE, Role.GRID_WORKER},
+                # Registry management pages of the 安委办.
+                "core.manage_region": {Role.COMMITTEE_OFFICE},
+                "core.manage_grid": {Role.COMMITTEE_OFFICE},
+                "core.manage_department": {Role.COMMITTEE_OFFICE},
+            }
+        )
+        c.urls("", "anlan.core.urls")
+        c.nav(
+            contract.NavEntry("home", _("首页"), "core:home", order=0, active="name:home"),
+            contract.NavEntry(
+                "enterprises", _("生产经营单位"), "core:enterprise-list", order=10, active="name:enterprise"
+            ),
+            contract.NavEntry(
+                "regions",
+                _("区划与网格"),
+                "core:region-list",
+                order=900,
+                right="core.manage_region",
+                group="registry",
+            ),
+            contract.NavEntry(
+                "grids", _("网格"), "core:grid-list", order=901, right="core.manage_grid", group="registry"
+            ),
+            contract.NavEntry(
+                "departments",
+                _("部门（三管三必须）"),
+                "core:department-list",
+                order=902,
+                right="core.manage_department",
+                group="registry",
+            ),
+        )
+        c.api("regions", "anlan.core.api.RegionViewSet", "region")
+        c.api("industries", "anlan.core.api.IndustryViewSet", "industry")
+        c.api("departments", "anlan.core.api.DepartmentViewSet", "department")
+        c.api("enterprises", "anlan.core.api.EnterpriseViewSet", "enterprise")
+        c.api_urls("anlan.core.api.urlpatterns")
+        c.demo("regions", "anlan.core.demo.regions_step")
+        c.demo("departments", "anlan.core.demo.departments_step", after=["regions"])
+        c.demo("enterprises", "anlan.core.demo.enterprises_step", after=["departments"])
+        c.demo("users", "anlan.core.demo.users_step", after=["enterprises"])
+        c.demo("units", "anlan.core.units.demo_step", after=["enterprises"])
+        c.matrix("anlan.core.tests.matrix")
+        self.contribute_registries(c)
+
+    def contribute_registries(self, c: contract.Contributions) -> None:
+        """The kernel registries of issue #10: units, people, working-day calendar, receipts, record tags."""
+        from datetime import timedelta
+
+        from .models import Role
+
+        c.rights(
+            {
+                # Park committees (园区管委会) and outside bodies (公安、电力 …) are kept by the 安委办.
+                "core.manage_unit": {Role.COMMITTEE_OFFICE},
+                # Receipts: who may confirm or cancel is decided by the transitions' guards (the recipient,
+                # the sender); escalation is the sweep's alone.
+                "core.confirm_receipt": frozenset(Role.values),
+                "core.cancel_receipt": frozenset(Role.values),
+                "core.escalate_receipt": frozenset(),
+            }
+        )
+        c.event("core.receipt_sent", "A receipt-confirmed task was sent: payload `task`.")
+        c.event("core.receipt_confirmed", "A receipt-confirmed task was confirmed: payload `task`.")
+        c.event(
+            "core.receipt_escalated",
+            "An unconfirmed task escalated one level: payload `task`, `level` (1, 2 …). Handlers decide who is told.",
+        )
+        c.sweep("receipts", "anlan.core.receipts.sweep", every=timedelta(minutes=5))
+        c.recipient_group("core.unit_members", "anlan.core.units.unit_members_group")

@@ -7,69 +7,42 @@ Viewing needs no right beyond the scope itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from .contract import registry
 from .models import Role
 from .scope import memberships_of
 
-_ALL = frozenset(Role)
-_SUPERVISORS = frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT, Role.TOWN})
+# Role groups the apps' rights tables share.
+SUPERVISORS = frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT, Role.TOWN})
 
-RIGHTS: dict[str, frozenset[str]] = {
-    # Enterprises (生产经营单位)
-    "core.add_enterprise": _SUPERVISORS,
-    "core.change_enterprise": _SUPERVISORS | {Role.ENTERPRISE},
-    "core.change_enterprise_status": _SUPERVISORS,
-    "core.import_enterprise": _SUPERVISORS,
-    "core.export_enterprise": _SUPERVISORS | {Role.LEADER},
-    # Contact details in full (phones unmasked) for those who act on them.
-    "core.view_contact": _SUPERVISORS | {Role.ENTERPRISE, Role.GRID_WORKER},
-    # Registry management pages of the 安委办.
-    "core.manage_region": frozenset({Role.COMMITTEE_OFFICE}),
-    "core.manage_grid": frozenset({Role.COMMITTEE_OFFICE}),
-    "core.manage_department": frozenset({Role.COMMITTEE_OFFICE}),
-    # Accidents (生产安全事故): anyone on the chain files 初报/续报; the duty office receives and investigates.
-    "accidents.report_accident": _SUPERVISORS | {Role.ENTERPRISE},
-    "accidents.receive_report": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
-    "accidents.record_finding": frozenset({Role.COMMITTEE_OFFICE}),
-    "accidents.manage_investigation": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
-    "accidents.export_accident": _SUPERVISORS | {Role.LEADER},
-    "accidents.edit_economy": frozenset({Role.COMMITTEE_OFFICE}),
-    # Hazards (隐患排查治理): the enterprise rectifies; the department (by industry) and the town oversee.
-    "hazards.register_hazard": _SUPERVISORS | {Role.ENTERPRISE},
-    "hazards.report_lead": _SUPERVISORS | {Role.GRID_WORKER},
-    "hazards.confirm_lead": _SUPERVISORS,
-    "hazards.plan": _SUPERVISORS | {Role.ENTERPRISE},
-    "hazards.submit_rectification": _SUPERVISORS | {Role.ENTERPRISE},
-    # Enterprises verify only their ordinary hazards; a major hazard needs the department or an expert.
-    "hazards.verify": _SUPERVISORS | {Role.ENTERPRISE, Role.EXPERT},
-    "hazards.void": _SUPERVISORS,
-    "hazards.request_extension": _SUPERVISORS | {Role.ENTERPRISE},
-    "hazards.approve_extension": _SUPERVISORS,
-    "hazards.assign_expert": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
-    "hazards.supervise": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
-    "hazards.recheck": _SUPERVISORS,
-    "hazards.export_hazard": _SUPERVISORS | {Role.LEADER, Role.ENTERPRISE},
-    "hazards.import_hazard": _SUPERVISORS,
-    # Inspections and enforcement (监督检查与执法): departments and the 安委办 plan, draw and enforce; towns
-    # inspect; the enterprise applies for 复产; the leader signs the last step of the 复产验收 chain.
-    "inspections.manage_plan": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
-    "inspections.manage_inspector": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
-    "inspections.draw": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
-    "inspections.inspect": _SUPERVISORS,
-    "inspections.enforce": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
-    "inspections.apply_resumption": frozenset({Role.ENTERPRISE}),
-    "inspections.approve_resumption": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT, Role.LEADER}),
-    "inspections.score": frozenset({Role.COMMITTEE_OFFICE, Role.DEPARTMENT}),
-}
+
+class _Rights(Mapping):
+    """The one table of rights, assembled from every module's `c.rights(...)` (core/contract.py)."""
+
+    def __getitem__(self, action: str) -> frozenset[str]:
+        return registry().rights_table[action]
+
+    def __iter__(self):
+        return iter(registry().rights_table)
+
+    def __len__(self) -> int:
+        return len(registry().rights_table)
+
+
+RIGHTS: Mapping[str, frozenset[str]] = _Rights()
 
 
 def roles_with_right(action: str) -> frozenset[str]:
     try:
         return RIGHTS[action]
     except KeyError as exc:  # a typo in an action name must never silently grant or deny
-        raise KeyError(f"unknown action right {action!r}; add it to core.permissions.RIGHTS") from exc
+        raise KeyError(
+            f"unknown action right {action!r}; declare it in its app's contribute() with c.rights()"
+        ) from exc
 
 
 def has_right(user, action: str) -> bool:

@@ -8,6 +8,7 @@ a range of 12-digit region codes, so the filter uses the region foreign-key inde
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -40,6 +41,21 @@ class ScopeSpec:
     enterprise: str | None = None
     department: str | None = None
     expert: str | None = None
+    # Extensions beyond territory and industry (each a lookup path, or None):
+    # owner_unit — a Unit owning the record: the members of that unit see it (a department's, an
+    #   enterprise's or a town's own records, wherever the region is);
+    # participant — users taking part (FK or M2M to User): each of them sees it;
+    # addressee — the user the record is addressed to;
+    # public — a boolean: true rows are seen by every signed-in user (and by `public()` for the portal);
+    # token — a field holding an access token: `for_token(value)` gives the rows it opens.
+    owner_unit: str | None = None
+    participant: str | None = None
+    addressee: str | None = None
+    public: str | None = None
+    token: str | None = None
+    # A per-role narrowing: `refine(membership, q) -> Q` returns what that membership may see of the rows
+    # its territorial/industry rule gives (e.g. a planned 四不两直 visit hidden from the enterprise).
+    refine: Callable[[Membership, Q], Q] | None = None
 
 
 def memberships_of(user) -> list[Membership]:
@@ -118,13 +134,56 @@ def membership_q(spec: ScopeSpec, membership: Membership) -> Q:
     return NOTHING
 
 
+def unit_q(user, spec: ScopeSpec, memberships: list[Membership], *, employer: bool = True) -> Q:
+    """Rows owned by a Unit the user belongs to: their department, their enterprise, their town or 安委办
+    (by region), or — with `employer`, for park committees and outside bodies — the unit that employs them
+    as a Person (which lets them see, not act: no role holds a right through it)."""
+    path = spec.owner_unit
+    parts = []
+    for m in memberships:
+        if m.department_id:
+            parts.append(Q(**{f"{path}__department_id": m.department_id}))
+        if m.enterprise_id:
+            parts.append(Q(**{f"{path}__enterprise_id": m.enterprise_id}))
+        if m.role in ("town", "committee_office") and m.region_id:
+            parts.append(Q(**{f"{path}__kind": m.role, f"{path}__region_id": m.region_id}))
+    if employer:
+        from .models import Person
+
+        employers = Person.objects.filter(user=user, employer__isnull=False).values("employer_id")
+        parts.append(Q(**{f"{path}__in": employers}))
+    return reduce(or_, parts) if parts else NOTHING
+
+
+def personal_q(user, spec: ScopeSpec) -> Q:
+    """Rows the user sees as a person rather than through a role: taking part, addressed, public."""
+    parts = []
+    if spec.participant:
+        parts.append(Q(**{spec.participant: user.pk}))
+    if spec.addressee:
+        parts.append(Q(**{spec.addressee: user.pk}))
+    if spec.public:
+        parts.append(Q(**{spec.public: True}))
+    return reduce(or_, parts) if parts else NOTHING
+
+
 def scope_q(user, spec: ScopeSpec, roles: frozenset[str] | None = None) -> Q:
-    """The one Q for a user and model; `roles` limits it to memberships that hold an action right."""
+    """The one Q for a user and model; `roles` limits it to memberships that hold an action right (and then
+    the personal extensions — taking part, addressed, public — give no right to act)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     if user.is_superuser:
         return Q()
-    parts = [membership_q(spec, m) for m in memberships_of(user) if roles is None or m.role in roles]
+    memberships = [m for m in memberships_of(user) if roles is None or m.role in roles]
+    parts = []
+    for m in memberships:
+        q = membership_q(spec, m)
+        parts.append(spec.refine(m, q) if spec.refine else q)
+    if spec.owner_unit:
+        parts.append(unit_q(user, spec, memberships, employer=roles is None))
+    if roles is None:
+        parts.append(personal_q(user, spec))
+    parts = [part for part in parts if part != NOTHING]
     return reduce(or_, parts) if parts else NOTHING
 
 
@@ -138,3 +197,15 @@ class ScopedQuerySet(models.QuerySet):
         roles = roles_with_right(action) if action else None
         spec: ScopeSpec = self.model.scope
         return self.filter(scope_q(user, spec, roles))
+
+    def public(self):
+        """Rows published to everyone (the portal); none for a model without a `public` path."""
+        spec: ScopeSpec = self.model.scope
+        return self.filter(**{spec.public: True}) if spec.public else self.none()
+
+    def for_token(self, token: str):
+        """Rows an access token opens (e.g. a warning's one-tap confirmation link); none without one."""
+        spec: ScopeSpec = self.model.scope
+        if not spec.token or not token:
+            return self.none()
+        return self.filter(**{spec.token: token})

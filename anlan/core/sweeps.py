@@ -1,9 +1,8 @@
-"""The registry of deadline sweeps run by `manage.py anlan_sweep` and by the worker (design.md, "Time and deadlines").
+"""Deadline sweeps run by `manage.py anlan_sweep` and by the worker (design.md, "Time and deadlines").
 
-A module registers its sweep once, in its AppConfig.ready():
+A module declares its sweep in its contribution (core/contract.py):
 
-    from anlan.core.sweeps import register
-    register("hazards", "anlan.hazards.sweeps.run")
+    c.sweep("hazards", "anlan.hazards.sweeps.run", every=timedelta(hours=1))
 
 A sweep is `run(*, today, now, stdout=None) -> dict[str, int]` (counts for the log). It must be idempotent
 (running it twice changes nothing the second time and notifies nobody twice) and safe with several workers
@@ -18,21 +17,24 @@ from datetime import date, datetime
 
 from django.utils.module_loading import import_string
 
-_REGISTRY: dict[str, str] = {}
-
-
-def register(name: str, dotted_path: str) -> None:
-    """Register (or re-register, idempotently) a sweep function by its dotted path."""
-    _REGISTRY[name] = dotted_path
+from .contract import registry
 
 
 def registered() -> dict[str, Callable]:
-    """name → function, in registration order."""
-    return {name: import_string(path) for name, path in _REGISTRY.items()}
+    """name → function, in declaration order."""
+    return {name: import_string(sweep.path) for name, sweep in registry().sweeps.items()}
+
+
+def unknown(names: list[str]) -> list[str]:
+    """The names in `names` that no installed module declares."""
+    return [name for name in names if name not in registry().sweeps]
 
 
 def run_all(*, today: date, now: datetime, only: list[str] | None = None, stdout=None) -> dict[str, dict]:
-    """Run every registered sweep (or those named in `only`) and return their counts by name."""
+    """Run every declared sweep (or those named in `only`) and return their counts by name."""
+    missing = unknown(only or [])
+    if missing:
+        raise KeyError(f"unknown sweeps {missing}; declared: {sorted(registry().sweeps)}")
     results = {}
     for name, function in registered().items():
         if only and name not in only:

@@ -8,20 +8,37 @@ state, so of two competing transitions exactly one wins, and writes one history 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
+from .audit import record_text
 from .errors import Code, DomainError
 from .permissions import can, has_right
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """Why a guard refuses a transition: an error code (an app's ErrorCode) and a message for people."""
+
+    code: str
+    message: str
+
+
+# A guard is a domain rule on the record and the user: `guard(obj, user)` returns None when the transition
+# may proceed, or a Refusal naming the rule. Guards run for buttons (a refused button is not shown) and
+# again inside `apply_transition`, so a page that went stale cannot slip past them.
+Guard = Callable[[object, object], "Refusal | None"]
+
+
+@dataclass(frozen=True)
 class Transition:
-    """One allowed change of state. `label` is shown on the button; `right` is a key of permissions.RIGHTS."""
+    """One allowed change of state. `label` is shown on the button; `right` is a right of the rights table;
+    `guards` are the domain rules that must also hold; `form` (dotted path) is the form the step asks
+    for — without one the button posts directly (asking for confirmation when `confirm` is set)."""
 
     name: str
     sources: frozenset[str]
@@ -29,6 +46,18 @@ class Transition:
     right: str
     label: str
     reason_required: bool = False
+    guards: tuple[Guard, ...] = ()
+    form: str | None = None
+    confirm: str = ""
+    style: str = "primary"
+
+    def refusal(self, obj, user) -> Refusal | None:
+        """The first guard that refuses this transition for the user, or None."""
+        for guard in self.guards:
+            refused = guard(obj, user)
+            if refused is not None:
+                return refused
+        return None
 
 
 def find(table: Iterable[Transition], name: str) -> Transition:
@@ -41,7 +70,9 @@ def find(table: Iterable[Transition], name: str) -> Transition:
 def available_transitions(obj, user, table: Iterable[Transition], field: str = "status") -> list[Transition]:
     """Transitions leaving the object's current state that the user holds the right for, in table order."""
     state = getattr(obj, field)
-    return [t for t in table if state in t.sources and can(user, t.right, obj)]
+    return [
+        t for t in table if state in t.sources and can(user, t.right, obj) and t.refusal(obj, user) is None
+    ]
 
 
 def available_transitions_by_pk(
@@ -60,7 +91,13 @@ def available_transitions_by_pk(
         for right in rights
     }
     return {
-        record.pk: [t for t in table if getattr(record, field) in t.sources and record.pk in allowed[t.right]]
+        record.pk: [
+            t
+            for t in table
+            if getattr(record, field) in t.sources
+            and record.pk in allowed[t.right]
+            and t.refusal(record, user) is None
+        ]
         for record in records
     }
 
@@ -97,6 +134,9 @@ def apply_transition(
     actor's right. Raises DomainError(STALE) when another request changed the state first.
     """
     check_transition(obj, transition, reason, field)
+    refused = transition.refusal(obj, actor)
+    if refused is not None:
+        raise DomainError(refused.code, refused.message, field="__all__")
     old = getattr(obj, field)
     values = {field: transition.target, **(changes or {})}
     model = type(obj)
@@ -107,7 +147,7 @@ def apply_transition(
         for key, value in values.items():
             setattr(obj, key, value)
         obj._history_user = actor
-        obj._change_reason = (reason or "").strip() or str(transition.label)
+        obj._change_reason = (reason or "").strip() or record_text(transition.label)
         post_save.send(
             sender=model, instance=obj, created=False, update_fields=None, raw=False, using=obj._state.db
         )

@@ -1,8 +1,85 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from anlan.core import contract
 
-class InspectionsConfig(AppConfig):
+
+class InspectionsConfig(contract.ModuleConfig):
     name = "anlan.inspections"
     label = "inspections"
     verbose_name = _("监督检查与执法")
+
+    def contribute(self, c: contract.Contributions) -> None:
+        from anlan.core.models import Role
+        from anlan.core.permissions import SUPERVISORS
+
+        c.rights(
+            {
+                # Departments and the 安委办 plan, draw and enforce; towns inspect; the enterprise applies for
+                # 复产; the leader signs the last step of the 复产验收 chain.
+                "inspections.manage_plan": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
+                "inspections.manage_inspector": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
+                "inspections.draw": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
+                "inspections.inspect": SUPERVISORS,
+                "inspections.enforce": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
+                "inspections.apply_resumption": {Role.ENTERPRISE},
+                "inspections.approve_resumption": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT, Role.LEADER},
+                "inspections.score": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
+            }
+        )
+        c.urls("inspections/", "anlan.inspections.urls")
+        c.nav(
+            contract.NavEntry(
+                "inspections", _("监督检查"), "inspections:inspection-list", order=30, active="inspections"
+            )
+        )
+        c.panel(contract.Panel("inspections", "inspections:enterprise-inspections", order=20))
+        selectors = "anlan.inspections.selectors."
+        # 待办: scoped querysets of the rows the user may act on now (the right, the scope and the guards).
+        c.todo(
+            contract.TodoProvider(
+                "inspections_scheduled",
+                _("待检查的监督检查"),
+                selectors + "inspections_scheduled",
+                selectors + "inspections_scheduled_url",
+                order=30,
+            ),
+            contract.TodoProvider(
+                "resumption_steps_to_sign",
+                _("待审批的复产验收"),
+                selectors + "resumption_steps_to_sign",
+                selectors + "resumption_steps_to_sign_url",
+                order=31,
+            ),
+            contract.TodoProvider(
+                "documents_received",
+                _("收到的执法文书（执行中）"),
+                selectors + "documents_received",
+                selectors + "documents_received_url",
+                order=32,
+            ),
+        )
+        c.indicator(
+            contract.Indicator(
+                "inspections_this_year",
+                _("本年度已检查"),
+                selectors + "inspections_this_year",
+                selectors + "inspections_this_year_url",
+                order=30,
+            ),
+            contract.Indicator(
+                "suspended_enterprises",
+                _("停产整顿中的单位"),
+                selectors + "suspended_enterprises",
+                selectors + "suspended_enterprises_url",
+                order=31,
+            ),
+        )
+        api = "anlan.inspections.api"
+        c.api("inspection-plans", f"{api}.PlanViewSet", "inspection-plan")
+        c.api("inspection-draws", f"{api}.DrawViewSet", "inspection-draw")
+        c.api("inspections", f"{api}.InspectionViewSet", "inspection")
+        c.api("enforcement-actions", f"{api}.EnforcementViewSet", "enforcement-action")
+        c.api("suspensions", f"{api}.SuspensionViewSet", "suspension")
+        c.api("resumptions", f"{api}.ResumptionViewSet", "resumption")
+        c.demo("inspections", "anlan.inspections.demo.build", after=["hazards"])
+        c.matrix("anlan.inspections.tests.matrix")

@@ -5,6 +5,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from anlan.core.rules import mask_id_number as _mask_id_number
 from anlan.core.rules import mask_phone as _mask_phone
 
 register = template.Library()
@@ -13,6 +14,11 @@ register = template.Library()
 @register.filter
 def mask_phone(value: str) -> str:
     return _mask_phone(value or "")
+
+
+@register.filter
+def mask_id_number(value: str) -> str:
+    return _mask_id_number(value or "")
 
 
 def _options(choices, selected) -> str:
@@ -65,3 +71,31 @@ def boolean_options(bound_field) -> str:
     value = bound_field.value()
     value = {True: "true", False: "false"}.get(value, value)
     return _options((("", _("全部")), ("true", _("是")), ("false", _("否"))), value)
+
+
+@register.simple_tag(takes_context=True)
+def nav_active(context, entry) -> str:
+    """ " active" when the current page belongs to a navigation entry (its namespace, or "name:<part>" of
+    the URL name)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    if match is None or not entry.active:
+        return ""
+    if entry.active.startswith("name:"):
+        hit = entry.active[5:] in (match.url_name or "")
+    else:
+        hit = match.app_name == entry.active
+    return " active" if hit else ""
+
+
+@register.inclusion_tag("components/transition_buttons.html", takes_context=True)
+def transition_buttons(context, record, namespace: str, slug: str, table=None, field: str = "status"):
+    """The buttons of the transitions the user may take on `record` now (right, scope and guards); a step
+    with a form links to it, one without posts directly (asking for confirmation where the table says so)."""
+    from anlan.core.entry import buttons
+
+    request = context.get("request")
+    table = table if table is not None else type(record).TRANSITIONS
+    return {
+        "buttons": buttons(record, request.user, table, namespace, slug, field),
+        "csrf_token": context.get("csrf_token"),
+    }

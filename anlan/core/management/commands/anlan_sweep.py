@@ -1,6 +1,6 @@
 """`manage.py anlan_sweep`: run every registered deadline sweep once (see anlan/core/sweeps.py)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from anlan.core import sweeps
@@ -19,6 +19,9 @@ class Command(BaseCommand):
 def run_sweeps(stdout, only: str = "") -> dict:
     """Run the sweeps named in `only` (comma-separated; all when empty) and log one line per sweep."""
     names = [part.strip() for part in only.split(",") if part.strip()]
+    missing = sweeps.unknown(names)
+    if missing:
+        raise CommandError(f"unknown sweep(s): {', '.join(missing)}")
     now = timezone.now()
     results = sweeps.run_all(today=timezone.localdate(now), now=now, only=names or None, stdout=stdout)
     for name, counts in results.items():

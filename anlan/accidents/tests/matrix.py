@@ -29,7 +29,7 @@ def _investigation(c, conclude=False, done_measure=False):
 
     office = c["county_office"]
     pk = _accident(c).pk
-    services.open_investigation(
+    opened = services.open_investigation(
         actor=office, accident_pk=pk, data={"lead_organ": "县政府", "team_leader": "张"}
     )
     if conclude:
@@ -49,19 +49,25 @@ def _investigation(c, conclude=False, done_measure=False):
             completed_on=timezone.localdate(),
             note="完成",
         )
-    return {"pk": pk, "measure_pk": measure.pk}
+    return {"pk": pk, "investigation_pk": opened.pk, "measure_pk": measure.pk}
 
 
 def investigation(c):
+    """kwargs of the accident's investigation pages (the accident's id)."""
     return {"pk": _investigation(c)["pk"]}
 
 
-def measure(c):
-    return _investigation(c)
+def investigation_transition(c):
+    """kwargs of an investigation transition (`investigations/<pk>/<name>/`: the investigation's own id)."""
+    return {"pk": _investigation(c)["investigation_pk"]}
+
+
+def measure_transition(c):
+    return {"pk": _investigation(c)["measure_pk"]}
 
 
 def closable(c):
-    return {"pk": _investigation(c, conclude=True, done_measure=True)["pk"]}
+    return {"pk": _investigation(c, conclude=True, done_measure=True)["investigation_pk"]}
 
 
 def new_accident(c):
@@ -188,10 +194,13 @@ ROUTES = [
         "accidents:investigation-extend",
         RECEIVERS,
         lambda c: {"days": 30, "approved_by": "来安县人民政府", "reason": "技术鉴定"},
-        investigation,
+        investigation_transition,
     ),
     _post(
-        "accidents:investigation-conclude", RECEIVERS, lambda c: {"direct_cause": "违章作业"}, investigation
+        "accidents:investigation-conclude",
+        RECEIVERS,
+        lambda c: {"direct_cause": "违章作业"},
+        investigation_transition,
     ),
     _post("accidents:investigation-close", RECEIVERS, None, closable),
     _post(
@@ -219,7 +228,7 @@ ROUTES = [
         "accidents:measure-complete",
         RECEIVERS,
         lambda c: {"completed_on": timezone.localdate().isoformat(), "note": "已完成"},
-        measure,
+        measure_transition,
     ),
 ]
 

@@ -36,6 +36,11 @@ def awaiting(c):
     return hazard(c, status="awaiting_verification", submitted_by=c["enterprise_x"])
 
 
+def awaiting_from_someone_else(c):
+    """Awaiting verification, submitted by nobody of the cast: every verifier of the cast may take it."""
+    return hazard(c, status="awaiting_verification")
+
+
 def closed(c):
     return hazard(c, status="closed", closed_on=_today())
 
@@ -221,15 +226,36 @@ ROUTES: list[Route] = [
         data=evidence,
         writes=True,
     ),
-    Route("hazards:hazard-verify", page(200, town_b=404, grid_worker=403, leader=403), kwargs=awaiting),
     Route(
         "hazards:hazard-verify",
-        page(302, enterprise_x=200, town_b=404, grid_worker=403, leader=403),
+        page(200, enterprise_x=302, town_b=404, grid_worker=403, leader=403),
+        kwargs=awaiting,
+        label="(the enterprise user submitted it: the step is not offered, back to the hazard)",
+    ),
+    Route(
+        "hazards:hazard-verify",
+        page(302, town_b=404, grid_worker=403, leader=403),
         kwargs=awaiting,
         method="post",
         data=lambda c: {"passed": "1", "opinion": "合格"},
+        label="(the enterprise user submitted it: refused by rule with a message, nothing written; test_views)",
+    ),
+    Route(
+        "hazards:hazard-verify",
+        page(302, town_b=404, grid_worker=403, leader=403),
+        kwargs=awaiting_from_someone_else,
+        method="post",
+        data=lambda c: {"passed": "1", "opinion": "合格"},
         writes=True,
-        label="(the enterprise user submitted it: refused on the form)",
+        label="(submitted by someone else)",
+    ),
+    Route(
+        "hazards:hazard-reject",
+        page(302, town_b=404, grid_worker=403, leader=403),
+        kwargs=awaiting_from_someone_else,
+        method="post",
+        data=lambda c: {"reason": "连墙件间距仍超标"},
+        writes=True,
     ),
     Route(
         "hazards:hazard-void",
@@ -454,6 +480,7 @@ def _audited():
         Extension,
         Hazard,
         Lead,
+        Photo,
         Recheck,
         Rectification,
         RectificationPlan,
@@ -464,6 +491,7 @@ def _audited():
     return [
         Hazard,
         Lead,
+        Photo,
         RectificationPlan,
         Rectification,
         Verification,

@@ -1,0 +1,271 @@
+"""The core registry's rows of the permission matrix (collected through core's contribution)."""
+
+from __future__ import annotations
+
+from anlan.core.models import Department, Enterprise, Grid, Licence, Region
+from anlan.core.tests.factories import GridFactory, LicenceFactory
+from tests.matrix import Route, api, expect, page
+
+AUDITED = [Enterprise, Licence, Region, Grid, Department]
+
+
+def x(c):
+    return {"pk": c.enterprise_x.pk}
+
+
+def new_enterprise(c):
+    from anlan.core.tests.factories import industry, next_id_number, next_uscc
+
+    return {
+        "uscc": next_uscc(),
+        "name": "来安县新登记建筑有限公司",
+        "region": c.village_a.code,
+        "industry": industry("construction").pk,
+        "scale": "small_micro",
+        "employees": 12,
+        "principal": "王五",
+        "principal_id_number": next_id_number(),
+    }
+
+
+def enterprise_form(c):
+    e = c.enterprise_x
+    return {
+        "uscc": e.uscc,
+        "name": e.name,
+        "region": e.region_id,
+        "grid": e.grid_id or "",
+        "industry": e.industry_id,
+        "scale": e.scale,
+        "employees": e.employees,
+        "principal": e.principal.name,
+        "principal_id_number": e.principal.id_number,
+        "principal_phone": e.principal_phone,
+        "address": "新安镇新址路8号",
+    }
+
+
+def licence_of_x(c):
+    return {"pk": c.enterprise_x.pk, "licence_pk": LicenceFactory(enterprise=c.enterprise_x).pk}
+
+
+def region_sheet(rows):
+    import io
+
+    from openpyxl import Workbook
+
+    from anlan.core.imports import REGION_COLUMNS
+
+    workbook = Workbook()
+    workbook.active.append([title for title, _f in REGION_COLUMNS])
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "regions.xlsx"
+    return buffer
+
+
+def empty_grid_b(c):
+    return {"pk": GridFactory(region=c.village_b).pk}
+
+
+ALL_PAGES = page(200)
+SUPERVISORS_ONLY = page(403, county_office=200, town_a=200, town_b=200, dept_housing=200)
+COUNTY_ONLY = page(403, county_office=200)
+X_READ = page(200, town_b=404)
+X_WRITE = page(200, town_b=404, grid_worker=403, leader=403)
+X_WRITE_DONE = page(302, town_b=404, grid_worker=403, leader=403)
+# Town A's own region: visible to town A, housing (county) and the leader, who lack the right.
+TOWN_A_REGION = page(403, county_office=200, town_b=404, enterprise_x=404, grid_worker=404)
+GRID_A = page(403, county_office=200, town_b=404, enterprise_x=404)
+HOUSING = page(404, county_office=200, dept_housing=403, leader=403)
+
+ROUTES: list[Route] = [
+    Route("core:home", ALL_PAGES),
+    Route("core:enterprise-list", ALL_PAGES),
+    Route("core:enterprise-create", SUPERVISORS_ONLY),
+    Route(
+        "core:enterprise-create",
+        page(403, county_office=302, town_a=302, town_b=200, dept_housing=302),
+        method="post",
+        data=new_enterprise,
+        writes=True,
+        label="(village A; town B is refused on the field)",
+    ),
+    Route("core:enterprise-detail", X_READ, kwargs=x),
+    Route("core:enterprise-edit", page(200, town_b=404, grid_worker=403, leader=403), kwargs=x),
+    Route(
+        "core:enterprise-edit",
+        X_WRITE_DONE,
+        kwargs=x,
+        method="post",
+        data=enterprise_form,
+        writes=True,
+        label="(an enterprise user's form carries only the contact fields it may change)",
+    ),
+    Route(
+        "core:enterprise-status",
+        page(403, county_office=302, town_a=302, dept_housing=302, town_b=404),
+        kwargs=x,
+        method="post",
+        data=lambda c: {"status": "suspended", "reason": "责令停产整顿"},
+        writes=True,
+    ),
+    Route(
+        "core:enterprise-export",
+        page(403, county_office=200, town_a=200, town_b=200, dept_housing=200, leader=200),
+    ),
+    Route("core:enterprise-import", SUPERVISORS_ONLY),
+    Route("core:enterprise-import-template", SUPERVISORS_ONLY),
+    Route("core:licence-create", X_WRITE, kwargs=x),
+    Route("core:licence-edit", X_WRITE, kwargs=licence_of_x),
+    Route(
+        "core:licence-delete",
+        X_WRITE_DONE,
+        kwargs=licence_of_x,
+        method="post",
+        data=lambda c: {"reason": "证照注销"},
+        writes=True,
+    ),
+    Route("core:region-list", page(403, county_office=302)),
+    Route("core:region-detail", TOWN_A_REGION, kwargs=lambda c: {"code": c.town_a.code}),
+    Route("core:region-create", TOWN_A_REGION, kwargs=lambda c: {"code": c.town_a.code}),
+    Route(
+        "core:region-create",
+        {**TOWN_A_REGION, "county_office": 302},
+        kwargs=lambda c: {"code": c.town_a.code},
+        method="post",
+        data=lambda c: {"code": "341122100002", "name": "西关社区", "kind": "社区"},
+        writes=True,
+    ),
+    Route("core:region-edit", TOWN_A_REGION, kwargs=lambda c: {"code": c.town_a.code}),
+    Route(
+        "core:region-edit",
+        {**TOWN_A_REGION, "county_office": 302},
+        kwargs=lambda c: {"code": c.town_a.code},
+        method="post",
+        data=lambda c: {"name": "新安镇（更名）", "kind": "镇"},
+        writes=True,
+    ),
+    Route(
+        "core:region-delete",
+        page(403, county_office=302, town_a=404, enterprise_x=404, grid_worker=404),
+        kwargs=lambda c: {"code": c.village_b.code},
+        method="post",
+        data=lambda c: {"reason": "撤并"},
+        writes=True,
+    ),
+    Route("core:region-import", TOWN_A_REGION, kwargs=lambda c: {"code": c.town_a.code}),
+    Route(
+        "core:region-import",
+        TOWN_A_REGION,
+        kwargs=lambda c: {"code": c.town_a.code},
+        method="post",
+        data=lambda c: {"file": region_sheet([["341122100007", "北关社区", "社区", "111"]])},
+        writes=True,
+        success=frozenset({200}),
+        label="(county office: one village imported, page shows the report)",
+    ),
+    Route("core:grid-list", COUNTY_ONLY),
+    Route("core:grid-create", COUNTY_ONLY),
+    Route(
+        "core:grid-create",
+        page(403, county_office=302),
+        method="post",
+        writes=True,
+        data=lambda c: {"region": c.village_a.code, "code": "G09", "name": "东关社区第9网格"},
+    ),
+    Route("core:grid-edit", GRID_A, kwargs=lambda c: {"pk": c.grid_a.pk}),
+    Route(
+        "core:grid-delete",
+        page(403, county_office=302, town_a=404, enterprise_x=404, grid_worker=404),
+        kwargs=empty_grid_b,
+        method="post",
+        data=lambda c: {"reason": "合并"},
+        writes=True,
+    ),
+    Route("core:department-list", COUNTY_ONLY),
+    Route("core:department-create", COUNTY_ONLY),
+    Route(
+        "core:department-create",
+        page(403, county_office=302),
+        method="post",
+        writes=True,
+        data=lambda c: {"region": c.county.code, "name": "来安县测试局", "kind": "member", "is_active": "on"},
+    ),
+    Route("core:department-detail", HOUSING, kwargs=lambda c: {"pk": c.dept_housing.pk}),
+    Route("core:department-edit", HOUSING, kwargs=lambda c: {"pk": c.dept_housing.pk}),
+    Route(
+        "core:department-edit",
+        {**HOUSING, "county_office": 302},
+        kwargs=lambda c: {"pk": c.dept_housing.pk},
+        method="post",
+        writes=True,
+        data=lambda c: {
+            "region": c.county.code,
+            "name": "来安县住房和城乡建设局",
+            "kind": "industry",
+            "is_active": "on",
+            "industries": [i.pk for i in c.dept_housing.industries.all()],
+            "phone": "0550-5600000",
+        },
+    ),
+    # accounts
+    Route("login", expect(302, anonymous=200)),
+    Route("logout", expect(302), method="post"),
+    Route("password_change", page(200)),
+    Route("password_change_done", page(200)),
+    Route("set_language", expect(302), method="post", data=lambda c: {"language": "en", "next": "/"}),
+    # API
+    Route("api:api-root", api(200)),
+    Route("api:me", api(200)),
+    Route("api:region-list", api(200)),
+    Route(
+        "api:region-detail",
+        api(200, town_b=404, enterprise_x=404, grid_worker=404),
+        kwargs=lambda c: {"code": c.town_a.code},
+    ),
+    Route("api:industry-list", api(200)),
+    Route("api:industry-detail", api(200), kwargs=lambda c: {"pk": c.enterprise_x.industry_id}),
+    Route("api:department-list", api(200)),
+    Route(
+        "api:department-detail",
+        api(404, county_office=200, dept_housing=200, leader=200),
+        kwargs=lambda c: {"pk": c.dept_housing.pk},
+    ),
+    Route("api:enterprise-list", api(200)),
+    Route(
+        "api:enterprise-list",
+        api(403, county_office=201, town_a=201, town_b=400, dept_housing=201),
+        method="post",
+        json=True,
+        data=new_enterprise,
+        writes=True,
+        label="(create)",
+    ),
+    Route("api:enterprise-detail", api(200, town_b=404), kwargs=x),
+    Route(
+        "api:enterprise-detail",
+        api(200, town_b=404, grid_worker=403, leader=403),
+        kwargs=x,
+        method="patch",
+        json=True,
+        data=lambda c: {"address": "新安镇新址路9号"},
+        writes=True,
+    ),
+    Route(
+        "api:enterprise-status",
+        api(403, county_office=200, town_a=200, dept_housing=200, town_b=404),
+        kwargs=x,
+        method="post",
+        json=True,
+        data=lambda c: {"status": "suspended", "reason": "停产整顿"},
+        writes=True,
+    ),
+    Route("api:token", expect(200, anonymous=400), method="post", label="(own credentials)"),
+    Route("api:schema", expect(200)),
+    Route("api:docs", expect(200)),
+    Route("api:redoc", expect(200)),
+]
