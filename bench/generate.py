@@ -25,9 +25,20 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from anlan.core import demo, rules
-from anlan.core.models import Department, Enterprise, Grid, Industry, Licence, Membership, Region, Role, User
+from anlan.core.models import (
+    Department,
+    Enterprise,
+    Grid,
+    Industry,
+    Licence,
+    Membership,
+    Person,
+    Region,
+    Role,
+    User,
+)
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3  # 3: each enterprise's principal is a Person
 BATCH = 10_000
 TOWNS_PER_COUNTY = 16
 VILLAGES_PER_TOWN = 16
@@ -109,6 +120,7 @@ def wipe() -> None:
         Membership._meta.db_table,
         Licence._meta.db_table,
         Enterprise._meta.db_table,
+        Person._meta.db_table,
         Grid._meta.db_table,
         Department.industries.through._meta.db_table,
         Department._meta.db_table,
@@ -255,14 +267,17 @@ def generate_enterprises(n: int, seed: int = 1, *, log=print) -> None:
     now = ops.adapt_datetimefield_value(timezone.now())
 
     insert, columns = _insert_sql(Enterprise)
+    person_insert, person_columns = _insert_sql(Person)
     through = Enterprise.other_industries.through
     through_insert, _through_columns = _insert_sql(through, exclude=("id",))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(id) FROM {Enterprise._meta.db_table}")
         first_id = (cursor.fetchone()[0] or 0) + 1
+        cursor.execute(f"SELECT MAX(id) FROM {Person._meta.db_table}")
+        first_person_id = (cursor.fetchone()[0] or 0) + 1
     started = time.perf_counter()
     for start in range(0, n, BATCH):
-        rows, extras = [], []
+        rows, extras, people = [], [], []
         for index in range(start, min(start + BATCH, n)):
             county_at = min(bisect(county_cum, rng.random() * county_cum[-1]), len(COUNTIES) - 1)
             county_code, _share, lon, lat = COUNTIES[county_at]
@@ -298,7 +313,7 @@ def generate_enterprises(n: int, seed: int = 1, *, log=print) -> None:
                 if scale == Enterprise.Scale.INDIVIDUAL
                 else rng.randint(5, 600),
                 "legal_representative": principal,
-                "principal": principal,
+                "principal_id": first_person_id + index,
                 "principal_phone": demo.phone_number(rng),
                 "safety_manager": demo.person_name(rng),
                 "safety_manager_phone": demo.phone_number(rng),
@@ -309,12 +324,21 @@ def generate_enterprises(n: int, seed: int = 1, *, log=print) -> None:
                 "updated_at": now,
             }
             rows.append(tuple(values.get(column, default) for column, default in columns))
+            person = {
+                "id": first_person_id + index,
+                "id_number": demo.id_number(seed, index, county_code[:6]),
+                "name": principal,
+                "phone": values["principal_phone"],
+                "created_at": now,
+            }
+            people.append(tuple(person.get(column, default) for column, default in person_columns))
             probability, candidates = demo.OTHER_INDUSTRIES.get(
                 code, (0.05, ("special-equipment", "fire-key"))
             )
             if rng.random() < probability:
                 extras.append((pk, industries[rng.choice(candidates)]))
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(person_insert, people)
             cursor.executemany(insert, rows)
             cursor.executemany(through_insert, extras)
         done = min(start + BATCH, n)
@@ -322,7 +346,7 @@ def generate_enterprises(n: int, seed: int = 1, *, log=print) -> None:
             rate = done / (time.perf_counter() - started)
             log(f"  {done:>7} enterprises ({rate:,.0f}/s)")
     with connection.cursor() as cursor:  # PostgreSQL: move the id sequences past the explicit ids
-        for statement in ops.sequence_reset_sql(no_style(), [Enterprise, through]):
+        for statement in ops.sequence_reset_sql(no_style(), [Person, Enterprise, through]):
             cursor.execute(statement)
 
 

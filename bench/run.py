@@ -168,18 +168,19 @@ def hand_sql_page(scope: Scope, page: int) -> list:
     """What the list page needs, written by hand: the count for the pager and one page of rows with names."""
     from django.db import connection
 
-    from anlan.core.models import Enterprise, Industry, Region
+    from anlan.core.models import Enterprise, Industry, Person, Region
 
     where, params = _where(scope)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {Enterprise._meta.db_table} e WHERE {where}", params)
         cursor.fetchone()
         cursor.execute(
-            "SELECT e.id, e.name, e.uscc, r.name, i.name, e.principal, e.principal_phone, e.employees, e.status,"
+            "SELECT e.id, e.name, e.uscc, r.name, i.name, p.name, e.principal_phone, e.employees, e.status,"
             " e.has_major_hazard_source, e.is_crowded_place"
             f" FROM {Enterprise._meta.db_table} e"
             f" JOIN {Region._meta.db_table} r ON r.code = e.region_id"
             f" JOIN {Industry._meta.db_table} i ON i.id = e.industry_id"
+            f" LEFT JOIN {Person._meta.db_table} p ON p.id = e.principal_id"
             f" WHERE {where} ORDER BY e.region_id, e.name LIMIT %s OFFSET %s",
             [*params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
         )

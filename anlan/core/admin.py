@@ -9,7 +9,23 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Department, Enterprise, Grid, Industry, Licence, Membership, Region, User
+from .models import (
+    CalendarDay,
+    CalendarYear,
+    Department,
+    Enterprise,
+    Grid,
+    Industry,
+    Licence,
+    Membership,
+    Person,
+    ReceiptTask,
+    RecordTag,
+    Region,
+    TaggedRecord,
+    Unit,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -81,3 +97,83 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["region", "grid"]
     inlines = [LicenceInline]
     list_select_related = ["region", "industry"]
+
+
+# ---------------------------------------------------------------- kernel registries
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "region", "phone", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    raw_id_fields = ["region", "department", "enterprise"]
+    list_select_related = ["region"]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "id_number", "phone", "employer", "user"]
+    search_fields = ["name", "id_number", "phone"]
+    raw_id_fields = ["employer", "user"]
+    list_select_related = ["employer", "user"]
+
+
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    extra = 0
+    fields = ["date", "kind", "name"]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(SimpleHistoryAdmin):
+    """A county adds or corrects a year here (or with `manage.py anlan_calendar import FILE`)."""
+
+    list_display = ["year", "published_on", "source"]
+    inlines = [CalendarDayInline]
+
+
+@admin.register(ReceiptTask)
+class ReceiptTaskAdmin(SimpleHistoryAdmin):
+    """Read-only: receipts change only through their services (send, confirm, cancel, the sweep)."""
+
+    list_display = [
+        "title",
+        "kind",
+        "recipient_unit",
+        "recipient_user",
+        "status",
+        "confirm_by",
+        "escalation_level",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["title"]
+    list_select_related = ["recipient_unit", "recipient_user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecordTag)
+class RecordTagAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "label", "owner_unit"]
+    search_fields = ["code", "label"]
+    raw_id_fields = ["owner_unit"]
+
+
+@admin.register(TaggedRecord)
+class TaggedRecordAdmin(admin.ModelAdmin):
+    list_display = ["tag", "content_type", "object_id", "tagged_by", "tagged_at"]
+    list_filter = ["tag"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

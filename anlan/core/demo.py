@@ -1,9 +1,9 @@
 """The demo county (来安县): a deterministic data set to try Anlan out, train on it and take screenshots.
 
-`build_demo(seed)` runs the steps in `STEPS` in order inside one transaction and returns a `DemoResult`
-that later steps read (the county, towns, grids, departments, enterprises, users). Each step draws from
-its own `random.Random` seeded with (seed, step name), so adding a step never changes another step's
-data: a module adds its demo data by appending one function to `STEPS`.
+`build_demo(seed)` runs the demo steps that the installed modules declare (`c.demo(...)` in their
+contribution, ordered by what each runs after) inside one transaction and returns a `DemoResult` that later
+steps read (the county, towns, grids, departments, enterprises, users). Each step draws from its own
+`random.Random` seeded with (seed, step name), so adding a step never changes another step's data.
 
 The planning functions (`plan_regions`, `plan_enterprises`) are pure — no ORM, no clock — so the same
 seed always gives the same names and codes; the `_steps` only write what they planned. Licence dates
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -22,11 +21,13 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from . import rules
-from .models import Department, Enterprise, Grid, Industry, Licence, Membership, Region, Role, User
+from .contract import registry
+from .models import Department, Enterprise, Grid, Industry, Licence, Membership, Person, Region, Role, User
 
 DEFAULT_SEED = 2026
 DEFAULT_PASSWORD = "anlan2026"
@@ -508,6 +509,15 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
 
+def id_number(seed: int, index: int, division: str = DIVISION) -> str:
+    """A valid 居民身份证号码 for the index-th demo principal: born in the county (division) on one of 12 000 days
+    from 1960-01-01, the day a permutation of the index (unique below 12 000) shifted by the seed; the check
+    character per GB 11643-1999 (`rules.id_number_check_character`)."""
+    born = date(1960, 1, 1) + timedelta(days=(index * 7919 + seed) % 12000)
+    first17 = f"{division}{born:%Y%m%d}{index // 12000 % 1000:03d}"
+    return first17 + rules.id_number_check_character(first17)
+
+
 def phone_number(rng: random.Random) -> str:
     return rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
@@ -841,17 +851,17 @@ class DemoResult:
         return random.Random(f"{self.seed}:{step}")
 
 
-def _bulk(model, objs: list, batch_size: int = 500) -> list:
+def bulk(model, objs: list, batch_size: int = 500) -> list:
     """bulk_create with one history row per object (actor: system; reason: 演示数据)."""
     return bulk_create_with_history(
         objs, model, batch_size=batch_size, default_user=None, default_change_reason=CHANGE_REASON
     )
 
 
-def _regions(demo: DemoResult) -> None:
+def regions_step(demo: DemoResult) -> None:
     plan = plan_regions(demo.seed)
     demo.county = Region.objects.get(pk=COUNTY_CODE)
-    towns = _bulk(
+    towns = bulk(
         Region,
         [
             Region(code=t.code, name=t.name, level=Region.Level.TOWN, parent=demo.county, kind=t.kind)
@@ -860,7 +870,7 @@ def _regions(demo: DemoResult) -> None:
     )
     demo.towns = {town.name: town for town in towns}
     by_town_code = {town.code: town for town in towns}
-    villages = _bulk(
+    villages = bulk(
         Region,
         [
             Region(
@@ -875,7 +885,7 @@ def _regions(demo: DemoResult) -> None:
         ],
     )
     demo.villages = {village.code: village for village in villages}
-    grids = _bulk(
+    grids = bulk(
         Grid,
         [
             Grid(
@@ -895,9 +905,9 @@ def _regions(demo: DemoResult) -> None:
     demo.counts[_("网格")] = len(grids)
 
 
-def _departments(demo: DemoResult) -> None:
+def departments_step(demo: DemoResult) -> None:
     demo.industries = {industry.code: industry for industry in Industry.objects.all()}
-    departments = _bulk(
+    departments = bulk(
         Department,
         [
             Department(name=name, short_name=short, region=demo.county, kind=kind, phone=phone)
@@ -916,9 +926,16 @@ def _departments(demo: DemoResult) -> None:
     demo.counts[_("部门")] = len(departments)
 
 
-def _enterprises(demo: DemoResult) -> None:
+def enterprises_step(demo: DemoResult) -> None:
     plans = plan_enterprises(demo.seed, plan_regions(demo.seed), today=demo.today)
-    enterprises = _bulk(
+    principals = bulk(
+        Person,
+        [
+            Person(id_number=id_number(demo.seed, index), name=p.principal, phone=p.principal_phone)
+            for index, p in enumerate(plans)
+        ],
+    )
+    enterprises = bulk(
         Enterprise,
         [
             Enterprise(
@@ -933,7 +950,7 @@ def _enterprises(demo: DemoResult) -> None:
                 scale=p.scale,
                 employees=p.employees,
                 legal_representative=p.legal_representative,
-                principal=p.principal,
+                principal=principal,
                 principal_phone=p.principal_phone,
                 safety_manager=p.safety_manager,
                 safety_manager_phone=p.safety_manager_phone,
@@ -941,7 +958,7 @@ def _enterprises(demo: DemoResult) -> None:
                 has_major_hazard_source=p.has_major_hazard_source,
                 is_crowded_place=p.is_crowded_place,
             )
-            for p in plans
+            for p, principal in zip(plans, principals, strict=True)
         ],
     )
     through = Enterprise.other_industries.through
@@ -952,7 +969,7 @@ def _enterprises(demo: DemoResult) -> None:
             for code in p.other_industries
         ]
     )
-    licences = _bulk(
+    licences = bulk(
         Licence,
         [
             Licence(
@@ -972,10 +989,11 @@ def _enterprises(demo: DemoResult) -> None:
         e for e in enterprises if e.grid_id == demo.demo_grid.pk and e.industry.code == "construction"
     )
     demo.counts[_("生产经营单位")] = len(enterprises)
+    demo.counts[_("人员")] = len(principals)
     demo.counts[_("证照")] = len(licences)
 
 
-def _users(demo: DemoResult) -> None:
+def users_step(demo: DemoResult) -> None:
     password = make_password(demo.password)  # one hash for all: the demo password is public anyway
     anchors = {
         "county": demo.county,
@@ -1017,23 +1035,6 @@ def _users(demo: DemoResult) -> None:
     demo.counts[_("用户")] = len(demo.users)
 
 
-Step = Callable[[DemoResult], None]
-# The build, in order. A module adds its demo data by appending its step here.
-STEPS: list[Step] = [_regions, _departments, _enterprises, _users]
-
-from anlan.hazards.demo import build as hazards_step  # noqa: E402  (it reads the steps above)
-
-STEPS.append(hazards_step)
-
-from anlan.accidents.demo import accidents_step  # noqa: E402  (modules append their steps after core's)
-
-STEPS.append(accidents_step)
-
-from anlan.inspections.demo import build as inspections_step  # noqa: E402  (after hazards: findings link to them)
-
-STEPS.append(inspections_step)
-
-
 def build_demo(
     seed: int = DEFAULT_SEED, *, password: str = DEFAULT_PASSWORD, today: date | None = None
 ) -> DemoResult:
@@ -1043,8 +1044,8 @@ def build_demo(
     if blockers:
         raise DemoNotEmpty("".join(blockers))
     with transaction.atomic():
-        for step in STEPS:
-            step(demo)
+        for step in registry().ordered_demo_steps:
+            import_string(step.path)(demo)
     return demo
 
 

@@ -1,14 +1,19 @@
-"""Core registry: regions, grids, industries, departments, enterprises, people and their memberships."""
+"""Core registry: regions, grids, industries, departments, enterprises, people and their memberships, and the
+kernel registries the modules share: units, people, the working-day calendar, receipt-confirmed tasks, record tags."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import rules
+from .errors import ErrorCode
 from .scope import ScopedQuerySet, ScopeSpec
 
 
@@ -256,7 +261,16 @@ class Enterprise(models.Model):
     scale = models.CharField(_("规模"), max_length=20, choices=Scale.choices, default=Scale.SMALL_MICRO)
     employees = models.PositiveIntegerField(_("从业人员数"), default=0)
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
-    principal = models.CharField(_("主要负责人"), max_length=50)
+    # A Person of the registry, resolved by 居民身份证号码 (`services.create_enterprise` / `update_enterprise`).
+    # Empty only for legacy rows; rows back-filled from the old free text have a Person without a number.
+    principal = models.ForeignKey(
+        "Person",
+        verbose_name=_("主要负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="principal_of",
+    )
     principal_phone = models.CharField(_("主要负责人电话"), max_length=20, blank=True)
     safety_manager = models.CharField(_("安全管理人员"), max_length=50, blank=True)
     safety_manager_phone = models.CharField(_("安全管理人员电话"), max_length=20, blank=True)
@@ -450,3 +464,443 @@ class Membership(models.Model):
             and self.department.kind == Department.Kind.COMPREHENSIVE
         ):
             raise ValidationError({"role": _("安委办/应急管理局人员请选择“安委办/应急管理局”角色。")})
+
+
+# ---------------------------------------------------------------- units (the bodies that act)
+
+
+class Unit(models.Model):
+    """单位: one registry of the bodies that act, send and receive — departments, towns/streets, park committees,
+    enterprises, outside bodies and the 安委办 of a region. Departments, enterprises and towns get theirs from
+    `units.unit_for`; park committees and outside bodies are managed by the 安委办 (`units` services)."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("部门")
+        TOWN = "town", _("乡镇(街道)")
+        PARK_COMMITTEE = "park_committee", _("园区管委会")
+        ENTERPRISE = "enterprise", _("生产经营单位")
+        OUTSIDE_BODY = "outside_body", _("外部单位")
+        COMMITTEE_OFFICE = "committee_office", _("安委办")
+
+    kind = models.CharField(_("单位类别"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("单位名称"), max_length=120)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="units"
+    )
+    department = models.OneToOneField(
+        Department,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="unit",
+    )
+    enterprise = models.OneToOneField(
+        Enterprise,
+        verbose_name=_("生产经营单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="unit",
+    )
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(region="region", department="department", enterprise="enterprise")
+    history = HistoricalRecords()
+
+    # Kinds with a record of their own as anchor; a town and a 安委办 are anchored by their region alone.
+    ANCHOR = {Kind.DEPARTMENT: "department", Kind.ENTERPRISE: "enterprise"}
+    REGION_ANCHORED = (Kind.TOWN, Kind.COMMITTEE_OFFICE)
+    # Kinds the 安委办 creates, renames and deactivates by hand (the others follow their anchor).
+    MANAGED = (Kind.PARK_COMMITTEE, Kind.OUTSIDE_BODY)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["region_id", "kind", "name"]
+        indexes = [models.Index(fields=["region", "kind", "name"], name="unit_region_kind_name")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="department") & Q(department__isnull=False))
+                | (~Q(kind="department") & Q(department__isnull=True)),
+                name="unit_department_anchor",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="enterprise") & Q(enterprise__isnull=False))
+                | (~Q(kind="enterprise") & Q(enterprise__isnull=True)),
+                name="unit_enterprise_anchor",
+            ),
+            models.UniqueConstraint(
+                fields=["region"], condition=Q(kind="town"), name="unit_one_town_per_region"
+            ),
+            models.UniqueConstraint(
+                fields=["region"], condition=Q(kind="committee_office"), name="unit_one_office_per_region"
+            ),
+            models.UniqueConstraint(
+                fields=["region", "kind", "name"],
+                condition=Q(kind__in=["park_committee", "outside_body"]),
+                name="unit_managed_name_unique_in_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# ---------------------------------------------------------------- people
+
+
+class Person(models.Model):
+    """人员: a natural person keyed by 居民身份证号码 (principals, safety managers, certificate holders, people held
+    accountable), linked to a user account where one exists. Rows imported from free text may lack the number."""
+
+    id_number = models.CharField(_("居民身份证号码"), max_length=18, blank=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("用户账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    employer = models.ForeignKey(
+        Unit,
+        verbose_name=_("工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(
+        region="employer__region", department="employer__department", enterprise="employer__enterprise"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~Q(id_number=""), name="person_id_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.id_number:
+            try:
+                self.id_number = rules.validate_id_number(self.id_number)
+            except rules.RuleViolation as exc:
+                raise ValidationError({"id_number": exc.message}, code=str(exc.code)) from exc
+
+
+# ---------------------------------------------------------------- working-day calendar
+
+
+class CalendarYear(models.Model):
+    """一年的节假日安排: the holidays and make-up working days of one year, from that year's 国务院办公厅 notice.
+    A year without a row is an error for every working-day computation that reaches it, never a guess."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    source = models.TextField(_("依据"), help_text=_("通知名称、发布日期及出处"))
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """One day the notice changes: a holiday (放假) or a make-up working day (调休上班) on a weekend."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        MAKEUP_WORKDAY = "makeup_workday", _("调休上班")
+
+    calendar_year = models.ForeignKey(
+        CalendarYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=30, blank=True, help_text=_("如 国庆节、春节调休上班"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("节假日")
+        verbose_name_plural = _("节假日")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.MAKEUP_WORKDAY and self.date and self.date.weekday() < 5:
+            raise ValidationError({"date": _("调休上班日应是周六或周日。")})
+
+
+# ---------------------------------------------------------------- receipt-confirmed tasks
+
+# workflow → permissions → models.Role: imported here, once Role and the models permissions needs exist.
+from .workflow import Refusal, Transition  # noqa: E402
+
+# Enterprise operating status (经营状态): declared here, after the workflow import, as a class attribute. Every
+# change between two different states is allowed (a supervisor also corrects a wrongly recorded state), always
+# with a reason; `core.services.change_enterprise_status` picks the transition leading to the chosen state,
+# other modules (停产整顿, 复产验收, 关闭) call `core.services.apply_enterprise_transition` by name.
+_ES = Enterprise.Status
+Enterprise.TRANSITIONS = (
+    Transition(
+        "suspend",
+        frozenset({_ES.OPERATING, _ES.CLOSED, _ES.DEREGISTERED}),
+        _ES.SUSPENDED,
+        "core.change_enterprise_status",
+        _("停产停业"),
+        reason_required=True,
+        style="warning",
+    ),
+    Transition(
+        "resume",
+        frozenset({_ES.SUSPENDED}),
+        _ES.OPERATING,
+        "core.change_enterprise_status",
+        _("恢复生产经营"),
+        reason_required=True,
+    ),
+    Transition(
+        "close",
+        frozenset({_ES.OPERATING, _ES.SUSPENDED, _ES.DEREGISTERED}),
+        _ES.CLOSED,
+        "core.change_enterprise_status",
+        _("关闭"),
+        reason_required=True,
+        style="danger",
+    ),
+    Transition(
+        "deregister",
+        frozenset({_ES.OPERATING, _ES.SUSPENDED, _ES.CLOSED}),
+        _ES.DEREGISTERED,
+        "core.change_enterprise_status",
+        _("注销"),
+        reason_required=True,
+        style="danger",
+    ),
+    Transition(
+        "reopen",
+        frozenset({_ES.CLOSED, _ES.DEREGISTERED}),
+        _ES.OPERATING,
+        "core.change_enterprise_status",
+        _("恢复正常生产经营"),
+        reason_required=True,
+    ),
+)
+del _ES
+
+
+def _receipt_only_recipient(task, user) -> Refusal | None:
+    """Guard of `confirm`: the recipient user or a member of the recipient unit."""
+    from .receipts import may_confirm
+
+    if may_confirm(user, task):
+        return None
+    return Refusal(ErrorCode.RECEIPT_NOT_RECIPIENT, _("只有接收单位的人员或接收人本人可以确认。"))
+
+
+def _receipt_only_sender(task, user) -> Refusal | None:
+    """Guard of `cancel`: the sender (or a superuser)."""
+    if task.sender_id == getattr(user, "pk", None) or getattr(user, "is_superuser", False):
+        return None
+    return Refusal(ErrorCode.RECEIPT_NOT_SENDER, _("只有发送人可以撤销。"))
+
+
+class ReceiptTask(models.Model):
+    """接收确认任务: something sent to a unit or a person (a warning, a joint measure, a 督查 problem …) that the
+    recipient must confirm by `confirm_by`; the sweep escalates it one level at a time while it stays open."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        ESCALATED = "escalated", _("已升级")
+        CANCELLED = "cancelled", _("已撤销")
+
+    OPEN = (Status.PENDING, Status.ESCALATED)
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("事项类型"), on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(_("事项"))
+    subject = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("任务类别"), max_length=40, help_text=_("由发送模块确定的简短代码"))
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    sender = models.ForeignKey(
+        User, verbose_name=_("发送人"), on_delete=models.PROTECT, related_name="receipts_sent"
+    )
+    sender_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("发送单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="receipts_sent",
+    )
+    recipient_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("接收单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="receipt_tasks",
+    )
+    recipient_user = models.ForeignKey(
+        User,
+        verbose_name=_("接收人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="receipt_tasks",
+    )
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("发送时间"))
+    confirm_by = models.DateTimeField(_("确认时限"))
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    escalation_level = models.PositiveSmallIntegerField(_("升级次数"), default=0)
+    escalated_at = models.DateTimeField(_("最近升级时间"), null=True, blank=True)
+    next_escalation_at = models.DateTimeField(_("下次升级时间"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    objects = ScopedQuerySet.as_manager()
+    # Territorial roles see the tasks of their region; a department only those addressed to it; the recipient
+    # unit's members, the addressed user and the sender see theirs wherever they are.
+    scope = ScopeSpec(
+        region="region",
+        department="recipient_unit__department",
+        enterprise="recipient_unit__enterprise",
+        owner_unit="recipient_unit",
+        addressee="recipient_user",
+        participant="sender",
+        refine=lambda membership, q: (
+            Q(recipient_unit__department_id=membership.department_id)
+            if membership.role == Role.DEPARTMENT
+            else q
+        ),
+    )
+    history = HistoricalRecords()
+
+    TRANSITIONS = (
+        Transition(
+            "confirm",
+            frozenset(OPEN),
+            Status.CONFIRMED,
+            "core.confirm_receipt",
+            _("确认收到"),
+            guards=(_receipt_only_recipient,),
+        ),
+        Transition(
+            "escalate", frozenset(OPEN), Status.ESCALATED, "core.escalate_receipt", _("逾期未确认，升级")
+        ),
+        Transition(
+            "cancel",
+            frozenset(OPEN),
+            Status.CANCELLED,
+            "core.cancel_receipt",
+            _("撤销"),
+            reason_required=True,
+            guards=(_receipt_only_sender,),
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("接收确认任务")
+        verbose_name_plural = _("接收确认任务")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="receipt_subject"),
+            models.Index(fields=["status", "next_escalation_at"], name="receipt_sweep"),
+            models.Index(fields=["recipient_unit", "status"], name="receipt_recipient_unit"),
+            models.Index(fields=["recipient_user", "status"], name="receipt_recipient_user"),
+            models.Index(fields=["region", "status"], name="receipt_region_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient_unit__isnull=False) | Q(recipient_user__isnull=False),
+                name="receipt_has_a_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+# ---------------------------------------------------------------- record tags
+
+
+class RecordTag(models.Model):
+    """记录标签: a label modules put on records of other apps (a campaign tags the hazards and inspections it
+    covers). With an owner unit, only that unit's members may put it on or take it off."""
+
+    code = models.SlugField(_("代码"), max_length=60, unique=True)
+    label = models.CharField(_("名称"), max_length=80)
+    owner_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="record_tags",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("记录标签")
+        verbose_name_plural = _("记录标签")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class TaggedRecord(models.Model):
+    """One tag on one record (a model declared taggable with `c.taggable_model`)."""
+
+    tag = models.ForeignKey(
+        RecordTag, verbose_name=_("标签"), on_delete=models.CASCADE, related_name="records"
+    )
+    content_type = models.ForeignKey(ContentType, verbose_name=_("记录类型"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("记录"))
+    record = GenericForeignKey("content_type", "object_id")
+    tagged_by = models.ForeignKey(User, verbose_name=_("标记人"), on_delete=models.PROTECT, related_name="+")
+    tagged_at = models.DateTimeField(_("标记时间"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("已标记记录")
+        verbose_name_plural = _("已标记记录")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="tagged_record_target")]
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "content_type", "object_id"], name="tagged_record_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag} · {self.content_type_id}:{self.object_id}"

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from enum import StrEnum
+from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-
-class ErrorCode(StrEnum):
-    USCC_LENGTH = "uscc_length"
-    USCC_CHARSET = "uscc_charset"
-    USCC_DIVISION = "uscc_division"
-    USCC_ORG_CHECK = "uscc_org_check"
-    USCC_CHECK = "uscc_check"
-    REGION_CODE = "region_code"
+from .errors import ErrorCode
 
 
 @dataclass
@@ -126,6 +120,11 @@ def region_prefix(code: str, level: int) -> str:
     return code[: LEVEL_PREFIX_LENGTH[level]]
 
 
+def ancestor_code(code: str, level: int) -> str:
+    """The 12-digit code of the ancestor at `level` (1 province … 5 village) of a 12-digit region code."""
+    return region_prefix(code, level).ljust(REGION_CODE_LENGTH, "0")
+
+
 def subtree_bounds(code: str, level: int) -> tuple[str, str]:
     """The inclusive range of 12-digit codes inside a region's subtree (the region itself included)."""
     prefix = region_prefix(code, level)
@@ -158,3 +157,137 @@ def mask_phone(phone: str) -> str:
     if len(digits) < 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_id_number(number: str) -> str:
+    """Mask the birth date of a 居民身份证号码 (keep the first 6 and last 4) for viewers who do not need it
+    (design.md §3, personal data; the same viewers as `mask_phone`)."""
+    code = (number or "").strip()
+    if len(code) < 11:
+        return "*" * len(code)
+    return code[:6] + "*" * (len(code) - 10) + code[-4:]
+
+
+# Licences (证照): the registry's reminder window, a product choice (the 30 days the home page has always used);
+# 《安全生产许可证条例》第九条 asks for renewal 3 months before expiry, so the reminder is a last call.
+LICENCE_EXPIRY_WINDOW_DAYS = 30
+
+
+def licence_expiry_cutoff(today: date) -> date:
+    """The last `valid_until` that counts as expiring as of `today` (expired ones included)."""
+    return today + timedelta(days=LICENCE_EXPIRY_WINDOW_DAYS)
+
+
+def licence_expiring(valid_until: date, today: date) -> bool:
+    """Whether a licence has expired or expires within the window (the cutoff day included)."""
+    return valid_until <= licence_expiry_cutoff(today)
+
+
+# ---------------------------------------------------------------- 居民身份证号码 (people registry)
+
+# GB 11643-1999 §4-§8: 6-digit address code, 8-digit birth date, 3-digit sequence, check character (ISO 7064
+# MOD 11-2: weights 2^(17-i) mod 11, remainder 0-10 mapped to 1 0 X 9 8 7 6 5 4 3 2).
+ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_NUMBER_CHECK_CHARACTERS = "10X98765432"
+
+
+def id_number_check_character(first17: str) -> str:
+    """The GB 11643-1999 check character for the first 17 digits of a 居民身份证号码."""
+    total = sum(int(ch) * w for ch, w in zip(first17, ID_NUMBER_WEIGHTS, strict=True))
+    return ID_NUMBER_CHECK_CHARACTERS[total % 11]
+
+
+def normalize_id_number(raw: str) -> str:
+    return (raw or "").strip().upper()
+
+
+def validate_id_number(raw: str, field: str = "id_number") -> str:
+    """Return the normalised 18-character number or raise RuleViolation naming the rule it breaks."""
+    code = normalize_id_number(raw)
+    if len(code) != 18:
+        raise RuleViolation(
+            field,
+            ErrorCode.ID_NUMBER_LENGTH,
+            _("居民身份证号码应为18位，当前为%(n)d位。") % {"n": len(code)},
+        )
+    if not is_ascii_digits(code[:17]) or not (is_ascii_digits(code[17]) or code[17] == "X"):
+        raise RuleViolation(
+            field,
+            ErrorCode.ID_NUMBER_CHARSET,
+            _("居民身份证号码前17位应为数字，第18位为数字或 X。"),
+        )
+    try:
+        date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        raise RuleViolation(
+            field,
+            ErrorCode.ID_NUMBER_BIRTH_DATE,
+            _("居民身份证号码第7—14位（出生日期）不是有效日期。"),
+        ) from None
+    expected = id_number_check_character(code[:17])
+    if code[17] != expected:
+        raise RuleViolation(
+            field,
+            ErrorCode.ID_NUMBER_CHECK,
+            _("居民身份证号码校验码错误：第18位应为 %(expected)s，实际为 %(actual)s。")
+            % {"expected": expected, "actual": code[17]},
+        )
+    return code
+
+
+# ---------------------------------------------------------------- working days (工作日)
+
+# 《全国年节及纪念日放假办法》 and each year's 国务院办公厅 notice: Monday-Friday are working days unless the notice
+# makes them holidays; Saturday and Sunday are rest days unless it makes them make-up working days (调休上班).
+
+
+def is_working_day(day: date, *, holidays: Collection[date], workdays: Collection[date]) -> bool:
+    """Whether `day` is a working day, given the notice's holidays and make-up working days."""
+    if day in holidays:
+        return False
+    if day in workdays:
+        return True
+    return day.weekday() < 5
+
+
+# 《民法典》第二百零一条: a period counted in days does not include the day it starts from; it runs from the next day.
+def add_working_days(start: date, n: int, *, holidays: Collection[date], workdays: Collection[date]) -> date:
+    """The last day of "`n` 个工作日内" counted from `start`: the n-th working day *after* `start`.
+
+    `start` itself never counts, whether or not it is a working day (a notice served on Friday with 3 working
+    days is due on Wednesday; served on Saturday, also on Wednesday). `n == 0` gives `start`. A negative `n`
+    is refused. `holidays` and `workdays` must cover every day after `start` up to the result.
+    """
+    if n < 0:
+        raise RuleViolation("n", ErrorCode.WORKING_DAYS_NEGATIVE, _("工作日天数不能为负数。"))
+    day = start
+    while n:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays=holidays, workdays=workdays):
+            n -= 1
+    return day
+
+
+def working_days_between(
+    start: date, end: date, *, holidays: Collection[date], workdays: Collection[date]
+) -> int:
+    """The working days in (start, end]: `start` excluded, `end` included; 0 when `end` is not after `start`.
+
+    The inverse of `add_working_days`: `working_days_between(s, add_working_days(s, n)) == n`.
+    """
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays=holidays, workdays=workdays):
+            count += 1
+    return count
+
+
+# ---------------------------------------------------------------- receipt-confirmed tasks (接收确认)
+
+
+# Escalation of an unconfirmed task: the first at its confirmation deadline, each further level one confirmation
+# period (deadline - sent) after the previous one, so a 30-minute warning receipt escalates every 30 minutes.
+def receipt_escalation_due_at(sent_at: datetime, confirm_by: datetime, level: int) -> datetime:
+    """When an unconfirmed task now at escalation `level` escalates to `level + 1`."""
+    return confirm_by + level * (confirm_by - sent_at)

@@ -6,14 +6,32 @@ import factory
 from factory.django import DjangoModelFactory
 
 from anlan.core import rules
-from anlan.core.models import Department, Enterprise, Grid, Industry, Licence, Membership, Region, User
+from anlan.core.models import (
+    Department,
+    Enterprise,
+    Grid,
+    Industry,
+    Licence,
+    Membership,
+    Person,
+    Region,
+    User,
+)
 
 _org_serial = itertools.count(1)
+_person_serial = itertools.count(1)
 
 
 def next_uscc() -> str:
     """A valid, unique 统一社会信用代码 for the demo county's division code."""
     return rules.make_uscc("9", "1", "341122", f"MA{next(_org_serial):06d}")
+
+
+def next_id_number() -> str:
+    """A valid, unique 居民身份证号码 (GB 11643-1999) of the demo county (1000 people per birth year)."""
+    n = next(_person_serial)
+    first17 = f"341122{1960 + n // 1000:04d}0101{n % 1000:03d}"
+    return first17 + rules.id_number_check_character(first17)
 
 
 def industry(code: str) -> Industry:
@@ -58,12 +76,20 @@ class EnterpriseFactory(DjangoModelFactory):
 
     uscc = factory.LazyFunction(next_uscc)
     name = factory.Sequence(lambda n: f"来安县测试{n}有限公司")
-    principal = factory.Faker("name", locale="zh_CN")
+    principal = factory.SubFactory("anlan.core.tests.factories.PersonFactory")
     principal_phone = factory.Sequence(lambda n: f"138{n:08d}")
     safety_manager = factory.Faker("name", locale="zh_CN")
     safety_manager_phone = factory.Sequence(lambda n: f"139{n:08d}")
     address = factory.Faker("street_address", locale="zh_CN")
     employees = 20
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    id_number = factory.LazyFunction(next_id_number)
+    name = factory.Faker("name", locale="zh_CN")
 
 
 class LicenceFactory(DjangoModelFactory):
