@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from .rules import mask_phone
+from .rules import mask_id_number, mask_phone
 
 
 def xlsx_response(
@@ -34,7 +34,7 @@ def xlsx_response(
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_excel_value(v) for v in row])
+        sheet.append([excel_value(v) for v in row])
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (FileResponse closes it)
     workbook.save(handle)
     handle.seek(0)
@@ -46,7 +46,8 @@ def xlsx_response(
     )
 
 
-def _excel_value(value):
+def excel_value(value):
+    """A cell value openpyxl writes as itself: dates and numbers stay typed, aware times in local time."""
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, date | int | float | str) or value is None:
@@ -54,8 +55,13 @@ def _excel_value(value):
     return str(value)
 
 
-def _yes_no(flag: bool) -> str:
+def yes_no(flag: bool) -> str:
     return _("是") if flag else _("否")
+
+
+def _id_number(person, full: bool) -> str:
+    number = person.id_number if person else ""
+    return number if full else mask_id_number(number)
 
 
 ENTERPRISE_COLUMNS: list[tuple[str, int, Callable]] = [
@@ -67,7 +73,12 @@ ENTERPRISE_COLUMNS: list[tuple[str, int, Callable]] = [
     (gettext_lazy("规模"), 10, lambda e, full: e.get_scale_display()),
     (gettext_lazy("从业人员数"), 10, lambda e, full: e.employees),
     (gettext_lazy("法定代表人"), 12, lambda e, full: e.legal_representative),
-    (gettext_lazy("主要负责人"), 12, lambda e, full: e.principal),
+    (gettext_lazy("主要负责人"), 12, lambda e, full: e.principal.name if e.principal else ""),
+    (
+        gettext_lazy("主要负责人居民身份证号码"),
+        22,
+        lambda e, full: _id_number(e.principal, full),
+    ),
     (
         gettext_lazy("主要负责人电话"),
         16,
@@ -80,8 +91,8 @@ ENTERPRISE_COLUMNS: list[tuple[str, int, Callable]] = [
         lambda e, full: e.safety_manager_phone if full else mask_phone(e.safety_manager_phone),
     ),
     (gettext_lazy("经营状态"), 12, lambda e, full: e.get_status_display()),
-    (gettext_lazy("重大危险源"), 10, lambda e, full: _yes_no(e.has_major_hazard_source)),
-    (gettext_lazy("人员密集场所"), 12, lambda e, full: _yes_no(e.is_crowded_place)),
+    (gettext_lazy("重大危险源"), 10, lambda e, full: yes_no(e.has_major_hazard_source)),
+    (gettext_lazy("人员密集场所"), 12, lambda e, full: yes_no(e.is_crowded_place)),
     (gettext_lazy("经度"), 12, lambda e, full: float(e.longitude) if e.longitude is not None else None),
     (gettext_lazy("纬度"), 12, lambda e, full: float(e.latitude) if e.latitude is not None else None),
 ]

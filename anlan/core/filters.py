@@ -6,23 +6,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import trees
 from .models import Department, Enterprise, Grid, Industry, Region
 
 
-def _industry_with_descendants(industry: Industry) -> list[int]:
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Industry.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, stack = [], [industry.pk]
-    while stack:
-        pk = stack.pop()
-        found.append(pk)
-        stack.extend(children.get(pk, []))
-    return found
-
-
-def _regions(request):
+def scoped_regions(request):
+    """The regions a list may be filtered by: the user's scope, from the county down (a filter's queryset)."""
     if request is None:
         return Region.objects.none()
     return Region.objects.for_user(request.user).filter(level__gte=Region.Level.COUNTY)
@@ -34,14 +23,13 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        low, high = rules.subtree_bounds(value.code, value.level)
-        return qs.filter(**{f"{self.field_name}__gte": low, f"{self.field_name}__lte": high})
+        return qs.filter(trees.subtree_q(self.field_name, value))
 
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称或信用代码"), method="filter_q")
     region = RegionSubtreeFilter(
-        label=_("区划"), queryset=_regions, field_name="region", to_field_name="code"
+        label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"
     )
     industry = django_filters.ModelChoiceFilter(
         label=_("行业领域"), queryset=Industry.objects.all(), method="filter_industry"
@@ -80,7 +68,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     def filter_industry(self, qs, name, value):
         if not value:
             return qs
-        ids = _industry_with_descendants(value)
+        ids = trees.industry_descendants(value.pk)
         through = Enterprise.other_industries.through.objects.filter(industry_id__in=ids)
         return qs.filter(Q(industry_id__in=ids) | Q(pk__in=through.values("enterprise_id")))
 
@@ -106,7 +94,7 @@ class DepartmentFilter(django_filters.FilterSet):
 
 class GridFilter(django_filters.FilterSet):
     region = RegionSubtreeFilter(
-        label=_("区划"), queryset=_regions, field_name="region", to_field_name="code"
+        label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"
     )
     q = django_filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
 

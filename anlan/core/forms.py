@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules, selectors
 from .models import Department, Enterprise, Grid, Industry, Licence, Region
-from .services import ENTERPRISE_FIELDS, ENTERPRISE_SELF_EDITABLE
+from .services import ENTERPRISE_FIELDS, ENTERPRISE_SELF_EDITABLE, PRINCIPAL_INPUT
 
 
 def add_domain_error(form, error) -> None:
@@ -66,10 +66,18 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
         queryset=Industry.objects.none(), label=_("其他行业领域"), required=False
     )
     region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区划"))
+    # The 主要负责人 is a Person: entered as a name and an ID number, resolved by the service.
+    principal = forms.CharField(label=_("主要负责人"), max_length=50)
+    principal_id_number = forms.CharField(
+        label=_("主要负责人居民身份证号码"),
+        max_length=18,
+        help_text=_("18位，最后一位可为 X；同一号码即同一人员。"),
+    )
+    field_order = [*ENTERPRISE_FIELDS, "other_industries"]
 
     class Meta:
         model = Enterprise
-        fields = [*ENTERPRISE_FIELDS, "other_industries"]
+        fields = [*(f for f in ENTERPRISE_FIELDS if f not in PRINCIPAL_INPUT), "other_industries"]
         widgets = {"address": forms.TextInput(), "other_industries": forms.SelectMultiple(attrs={"size": 6})}
 
     def __init__(self, *args, user, self_service: bool = False, **kwargs):
@@ -88,10 +96,26 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
         self.fields["uscc"].widget.attrs.update(
             {"maxlength": 18, "autocomplete": "off", "spellcheck": "false"}
         )
+        self.fields["principal_id_number"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        principal = self.instance.principal if self.instance.pk else None
+        if principal is not None:
+            self.initial.setdefault("principal", principal.name)
+            self.initial.setdefault("principal_id_number", principal.id_number)
+            # A legacy principal (registered without a number) may stay as it is until someone changes it.
+            self.fields["principal_id_number"].required = bool(principal.id_number)
         if self_service:
             for name in list(self.fields):
                 if name not in ENTERPRISE_SELF_EDITABLE:
                     del self.fields[name]
+
+    def clean_principal_id_number(self):
+        number = self.cleaned_data["principal_id_number"]
+        if not number:
+            return number
+        try:
+            return rules.validate_id_number(number)
+        except rules.RuleViolation as exc:
+            raise forms.ValidationError(exc.message, code=str(exc.code)) from exc
 
     def clean_uscc(self):
         try:
@@ -101,8 +125,18 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
 
 
 class EnterpriseStatusForm(BootstrapMixin, forms.Form):
+    """The new operating status and why. `targets` narrows the choices to the states the user may move the
+    enterprise to now (the page offers only those); a POST is checked by the service against the table."""
+
     status = forms.ChoiceField(label=_("经营状态"), choices=Enterprise.Status.choices)
     reason = forms.CharField(label=_("变更原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
+
+    def __init__(self, *args, targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if targets is not None:
+            self.fields["status"].choices = [
+                (value, label) for value, label in Enterprise.Status.choices if value in targets
+            ]
 
 
 class LicenceForm(BootstrapMixin, forms.ModelForm):

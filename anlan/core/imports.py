@@ -34,6 +34,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("从业人员数", "employees"),
     ("法定代表人", "legal_representative"),
     ("主要负责人*", "principal"),
+    ("主要负责人居民身份证号码*", "principal_id_number"),
     ("主要负责人电话", "principal_phone"),
     ("安全管理人员", "safety_manager"),
     ("安全管理人员电话", "safety_manager_phone"),
@@ -43,6 +44,8 @@ COLUMNS: list[tuple[str, str]] = [
     ("纬度", "latitude"),
     ("网格编号", "grid"),
 ]
+# The example row's 主要负责人: a made-up number with a valid check character (GB 11643-1999).
+EXAMPLE_ID_NUMBER = "34112219800101001" + rules.id_number_check_character("34112219800101001")
 REQUIRED = [title for title, _f in COLUMNS if title.endswith("*")]
 TITLE_OF = {name: title for title, name in COLUMNS}
 YES = {"是", "有", "Y", "YES", "TRUE", "1"}
@@ -100,7 +103,8 @@ def read_rows(handle, columns: list[tuple[str, str]] = COLUMNS) -> list[tuple[in
     return result
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
+    """A sheet cell as stripped text (a whole number typed as 3.0 reads "3"; empty is "")."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -126,7 +130,7 @@ class _Lookups:
             self.grids[(grid.region_id, grid.code)] = grid.pk
 
     def form_data(self, raw: dict, errors: list[tuple[str, str]]) -> dict:
-        data = {name: _text(value) for name, value in raw.items()}
+        data = {name: cell_text(value) for name, value in raw.items()}
         industry = data.get("industry", "")
         if industry:
             if industry not in self.industries:
@@ -240,7 +244,7 @@ def import_regions(*, actor, root: Region, handle, valid_only: bool) -> ImportRe
         return ImportReport(file_error=str(exc))
 
     def import_row(number: int, raw: dict) -> list[tuple[str, str]]:
-        data = {name: _text(value) for name, value in raw.items()}
+        data = {name: cell_text(value) for name, value in raw.items()}
         code = data.get("code", "")
         if not (rules.is_ascii_digits(code) and len(code) == rules.REGION_CODE_LENGTH):
             return [("code", _("区划代码应为12位数字。"))]
@@ -282,6 +286,7 @@ def template_workbook(user) -> Workbook:
             35,
             "张三",
             "张三",
+            EXAMPLE_ID_NUMBER,
             "13800000000",
             "李四",
             "13900000000",

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Model, QuerySet
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import Department, Enterprise, Grid, Industry, Region
+from . import contract, rules, trees
+from .models import Department, Enterprise, Grid, Industry, Licence, Region
 
 
 def access(queryset: QuerySet, user, pk, *, for_update: bool = False) -> Model:
@@ -24,7 +28,10 @@ def access(queryset: QuerySet, user, pk, *, for_update: bool = False) -> Model:
 
 def access_enterprise(user, pk, *, for_update: bool = False) -> Enterprise:
     return access(
-        Enterprise.objects.select_related("region", "industry", "grid"), user, pk, for_update=for_update
+        Enterprise.objects.select_related("region", "industry", "grid", "principal"),
+        user,
+        pk,
+        for_update=for_update,
     )
 
 
@@ -41,7 +48,7 @@ def access_department(user, pk, *, for_update: bool = False) -> Department:
 
 
 def enterprise_list(user) -> QuerySet:
-    return Enterprise.objects.for_user(user).select_related("region", "industry")
+    return Enterprise.objects.for_user(user).select_related("region", "industry", "principal")
 
 
 def regions_for_choice(user, min_level: int = Region.Level.TOWN) -> QuerySet:
@@ -50,26 +57,168 @@ def regions_for_choice(user, min_level: int = Region.Level.TOWN) -> QuerySet:
 
 
 def industry_tree() -> list[Industry]:
-    """Industries in display order, with their depth for indentation."""
-    items = list(Industry.objects.all())
-    by_parent: dict[int | None, list[Industry]] = {}
-    for item in items:
-        by_parent.setdefault(item.parent_id, []).append(item)
-    ordered: list[Industry] = []
+    """Industries in display order, with their depth for indentation (`trees.industry_tree`)."""
+    return trees.industry_tree()
 
-    def walk(parent_id, depth):
-        for item in by_parent.get(parent_id, []):
-            item.depth = depth
-            ordered.append(item)
-            walk(item.pk, depth + 1)
 
-    walk(None, 0)
-    return ordered
+# ---------------------------------------------------------------- the home page
 
 
 def enterprise_counts_by_status(user) -> dict[str, int]:
     rows = Enterprise.objects.for_user(user).values("status").annotate(n=Count("pk")).order_by()
     return {row["status"]: row["n"] for row in rows}
+
+
+def enterprise_counts_by_industry(user, limit: int = 12) -> list[dict]:
+    """The `limit` main industries with the most enterprises in the user's scope: {industry__name, n}."""
+    return list(
+        Enterprise.objects.for_user(user)
+        .values("industry__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:limit]
+    )
+
+
+def enterprise_flags(user) -> dict[str, int]:
+    """In the user's scope: all enterprises, those with a major hazard source, crowded places (one query)."""
+    return Enterprise.objects.for_user(user).aggregate(
+        total=Count("pk"),
+        major=Count("pk", filter=Q(has_major_hazard_source=True)),
+        crowded=Count("pk", filter=Q(is_crowded_place=True)),
+    )
+
+
+@dataclass(frozen=True)
+class Expiring:
+    """Licences expired or expiring within the window (`rules.licence_expiring`): how many, the first few."""
+
+    count: int
+    first: list[Licence]
+
+
+def expiring_licences(user, today: date, limit: int = 10) -> Expiring:
+    """The user's licences for which `rules.licence_expiring(valid_until, today)` holds, soonest first."""
+    licences = Licence.objects.for_user(user).filter(valid_until__lte=rules.licence_expiry_cutoff(today))
+    first = list(licences.select_related("enterprise").order_by("valid_until", "pk")[:limit])
+    count = len(first) if len(first) < limit else licences.count()
+    return Expiring(count=count, first=first)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number another module contributes to the home page (an indicator or a to-do), with its list."""
+
+    key: str
+    label: str
+    value: object
+    url: str | None
+    unit: str = ""
+
+
+def home_indicators(user) -> list[Figure]:
+    """Every module's home indicators (`contract.Indicator` with `home=True`), valued for the user."""
+    return [
+        Figure(item.key, str(item.label), item.value(user), item.link(user), str(item.unit))
+        for item in contract.registry().indicators
+        if item.home and item.visible_to(user)
+    ]
+
+
+def todos(user) -> list[Figure]:
+    """The user's 待办 from every module's to-do providers, only those with something to do."""
+    found = []
+    for provider in contract.registry().todos:
+        if not provider.visible_to(user):
+            continue
+        count = provider.rows(user).count()
+        if count:
+            found.append(Figure(provider.key, str(provider.label), count, provider.link(user)))
+    return found
+
+
+# ---------------------------------------------------------------- regions
+
+
+def managed_region_roots(user) -> list[Region]:
+    """The highest regions the user manages (the top of the management tree)."""
+    regions = Region.objects.for_user(user, "core.manage_region").order_by("level", "code")
+    top = regions.first()
+    return list(regions.filter(level=top.level)) if top else []
+
+
+def child_regions(user, region: Region) -> list[Region]:
+    """A region's children, each with `n_children`, `n_grids` and `n_enterprises` (its whole subtree's
+    enterprises the user may see): two queries whatever the number of children."""
+    children = list(
+        region.children.annotate(
+            n_children=Count("children", distinct=True), n_grids=Count("grids", distinct=True)
+        ).order_by("code")
+    )
+    counts = child_enterprise_counts(user, region, children)
+    for child in children:
+        child.n_enterprises = counts[child.code]
+    return children
+
+
+def with_grid_counts(grids: QuerySet) -> QuerySet:
+    """Grids with `n_enterprises` and `n_workers` (DISTINCT: two counts over two joins must not multiply)."""
+    return grids.annotate(
+        n_enterprises=Count("enterprises", distinct=True), n_workers=Count("memberships", distinct=True)
+    )
+
+
+def grid_list(user) -> QuerySet:
+    """The grids the user manages, with their counts, in list order."""
+    return with_grid_counts(
+        Grid.objects.for_user(user, "core.manage_grid").select_related("region__parent")
+    ).order_by(*Grid._meta.ordering)
+
+
+def department_list(user) -> QuerySet:
+    """The departments the user manages, with their active members counted, in list order."""
+    return (
+        Department.objects.for_user(user, "core.manage_department")
+        .select_related("region")
+        .prefetch_related("industries")
+        .annotate(n_members=Count("memberships", distinct=True))
+        .order_by(*Department._meta.ordering)  # an aggregate drops Meta.ordering
+    )
+
+
+def child_enterprise_counts(user, region: Region, children: list[Region]) -> dict[str, int]:
+    """For each child region, the enterprises in its subtree the user may see: one aggregate query."""
+    if not children:
+        return {}
+    counts = (
+        Enterprise.objects.for_user(user)
+        .filter(trees.subtree_q("region_id", region))
+        .aggregate(
+            **{
+                f"n_{child.code}": Count("pk", filter=trees.subtree_q("region_id", child))
+                for child in children
+            }
+        )
+    )
+    return {child.code: counts[f"n_{child.code}"] for child in children}
+
+
+def breadcrumb_ancestors(user, region: Region) -> list[Region]:
+    """The region's ancestors (province first, itself excluded) that the user may see: two queries."""
+    ancestors = trees.ancestors(region)[:-1]
+    visible = set(
+        Region.objects.for_user(user).filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True)
+    )
+    return [a for a in ancestors if a.pk in visible]
+
+
+def enterprise_status_targets(user, enterprise: Enterprise) -> list[str]:
+    """The states the user may move the enterprise to now: the targets of `Enterprise.TRANSITIONS` leaving its
+    state whose right the user holds on it and whose guards pass (one scope check per right involved)."""
+    from .permissions import can
+
+    leaving = [t for t in Enterprise.TRANSITIONS if enterprise.status in t.sources]
+    allowed = {right: can(user, right, enterprise) for right in {t.right for t in leaving}}
+    return [t.target for t in leaving if allowed[t.right] and t.refusal(enterprise, user) is None]
 
 
 def with_contact_visibility(queryset: QuerySet, user) -> QuerySet:

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
-from django.db.models.signals import post_save
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import selectors
-from .errors import Code, DomainError
-from .models import Department, Enterprise, Grid, Industry, Licence, Region
-from .permissions import can, require, require_right, roles_with_right
-from .scope import memberships_of
+from . import records, rules, selectors, units
+from .errors import Code, DomainError, ErrorCode
+from .models import Department, Enterprise, Grid, Industry, Licence, Person, Region, Unit
+from .people import find_or_create_person
+from .permissions import can, require, require_right
+from .workflow import Transition, apply_transition, find
 
 # What an enterprise's own users may change on its record; the rest belongs to its supervisors.
 ENTERPRISE_SELF_EDITABLE = frozenset(
@@ -26,11 +25,13 @@ ENTERPRISE_SELF_EDITABLE = frozenset(
         "employees",
         "legal_representative",
         "principal",
+        "principal_id_number",
         "principal_phone",
         "safety_manager",
         "safety_manager_phone",
     }
 )
+# The registry data a form, the import and the API may write (status is changed only by its transitions).
 ENTERPRISE_FIELDS = (
     "uscc",
     "name",
@@ -44,65 +45,16 @@ ENTERPRISE_FIELDS = (
     "employees",
     "legal_representative",
     "principal",
+    "principal_id_number",
     "principal_phone",
     "safety_manager",
     "safety_manager_phone",
     "has_major_hazard_source",
     "is_crowded_place",
 )
-
-
-def _validate(obj, exclude: Iterable[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=list(exclude or ()), validate_unique=True)
-    except ValidationError as exc:
-        raise DomainError.from_validation(exc) from exc
-
-
-def _record(obj, actor, reason: str = "") -> None:
-    """Attach the actor and reason that django-simple-history writes into the history row."""
-    obj._history_user = actor
-    obj._change_reason = reason or ""
-
-
-def _ensure_in_scope(actor, action: str, obj, field: str) -> None:
-    """After a write the record must still be one the actor may act on; otherwise the transaction rolls back."""
-    if not type(obj).objects.for_user(actor, action).filter(pk=obj.pk).exists():
-        raise DomainError(
-            Code.OUT_OF_SCOPE, _("该记录不在您的管辖范围内（所属区划或行业超出权限）。"), field=field
-        )
-
-
-def _save_with_history(obj, actor, reason: str, m2m: dict[str, list] | None = None) -> None:
-    """Save and set many-to-many values so that exactly one history row carries the final state.
-
-    django-simple-history writes its row in its post_save handler and copies the m2m values it finds
-    then; saving and setting m2m with history suppressed, then sending post_save once, gives one
-    row per change instead of one per step.
-    """
-    created = obj._state.adding
-    _record(obj, actor, reason)
-    obj.skip_history_when_saving = True
-    try:
-        with transaction.atomic():
-            obj.save()
-            for name, values in (m2m or {}).items():
-                getattr(obj, name).set(values)
-    except IntegrityError as exc:
-        raise DomainError(Code.DUPLICATE, _("记录与已有数据重复。"), field="__all__") from exc
-    finally:
-        del obj.skip_history_when_saving
-    post_save.send(
-        sender=type(obj), instance=obj, created=created, update_fields=None, raw=False, using=obj._state.db
-    )
-
-
-def _delete_with_history(obj, actor, reason: str) -> None:
-    _record(obj, actor, reason)
-    try:
-        obj.delete()
-    except ProtectedError as exc:
-        raise DomainError(Code.IN_USE, _("该记录仍被其他数据引用，不能删除。"), field="__all__") from exc
+# In `data`, the 主要负责人 is given as a name ("principal") and a 居民身份证号码 ("principal_id_number"): the
+# service resolves them to a Person (`people.find_or_create_person`), the same person for the same number.
+PRINCIPAL_INPUT = ("principal", "principal_id_number")
 
 
 # ---------------------------------------------------------------- enterprises
@@ -114,24 +66,16 @@ def create_enterprise(
     """Register a 生产经营单位 inside the actor's jurisdiction (region, and industry for a department)."""
     require_right(actor, "core.add_enterprise")
     with transaction.atomic():
-        enterprise = Enterprise(**{k: v for k, v in data.items() if k in ENTERPRISE_FIELDS})
-        _validate(enterprise)
-        _ensure_region_in_scope(actor, "core.add_enterprise", enterprise.region_id)
-        _save_with_history(enterprise, actor, reason, {"other_industries": list(other_industries)})
-        _ensure_in_scope(actor, "core.add_enterprise", enterprise, "industry")
+        enterprise = Enterprise(
+            **{k: v for k, v in data.items() if k in ENTERPRISE_FIELDS and k not in PRINCIPAL_INPUT}
+        )
+        records.validate(enterprise)
+        records.ensure_region_in_scope(actor, "core.add_enterprise", enterprise.region_id)
+        enterprise.principal = _principal_from(actor, {"principal": "", **data}, None)
+        records.save_with_history(enterprise, actor, reason, {"other_industries": list(other_industries)})
+        records.ensure_in_scope(actor, "core.add_enterprise", enterprise, "industry")
+        units.unit_for(enterprise)
     return enterprise
-
-
-def _ensure_region_in_scope(actor, action: str, region_code: str) -> None:
-    """Name the region field when it is the region that lies outside the actor's jurisdiction."""
-    if actor.is_superuser:
-        return
-    roles = roles_with_right(action)
-    for membership in memberships_of(actor):
-        anchor = membership.anchor_region
-        if membership.role in roles and anchor is not None and anchor.contains(region_code):
-            return
-    raise DomainError(Code.OUT_OF_SCOPE, _("所属区划不在您的管辖范围内。"), field="region")
 
 
 def update_enterprise(
@@ -142,7 +86,14 @@ def update_enterprise(
         enterprise = selectors.access_enterprise(actor, enterprise_pk, for_update=True)
         require(actor, "core.change_enterprise", enterprise)
         supervisor = can(actor, "core.change_enterprise_status", enterprise)
-        changes = {k: v for k, v in data.items() if k in ENTERPRISE_FIELDS and getattr(enterprise, k) != v}
+        changes = {
+            k: v
+            for k, v in data.items()
+            if k in ENTERPRISE_FIELDS and k not in PRINCIPAL_INPUT and getattr(enterprise, k) != v
+        }
+        principal = _principal_from(actor, data, enterprise.principal)
+        if principal != enterprise.principal:
+            changes["principal"] = principal
         if other_industries is not None and set(other_industries) != set(enterprise.other_industries.all()):
             changes["other_industries"] = list(other_industries)
         if not supervisor:
@@ -151,35 +102,108 @@ def update_enterprise(
                 field = refused[0]
                 label = Enterprise._meta.get_field(field).verbose_name
                 raise DomainError(
-                    Code.INVALID,
+                    ErrorCode.ENTERPRISE_FIELD_NOT_SELF_EDITABLE,
                     _("企业用户不能修改“%(field)s”，请联系属地或行业监管部门。") % {"field": label},
                     field=field,
                 )
         m2m = {"other_industries": changes.pop("other_industries")} if "other_industries" in changes else {}
         for key, value in changes.items():
             setattr(enterprise, key, value)
-        _validate(enterprise)
+        records.validate(enterprise)
         if "region" in changes:
-            _ensure_region_in_scope(actor, "core.change_enterprise", enterprise.region_id)
-        _save_with_history(enterprise, actor, reason, m2m)
-        _ensure_in_scope(actor, "core.change_enterprise", enterprise, "industry")
+            records.ensure_region_in_scope(actor, "core.change_enterprise", enterprise.region_id)
+        records.save_with_history(enterprise, actor, reason, m2m)
+        records.ensure_in_scope(actor, "core.change_enterprise", enterprise, "industry")
     return enterprise
+
+
+def _principal_from(actor, data: dict, current: Person | None) -> Person | None:
+    """The Person that `data` names as 主要负责人 (name + 居民身份证号码), found by its number or registered.
+    `current` when `data` names neither, or names a legacy principal (no number) by the same name unchanged."""
+    if not any(key in data for key in PRINCIPAL_INPUT):
+        return current
+    name = str(data.get("principal", current.name if current else "") or "").strip()
+    number = str(data.get("principal_id_number", current.id_number if current else "") or "").strip()
+    if current is not None and not current.id_number and not number and name == current.name:
+        return current
+    if not name:
+        raise DomainError(
+            ErrorCode.ENTERPRISE_PRINCIPAL_REQUIRED, _("请填写主要负责人姓名。"), field="principal"
+        )
+    if not number:
+        raise DomainError(
+            ErrorCode.ENTERPRISE_PRINCIPAL_ID_NUMBER_REQUIRED,
+            _("请填写主要负责人的居民身份证号码。"),
+            field="principal_id_number",
+        )
+    try:
+        return find_or_create_person(
+            actor=actor, id_number=number, name=name, phone=str(data.get("principal_phone") or "")
+        )
+    except DomainError as exc:  # name the enterprise's field, not the person's
+        field = {"id_number": "principal_id_number", "name": "principal"}.get(exc.field, exc.field)
+        message = _("主要负责人%(problem)s") % {"problem": exc.message}
+        raise DomainError(exc.code, message, field=field) from exc
+
+
+def _check_status_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(ErrorCode.ENTERPRISE_STATUS_REASON, _("变更经营状态必须填写原因。"), field="reason")
+    return reason
+
+
+def _transition_to(enterprise: Enterprise, status: str) -> Transition:
+    """The transition of `Enterprise.TRANSITIONS` leading from the enterprise's state to `status`."""
+    if enterprise.status == status:
+        raise DomainError(ErrorCode.ENTERPRISE_STATUS_UNCHANGED, _("经营状态未变化。"), field="status")
+    for transition in Enterprise.TRANSITIONS:
+        if enterprise.status in transition.sources and transition.target == status:
+            return transition
+    raise DomainError(
+        ErrorCode.ENTERPRISE_STATUS_TRANSITION,
+        _("经营状态不能从“%(old)s”变更为“%(new)s”。")
+        % {"old": enterprise.get_status_display(), "new": Enterprise.Status(status).label},
+        field="status",
+    )
 
 
 def change_enterprise_status(*, actor, enterprise_pk, status: str, reason: str) -> Enterprise:
-    """Record that an enterprise stopped, resumed, closed or deregistered; the reason is required."""
+    """A supervisor records that an enterprise stopped, resumed, closed or deregistered (the page and the
+    API): the transition leading from its current state to `status`, with a reason."""
     if status not in Enterprise.Status.values:
-        raise DomainError(Code.INVALID, _("经营状态取值无效。"), field="status")
-    if not (reason or "").strip():
-        raise DomainError(Code.INVALID, _("变更经营状态必须填写原因。"), field="reason")
+        raise DomainError(ErrorCode.ENTERPRISE_STATUS_UNKNOWN, _("经营状态取值无效。"), field="status")
+    reason = _check_status_reason(reason)
     with transaction.atomic():
         enterprise = selectors.access_enterprise(actor, enterprise_pk, for_update=True)
-        require(actor, "core.change_enterprise_status", enterprise)
-        if enterprise.status == status:
-            raise DomainError(Code.INVALID, _("经营状态未变化。"), field="status")
-        enterprise.status = status
-        _save_with_history(enterprise, actor, reason.strip())
+        require(actor, "core.change_enterprise_status", enterprise)  # the right of every transition
+        transition = _transition_to(enterprise, status)
+        _apply(enterprise, transition, actor, reason, None)
     return enterprise
+
+
+def apply_enterprise_transition(
+    *, actor, enterprise: Enterprise, name: str, reason: str, changes: dict | None = None
+) -> Enterprise:
+    """Move an enterprise along the named transition of `Enterprise.TRANSITIONS` for another module's use
+    case (责令停产停业整顿 → "suspend", 复产验收合格 → "resume", 依法予以关闭 → "close").
+
+    The calling service has fetched the enterprise in the actor's scope and checked its own right (a
+    resumption is approved by a leader, who holds no registry right), so this checks only the state, the
+    reason and the transition's guards. A compare-and-set on the state the caller read: when the enterprise
+    changed meanwhile, DomainError(Code.STALE) and nothing is written.
+    """
+    reason = _check_status_reason(reason)
+    transition = find(Enterprise.TRANSITIONS, name)
+    with transaction.atomic():
+        _apply(enterprise, transition, actor, reason, changes)
+    return enterprise
+
+
+def _apply(enterprise: Enterprise, transition: Transition, actor, reason: str, changes: dict | None) -> None:
+    # `.update()` skips auto_now: the list's "recently updated" order must still see the change.
+    values = {"updated_at": timezone.now(), **(changes or {})}
+    apply_transition(enterprise, transition, actor=actor, reason=reason, changes=values)
 
 
 # ---------------------------------------------------------------- regions (towns, villages)
@@ -193,18 +217,20 @@ def create_region(
         parent = selectors.access_region(actor, parent_pk)
         require(actor, "core.manage_region", parent)
         if parent.level >= Region.Level.VILLAGE:
-            raise DomainError(Code.INVALID, _("村(社区)下不能再建下级区划。"), field="parent")
+            raise DomainError(
+                ErrorCode.REGION_BELOW_VILLAGE, _("村(社区)下不能再建下级区划。"), field="parent"
+            )
         level = parent.level + 1 if parent.level >= Region.Level.COUNTY else None
         if level is None:
             raise DomainError(
-                Code.INVALID, _("省、市、县三级区划由国家区划数据加载，不能手工新增。"), field="parent"
+                ErrorCode.REGION_NATIONAL_LEVEL,
+                _("省、市、县三级区划由国家区划数据加载，不能手工新增。"),
+                field="parent",
             )
-        from . import rules
-
         if not rules.child_code_is_valid(parent.code, parent.level, code, level):
             expected = "9" if level == Region.Level.TOWN else "12"
             raise DomainError(
-                Code.INVALID,
+                ErrorCode.REGION_CODE_PREFIX,
                 _("区划代码应以上级代码 %(prefix)s 开头，共12位，本级有效位数为%(n)s位。")
                 % {"prefix": parent.prefix, "n": expected},
                 field="code",
@@ -219,8 +245,10 @@ def create_region(
             kind=kind,
             urban_rural_code=urban_rural_code,
         )
-        _validate(region)
-        _save_with_history(region, actor, "")
+        records.validate(region)
+        records.save_with_history(region, actor, "")
+        if region.level == Region.Level.TOWN:
+            units.unit_for(region)
     return region
 
 
@@ -230,11 +258,13 @@ def update_region(*, actor, region_pk, name: str, kind: str = "", urban_rural_co
         require(actor, "core.manage_region", region)
         if region.level < Region.Level.TOWN:
             raise DomainError(
-                Code.INVALID, _("省、市、县三级区划由国家区划数据维护，不能在此修改。"), field="name"
+                ErrorCode.REGION_NATIONAL_LEVEL,
+                _("省、市、县三级区划由国家区划数据维护，不能在此修改。"),
+                field="name",
             )
         region.name, region.kind, region.urban_rural_code = name.strip(), kind, urban_rural_code
-        _validate(region)
-        _save_with_history(region, actor, "")
+        records.validate(region)
+        records.save_with_history(region, actor, "")
     return region
 
 
@@ -243,8 +273,13 @@ def delete_region(*, actor, region_pk, reason: str) -> None:
         region = selectors.access_region(actor, region_pk, for_update=True)
         require(actor, "core.manage_region", region)
         if region.level < Region.Level.TOWN:
-            raise DomainError(Code.INVALID, _("省、市、县三级区划不能删除。"), field="__all__")
-        _delete_with_history(region, actor, reason)
+            raise DomainError(
+                ErrorCode.REGION_NATIONAL_LEVEL, _("省、市、县三级区划不能删除。"), field="__all__"
+            )
+        # A town's own unit goes with it (a unit still referenced — a task, a hazard — keeps the town: IN_USE).
+        for unit in Unit.objects.filter(region=region, kind=Unit.Kind.TOWN):
+            records.delete_with_history(unit, actor, reason)
+        records.delete_with_history(region, actor, reason)
 
 
 # ---------------------------------------------------------------- grids
@@ -256,16 +291,16 @@ def save_grid(*, actor, grid_pk=None, region_pk, code: str, name: str, descripti
         region = selectors.access_region(actor, region_pk)
         require(actor, "core.manage_grid", region)
         if region.level != Region.Level.VILLAGE:
-            raise DomainError(Code.INVALID, _("网格应建在村(社区)下。"), field="region")
+            raise DomainError(ErrorCode.GRID_NOT_UNDER_VILLAGE, _("网格应建在村(社区)下。"), field="region")
         if grid_pk is None:
             grid = Grid()
         else:
             grid = selectors.access_grid(actor, grid_pk, for_update=True)
             require(actor, "core.manage_grid", grid)
         grid.region, grid.code, grid.name, grid.description = region, code.strip(), name.strip(), description
-        _validate(grid)
-        _save_with_history(grid, actor, "")
-        _ensure_in_scope(actor, "core.manage_grid", grid, "region")
+        records.validate(grid)
+        records.save_with_history(grid, actor, "")
+        records.ensure_in_scope(actor, "core.manage_grid", grid, "region")
     return grid
 
 
@@ -275,7 +310,7 @@ def delete_grid(*, actor, grid_pk, reason: str) -> None:
         require(actor, "core.manage_grid", grid)
         if grid.enterprises.exists() or grid.memberships.filter(is_active=True).exists():
             raise DomainError(Code.IN_USE, _("网格内仍有单位或网格员，不能删除。"), field="__all__")
-        _delete_with_history(grid, actor, reason)
+        records.delete_with_history(grid, actor, reason)
 
 
 # ---------------------------------------------------------------- departments
@@ -307,11 +342,14 @@ def save_department(
         industries = list(industries)
         if kind == Department.Kind.INDUSTRY and not industries:
             raise DomainError(
-                Code.INVALID, _("行业监管部门至少应监管一个行业领域（三管三必须）。"), field="industries"
+                ErrorCode.DEPARTMENT_WITHOUT_INDUSTRY,
+                _("行业监管部门至少应监管一个行业领域（三管三必须）。"),
+                field="industries",
             )
-        _validate(department)
-        _save_with_history(department, actor, "", {"industries": industries})
-        _ensure_in_scope(actor, "core.manage_department", department, "region")
+        records.validate(department)
+        records.save_with_history(department, actor, "", {"industries": industries})
+        records.ensure_in_scope(actor, "core.manage_department", department, "region")
+        units.unit_for(department)
     return department
 
 
@@ -330,9 +368,9 @@ def save_licence(*, actor, enterprise_pk, licence_pk=None, data: dict) -> Licenc
         for key in ("kind", "number", "issued_by", "valid_from", "valid_until"):
             setattr(licence, key, data.get(key, getattr(licence, key)))
         if licence.valid_from and licence.valid_until and licence.valid_until < licence.valid_from:
-            raise DomainError(Code.INVALID, _("有效期至不能早于有效期起。"), field="valid_until")
-        _validate(licence)
-        _save_with_history(licence, actor, "")
+            raise DomainError(ErrorCode.LICENCE_DATES, _("有效期至不能早于有效期起。"), field="valid_until")
+        records.validate(licence)
+        records.save_with_history(licence, actor, "")
     return licence
 
 
@@ -341,4 +379,4 @@ def delete_licence(*, actor, enterprise_pk, licence_pk, reason: str) -> None:
         enterprise = selectors.access_enterprise(actor, enterprise_pk, for_update=True)
         require(actor, "core.change_enterprise", enterprise)
         licence = selectors.access(Licence.objects.filter(enterprise=enterprise), actor, licence_pk)
-        _delete_with_history(licence, actor, reason)
+        records.delete_with_history(licence, actor, reason)

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from anlan.core import records
 from anlan.core.models import Department
 
 from . import rules
@@ -82,8 +83,7 @@ def issue_document(
             document.target_id = str(target.pk)
         content = render(number)
         document.file.save(filename or f"{kind}-{year}-{serial}.docx", ContentFile(content), save=False)
-        document._history_user = actor
-        document._change_reason = ""
+        records.record_change(document, actor, "")
         document.save()
     return document
 

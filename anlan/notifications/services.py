@@ -1,6 +1,6 @@
 """Sending notifications: `notify()` writes the in-app messages and, after commit, e-mail and SMS.
 
-Other modules call only `notify()` and `recipients_for()`. Deduplication rests on the database: a unique
+Other modules call only `notify()` (who to tell comes from `anlan.core.recipients`). Deduplication rests on the database: a unique
 constraint on (recipient, dedupe_key) and `bulk_create(ignore_conflicts=True)`, so two workers notifying
 the same event at once still create one message per recipient and only the one that created it sends.
 """
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -102,33 +102,6 @@ def _deliver(contacts: list[tuple[str, str]], title: str, body: str, url: str) -
             backend.send(phone, title)
         except Exception:
             logger.exception("notification SMS to %s failed", phone)
-
-
-def recipients_for(
-    region=None, department=None, roles: Iterable[str] | None = None, *, enterprise=None
-) -> QuerySet:
-    """Active users holding an active membership anchored at this region, department or enterprise.
-
-    `recipients_for(region=county, roles=[Role.COMMITTEE_OFFICE])` is the county's duty office (安委办/
-    应急管理局); `recipients_for(department=housing)` are the members of 住建局;
-    `recipients_for(enterprise=x, roles=[Role.ENTERPRISE])` are the enterprise's own users. Regions match
-    exactly (the office *of* that region, not of its towns).
-    """
-    if region is None and department is None and enterprise is None and roles is None:
-        return get_user_model().objects.none()
-    where = Q()
-    if region is not None:
-        where &= Q(region_id=getattr(region, "pk", region))
-    if department is not None:
-        where &= Q(department_id=getattr(department, "pk", department))
-    if enterprise is not None:
-        where &= Q(enterprise_id=getattr(enterprise, "pk", enterprise))
-    if roles is not None:
-        where &= Q(role__in=list(roles))
-    from anlan.core.models import Membership
-
-    user_ids = Membership.objects.filter(where, is_active=True).values("user_id")
-    return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
 
 
 def inbox(user, *, unread: bool = False) -> QuerySet:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anlan.core.entry import crumbs, done
 from anlan.core.paging import page_of
 
 from . import services
@@ -23,7 +24,7 @@ def inbox(request):
         "page": page_of(request, services.inbox(request.user, unread=only_unread), PAGE_SIZE),
         "only_unread": only_unread,
         "query": "unread=1" if only_unread else "",
-        "breadcrumbs": [(str(_("消息通知")), "")],
+        "breadcrumbs": crumbs((_("消息通知"), "")),
     }
     return render(request, "notifications/inbox.html", context)
 
@@ -43,5 +44,4 @@ def read(request, pk):
 @require_POST
 def read_all(request):
     count = services.mark_all_read(actor=request.user)
-    messages.success(request, _("已将 %(n)d 条消息标为已读。") % {"n": count})
-    return redirect("notifications:inbox")
+    return done(request, reverse("notifications:inbox"), _("已将 %(n)d 条消息标为已读。") % {"n": count})

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from anlan.core import services
-from anlan.core.errors import Code, DomainError
-from anlan.core.models import Department, Enterprise, Grid, Region
-from anlan.core.tests.factories import industry, next_uscc
+from anlan.core.errors import Code, DomainError, ErrorCode
+from anlan.core.models import Department, Enterprise, Grid, Person, Region
+from anlan.core.tests.factories import industry, next_id_number, next_uscc
 
 
 def enterprise_data(region, **overrides):
@@ -17,6 +17,7 @@ def enterprise_data(region, **overrides):
         "region": region,
         "industry": industry("construction"),
         "principal": "赵六",
+        "principal_id_number": next_id_number(),
         "principal_phone": "13700000001",
         "employees": 30,
     }
@@ -66,6 +67,74 @@ def test_a_wrong_check_character_is_refused_on_the_uscc_field(cast):
     assert "校验位" in str(caught.value.message)
 
 
+def test_a_wrong_id_number_check_character_is_refused_on_the_principal_field(cast):
+    number = next_id_number()
+    bad = number[:-1] + ("0" if number[-1] != "0" else "1")
+    before = Person.objects.count()
+    with pytest.raises(DomainError) as caught:
+        services.create_enterprise(
+            actor=cast["town_a"], data=enterprise_data(cast.village_a, principal_id_number=bad)
+        )
+    assert (caught.value.code, caught.value.field) == (ErrorCode.ID_NUMBER_CHECK, "principal_id_number")
+    assert "主要负责人" in str(caught.value.message) and "校验码" in str(caught.value.message)
+    assert Person.objects.count() == before
+
+
+def test_a_principal_without_an_id_number_is_refused_on_that_field(cast):
+    with pytest.raises(DomainError) as caught:
+        services.create_enterprise(
+            actor=cast["town_a"], data=enterprise_data(cast.village_a, principal_id_number="")
+        )
+    assert (caught.value.code, caught.value.field) == (
+        ErrorCode.ENTERPRISE_PRINCIPAL_ID_NUMBER_REQUIRED,
+        "principal_id_number",
+    )
+
+
+def test_the_same_person_is_the_principal_of_two_enterprises_by_id_number(cast):
+    number = next_id_number()
+    first = services.create_enterprise(
+        actor=cast["town_a"], data=enterprise_data(cast.village_a, principal_id_number=number)
+    )
+    second = services.create_enterprise(
+        actor=cast["town_a"],
+        data=enterprise_data(cast.village_a, name="来安县第二机械有限公司", principal_id_number=number),
+    )
+    assert first.principal_id == second.principal_id
+    assert Person.objects.filter(id_number=number).count() == 1
+    assert first.principal.name == "赵六"
+
+
+def test_changing_the_principal_writes_a_history_row_on_the_enterprise(cast):
+    old = cast.enterprise_x.principal
+    rows = cast.enterprise_x.history.count()
+    number = next_id_number()
+    services.update_enterprise(
+        actor=cast["enterprise_x"],  # its own users may change their principal
+        enterprise_pk=cast.enterprise_x.pk,
+        data={"principal": "孙七", "principal_id_number": number},
+        reason="换届",
+    )
+    cast.enterprise_x.refresh_from_db()
+    assert (cast.enterprise_x.principal.name, cast.enterprise_x.principal.id_number) == ("孙七", number)
+    assert cast.enterprise_x.history.count() == rows + 1
+    latest, before = cast.enterprise_x.history.all()[:2]
+    assert (before.principal_id, latest.principal_id) == (old.pk, cast.enterprise_x.principal_id)
+    assert latest.history_change_reason == "换届"
+
+
+def test_a_legacy_principal_without_a_number_stays_until_it_is_changed(cast):
+    legacy = Person.objects.create(name="老张")
+    Enterprise.objects.filter(pk=cast.enterprise_x.pk).update(principal=legacy)
+    services.update_enterprise(
+        actor=cast["town_a"],
+        enterprise_pk=cast.enterprise_x.pk,
+        data={"principal": "老张", "principal_id_number": "", "employees": 77},
+    )
+    cast.enterprise_x.refresh_from_db()
+    assert (cast.enterprise_x.principal_id, cast.enterprise_x.employees) == (legacy.pk, 77)
+
+
 def test_a_duplicate_uscc_is_refused(cast):
     with pytest.raises(DomainError) as caught:
         services.create_enterprise(
@@ -98,7 +167,7 @@ def test_an_enterprise_user_cannot_rename_its_enterprise_and_nothing_changes(cas
         services.update_enterprise(
             actor=cast["enterprise_x"], enterprise_pk=cast.enterprise_x.pk, data={"name": "改名公司"}
         )
-    assert caught.value.field == "name"
+    assert (caught.value.code, caught.value.field) == (ErrorCode.ENTERPRISE_FIELD_NOT_SELF_EDITABLE, "name")
     cast.enterprise_x.refresh_from_db()
     assert cast.enterprise_x.name == "来安县建工集团有限公司"
     assert cast.enterprise_x.history.count() == rows
@@ -137,11 +206,15 @@ def test_an_out_of_scope_update_is_not_found(cast):
 
 
 def test_a_status_change_needs_a_reason(cast):
+    rows = cast.enterprise_x.history.count()
     with pytest.raises(DomainError) as caught:
         services.change_enterprise_status(
             actor=cast["town_a"], enterprise_pk=cast.enterprise_x.pk, status="suspended", reason="  "
         )
-    assert caught.value.field == "reason"
+    assert (caught.value.code, caught.value.field) == (ErrorCode.ENTERPRISE_STATUS_REASON, "reason")
+    cast.enterprise_x.refresh_from_db()
+    assert cast.enterprise_x.status == Enterprise.Status.OPERATING
+    assert cast.enterprise_x.history.count() == rows
 
 
 def test_a_status_change_is_recorded_with_its_reason(cast):
@@ -157,10 +230,21 @@ def test_a_status_change_is_recorded_with_its_reason(cast):
 
 
 def test_the_same_status_again_is_refused(cast):
-    with pytest.raises(DomainError):
+    rows = cast.enterprise_x.history.count()
+    with pytest.raises(DomainError) as caught:
         services.change_enterprise_status(
             actor=cast["town_a"], enterprise_pk=cast.enterprise_x.pk, status="operating", reason="无"
         )
+    assert (caught.value.code, caught.value.field) == (ErrorCode.ENTERPRISE_STATUS_UNCHANGED, "status")
+    assert cast.enterprise_x.history.count() == rows
+
+
+def test_an_unknown_status_is_refused_on_the_field(cast):
+    with pytest.raises(DomainError) as caught:
+        services.change_enterprise_status(
+            actor=cast["town_a"], enterprise_pk=cast.enterprise_x.pk, status="bankrupt", reason="破产"
+        )
+    assert (caught.value.code, caught.value.field) == (ErrorCode.ENTERPRISE_STATUS_UNKNOWN, "status")
 
 
 def test_an_enterprise_cannot_change_its_own_status(cast):
@@ -193,7 +277,7 @@ def test_the_county_adds_a_village_under_a_town(cast):
 def test_a_village_code_must_extend_its_towns_code(cast, code, why):
     with pytest.raises(DomainError) as caught:
         services.create_region(actor=cast["county_office"], parent_pk=cast.town_a.pk, code=code, name="某村")
-    assert caught.value.field == "code", why
+    assert (caught.value.code, caught.value.field) == (ErrorCode.REGION_CODE_PREFIX, "code"), why
 
 
 def test_a_duplicate_region_code_is_refused(cast):
@@ -205,8 +289,18 @@ def test_a_duplicate_region_code_is_refused(cast):
 
 
 def test_national_regions_cannot_be_renamed(cast):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         services.update_region(actor=cast["county_office"], region_pk=cast.county.code, name="改名县")
+    assert caught.value.code == ErrorCode.REGION_NATIONAL_LEVEL
+    assert Region.objects.get(pk=cast.county.code).name == cast.county.name
+
+
+def test_no_region_is_added_under_a_village(cast):
+    with pytest.raises(DomainError) as caught:
+        services.create_region(
+            actor=cast["county_office"], parent_pk=cast.village_a.pk, code="341122100001", name="某组"
+        )
+    assert (caught.value.code, caught.value.field) == (ErrorCode.REGION_BELOW_VILLAGE, "parent")
 
 
 def test_a_region_still_in_use_cannot_be_deleted(cast):
@@ -225,12 +319,14 @@ def test_deleting_an_empty_region_keeps_an_audit_row_with_the_reason(cast):
 def test_a_grid_must_sit_under_a_village(cast):
     with pytest.raises(DomainError) as caught:
         services.save_grid(actor=cast["county_office"], region_pk=cast.town_a.code, code="G1", name="镇网格")
-    assert caught.value.field == "region"
+    assert (caught.value.code, caught.value.field) == (ErrorCode.GRID_NOT_UNDER_VILLAGE, "region")
+    assert not Grid.objects.filter(name="镇网格").exists()
 
 
 def test_a_grid_with_enterprises_cannot_be_deleted(cast):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         services.delete_grid(actor=cast["county_office"], grid_pk=cast.grid_a.pk, reason="合并")
+    assert caught.value.code == Code.IN_USE
     assert Grid.objects.filter(pk=cast.grid_a.pk).exists()
 
 
@@ -245,7 +341,7 @@ def test_an_industry_department_must_supervise_an_industry(cast):
             phone="",
             industries=[],
         )
-    assert caught.value.field == "industries"
+    assert (caught.value.code, caught.value.field) == (ErrorCode.DEPARTMENT_WITHOUT_INDUSTRY, "industries")
     assert not Department.objects.filter(name="新局").exists()
 
 
@@ -280,5 +376,119 @@ def test_a_licence_valid_until_before_valid_from_is_refused(cast):
                 "valid_until": datetime.date(2025, 1, 1),
             },
         )
-    assert caught.value.field == "valid_until"
+    assert (caught.value.code, caught.value.field) == (ErrorCode.LICENCE_DATES, "valid_until")
     assert not cast.enterprise_x.licences.exists()
+
+
+# ---------------------------------------------------------------- operating status: Enterprise.TRANSITIONS
+
+STATES = list(Enterprise.Status.values)
+TRANSITION_NAMES = [t.name for t in Enterprise.TRANSITIONS]
+
+
+def set_status(enterprise, status):
+    Enterprise.objects.filter(pk=enterprise.pk).update(status=status)
+    enterprise.refresh_from_db()
+
+
+@pytest.mark.parametrize("name", TRANSITION_NAMES)
+@pytest.mark.parametrize("state", STATES)
+def test_every_state_and_transition_pair_moves_or_is_refused_with_one_history_row_or_none(cast, state, name):
+    transition = next(t for t in Enterprise.TRANSITIONS if t.name == name)
+    enterprise = cast.enterprise_x
+    set_status(enterprise, state)
+    rows = enterprise.history.count()
+    if state in transition.sources:
+        services.apply_enterprise_transition(
+            actor=cast["dept_housing"], enterprise=enterprise, name=name, reason="依法处理"
+        )
+        enterprise.refresh_from_db()
+        assert enterprise.status == transition.target
+        assert enterprise.history.count() == rows + 1
+        latest = enterprise.history.first()
+        assert (latest.status, latest.history_user, latest.history_change_reason) == (
+            transition.target,
+            cast["dept_housing"],
+            "依法处理",
+        )
+    else:
+        with pytest.raises(DomainError) as caught:
+            services.apply_enterprise_transition(
+                actor=cast["dept_housing"], enterprise=enterprise, name=name, reason="依法处理"
+            )
+        assert caught.value.code == Code.ILLEGAL_TRANSITION
+        enterprise.refresh_from_db()
+        assert enterprise.status == state
+        assert enterprise.history.count() == rows
+
+
+@pytest.mark.parametrize("target", STATES)
+@pytest.mark.parametrize("state", STATES)
+def test_a_supervisor_may_move_an_enterprise_from_any_state_to_any_other(cast, state, target):
+    """The page's status select keeps the old behaviour: any different state, always with a reason."""
+    enterprise = cast.enterprise_x
+    set_status(enterprise, state)
+    rows = enterprise.history.count()
+    if state == target:
+        with pytest.raises(DomainError) as caught:
+            services.change_enterprise_status(
+                actor=cast["town_a"], enterprise_pk=enterprise.pk, status=target, reason="核实"
+            )
+        assert caught.value.code == ErrorCode.ENTERPRISE_STATUS_UNCHANGED
+        assert enterprise.history.count() == rows
+        return
+    services.change_enterprise_status(
+        actor=cast["town_a"], enterprise_pk=enterprise.pk, status=target, reason="核实"
+    )
+    enterprise.refresh_from_db()
+    assert enterprise.status == target
+    assert enterprise.history.count() == rows + 1
+    assert enterprise.history.first().history_change_reason == "核实"
+
+
+def test_a_status_no_transition_leads_to_is_refused_with_its_code(cast, monkeypatch):
+    without_reopen = tuple(t for t in Enterprise.TRANSITIONS if t.name != "reopen")
+    monkeypatch.setattr(Enterprise, "TRANSITIONS", without_reopen)
+    set_status(cast.enterprise_x, Enterprise.Status.CLOSED)
+    with pytest.raises(DomainError) as caught:
+        services.change_enterprise_status(
+            actor=cast["town_a"], enterprise_pk=cast.enterprise_x.pk, status="operating", reason="复业"
+        )
+    assert (caught.value.code, caught.value.field) == (ErrorCode.ENTERPRISE_STATUS_TRANSITION, "status")
+    cast.enterprise_x.refresh_from_db()
+    assert cast.enterprise_x.status == Enterprise.Status.CLOSED
+
+
+def test_another_module_needs_a_reason_for_a_transition_too(cast):
+    rows = cast.enterprise_x.history.count()
+    with pytest.raises(DomainError) as caught:
+        services.apply_enterprise_transition(
+            actor=cast["dept_housing"], enterprise=cast.enterprise_x, name="suspend", reason=""
+        )
+    assert caught.value.code == ErrorCode.ENTERPRISE_STATUS_REASON
+    assert cast.enterprise_x.history.count() == rows
+
+
+def test_of_two_stale_copies_only_the_first_transition_wins(cast):
+    first = Enterprise.objects.get(pk=cast.enterprise_x.pk)
+    second = Enterprise.objects.get(pk=cast.enterprise_x.pk)
+    rows = first.history.count()
+    services.apply_enterprise_transition(
+        actor=cast["dept_housing"], enterprise=first, name="suspend", reason="责令停产停业整顿"
+    )
+    with pytest.raises(DomainError) as caught:
+        services.apply_enterprise_transition(
+            actor=cast["town_a"], enterprise=second, name="close", reason="依法予以关闭"
+        )
+    assert caught.value.code == Code.STALE
+    cast.enterprise_x.refresh_from_db()
+    assert cast.enterprise_x.status == Enterprise.Status.SUSPENDED
+    assert cast.enterprise_x.history.count() == rows + 1
+
+
+def test_a_status_change_marks_the_enterprise_updated(cast):
+    before = Enterprise.objects.get(pk=cast.enterprise_x.pk).updated_at
+    services.change_enterprise_status(
+        actor=cast["town_a"], enterprise_pk=cast.enterprise_x.pk, status="suspended", reason="停产"
+    )
+    assert Enterprise.objects.get(pk=cast.enterprise_x.pk).updated_at > before

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from anlan.core import rules
 from anlan.core.models import Enterprise
-from anlan.core.tests.factories import EnterpriseFactory, industry, next_uscc
+from anlan.core.tests.factories import EnterpriseFactory, RegionFactory, industry, next_uscc
 
 LIST = "core:enterprise-list"
 
@@ -119,6 +120,7 @@ def test_bad_uscc_on_the_form_names_the_field_and_keeps_the_other_input(cast, as
             "scale": "small_micro",
             "employees": 5,
             "principal": "某人",
+            "principal_id_number": PRINCIPAL_ID_NUMBER,
         },
     )
     assert response.status_code == 200
@@ -126,6 +128,38 @@ def test_bad_uscc_on_the_form_names_the_field_and_keeps_the_other_input(cast, as
     assert list(form.errors) == ["uscc"]
     assert "保留的名称" in response.content.decode()
     assert not Enterprise.objects.filter(name="保留的名称").exists()
+
+
+def test_a_wrong_id_number_check_character_on_the_form_names_the_principal_field(cast, as_user):
+    bad = PRINCIPAL_ID_NUMBER[:-1] + ("0" if PRINCIPAL_ID_NUMBER[-1] != "0" else "1")
+    response = as_user(cast["town_a"]).post(
+        reverse("core:enterprise-create"),
+        {
+            "uscc": next_uscc(),
+            "name": "身份证有误公司",
+            "region": cast.village_a.code,
+            "industry": industry("construction").pk,
+            "scale": "small_micro",
+            "employees": 5,
+            "principal": "某人",
+            "principal_id_number": bad,
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["principal_id_number"]
+    assert "校验码错误" in response.context["form"].errors["principal_id_number"][0]
+    assert not Enterprise.objects.filter(name="身份证有误公司").exists()
+
+
+def test_the_principals_id_number_is_masked_like_the_phones(cast, as_user, client):
+    number = cast.enterprise_x.principal.id_number
+    detail = reverse("core:enterprise-detail", args=[cast.enterprise_x.pk])
+    assert number not in as_user(cast["leader"]).get(detail).content.decode()
+    leader_api = client.get(f"/api/v1/enterprises/{cast.enterprise_x.pk}/").json()
+    assert leader_api["principal_id_number"] == rules.mask_id_number(number)
+    assert leader_api["principal"] == cast.enterprise_x.principal.name
+    client.logout()
+    assert number in as_user(cast["town_a"]).get(detail).content.decode()
 
 
 def test_an_out_of_scope_region_on_the_form_is_a_field_error(cast, as_user):
@@ -139,6 +173,7 @@ def test_an_out_of_scope_region_on_the_form_is_a_field_error(cast, as_user):
             "scale": "small_micro",
             "employees": 5,
             "principal": "某人",
+            "principal_id_number": PRINCIPAL_ID_NUMBER,
         },
     )
     assert "region" in response.context["form"].errors
@@ -183,6 +218,9 @@ def workbook_bytes(rows, header=None):
     return buffer
 
 
+PRINCIPAL_ID_NUMBER = "34112219700101001" + rules.id_number_check_character("34112219700101001")
+
+
 def row(cast, uscc=None, name="导入测试有限公司", region=None, industry_name="建筑施工", **kw):
     values = [
         uscc or next_uscc(),
@@ -194,6 +232,7 @@ def row(cast, uscc=None, name="导入测试有限公司", region=None, industry_
         10,
         "甲",
         "乙",
+        kw.get("principal_id_number", PRINCIPAL_ID_NUMBER),
         "13800000000",
         "丙",
         "13900000000",
@@ -289,6 +328,7 @@ def test_api_create_with_a_bad_uscc_names_the_field(cast, as_user):
                 "region": cast.village_a.code,
                 "industry": industry("commerce").pk,
                 "principal": "x",
+                "principal_id_number": PRINCIPAL_ID_NUMBER,
             }
         ),
         content_type="application/json",
@@ -307,6 +347,7 @@ def test_api_out_of_scope_create_returns_the_domain_error_shape(cast, as_user):
                 "region": cast.village_a.code,
                 "industry": industry("hazchem").pk,
                 "principal": "x",
+                "principal_id_number": PRINCIPAL_ID_NUMBER,
             }
         ),
         content_type="application/json",
@@ -314,6 +355,30 @@ def test_api_out_of_scope_create_returns_the_domain_error_shape(cast, as_user):
     assert response.status_code == 400
     assert response.json()["code"] == "out_of_scope"
     assert response.json()["field"] == "industry"
+
+
+def test_api_creates_an_enterprise_whose_principal_is_found_by_id_number(cast, as_user):
+    principal = cast.enterprise_y.principal
+    response = as_user(cast["town_a"]).post(
+        "/api/v1/enterprises/",
+        data=json.dumps(
+            {
+                "uscc": next_uscc(),
+                "name": "同一负责人公司",
+                "region": cast.village_a.code,
+                "industry": industry("construction").pk,
+                "principal": principal.name,
+                "principal_id_number": principal.id_number,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert (response.json()["principal"], response.json()["principal_id_number"]) == (
+        principal.name,
+        principal.id_number,
+    )
+    assert Enterprise.objects.get(name="同一负责人公司").principal_id == principal.pk
 
 
 def test_api_token_authentication(cast, client):
@@ -391,3 +456,154 @@ def test_region_and_grid_pages_count_enterprises_and_workers_separately(cast, as
     listed = client.get(reverse("core:grid-list"))
     grid = next(g for g in listed.context["page"] if g.pk == cast.grid_a.pk)
     assert (grid.n_enterprises, grid.n_workers) == (2, 2)
+
+
+# ---------------------------------------------------------------- home
+
+
+def test_the_home_card_counts_every_expiring_licence_and_lists_the_first_ten(cast, as_user):
+    import datetime
+
+    from django.utils import timezone
+
+    from anlan.core.tests.factories import LicenceFactory
+
+    today = timezone.localdate()
+    for n in range(12):
+        LicenceFactory(enterprise=cast.enterprise_x, valid_until=today + datetime.timedelta(days=n))
+    response = as_user(cast["town_a"]).get(reverse("core:home"))
+    assert response.context["expiring"].count == 12
+    assert len(response.context["expiring"].first) == 10
+    assert '<div class="display-6" data-testid="stat-expiring">12</div>' in response.content.decode()
+
+
+def test_a_licence_expiring_on_the_last_day_of_the_window_counts_and_one_day_later_does_not(cast):
+    import datetime
+
+    from anlan.core import rules, selectors
+    from anlan.core.tests.factories import LicenceFactory
+
+    today = datetime.date(2026, 12, 1)
+    window = datetime.timedelta(days=rules.LICENCE_EXPIRY_WINDOW_DAYS)
+    inside = LicenceFactory(enterprise=cast.enterprise_x, valid_until=today + window)
+    LicenceFactory(enterprise=cast.enterprise_x, valid_until=today + window + datetime.timedelta(days=1))
+    expired = LicenceFactory(enterprise=cast.enterprise_x, valid_until=today - datetime.timedelta(days=400))
+    assert rules.licence_expiring(today + window, today)
+    assert not rules.licence_expiring(today + window + datetime.timedelta(days=1), today)
+    found = selectors.expiring_licences(cast["town_a"], today)
+    assert (found.count, found.first) == (2, [expired, inside])
+    assert selectors.expiring_licences(cast["town_b"], today).count == 0  # out of scope, out of the count
+
+
+def test_the_home_page_shows_each_modules_indicators_and_only_the_todos_with_something_to_do(
+    cast, as_user, monkeypatch
+):
+    from anlan.core import contract
+
+    def open_enterprises(user, **params):
+        return Enterprise.objects.for_user(user)
+
+    contributions = contract.registry()
+    monkeypatch.setattr(
+        contributions,
+        "indicators",
+        [
+            contract.Indicator(
+                "fake-count", "假指标单位数", open_enterprises, url=lambda user: "/fake/list/"
+            ),
+            contract.Indicator("fake-cockpit", "只在驾驶舱", open_enterprises, home=False),
+        ],
+    )
+    monkeypatch.setattr(
+        contributions,
+        "todos",
+        [
+            contract.TodoProvider("fake-todo", "待核查单位", open_enterprises, lambda user: "/fake/todo/"),
+            contract.TodoProvider(
+                "fake-empty", "空的待办", lambda user: Enterprise.objects.none(), lambda user: "/fake/empty/"
+            ),
+        ],
+    )
+    response = as_user(cast["town_a"]).get(reverse("core:home"))
+    body = response.content.decode()
+    assert [(f.key, f.label, f.value, f.url) for f in response.context["indicators"]] == [
+        ("fake-count", "假指标单位数", 1, "/fake/list/")
+    ]
+    assert [(f.key, f.value, f.url) for f in response.context["todos"]] == [("fake-todo", 1, "/fake/todo/")]
+    assert '<a class="text-decoration-none" href="/fake/list/">1</a>' in body
+    assert '<a href="/fake/todo/">待核查单位</a>' in body
+    assert "只在驾驶舱" not in body
+    assert "空的待办" not in body and "/fake/empty/" not in body
+
+
+def test_the_home_page_has_no_todo_card_when_there_is_nothing_to_do(cast, as_user, monkeypatch):
+    from anlan.core import contract
+
+    monkeypatch.setattr(contract.registry(), "todos", [])
+    body = as_user(cast["town_a"]).get(reverse("core:home")).content.decode()
+    assert 'data-testid="todos"' not in body
+
+
+# ---------------------------------------------------------------- regions
+
+
+def test_a_region_page_counts_each_childs_enterprises_in_one_query_and_shows_only_visible_ancestors(
+    cast, as_user, django_assert_max_num_queries
+):
+    EnterpriseFactory(region=cast.village_a, industry=industry("machinery"))
+    client = as_user(cast["county_office"])
+    response = client.get(reverse("core:region-detail", args=[cast.county.code]))
+    counts = {child.code: child.n_enterprises for child in response.context["children"]}
+    assert counts[cast.town_a.code] == 2  # both in village A, inside town A's subtree
+    assert counts[cast.town_b.code] == 1  # registered at the town itself
+    village = client.get(reverse("core:region-detail", args=[cast.village_a.code]))
+    # the county office sees neither the province nor the city: its breadcrumbs start at the county
+    assert [label for label, _url in village.context["breadcrumbs"]] == [
+        "区划与网格",
+        cast.county.name,
+        cast.town_a.name,
+        cast.village_a.name,
+    ]
+    for n in range(6):
+        RegionFactory(code=f"34112210{n + 2}000", name=f"新镇{n}", parent=cast.county, level=4)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("core:region-detail", args=[cast.county.code]))
+    assert len(page.context["children"]) == 8
+
+
+# ---------------------------------------------------------------- operating status on the page
+
+
+def test_the_status_form_offers_only_the_states_reachable_now(cast, as_user):
+    response = as_user(cast["town_a"]).get(reverse("core:enterprise-detail", args=[cast.enterprise_x.pk]))
+    choices = [value for value, _label in response.context["status_form"].fields["status"].choices]
+    assert choices == ["suspended", "closed", "deregistered"]
+
+
+def test_the_enterprise_sees_no_status_form(cast, as_user):
+    response = as_user(cast["enterprise_x"]).get(
+        reverse("core:enterprise-detail", args=[cast.enterprise_x.pk])
+    )
+    assert response.context["can_change_status"] is False
+    assert reverse("core:enterprise-status", args=[cast.enterprise_x.pk]) not in response.content.decode()
+
+
+def test_a_refused_status_change_on_the_page_names_the_rule_and_changes_nothing(cast, as_user):
+    rows = cast.enterprise_x.history.count()
+    response = as_user(cast["town_a"]).post(
+        reverse("core:enterprise-status", args=[cast.enterprise_x.pk]),
+        {"status": "operating", "reason": "无"},
+        follow=True,
+    )
+    assert "经营状态未变化。" in response.content.decode()
+    assert cast.enterprise_x.history.count() == rows
+
+
+def test_the_api_changes_the_status_through_the_same_transitions(cast, as_user):
+    client = as_user(cast["town_a"])
+    url = f"/api/v1/enterprises/{cast.enterprise_x.pk}/status/"
+    changed = client.post(url, {"status": "suspended", "reason": "停产整顿"}, content_type="application/json")
+    assert (changed.status_code, changed.json()["status"]) == (200, "suspended")
+    again = client.post(url, {"status": "suspended", "reason": "再次"}, content_type="application/json")
+    assert again.status_code == 400
+    assert (again.json()["code"], again.json()["field"]) == ("enterprise_status_unchanged", "status")

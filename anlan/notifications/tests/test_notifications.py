@@ -7,9 +7,10 @@ from django.core import mail
 from django.urls import reverse
 
 from anlan.core.models import Role
+from anlan.core.recipients import members as recipients_for
 from anlan.core.tests.factories import UserFactory
 from anlan.notifications.models import Notification
-from anlan.notifications.services import mark_all_read, notify, recipients_for, unread_count
+from anlan.notifications.services import mark_all_read, notify, unread_count
 from anlan.notifications.sms import LocmemSmsBackend
 
 pytestmark = pytest.mark.django_db
