@@ -1,5 +1,5 @@
 """Demo data of the hazard module: a year of hazards (≈5k) in every state, some overdue, a few major ones
-under 挂牌督办, and leads from the demo grid worker. Appended to core.demo.STEPS; deterministic from the seed.
+under 挂牌督办, and leads from the demo grid worker. Declared as a demo step in its contribution; deterministic from the seed.
 
 Rows go in with bulk_create_with_history (one history row each, reason 演示数据); only the few supervisions go
 through the service, which numbers and renders their letters.
@@ -89,7 +89,7 @@ def _closed_on(rng, found_on, due_on, today):
 
 
 def _bulk(model, objs: list, batch_size: int = 500) -> list:
-    from anlan.core.demo import _bulk as bulk  # core.demo imports this module for its STEPS
+    from anlan.core.demo import bulk
 
     return bulk(model, objs, batch_size=batch_size)
 
@@ -155,7 +155,7 @@ def build(demo: DemoResult) -> None:
         plans.append(
             RectificationPlan(
                 hazard=hazard,
-                responsible_person=hazard.enterprise.safety_manager or hazard.enterprise.principal,
+                responsible_person=hazard.enterprise.safety_manager or hazard.enterprise.principal.name,
                 measures=rng.choice(MEASURES),
                 due_on=hazard.due_on,
                 funds=Decimal(rng.randint(5, 200)) if major else None,

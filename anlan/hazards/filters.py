@@ -7,17 +7,25 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core.filters import RegionSubtreeFilter, _industry_with_descendants, _regions
+from anlan.core import trees
+from anlan.core.filters import RegionSubtreeFilter, scoped_regions
 from anlan.core.models import Industry
 
+from . import selectors
 from .models import Hazard, Lead, Supervision
-from .selectors import overdue_q
+
+# `?to=`: the rows behind a to-do of the home page (the same selectors count them).
+TODO_CHOICES = (
+    ("verify", _("待我验收")),
+    ("rectify", _("待我整改")),
+    ("decide_extension", _("延期待我审批")),
+)
 
 
 class HazardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("编号、单位或描述"), method="filter_q")
     region = RegionSubtreeFilter(
-        label=_("区划"), queryset=_regions, field_name="region", to_field_name="code"
+        label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"
     )
     industry = django_filters.ModelChoiceFilter(
         label=_("行业领域"), queryset=Industry.objects.all(), method="filter_industry"
@@ -32,6 +40,7 @@ class HazardFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label=_("隐患类别"), choices=Hazard.Category.choices)
     overdue = django_filters.BooleanFilter(label=_("逾期"), method="filter_overdue")
     supervised = django_filters.BooleanFilter(label=_("挂牌督办中"), method="filter_supervised")
+    to = django_filters.ChoiceFilter(label=_("待办"), choices=TODO_CHOICES, method="filter_to")
     found_from = django_filters.DateFilter(label=_("发现日期起"), field_name="found_on", lookup_expr="gte")
     found_to = django_filters.DateFilter(label=_("发现日期止"), field_name="found_on", lookup_expr="lte")
     sort = django_filters.OrderingFilter(
@@ -56,12 +65,12 @@ class HazardFilter(django_filters.FilterSet):
         )
 
     def filter_industry(self, qs, name, value):
-        return qs.filter(industry_id__in=_industry_with_descendants(value)) if value else qs
+        return qs.filter(industry_id__in=trees.industry_descendants(value.pk)) if value else qs
 
     def filter_overdue(self, qs, name, value):
         if value is None:
             return qs
-        overdue = overdue_q(timezone.localdate())
+        overdue = selectors.overdue_q(timezone.localdate())
         return qs.filter(overdue) if value else qs.exclude(overdue)
 
     def filter_supervised(self, qs, name, value):
@@ -70,12 +79,22 @@ class HazardFilter(django_filters.FilterSet):
         listed = Supervision.objects.filter(status=Supervision.Status.LISTED).values("hazard_id")
         return qs.filter(pk__in=listed) if value else qs.exclude(pk__in=listed)
 
+    def filter_to(self, qs, name, value):
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return qs
+        if value == "verify":
+            return qs.filter(pk__in=selectors.hazards_to_verify(user).values("pk"))
+        if value == "rectify":
+            return qs.filter(pk__in=selectors.hazards_to_rectify(user).values("pk"))
+        return qs.filter(pk__in=selectors.extensions_to_decide(user).values("hazard_id"))
+
 
 class LeadFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Lead.Status.choices)
     source = django_filters.ChoiceFilter(label=_("线索来源"), choices=Lead.Source.choices)
     region = RegionSubtreeFilter(
-        label=_("区划"), queryset=_regions, field_name="region", to_field_name="code"
+        label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"
     )
 
     class Meta:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anlan.core import capacity
 from anlan.core import selectors as core_selectors
 from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
 from anlan.core.models import Enterprise, Grid, Industry, Region, Role
-from anlan.core.scope import memberships_of
 
 from .data.major_criteria import CRITERIA
 from .models import Extension, Hazard, Lead, Supervision
 from .selectors import experts
-from .services import HAZARD_FIELDS
+
+# Roles other than an enterprise's own: someone holding one registers hazards found by others.
+NOT_ENTERPRISE = tuple(role for role in Role.values if role != Role.ENTERPRISE)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -60,7 +62,7 @@ class HazardForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Hazard
-        fields = list(HAZARD_FIELDS)
+        fields = list(Hazard.REGISTRATION_FIELDS)
         widgets = {
             "found_on": DATE,
             "due_on": DATE,
@@ -76,7 +78,7 @@ class HazardForm(BootstrapMixin, forms.ModelForm):
         self.fields["grid"].queryset = Grid.objects.for_user(user)
         _industry_choices(self.fields["industry"])
         self.fields["major_criterion"].choices = criterion_choices()
-        if not any(m.role != Role.ENTERPRISE for m in memberships_of(user)):
+        if not capacity.capacities(user, roles=NOT_ENTERPRISE):
             self.fields["source"].initial = Hazard.Source.SELF_INSPECTION
 
     def clean(self):
@@ -205,8 +207,7 @@ class LeadForm(BootstrapMixin, forms.ModelForm):
             queryset=core_selectors.regions_for_choice(user), label=_("所属区划"), required=False
         )
         self.fields["region"].widget.attrs["class"] = "form-select"
-        grid_worker = any(m.role == Role.GRID_WORKER for m in memberships_of(user))
-        if grid_worker:
+        if capacity.acts_for(user, roles=[Role.GRID_WORKER]) and not user.is_superuser:
             self.fields["source"].initial = Lead.Source.GRID_PATROL
             # A grid worker reports from their own grid: the lead is placed in the grid's village.
             for name in ("reporter_name", "reporter_phone", "region"):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from anlan.core.audit import record_text
-from anlan.core.imports import FileProblem, ImportReport, _text, read_rows, run_rows
+from anlan.core.imports import FileProblem, ImportReport, cell_text, read_rows, run_rows
 from anlan.core.models import Enterprise, Industry
 
 from . import services
@@ -56,7 +56,7 @@ class _Lookups:
             self.labels[name] = table
 
     def form_data(self, raw: dict, problems: list) -> dict:
-        data = {name: _text(value) for name, value in raw.items()}
+        data = {name: cell_text(value) for name, value in raw.items()}
         for name in ("found_on", "due_on"):
             value = raw.get(name)
             if hasattr(value, "date"):

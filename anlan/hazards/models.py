@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +13,7 @@ from anlan.core.models import Department, Enterprise, Grid, Industry, Region
 from anlan.core.scope import ScopedQuerySet, ScopeSpec
 from anlan.core.workflow import Transition
 
+from . import guards, rules
 from .data.major_criteria import CRITERIA
 
 USER = settings.AUTH_USER_MODEL
@@ -57,6 +59,76 @@ class Hazard(models.Model):
         ENVIRONMENT = "environment", _("环境因素")
 
     OPEN = (Status.REGISTERED, Status.RECTIFYING, Status.AWAITING_VERIFICATION)
+    # What registration accepts (form, API and service alike), in the order the form shows it.
+    REGISTRATION_FIELDS = (
+        "enterprise",
+        "place",
+        "region",
+        "industry",
+        "grid",
+        "location",
+        "source",
+        "category",
+        "grade",
+        "major_criterion",
+        "major_basis",
+        "description",
+        "found_on",
+        "finder",
+        "due_on",
+        "longitude",
+        "latitude",
+    )
+
+    TRANSITIONS: tuple[Transition, ...] = (
+        Transition(
+            "plan", frozenset({Status.REGISTERED}), Status.RECTIFYING, "hazards.plan", _("制定整改方案")
+        ),
+        Transition(
+            "fix_on_the_spot",
+            frozenset({Status.REGISTERED}),
+            Status.AWAITING_VERIFICATION,
+            "hazards.submit_rectification",
+            _("立即整改"),
+            guards=(guards.ordinary_only,),
+            style="primary",
+        ),
+        Transition(
+            "submit",
+            frozenset({Status.RECTIFYING}),
+            Status.AWAITING_VERIFICATION,
+            "hazards.submit_rectification",
+            _("提交整改"),
+        ),
+        Transition(
+            "verify",
+            frozenset({Status.AWAITING_VERIFICATION}),
+            Status.CLOSED,
+            "hazards.verify",
+            _("验收销号"),
+            guards=(guards.may_verify,),
+            style="success",
+        ),
+        Transition(
+            "reject",
+            frozenset({Status.AWAITING_VERIFICATION}),
+            Status.RECTIFYING,
+            "hazards.verify",
+            _("验收不通过"),
+            reason_required=True,
+            guards=(guards.may_verify,),
+            style="warning",
+        ),
+        Transition(
+            "void",
+            frozenset({Status.REGISTERED, Status.RECTIFYING, Status.AWAITING_VERIFICATION}),
+            Status.VOIDED,
+            "hazards.void",
+            _("作废"),
+            reason_required=True,
+            style="danger",
+        ),
+    )
 
     number = models.CharField(_("隐患编号"), max_length=30, unique=True)
     enterprise = models.ForeignKey(
@@ -186,49 +258,45 @@ class Hazard(models.Model):
         return self.grade == self.Grade.MAJOR
 
     @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    @property
+    def status_style(self) -> str:
+        """The colour of the status badge (Bootstrap's names)."""
+        return {
+            self.Status.REGISTERED: "warning",
+            self.Status.RECTIFYING: "primary",
+            self.Status.AWAITING_VERIFICATION: "info",
+            self.Status.CLOSED: "success",
+        }.get(self.status, "secondary")
+
+    @property
+    def plan_revisable(self) -> bool:
+        """A hazard already rectifying (e.g. after a failed verification) may get a revised plan."""
+        return self.status == self.Status.RECTIFYING
+
+    @property
+    def is_overdue(self) -> bool:
+        """Open and overdue today (rules.is_overdue; `selectors.overdue_q` is the same rule as a query)."""
+        return self.is_open and rules.is_overdue(self.due_on, timezone.localdate())
+
+    @property
+    def closed_late(self) -> bool:
+        return self.is_closed and not rules.closed_on_time(self.due_on, self.closed_on)
+
+    @property
+    def missed_deadline(self) -> bool:
+        """Overdue now, or closed after its due date (rules.is_overdue with the closing day)."""
+        return self.is_overdue or self.closed_late
+
+    @property
     def subject(self) -> str:
         """What the hazard is at: the enterprise's name or the place."""
         return self.enterprise.name if self.enterprise_id else self.place
 
     def current_plan(self):
         return self.plans.order_by("-recorded_at", "-id").first()
-
-
-S = Hazard.Status
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition("plan", frozenset({S.REGISTERED}), S.RECTIFYING, "hazards.plan", _("制定整改方案")),
-    Transition(
-        "fix_on_the_spot",
-        frozenset({S.REGISTERED}),
-        S.AWAITING_VERIFICATION,
-        "hazards.submit_rectification",
-        _("立即整改"),
-    ),
-    Transition(
-        "submit",
-        frozenset({S.RECTIFYING}),
-        S.AWAITING_VERIFICATION,
-        "hazards.submit_rectification",
-        _("提交整改"),
-    ),
-    Transition("verify", frozenset({S.AWAITING_VERIFICATION}), S.CLOSED, "hazards.verify", _("验收销号")),
-    Transition(
-        "reject",
-        frozenset({S.AWAITING_VERIFICATION}),
-        S.RECTIFYING,
-        "hazards.verify",
-        _("验收不通过"),
-        reason_required=True,
-    ),
-    Transition(
-        "void",
-        frozenset({S.REGISTERED, S.RECTIFYING, S.AWAITING_VERIFICATION}),
-        S.VOIDED,
-        "hazards.void",
-        _("作废"),
-        reason_required=True,
-    ),
-)
 
 
 class HazardCounter(models.Model):
@@ -258,6 +326,21 @@ class Lead(models.Model):
     class Source(models.TextChoices):
         GRID_PATROL = "grid_patrol", _("网格巡查")
         TIP_OFF = "tip_off", _("群众举报")
+
+    TRANSITIONS: tuple[Transition, ...] = (
+        Transition(
+            "confirm", frozenset({Status.PENDING}), Status.CONFIRMED, "hazards.confirm_lead", _("确认为隐患")
+        ),
+        Transition(
+            "dismiss",
+            frozenset({Status.PENDING}),
+            Status.DISMISSED,
+            "hazards.confirm_lead",
+            _("排除"),
+            reason_required=True,
+            style="danger",
+        ),
+    )
 
     source = models.CharField(_("线索来源"), max_length=20, choices=Source.choices)
     enterprise = models.ForeignKey(
@@ -322,20 +405,6 @@ class Lead(models.Model):
         return self.enterprise.name if self.enterprise_id else self.place
 
 
-L = Lead.Status
-LEAD_TRANSITIONS: tuple[Transition, ...] = (
-    Transition("confirm", frozenset({L.PENDING}), L.CONFIRMED, "hazards.confirm_lead", _("确认为隐患")),
-    Transition(
-        "dismiss",
-        frozenset({L.PENDING}),
-        L.DISMISSED,
-        "hazards.confirm_lead",
-        _("排除"),
-        reason_required=True,
-    ),
-)
-
-
 class Photo(models.Model):
     """A picture of a hazard or lead: as found, or after rectification. Files go through default storage."""
 
@@ -366,6 +435,7 @@ class Photo(models.Model):
         USER, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("照片")
@@ -465,6 +535,27 @@ class Extension(models.Model):
         APPROVED = "approved", _("已批准")
         REFUSED = "refused", _("未批准")
 
+    TRANSITIONS: tuple[Transition, ...] = (
+        Transition(
+            "approve",
+            frozenset({Status.PENDING}),
+            Status.APPROVED,
+            "hazards.approve_extension",
+            _("批准延期"),
+            guards=(guards.may_decide_extension,),
+        ),
+        Transition(
+            "refuse",
+            frozenset({Status.PENDING}),
+            Status.REFUSED,
+            "hazards.approve_extension",
+            _("不批准延期"),
+            reason_required=True,
+            guards=(guards.may_decide_extension,),
+            style="danger",
+        ),
+    )
+
     hazard = models.ForeignKey(
         Hazard, verbose_name=_("事故隐患"), on_delete=models.CASCADE, related_name="extensions"
     )
@@ -498,6 +589,10 @@ class Extension(models.Model):
     def __str__(self) -> str:
         return str(_("延期至 %(d)s") % {"d": self.new_due_on})
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
 
 class Supervision(models.Model):
     """挂牌督办 of a hazard by the 安委办 or a department: letter, deadline, responsible unit; 摘牌 after close-out."""
@@ -510,6 +605,19 @@ class Supervision(models.Model):
     class Status(models.TextChoices):
         LISTED = "listed", _("督办中")
         LIFTED = "lifted", _("已摘牌")
+
+    TRANSITIONS: tuple[Transition, ...] = (
+        Transition(
+            "lift",
+            frozenset({Status.LISTED}),
+            Status.LIFTED,
+            "hazards.supervise",
+            _("摘牌"),
+            reason_required=True,
+            guards=(guards.hazard_closed, guards.signed_by_issuer),
+            style="danger",
+        ),
+    )
 
     hazard = models.ForeignKey(
         Hazard, verbose_name=_("事故隐患"), on_delete=models.PROTECT, related_name="supervisions"
@@ -550,11 +658,9 @@ class Supervision(models.Model):
     def __str__(self) -> str:
         return self.letter_number
 
-
-V = Supervision.Status
-SUPERVISION_TRANSITIONS: tuple[Transition, ...] = (
-    Transition("lift", frozenset({V.LISTED}), V.LIFTED, "hazards.supervise", _("摘牌"), reason_required=True),
-)
+    @property
+    def is_lifted(self) -> bool:
+        return self.status == self.Status.LIFTED
 
 
 class Recheck(models.Model):

@@ -6,16 +6,14 @@ the town and the county's 安委办 — all inside the hazard's scope by constru
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anlan.core import recipients, trees
 from anlan.core.audit import record_text
-from anlan.core.models import Role
-from anlan.notifications.services import notify, recipients_for
+from anlan.notifications.services import notify
 
 from .models import Hazard
-from .rules import county_of
 
 # Notification kinds (the inbox shows them by kind).
 ASSIGNED = "hazard_assigned"
@@ -29,38 +27,39 @@ EXTENSION = "hazard_extension"
 LEAD = "hazard_lead"
 
 
+# Kept for the inspections module, which still imports them from here: the kernel's recipients.
 def enterprise_users(enterprise_id):
-    return recipients_for(enterprise=enterprise_id, roles=[Role.ENTERPRISE])
+    """The enterprise's own accounts (core.recipients.enterprise_users)."""
+    return recipients.enterprise_users(enterprise_id)
+
+
+def committee_office(region_code: str):
+    """The county's 安委办 (core.recipients.committee_office)."""
+    return recipients.committee_office(region_code)
 
 
 def town_of(region_code: str) -> str:
-    return region_code[:9] + "000"
+    return trees.town_of(region_code)
 
 
 def rectifiers(hazard: Hazard):
     """The enterprise's users, or the town for a hazard at a place without an enterprise."""
     if hazard.enterprise_id:
-        return enterprise_users(hazard.enterprise_id)
-    return recipients_for(region=town_of(hazard.region_id), roles=[Role.TOWN])
+        return recipients.enterprise_users(hazard.enterprise_id)
+    return recipients.town_office(hazard.region_id)
 
 
 def overseers(hazard: Hazard, *, committee: bool = False):
     """The supervising department and the town; with `committee`, the county's 安委办 too."""
     department = (
-        recipients_for(department=hazard.supervising_department_id)
+        recipients.department_staff(hazard.supervising_department_id)
         if hazard.supervising_department_id
-        else get_user_model().objects.none()
+        else recipients.nobody()
     )
-    town = recipients_for(region=town_of(hazard.region_id), roles=[Role.TOWN])
-    users = department | town
+    users = department | recipients.town_office(hazard.region_id)
     if committee:
-        users = users | committee_office(hazard.region_id)
+        users = users | recipients.committee_office(hazard.region_id)
     return users
-
-
-def committee_office(region_code: str):
-    county = county_of(region_code)
-    return recipients_for(region=county, roles=[Role.COMMITTEE_OFFICE])
 
 
 def _send(users, kind: str, hazard: Hazard, title, body: str, key: str) -> int:
@@ -166,9 +165,8 @@ def overdue(hazard: Hazard) -> int:
 
 
 def lead_reported(lead) -> None:
-    town = recipients_for(region=town_of(lead.region_id), roles=[Role.TOWN])
     notify(
-        town,
+        recipients.town_office(lead.region_id),
         kind=LEAD,
         title=record_text(_("新的隐患线索待核实")),
         body=f"{lead.subject}：{lead.description[:200]}",

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core.rules import RuleViolation
+from anlan.core.rules import RuleViolation, ancestor_code
 
 from .data.major_criteria import BY_KEY
 
@@ -17,7 +17,14 @@ ORDINARY = "ordinary"
 MAJOR = "major"
 
 
+# Region level of a county (GB/T 2260): hazards are numbered per county.
+COUNTY_LEVEL = 3
+
+
 class ErrorCode(StrEnum):
+    """Why a hazard service refuses: one code per rule (core's `Code` covers scope, duplicates, stale pages,
+    illegal states and plain input errors)."""
+
     DUE_BEFORE_FOUND = "due_before_found"
     FOUND_IN_FUTURE = "found_in_future"
     PLAN_INCOMPLETE = "plan_incomplete"
@@ -32,6 +39,18 @@ class ErrorCode(StrEnum):
     NOT_AN_IMAGE = "not_an_image"
     TOO_LARGE = "too_large"
     NO_PLACE = "no_place"
+    EVIDENCE_MISSING = "evidence_missing"
+    AFTER_PHOTOS_MISSING = "after_photos_missing"
+    REASON_REQUIRED = "reason_required"
+    OWN_EXTENSION = "own_extension"
+    EXTENSION_DECIDER = "extension_decider"
+    NOT_AN_EXPERT = "not_an_expert"
+    NO_ISSUER = "no_issuer"
+    NOT_ISSUER = "not_issuer"
+    HAZARD_NOT_CLOSED = "hazard_not_closed"
+    SUPERVISION_DUE_PAST = "supervision_due_past"
+    CHECKED_IN_FUTURE = "checked_in_future"
+    RECHECK_DUE_MISSING = "recheck_due_missing"
 
 
 # ---------------------------------------------------------------- dates and deadlines
@@ -48,12 +67,18 @@ def check_dates(found_on: date, due_on: date | None, today: date) -> None:
 
 
 # 民法典 第二百零一条 (regulations.md, conventions): a period ends at 24:00 of its last day, so the due date
-# itself is still on time and the hazard is overdue from the next day on.
+# itself is still on time and the hazard is overdue from the next day on. Every "overdue" in the app (the
+# sweep, the filter, the statistics, the badges) is this rule: `overdue_cutoff` is its form for a query.
+def overdue_cutoff(today: date) -> date:
+    """The latest due date that is overdue on `today` (hazards due on or before it are overdue)."""
+    return today - timedelta(days=1)
+
+
 def is_overdue(due_on: date | None, today: date, closed_on: date | None = None) -> bool:
     """Whether a hazard is overdue: not closed by the end of its due date (closed late counts too)."""
     if due_on is None:
         return False
-    return (closed_on if closed_on is not None else today) > due_on
+    return due_on <= overdue_cutoff(closed_on if closed_on is not None else today)
 
 
 def overdue_from(due_on: date) -> date:
@@ -66,7 +91,18 @@ def days_overdue(due_on: date | None, today: date) -> int:
 
 
 def closed_on_time(due_on: date | None, closed_on: date | None) -> bool:
-    return due_on is not None and closed_on is not None and closed_on <= due_on
+    return due_on is not None and closed_on is not None and not is_overdue(due_on, closed_on, closed_on)
+
+
+# No law or standard sets a default rectification deadline: 16号令 leaves it to whoever orders the
+# rectification, case by case. Forms propose this many days after the finding (local practice); the
+# `ANLAN_RECTIFICATION_DAYS` setting overrides it and the person registering may change it.
+DEFAULT_RECTIFICATION_DAYS = 15
+
+
+def default_rectification_due_on(found_on: date, days: int = DEFAULT_RECTIFICATION_DAYS) -> date:
+    """The rectification deadline proposed for a hazard found on `found_on`."""
+    return found_on + timedelta(days=days)
 
 
 def reminder_window(due_on: date, today: date, days_before: int) -> bool:
@@ -219,6 +255,34 @@ def check_extension(current_due_on: date, new_due_on: date, today: date) -> None
         )
 
 
+def check_extension_decider(
+    *, grade: str, requester_id: int, decider_id: int, decider_is_supervising: bool
+) -> None:
+    """Nobody decides their own extension (design.md §3, closed loops); the deadline of a major hazard is moved
+    only by a body with supervisory duty for it (16号令 第十五条: the department oversees its 治理方案)."""
+    if requester_id == decider_id:
+        raise RuleViolation("__all__", ErrorCode.OWN_EXTENSION, _("不能审批自己提出的延期申请。"))
+    if grade == MAJOR and not decider_is_supervising:
+        raise RuleViolation(
+            "__all__", ErrorCode.EXTENSION_DECIDER, _("重大事故隐患的延期须由负有监管职责的部门审批。")
+        )
+
+
+# ---------------------------------------------------------------- 挂牌督办
+
+
+def check_lift(*, hazard_closed: bool) -> None:
+    """摘牌 only after the hazard is closed (regulations.md, 挂牌督办 and 销号 in practice)."""
+    if not hazard_closed:
+        raise RuleViolation("__all__", ErrorCode.HAZARD_NOT_CLOSED, _("隐患验收销号后才能摘牌。"))
+
+
+def check_lift_signer(*, signs_for_issuer: bool) -> None:
+    """摘牌 is signed by the body that issued the 督办 (regulations.md, 挂牌督办 and 销号 in practice)."""
+    if not signs_for_issuer:
+        raise RuleViolation("__all__", ErrorCode.NOT_ISSUER, _("摘牌须由督办单位签署意见。"))
+
+
 # ---------------------------------------------------------------- numbering
 
 
@@ -229,7 +293,7 @@ def hazard_number(county_code: str, year: int, serial: int) -> str:
 
 def county_of(region_code: str) -> str:
     """The 12-digit code of the county a region code lies in (the numbering unit)."""
-    return region_code[:6] + "000000"
+    return ancestor_code(region_code, COUNTY_LEVEL)
 
 
 # ---------------------------------------------------------------- photos

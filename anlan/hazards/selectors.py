@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Substr, TruncMonth
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anlan.core.models import Role
+from anlan.core.scope import scope_q
 from anlan.core.selectors import access
 from anlan.core.workflow import Transition, available_transitions_by_pk
 
-from .models import TRANSITIONS, Hazard, Lead
+from . import rules
+from .guards import OVERSEEING_ROLES
+from .models import Extension, Hazard, Lead, Photo
 
 __all__ = ["access", "access_hazard", "access_lead", "hazard_list", "lead_list", "overdue_q"]
 
@@ -32,14 +40,21 @@ def access_lead(user, pk, *, for_update: bool = False) -> Lead:
     )
 
 
+def access_photo(user, pk) -> Photo:
+    """A picture, for those who may see its hazard or its lead (404 otherwise)."""
+    item = Photo.objects.select_related("hazard", "lead").filter(pk=pk).first()
+    if item is not None:
+        if item.hazard_id and Hazard.objects.for_user(user).filter(pk=item.hazard_id).exists():
+            return item
+        if item.lead_id and Lead.objects.for_user(user).filter(pk=item.lead_id).exists():
+            return item
+    raise Http404(_("记录不存在或不在您的管辖范围内。"))
+
+
 def hazard_actions_by_pk(hazards: list[Hazard], user) -> dict[int, list[Transition]]:
-    """The transitions to offer: those the user holds the right for, without verification for the person
-    who submitted the rectification (the service would refuse it)."""
-    actions = available_transitions_by_pk(hazards, user, TRANSITIONS)
-    for hazard in hazards:
-        if hazard.submitted_by_id == user.pk:
-            actions[hazard.pk] = [t for t in actions[hazard.pk] if t.name not in ("verify", "reject")]
-    return actions
+    """The transitions to offer for a page of hazards: the user's right and scope, and the table's guards
+    (the submitter does not verify, a major hazard is not fixed on the spot …)."""
+    return available_transitions_by_pk(hazards, user, Hazard.TRANSITIONS)
 
 
 def hazard_actions(hazard: Hazard, user) -> list[Transition]:
@@ -56,8 +71,17 @@ def lead_list(user) -> QuerySet:
 
 
 def overdue_q(today: date) -> Q:
-    """Open and past the due date (the due date itself is not overdue: rules.is_overdue)."""
-    return Q(status__in=Hazard.OPEN, due_on__lt=today)
+    """Open and overdue on `today`: `Hazard.is_overdue` as a query (rules.is_overdue: the due date itself is
+    not overdue, the day after is)."""
+    return Q(status__in=Hazard.OPEN, due_on__lte=rules.overdue_cutoff(today))
+
+
+def default_due_on(found_on: date | None = None) -> date:
+    """The rectification deadline a form proposes for a hazard found on `found_on` (default today), after
+    the `ANLAN_RECTIFICATION_DAYS` setting (rules.default_rectification_due_on)."""
+    return rules.default_rectification_due_on(
+        found_on or timezone.localdate(), settings.ANLAN_RECTIFICATION_DAYS
+    )
 
 
 def experts() -> QuerySet:
@@ -120,3 +144,102 @@ def by_region_prefix(queryset: QuerySet, length: int, today: date) -> dict[str, 
         .order_by("prefix")
     )
     return {row["prefix"]: row for row in rows}
+
+
+# ---------------------------------------------------------------- to-dos and home indicators (apps.py)
+# Each to-do is a scoped queryset of rows the user may act on now: the right, the scope and the rules
+# the transition tables' guards state (the count on the home page never includes a step that would be refused).
+
+
+def _major_verifier_q(user, prefix: str = "") -> Q:
+    """Hazards a user may verify or decide as a supervising body, or as their assigned expert
+    (guards.is_supervising_verifier, guards.is_assigned_expert)."""
+    spec = Hazard.scope if not prefix else Extension.scope
+    q = scope_q(user, spec, OVERSEEING_ROLES)
+    experts = scope_q(user, spec, frozenset({Role.EXPERT}))
+    return q | (experts & Q(**{f"{prefix}expert_id": user.pk}))
+
+
+def hazards_to_verify(user) -> QuerySet:
+    """Hazards awaiting the user's verification: in scope with the right, not submitted by them, and a major
+    hazard only for a supervising body or its assigned expert (Hazard.TRANSITIONS, `verify`)."""
+    allowed = Q(grade=Hazard.Grade.ORDINARY) | _major_verifier_q(user)
+    return (
+        Hazard.objects.for_user(user, "hazards.verify")
+        .filter(allowed, status=Hazard.Status.AWAITING_VERIFICATION)
+        .exclude(submitted_by_id=user.pk)
+    )
+
+
+def hazards_to_rectify(user) -> QuerySet:
+    """Open hazards not yet submitted that the user rectifies: their enterprise's, or for a town officer
+    the hazards at a place without an enterprise in their town (notices.rectifiers)."""
+    own = scope_q(user, Hazard.scope, frozenset({Role.ENTERPRISE}))
+    places = Q(enterprise__isnull=True) & scope_q(user, Hazard.scope, frozenset({Role.TOWN}))
+    return Hazard.objects.for_user(user, "hazards.submit_rectification").filter(
+        own | places, status__in=(Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING)
+    )
+
+
+def leads_to_confirm(user) -> QuerySet:
+    """Pending leads in the user's scope that they may confirm or dismiss."""
+    return Lead.objects.for_user(user, "hazards.confirm_lead").filter(status=Lead.Status.PENDING)
+
+
+def extensions_to_decide(user) -> QuerySet:
+    """Pending extension requests the user may decide: not their own, and a major hazard's only for a
+    supervising body (Extension.TRANSITIONS)."""
+    allowed = Q(hazard__grade=Hazard.Grade.ORDINARY) | _major_verifier_q(user, "hazard__")
+    return (
+        Extension.objects.for_user(user, "hazards.approve_extension")
+        .filter(allowed, status=Extension.Status.PENDING)
+        .exclude(requested_by_id=user.pk)
+    )
+
+
+def open_hazards(user, **params) -> QuerySet:
+    return Hazard.objects.for_user(user).filter(status__in=Hazard.OPEN)
+
+
+def overdue_hazards(user, **params) -> QuerySet:
+    return Hazard.objects.for_user(user).filter(overdue_q(params.get("today") or timezone.localdate()))
+
+
+def open_major_hazards(user, **params) -> QuerySet:
+    return open_hazards(user).filter(grade=Hazard.Grade.MAJOR)
+
+
+def _list_url(name: str, query: str) -> str:
+    return f"{reverse(name)}?{query}"
+
+
+def hazards_to_verify_url(user) -> str:
+    return _list_url("hazards:hazard-list", "status=awaiting_verification&to=verify")
+
+
+def hazards_to_rectify_url(user) -> str:
+    return _list_url("hazards:hazard-list", "status=registered&status=rectifying&to=rectify")
+
+
+def leads_to_confirm_url(user) -> str:
+    return _list_url("hazards:lead-list", "status=pending")
+
+
+def extensions_to_decide_url(user) -> str:
+    return _list_url("hazards:hazard-list", "to=decide_extension")
+
+
+def open_hazards_url(user) -> str:
+    return _list_url(
+        "hazards:hazard-list", "status=registered&status=rectifying&status=awaiting_verification"
+    )
+
+
+def overdue_hazards_url(user) -> str:
+    return _list_url("hazards:hazard-list", "overdue=true")
+
+
+def open_major_hazards_url(user) -> str:
+    return _list_url(
+        "hazards:hazard-list", "grade=major&status=registered&status=rectifying&status=awaiting_verification"
+    )

@@ -7,7 +7,7 @@ A bad photo, a missing 五落实 item or a date before the finding refuses the w
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date
 
 from django.conf import settings
@@ -15,23 +15,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anlan.core import capacity, recipients, records
 from anlan.core import selectors as core_selectors
 from anlan.core.errors import Code, DomainError
 from anlan.core.models import Department, Industry, Region, Role
-from anlan.core.permissions import require, require_right, roles_with_right
+from anlan.core.permissions import require, require_right
 from anlan.core.rules import RuleViolation
-from anlan.core.scope import memberships_of, scope_q
-from anlan.core.services import _ensure_in_scope, _ensure_region_in_scope, _save_with_history, _validate
-from anlan.core.workflow import apply_transition, check_transition, find
+from anlan.core.workflow import Transition, apply_transition, check_transition, find
 from anlan.documents.models import DocumentKind
 from anlan.documents.services import issue_document, next_in_sequence
 
 from . import notices, rules, selectors
 from .documents import supervision_letter
 from .models import (
-    LEAD_TRANSITIONS,
-    SUPERVISION_TRANSITIONS,
-    TRANSITIONS,
     Extension,
     Hazard,
     HazardCounter,
@@ -43,27 +39,10 @@ from .models import (
     Supervision,
     Verification,
 )
+from .rules import ErrorCode
 
-# What registration accepts, in the order the form shows it.
-HAZARD_FIELDS = (
-    "enterprise",
-    "place",
-    "region",
-    "industry",
-    "grid",
-    "location",
-    "source",
-    "category",
-    "grade",
-    "major_criterion",
-    "major_basis",
-    "description",
-    "found_on",
-    "finder",
-    "due_on",
-    "longitude",
-    "latitude",
-)
+# What registration accepts, in the order the form shows it (the form and the API serializer use it too).
+HAZARD_FIELDS = Hazard.REGISTRATION_FIELDS
 # What a 回头看 copies from the old hazard into the new one.
 CARRIED_OVER = ("enterprise", "place", "region", "industry", "grid", "location", "category", "grade")
 
@@ -78,6 +57,15 @@ def _check(rule, *args, **kwargs) -> None:
 
 def _today() -> date:
     return timezone.localdate()
+
+
+def _check_step(record, transition: Transition, actor, reason: str = "") -> None:
+    """Before anything is written: the step leaves the record's state (ILLEGAL_TRANSITION), has its reason,
+    and the table's guards (the domain rules) let this actor take it (their code)."""
+    check_transition(record, transition, reason)
+    refused = transition.refusal(record, actor)
+    if refused is not None:
+        raise DomainError(refused.code, refused.message, field="__all__")
 
 
 # ---------------------------------------------------------------- photos
@@ -101,31 +89,20 @@ def check_photos(uploads: Iterable) -> list:
 
 
 def _store_photos(uploads: list, actor, stage: str, *, hazard=None, lead=None) -> None:
+    """Attach the checked pictures, each with its history row (who attached what, when)."""
     for upload in uploads:
         photo = Photo(hazard=hazard, lead=lead, stage=stage, name=upload.name[:200], uploaded_by=actor)
         photo.file.save(upload.name, upload, save=False)
-        photo.save()
+        records.save_with_history(photo, actor, "")
 
 
 # ---------------------------------------------------------------- registration
 
 
-def supervising_department(region_code: str, industry: Industry) -> Department | None:
+def supervising_department(region_code: str, industry: Industry | int | None) -> Department | None:
     """The department that supervises this industry where the hazard is (三管三必须): the nearest level of
-    government first, an industry department before the comprehensive one."""
-    ancestors, node = [], industry
-    while node is not None:
-        ancestors.append(node.pk)
-        node = node.parent
-    candidates = (
-        Department.objects.filter(is_active=True, industries__in=ancestors)
-        .exclude(kind=Department.Kind.MEMBER)
-        .select_related("region")
-        .distinct()
-    )
-    found = [d for d in candidates if d.region.contains(region_code)]
-    found.sort(key=lambda d: (-d.region.level, d.kind != Department.Kind.INDUSTRY, d.pk))
-    return found[0] if found else None
+    government first, an industry department before the comprehensive one (core.recipients)."""
+    return recipients.supervising_department(region_code, getattr(industry, "pk", industry))
 
 
 def _fill_from_enterprise(hazard: Hazard) -> None:
@@ -164,14 +141,14 @@ def _create_hazard(*, actor, action: str, data: dict, photos=(), reason: str = "
         hazard.major_criterion, hazard.major_basis = "", ""
     hazard.registered_by = actor
     hazard.number = "-"
-    _validate(hazard, exclude=["number"])
+    records.validate(hazard, exclude=["number"])
     if hazard.region_id:
-        _ensure_region_in_scope(actor, action, hazard.region_id)
+        records.ensure_region_in_scope(actor, action, hazard.region_id)
     if hazard.industry_id:
-        hazard.supervising_department = supervising_department(hazard.region_id, hazard.industry)
+        hazard.supervising_department = supervising_department(hazard.region_id, hazard.industry_id)
     hazard.number = _number(hazard)
-    _save_with_history(hazard, actor, reason)
-    _ensure_in_scope(actor, action, hazard, "industry")
+    records.save_with_history(hazard, actor, reason)
+    records.ensure_in_scope(actor, action, hazard, "industry")
     _store_photos(uploads, actor, Photo.Stage.FOUND, hazard=hazard)
     notices.hazard_registered(hazard, actor)
     return hazard
@@ -203,19 +180,19 @@ def report_lead(*, actor, data: dict, photos=()) -> Lead:
             enterprise = core_selectors.access_enterprise(actor, lead.enterprise_id)
             lead.region_id, lead.industry_id = enterprise.region_id, enterprise.industry_id
             lead.grid_id = lead.grid_id or enterprise.grid_id
-        grid_memberships = [m for m in memberships_of(actor) if m.role == Role.GRID_WORKER]
+        grid_memberships = capacity.capacities(actor, roles=[Role.GRID_WORKER])
         if grid_memberships and not lead.grid_id:
             # A grid worker reports from their grid: the lead belongs to the grid's village.
             lead.grid = grid_memberships[0].grid
             lead.region_id = lead.grid.region_id
         if not lead.enterprise_id and not (lead.place or "").strip():
-            raise DomainError(Code.INVALID, _("请选择生产经营单位或填写地点。"), field="place")
+            raise DomainError(ErrorCode.NO_PLACE, _("请选择生产经营单位或填写地点。"), field="place")
         if lead.reported_on and lead.reported_on > _today():
-            raise DomainError(Code.INVALID, _("发现日期不能晚于今天。"), field="reported_on")
+            raise DomainError(ErrorCode.FOUND_IN_FUTURE, _("发现日期不能晚于今天。"), field="reported_on")
         lead.reported_by = actor
-        _validate(lead)
-        _save_with_history(lead, actor, "")
-        _ensure_in_scope(actor, "hazards.report_lead", lead, "region")
+        records.validate(lead)
+        records.save_with_history(lead, actor, "")
+        records.ensure_in_scope(actor, "hazards.report_lead", lead, "region")
         _store_photos(uploads, actor, Photo.Stage.FOUND, lead=lead)
         notices.lead_reported(lead)
     return lead
@@ -226,8 +203,8 @@ def confirm_lead(*, actor, lead_pk, data: dict) -> Hazard:
     with transaction.atomic():
         lead = selectors.access_lead(actor, lead_pk, for_update=True)
         require(actor, "hazards.confirm_lead", lead)
-        transition = find(LEAD_TRANSITIONS, "confirm")
-        check_transition(lead, transition)
+        transition = find(Lead.TRANSITIONS, "confirm")
+        _check_step(lead, transition, actor)
         defaults = {
             "enterprise": lead.enterprise,
             "place": lead.place,
@@ -243,7 +220,9 @@ def confirm_lead(*, actor, lead_pk, data: dict) -> Hazard:
         }
         merged = {**defaults, **{k: v for k, v in data.items() if v not in (None, "")}}
         hazard = _create_hazard(actor=actor, action="hazards.confirm_lead", data=merged)
-        lead.photos.update(hazard=hazard)
+        handed_over = _("移交隐患 %(number)s") % {"number": hazard.number}
+        for photo in lead.photos.all():
+            records.update_with_history(photo, actor, handed_over, hazard=hazard)
         apply_transition(
             lead,
             transition,
@@ -260,7 +239,7 @@ def dismiss_lead(*, actor, lead_pk, reason: str) -> Lead:
         require(actor, "hazards.confirm_lead", lead)
         return apply_transition(
             lead,
-            find(LEAD_TRANSITIONS, "dismiss"),
+            find(Lead.TRANSITIONS, "dismiss"),
             actor=actor,
             reason=reason,
             changes={"decided_by": actor, "decided_at": timezone.now()},
@@ -276,16 +255,22 @@ def _hazard_for(actor, hazard_pk, action: str) -> Hazard:
     return hazard
 
 
+PLAN_FIELDS = tuple(field.name for field in fields(rules.PlanFields))
+
+
 def record_plan(
-    *, actor, hazard_pk, plan: rules.PlanFields, responsible_phone: str = ""
+    *, actor, hazard_pk, plan: rules.PlanFields | dict, responsible_phone: str = ""
 ) -> RectificationPlan:
-    """Record the rectification plan (五落实 for a major hazard). A registered hazard starts rectifying; a
-    hazard already rectifying (e.g. after a failed verification) gets a revised plan."""
+    """Record the rectification plan (五落实 for a major hazard), given as `PlanFields` or a mapping of its
+    fields. A registered hazard starts rectifying; a hazard already rectifying (e.g. after a failed
+    verification) gets a revised plan."""
+    if not isinstance(plan, rules.PlanFields):
+        plan = rules.PlanFields(**{name: plan[name] for name in PLAN_FIELDS if name in plan})
     with transaction.atomic():
         hazard = _hazard_for(actor, hazard_pk, "hazards.plan")
-        transition = find(TRANSITIONS, "plan")
-        if hazard.status != Hazard.Status.RECTIFYING:
-            check_transition(hazard, transition)
+        transition = find(Hazard.TRANSITIONS, "plan")
+        if not hazard.plan_revisable:
+            _check_step(hazard, transition, actor)
         problems = rules.plan_problems(hazard.grade, plan, hazard.found_on, hazard.due_on)
         if problems:
             errors: dict[str, list] = {}
@@ -296,9 +281,9 @@ def record_plan(
         record = RectificationPlan(
             hazard=hazard, responsible_phone=responsible_phone, recorded_by=actor, **asdict(plan)
         )
-        _validate(record, exclude=["hazard", "recorded_by"])
-        _save_with_history(record, actor, "")
-        if hazard.status == Hazard.Status.REGISTERED:
+        records.validate(record, exclude=["hazard", "recorded_by"])
+        records.save_with_history(record, actor, "")
+        if hazard.status in transition.sources:
             apply_transition(hazard, transition, actor=actor)
     return record
 
@@ -306,17 +291,17 @@ def record_plan(
 def _submit(
     *, actor, hazard: Hazard, name: str, description: str, photos, on_the_spot: bool
 ) -> Rectification:
+    transition = find(Hazard.TRANSITIONS, name)
+    _check_step(hazard, transition, actor)
     if not (description or "").strip():
-        raise DomainError(Code.INVALID, _("请填写整改情况。"), field="description")
+        raise DomainError(ErrorCode.EVIDENCE_MISSING, _("请填写整改情况。"), field="description")
     uploads = check_photos(photos)
     if not uploads:
-        raise DomainError(Code.INVALID, _("请上传整改后的照片。"), field="photos")
-    transition = find(TRANSITIONS, name)
-    check_transition(hazard, transition)
+        raise DomainError(ErrorCode.AFTER_PHOTOS_MISSING, _("请上传整改后的照片。"), field="photos")
     record = Rectification(
         hazard=hazard, description=description.strip(), on_the_spot=on_the_spot, submitted_by=actor
     )
-    _save_with_history(record, actor, "")
+    records.save_with_history(record, actor, "")
     apply_transition(hazard, transition, actor=actor, changes={"submitted_by": actor})
     _store_photos(uploads, actor, Photo.Stage.AFTER, hazard=hazard)
     notices.awaiting_verification(hazard, record.pk)
@@ -341,8 +326,6 @@ def fix_on_the_spot(*, actor, hazard_pk, description: str, photos=()) -> Rectifi
     """立即整改: an ordinary hazard removed at once skips the plan but still needs a verifier."""
     with transaction.atomic():
         hazard = _hazard_for(actor, hazard_pk, "hazards.submit_rectification")
-        check_transition(hazard, find(TRANSITIONS, "fix_on_the_spot"))
-        _check(rules.check_on_the_spot, hazard.grade)
         return _submit(
             actor=actor,
             hazard=hazard,
@@ -353,37 +336,16 @@ def fix_on_the_spot(*, actor, hazard_pk, description: str, photos=()) -> Rectifi
         )
 
 
-def is_supervising_verifier(actor, hazard: Hazard) -> bool:
-    """Whether the actor verifies for a supervising department: an industry department whose scope (region
-    and industry) covers the hazard, or the 安委办/应急管理局 (the comprehensive department) of its region."""
-    if actor.is_superuser:
-        return True
-    roles = frozenset({Role.DEPARTMENT, Role.COMMITTEE_OFFICE})
-    return Hazard.objects.filter(pk=hazard.pk).filter(scope_q(actor, Hazard.scope, roles)).exists()
-
-
-def is_assigned_expert(actor, hazard: Hazard) -> bool:
-    return hazard.expert_id == actor.pk and any(m.role == Role.EXPERT for m in memberships_of(actor))
-
-
 def verify_rectification(*, actor, hazard_pk, passed: bool, opinion: str) -> Verification:
     """验收: passed closes the hazard (销号); not passed sends it back to rectifying with the opinion.
     The verifier is never the submitter; a major hazard is verified by the department or the assigned expert."""
     with transaction.atomic():
         hazard = _hazard_for(actor, hazard_pk, "hazards.verify")
-        transition = find(TRANSITIONS, "verify" if passed else "reject")
-        check_transition(hazard, transition, opinion)
-        _check(
-            rules.check_verifier,
-            grade=hazard.grade,
-            verifier_id=actor.pk,
-            submitter_id=hazard.submitted_by_id,
-            verifier_is_supervising_department=is_supervising_verifier(actor, hazard),
-            verifier_is_assigned_expert=is_assigned_expert(actor, hazard),
-        )
+        transition = find(Hazard.TRANSITIONS, "verify" if passed else "reject")
+        _check_step(hazard, transition, actor, opinion)
         opinion = (opinion or "").strip() or str(transition.label)
         record = Verification(hazard=hazard, passed=passed, opinion=opinion, verified_by=actor)
-        _save_with_history(record, actor, "")
+        records.save_with_history(record, actor, "")
         now = timezone.now()
         changes = {"verified_by": actor, "verified_at": now}
         if passed:
@@ -398,7 +360,7 @@ def void_hazard(*, actor, hazard_pk, reason: str) -> Hazard:
     """A supervisor voids a duplicate or mistaken record; the reason is required and kept."""
     with transaction.atomic():
         hazard = _hazard_for(actor, hazard_pk, "hazards.void")
-        return apply_transition(hazard, find(TRANSITIONS, "void"), actor=actor, reason=reason)
+        return apply_transition(hazard, find(Hazard.TRANSITIONS, "void"), actor=actor, reason=reason)
 
 
 # ---------------------------------------------------------------- extensions and experts
@@ -407,7 +369,7 @@ def void_hazard(*, actor, hazard_pk, reason: str) -> Hazard:
 def request_extension(*, actor, hazard_pk, new_due_on: date, reason: str) -> Extension:
     """Ask the overseeing department for a later deadline, before the current one passes."""
     if not (reason or "").strip():
-        raise DomainError(Code.INVALID, _("请填写延期理由。"), field="reason")
+        raise DomainError(ErrorCode.REASON_REQUIRED, _("请填写延期理由。"), field="reason")
     with transaction.atomic():
         hazard = _hazard_for(actor, hazard_pk, "hazards.request_extension")
         if not hazard.is_open:
@@ -422,39 +384,43 @@ def request_extension(*, actor, hazard_pk, new_due_on: date, reason: str) -> Ext
             reason=reason.strip(),
             requested_by=actor,
         )
-        _save_with_history(extension, actor, "")
+        records.save_with_history(extension, actor, "")
         notices.extension_requested(hazard, extension)
     return extension
 
 
 def decide_extension(*, actor, extension_pk, approve: bool, note: str = "") -> Extension:
-    """The overseeing department approves (the deadline moves, logged on the hazard) or refuses."""
+    """The overseeing department approves (the deadline moves, logged on the hazard) or refuses (with a
+    reason). Nobody decides their own request; a major hazard's extension needs a supervising body."""
     with transaction.atomic():
         extension = selectors.access(
             Extension.objects.select_related("hazard"), actor, extension_pk, for_update=True
         )
         hazard = _hazard_for(actor, extension.hazard_id, "hazards.approve_extension")
-        if extension.status != Extension.Status.PENDING:
+        extension.hazard = hazard
+        transition = find(Extension.TRANSITIONS, "approve" if approve else "refuse")
+        note = (note or "").strip()
+        if extension.status not in transition.sources:
             raise DomainError(Code.ILLEGAL_TRANSITION, _("该延期申请已审批。"), field="__all__")
-        if extension.requested_by_id == actor.pk:
-            raise DomainError(Code.INVALID, _("不能审批自己提出的延期申请。"), field="__all__")
-        if hazard.is_major and not is_supervising_verifier(actor, hazard):
-            raise DomainError(
-                Code.INVALID, _("重大事故隐患的延期须由负有监管职责的部门审批。"), field="__all__"
-            )
-        if not approve and not (note or "").strip():
-            raise DomainError(Code.INVALID, _("不批准延期须填写理由。"), field="note")
-        extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
-        extension.decided_by, extension.decided_at = actor, timezone.now()
-        extension.decision_note = (note or "").strip()
-        _save_with_history(extension, actor, extension.decision_note)
+        refused = transition.refusal(extension, actor)
+        if refused is not None:
+            raise DomainError(refused.code, refused.message, field="__all__")
+        if transition.reason_required and not note:
+            raise DomainError(ErrorCode.REASON_REQUIRED, _("不批准延期须填写理由。"), field="note")
+        apply_transition(
+            extension,
+            transition,
+            actor=actor,
+            reason=note,
+            changes={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note},
+        )
         if approve:
             hazard.due_on = extension.new_due_on
             reason = _("批准延期：%(old)s → %(new)s") % {
                 "old": extension.old_due_on,
                 "new": extension.new_due_on,
             }
-            _save_with_history(hazard, actor, reason)
+            records.save_with_history(hazard, actor, reason)
     return extension
 
 
@@ -464,9 +430,9 @@ def assign_expert(*, actor, hazard_pk, expert_pk) -> Hazard:
         hazard = _hazard_for(actor, hazard_pk, "hazards.assign_expert")
         expert = selectors.experts().filter(pk=expert_pk).first()
         if expert is None:
-            raise DomainError(Code.INVALID, _("所选人员不是专家。"), field="expert")
+            raise DomainError(ErrorCode.NOT_AN_EXPERT, _("所选人员不是专家。"), field="expert")
         hazard.expert = expert
-        _save_with_history(hazard, actor, _("指派专家：%(name)s") % {"name": expert.display_name})
+        records.save_with_history(hazard, actor, _("指派专家：%(name)s") % {"name": expert.display_name})
     return hazard
 
 
@@ -475,25 +441,15 @@ def assign_expert(*, actor, hazard_pk, expert_pk) -> Hazard:
 
 def issuing_department(actor) -> Department:
     """The department a supervision letter is issued in the name of: the actor's own department, or for a
-    安委办 member without one, the comprehensive department of their region."""
-    roles = roles_with_right("hazards.supervise")
-    for membership in memberships_of(actor):
-        if membership.role not in roles:
-            continue
-        if membership.department_id:
-            return membership.department
-        office = (
-            Department.objects.filter(
-                region=membership.region, kind=Department.Kind.COMPREHENSIVE, is_active=True
-            )
-            .order_by("pk")
-            .first()
+    安委办 member without one, the comprehensive department of their region (core.capacity)."""
+    department = capacity.acting_department(actor, right="hazards.supervise")
+    if department is None:
+        raise DomainError(
+            ErrorCode.NO_ISSUER,
+            _("未找到您所在的发文单位，请先在“部门”中登记本级安委办。"),
+            field="__all__",
         )
-        if office is not None:
-            return office
-    raise DomainError(
-        Code.INVALID, _("未找到您所在的发文单位，请先在“部门”中登记本级安委办。"), field="__all__"
-    )
+    return department
 
 
 def issue_supervision(
@@ -507,7 +463,7 @@ def issue_supervision(
         if hazard.supervisions.filter(status=Supervision.Status.LISTED).exists():
             raise DomainError(Code.DUPLICATE, _("该隐患已在挂牌督办中。"), field="__all__")
         if due_on < _today():
-            raise DomainError(Code.INVALID, _("督办期限不能早于今天。"), field="due_on")
+            raise DomainError(ErrorCode.SUPERVISION_DUE_PAST, _("督办期限不能早于今天。"), field="due_on")
         for name, value in (("responsible_unit", responsible_unit), ("requirements", requirements)):
             if not (value or "").strip():
                 raise DomainError(Code.INVALID, _("请填写此项。"), field=name)
@@ -530,8 +486,8 @@ def issue_supervision(
             target=hazard,
         )
         supervision.letter_number, supervision.document = document.number, document
-        _validate(supervision)
-        _save_with_history(supervision, actor, "")
+        records.validate(supervision)
+        records.save_with_history(supervision, actor, "")
         notices.supervision_issued(hazard, supervision)
     return supervision
 
@@ -546,12 +502,8 @@ def lift_supervision(*, actor, supervision_pk, opinion: str) -> Supervision:
             for_update=True,
         )
         require(actor, "hazards.supervise", supervision)
-        transition = find(SUPERVISION_TRANSITIONS, "lift")
-        check_transition(supervision, transition, opinion)
-        if supervision.hazard.status != Hazard.Status.CLOSED:
-            raise DomainError(Code.ILLEGAL_TRANSITION, _("隐患验收销号后才能摘牌。"), field="__all__")
-        if not _signs_for(actor, supervision.issuer):
-            raise DomainError(Code.INVALID, _("摘牌须由督办单位签署意见。"), field="__all__")
+        transition = find(Supervision.TRANSITIONS, "lift")
+        _check_step(supervision, transition, actor, opinion)
         return apply_transition(
             supervision,
             transition,
@@ -559,21 +511,6 @@ def lift_supervision(*, actor, supervision_pk, opinion: str) -> Supervision:
             reason=opinion,
             changes={"lift_opinion": opinion.strip(), "lifted_by": actor, "lifted_at": timezone.now()},
         )
-
-
-def _signs_for(actor, issuer: Department) -> bool:
-    if actor.is_superuser:
-        return True
-    for membership in memberships_of(actor):
-        if membership.department_id == issuer.pk:
-            return True
-        if (
-            membership.role == Role.COMMITTEE_OFFICE
-            and issuer.kind == Department.Kind.COMPREHENSIVE
-            and membership.region_id == issuer.region_id
-        ):
-            return True
-    return False
 
 
 # ---------------------------------------------------------------- 回头看
@@ -586,7 +523,7 @@ def record_recheck(
     if not (notes or "").strip():
         raise DomainError(Code.INVALID, _("请填写复查情况。"), field="notes")
     if checked_on > _today():
-        raise DomainError(Code.INVALID, _("复查日期不能晚于今天。"), field="checked_on")
+        raise DomainError(ErrorCode.CHECKED_IN_FUTURE, _("复查日期不能晚于今天。"), field="checked_on")
     with transaction.atomic():
         hazard = _hazard_for(actor, hazard_pk, "hazards.recheck")
         if hazard.status != Hazard.Status.CLOSED:
@@ -596,7 +533,11 @@ def record_recheck(
         )
         if not held:
             if due_on is None:
-                raise DomainError(Code.INVALID, _("整改效果未保持，请为新隐患填写整改期限。"), field="due_on")
+                raise DomainError(
+                    ErrorCode.RECHECK_DUE_MISSING,
+                    _("整改效果未保持，请为新隐患填写整改期限。"),
+                    field="due_on",
+                )
             require_right(actor, "hazards.register_hazard")
             data = {name: getattr(hazard, name) for name in CARRIED_OVER}
             data.update(
@@ -612,5 +553,5 @@ def record_recheck(
             recheck.new_hazard = _create_hazard(
                 actor=actor, action="hazards.recheck", data=data, reopened_from=hazard
             )
-        _save_with_history(recheck, actor, "")
+        records.save_with_history(recheck, actor, "")
     return recheck

@@ -5,7 +5,8 @@ overdue and escalates it to the overseeing department, the town and the 安委�
 conditional UPDATE on the due date it is being handled for (`reminded_for` / `escalated_for`), inside the same
 transaction as its notifications, which carry a dedupe key as well: running the sweep twice, or in several
 workers at once, sends nothing twice. An approved extension moves the due date and so re-arms both.
-Candidates are read in keyset-paginated chunks of ids, so memory does not grow with the table.
+Candidates are read in keyset-paginated chunks of ids, so memory does not grow with the table. An escalation
+is written into the hazard's history as the system actor (core.audit.system_actor); a reminder is not.
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from anlan.core import audit, records
 
 from . import notices
 from .models import Hazard
 from .selectors import overdue_q
+
+ESCALATED = _("逾期未整改，已督促整改并告知监管部门、乡镇和安委办")
 
 CHUNK = 500
 
@@ -34,19 +40,22 @@ def _chunks(queryset):
         last = ids[-1]
 
 
-def _claim_and_notify(ids: list[int], marker: str, candidates: Q, send) -> tuple[int, int]:
-    """Claim each hazard of the chunk not yet handled for its due date, then notify; one transaction."""
+def _claim_and_notify(ids: list[int], marker: str, candidates: Q, send, logged=None) -> tuple[int, int]:
+    """Claim each hazard of the chunk not yet handled for its due date, then notify; one transaction. With
+    `logged` (a reason), each claim also writes one history row as the system actor."""
     claimed = notified = 0
     with transaction.atomic():
-        rows = list(
+        rows = (
             Hazard.objects.filter(pk__in=ids)
             .filter(candidates)
             .select_for_update(skip_locked=True, of=("self",))
-            .only(
+        )
+        if logged is None:
+            rows = rows.only(
                 "pk", "number", "due_on", "region_id", "enterprise_id", "supervising_department_id", "place"
             )
-            .select_related(None)
-        )
+        rows = list(rows.select_related(None))
+        actor = audit.system_actor() if logged is not None and rows else None
         for hazard in rows:
             won = (
                 Hazard.objects.filter(pk=hazard.pk, due_on=hazard.due_on, status__in=Hazard.OPEN)
@@ -55,6 +64,10 @@ def _claim_and_notify(ids: list[int], marker: str, candidates: Q, send) -> tuple
             )
             if won:
                 claimed += 1
+                if actor is not None:
+                    records.update_with_history(
+                        hazard, actor, audit.record_text(logged), **{marker: hazard.due_on}
+                    )
                 notified += send(hazard)
     return claimed, notified
 
@@ -63,10 +76,10 @@ def _unhandled(marker: str) -> Q:
     return Q(**{f"{marker}__isnull": True}) | Q(**{f"{marker}__lt": F("due_on")})
 
 
-def _sweep(candidates: Q, marker: str, send) -> tuple[int, int]:
+def _sweep(candidates: Q, marker: str, send, logged=None) -> tuple[int, int]:
     claimed = notified = 0
     for ids in _chunks(Hazard.objects.filter(candidates)):
-        c, n = _claim_and_notify(ids, marker, candidates, send)
+        c, n = _claim_and_notify(ids, marker, candidates, send, logged)
         claimed, notified = claimed + c, notified + n
     return claimed, notified
 
@@ -77,7 +90,7 @@ def remind(today: date, days_before: int) -> tuple[int, int]:
 
 
 def escalate(today: date) -> tuple[int, int]:
-    return _sweep(overdue_q(today) & _unhandled("escalated_for"), "escalated_for", notices.overdue)
+    return _sweep(overdue_q(today) & _unhandled("escalated_for"), "escalated_for", notices.overdue, ESCALATED)
 
 
 def run(*, today: date, now=None, stdout=None) -> dict[str, int]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.hazard_submit, name="hazard-submit"),
     path("<int:pk>/fix-on-the-spot/", views.hazard_fix_on_the_spot, name="hazard-fix-on-the-spot"),
     path("<int:pk>/verify/", views.hazard_verify, name="hazard-verify"),
+    path("<int:pk>/reject/", views.hazard_reject, name="hazard-reject"),
     path("<int:pk>/void/", views.hazard_void, name="hazard-void"),
     path("<int:pk>/expert/", views.hazard_assign_expert, name="hazard-assign-expert"),
     path("<int:pk>/extensions/new/", views.extension_create, name="extension-create"),

@@ -1,9 +1,8 @@
-"""Hazard pages. Each view parses input, calls one service and renders; scope first (404), then right (403)."""
+"""Hazard pages. Each view parses input, calls one service and renders (core.entry); scope first (404), then
+right (403). A step of a `TRANSITIONS` table the user may not take now (its state, or a guard: the submitter
+verifying, a major hazard fixed on the spot …) is not offered, and its page sends the user back with the rule."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,15 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anlan.core import audit
+from anlan.core import audit, entry
 from anlan.core import selectors as core_selectors
-from anlan.core.errors import DomainError
-from anlan.core.forms import ImportForm, add_domain_error
-from anlan.core.paging import filtered, page_of, query_without_page
+from anlan.core.forms import ImportForm
+from anlan.core.paging import filtered, query_without_page
 from anlan.core.permissions import can, has_right, require, require_right
-from anlan.core.workflow import available_transitions
+from anlan.core.workflow import Transition, available_transitions, find
 
-from . import exports, imports, rules, selectors, services, statistics
+from . import exports, imports, selectors, services, statistics
 from .filters import HazardFilter, LeadFilter, SupervisionFilter
 from .forms import (
     DecisionForm,
@@ -40,11 +38,9 @@ from .forms import (
     VerifyForm,
 )
 from .models import (
-    LEAD_TRANSITIONS,
     Extension,
     Hazard,
     Lead,
-    Photo,
     Recheck,
     Rectification,
     RectificationPlan,
@@ -52,29 +48,75 @@ from .models import (
     Verification,
 )
 
-PAGE_SIZE = 20
-
-
-def _crumbs(*items):
-    return [(str(label), url) for label, url in items]
-
 
 def _hazards_crumb():
     return (_("隐患排查治理"), reverse("hazards:hazard-list"))
 
 
-def _post_action(request, *, form, call: Callable, done: str, invalid: str, back):
-    """A POST-only step (void, decide, lift, dismiss …): validate the small form, call the service, go back."""
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done)
-    else:
-        messages.error(request, invalid)
-    return back
+def _leads_crumb():
+    return (_("隐患线索"), reverse("hazards:lead-list"))
+
+
+def _detail_url(hazard) -> str:
+    return reverse("hazards:hazard-detail", args=[hazard.pk])
+
+
+def _refused(record, transition: Transition, user) -> str | None:
+    """Why the user may not take `transition` on `record` now (its state, or a guard's rule), or None."""
+    if record.status not in transition.sources:
+        return _("当前状态为“%(state)s”，不能执行“%(action)s”。") % {
+            "state": record.get_status_display(),
+            "action": transition.label,
+        }
+    refused = transition.refusal(record, user)
+    return refused.message if refused is not None else None
+
+
+def _step_page(request, hazard: Hazard, *, step: str, form, call, title: str, message, revisable=False):
+    """The form page of one step of a hazard's table: 403 without the right, back to the hazard with the
+    rule when the step is not open to the user now, else `entry.form_page`."""
+    user = request.user
+    transition = find(Hazard.TRANSITIONS, step)
+    require(user, transition.right, hazard)
+    back = _detail_url(hazard)
+    refused = None if revisable else _refused(hazard, transition, user)
+    if refused:
+        messages.error(request, refused)
+        return redirect(back)
+    return entry.form_page(
+        request,
+        form=form,
+        call=call,
+        success_url=back,
+        template="hazards/form.html",
+        message=message,
+        context={
+            "hazard": hazard,
+            "title": title,
+            "cancel_url": back,
+            "breadcrumbs": entry.crumbs(_hazards_crumb(), (hazard.number, back), (title, "")),
+        },
+    )
+
+
+def _hazard_form_page(request, hazard: Hazard, *, right: str, form, call, title: str, message):
+    """The form page of a step that is not a transition (extension, 挂牌督办, 回头看)."""
+    require(request.user, right, hazard)
+    back = _detail_url(hazard)
+    return entry.form_page(
+        request,
+        form=form,
+        call=call,
+        success_url=back,
+        template="hazards/form.html",
+        message=message,
+        context={
+            "hazard": hazard,
+            "title": title,
+            "cancel_url": back,
+            "breadcrumbs": entry.crumbs(_hazards_crumb(), (hazard.number, back), (title, "")),
+        },
+    )
 
 
 # ---------------------------------------------------------------- list, detail, register
@@ -83,23 +125,20 @@ def _post_action(request, *, form, call: Callable, done: str, invalid: str, back
 @login_required
 def hazard_list(request):
     user = request.user
-    queryset = selectors.hazard_list(user).order_by("-found_on", "-id")
-    filterset = HazardFilter(request.GET or None, queryset=queryset, request=request)
-    rows = filtered(filterset)
-    context = {
-        "filter": filterset,
-        "page": page_of(request, rows, PAGE_SIZE),
-        "query": query_without_page(request),
-        "today": timezone.localdate(),
-        "can_register": has_right(user, "hazards.register_hazard"),
-        "can_export": has_right(user, "hazards.export_hazard"),
-        "can_import": has_right(user, "hazards.import_hazard"),
-        "industries": core_selectors.industry_tree(),
-        "breadcrumbs": _crumbs((_("隐患排查治理"), "")),
-    }
-    if request.htmx and not request.htmx.boosted:
-        return render(request, "hazards/_hazard_table.html", context)
-    return render(request, "hazards/hazard_list.html", context)
+    return entry.list_page(
+        request,
+        queryset=selectors.hazard_list(user).order_by("-found_on", "-id"),
+        filterset_class=HazardFilter,
+        template="hazards/hazard_list.html",
+        fragment="hazards/_hazard_table.html",
+        context={
+            "can_register": has_right(user, "hazards.register_hazard"),
+            "can_export": has_right(user, "hazards.export_hazard"),
+            "can_import": has_right(user, "hazards.import_hazard"),
+            "industries": core_selectors.industry_tree(),
+            "breadcrumbs": entry.crumbs((_("隐患排查治理"), "")),
+        },
+    )
 
 
 def _timeline(hazard: Hazard):
@@ -118,39 +157,66 @@ def _timeline(hazard: Hazard):
     return audit.timeline(hazard, related)
 
 
+def _with_actions(records: list, user, hazard: Hazard, slug: str | None = None) -> list:
+    """Give each extension or supervision of the page its available transitions (and their URLs)."""
+    for record in records:
+        record.hazard = hazard
+        table = type(record).TRANSITIONS
+        record.actions = (
+            entry.buttons(record, user, table, "hazards", slug)
+            if slug
+            else available_transitions(record, user, table)
+        )
+    return records
+
+
 @login_required
 def hazard_detail(request, pk):
     user = request.user
     hazard = selectors.access_hazard(user, pk)
-    today = timezone.localdate()
-    supervisions = list(hazard.supervisions.select_related("issuer", "document"))
-    may_supervise = can(user, "hazards.supervise", hazard)
-    may_assign = hazard.is_open and can(user, "hazards.assign_expert", hazard)
     context = {
         "hazard": hazard,
-        "today": today,
-        "overdue": rules.is_overdue(hazard.due_on, today, hazard.closed_on)
-        and hazard.status != Hazard.Status.VOIDED,
         "plan": hazard.current_plan(),
         "rectifications": hazard.rectifications.select_related("submitted_by"),
         "verifications": hazard.verifications.select_related("verified_by"),
-        "extensions": hazard.extensions.select_related("requested_by", "decided_by"),
-        "supervisions": supervisions,
+        "extensions": _with_actions(
+            list(hazard.extensions.select_related("requested_by", "decided_by")), user, hazard
+        ),
+        "supervisions": _with_actions(
+            list(hazard.supervisions.select_related("issuer", "document", "lifted_by")),
+            user,
+            hazard,
+            "supervision",
+        ),
         "rechecks": hazard.rechecks.select_related("checked_by", "new_hazard"),
         "photos": list(hazard.photos.all()),
-        "actions": selectors.hazard_actions(hazard, user),
-        "can_plan": hazard.status == Hazard.Status.RECTIFYING and can(user, "hazards.plan", hazard),
+        "actions": entry.buttons(hazard, user, Hazard.TRANSITIONS, "hazards", "hazard"),
+        "can_revise_plan": hazard.plan_revisable and can(user, "hazards.plan", hazard),
         "can_extend": hazard.is_open and can(user, "hazards.request_extension", hazard),
-        "can_decide": can(user, "hazards.approve_extension", hazard),
-        "can_supervise": hazard.is_open and may_supervise,
-        "can_lift": may_supervise,
-        "can_recheck": hazard.status == Hazard.Status.CLOSED and can(user, "hazards.recheck", hazard),
-        "void_form": ReasonForm(),
-        "expert_form": ExpertForm() if may_assign else None,
+        "can_supervise": hazard.is_open and can(user, "hazards.supervise", hazard),
+        "can_recheck": hazard.is_closed and can(user, "hazards.recheck", hazard),
+        "reason_form": ReasonForm(),
+        "expert_form": ExpertForm()
+        if hazard.is_open and can(user, "hazards.assign_expert", hazard)
+        else None,
         "timeline": _timeline(hazard),
-        "breadcrumbs": _crumbs(_hazards_crumb(), (hazard.number, "")),
+        "breadcrumbs": entry.crumbs(_hazards_crumb(), (hazard.number, "")),
     }
     return render(request, "hazards/hazard_detail.html", context)
+
+
+def _registered(request, hazard: Hazard) -> Hazard:
+    messages.success(request, _("已登记隐患 %(number)s。") % {"number": hazard.number})
+    return hazard
+
+
+def _confirmed(request, hazard: Hazard) -> Hazard:
+    messages.success(request, _("线索已确认为隐患 %(number)s。") % {"number": hazard.number})
+    return hazard
+
+
+def _without_photos(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "photos"}
 
 
 @login_required
@@ -158,170 +224,166 @@ def hazard_detail(request, pk):
 def hazard_create(request):
     user = request.user
     require_right(user, "hazards.register_hazard")
-    initial = {"found_on": timezone.localdate(), "enterprise": request.GET.get("enterprise")}
-    form = HazardForm(request.POST or None, request.FILES or None, user=user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
-        try:
-            hazard = services.register_hazard(actor=user, data=data, photos=form.cleaned_data["photos"])
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("已登记隐患 %(number)s。") % {"number": hazard.number})
-            return redirect("hazards:hazard-detail", pk=hazard.pk)
-    context = {
-        "form": form,
-        "title": _("登记隐患"),
-        "cancel_url": reverse("hazards:hazard-list"),
-        "breadcrumbs": _crumbs(_hazards_crumb(), (_("登记隐患"), "")),
+    initial = {
+        "found_on": timezone.localdate(),
+        "due_on": selectors.default_due_on(),
+        "enterprise": request.GET.get("enterprise"),
     }
-    return render(request, "hazards/form.html", context)
+    title = _("登记隐患")
+    return entry.form_page(
+        request,
+        form=HazardForm(request.POST or None, request.FILES or None, user=user, initial=initial),
+        call=lambda data: _registered(
+            request, services.register_hazard(actor=user, data=_without_photos(data), photos=data["photos"])
+        ),
+        success_url=_detail_url,
+        template="hazards/form.html",
+        context={
+            "title": title,
+            "cancel_url": reverse("hazards:hazard-list"),
+            "breadcrumbs": entry.crumbs(_hazards_crumb(), (title, "")),
+        },
+    )
 
 
 # ---------------------------------------------------------------- the closed loop
 
 
-def _hazard_action(
-    request,
-    pk,
-    *,
-    right: str,
-    form_factory: Callable,
-    title: str,
-    call: Callable,
-    done: str,
-):
-    """A form page for one step on a hazard: GET shows the form, POST calls the service."""
+@login_required
+@require_http_methods(["GET", "POST"])
+def hazard_plan(request, pk):
     user = request.user
     hazard = selectors.access_hazard(user, pk)
-    require(user, right, hazard)
-    form = form_factory(hazard, request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(user, hazard, form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("hazards:hazard-detail", pk=pk)
-    context = {
-        "form": form,
-        "hazard": hazard,
-        "title": title,
-        "cancel_url": reverse("hazards:hazard-detail", args=[pk]),
-        "breadcrumbs": _crumbs(
-            _hazards_crumb(), (hazard.number, reverse("hazards:hazard-detail", args=[pk])), (title, "")
-        ),
-    }
-    return render(request, "hazards/form.html", context)
-
-
-def _plan_form(hazard, data, files):
     plan = hazard.current_plan()
     initial = {"due_on": hazard.due_on}
     if plan is not None:
         initial = {name: getattr(plan, name) for name in PlanForm.base_fields}
-    return PlanForm(data, initial=initial, major=hazard.is_major)
-
-
-def _record_plan(user, hazard, data):
-    fields = {k: v for k, v in data.items() if k != "responsible_phone"}
-    services.record_plan(
-        actor=user,
-        hazard_pk=hazard.pk,
-        plan=rules.PlanFields(**fields),
-        responsible_phone=data.get("responsible_phone", ""),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def hazard_plan(request, pk):
-    return _hazard_action(
+    return _step_page(
         request,
-        pk,
-        right="hazards.plan",
-        form_factory=_plan_form,
+        hazard,
+        step="plan",
+        revisable=hazard.plan_revisable,
+        form=PlanForm(request.POST or None, initial=initial, major=hazard.is_major),
+        call=lambda data: services.record_plan(
+            actor=user,
+            hazard_pk=hazard.pk,
+            plan=data,
+            responsible_phone=data.get("responsible_phone", ""),
+        ),
         title=_("整改方案"),
-        call=_record_plan,
-        done=_("整改方案已保存。"),
+        message=_("整改方案已保存。"),
     )
 
 
-def _rectification_view(request, pk, service: Callable, title: str, done: str):
-    return _hazard_action(
+def _rectification_page(request, pk, step: str, service, title: str, message):
+    user = request.user
+    hazard = selectors.access_hazard(user, pk)
+    return _step_page(
         request,
-        pk,
-        right="hazards.submit_rectification",
-        form_factory=lambda hazard, data, files: RectificationForm(data, files),
-        title=title,
-        call=lambda user, hazard, data: service(
+        hazard,
+        step=step,
+        form=RectificationForm(request.POST or None, request.FILES or None),
+        call=lambda data: service(
             actor=user, hazard_pk=hazard.pk, description=data["description"], photos=data["photos"]
         ),
-        done=done,
+        title=title,
+        message=message,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def hazard_submit(request, pk):
-    return _rectification_view(
-        request, pk, services.submit_rectification, _("提交整改"), _("整改情况已提交，等待验收。")
+    return _rectification_page(
+        request, pk, "submit", services.submit_rectification, _("提交整改"), _("整改情况已提交，等待验收。")
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def hazard_fix_on_the_spot(request, pk):
-    return _rectification_view(
-        request, pk, services.fix_on_the_spot, _("立即整改"), _("已立即整改，等待验收。")
+    return _rectification_page(
+        request, pk, "fix_on_the_spot", services.fix_on_the_spot, _("立即整改"), _("已立即整改，等待验收。")
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def hazard_verify(request, pk):
-    return _hazard_action(
+    user = request.user
+    hazard = selectors.access_hazard(user, pk)
+    return _step_page(
         request,
-        pk,
-        right="hazards.verify",
-        form_factory=lambda hazard, data, files: VerifyForm(data),
-        title=_("验收"),
-        call=lambda user, hazard, data: services.verify_rectification(
+        hazard,
+        step="verify",
+        form=VerifyForm(request.POST or None),
+        call=lambda data: services.verify_rectification(
             actor=user, hazard_pk=hazard.pk, passed=data["passed"], opinion=data["opinion"]
         ),
-        done=_("验收结果已记录。"),
+        title=_("验收"),
+        message=_("验收结果已记录。"),
+    )
+
+
+def _reason_step(request, pk, *, step: str, call, message, invalid):
+    """A step of the hazard table that needs only a reason (void, reject), posted from the detail page."""
+    user = request.user
+    hazard = selectors.access_hazard(user, pk)
+    require(user, find(Hazard.TRANSITIONS, step).right, hazard)
+    return entry.post_action(
+        request,
+        form=ReasonForm(request.POST),
+        call=lambda data: call(actor=user, hazard_pk=pk, reason=data["reason"]),
+        back=_detail_url(hazard),
+        message=message,
+        invalid=invalid,
+    )
+
+
+@login_required
+@require_POST
+def hazard_reject(request, pk):
+    def reject(*, actor, hazard_pk, reason):
+        return services.verify_rectification(actor=actor, hazard_pk=hazard_pk, passed=False, opinion=reason)
+
+    return _reason_step(
+        request,
+        pk,
+        step="reject",
+        call=reject,
+        message=_("验收不通过，已退回整改。"),
+        invalid=_("验收不通过必须填写意见。"),
     )
 
 
 @login_required
 @require_POST
 def hazard_void(request, pk):
-    user = request.user
-    require(user, "hazards.void", selectors.access_hazard(user, pk))
-    return _post_action(
+    return _reason_step(
         request,
-        form=ReasonForm(request.POST),
-        call=lambda data: services.void_hazard(actor=user, hazard_pk=pk, reason=data["reason"]),
-        done=_("隐患已作废。"),
+        pk,
+        step="void",
+        call=services.void_hazard,
+        message=_("隐患已作废。"),
         invalid=_("作废必须填写原因。"),
-        back=redirect("hazards:hazard-detail", pk=pk),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def extension_create(request, pk):
-    return _hazard_action(
+    user = request.user
+    hazard = selectors.access_hazard(user, pk)
+    return _hazard_form_page(
         request,
-        pk,
+        hazard,
         right="hazards.request_extension",
-        form_factory=lambda hazard, data, files: ExtensionForm(data),
-        title=_("申请延期"),
-        call=lambda user, hazard, data: services.request_extension(
+        form=ExtensionForm(request.POST or None),
+        call=lambda data: services.request_extension(
             actor=user, hazard_pk=hazard.pk, new_due_on=data["new_due_on"], reason=data["reason"]
         ),
-        done=_("延期申请已提交。"),
+        title=_("申请延期"),
+        message=_("延期申请已提交。"),
     )
 
 
@@ -331,15 +393,15 @@ def extension_decide(request, pk):
     user = request.user
     extension = selectors.access(Extension.objects.all(), user, pk)
     require(user, "hazards.approve_extension", extension)
-    return _post_action(
+    return entry.post_action(
         request,
         form=DecisionForm(request.POST),
         call=lambda data: services.decide_extension(
             actor=user, extension_pk=pk, approve=data["approve"], note=data["note"]
         ),
-        done=_("延期申请已审批。"),
+        back=reverse("hazards:hazard-detail", args=[extension.hazard_id]),
+        message=_("延期申请已审批。"),
         invalid=_("请选择审批结论。"),
-        back=redirect("hazards:hazard-detail", pk=extension.hazard_id),
     )
 
 
@@ -347,14 +409,15 @@ def extension_decide(request, pk):
 @require_POST
 def hazard_assign_expert(request, pk):
     user = request.user
-    require(user, "hazards.assign_expert", selectors.access_hazard(user, pk))
-    return _post_action(
+    hazard = selectors.access_hazard(user, pk)
+    require(user, "hazards.assign_expert", hazard)
+    return entry.post_action(
         request,
         form=ExpertForm(request.POST),
         call=lambda data: services.assign_expert(actor=user, hazard_pk=pk, expert_pk=data["expert"].pk),
-        done=_("已指派专家。"),
+        back=_detail_url(hazard),
+        message=_("已指派专家。"),
         invalid=_("请选择专家。"),
-        back=redirect("hazards:hazard-detail", pk=pk),
     )
 
 
@@ -364,34 +427,34 @@ def hazard_assign_expert(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def supervision_create(request, pk):
-    def form_factory(hazard, data, files):
-        unit = hazard.enterprise.name if hazard.enterprise_id else ""
-        return SupervisionForm(data, initial={"due_on": hazard.due_on, "responsible_unit": unit})
-
-    return _hazard_action(
+    user = request.user
+    hazard = selectors.access_hazard(user, pk)
+    initial = {
+        "due_on": hazard.due_on,
+        "responsible_unit": hazard.enterprise.name if hazard.enterprise_id else "",
+    }
+    return _hazard_form_page(
         request,
-        pk,
+        hazard,
         right="hazards.supervise",
-        form_factory=form_factory,
+        form=SupervisionForm(request.POST or None, initial=initial),
+        call=lambda data: services.issue_supervision(actor=user, hazard_pk=hazard.pk, **data),
         title=_("挂牌督办"),
-        call=lambda user, hazard, data: services.issue_supervision(actor=user, hazard_pk=hazard.pk, **data),
-        done=_("已挂牌督办，督办函已生成。"),
+        message=_("已挂牌督办，督办函已生成。"),
     )
 
 
 @login_required
 def supervision_list(request):
     user = request.user
-    queryset = Supervision.objects.for_user(user).select_related("hazard__enterprise", "issuer")
-    filterset = SupervisionFilter(request.GET or None, queryset=queryset, request=request)
-    rows = filtered(filterset)
-    context = {
-        "filter": filterset,
-        "page": page_of(request, rows, PAGE_SIZE),
-        "query": query_without_page(request),
-        "breadcrumbs": _crumbs(_hazards_crumb(), (_("挂牌督办"), "")),
-    }
-    return render(request, "hazards/supervision_list.html", context)
+    return entry.list_page(
+        request,
+        queryset=Supervision.objects.for_user(user).select_related("hazard__enterprise", "issuer"),
+        filterset_class=SupervisionFilter,
+        template="hazards/supervision_list.html",
+        fragment="hazards/supervision_list.html",
+        context={"breadcrumbs": entry.crumbs(_hazards_crumb(), (_("挂牌督办"), ""))},
+    )
 
 
 @login_required
@@ -400,13 +463,13 @@ def supervision_lift(request, pk):
     user = request.user
     supervision = selectors.access(Supervision.objects.all(), user, pk)
     require(user, "hazards.supervise", supervision)
-    return _post_action(
+    return entry.post_action(
         request,
         form=LiftForm(request.POST),
         call=lambda data: services.lift_supervision(actor=user, supervision_pk=pk, opinion=data["opinion"]),
-        done=_("已摘牌。"),
+        back=reverse("hazards:hazard-detail", args=[supervision.hazard_id]),
+        message=_("已摘牌。"),
         invalid=_("摘牌必须填写意见。"),
-        back=redirect("hazards:hazard-detail", pk=supervision.hazard_id),
     )
 
 
@@ -426,34 +489,24 @@ def supervision_letter(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def recheck_create(request, pk):
-    return _hazard_action(
+    user = request.user
+    hazard = selectors.access_hazard(user, pk)
+    return _hazard_form_page(
         request,
-        pk,
+        hazard,
         right="hazards.recheck",
-        form_factory=lambda hazard, data, files: RecheckForm(
-            data, initial={"checked_on": timezone.localdate()}
-        ),
+        form=RecheckForm(request.POST or None, initial={"checked_on": timezone.localdate()}),
+        call=lambda data: services.record_recheck(actor=user, hazard_pk=hazard.pk, **data),
         title=_("回头看"),
-        call=lambda user, hazard, data: services.record_recheck(actor=user, hazard_pk=hazard.pk, **data),
-        done=_("回头看已记录。"),
+        message=_("回头看已记录。"),
     )
 
 
 @login_required
 def photo(request, pk):
     """A picture, served only to those who may see its hazard or lead."""
-    item = Photo.objects.select_related("hazard", "lead").filter(pk=pk).first()
-    if item is None or not _photo_visible(request.user, item):
-        from django.http import Http404
-
-        raise Http404(_("记录不存在或不在您的管辖范围内。"))
+    item = selectors.access_photo(request.user, pk)
     return FileResponse(item.file.open("rb"), filename=item.name)
-
-
-def _photo_visible(user, item: Photo) -> bool:
-    if item.hazard_id and Hazard.objects.for_user(user).filter(pk=item.hazard_id).exists():
-        return True
-    return bool(item.lead_id and Lead.objects.for_user(user).filter(pk=item.lead_id).exists())
 
 
 # ---------------------------------------------------------------- leads
@@ -462,17 +515,17 @@ def _photo_visible(user, item: Photo) -> bool:
 @login_required
 def lead_list(request):
     user = request.user
-    queryset = selectors.lead_list(user)
-    filterset = LeadFilter(request.GET or None, queryset=queryset, request=request)
-    rows = filtered(filterset)
-    context = {
-        "filter": filterset,
-        "page": page_of(request, rows, PAGE_SIZE),
-        "query": query_without_page(request),
-        "can_report": has_right(user, "hazards.report_lead"),
-        "breadcrumbs": _crumbs(_hazards_crumb(), (_("隐患线索"), "")),
-    }
-    return render(request, "hazards/lead_list.html", context)
+    return entry.list_page(
+        request,
+        queryset=selectors.lead_list(user),
+        filterset_class=LeadFilter,
+        template="hazards/lead_list.html",
+        fragment="hazards/lead_list.html",
+        context={
+            "can_report": has_right(user, "hazards.report_lead"),
+            "breadcrumbs": entry.crumbs(_hazards_crumb(), (_("隐患线索"), "")),
+        },
+    )
 
 
 @login_required
@@ -483,24 +536,19 @@ def lead_create(request):
     form = LeadForm(
         request.POST or None, request.FILES or None, user=user, initial={"reported_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
-        try:
-            lead = services.report_lead(actor=user, data=data, photos=form.cleaned_data["photos"])
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("线索已上报。"))
-            return redirect("hazards:lead-detail", pk=lead.pk)
-    context = {
-        "form": form,
-        "title": _("上报隐患线索"),
-        "cancel_url": reverse("hazards:lead-list"),
-        "breadcrumbs": _crumbs(
-            _hazards_crumb(), (_("隐患线索"), reverse("hazards:lead-list")), (_("上报"), "")
-        ),
-    }
-    return render(request, "hazards/form.html", context)
+    return entry.form_page(
+        request,
+        form=form,
+        call=lambda data: services.report_lead(actor=user, data=_without_photos(data), photos=data["photos"]),
+        success_url=lambda lead: reverse("hazards:lead-detail", args=[lead.pk]),
+        template="hazards/form.html",
+        message=_("线索已上报。"),
+        context={
+            "title": _("上报隐患线索"),
+            "cancel_url": reverse("hazards:lead-list"),
+            "breadcrumbs": entry.crumbs(_hazards_crumb(), _leads_crumb(), (_("上报"), "")),
+        },
+    )
 
 
 @login_required
@@ -510,12 +558,10 @@ def lead_detail(request, pk):
     context = {
         "lead": lead,
         "photos": list(lead.photos.all()),
-        "actions": available_transitions(lead, user, LEAD_TRANSITIONS),
-        "dismiss_form": ReasonForm(),
+        "actions": entry.buttons(lead, user, Lead.TRANSITIONS, "hazards", "lead"),
+        "reason_form": ReasonForm(),
         "timeline": audit.timeline(lead),
-        "breadcrumbs": _crumbs(
-            _hazards_crumb(), (_("隐患线索"), reverse("hazards:lead-list")), (str(lead), "")
-        ),
+        "breadcrumbs": entry.crumbs(_hazards_crumb(), _leads_crumb(), (str(lead), "")),
     }
     return render(request, "hazards/lead_detail.html", context)
 
@@ -525,30 +571,28 @@ def lead_detail(request, pk):
 def lead_confirm(request, pk):
     user = request.user
     lead = selectors.access_lead(user, pk)
-    require(user, "hazards.confirm_lead", lead)
-    initial = {"due_on": timezone.localdate() + timedelta(days=30), "industry": lead.industry_id}
-    form = LeadConfirmForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            hazard = services.confirm_lead(actor=user, lead_pk=pk, data=form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("线索已确认为隐患 %(number)s。") % {"number": hazard.number})
-            return redirect("hazards:hazard-detail", pk=hazard.pk)
-    context = {
-        "form": form,
-        "lead": lead,
-        "title": _("确认为隐患"),
-        "cancel_url": reverse("hazards:lead-detail", args=[pk]),
-        "breadcrumbs": _crumbs(
-            _hazards_crumb(),
-            (_("隐患线索"), reverse("hazards:lead-list")),
-            (str(lead), reverse("hazards:lead-detail", args=[pk])),
-            (_("确认为隐患"), ""),
-        ),
-    }
-    return render(request, "hazards/form.html", context)
+    transition = find(Lead.TRANSITIONS, "confirm")
+    require(user, transition.right, lead)
+    back = reverse("hazards:lead-detail", args=[pk])
+    refused = _refused(lead, transition, user)
+    if refused:
+        messages.error(request, refused)
+        return redirect(back)
+    initial = {"due_on": selectors.default_due_on(lead.reported_on), "industry": lead.industry_id}
+    title = _("确认为隐患")
+    return entry.form_page(
+        request,
+        form=LeadConfirmForm(request.POST or None, initial=initial),
+        call=lambda data: _confirmed(request, services.confirm_lead(actor=user, lead_pk=pk, data=data)),
+        success_url=_detail_url,
+        template="hazards/form.html",
+        context={
+            "lead": lead,
+            "title": title,
+            "cancel_url": back,
+            "breadcrumbs": entry.crumbs(_hazards_crumb(), _leads_crumb(), (str(lead), back), (title, "")),
+        },
+    )
 
 
 @login_required
@@ -556,13 +600,13 @@ def lead_confirm(request, pk):
 def lead_dismiss(request, pk):
     user = request.user
     require(user, "hazards.confirm_lead", selectors.access_lead(user, pk))
-    return _post_action(
+    return entry.post_action(
         request,
         form=ReasonForm(request.POST),
         call=lambda data: services.dismiss_lead(actor=user, lead_pk=pk, reason=data["reason"]),
-        done=_("线索已排除。"),
+        back=reverse("hazards:lead-detail", args=[pk]),
+        message=_("线索已排除。"),
         invalid=_("排除线索必须填写原因。"),
-        back=redirect("hazards:lead-detail", pk=pk),
     )
 
 
@@ -595,7 +639,7 @@ def hazard_import(request):
         "form": form,
         "report": report,
         "columns": [title for title, _name in imports.COLUMNS],
-        "breadcrumbs": _crumbs(_hazards_crumb(), (_("Excel 导入隐患台账"), "")),
+        "breadcrumbs": entry.crumbs(_hazards_crumb(), (_("Excel 导入隐患台账"), "")),
     }
     return render(request, "hazards/import.html", context)
 
@@ -622,7 +666,7 @@ def hazard_statistics(request):
         {
             "filter": filterset,
             "query": query_without_page(request),
-            "breadcrumbs": _crumbs(_hazards_crumb(), (_("统计分析"), "")),
+            "breadcrumbs": entry.crumbs(_hazards_crumb(), (_("统计分析"), "")),
         }
     )
     return render(request, "hazards/statistics.html", context)
@@ -638,7 +682,6 @@ def enterprise_hazards(request, pk):
         "enterprise": enterprise,
         "hazards": hazards[:50],
         "totals": selectors.totals(hazards, timezone.localdate()),
-        "today": timezone.localdate(),
         "can_register": can(user, "hazards.register_hazard", enterprise),
     }
     return render(request, "hazards/_enterprise_hazards.html", context)

@@ -82,7 +82,7 @@ def test_a_major_hazard_notifies_the_department_and_the_committee_office_at_regi
 def test_a_major_hazard_without_a_basis_is_refused_and_nothing_is_saved(cast):
     with pytest.raises(DomainError) as caught:
         services.register_hazard(actor=cast["town_a"], data=hazard_data(cast, grade=Hazard.Grade.MAJOR))
-    assert caught.value.field == "major_criterion"
+    assert (caught.value.field, caught.value.code) == ("major_criterion", ErrorCode.MAJOR_BASIS)
     assert Hazard.objects.count() == 0
 
 
@@ -116,7 +116,8 @@ def test_a_place_without_an_enterprise_needs_a_name_region_and_industry(cast):
     data = hazard_data(cast, enterprise=None, region=cast.village_a, industry=industry("urban-construction"))
     with pytest.raises(DomainError) as caught:
         services.register_hazard(actor=cast["town_a"], data=data)
-    assert caught.value.field == "place"
+    assert (caught.value.field, caught.value.code) == ("place", ErrorCode.NO_PLACE)
+    assert Hazard.objects.count() == 0
     hazard = services.register_hazard(actor=cast["town_a"], data={**data, "place": "滁河大桥东侧路段"})
     assert hazard.subject == "滁河大桥东侧路段"
 
@@ -171,8 +172,12 @@ def test_a_lead_is_dismissed_only_with_a_reason_and_cannot_be_decided_twice(cast
     lead = LeadFactory(
         enterprise=cast.enterprise_x, region=cast.village_a, grid=cast.grid_a, reported_by=cast["grid_worker"]
     )
-    with pytest.raises(DomainError):
+    before = lead.history.count()
+    with pytest.raises(DomainError) as caught:
         services.dismiss_lead(actor=cast["town_a"], lead_pk=lead.pk, reason="")
+    assert (caught.value.code, caught.value.field) == (Code.INVALID, "reason")
+    lead.refresh_from_db()
+    assert lead.status == Lead.Status.PENDING and lead.history.count() == before
     services.dismiss_lead(actor=cast["town_a"], lead_pk=lead.pk, reason="已自行整改，非隐患")
     with pytest.raises(DomainError) as caught:
         services.confirm_lead(actor=cast["town_a"], lead_pk=lead.pk, data={"due_on": on(3)})
@@ -208,7 +213,7 @@ def test_a_major_hazard_does_not_start_rectifying_without_the_full_five_implemen
         services.record_plan(
             actor=cast["enterprise_x"], hazard_pk=major_x.pk, plan=major_plan(major_x.due_on, funds=None)
         )
-    assert caught.value.field == "funds"
+    assert (caught.value.field, caught.value.code) == ("funds", ErrorCode.PLAN_INCOMPLETE)
     major_x.refresh_from_db()
     assert major_x.status == S.REGISTERED and major_x.plans.count() == 0
     services.record_plan(actor=cast["enterprise_x"], hazard_pk=major_x.pk, plan=major_plan(major_x.due_on))
@@ -245,7 +250,7 @@ def test_a_rectification_needs_after_photos(cast, hazard_x):
         services.submit_rectification(
             actor=cast["enterprise_x"], hazard_pk=hazard_x.pk, description="已整改", photos=[]
         )
-    assert caught.value.field == "photos"
+    assert (caught.value.field, caught.value.code) == ("photos", ErrorCode.AFTER_PHOTOS_MISSING)
     hazard_x.refresh_from_db()
     assert hazard_x.status == S.RECTIFYING and hazard_x.rectifications.count() == 0
 
@@ -256,6 +261,8 @@ def test_a_major_hazard_cannot_be_fixed_on_the_spot(cast, major_x):
             actor=cast["enterprise_x"], hazard_pk=major_x.pk, description="已整改", photos=[photo()]
         )
     assert caught.value.code == ErrorCode.ON_THE_SPOT_MAJOR
+    major_x.refresh_from_db()
+    assert major_x.status == S.REGISTERED and major_x.rectifications.count() == 0
 
 
 def test_an_on_the_spot_fix_still_waits_for_a_verifier(cast, hazard_x):
@@ -367,8 +374,11 @@ def test_a_refused_extension_keeps_the_deadline_and_needs_a_reason(cast, hazard_
         new_due_on=old + timedelta(days=30),
         reason="资金未到位",
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         services.decide_extension(actor=cast["town_a"], extension_pk=extension.pk, approve=False, note="")
+    assert (caught.value.code, caught.value.field) == (ErrorCode.REASON_REQUIRED, "note")
+    extension.refresh_from_db()
+    assert extension.status == Extension.Status.PENDING and extension.history.count() == 1
     services.decide_extension(
         actor=cast["town_a"], extension_pk=extension.pk, approve=False, note="期限内可完成"
     )
@@ -385,6 +395,8 @@ def test_an_enterprise_cannot_approve_an_extension(cast, hazard_x, colleague_x):
     )
     with pytest.raises(PermissionDenied):
         services.decide_extension(actor=colleague_x, extension_pk=extension.pk, approve=True)
+    extension.refresh_from_db()
+    assert extension.status == Extension.Status.PENDING and extension.history.count() == 1
 
 
 def test_an_extension_of_a_major_hazard_is_for_the_department_not_the_town(cast, major_x):
@@ -394,8 +406,11 @@ def test_an_extension_of_a_major_hazard_is_for_the_department_not_the_town(cast,
         new_due_on=major_x.due_on + timedelta(days=5),
         reason="x",
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         services.decide_extension(actor=cast["town_a"], extension_pk=extension.pk, approve=True)
+    assert caught.value.code == ErrorCode.EXTENSION_DECIDER
+    extension.refresh_from_db()
+    assert extension.status == Extension.Status.PENDING and extension.history.count() == 1
     services.decide_extension(actor=cast["dept_housing"], extension_pk=extension.pk, approve=True)
 
 
@@ -406,6 +421,7 @@ def test_an_extension_cannot_be_requested_after_the_deadline(cast):
             actor=cast["enterprise_x"], hazard_pk=hazard.pk, new_due_on=on(10), reason="x"
         )
     assert caught.value.code == ErrorCode.EXTENSION_LATE
+    assert Extension.objects.count() == 0
 
 
 # ---------------------------------------------------------------- 挂牌督办 and 回头看
@@ -435,11 +451,16 @@ def test_listed_supervision_issues_a_numbered_letter_and_is_lifted_only_after_cl
         services.lift_supervision(
             actor=cast["county_office"], supervision_pk=supervision.pk, opinion="同意摘牌"
         )
-    assert caught.value.code == Code.ILLEGAL_TRANSITION
+    assert caught.value.code == ErrorCode.HAZARD_NOT_CLOSED
     major_x.status = S.CLOSED
     major_x.save()
-    with pytest.raises(DomainError):  # the housing department did not issue it: it cannot sign it off
+    with pytest.raises(
+        DomainError
+    ) as caught:  # the housing department did not issue it: it cannot sign it off
         services.lift_supervision(actor=cast["dept_housing"], supervision_pk=supervision.pk, opinion="同意")
+    assert caught.value.code == ErrorCode.NOT_ISSUER
+    supervision.refresh_from_db()
+    assert supervision.status == Supervision.Status.LISTED and supervision.history.count() == 1
     services.lift_supervision(
         actor=cast["county_office"], supervision_pk=supervision.pk, opinion="验收合格，同意摘牌"
     )
@@ -480,10 +501,12 @@ def test_a_failed_recheck_opens_a_linked_new_hazard(cast):
 
 
 def test_a_held_recheck_opens_nothing_and_only_closed_hazards_are_rechecked(cast, hazard_x):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         services.record_recheck(
             actor=cast["town_a"], hazard_pk=hazard_x.pk, checked_on=on(0), held=True, notes="好"
         )
+    assert caught.value.code == Code.ILLEGAL_TRANSITION
+    assert hazard_x.rechecks.count() == 0
     hazard_x.status = S.CLOSED
     hazard_x.save()
     recheck = services.record_recheck(

@@ -113,7 +113,7 @@ def test_the_whole_loop_through_the_pages(cast, as_user):
     assert response.status_code == 302 and response.url == reverse("hazards:hazard-detail", args=[hazard.pk])
     enterprise = as_user(cast["enterprise_x"])
     detail = enterprise.get(reverse("hazards:hazard-detail", args=[hazard.pk]))
-    assert [t.name for t in detail.context["actions"]] == ["plan", "fix_on_the_spot"]
+    assert [b["transition"].name for b in detail.context["actions"]] == ["plan", "fix_on_the_spot"]
     enterprise.post(
         reverse("hazards:hazard-plan", args=[hazard.pk]),
         {"responsible_person": "张三", "measures": "重新接地", "due_on": on(5).isoformat()},
@@ -257,3 +257,71 @@ def test_the_filter_form_keeps_the_chosen_values(cast, as_user):
     assert '<option value="major" selected>' in body
     assert '<option value="grid_patrol" selected>' in body
     assert '<option value="true" selected>是</option>' in body
+
+
+def test_the_detail_page_offers_only_the_steps_the_user_may_take(cast, as_user):
+    """A guard hides a step: the submitter is not offered verification, a major hazard no on-the-spot fix."""
+    awaiting = HazardFactory(
+        enterprise=cast.enterprise_x, status=Hazard.Status.AWAITING_VERIFICATION, submitted_by=cast["town_a"]
+    )
+    major = HazardFactory(enterprise=cast.enterprise_x, grade=Hazard.Grade.MAJOR)
+
+    def offered(who, hazard):
+        page = as_user(cast[who]).get(reverse("hazards:hazard-detail", args=[hazard.pk]))
+        return [b["transition"].name for b in page.context["actions"]]
+
+    assert offered("town_a", awaiting) == ["void"]
+    assert offered("dept_housing", awaiting) == ["verify", "reject", "void"]
+    assert offered("enterprise_x", major) == ["plan"]
+    body = as_user(cast["town_a"]).get(reverse("hazards:hazard-detail", args=[awaiting.pk])).content.decode()
+    assert reverse("hazards:hazard-verify", args=[awaiting.pk]) not in body
+
+
+def test_a_step_refused_by_its_rule_sends_the_user_back_and_writes_nothing(cast, as_user):
+    hazard = HazardFactory(
+        enterprise=cast.enterprise_x, status=Hazard.Status.AWAITING_VERIFICATION, submitted_by=cast["town_a"]
+    )
+    client = as_user(cast["town_a"])
+    before = hazard.history.count()
+    url = reverse("hazards:hazard-verify", args=[hazard.pk])
+    assert client.get(url).status_code == 302
+    response = client.post(url, {"passed": "1", "opinion": "合格"}, follow=True)
+    assert "验收人不能是提交整改的人" in response.content.decode()
+    rejected = client.post(reverse("hazards:hazard-reject", args=[hazard.pk]), {"reason": "不合格"})
+    assert rejected.status_code == 302
+    hazard.refresh_from_db()
+    assert hazard.status == Hazard.Status.AWAITING_VERIFICATION
+    assert hazard.history.count() == before and hazard.verifications.count() == 0
+
+
+def test_a_rejection_from_the_detail_page_needs_a_reason(cast, as_user):
+    hazard = HazardFactory(
+        enterprise=cast.enterprise_x,
+        status=Hazard.Status.AWAITING_VERIFICATION,
+        submitted_by=cast["enterprise_x"],
+    )
+    client = as_user(cast["dept_housing"])
+    client.post(reverse("hazards:hazard-reject", args=[hazard.pk]), {"reason": ""})
+    hazard.refresh_from_db()
+    assert hazard.status == Hazard.Status.AWAITING_VERIFICATION
+    client.post(reverse("hazards:hazard-reject", args=[hazard.pk]), {"reason": "连墙件间距仍超标"})
+    hazard.refresh_from_db()
+    assert hazard.status == Hazard.Status.RECTIFYING
+    assert hazard.verifications.get().opinion == "连墙件间距仍超标"
+
+
+def test_the_overdue_badge_and_the_overdue_filter_are_one_rule(cast, as_user):
+    """The list's badge (Hazard.is_overdue) marks exactly the rows the overdue filter (selectors.overdue_q)
+    returns: open and due before today; due today, closed or voided is not overdue."""
+    HazardFactory(enterprise=cast.enterprise_x, number="YH-DUE-TODAY", due_on=on(0))
+    HazardFactory(enterprise=cast.enterprise_x, number="YH-LATE", due_on=on(-1), found_on=on(-9))
+    HazardFactory(
+        enterprise=cast.enterprise_x, number="YH-CLOSED", due_on=on(-1), found_on=on(-9), status="closed"
+    )
+    HazardFactory(
+        enterprise=cast.enterprise_x, number="YH-VOIDED", due_on=on(-1), found_on=on(-9), status="voided"
+    )
+    client = as_user(cast["county_office"])
+    badged = {h.number for h in client.get(reverse(LIST)).context["page"] if h.is_overdue}
+    filtered = numbers(client.get(reverse(LIST), {"overdue": "true"}))
+    assert badged == filtered == {"YH-LATE"}
