@@ -1,7 +1,7 @@
 """Demo data of the accidents module: three years of accidents in the demo county (so year-on-year works),
 mostly 一般, a few 较大, some reported late, investigations in every state, near misses, economy figures.
 
-Appended to `anlan.core.demo.STEPS`; draws only from its own generator, so the other steps are unchanged.
+A demo step declared in its contribution; draws only from its own generator, so the other steps are unchanged.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ CAUSES = [
 
 
 def _bulk(model, objs: list) -> list:
-    from anlan.core.demo import _bulk as bulk  # core.demo imports this module for its STEPS
+    from anlan.core.demo import bulk
 
     return bulk(model, objs)
 
@@ -122,7 +122,7 @@ def accidents_step(demo) -> None:
             Decimal(rng.randint(20000, 3000000 if not major else 9000000)) + Decimal(rng.randint(0, 99)) / 100
         )
         grade, criteria = rules.grade_with_criteria(
-            figures["deaths"] + figures["missing"], figures["serious_injuries"], loss / 10000
+            rules.counted_deaths(figures), figures["serious_injuries"], loss / 10000
         )
         late = rng.random() < 0.15
         reported = occurred + timedelta(minutes=rng.randint(70, 300) if late else rng.randint(8, 55))

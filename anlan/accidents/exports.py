@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from anlan.core.exports import _excel_value, _yes_no, xlsx_response
+from anlan.core.exports import excel_value, xlsx_response, yes_no
 
 COLUMNS = [
     (gettext_lazy("事故名称"), 40, lambda a: a.title),
@@ -29,7 +29,7 @@ COLUMNS = [
     (gettext_lazy("轻伤人数"), 8, lambda a: a.minor_injuries),
     (gettext_lazy("直接经济损失（万元）"), 14, lambda a: float(a.direct_loss_wan)),
     (gettext_lazy("初报接收时间"), 18, lambda a: a.reported_at),
-    (gettext_lazy("迟报"), 6, lambda a: _yes_no(a.is_late)),
+    (gettext_lazy("迟报"), 6, lambda a: yes_no(a.is_late)),
 ]
 
 
@@ -59,7 +59,7 @@ def _table(workbook, title: str, rows) -> None:
     for row in rows:
         line = [row.label]
         for current, previous in zip(row.current.values(), row.previous.values(), strict=True):
-            line += [_excel_value(current), _excel_value(previous), _excel_value(current - previous)]
+            line += [excel_value(current), excel_value(previous), excel_value(current - previous)]
         sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in line] + [row.summary])
 
 

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core.filters import RegionSubtreeFilter, _industry_with_descendants, _regions
+from anlan.core import trees
+from anlan.core.filters import RegionSubtreeFilter, scoped_regions
 from anlan.core.models import Industry
 
 from .models import Accident, AccidentKind, AccidentType, Grade, Investigation
@@ -22,7 +23,7 @@ def _local_midnight(day):
 class AccidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称或地点"), method="filter_q")
     region = RegionSubtreeFilter(
-        label=_("区划"), queryset=_regions, field_name="region", to_field_name="code"
+        label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"
     )
     industry = django_filters.ModelChoiceFilter(
         label=_("行业领域"), queryset=Industry.objects.all(), method="filter_industry"
@@ -35,6 +36,11 @@ class AccidentFilter(django_filters.FilterSet):
         label=_("调查状态"),
         choices=[("none", _("未成立调查组")), *Investigation.Status.choices],
         method="filter_investigation",
+    )
+    pending = django_filters.ChoiceFilter(
+        label=_("待办"),
+        choices=[("receive", _("待逐级接报")), ("follow_up", _("续报/补报时限内"))],
+        method="filter_pending",
     )
     date_from = django_filters.DateFilter(label=_("发生日期起"), method="filter_from")
     date_to = django_filters.DateFilter(label=_("发生日期止"), method="filter_to")
@@ -59,12 +65,22 @@ class AccidentFilter(django_filters.FilterSet):
         return qs.filter(Q(title__icontains=value) | Q(place__icontains=value))
 
     def filter_industry(self, qs, name, value):
-        return qs.filter(industry_id__in=_industry_with_descendants(value)) if value else qs
+        return qs.filter(industry_id__in=sorted(trees.industry_descendants(value.pk))) if value else qs
 
     def filter_investigation(self, qs, name, value):
         if value == "none":
             return qs.filter(investigation__isnull=True)
         return qs.filter(investigation__status=value) if value else qs
+
+    def filter_pending(self, qs, name, value):
+        """The rows of the module's to-dos (`selectors.reports_to_receive`, `selectors.follow_ups_due`)."""
+        from . import selectors
+
+        if value == "receive":
+            return qs.filter(pk__in=selectors.unreceived_accident_ids())
+        if value == "follow_up":
+            return selectors.in_supplement_window(qs, timezone.localdate())
+        return qs
 
     def filter_from(self, qs, name, value):
         return qs.filter(occurred_at__gte=_local_midnight(value)) if value else qs

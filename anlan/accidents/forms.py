@@ -1,4 +1,7 @@
-"""Forms of the accident pages: they parse input; the services decide (and name the field at fault)."""
+"""Forms of the accident pages: they parse input; the services decide (and name the field at fault).
+
+The casualty figures are typed only: their rules (whole, not negative, loss to the 分) are checked once, by
+the service, for the pages and the API alike."""
 
 from __future__ import annotations
 
@@ -8,12 +11,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core import selectors as core_selectors
+from anlan.core import capacity, trees
 from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
 from anlan.core.models import Enterprise, Industry, Region, Role
-from anlan.core.scope import memberships_of
 
-from . import selectors
+from . import selectors, services, statistics
 from .models import (
     Accident,
     AccidentKind,
@@ -29,34 +31,25 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-def _count(label, help_text=""):
-    return forms.IntegerField(label=label, min_value=0, initial=0, help_text=help_text)
-
-
-def _loss():
-    return forms.DecimalField(
-        label=_("直接经济损失（元）"),
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        initial=0,
-        help_text=_("单位：元，最多两位小数"),
-    )
+def figure_field(name: str, model=Accident) -> forms.Field:
+    """A casualty figure of `services.CASUALTY_FIELDS`, labelled as the model labels it, typed only."""
+    model_field = model._meta.get_field(name)
+    kind = forms.DecimalField if name == "direct_loss_yuan" else forms.IntegerField
+    help_text = _("单位：元，最多两位小数") if name == "direct_loss_yuan" else model_field.help_text
+    return kind(label=model_field.verbose_name, initial=0, help_text=help_text)
 
 
 def _industries(field):
     field.queryset = Industry.objects.all()
     field.choices = [("", "---------")] + [
-        (i.pk, field.label_from_instance(i)) for i in core_selectors.industry_tree()
+        (i.pk, field.label_from_instance(i)) for i in trees.industry_tree()
     ]
 
 
-class CasualtyFields(forms.Form):
-    deaths = _count(_("死亡人数"))
-    missing = _count(_("失踪人数"))
-    serious_injuries = _count(_("重伤人数"), _("含急性工业中毒"))
-    minor_injuries = _count(_("轻伤人数"))
-    direct_loss_yuan = _loss()
+# The figures of a report (初报, 续报, 补报), declared once from the service's list.
+CasualtyFields = type(
+    "CasualtyFields", (forms.Form,), {name: figure_field(name) for name in services.CASUALTY_FIELDS}
+)
 
 
 class AccidentForm(BootstrapMixin, CasualtyFields):
@@ -115,7 +108,7 @@ class AccidentForm(BootstrapMixin, CasualtyFields):
         enterprises = Enterprise.objects.for_user(user).order_by("name")
         self.fields["enterprise"].queryset = enterprises
         _industries(self.fields["industry"])
-        own = [m for m in memberships_of(user) if m.role == Role.ENTERPRISE]
+        own = capacity.capacities(user, right=services.REPORT, roles=[Role.ENTERPRISE])
         if own and not self.is_bound:
             enterprise = own[0].enterprise
             self.initial.setdefault("enterprise", enterprise.pk)
@@ -138,10 +131,7 @@ class FollowUpForm(BootstrapMixin, CasualtyFields):
 
     @classmethod
     def for_accident(cls, accident: Accident, data=None):
-        initial = {
-            name: getattr(accident, name)
-            for name in ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_yuan")
-        }
+        initial = {name: getattr(accident, name) for name in services.CASUALTY_FIELDS}
         return cls(data, initial={**initial, "kind": AccidentReport.Kind.FOLLOW_UP})
 
 
@@ -209,7 +199,7 @@ class MinorEventForm(BootstrapMixin, forms.Form):
     region = RegionChoiceField(queryset=Region.objects.none(), label=_("发生地区划"))
     enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("单位"), required=False)
     industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"))
-    minor_injuries = _count(_("轻伤人数"))
+    minor_injuries = figure_field("minor_injuries", MinorEvent)
     description = forms.CharField(label=_("经过"), widget=TEXT)
 
     def __init__(self, *args, user, **kwargs):
@@ -235,10 +225,23 @@ class EconomyForm(BootstrapMixin, forms.Form):
 
 
 class StatisticsForm(BootstrapMixin, forms.Form):
+    """The statistics query of the page, its export and the API: period (default this year to today),
+    region (its subtree, within the user's scope), industry (with its sub-industries) and kind."""
+
     date_from = forms.DateField(label=_("起始日期"), widget=DATE, required=False)
     date_to = forms.DateField(label=_("截止日期"), widget=DATE, required=False)
-    region = RegionChoiceField(queryset=Region.objects.none(), label=_("区划"), required=False)
-    industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"), required=False)
+    region = RegionChoiceField(
+        queryset=Region.objects.none(),
+        label=_("区划"),
+        required=False,
+        error_messages={"invalid_choice": _("区划不存在或不在您的管辖范围内。")},
+    )
+    industry = IndustryChoiceField(
+        queryset=Industry.objects.none(),
+        label=_("行业领域"),
+        required=False,
+        error_messages={"invalid_choice": _("行业领域“%(value)s”不存在。")},
+    )
     kind = forms.ChoiceField(
         label=_("事故类别"), choices=[("", _("全部"))] + AccidentKind.choices, required=False
     )
@@ -250,9 +253,21 @@ class StatisticsForm(BootstrapMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        today = timezone.localdate()
-        data["date_from"] = data.get("date_from") or date(today.year, 1, 1)
-        data["date_to"] = data.get("date_to") or today
+        default = statistics.Period.default(timezone.localdate())
+        data["date_from"] = data.get("date_from") or default.start
+        data["date_to"] = data.get("date_to") or default.end
         if data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("截止日期不能早于起始日期。"))
         return data
+
+    def query(self) -> tuple[statistics.Period, statistics.Filters]:
+        """The period and filters asked for; the defaults (this year, everything) when the input is invalid."""
+        if not (self.is_bound and self.is_valid()):
+            return statistics.Period.default(timezone.localdate()), statistics.Filters()
+        data = self.cleaned_data
+        industry = data.get("industry")
+        return statistics.Period(data["date_from"], data["date_to"]), statistics.Filters(
+            region=data.get("region"),
+            industry_ids=sorted(trees.industry_descendants(industry.pk)) if industry else None,
+            kind=data.get("kind") or "",
+        )

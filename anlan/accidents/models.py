@@ -8,13 +8,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from anlan.core.models import Enterprise, Industry, Region
+from anlan.core.rules import RuleViolation
 from anlan.core.scope import ScopedQuerySet, ScopeSpec
-from anlan.core.workflow import Transition
+from anlan.core.workflow import Refusal, Transition
 
 from . import rules
 
@@ -29,6 +31,15 @@ def _scope(prefix: str) -> ScopeSpec:
         enterprise=f"{prefix}enterprise",
         grid=f"{prefix}enterprise__grid",
     )
+
+
+def _refusal(check, *args) -> Refusal | None:
+    """A rule of rules.py as a transition guard: None when it holds, else the refusal naming it."""
+    try:
+        check(*args)
+    except RuleViolation as violation:
+        return Refusal(violation.code, str(violation.message))
+    return None
 
 
 class Grade(models.TextChoices):
@@ -94,6 +105,7 @@ class AccidentType(models.TextChoices):
 
 
 GB6441_1986 = "GB6441-1986"
+GRADE_STYLE = {Grade.ORDINARY: "secondary", Grade.RELATIVELY_MAJOR: "warning"}
 
 
 class Accident(models.Model):
@@ -173,7 +185,12 @@ class Accident(models.Model):
     @property
     def counted_deaths(self) -> int:
         """Deaths as graded and counted: the missing count as dead (regulations.md §11)."""
-        return self.deaths + self.missing
+        return rules.counted_deaths({name: getattr(self, name) for name in rules.DEATH_FIGURES})
+
+    @property
+    def grade_style(self) -> str:
+        """The badge colour of the grade: grey 一般, amber 较大, red 重大 and above."""
+        return GRADE_STYLE.get(self.grade, "danger")
 
     @property
     def occurred_on(self):
@@ -355,6 +372,8 @@ class Investigation(models.Model):
             "accidents.manage_investigation",
             _("延长调查期限"),
             reason_required=True,
+            form="anlan.accidents.forms.ExtendForm",
+            style="secondary",
         ),
         Transition(
             "conclude",
@@ -362,6 +381,7 @@ class Investigation(models.Model):
             Status.CONCLUDED,
             "accidents.manage_investigation",
             _("提交调查结论"),
+            form="anlan.accidents.forms.ConcludeForm",
         ),
         Transition(
             "close",
@@ -369,6 +389,9 @@ class Investigation(models.Model):
             Status.CLOSED,
             "accidents.manage_investigation",
             _("整改闭环"),
+            guards=(lambda investigation, user: investigation.closing_refusal(),),
+            confirm=_("确认所有防范和整改措施已落实，整改闭环？"),
+            style="success",
         ),
     )
 
@@ -378,6 +401,22 @@ class Investigation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.accident} · {self.get_status_display()}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    @property
+    def is_running(self) -> bool:
+        """Still investigating (the report not yet concluded), so its due date still matters."""
+        return self.status in (self.Status.ONGOING, self.Status.EXTENDED)
+
+    def closing_refusal(self) -> Refusal | None:
+        """Why the loop cannot close now (no measures, or some not done), or None (one query)."""
+        counts = self.measures.aggregate(
+            total=Count("pk"), open=Count("pk", filter=Q(status=PreventiveMeasure.Status.OPEN))
+        )
+        return _refusal(rules.check_closable, counts["total"], counts["open"])
 
 
 class Responsibility(models.Model):
@@ -440,6 +479,23 @@ class PreventiveMeasure(models.Model):
     scope = _scope("investigation__accident__")
     history = HistoricalRecords()
 
+    TRANSITIONS = (
+        Transition(
+            "complete",
+            frozenset({Status.OPEN}),
+            Status.DONE,
+            "accidents.manage_investigation",
+            _("完成"),
+            guards=(
+                lambda measure, user: _refusal(
+                    rules.check_open_investigation, measure.investigation.is_closed
+                ),
+            ),
+            form="anlan.accidents.forms.CompleteMeasureForm",
+            style="success",
+        ),
+    )
+
     class Meta:
         verbose_name = _("防范整改措施")
         verbose_name_plural = _("防范整改措施")
@@ -447,6 +503,10 @@ class PreventiveMeasure(models.Model):
 
     def __str__(self) -> str:
         return self.description[:40]
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
 
 
 class MinorEvent(models.Model):

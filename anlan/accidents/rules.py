@@ -6,9 +6,51 @@ Money is in 万元 as a Decimal; "以上" includes the number itself and "以下
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from anlan.core.rules import RuleViolation, ancestor_code
+
+
+class ErrorCode(StrEnum):
+    """The rule a refusal of the accidents module applies (generic scope, duplicate, transition and stale
+    refusals stay `anlan.core.errors.Code`)."""
+
+    # casualty figures and times of a report
+    COUNT_NOT_WHOLE = "count_not_whole"
+    COUNT_NEGATIVE = "count_negative"
+    LOSS_NOT_A_NUMBER = "loss_not_a_number"
+    LOSS_NEGATIVE = "loss_negative"
+    LOSS_BELOW_CENTS = "loss_below_cents"
+    LOSS_TOO_LARGE = "loss_too_large"
+    OCCURRED_IN_FUTURE = "occurred_in_future"
+    HEAD_NOTIFIED_BEFORE_ACCIDENT = "head_notified_before_accident"
+    HEAD_NOTIFIED_IN_FUTURE = "head_notified_in_future"
+    # where and by whom it is reported
+    REGION_ABOVE_COUNTY = "region_above_county"
+    REGION_OUT_OF_SCOPE = "region_out_of_scope"
+    INDUSTRY_OUT_OF_SCOPE = "industry_out_of_scope"
+    ENTERPRISE_REQUIRED = "enterprise_required"
+    REPORT_KIND = "report_kind"
+    # the reporting chain
+    LEVEL_NOT_IN_CHAIN = "level_not_in_chain"
+    LEVEL_NOT_RECEIVED = "level_not_received"
+    LEVEL_ALREADY_FORWARDED = "level_already_forwarded"
+    LEVEL_IS_TOP = "level_is_top"
+    FORWARDED_OUTSIDE_WINDOW = "forwarded_outside_window"
+    FOUND_IN_FUTURE = "found_in_future"
+    # investigation
+    STARTED_OUTSIDE_PERIOD = "started_outside_period"
+    EXTENSION_DAYS = "extension_days"
+    NO_MEASURES = "no_measures"
+    MEASURES_OPEN = "measures_open"
+    INVESTIGATION_CLOSED = "investigation_closed"
+    COMPLETED_IN_FUTURE = "completed_in_future"
+
 
 EXTRAORDINARILY_SERIOUS = "extraordinarily_serious"
 MAJOR = "major"
@@ -33,6 +75,89 @@ class Criterion(StrEnum):
     SERIOUS_INJURIES = "serious_injuries"
     DIRECT_LOSS = "direct_loss"
     NONE = "none"  # 一般: below every threshold
+
+
+# regulations.md §11 (and 493号令 第三条): the missing are counted with the dead, for the grade and the statistics.
+DEATH_FIGURES = ("deaths", "missing")
+COUNT_FIGURES = ("deaths", "missing", "serious_injuries", "minor_injuries")
+LOSS_FIGURE = "direct_loss_yuan"
+MAX_LOSS_YUAN = Decimal("999999999999.99")
+
+
+def counted_deaths(figures: Mapping[str, int]) -> int:
+    """Deaths as graded and counted: the sum of the DEATH_FIGURES (statistics sum the same columns in SQL)."""
+    return sum(figures[name] for name in DEATH_FIGURES)
+
+
+def figure_count(value, field: str, label: str) -> int:
+    """A casualty count as entered: a whole number, not negative (blank is 0); the violation names the field."""
+    # 493号令 第三条 counts people: whole persons, never negative.
+    if value in (None, ""):
+        return 0
+    try:
+        number = int(value)
+        if number != Decimal(str(value)):
+            raise ValueError(value)
+    except (TypeError, ValueError, InvalidOperation) as exc:
+        raise RuleViolation(
+            field, ErrorCode.COUNT_NOT_WHOLE, _("%(field)s应为整数。") % {"field": label}
+        ) from exc
+    if number < 0:
+        raise RuleViolation(field, ErrorCode.COUNT_NEGATIVE, _("%(field)s不能为负数。") % {"field": label})
+    return number
+
+
+def loss_yuan(value) -> Decimal:
+    """Direct economic loss in yuan: a number, not negative, at most two decimals (分), not absurdly large."""
+    # GB 6721-1986 企业职工伤亡事故经济损失统计标准: the loss is an amount of money, counted to the 分.
+    field = LOSS_FIGURE
+    try:
+        loss = Decimal(str(value if value not in (None, "") else "0"))
+    except InvalidOperation as exc:
+        raise RuleViolation(field, ErrorCode.LOSS_NOT_A_NUMBER, _("直接经济损失应为数字（元）。")) from exc
+    if not loss.is_finite():
+        raise RuleViolation(field, ErrorCode.LOSS_NOT_A_NUMBER, _("直接经济损失应为数字（元）。"))
+    if loss < 0:
+        raise RuleViolation(field, ErrorCode.LOSS_NEGATIVE, _("直接经济损失不能为负数。"))
+    if loss != loss.quantize(Decimal("0.01")):
+        raise RuleViolation(
+            field, ErrorCode.LOSS_BELOW_CENTS, _("直接经济损失最多保留两位小数（精确到分）。")
+        )
+    if loss > MAX_LOSS_YUAN:
+        raise RuleViolation(field, ErrorCode.LOSS_TOO_LARGE, _("直接经济损失数额过大，请核对单位（元）。"))
+    return loss.quantize(Decimal("0.01"))
+
+
+def check_report_times(occurred_at: datetime, head_notified_at: datetime | None, now: datetime) -> None:
+    """The accident and the head's receipt of it lie in the past, the receipt not before the accident."""
+    # 493号令 第九条: the unit's head is told after the accident, and the clock runs from that moment.
+    if occurred_at > now:
+        raise RuleViolation(
+            "occurred_at", ErrorCode.OCCURRED_IN_FUTURE, _("事故发生时间不能晚于报告接收时间（当前时间）。")
+        )
+    if head_notified_at is None:
+        return
+    if head_notified_at < occurred_at:
+        raise RuleViolation(
+            "head_notified_at",
+            ErrorCode.HEAD_NOTIFIED_BEFORE_ACCIDENT,
+            _("单位负责人接报时间不能早于事故发生时间。"),
+        )
+    if head_notified_at > now:
+        raise RuleViolation(
+            "head_notified_at",
+            ErrorCode.HEAD_NOTIFIED_IN_FUTURE,
+            _("单位负责人接报时间不能晚于报告接收时间（当前时间）。"),
+        )
+
+
+COUNTY_LEVEL = 3  # the county level of a 12-digit region code (anlan.core.trees.COUNTY)
+
+
+def within_enterprise_county(region_code: str, enterprise_region_code: str) -> bool:
+    """Whether an enterprise may report an accident at `region_code`: off its premises, but in its county."""
+    # 493号令 第九条: the unit reports to the county where the accident happened, which must be its own (属地).
+    return ancestor_code(region_code, COUNTY_LEVEL) == ancestor_code(enterprise_region_code, COUNTY_LEVEL)
 
 
 def _check(deaths: int, serious_injuries: int, direct_loss_wan: Decimal) -> None:
@@ -120,6 +245,34 @@ def report_is_late(due_at: datetime, received_at: datetime | None, now: datetime
     return (received_at if received_at is not None else now) > due_at
 
 
+def check_forward(received_at: datetime | None, forwarded_at: datetime | None, has_next_level: bool) -> None:
+    """A level passes the report on once: after receiving it, and only to a level the grade requires."""
+    # 493号令 第十一条: each level reports up to the next, as far as the grade requires (第十条).
+    if received_at is None:
+        raise RuleViolation("level", ErrorCode.LEVEL_NOT_RECEIVED, _("本级尚未接收报告，不能上报。"))
+    if forwarded_at is not None:
+        raise RuleViolation("level", ErrorCode.LEVEL_ALREADY_FORWARDED, _("本级已上报，不能重复登记。"))
+    if not has_next_level:
+        raise RuleViolation("level", ErrorCode.LEVEL_IS_TOP, _("本级已是该等级事故要求的最高报告层级。"))
+
+
+def may_forward(received_at: datetime | None, forwarded_at: datetime | None, has_next_level: bool) -> bool:
+    try:
+        check_forward(received_at, forwarded_at, has_next_level)
+    except RuleViolation:
+        return False
+    return True
+
+
+def check_forwarded_at(at: datetime, received_at: datetime, now: datetime) -> None:
+    """The moment a level passed the report on lies between its own receipt and now."""
+    # 493号令 第十一条: the time of passing on is a fact recorded after it happened.
+    if at > now or at < received_at:
+        raise RuleViolation(
+            "at", ErrorCode.FORWARDED_OUTSIDE_WINDOW, _("上报时间应在本级接收时间与当前时间之间。")
+        )
+
+
 # ---------------------------------------------------------------- 续报/补报 window
 
 
@@ -173,6 +326,57 @@ def investigation_due_on(occurred_on: date, extended_days: int = 0) -> date:
     if extended_days < 0 or extended_days > MAX_EXTENSION_DAYS:
         raise ValueError(f"an extension is 0 to {MAX_EXTENSION_DAYS} days, not {extended_days}")
     return occurred_on + timedelta(days=INVESTIGATION_DAYS + extended_days)
+
+
+def check_started_on(started_on: date, occurred_on: date, today: date) -> None:
+    """The investigation team is set up after the accident and not in the future."""
+    # 493号令 第二十二条: the team is set up for an accident that happened.
+    if started_on < occurred_on or started_on > today:
+        raise RuleViolation(
+            "started_on", ErrorCode.STARTED_OUTSIDE_PERIOD, _("成立日期应在事故发生日期与今天之间。")
+        )
+
+
+def extended_due_on(occurred_on: date, days) -> tuple[int, date]:
+    """An extension of 1 to 60 days and the due date it gives (第二十九条)."""
+    # 493号令 第二十九条: extendable once, with approval, by at most 60 days.
+    try:
+        extended = int(days)
+        if extended < 1:
+            raise ValueError(extended)
+        return extended, investigation_due_on(occurred_on, extended)
+    except (TypeError, ValueError) as exc:
+        raise RuleViolation(
+            "days", ErrorCode.EXTENSION_DAYS, _("延长天数应为1至%(max)d天。") % {"max": MAX_EXTENSION_DAYS}
+        ) from exc
+
+
+def investigation_overdue(is_open: bool, due_on: date, today: date) -> bool:
+    """An investigation still running after its report's due date (the due date itself is on time)."""
+    # 493号令 第二十九条: the report is due within 60 days (plus the extension); 民法典 第二百零一条 day counting.
+    return is_open and today > due_on
+
+
+def check_closable(measures: int, open_measures: int) -> None:
+    """The loop closes only when preventive measures were recorded and every one is done."""
+    # 493号令 第三十三条: 防范和整改措施的落实情况 is supervised until done.
+    if not measures:
+        raise RuleViolation("__all__", ErrorCode.NO_MEASURES, _("尚未登记防范和整改措施，不能闭环。"))
+    if open_measures:
+        raise RuleViolation("__all__", ErrorCode.MEASURES_OPEN, _("仍有未完成的防范和整改措施，不能闭环。"))
+
+
+def check_open_investigation(is_closed: bool) -> None:
+    """A closed investigation is the record of a finished case: nothing is added or completed afterwards."""
+    # 493号令 第三十三条: once the measures are carried out and checked, the case is closed.
+    if is_closed:
+        raise RuleViolation("__all__", ErrorCode.INVESTIGATION_CLOSED, _("调查已闭环，不能再修改。"))
+
+
+def check_not_after_today(day: date | None, today: date, field: str, code: ErrorCode, message) -> None:
+    """A recorded fact (a finding, a completed measure) cannot be dated in the future."""
+    if day is None or day > today:
+        raise RuleViolation(field, code, message)
 
 
 # ---------------------------------------------------------------- serious-dishonesty list

@@ -1,18 +1,46 @@
-"""Scoped reads of accidents. Out of scope is 404 (design.md §2)."""
+"""Scoped reads of accidents. Out of scope is 404 (design.md §2).
+
+Besides the lists, the detail page's facts (lateness per step, what may be forwarded, the investigation's
+lateness, level and delegation, the 续报/补报 window) are read here from the stored fields and the rules, so
+the page calls no rule; and the module's to-dos and home indicators are scoped QuerySets of a user.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anlan.core.models import Region
+from anlan.core import capacity, trees
+from anlan.core import rules as core_rules
+from anlan.core.models import Region, Role
+from anlan.core.scope import scope_q
 from anlan.core.selectors import access
 
-from .models import Accident, Investigation, MinorEvent, RegionEconomy
+from . import rules
+from .models import (
+    Accident,
+    AccidentKind,
+    AccidentReport,
+    Investigation,
+    Level,
+    MinorEvent,
+    PreventiveMeasure,
+    RegionEconomy,
+    ReportingFinding,
+    ReportStep,
+    Responsibility,
+)
+from .statistics import counted_deaths_sql
 
-# Where the region of each level sits in a 12-digit code (statistical code prefixes, regulations.md §10).
-LEVEL_PREFIX = {"county": 6, "city": 4, "province": 2}
+REPORT = "accidents.report_accident"
+RECEIVE = "accidents.receive_report"
 
 
 def access_accident(user, pk, *, for_update: bool = False) -> Accident:
@@ -33,6 +61,15 @@ def access_investigation(user, accident_pk, *, for_update: bool = False) -> Inve
         raise Http404(_("该事故尚未成立调查组。")) from exc
 
 
+def access_investigation_by_pk(user, pk, *, for_update: bool = False) -> Investigation:
+    """An investigation by its own id (the transition endpoints), else 404."""
+    return access(Investigation.objects.select_related("accident"), user, pk, for_update=for_update)
+
+
+def access_measure(user, pk, *, for_update: bool = False) -> PreventiveMeasure:
+    return access(PreventiveMeasure.objects.select_related("investigation"), user, pk, for_update=for_update)
+
+
 def accident_list(user) -> QuerySet:
     return Accident.objects.for_user(user).select_related("region", "industry", "enterprise")
 
@@ -45,25 +82,153 @@ def economy_list(user) -> QuerySet:
     return RegionEconomy.objects.for_user(user).select_related("region")
 
 
-def region_at_level(code: str, level: str) -> Region | None:
-    """The region of `level` (county/city/province) that contains the region with this code."""
-    digits = LEVEL_PREFIX.get(level)
-    if digits is None:
-        return None
-    return Region.objects.filter(pk=code[:digits].ljust(12, "0")).first()
-
-
 def reporting_regions(user) -> QuerySet:
     """Regions a user may file an accident under: their scope, and for an enterprise its county."""
-    from django.db.models import Q
-
-    from anlan.core import rules as core_rules
-    from anlan.core.models import Role
-    from anlan.core.scope import memberships_of, scope_q
-
     q = scope_q(user, Region.scope)
-    for membership in memberships_of(user):
-        if membership.role == Role.ENTERPRISE:
-            low, high = core_rules.subtree_bounds(membership.enterprise.region_id, Region.Level.COUNTY)
-            q |= Q(code__gte=low, code__lte=high)
+    for membership in capacity.capacities(user, right=REPORT, roles=[Role.ENTERPRISE]):
+        low, high = core_rules.subtree_bounds(trees.county_of(membership.enterprise.region_id), trees.COUNTY)
+        q |= Q(code__gte=low, code__lte=high)
     return Region.objects.filter(q, level__gte=Region.Level.COUNTY).order_by("code")
+
+
+# ---------------------------------------------------------------- the detail page
+
+
+@dataclass
+class Detail:
+    """What the accident page shows, worked out once from stored fields and the rules."""
+
+    accident: Accident
+    steps: list[ReportStep]
+    reports: QuerySet
+    findings: QuerySet
+    investigation: Investigation | None
+    responsibilities: list = field(default_factory=list)
+    measures: list = field(default_factory=list)
+    investigation_overdue: bool = False
+    investigation_level: str = ""
+    may_delegate: bool = False
+    window_open: bool = False
+
+
+def accident_detail(user, pk, *, now: datetime) -> Detail:
+    """The accident with its chain (each step's `overdue` and `can_forward`), versions, findings and
+    investigation, and the facts the rules give about it today; 404 out of scope."""
+    accident = access_accident(user, pk)
+    today = timezone.localtime(now).date()
+    steps = sorted(accident.steps.all(), key=lambda s: s.rank)
+    ranks = {step.rank for step in steps}
+    for step in steps:
+        step.overdue = step.received_at is None and rules.report_is_late(step.due_at, None, now)
+        step.can_forward = rules.may_forward(step.received_at, step.forwarded_at, step.rank + 1 in ranks)
+    investigation = Investigation.objects.filter(accident=accident).first()
+    detail = Detail(
+        accident=accident,
+        steps=steps,
+        reports=accident.reports.select_related("reporter"),
+        findings=accident.findings.all(),
+        investigation=investigation,
+        investigation_level=dict(Level.choices)[rules.investigation_level(accident.grade)],
+        may_delegate=rules.investigation_may_be_delegated_to_unit(
+            accident.grade, accident.counted_deaths, accident.serious_injuries + accident.minor_injuries
+        ),
+        window_open=rules.within_supplement_window(accident.occurred_on, accident.kind, today),
+    )
+    if investigation is not None:
+        investigation.accident = accident
+        detail.responsibilities = list(investigation.responsibilities.select_related("enterprise"))
+        detail.measures = list(investigation.measures.all())
+        for measure in detail.measures:
+            measure.investigation = investigation
+        detail.investigation_overdue = investigation_overdue(investigation, today)
+    return detail
+
+
+def investigation_overdue(investigation: Investigation, today: date) -> bool:
+    return rules.investigation_overdue(investigation.is_running, investigation.due_on, today)
+
+
+def timeline_sources(accident: Accident, investigation: Investigation | None) -> list[tuple]:
+    """The history querysets merged into the accident's timeline (the accident's own rows come first)."""
+    history = [
+        (AccidentReport.history.model.objects.filter(accident_id=accident.pk), AccidentReport, _("事故报告")),
+        (ReportStep.history.model.objects.filter(accident_id=accident.pk), ReportStep, _("逐级上报")),
+        (
+            ReportingFinding.history.model.objects.filter(accident_id=accident.pk),
+            ReportingFinding,
+            _("报告问题认定"),
+        ),
+        (Investigation.history.model.objects.filter(accident_id=accident.pk), Investigation, _("事故调查")),
+    ]
+    if investigation is not None:
+        history += [
+            (
+                Responsibility.history.model.objects.filter(investigation_id=investigation.pk),
+                Responsibility,
+                _("责任认定") + " {record.name}",
+            ),
+            (
+                PreventiveMeasure.history.model.objects.filter(investigation_id=investigation.pk),
+                PreventiveMeasure,
+                _("防范整改措施"),
+            ),
+        ]
+    return history
+
+
+# ---------------------------------------------------------------- to-dos and home indicators
+
+
+def reports_to_receive(user) -> QuerySet:
+    """待办 of a duty office: accidents in its reach whose report has a required level still to receive it
+    (the office records the receipt when it passes the report on)."""
+    return (
+        Accident.objects.for_user(user, RECEIVE)
+        .filter(pk__in=unreceived_accident_ids())
+        .select_related("region", "industry", "enterprise")
+    )
+
+
+def unreceived_accident_ids() -> QuerySet:
+    """Ids of accidents with a required level that has not received the report yet (a subquery)."""
+    return ReportStep.objects.filter(received_at__isnull=True).values("accident_id")
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def in_supplement_window(queryset: QuerySet, today: date) -> QuerySet:
+    """Accidents whose 续报/补报 window is still open today (its length depends on the kind, 第十三条)."""
+    windows = [
+        Q(
+            kind=kind,
+            occurred_at__gte=_local_midnight(today - timedelta(days=rules.supplement_window_days(kind))),
+        )
+        for kind in AccidentKind.values
+    ]
+    return queryset.filter(reduce(or_, windows))
+
+
+def follow_ups_due(user, today: date | None = None) -> QuerySet:
+    """待办 of an enterprise: its own accidents still inside the 续报/补报 window, where a change in the
+    casualties must be reported (493号令 第十三条)."""
+    enterprises = [m.enterprise_id for m in capacity.capacities(user, right=REPORT, roles=[Role.ENTERPRISE])]
+    if not enterprises:
+        return Accident.objects.none()
+    mine = Accident.objects.for_user(user, REPORT).filter(enterprise_id__in=enterprises)
+    return in_supplement_window(mine, today or timezone.localdate())
+
+
+def accidents_this_year(user, today: date | None = None) -> QuerySet:
+    """Home indicator: the accidents in the user's scope that happened this calendar year (local time)."""
+    today = today or timezone.localdate()
+    return Accident.objects.for_user(user).filter(
+        occurred_at__gte=_local_midnight(date(today.year, 1, 1)),
+        occurred_at__lt=_local_midnight(date(today.year + 1, 1, 1)),
+    )
+
+
+def counted_deaths_total(queryset: QuerySet) -> int:
+    """The deaths of the accidents counted (the missing with the dead, as the statistics count them)."""
+    return queryset.aggregate(n=Sum(counted_deaths_sql()))["n"] or 0

@@ -1,26 +1,31 @@
 """Use cases of accident reporting and investigation. Each: access (scoped, locked) → right → rules →
-change → audit (history with actor and reason) → notifications on commit, in one transaction."""
+change → audit (history with actor and reason) → notifications on commit, in one transaction.
+
+The input checks of the figures and times live here, once, for the pages and the API alike (the forms and
+serializers only parse types)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from anlan.core import capacity, contract, recipients, records, trees
 from anlan.core.audit import record_text
 from anlan.core.errors import Code, DomainError
-from anlan.core.models import Enterprise, Industry, Membership, Region, Role
-from anlan.core.permissions import require, require_right, roles_with_right
-from anlan.core.scope import memberships_of, supervised_industry_ids
-from anlan.core.services import _ensure_in_scope, _save_with_history, _validate
-from anlan.core.workflow import apply_transition, find
-from anlan.notifications.services import notify, recipients_for
+from anlan.core.models import Enterprise, Region, Role
+from anlan.core.permissions import require, require_right
+from anlan.core.rules import RuleViolation
+from anlan.core.workflow import Transition, apply_transition, find
+from anlan.notifications.services import notify
 
 from . import rules, selectors
 from .models import (
@@ -34,85 +39,71 @@ from .models import (
     ReportStep,
     Responsibility,
 )
+from .rules import ErrorCode
 
-COUNT_FIELDS = ("deaths", "missing", "serious_injuries", "minor_injuries")
-MAX_LOSS_YUAN = Decimal("999999999999.99")
+COUNT_FIELDS = rules.COUNT_FIGURES
+CASUALTY_FIELDS = (*rules.COUNT_FIGURES, rules.LOSS_FIGURE)
 REPORT = "accidents.report_accident"
 RECEIVE = "accidents.receive_report"
 INVESTIGATE = "accidents.manage_investigation"
+# Report levels whose duty office is a region's (the State Council's departments are outside the platform).
+REGION_LEVEL = {
+    rules.Level.COUNTY: trees.COUNTY,
+    rules.Level.CITY: trees.CITY,
+    rules.Level.PROVINCE: trees.PROVINCE,
+}
+# Roles that report within their own jurisdiction; an enterprise reports for itself, within its county.
+TERRITORIAL_REPORTERS = frozenset(Role.values) - {Role.ENTERPRISE}
 
 
 def _label(model, field: str) -> str:
     return str(model._meta.get_field(field).verbose_name)
 
 
+def checked(rule: Callable, *args):
+    """Apply a rule of rules.py; its violation becomes the DomainError the entry points show."""
+    try:
+        return rule(*args)
+    except RuleViolation as violation:
+        raise DomainError(violation.code, violation.message, field=violation.field) from violation
+
+
 # ---------------------------------------------------------------- input checks
 
 
-def clean_counts(data: dict, model=Accident) -> dict[str, int]:
+def clean_counts(data: dict, model=Accident, fields=COUNT_FIELDS) -> dict[str, int]:
     """Casualty counts: whole numbers, not negative; the message names the field."""
-    counts = {}
-    for name in COUNT_FIELDS:
-        value = data.get(name, 0)
-        if value in (None, ""):
-            value = 0
-        try:
-            number = int(value)
-            if number != Decimal(str(value)):
-                raise ValueError
-        except (TypeError, ValueError, InvalidOperation) as exc:
-            raise DomainError(
-                Code.INVALID, _("%(field)s应为整数。") % {"field": _label(model, name)}, field=name
-            ) from exc
-        if number < 0:
-            raise DomainError(
-                Code.INVALID, _("%(field)s不能为负数。") % {"field": _label(model, name)}, field=name
-            )
-        counts[name] = number
-    return counts
+    return {
+        name: checked(rules.figure_count, data.get(name, 0), name, _label(model, name)) for name in fields
+    }
 
 
 def clean_loss(value) -> Decimal:
     """Direct economic loss in yuan: not negative, at most two decimals (分)."""
-    field = "direct_loss_yuan"
-    try:
-        loss = Decimal(str(value if value not in (None, "") else "0"))
-    except InvalidOperation as exc:
-        raise DomainError(Code.INVALID, _("直接经济损失应为数字（元）。"), field=field) from exc
-    if not loss.is_finite():
-        raise DomainError(Code.INVALID, _("直接经济损失应为数字（元）。"), field=field)
-    if loss < 0:
-        raise DomainError(Code.INVALID, _("直接经济损失不能为负数。"), field=field)
-    if loss != loss.quantize(Decimal("0.01")):
-        raise DomainError(Code.INVALID, _("直接经济损失最多保留两位小数（精确到分）。"), field=field)
-    if loss > MAX_LOSS_YUAN:
-        raise DomainError(Code.INVALID, _("直接经济损失数额过大，请核对单位（元）。"), field=field)
-    return loss.quantize(Decimal("0.01"))
+    return checked(rules.loss_yuan, value)
 
 
-def _clean_times(occurred_at: datetime, head_notified_at: datetime | None, now: datetime) -> None:
+def _clean_times(occurred_at: datetime | None, head_notified_at: datetime | None, now: datetime) -> None:
     if occurred_at is None:
         raise DomainError(Code.INVALID, _("请填写事故发生时间。"), field="occurred_at")
-    if occurred_at > now:
-        raise DomainError(
-            Code.INVALID, _("事故发生时间不能晚于报告接收时间（当前时间）。"), field="occurred_at"
+    checked(rules.check_report_times, occurred_at, head_notified_at, now)
+
+
+def _may_report_at(actor, region: Region, enterprise: Enterprise | None, industry=None) -> bool:
+    """Whether a reporting capacity covers the place (and the industry): a territorial or department
+    membership whose jurisdiction holds them, or the enterprise's own user within its county."""
+    industry_id = industry.pk if industry is not None else None
+    if capacity.capacities(
+        actor, right=REPORT, roles=TERRITORIAL_REPORTERS, region=region.code, industry=industry_id
+    ):
+        return True
+    if enterprise is None or not rules.within_enterprise_county(region.code, enterprise.region_id):
+        return False
+    return bool(
+        capacity.capacities(
+            actor, right=REPORT, roles=[Role.ENTERPRISE], enterprise=enterprise, industry=industry_id
         )
-    if head_notified_at is not None:
-        if head_notified_at < occurred_at:
-            raise DomainError(
-                Code.INVALID, _("单位负责人接报时间不能早于事故发生时间。"), field="head_notified_at"
-            )
-        if head_notified_at > now:
-            raise DomainError(
-                Code.INVALID,
-                _("单位负责人接报时间不能晚于报告接收时间（当前时间）。"),
-                field="head_notified_at",
-            )
-
-
-def _reporting_memberships(actor):
-    roles = roles_with_right(REPORT)
-    return [m for m in memberships_of(actor) if m.role in roles]
+    )
 
 
 def _check_reporting_scope(actor, region: Region, industry, enterprise: Enterprise | None) -> None:
@@ -120,53 +111,44 @@ def _check_reporting_scope(actor, region: Region, industry, enterprise: Enterpri
     if actor.is_superuser:
         return
     if region.level < Region.Level.COUNTY:
-        raise DomainError(Code.INVALID, _("发生地区划应选择到县级或以下。"), field="region")
-    memberships = _reporting_memberships(actor)
+        raise DomainError(ErrorCode.REGION_ABOVE_COUNTY, _("发生地区划应选择到县级或以下。"), field="region")
     if enterprise is not None and not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
         raise DomainError(Code.OUT_OF_SCOPE, _("事故单位不在您的管辖范围内。"), field="enterprise")
-    own = [m for m in memberships if m.role == Role.ENTERPRISE]
-    if own and len(own) == len(memberships) and enterprise is None:
-        raise DomainError(Code.INVALID, _("企业用户报告事故须选择本单位。"), field="enterprise")
-
-    def region_ok(m) -> bool:
-        if m.role == Role.ENTERPRISE:
-            # An enterprise may have an accident off its own premises, but inside its county.
-            return (
-                enterprise is not None
-                and enterprise.pk == m.enterprise_id
-                and (region.code[:6] == m.enterprise.region_id[:6])
-            )
-        anchor = m.anchor_region
-        return anchor is not None and anchor.contains(region.code)
-
-    def industry_ok(m) -> bool:
-        if m.role == Role.DEPARTMENT:
-            return industry.pk in supervised_industry_ids(m.department)
-        if m.role == Role.ENTERPRISE:
-            allowed = {m.enterprise.industry_id, *m.enterprise.other_industries.values_list("pk", flat=True)}
-            return industry.pk in allowed
-        return True
-
-    placed = [m for m in memberships if region_ok(m)]
-    if not placed:
-        raise DomainError(Code.OUT_OF_SCOPE, _("发生地区划不在您的管辖范围内。"), field="region")
-    if not any(industry_ok(m) for m in placed):
-        raise DomainError(Code.OUT_OF_SCOPE, _("行业领域不在您的监管范围内。"), field="industry")
+    reporting = capacity.capacities(actor, right=REPORT)
+    if enterprise is None and reporting and all(m.role == Role.ENTERPRISE for m in reporting):
+        raise DomainError(
+            ErrorCode.ENTERPRISE_REQUIRED, _("企业用户报告事故须选择本单位。"), field="enterprise"
+        )
+    if not _may_report_at(actor, region, enterprise):
+        raise DomainError(ErrorCode.REGION_OUT_OF_SCOPE, _("发生地区划不在您的管辖范围内。"), field="region")
+    if not _may_report_at(actor, region, enterprise, industry):
+        raise DomainError(
+            ErrorCode.INDUSTRY_OUT_OF_SCOPE, _("行业领域不在您的监管范围内。"), field="industry"
+        )
 
 
 def _grade(counts: dict[str, int], loss_yuan: Decimal) -> tuple[str, str]:
     grade, criteria = rules.grade_with_criteria(
-        counts["deaths"] + counts["missing"], counts["serious_injuries"], loss_yuan / 10000
+        rules.counted_deaths(counts), counts["serious_injuries"], loss_yuan / 10000
     )
     return grade, str(criteria[0])
+
+
+def _choice_label(record, field: str, value=None):
+    """A choice's label, still lazy, so `record_text` stores it in the site's language."""
+    choices = dict(record._meta.get_field(field).flatchoices)
+    return choices[getattr(record, field) if value is None else value]
 
 
 def accident_title(enterprise, region, occurred_at: datetime, type_label: str) -> str:
     local = timezone.localtime(occurred_at)
     where = enterprise.name if enterprise else region.name
     return record_text(
-        _("%(where)s“%(m)d·%(d)d”%(type)s事故")
-        % {"where": where, "m": local.month, "d": local.day, "type": type_label}
+        gettext_lazy("%(where)s“%(m)d·%(d)d”%(type)s事故"),
+        where=where,
+        m=local.month,
+        d=local.day,
+        type=type_label,
     )
 
 
@@ -178,35 +160,23 @@ def _accident_url(accident) -> str:
 
 
 def _duty_office(accident, level: str):
-    region = selectors.region_at_level(accident.region_id, level)
-    if region is None:
+    """Who receives the report at `level`: its duty office (the 安委办 while no duty module says otherwise);
+    at the county also the departments supervising the industry (第九条: they are told together)."""
+    region_level = REGION_LEVEL.get(rules.Level(level))
+    if region_level is None:
         return None
-    office = recipients_for(region=region, roles=[Role.COMMITTEE_OFFICE])
-    if level != rules.Level.COUNTY:
-        return office
-    # 第九条: the county's 应急管理部门 and the departments supervising the industry are told together. A
-    # department supervises an industry when it holds that industry or one of its ancestors.
-    parents = dict(Industry.objects.values_list("pk", "parent_id"))
-    lineage, node = [], accident.industry_id
-    while node is not None and node not in lineage:
-        lineage.append(node)
-        node = parents.get(node)
-    members = Membership.objects.filter(
-        role=Role.DEPARTMENT,
-        is_active=True,
-        department__region=region,
-        department__is_active=True,
-        department__industries__in=lineage,
-    )
-    return get_user_model().objects.filter(
-        Q(pk__in=office.values("pk")) | Q(pk__in=members.values("user_id")), is_active=True
+    code = accident.region_id
+    if region_level != trees.COUNTY:
+        return recipients.committee_office(code, level=region_level)
+    return recipients.duty_office(code) | recipients.supervising_staff(
+        code, accident.industry_id, level=trees.COUNTY
     )
 
 
 def _notify_step(accident, step: ReportStep) -> None:
     """The receiving level's duty office learns of the report at once (one message per step)."""
-    recipients = _duty_office(accident, step.level)
-    if recipients is None:
+    people = _duty_office(accident, step.level)
+    if people is None:
         return
     body = _("%(grade)s · 死亡%(d)d人 失踪%(m)d人 重伤%(s)d人 · %(place)s") % {
         "grade": accident.get_grade_display(),
@@ -217,9 +187,9 @@ def _notify_step(accident, step: ReportStep) -> None:
     }
     transaction.on_commit(
         lambda: notify(
-            recipients,
+            people,
             kind="accident.report",
-            title=record_text(_("事故报告：%(title)s") % {"title": accident.title}),
+            title=record_text(gettext_lazy("事故报告：%(title)s"), title=accident.title),
             body=record_text(body),
             url=_accident_url(accident),
             dedupe_key=f"accident:{accident.pk}:step:{step.pk}",
@@ -252,7 +222,7 @@ def _ensure_steps(accident: Accident, actor, now: datetime, reason: str) -> list
                 step.is_late = rules.report_is_late(step.due_at, step.received_at, now)
             else:
                 step.due_at = _next_due(previous, now)
-            _save_with_history(step, actor, reason)
+            records.save_with_history(step, actor, reason)
             created.append(step)
         previous = step
     return created
@@ -262,11 +232,12 @@ def _refresh_late_flag(accident: Accident, actor, reason: str) -> None:
     late = accident.steps.filter(is_late=True).exists()
     if late != accident.is_late:
         accident.is_late = late
-        _save_with_history(accident, actor, reason)
+        records.save_with_history(accident, actor, reason)
 
 
 def report_accident(*, actor, data: dict) -> Accident:
-    """初报: record the accident, grade it, plan the reporting chain and notify the county duty office."""
+    """初报: record the accident, grade it, plan the reporting chain and notify the county duty office;
+    once committed, other modules hear of it (`accidents.reported`)."""
     require_right(actor, REPORT)
     now = timezone.now()
     counts = clean_counts(data)
@@ -302,10 +273,10 @@ def report_accident(*, actor, data: dict) -> Accident:
             reported_at=now,
             **counts,
         )
-        accident.title = accident_title(enterprise, region, occurred_at, accident.get_type_code_display())
-        _validate(accident)
-        reason = record_text(_("初报"))
-        _save_with_history(accident, actor, reason)
+        accident.title = accident_title(enterprise, region, occurred_at, _choice_label(accident, "type_code"))
+        records.validate(accident)
+        reason = record_text(gettext_lazy("初报"))
+        records.save_with_history(accident, actor, reason)
         report = AccidentReport(
             accident=accident,
             sequence=1,
@@ -320,11 +291,12 @@ def report_accident(*, actor, data: dict) -> Accident:
             grade_after=grade,
             **counts,
         )
-        _save_with_history(report, actor, reason)
+        records.save_with_history(report, actor, reason)
         steps = _ensure_steps(accident, actor, now, reason)
         _refresh_late_flag(accident, actor, reason)
-        _ensure_in_scope(actor, REPORT, accident, "region")
+        records.ensure_in_scope(actor, REPORT, accident, "region")
         _notify_step(accident, steps[0])
+        transaction.on_commit(lambda: contract.emit("accidents.reported", accident=accident))
     return accident
 
 
@@ -332,7 +304,7 @@ def add_report(*, actor, accident_pk, kind: str, data: dict) -> AccidentReport:
     """续报/补报: a new version of the figures. Inside the window it re-grades the accident and, if the
     grade rises, creates the newly required upward reports; after the window it is recorded only."""
     if kind not in (AccidentReport.Kind.FOLLOW_UP, AccidentReport.Kind.SUPPLEMENT):
-        raise DomainError(Code.INVALID, _("报告类型应为续报或补报。"), field="kind")
+        raise DomainError(ErrorCode.REPORT_KIND, _("报告类型应为续报或补报。"), field="kind")
     now = timezone.now()
     counts = clean_counts(data, AccidentReport)
     loss = clean_loss(data.get("direct_loss_yuan"))
@@ -361,24 +333,24 @@ def add_report(*, actor, accident_pk, kind: str, data: dict) -> AccidentReport:
             within_window=within,
             **counts,
         )
-        _validate(report)
-        label = report.get_kind_display()
-        _save_with_history(report, actor, record_text(label))
+        records.validate(report)
+        label = _choice_label(report, "kind")
+        records.save_with_history(report, actor, record_text(label))
         if within:
             for name, value in counts.items():
                 setattr(accident, name, value)
             accident.direct_loss_yuan, accident.grade, accident.grade_criterion = loss, new_grade, criterion
-            reason = record_text(
-                _("%(kind)s：等级由%(old)s调整为%(new)s")
-                % {
-                    "kind": label,
-                    "old": dict(accident._meta.get_field("grade").flatchoices)[old_grade],
-                    "new": accident.get_grade_display(),
-                }
+            reason = (
+                record_text(
+                    gettext_lazy("%(kind)s：等级由%(old)s调整为%(new)s"),
+                    kind=label,
+                    old=_choice_label(accident, "grade", old_grade),
+                    new=_choice_label(accident, "grade"),
+                )
                 if new_grade != old_grade
-                else label
+                else record_text(label)
             )
-            _save_with_history(accident, actor, reason)
+            records.save_with_history(accident, actor, reason)
             for step in _ensure_steps(accident, actor, now, reason):
                 _notify_holder_of(accident, step)
         _notify_report(accident, report)
@@ -390,18 +362,16 @@ def _notify_holder_of(accident, new_step: ReportStep) -> None:
     below = rules.CHAIN[new_step.rank - 1]
     holder = accident.steps.get(level=below)
     offices = [_duty_office(accident, level) for level in {below, rules.Level.COUNTY}]
-    recipients = {user.pk for office in offices if office is not None for user in office.only("pk")}
+    people = {user.pk for office in offices if office is not None for user in office.only("pk")}
     transaction.on_commit(
         lambda: notify(
-            recipients,
+            people,
             kind="accident.regraded",
             title=record_text(
-                _("事故升级为%(grade)s，须于%(due)s前报%(level)s")
-                % {
-                    "grade": accident.get_grade_display(),
-                    "due": timezone.localtime(new_step.due_at).strftime("%Y-%m-%d %H:%M"),
-                    "level": new_step.get_level_display(),
-                }
+                gettext_lazy("事故升级为%(grade)s，须于%(due)s前报%(level)s"),
+                grade=_choice_label(accident, "grade"),
+                due=timezone.localtime(new_step.due_at).strftime("%Y-%m-%d %H:%M"),
+                level=_choice_label(new_step, "level"),
             ),
             body=accident.title,
             url=_accident_url(accident),
@@ -411,15 +381,13 @@ def _notify_holder_of(accident, new_step: ReportStep) -> None:
 
 
 def _notify_report(accident, report: AccidentReport) -> None:
-    recipients = _duty_office(accident, rules.Level.COUNTY)
-    if recipients is None:
-        return
+    people = _duty_office(accident, rules.Level.COUNTY)
     transaction.on_commit(
         lambda: notify(
-            recipients,
+            people,
             kind="accident.follow_up",
             title=record_text(
-                _("%(kind)s：%(title)s") % {"kind": report.get_kind_display(), "title": accident.title}
+                gettext_lazy("%(kind)s：%(title)s"), kind=_choice_label(report, "kind"), title=accident.title
             ),
             body=report.description,
             url=_accident_url(accident),
@@ -438,40 +406,51 @@ def forward_report(*, actor, accident_pk, level: str, at: datetime | None = None
         steps = {s.level: s for s in accident.steps.select_for_update()}
         step = steps.get(level)
         if step is None:
-            raise DomainError(Code.INVALID, _("该层级不在本事故的上报链条中。"), field="level")
-        if step.received_at is None:
-            raise DomainError(Code.INVALID, _("本级尚未接收报告，不能上报。"), field="level")
-        if step.forwarded_at is not None:
-            raise DomainError(Code.INVALID, _("本级已上报，不能重复登记。"), field="level")
+            raise DomainError(
+                ErrorCode.LEVEL_NOT_IN_CHAIN, _("该层级不在本事故的上报链条中。"), field="level"
+            )
         following = [s for s in steps.values() if s.rank == step.rank + 1]
-        if not following:
-            raise DomainError(Code.INVALID, _("本级已是该等级事故要求的最高报告层级。"), field="level")
-        if at > now or at < step.received_at:
-            raise DomainError(Code.INVALID, _("上报时间应在本级接收时间与当前时间之间。"), field="at")
+        checked(rules.check_forward, step.received_at, step.forwarded_at, bool(following))
+        checked(rules.check_forwarded_at, at, step.received_at, now)
         upper = following[0]
         reason = record_text(
-            _("%(from)s报送%(to)s") % {"from": step.get_level_display(), "to": upper.get_level_display()}
+            gettext_lazy("%(from)s报送%(to)s"),
+            **{"from": _choice_label(step, "level"), "to": _choice_label(upper, "level")},
         )
         step.forwarded_at, step.recorded_by = at, actor
-        _save_with_history(step, actor, reason)
+        records.save_with_history(step, actor, reason)
         upper.received_at, upper.recorded_by = at, actor
         upper.is_late = rules.report_is_late(upper.due_at, at, now)
-        _save_with_history(upper, actor, reason)
+        records.save_with_history(upper, actor, reason)
         for later in sorted(steps.values(), key=lambda s: s.rank):
             if later.rank == upper.rank + 1 and later.received_at is None:
                 later.due_at = _next_due(upper)
-                _save_with_history(later, actor, reason)
+                records.save_with_history(later, actor, reason)
         _refresh_late_flag(accident, actor, reason)
         _notify_step(accident, upper)
     return upper
 
 
-def flag_overdue_steps(now: datetime) -> int:
-    """Sweep: mark 迟报 on every step still not received after its deadline; idempotent (conditional UPDATE)."""
+def flag_overdue_steps(*, actor, now: datetime) -> int:
+    """Sweep: mark 迟报 on every step still not received after its deadline, and on its accident.
+
+    Each row is claimed with a conditional UPDATE (still unreceived, not yet flagged), so several workers
+    may run it at once and a second run flags nothing; each flag writes one history row as `actor` (the
+    system user). Returns the number of steps flagged."""
+    reason = record_text(gettext_lazy("超过报告时限仍未接收，系统标记迟报"))
+    flagged, accident_ids = 0, set()
     overdue = ReportStep.objects.filter(received_at__isnull=True, due_at__lt=now, is_late=False)
-    accident_ids = list(overdue.values_list("accident_id", flat=True))
-    flagged = overdue.update(is_late=True)
-    Accident.objects.filter(pk__in=accident_ids, is_late=False).update(is_late=True)
+    for step in overdue.order_by("pk"):
+        claimed = ReportStep.objects.filter(pk=step.pk, received_at__isnull=True, is_late=False).update(
+            is_late=True
+        )
+        if claimed:
+            records.update_with_history(step, actor, reason, is_late=True)
+            flagged += 1
+            accident_ids.add(step.accident_id)
+    for accident in Accident.objects.filter(pk__in=accident_ids, is_late=False).order_by("pk"):
+        if Accident.objects.filter(pk=accident.pk, is_late=False).update(is_late=True):
+            records.update_with_history(accident, actor, reason, is_late=True)
     return flagged
 
 
@@ -480,8 +459,15 @@ def record_finding(*, actor, accident_pk, kind: str, description: str, found_on:
     with transaction.atomic():
         accident = selectors.access_accident(actor, accident_pk, for_update=True)
         require(actor, "accidents.record_finding", accident)
-        if found_on and found_on > timezone.localdate():
-            raise DomainError(Code.INVALID, _("认定日期不能晚于今天。"), field="found_on")
+        if found_on:
+            checked(
+                rules.check_not_after_today,
+                found_on,
+                timezone.localdate(),
+                "found_on",
+                ErrorCode.FOUND_IN_FUTURE,
+                _("认定日期不能晚于今天。"),
+            )
         finding = ReportingFinding(
             accident=accident,
             kind=kind,
@@ -489,8 +475,8 @@ def record_finding(*, actor, accident_pk, kind: str, description: str, found_on:
             found_on=found_on,
             recorded_by=actor,
         )
-        _validate(finding)
-        _save_with_history(finding, actor, record_text(finding.get_kind_display()))
+        records.validate(finding)
+        records.save_with_history(finding, actor, record_text(type(finding).Kind(finding.kind).label))
     return finding
 
 
@@ -505,8 +491,7 @@ def open_investigation(*, actor, accident_pk, data: dict) -> Investigation:
         if Investigation.objects.filter(accident=accident).exists():
             raise DomainError(Code.DUPLICATE, _("该事故已成立调查组。"), field="__all__")
         started_on = data.get("started_on") or timezone.localdate()
-        if started_on < accident.occurred_on or started_on > timezone.localdate():
-            raise DomainError(Code.INVALID, _("成立日期应在事故发生日期与今天之间。"), field="started_on")
+        checked(rules.check_started_on, started_on, accident.occurred_on, timezone.localdate())
         investigation = Investigation(
             accident=accident,
             level=rules.investigation_level(accident.grade),
@@ -516,19 +501,19 @@ def open_investigation(*, actor, accident_pk, data: dict) -> Investigation:
             started_on=started_on,
             due_on=rules.investigation_due_on(accident.occurred_on),
         )
-        _validate(investigation)
-        _save_with_history(investigation, actor, record_text(_("成立调查组")))
+        records.validate(investigation)
+        records.save_with_history(investigation, actor, record_text(gettext_lazy("成立调查组")))
     return investigation
 
 
-def _transition(actor, accident_pk, name: str, *, reason: str = "", changes: dict | None = None, check=None):
+def _transition(actor, accident_pk, name: str, *, reason: str = "", changes: Callable | None = None):
+    """Take an investigation transition: access (locked), right, the table's guards, compare-and-set."""
     with transaction.atomic():
         investigation = selectors.access_investigation(actor, accident_pk, for_update=True)
         transition = find(Investigation.TRANSITIONS, name)
         require(actor, transition.right, investigation)
-        if check is not None:
-            changes = check(investigation)
-        return apply_transition(investigation, transition, actor=actor, reason=reason, changes=changes)
+        values = changes(investigation) if changes is not None else None
+        return apply_transition(investigation, transition, actor=actor, reason=reason, changes=values)
 
 
 def extend_investigation(*, actor, accident_pk, days: int, approved_by: str, reason: str) -> Investigation:
@@ -536,26 +521,16 @@ def extend_investigation(*, actor, accident_pk, days: int, approved_by: str, rea
     if not (approved_by or "").strip():
         raise DomainError(Code.INVALID, _("请填写延期批准机关。"), field="approved_by")
 
-    def check(investigation):
-        try:
-            extended = int(days)
-            if extended < 1:
-                raise ValueError(extended)
-            due_on = rules.investigation_due_on(investigation.accident.occurred_on, extended)
-        except (TypeError, ValueError) as exc:
-            raise DomainError(
-                Code.INVALID,
-                _("延长天数应为1至%(max)d天。") % {"max": rules.MAX_EXTENSION_DAYS},
-                field="days",
-            ) from exc
+    def changes(investigation):
+        extended, due_on = checked(rules.extended_due_on, investigation.accident.occurred_on, days)
         return {
             "extended_days": extended,
             "due_on": due_on,
             "extension_approved_by": approved_by.strip(),
-            "extension_reason": reason.strip(),
+            "extension_reason": (reason or "").strip(),
         }
 
-    return _transition(actor, accident_pk, "extend", reason=reason, check=check)
+    return _transition(actor, accident_pk, "extend", reason=reason, changes=changes)
 
 
 def conclude_investigation(
@@ -564,33 +539,38 @@ def conclude_investigation(
     """The investigation report's conclusions; responsibilities and measures can still be added afterwards."""
     if not (direct_cause or "").strip():
         raise DomainError(Code.INVALID, _("请填写事故直接原因。"), field="direct_cause")
-    changes = {
+    values = {
         "direct_cause": direct_cause.strip(),
         "indirect_cause": (indirect_cause or "").strip(),
         "nature": (nature or "").strip(),
         "concluded_on": timezone.localdate(),
     }
-    return _transition(actor, accident_pk, "conclude", changes=changes)
+    return _transition(actor, accident_pk, "conclude", changes=lambda investigation: values)
 
 
 def close_investigation(*, actor, accident_pk, reason: str = "") -> Investigation:
-    """Close the loop: only when every preventive measure is done (a parent cannot close over open actions)."""
+    """Close the loop: only when every preventive measure is done (the transition's guard)."""
+    return _transition(
+        actor, accident_pk, "close", reason=reason, changes=lambda i: {"closed_on": timezone.localdate()}
+    )
 
-    def check(investigation):
-        if not investigation.measures.exists():
-            raise DomainError(Code.INVALID, _("尚未登记防范和整改措施，不能闭环。"), field="__all__")
-        if investigation.measures.filter(status=PreventiveMeasure.Status.OPEN).exists():
-            raise DomainError(Code.INVALID, _("仍有未完成的防范和整改措施，不能闭环。"), field="__all__")
-        return {"closed_on": timezone.localdate()}
 
-    return _transition(actor, accident_pk, "close", reason=reason, check=check)
+def take_investigation_transition(*, actor, investigation: Investigation, transition: Transition, data: dict):
+    """The transition endpoint's call: the use case of `transition` with the form's data."""
+    accident_pk = investigation.accident_id
+    if transition.name == "extend":
+        return extend_investigation(actor=actor, accident_pk=accident_pk, **data)
+    if transition.name == "conclude":
+        return conclude_investigation(actor=actor, accident_pk=accident_pk, **data)
+    if transition.name == "close":
+        return close_investigation(actor=actor, accident_pk=accident_pk, reason=data.get("reason", ""))
+    raise KeyError(transition.name)
 
 
 def _open_investigation_for_update(actor, accident_pk) -> Investigation:
     investigation = selectors.access_investigation(actor, accident_pk, for_update=True)
     require(actor, INVESTIGATE, investigation)
-    if investigation.status == Investigation.Status.CLOSED:
-        raise DomainError(Code.ILLEGAL_TRANSITION, _("调查已闭环，不能再修改。"), field="__all__")
+    checked(rules.check_open_investigation, investigation.is_closed)
     return investigation
 
 
@@ -631,8 +611,8 @@ def add_responsibility(*, actor, accident_pk, data: dict) -> Responsibility:
         if responsibility.party == Responsibility.Party.UNIT:
             responsibility.is_dishonesty_candidate = True
             responsibility.candidate_basis = dishonesty_basis(investigation.accident)
-        _validate(responsibility)
-        _save_with_history(responsibility, actor, record_text(_("责任认定")))
+        records.validate(responsibility)
+        records.save_with_history(responsibility, actor, record_text(gettext_lazy("责任认定")))
     return responsibility
 
 
@@ -647,33 +627,39 @@ def add_measure(
             responsible_party=(responsible_party or "").strip(),
             due_on=due_on,
         )
-        _validate(measure)
-        _save_with_history(measure, actor, record_text(_("登记防范和整改措施")))
+        records.validate(measure)
+        records.save_with_history(measure, actor, record_text(gettext_lazy("登记防范和整改措施")))
     return measure
 
 
 def complete_measure(*, actor, accident_pk, measure_pk, completed_on: date, note: str) -> PreventiveMeasure:
-    """Record that a measure was carried out, with what was done."""
+    """Record that a measure was carried out, with what was done (the measure's `complete` transition)."""
     if not (note or "").strip():
         raise DomainError(Code.INVALID, _("请填写完成情况。"), field="note")
     with transaction.atomic():
-        investigation = _open_investigation_for_update(actor, accident_pk)
-        measure = investigation.measures.select_for_update().filter(pk=measure_pk).first()
-        if measure is None:
-            from django.http import Http404
-
-            raise Http404(_("记录不存在或不在您的管辖范围内。"))
-        if measure.status == PreventiveMeasure.Status.DONE:
-            raise DomainError(Code.ILLEGAL_TRANSITION, _("该措施已完成。"), field="__all__")
-        if completed_on is None or completed_on > timezone.localdate():
-            raise DomainError(Code.INVALID, _("完成日期不能晚于今天。"), field="completed_on")
-        measure.status, measure.completed_on, measure.completion_note = (
-            PreventiveMeasure.Status.DONE,
-            completed_on,
-            note.strip(),
+        investigation = selectors.access_investigation(actor, accident_pk)
+        measure = (
+            PreventiveMeasure.objects.select_for_update()
+            .select_related("investigation")
+            .filter(pk=measure_pk, investigation=investigation)
+            .first()
         )
-        _save_with_history(measure, actor, record_text(_("措施完成")))
-    return measure
+        if measure is None:
+            raise Http404(_("记录不存在或不在您的管辖范围内。"))
+        transition = find(PreventiveMeasure.TRANSITIONS, "complete")
+        require(actor, transition.right, measure)
+        checked(
+            rules.check_not_after_today,
+            completed_on,
+            timezone.localdate(),
+            "completed_on",
+            ErrorCode.COMPLETED_IN_FUTURE,
+            _("完成日期不能晚于今天。"),
+        )
+        changes = {"completed_on": completed_on, "completion_note": note.strip()}
+        return apply_transition(
+            measure, transition, actor=actor, reason=record_text(gettext_lazy("措施完成")), changes=changes
+        )
 
 
 # ---------------------------------------------------------------- minor events, economy
@@ -682,7 +668,7 @@ def complete_measure(*, actor, accident_pk, measure_pk, completed_on: date, note
 def record_minor_event(*, actor, data: dict) -> MinorEvent:
     """未遂事件/轻微事故 for the pyramid, inside the reporter's jurisdiction."""
     require_right(actor, REPORT)
-    counts = clean_counts({"minor_injuries": data.get("minor_injuries", 0)}, MinorEvent)
+    counts = clean_counts(data, MinorEvent, fields=("minor_injuries",))
     occurred_at = data.get("occurred_at")
     _clean_times(occurred_at, None, timezone.now())
     region, industry, enterprise = data.get("region"), data.get("industry"), data.get("enterprise")
@@ -701,9 +687,9 @@ def record_minor_event(*, actor, data: dict) -> MinorEvent:
             description=(data.get("description") or "").strip(),
             reporter=actor,
         )
-        _validate(event)
-        _save_with_history(event, actor, record_text(event.get_kind_display()))
-        _ensure_in_scope(actor, REPORT, event, "region")
+        records.validate(event)
+        records.save_with_history(event, actor, record_text(type(event).Kind(event.kind).label))
+        records.ensure_in_scope(actor, REPORT, event, "region")
     return event
 
 
@@ -711,20 +697,14 @@ def save_economy(
     *, actor, region_pk, year: int, gdp_yi: Decimal, industrial_employment: int
 ) -> RegionEconomy:
     """Enter or correct a region's GDP and 工矿商贸 employment for a year."""
-    with transaction.atomic():
-        from anlan.core.selectors import access_region
+    from anlan.core.selectors import access_region
 
+    with transaction.atomic():
         region = access_region(actor, region_pk)
         require(actor, "accidents.edit_economy", region)
         figures = RegionEconomy.objects.select_for_update().filter(region=region, year=year).first()
         figures = figures or RegionEconomy(region=region, year=year)
         figures.gdp_yi, figures.industrial_employment = gdp_yi, industrial_employment
-        _validate(figures)
-        _save_with_history(figures, actor, "")
+        records.validate(figures)
+        records.save_with_history(figures, actor, "")
     return figures
-
-
-def investigation_overdue(investigation: Investigation, today: date) -> bool:
-    return investigation.status in (Investigation.Status.ONGOING, Investigation.Status.EXTENDED) and (
-        today > investigation.due_on
-    )

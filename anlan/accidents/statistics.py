@@ -11,22 +11,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.apps import apps
-from django.conf import settings
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from anlan.core import capacity, contract, trees
 from anlan.core import rules as core_rules
 from anlan.core.models import Region, Role
-from anlan.core.scope import memberships_of
 
 from . import rules
 from .models import Accident, AccidentKind, AccidentType, MinorEvent, RegionEconomy
 
 INDICATORS = ("accidents", "deaths", "injuries", "loss_wan")
-HAZARD_COUNTER = "anlan.hazards.pyramid.hazard_count"
+# The hook a hazards module provides: `count(user, start, end, *, region, industry_ids, enterprise_id) -> int`.
+HAZARD_COUNT_HOOK = "accidents.pyramid.hazard_count"
 
 
 @dataclass(frozen=True)
@@ -41,6 +39,11 @@ class Period:
         low = timezone.make_aware(datetime.combine(self.start, time.min), tz)
         high = timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), tz)
         return low, high
+
+    @classmethod
+    def default(cls, today: date) -> Period:
+        """The period a statistic shows unless told otherwise: this year up to today."""
+        return cls(date(today.year, 1, 1), today)
 
     def last_year(self) -> Period:
         return Period(rules.shift_year(self.start), rules.shift_year(self.end))
@@ -58,11 +61,17 @@ def _in(period: Period, prefix: str = "") -> Q:
     return Q(**{f"{prefix}occurred_at__gte": low, f"{prefix}occurred_at__lt": high})
 
 
+def counted_deaths_sql(prefix: str = ""):
+    """`rules.counted_deaths` as an SQL expression: the sum of the rule's DEATH_FIGURES columns."""
+    first, *rest = (F(f"{prefix}{name}") for name in rules.DEATH_FIGURES)
+    return sum(rest, first)
+
+
 def _aggregates() -> dict:
     """The four indicators as plain aggregates (grouped by period and key, so no per-aggregate filters)."""
     return {
         "n_accidents": Count("pk"),
-        "n_deaths": Sum(F("deaths") + F("missing")),
+        "n_deaths": Sum(counted_deaths_sql()),
         "n_injuries": Sum("serious_injuries"),
         "n_loss": Sum("direct_loss_yuan"),
     }
@@ -127,11 +136,8 @@ class Filters:
 
 def anchor_region(user) -> Region | None:
     """The broadest region among the user's territorial or department memberships (for grouping and rates)."""
-    regions = [
-        m.anchor_region
-        for m in memberships_of(user)
-        if m.anchor_region is not None and m.role != Role.ENTERPRISE
-    ]
+    territorial = frozenset(Role.values) - {Role.ENTERPRISE}
+    regions = [m.anchor_region for m in capacity.capacities(user, roles=territorial) if m.anchor_region]
     return min(regions, key=lambda r: r.level) if regions else None
 
 
@@ -154,8 +160,7 @@ def report(user, period: Period, filters: Filters, total_label: str = "") -> dic
 def scoped(user, filters: Filters, model=Accident) -> QuerySet:
     queryset = model.objects.for_user(user)
     if filters.region is not None:
-        low, high = core_rules.subtree_bounds(filters.region.code, filters.region.level)
-        queryset = queryset.filter(region_id__gte=low, region_id__lte=high)
+        queryset = queryset.filter(trees.subtree_q("region_id", filters.region))
     if filters.industry_ids:
         queryset = queryset.filter(industry_id__in=filters.industry_ids)
     if filters.kind and model is Accident:
@@ -279,10 +284,8 @@ def relative_rates(queryset: QuerySet, period: Period, region: Region | None) ->
         }
         return rates
     row = queryset.filter(_in(period)).aggregate(
-        n_deaths=Coalesce(Sum(F("deaths") + F("missing")), Value(0)),
-        industrial=Coalesce(
-            Sum(F("deaths") + F("missing"), filter=Q(kind=AccidentKind.INDUSTRIAL)), Value(0)
-        ),
+        n_deaths=Coalesce(Sum(counted_deaths_sql()), Value(0)),
+        industrial=Coalesce(Sum(counted_deaths_sql(), filter=Q(kind=AccidentKind.INDUSTRIAL)), Value(0)),
     )
     rates.gdp_yi, rates.employment = figures.gdp_yi, figures.industrial_employment
     rates.per_100m_gdp = rules.deaths_per_100m_gdp(row["n_deaths"], figures.gdp_yi)
@@ -292,24 +295,20 @@ def relative_rates(queryset: QuerySet, period: Period, region: Region | None) ->
 
 @dataclass
 class Pyramid:
-    """Heinrich's 1:29:300 (+ hazards as the base), regulations.md §12."""
+    """Heinrich's 1:29:300 (+ hazards as the base when a module provides them), regulations.md §12."""
 
     serious: int = 0
     minor: int = 0
     no_injury: int = 0
-    hazards: int = 0
+    hazards: int | None = None
     layers: list[tuple[str, int]] = field(default_factory=list)
 
 
-def hazard_count(user, period: Period, filters: Filters) -> int:
-    """Hazards found in the period, from the hazards app when it provides the hook; 0 without it."""
-    path = getattr(settings, "ANLAN_PYRAMID_HAZARD_COUNTER", HAZARD_COUNTER)
-    if path == HAZARD_COUNTER and not apps.is_installed("anlan.hazards"):
-        return 0
-    try:
-        counter = import_string(path)
-    except ImportError:
-        return 0
+def hazard_count(user, period: Period, filters: Filters) -> int | None:
+    """Hazards found in the period, from the module providing the hook; None when none does (no layer)."""
+    counter = contract.provided(HAZARD_COUNT_HOOK)
+    if counter is None:
+        return None
     return int(
         counter(
             user,
@@ -328,10 +327,11 @@ def pyramid(user, period: Period, filters: Filters) -> Pyramid:
     accidents = (
         scoped(user, filters)
         .filter(_in(period))
+        .annotate(counted_deaths=counted_deaths_sql())
         .aggregate(
-            serious=Count("pk", filter=Q(deaths__gt=0) | Q(missing__gt=0) | Q(serious_injuries__gt=0)),
-            minor=Count("pk", filter=Q(deaths=0, missing=0, serious_injuries=0, minor_injuries__gt=0)),
-            none=Count("pk", filter=Q(deaths=0, missing=0, serious_injuries=0, minor_injuries=0)),
+            serious=Count("pk", filter=Q(counted_deaths__gt=0) | Q(serious_injuries__gt=0)),
+            minor=Count("pk", filter=Q(counted_deaths=0, serious_injuries=0, minor_injuries__gt=0)),
+            none=Count("pk", filter=Q(counted_deaths=0, serious_injuries=0, minor_injuries=0)),
         )
     )
     events = (
@@ -352,6 +352,7 @@ def pyramid(user, period: Period, filters: Filters) -> Pyramid:
         (_("死亡或重伤事故"), result.serious),
         (_("轻伤和轻微事故"), result.minor),
         (_("无伤害事故和未遂事件"), result.no_injury),
-        (_("事故隐患"), result.hazards),
     ]
+    if result.hazards is not None:
+        result.layers.append((_("事故隐患"), result.hazards))
     return result

@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import include, path
+
+from anlan.core.entry import transition_patterns
 
 from . import views
+from .models import Investigation, PreventiveMeasure
 
 app_name = "accidents"
 
@@ -17,18 +20,21 @@ urlpatterns = [
     path("<int:pk>/forward/", views.accident_forward, name="accident-forward"),
     path("<int:pk>/findings/new/", views.accident_finding, name="accident-finding"),
     path("<int:pk>/investigation/new/", views.investigation_create, name="investigation-create"),
-    path("<int:pk>/investigation/extend/", views.investigation_extend, name="investigation-extend"),
-    path("<int:pk>/investigation/conclude/", views.investigation_conclude, name="investigation-conclude"),
-    path("<int:pk>/investigation/close/", views.investigation_close, name="investigation-close"),
     path(
         "<int:pk>/investigation/responsibilities/new/",
         views.responsibility_create,
         name="responsibility-create",
     ),
     path("<int:pk>/investigation/measures/new/", views.measure_create, name="measure-create"),
+    # investigations/<pk>/extend|conclude|close/ and measures/<pk>/complete/, from the TRANSITIONS tables
     path(
-        "<int:pk>/investigation/measures/<int:measure_pk>/complete/",
-        views.measure_complete,
-        name="measure-complete",
+        "investigations/",
+        include(
+            transition_patterns("investigation", Investigation.TRANSITIONS, views.investigation_transition)
+        ),
+    ),
+    path(
+        "measures/",
+        include(transition_patterns("measure", PreventiveMeasure.TRANSITIONS, views.measure_transition)),
     ),
 ]

@@ -95,3 +95,20 @@ def test_statistics_refuse_an_unknown_industry_naming_the_field(cast, client):
     response = client.get(reverse("api:accident-statistics"), {"industry": 99999})
     assert response.status_code == 400
     assert "industry" in response.json()
+
+
+def test_statistics_refuse_a_period_ending_before_it_starts_as_the_page_does(cast, client):
+    client.force_login(cast["county_office"])
+    query = {"date_from": "2026-05-01", "date_to": "2026-04-30"}
+    response = client.get(reverse("api:accident-statistics"), query)
+    assert response.status_code == 400
+    assert response.json()["date_to"] == ["截止日期不能早于起始日期。"]
+    page = client.get(reverse("accidents:statistics"), query).content.decode()
+    assert "截止日期不能早于起始日期。" in page
+
+
+def test_statistics_default_to_this_year_up_to_today(cast, client):
+    client.force_login(cast["county_office"])
+    body = client.get(reverse("api:accident-statistics")).json()
+    today = timezone.localdate()
+    assert (body["date_from"], body["date_to"]) == (f"{today.year}-01-01", today.isoformat())

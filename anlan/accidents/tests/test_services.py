@@ -11,18 +11,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from anlan.accidents import services
+from anlan.accidents import services, sweeps
 from anlan.accidents.models import (
     Accident,
     AccidentReport,
     Investigation,
     PreventiveMeasure,
+    RegionEconomy,
     ReportingFinding,
     ReportStep,
     Responsibility,
 )
-from anlan.accidents.tests.factories import accident_data, local, report
+from anlan.accidents.rules import ErrorCode
+from anlan.accidents.tests.factories import local, report
+from anlan.core import audit
 from anlan.core.errors import Code, DomainError
+from anlan.core.models import Region
 from anlan.core.tests.factories import industry
 from anlan.notifications.models import Notification
 
@@ -194,34 +198,82 @@ def test_forwarding_after_two_hours_flags_the_city_step_late(cast):
 def test_the_top_required_level_cannot_forward_further(cast):
     accident = report(cast)
     services.forward_report(actor=cast["county_office"], accident_pk=accident.pk, level="county")
+    rows = ReportStep.history.filter(accident_id=accident.pk).count()
     with pytest.raises(DomainError) as error:
         services.forward_report(actor=cast["county_office"], accident_pk=accident.pk, level="city")
-    assert error.value.field == "level"
+    assert (error.value.code, error.value.field) == (ErrorCode.LEVEL_IS_TOP, "level")
+    assert accident.steps.get(level="city").forwarded_at is None
+    assert ReportStep.history.filter(accident_id=accident.pk).count() == rows
+
+
+@pytest.mark.parametrize(
+    ("level", "twice", "code"),
+    [
+        ("province", False, ErrorCode.LEVEL_NOT_IN_CHAIN),
+        ("city", False, ErrorCode.LEVEL_NOT_RECEIVED),
+        ("county", True, ErrorCode.LEVEL_ALREADY_FORWARDED),
+    ],
+    ids=["a level the grade does not require", "before receiving it", "a second time"],
+)
+def test_a_level_forwards_once_after_receiving_and_only_up_the_required_chain(cast, level, twice, code):
+    accident = report(cast)
+    if twice:
+        services.forward_report(actor=cast["county_office"], accident_pk=accident.pk, level="county")
+    before = list(accident.steps.order_by("level").values_list("received_at", "forwarded_at"))
+    with pytest.raises(DomainError) as error:
+        services.forward_report(actor=cast["county_office"], accident_pk=accident.pk, level=level)
+    assert (error.value.code, error.value.field) == (code, "level")
+    assert list(accident.steps.order_by("level").values_list("received_at", "forwarded_at")) == before
 
 
 def test_the_sweep_flags_an_unforwarded_step_once_its_deadline_passes(cast):
     with time_machine.travel(T0, tick=False):
         accident = report(cast, occurred_at=T0 - timedelta(minutes=5))
-    assert services.flag_overdue_steps(T0 + timedelta(hours=2)) == 0
-    assert services.flag_overdue_steps(T0 + timedelta(hours=2, seconds=1)) == 1
-    assert services.flag_overdue_steps(T0 + timedelta(hours=3)) == 0
+    system = audit.system_actor()
+    assert services.flag_overdue_steps(actor=system, now=T0 + timedelta(hours=2)) == 0
+    assert services.flag_overdue_steps(actor=system, now=T0 + timedelta(hours=2, seconds=1)) == 1
+    assert services.flag_overdue_steps(actor=system, now=T0 + timedelta(hours=3)) == 0
     accident.refresh_from_db()
     assert accident.is_late is True
+
+
+def test_the_sweep_writes_one_history_row_per_flag_as_the_system_user(cast):
+    with time_machine.travel(T0, tick=False):
+        accident = report(cast, occurred_at=T0 - timedelta(minutes=5))
+    city = accident.steps.get(level="city")
+    steps_before = ReportStep.history.filter(id=city.pk).count()
+    accidents_before = Accident.history.filter(id=accident.pk).count()
+    run = sweeps.run(today=T0.date(), now=T0 + timedelta(hours=3))
+    sweeps.run(today=T0.date(), now=T0 + timedelta(hours=4))  # a second run flags and writes nothing
+    assert run == {"late_steps_flagged": 1}
+    step_rows = ReportStep.history.filter(id=city.pk)
+    accident_rows = Accident.history.filter(id=accident.pk)
+    assert step_rows.count() == steps_before + 1
+    assert accident_rows.count() == accidents_before + 1
+    for row in (step_rows.latest("history_id"), accident_rows.latest("history_id")):
+        assert row.is_late is True
+        assert audit.is_system_actor(row.history_user)
+        assert row.history_user is not None
+        assert row.history_change_reason
 
 
 # ---------------------------------------------------------------- bad input
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "field", "code"),
     [
-        ({"deaths": -1}, "deaths"),
-        ({"serious_injuries": -2}, "serious_injuries"),
-        ({"direct_loss_yuan": Decimal("-0.01")}, "direct_loss_yuan"),
-        ({"direct_loss_yuan": Decimal("100.001")}, "direct_loss_yuan"),
-        ({"occurred_at": timezone.now() + timedelta(minutes=5)}, "occurred_at"),
-        ({"head_notified_at": timezone.now() - timedelta(days=2)}, "head_notified_at"),
-        ({"place": ""}, "place"),
+        ({"deaths": -1}, "deaths", ErrorCode.COUNT_NEGATIVE),
+        ({"serious_injuries": -2}, "serious_injuries", ErrorCode.COUNT_NEGATIVE),
+        ({"direct_loss_yuan": Decimal("-0.01")}, "direct_loss_yuan", ErrorCode.LOSS_NEGATIVE),
+        ({"direct_loss_yuan": Decimal("100.001")}, "direct_loss_yuan", ErrorCode.LOSS_BELOW_CENTS),
+        ({"occurred_at": timezone.now() + timedelta(minutes=5)}, "occurred_at", ErrorCode.OCCURRED_IN_FUTURE),
+        (
+            {"head_notified_at": timezone.now() - timedelta(days=2)},
+            "head_notified_at",
+            ErrorCode.HEAD_NOTIFIED_BEFORE_ACCIDENT,
+        ),
+        ({"place": ""}, "place", Code.INVALID),
     ],
     # Fixed ids: values computed from the clock would differ between pytest-xdist workers.
     ids=[
@@ -234,33 +286,59 @@ def test_the_sweep_flags_an_unforwarded_step_once_its_deadline_passes(cast):
         "no place",
     ],
 )
-def test_bad_input_names_the_field_and_saves_nothing(cast, overrides, field):
+def test_bad_input_names_the_field_and_saves_nothing(cast, overrides, field, code):
     with pytest.raises(DomainError) as error:
         report(cast, **overrides)
-    assert error.value.field == field
+    assert (error.value.code, error.value.field) == (code, field)
     assert not Accident.objects.exists()
     assert not Accident.history.exists()
     assert not ReportStep.objects.exists()
 
 
 @pytest.mark.parametrize(
-    ("who", "overrides", "field"),
+    ("who", "overrides", "field", "code"),
     [
-        ("town_b", {}, "enterprise"),
-        ("town_b", {"enterprise": None}, "region"),
-        ("dept_housing", {"enterprise": None, "industry": "hazchem-production"}, "industry"),
-        ("enterprise_x", {"enterprise": None}, "enterprise"),
-        ("enterprise_x", {"industry": "hazchem-production"}, "industry"),
+        ("town_b", {}, "enterprise", Code.OUT_OF_SCOPE),
+        ("town_b", {"enterprise": None}, "region", ErrorCode.REGION_OUT_OF_SCOPE),
+        (
+            "dept_housing",
+            {"enterprise": None, "industry": "hazchem-production"},
+            "industry",
+            ErrorCode.INDUSTRY_OUT_OF_SCOPE,
+        ),
+        ("enterprise_x", {"enterprise": None}, "enterprise", ErrorCode.ENTERPRISE_REQUIRED),
+        ("enterprise_x", {"industry": "hazchem-production"}, "industry", ErrorCode.INDUSTRY_OUT_OF_SCOPE),
+        ("enterprise_x", {"region": "110101000000"}, "region", ErrorCode.REGION_OUT_OF_SCOPE),
+        ("county_office", {"region": "340000000000"}, "region", ErrorCode.REGION_ABOVE_COUNTY),
+    ],
+    ids=[
+        "town B: enterprise X",
+        "town B: town A's village",
+        "housing: hazardous chemicals",
+        "enterprise: without itself",
+        "enterprise: another industry",
+        "enterprise: another county",
+        "county office: the province",
     ],
 )
-def test_a_region_industry_or_enterprise_outside_the_reporters_scope_is_refused(cast, who, overrides, field):
+def test_a_region_industry_or_enterprise_outside_the_reporters_scope_is_refused(
+    cast, who, overrides, field, code
+):
     if "industry" in overrides:
         overrides["industry"] = industry(overrides["industry"])
+    if "region" in overrides:
+        overrides["region"] = Region.objects.get(pk=overrides["region"])
     with pytest.raises(DomainError) as error:
         report(cast, actor=cast[who], **overrides)
-    assert error.value.field == field
-    assert error.value.code in (Code.OUT_OF_SCOPE, Code.INVALID)
+    assert (error.value.code, error.value.field) == (code, field)
     assert not Accident.objects.exists()
+    assert not Accident.history.exists()
+
+
+def test_an_enterprise_reports_an_accident_off_its_premises_inside_its_county(cast):
+    accident = report(cast, region=cast.village_b)
+    assert accident.region == cast.village_b
+    assert accident.enterprise == cast.enterprise_x
 
 
 def test_a_town_reports_a_road_accident_without_an_enterprise(cast):
@@ -341,7 +419,8 @@ def test_an_investigation_is_extended_once_by_at_most_sixty_days(cast):
             approved_by="县政府",
             reason="技术鉴定",
         )
-    assert error.value.field == "days"
+    assert (error.value.code, error.value.field) == (ErrorCode.EXTENSION_DAYS, "days")
+    assert Investigation.objects.get().status == Investigation.Status.ONGOING
     extended = services.extend_investigation(
         actor=cast["county_office"], accident_pk=accident.pk, days=60, approved_by="县政府", reason="技术鉴定"
     )
@@ -352,6 +431,12 @@ def test_an_investigation_is_extended_once_by_at_most_sixty_days(cast):
             actor=cast["county_office"], accident_pk=accident.pk, days=10, approved_by="县政府", reason="再延"
         )
     assert again.value.code == Code.ILLEGAL_TRANSITION
+    unchanged = Investigation.objects.get()
+    assert (unchanged.status, unchanged.extended_days, unchanged.due_on) == (
+        Investigation.Status.EXTENDED,
+        60,
+        accident.occurred_on + timedelta(days=120),
+    )
 
 
 def test_a_responsible_unit_becomes_a_dishonesty_list_candidate(cast):
@@ -414,8 +499,10 @@ def test_an_investigation_closes_only_when_every_measure_is_done(cast):
         responsible_party="建工集团",
         due_on=date.today() + timedelta(days=30),
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.close_investigation(actor=office, accident_pk=accident.pk)
+    assert refused.value.code == ErrorCode.MEASURES_OPEN
+    assert Investigation.objects.get().status == Investigation.Status.CONCLUDED
     services.complete_measure(
         actor=office,
         accident_pk=accident.pk,
@@ -426,10 +513,12 @@ def test_an_investigation_closes_only_when_every_measure_is_done(cast):
     closed = services.close_investigation(actor=office, accident_pk=accident.pk)
     assert closed.status == Investigation.Status.CLOSED
     assert PreventiveMeasure.objects.get().status == "done"
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as closed_error:
         services.add_measure(
             actor=office, accident_pk=accident.pk, description="x", responsible_party="y", due_on=date.today()
         )
+    assert closed_error.value.code == ErrorCode.INVESTIGATION_CLOSED
+    assert PreventiveMeasure.objects.count() == 1
 
 
 def test_an_enterprise_cannot_manage_the_investigation_of_its_own_accident(cast):
@@ -458,6 +547,7 @@ def test_the_economy_figures_are_entered_by_the_county_office_only(cast):
             gdp_yi=Decimal("1"),
             industrial_employment=1,
         )
+    assert list(RegionEconomy.objects.values_list("region_id", flat=True)) == [cast.county.pk]
 
 
 def test_a_near_miss_is_recorded_in_scope(cast):
@@ -475,5 +565,8 @@ def test_a_near_miss_is_recorded_in_scope(cast):
     assert event.history.count() == 1
 
 
-def test_accident_data_helper_is_valid(cast):
-    assert accident_data(cast)["deaths"] == 1
+def test_the_accident_counts_the_missing_with_the_dead_as_the_grade_does(cast):
+    accident = report(cast, deaths=2, missing=1)
+    assert accident.counted_deaths == 3
+    assert accident.grade == "relatively_major"
+    assert accident.grade_criterion == "deaths"

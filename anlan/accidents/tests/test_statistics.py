@@ -12,6 +12,7 @@ from django.utils import timezone
 from anlan.accidents import services, statistics
 from anlan.accidents.statistics import Filters, Period
 from anlan.accidents.tests.factories import local, report
+from anlan.core import contract
 from anlan.core.tests.factories import industry
 
 pytestmark = pytest.mark.django_db
@@ -107,10 +108,10 @@ def test_relative_rates_use_the_region_figures_and_only_industrial_deaths_per_wo
     assert partial.per_100m_gdp is None
 
 
-def test_the_pyramid_counts_accidents_and_minor_events_and_zero_hazards_without_the_hook(
-    cast, accidents, settings
+def test_the_pyramid_counts_accidents_and_minor_events_and_has_no_hazard_layer_without_the_hook(
+    cast, accidents, monkeypatch
 ):
-    settings.ANLAN_PYRAMID_HAZARD_COUNTER = "anlan.accidents.tests.test_statistics.no_such_counter"
+    monkeypatch.delitem(contract.registry().hooks, statistics.HAZARD_COUNT_HOOK)
     with time_machine.travel(local(2025, 9, 1, 12), tick=False):
         services.record_minor_event(
             actor=cast["enterprise_x"],
@@ -124,16 +125,30 @@ def test_the_pyramid_counts_accidents_and_minor_events_and_zero_hazards_without_
             },
         )
     pyramid = statistics.pyramid(cast["county_office"], YEAR, Filters())
-    assert (pyramid.serious, pyramid.minor, pyramid.no_injury, pyramid.hazards) == (3, 1, 1, 0)
+    assert (pyramid.serious, pyramid.minor, pyramid.no_injury, pyramid.hazards) == (3, 1, 1, None)
+    assert "事故隐患" not in dict(pyramid.layers)
+    assert len(pyramid.layers) == 3
 
 
 def count_five(user, start, end, **filters):
     return 5
 
 
-def test_the_pyramid_base_comes_from_the_hazard_hook_when_there_is_one(cast, settings):
-    settings.ANLAN_PYRAMID_HAZARD_COUNTER = "anlan.accidents.tests.test_statistics.count_five"
-    assert statistics.pyramid(cast["county_office"], YEAR, Filters()).hazards == 5
+def test_the_pyramid_base_comes_from_the_module_providing_the_hazard_hook(cast, monkeypatch):
+    monkeypatch.setitem(
+        contract.registry().hooks,
+        statistics.HAZARD_COUNT_HOOK,
+        "anlan.accidents.tests.test_statistics.count_five",
+    )
+    pyramid = statistics.pyramid(cast["county_office"], YEAR, Filters())
+    assert pyramid.hazards == 5
+    assert dict(pyramid.layers)["事故隐患"] == 5
+
+
+def test_the_hazards_module_provides_the_pyramid_hook():
+    from anlan.hazards.pyramid import hazard_count
+
+    assert contract.provided(statistics.HAZARD_COUNT_HOOK) is hazard_count
 
 
 def test_statistics_run_a_fixed_number_of_queries(cast, accidents, django_assert_max_num_queries):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from anlan.accidents import services
 from anlan.accidents.models import Accident, AccidentKind, Investigation
 from anlan.accidents.tests.factories import report
 from anlan.core.tests.factories import industry
@@ -161,3 +162,63 @@ def test_the_filter_form_keeps_the_chosen_values(cast, as_user):
     body = as_user(cast["county_office"]).get(reverse("accidents:accident-list"), query).content.decode()
     assert f'<option value="{AccidentKind.values[0]}" selected>' in body
     assert '<option value="false" selected>否</option>' in body
+
+
+def test_the_investigation_buttons_come_from_its_table_and_lead_to_the_transition_pages(cast, as_user):
+    accident = report(cast)
+    office = cast["county_office"]
+    services.open_investigation(
+        actor=office, accident_pk=accident.pk, data={"lead_organ": "县政府", "team_leader": "张"}
+    )
+    investigation = Investigation.objects.get()
+    client = as_user(office)
+    page = client.get(reverse("accidents:accident-detail", args=[accident.pk])).content.decode()
+    assert reverse("accidents:investigation-extend", args=[investigation.pk]) in page
+    assert reverse("accidents:investigation-conclude", args=[investigation.pk]) in page
+    assert reverse("accidents:investigation-close", args=[investigation.pk]) not in page
+    form = client.get(reverse("accidents:investigation-conclude", args=[investigation.pk]))
+    assert form.status_code == 200
+    assert 'name="direct_cause"' in form.content.decode()
+    response = client.post(
+        reverse("accidents:investigation-conclude", args=[investigation.pk]), {"direct_cause": "违章作业"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("accidents:accident-detail", args=[accident.pk])
+    investigation.refresh_from_db()
+    assert investigation.status == Investigation.Status.CONCLUDED
+    reader = as_user(cast["leader"]).get(reverse("accidents:accident-detail", args=[accident.pk]))
+    assert 'data-testid="transitions"' not in reader.content.decode()
+
+
+def test_a_measure_is_completed_through_its_transition_page(cast, as_user):
+    accident = report(cast)
+    office = cast["county_office"]
+    services.open_investigation(
+        actor=office, accident_pk=accident.pk, data={"lead_organ": "县政府", "team_leader": "张"}
+    )
+    measure = services.add_measure(
+        actor=office,
+        accident_pk=accident.pk,
+        description="全面排查",
+        responsible_party="建工集团",
+        due_on=timezone.localdate(),
+    )
+    client = as_user(office)
+    url = reverse("accidents:measure-complete", args=[measure.pk])
+    assert url in client.get(reverse("accidents:accident-detail", args=[accident.pk])).content.decode()
+    future = (timezone.localdate() + timedelta(days=1)).isoformat()
+    refused = client.post(url, {"completed_on": future, "note": "已完成"})
+    assert refused.status_code == 200
+    assert 'data-field="completed_on"' in refused.content.decode()
+    measure.refresh_from_db()
+    assert measure.status == "open"
+    done = client.post(url, {"completed_on": timezone.localdate().isoformat(), "note": "已完成"})
+    assert done.status_code == 302
+    measure.refresh_from_db()
+    assert (measure.status, measure.completion_note) == ("done", "已完成")
+
+
+def test_the_detail_page_shows_the_stored_grade_criterion(cast, as_user):
+    accident = report(cast, deaths=0, serious_injuries=12)
+    page = as_user(cast["county_office"]).get(reverse("accidents:accident-detail", args=[accident.pk]))
+    assert "重伤（含急性工业中毒）人数" in page.content.decode()
