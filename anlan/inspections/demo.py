@@ -1,4 +1,4 @@
-"""Demo data of the inspections module, appended to core.demo.STEPS; deterministic from the seed.
+"""Demo data of the inspections module, a demo step declared in its contribution; deterministic from the seed.
 
 A year of plans (one per department with an inspector pool), ≈1,500 inspections over the past year with their
 checklist answers (findings linked to the hazards module's department-found hazards of the same enterprise),
@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anlan.core import recipients
 from anlan.core.models import Department
 from anlan.documents.services import issue_document
-from anlan.hazards import services as hazard_services
 from anlan.hazards.models import Hazard
 
 from . import documents, services
@@ -74,7 +74,7 @@ INSPECTION_SOURCES = (
 
 
 def _bulk(model, objs: list, batch_size: int = 1000) -> list:
-    from anlan.core.demo import _bulk as bulk  # core.demo imports this module for its STEPS
+    from anlan.core.demo import bulk
 
     return bulk(model, objs, batch_size=batch_size)
 
@@ -155,13 +155,13 @@ def _plans(demo: DemoResult, departments: list[Department]) -> None:
 
 def _department_for(enterprise, cache: dict, pools: dict) -> Department | None:
     if enterprise.industry_id not in cache:
-        department = hazard_services.supervising_department(enterprise.region_id, enterprise.industry)
+        department = recipients.supervising_department(enterprise.region_id, enterprise.industry_id)
         cache[enterprise.industry_id] = department if department and department.pk in pools else None
     return cache[enterprise.industry_id]
 
 
 def _checklist(enterprise) -> str:
-    return services._checklist_code(enterprise)
+    return services.checklist_code(enterprise)
 
 
 def _inspections(demo: DemoResult, pools: dict, rng) -> list[Inspection]:
@@ -197,8 +197,10 @@ def _inspections(demo: DemoResult, pools: dict, rng) -> list[Inspection]:
             )
             inspection.arrived_at = arrived
             inspection.finished_at = arrived + timedelta(minutes=rng.randint(60, 180))
-            inspection.people_met = f"{enterprise.safety_manager or enterprise.principal}（安全管理人员）"
-            inspection.escort = "" if kind == Inspection.Kind.UNANNOUNCED else enterprise.principal
+            inspection.people_met = (
+                f"{enterprise.safety_manager or enterprise.principal.name}（安全管理人员）"
+            )
+            inspection.escort = "" if kind == Inspection.Kind.UNANNOUNCED else enterprise.principal.name
             inspection.recorded_by = creator
         rows.append(inspection)
         teams.append(rng.sample(pools[department.pk], 2))
@@ -372,7 +374,7 @@ def _suspended_visit(demo: DemoResult, enterprise, pools, *, failing=()):
     return visit, {
         "arrived_at": now - timedelta(hours=3),
         "finished_at": now - timedelta(hours=2),
-        "people_met": enterprise.principal,
+        "people_met": enterprise.principal.name,
         "escort": "",
     }
 
@@ -427,7 +429,7 @@ def _scores(demo: DemoResult, inspections: list[Inspection], rng) -> int:
     people = _bulk(
         ScoredPerson,
         [
-            ScoredPerson(enterprise=e, name=e.principal, position="主要负责人")
+            ScoredPerson(enterprise=e, name=e.principal.name, position="主要负责人")
             for e in rng.sample(demo.enterprises, 12)
             if e.principal
         ],

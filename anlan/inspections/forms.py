@@ -9,10 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from anlan.core import selectors as core_selectors
 from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
 from anlan.core.models import Enterprise, Industry, Region
-from anlan.hazards.forms import PhotosField
 from anlan.hazards.models import Hazard
 
-from . import services
+from . import selectors
 from .data.checklists import CHECKLISTS, items_of
 from .models import (
     Answer,
@@ -32,6 +31,25 @@ MONTHS = [f"m{n}" for n in range(1, 13)]
 TARGET_ROWS = 3
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several pictures in one input; the service checks each is a real picture within the size limit."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(PhotosField, self).clean(item, initial) for item in files]
+
+
 class DepartmentMixin:
     """A department select limited to the departments the user may act for with `right`."""
 
@@ -39,7 +57,7 @@ class DepartmentMixin:
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = services.departments_for(user, self.right)
+        self.fields["department"].queryset = selectors.departments_for(user, self.right)
         options = list(self.fields["department"].queryset[:2])
         if len(options) == 1:
             self.fields["department"].initial = options[0]
@@ -218,15 +236,18 @@ class RecordForm(BootstrapMixin, forms.Form):
             if name.startswith("result_"):
                 field.widget.attrs["class"] = "form-check-input"
 
+    # The fields of one checklist item: `<part>_<item key>`.
+    ITEM_PARTS = ("result", "note", "grade", "photos")
+
+    def record_fields(self):
+        """The fields of the record itself (times, people, summary …), without the checklist's."""
+        item_fields = {f"{part}_{item.key}" for item in self.items for part in self.ITEM_PARTS}
+        return [self[name] for name in self.fields if name not in item_fields]
+
     def rows(self):
+        """One row per checklist item: the item and its result, note, grade and photos fields."""
         for item in self.items:
-            yield (
-                item,
-                self[f"result_{item.key}"],
-                self[f"note_{item.key}"],
-                self[f"grade_{item.key}"],
-                self[f"photos_{item.key}"],
-            )
+            yield (item, *(self[f"{part}_{item.key}"] for part in self.ITEM_PARTS))
 
     def service_args(self) -> tuple[dict, dict, dict]:
         data = self.cleaned_data

@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anlan.core.rules import RuleViolation
 
+from .errors import ErrorCode
+
 # 行政处罚法 (2021) 第四十二条: 执法人员不得少于两人.
 MIN_TEAM_SIZE = 2
 
@@ -86,7 +88,7 @@ def _sample_weighted(rng: random.Random, ids: list[int], weights: dict[int, floa
     for pk in ids:
         weight = weights.get(pk, 1)
         if weight <= 0:
-            raise RuleViolation("pool", "invalid", _("权重必须大于0。"))
+            raise RuleViolation("pool", ErrorCode.DRAW_WEIGHT_NOT_POSITIVE, _("权重必须大于0。"))
         keyed.append((rng.random() ** (1.0 / weight), -pk))
     keyed.sort(reverse=True)
     return [-negative for _key, negative in keyed[:n]]
@@ -106,23 +108,27 @@ def draw(
 ) -> list[Assignment]:
     """The 双随机 draw described in the module docstring. Pairs are (inspector id, enterprise id)."""
     if seed < 0:
-        raise RuleViolation("seed", "invalid", _("随机种子必须是非负整数。"))
+        raise RuleViolation("seed", ErrorCode.DRAW_SEED_NEGATIVE, _("随机种子必须是非负整数。"))
     if method not in METHODS:
-        raise RuleViolation("method", "invalid", _("抽取方式无效。"))
+        raise RuleViolation("method", ErrorCode.DRAW_METHOD_UNKNOWN, _("抽取方式无效。"))
     if team_size < MIN_TEAM_SIZE:
-        raise RuleViolation("team_size", "invalid", _("执法人员不得少于两人（行政处罚法第四十二条）。"))
+        raise RuleViolation(
+            "team_size", ErrorCode.TEAM_TOO_SMALL, _("执法人员不得少于两人（行政处罚法第四十二条）。")
+        )
     ids = sorted(set(pool))
     if n < 1:
-        raise RuleViolation("sample_size", "invalid", _("抽取数量至少为1。"))
+        raise RuleViolation("sample_size", ErrorCode.DRAW_SAMPLE_EMPTY, _("抽取数量至少为1。"))
     if n > len(ids):
         raise RuleViolation(
             "sample_size",
-            "invalid",
+            ErrorCode.DRAW_POOL_TOO_SMALL,
             _("抽取数量（%(n)s）超过了符合条件的企业数（%(pool)s）。") % {"n": n, "pool": len(ids)},
         )
     people = sorted(set(inspectors))
     if len(people) < team_size:
-        raise RuleViolation("inspectors", "invalid", _("可参与抽取的执法人员不足一个检查组。"))
+        raise RuleViolation(
+            "inspectors", ErrorCode.DRAW_TOO_FEW_INSPECTORS, _("可参与抽取的执法人员不足一个检查组。")
+        )
     blocked = set(conflicts) | set(used_pairs)
     rng = random.Random(seed)
     if method == METHOD_WEIGHTED:
@@ -136,7 +142,7 @@ def draw(
         if len(eligible) < team_size:
             raise RuleViolation(
                 "inspectors",
-                "invalid",
+                ErrorCode.DRAW_TOO_FEW_AFTER_CONFLICTS,
                 _("企业（ID %(id)s）回避后可派执法人员不足%(size)s人，请扩大执法人员库。")
                 % {"id": enterprise, "size": team_size},
             )
@@ -165,9 +171,13 @@ def check_monthly_counts(counts: Sequence[int]) -> list[int]:
     """A plan's planned inspections per month: twelve non-negative whole numbers."""
     values = list(counts)
     if len(values) != 12:
-        raise RuleViolation("monthly_counts", "invalid", _("月度计划应为12个月的检查次数。"))
+        raise RuleViolation(
+            "monthly_counts", ErrorCode.PLAN_NOT_TWELVE_MONTHS, _("月度计划应为12个月的检查次数。")
+        )
     if any((not isinstance(v, int)) or v < 0 for v in values):
-        raise RuleViolation("monthly_counts", "invalid", _("每月计划检查次数应为非负整数。"))
+        raise RuleViolation(
+            "monthly_counts", ErrorCode.PLAN_COUNT_NOT_WHOLE, _("每月计划检查次数应为非负整数。")
+        )
     return values
 
 
@@ -194,7 +204,7 @@ def progress(done: int, planned: int) -> int | None:
 
 def check_period(start: date, end: date) -> None:
     if end < start:
-        raise RuleViolation("period_end", "invalid", _("结束日期不能早于开始日期。"))
+        raise RuleViolation("period_end", ErrorCode.PERIOD_BACKWARDS, _("结束日期不能早于开始日期。"))
 
 
 def check_unannounced(kind: str, escort: str, arrived_at) -> None:
@@ -202,19 +212,27 @@ def check_unannounced(kind: str, escort: str, arrived_at) -> None:
     if kind != "unannounced":
         return
     if (escort or "").strip():
-        raise RuleViolation("escort", "invalid", _("四不两直检查不用陪同接待，陪同人员应为空。"))
+        raise RuleViolation(
+            "escort", ErrorCode.UNANNOUNCED_WITH_ESCORT, _("四不两直检查不用陪同接待，陪同人员应为空。")
+        )
     if arrived_at is None:
-        raise RuleViolation("arrived_at", "required", _("四不两直检查须记录到达现场的时间。"))
+        raise RuleViolation(
+            "arrived_at", ErrorCode.UNANNOUNCED_ARRIVAL_MISSING, _("四不两直检查须记录到达现场的时间。")
+        )
 
 
 def check_team(team_ids: Sequence[int]) -> None:
     if len(set(team_ids)) < MIN_TEAM_SIZE:
-        raise RuleViolation("team", "invalid", _("执法人员不得少于两人（行政处罚法第四十二条）。"))
+        raise RuleViolation(
+            "team", ErrorCode.TEAM_TOO_SMALL, _("执法人员不得少于两人（行政处罚法第四十二条）。")
+        )
 
 
 def check_fine(kind: str, amount) -> None:
     if kind in ("fine", "confiscation") and (amount is None or amount <= 0):
-        raise RuleViolation("amount", "required", _("罚款或没收违法所得须填写大于0的金额。"))
+        raise RuleViolation(
+            "amount", ErrorCode.FINE_AMOUNT_MISSING, _("罚款或没收违法所得须填写大于0的金额。")
+        )
 
 
 # ---------------------------------------------------------------- resumption (复产验收)
@@ -232,9 +250,9 @@ def signoff_chain(configured: Sequence[tuple[str, str]], issuing_level: str) -> 
     the level that issued the suspension order when it is above the county (市级/省级复核)."""
     steps = list(configured)
     if not steps:
-        raise RuleViolation("chain", "invalid", _("复产验收审批链未配置。"))
+        raise RuleViolation("chain", ErrorCode.CHAIN_NOT_CONFIGURED, _("复产验收审批链未配置。"))
     if issuing_level not in LEVELS:
-        raise RuleViolation("level", "invalid", _("下达层级无效。"))
+        raise RuleViolation("level", ErrorCode.ISSUING_LEVEL_UNKNOWN, _("下达层级无效。"))
     if issuing_level != "county":
         name = str(_("市级复核") if issuing_level == "city" else _("省级复核"))
         steps.append((f"review_{issuing_level}", name))

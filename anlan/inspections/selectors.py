@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from anlan.core.models import Industry
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from anlan.core import capacity, trees
+from anlan.core.models import Department, Enterprise, Role
+from anlan.core.scope import NOTHING
 from anlan.core.selectors import access
 
+from . import guards
 from .models import (
     EnforcementAction,
     Inspection,
@@ -12,23 +19,31 @@ from .models import (
     Inspector,
     RandomDraw,
     Resumption,
+    ResumptionStep,
     ScoredPerson,
     Suspension,
 )
 
+INSPECT = "inspections.inspect"
+APPROVE = "inspections.approve_resumption"
 
-def industry_roots() -> dict[int, str]:
-    """Each industry's root code (the tree is two levels deep; walk it anyway)."""
-    rows = {
-        pk: (code, parent) for pk, code, parent in Industry.objects.values_list("pk", "code", "parent_id")
-    }
-    roots = {}
-    for pk in rows:
-        node = pk
-        while rows[node][1] is not None:
-            node = rows[node][1]
-        roots[pk] = rows[node][0]
-    return roots
+
+def departments_for(user, right: str) -> QuerySet:
+    """The active departments the user acts for with `right` (the choices of a department field, and the
+    check of every service that makes a record for a department): the departments of their memberships
+    holding the right, and for the 安委办 every department in its region subtree (core.capacity)."""
+    departments = Department.objects.filter(is_active=True).select_related("region")
+    if not capacity.acts_for(user, right=right):
+        return departments.none()
+    if user.is_superuser:
+        return departments
+    q = NOTHING
+    for membership in capacity.capacities(user, right=right):
+        if membership.department_id:
+            q |= Q(pk=membership.department_id)
+        if membership.role == Role.COMMITTEE_OFFICE:
+            q |= trees.subtree_q("region", membership.region)
+    return departments.filter(q)
 
 
 def access_plan(user, pk, *, for_update: bool = False) -> InspectionPlan:
@@ -80,3 +95,80 @@ def access_person(user, pk, *, for_update: bool = False) -> ScoredPerson:
 
 def inspection_list(user):
     return Inspection.objects.for_user(user).select_related("department", "enterprise", "region")
+
+
+# ---------------------------------------------------------------- 待办 and home indicators
+# Each to-do is a scoped queryset of the rows the user may act on now (the right, the scope and the guards of
+# the transition tables), so the count on the home page never includes a step that would be refused.
+
+
+def _own_departments(user, right: str) -> list[int]:
+    return [m.department_id for m in capacity.capacities(user, right=right) if m.department_id]
+
+
+def inspections_scheduled(user) -> QuerySet:
+    """Planned inspections of the user's department(s) that they may record."""
+    return Inspection.objects.for_user(user, INSPECT).filter(
+        status=Inspection.Status.PLANNED, department_id__in=_own_departments(user, INSPECT)
+    )
+
+
+def resumption_steps_to_sign(user) -> QuerySet:
+    """复产验收 steps awaiting the user's signature: the current step (the first undecided one) of each pending
+    application in scope, where the user is that step's approver (guards.may_sign)."""
+    earlier = ResumptionStep.objects.filter(
+        application=OuterRef("application"), order__lt=OuterRef("order"), decision=""
+    )
+    current = (
+        ResumptionStep.objects.for_user(user, APPROVE)
+        .filter(decision="", application__status=Resumption.Status.PENDING)
+        .exclude(Exists(earlier))
+        .select_related("application__suspension__enterprise", "application__suspension__action__inspection")
+    )
+    mine = [step.pk for step in current if guards.may_sign(user, step, step.application.suspension)]
+    return ResumptionStep.objects.filter(pk__in=mine)
+
+
+def documents_received(user) -> QuerySet:
+    """For an enterprise's users: the enforcement documents their enterprise received that are still in force
+    (执行中), each ordering something to be done."""
+    own = [m.enterprise_id for m in capacity.capacities(user, roles=[Role.ENTERPRISE]) if m.enterprise_id]
+    return EnforcementAction.objects.for_user(user).filter(
+        status=EnforcementAction.Status.ISSUED, inspection__enterprise_id__in=own
+    )
+
+
+def inspections_this_year(user, **params) -> QuerySet:
+    """Inspections of this year (or `year`) in the user's scope that have been recorded."""
+    year = params.get("year") or timezone.localdate().year
+    return Inspection.objects.for_user(user).filter(status=Inspection.Status.RECORDED, planned_on__year=year)
+
+
+def suspended_enterprises(user, **params) -> QuerySet:
+    """Enterprises in the user's scope under a 停产整顿 order not yet lifted by a 复产验收."""
+    open_orders = Suspension.objects.exclude(status=Suspension.Status.RESUMED).values("enterprise_id")
+    return Enterprise.objects.for_user(user).filter(pk__in=open_orders)
+
+
+def _list_url(name: str, query: str = "") -> str:
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def inspections_scheduled_url(user) -> str:
+    return _list_url("inspections:inspection-list", "status=planned&mine=true")
+
+
+def resumption_steps_to_sign_url(user) -> str:
+    return _list_url("inspections:suspension-list", "status=applied")
+
+
+def documents_received_url(user) -> str:
+    return _list_url("inspections:inspection-list", "enforcement=issued")
+
+
+def inspections_this_year_url(user) -> str:
+    return _list_url("inspections:inspection-list", f"status=recorded&year={timezone.localdate().year}")
+
+
+def suspended_enterprises_url(user) -> str:
+    return _list_url("inspections:suspension-list", "status=suspended&status=applied")

@@ -1,8 +1,15 @@
-from django.urls import path
+from django.urls import include, path
+
+from anlan.core.entry import transition_patterns
 
 from . import views
+from .models import EnforcementAction, Inspection, RandomDraw
 
 app_name = "inspections"
+
+# The steps of the TRANSITIONS tables served by one view each (`<slug>-<transition>`); an inspection's `record`
+# and a suspension's `apply` ask for more than a reason and keep pages of their own.
+CANCEL = [t for t in Inspection.TRANSITIONS if t.name == "cancel"]
 
 urlpatterns = [
     path("", views.inspection_list, name="inspection-list"),
@@ -10,12 +17,16 @@ urlpatterns = [
     path("statistics/", views.inspection_statistics, name="statistics"),
     path("<int:pk>/", views.inspection_detail, name="inspection-detail"),
     path("<int:pk>/record/", views.inspection_record, name="inspection-record"),
-    path("<int:pk>/cancel/", views.inspection_cancel, name="inspection-cancel"),
+    path("", include(transition_patterns("inspection", CANCEL, views.inspection_transition))),
     path("<int:pk>/signature/", views.inspection_signature, name="inspection-signature"),
     path("<int:pk>/enforcement/new/", views.enforcement_create, name="enforcement-create"),
     path("<int:pk>/letters/new/", views.letter_create, name="letter-create"),
-    path("enforcement/<int:pk>/complete/", views.enforcement_complete, name="enforcement-complete"),
-    path("enforcement/<int:pk>/revoke/", views.enforcement_revoke, name="enforcement-revoke"),
+    path(
+        "enforcement/",
+        include(
+            transition_patterns("enforcement", EnforcementAction.TRANSITIONS, views.enforcement_transition)
+        ),
+    ),
     path("photos/<int:pk>/", views.answer_photo, name="answer-photo"),
     path("documents/<int:pk>/", views.document, name="document"),
     path("plans/", views.plan_list, name="plan-list"),
@@ -29,8 +40,7 @@ urlpatterns = [
     path("draws/", views.draw_list, name="draw-list"),
     path("draws/new/", views.draw_create, name="draw-create"),
     path("draws/<int:pk>/", views.draw_detail, name="draw-detail"),
-    path("draws/<int:pk>/confirm/", views.draw_confirm, name="draw-confirm"),
-    path("draws/<int:pk>/publish/", views.draw_publish, name="draw-publish"),
+    path("draws/", include(transition_patterns("draw", RandomDraw.TRANSITIONS, views.draw_transition))),
     path("suspensions/", views.suspension_list, name="suspension-list"),
     path("suspensions/<int:pk>/", views.suspension_detail, name="suspension-detail"),
     path("suspensions/<int:pk>/apply/", views.resumption_apply, name="resumption-apply"),

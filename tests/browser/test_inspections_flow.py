@@ -47,12 +47,13 @@ def test_draw_to_inspection_to_hazard_to_rectification_order(page: Page, server,
     expect(page.get_by_test_id("draw-result")).not_to_contain_text("过期执法")
     page.get_by_test_id("verify").click()
     expect(page.get_by_test_id("verified")).to_contain_text("结果一致")
-    page.get_by_test_id("action-confirm").click()
+    # The draw's steps come from RandomDraw.TRANSITIONS ({% transition_buttons %}).
+    page.get_by_test_id("transitions").get_by_role("button", name="确认抽取结果").click()
     expect(page.get_by_test_id("status")).to_have_text("已确认")
     assert RandomDraw.objects.get().status == RandomDraw.Status.CONFIRMED
 
     page.get_by_test_id("draw-inspection").click()
-    page.get_by_test_id("action-record").click()
+    page.get_by_test_id("transitions").get_by_role("link", name="记录检查结果").click()
     now = timezone.localtime()
     page.get_by_label("到达现场时间").fill((now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("检查结束时间").fill((now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))

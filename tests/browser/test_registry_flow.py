@@ -26,6 +26,7 @@ from anlan.core.tests.factories import (
     LicenceFactory,
     RegionFactory,
     industry,
+    next_id_number,
     next_uscc,
 )
 
@@ -161,6 +162,8 @@ def test_a_town_registers_then_edits_an_enterprise_and_the_timeline_keeps_both(p
     page.locator("#id_industry").select_option(str(industry("machinery").pk))
     page.locator("#id_employees").fill("36")
     page.locator("#id_principal").fill("王建国")
+    principal_id_number = next_id_number()
+    page.locator("#id_principal_id_number").fill(principal_id_number)
     page.locator("#id_principal_phone").fill("13955012345")
     page.get_by_role("button", name="保存").click()
     error = page.locator('.invalid-feedback[data-field="uscc"]')
@@ -198,6 +201,7 @@ def test_a_town_registers_then_edits_an_enterprise_and_the_timeline_keeps_both(p
     expect(latest.locator("li", has_text="从业人员数")).to_have_text("从业人员数：36 → 52")
     expect(timeline.last).to_contain_text("新建")
     expect(page.get_by_test_id("principal-phone")).to_have_text("13955012345")  # the town acts on it
+    expect(page.get_by_test_id("principal-id-number")).to_have_text(principal_id_number)
     enterprise.refresh_from_db()
     assert enterprise.employees == 52
     screenshot(page, "enterprise-detail.png")
@@ -277,6 +281,8 @@ def test_the_county_office_reads_the_dashboard_exports_the_ledger_and_opens_a_to
 
 
 def test_an_import_with_one_bad_row_reports_it_and_imports_nothing_until_asked(page, server, cast):
+    principal_id_number = next_id_number()  # one principal for every row: the same person
+
     def row(name, uscc=None, region=None):
         values = {
             "uscc": uscc or next_uscc(),
@@ -287,6 +293,7 @@ def test_an_import_with_one_bad_row_reports_it_and_imports_nothing_until_asked(p
             "scale": "小微企业",
             "employees": 12,
             "principal": "李春华",
+            "principal_id_number": principal_id_number,
             "principal_phone": "13805501234",
             "has_major_hazard_source": "否",
             "is_crowded_place": "否",

@@ -8,6 +8,7 @@ import pytest
 
 from anlan.core.rules import RuleViolation
 from anlan.inspections import rules
+from anlan.inspections.errors import ErrorCode
 
 POOL = list(range(1, 201))
 PEOPLE = list(range(1001, 1011))
@@ -54,24 +55,33 @@ def test_the_load_is_spread_over_the_pool():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "field"),
+    ("kwargs", "field", "code"),
     [
-        pytest.param({"team_size": 1}, "team_size", id="one-inspector-team"),
-        pytest.param({"n": 0}, "sample_size", id="nothing-to-draw"),
-        pytest.param({"n": 201}, "sample_size", id="more-than-the-pool"),
-        pytest.param({"inspectors": [1001]}, "inspectors", id="pool-smaller-than-a-team"),
-        pytest.param({"seed": -1}, "seed", id="negative-seed"),
-        pytest.param({"method": "lottery"}, "method", id="unknown-method"),
+        pytest.param({"team_size": 1}, "team_size", ErrorCode.TEAM_TOO_SMALL, id="one-inspector-team"),
+        pytest.param({"n": 0}, "sample_size", ErrorCode.DRAW_SAMPLE_EMPTY, id="nothing-to-draw"),
+        pytest.param({"n": 201}, "sample_size", ErrorCode.DRAW_POOL_TOO_SMALL, id="more-than-the-pool"),
         pytest.param(
-            {"conflicts": {(p, e) for p in PEOPLE[1:] for e in POOL}}, "inspectors", id="all-conflicted"
+            {"inspectors": [1001]},
+            "inspectors",
+            ErrorCode.DRAW_TOO_FEW_INSPECTORS,
+            id="pool-smaller-than-a-team",
+        ),
+        pytest.param({"seed": -1}, "seed", ErrorCode.DRAW_SEED_NEGATIVE, id="negative-seed"),
+        pytest.param({"method": "lottery"}, "method", ErrorCode.DRAW_METHOD_UNKNOWN, id="unknown-method"),
+        pytest.param(
+            {"conflicts": {(p, e) for p in PEOPLE[1:] for e in POOL}},
+            "inspectors",
+            ErrorCode.DRAW_TOO_FEW_AFTER_CONFLICTS,
+            id="all-conflicted",
         ),
     ],
 )
-def test_an_impossible_draw_is_refused_naming_the_field(kwargs, field):
+def test_an_impossible_draw_is_refused_naming_the_field(kwargs, field, code):
     arguments = {"seed": 1, "pool": POOL, "n": 10, "inspectors": PEOPLE, **kwargs}
     with pytest.raises(RuleViolation) as caught:
         rules.draw(**arguments)
     assert caught.value.field == field
+    assert caught.value.code == code
 
 
 def test_the_unweighted_draw_is_uniform_over_many_seeded_runs():
@@ -120,9 +130,14 @@ def test_a_certificate_is_valid_on_its_expiry_day_and_not_the_day_after():
 
 def test_a_plan_needs_twelve_non_negative_monthly_counts():
     assert rules.check_monthly_counts([1] * 12) == [1] * 12
-    for bad in ([1] * 11, [1] * 11 + [-1], [1] * 11 + ["x"]):
-        with pytest.raises(RuleViolation):
+    for bad, code in (
+        ([1] * 11, ErrorCode.PLAN_NOT_TWELVE_MONTHS),
+        ([1] * 11 + [-1], ErrorCode.PLAN_COUNT_NOT_WHOLE),
+        ([1] * 11 + ["x"], ErrorCode.PLAN_COUNT_NOT_WHOLE),
+    ):
+        with pytest.raises(RuleViolation) as caught:
             rules.check_monthly_counts(bad)
+        assert caught.value.code == code
 
 
 def test_progress_against_the_plan_to_date():
@@ -138,8 +153,10 @@ def test_an_unannounced_visit_has_no_escort_and_records_its_arrival():
     with pytest.raises(RuleViolation) as caught:
         rules.check_unannounced("unannounced", "办公室主任", date(2026, 1, 1))
     assert caught.value.field == "escort"
-    with pytest.raises(RuleViolation):
+    assert caught.value.code == ErrorCode.UNANNOUNCED_WITH_ESCORT
+    with pytest.raises(RuleViolation) as caught:
         rules.check_unannounced("unannounced", "", None)
+    assert caught.value.code == ErrorCode.UNANNOUNCED_ARRIVAL_MISSING
     rules.check_unannounced("routine", "办公室主任", None)
 
 
@@ -147,8 +164,9 @@ def test_the_chain_adds_the_review_of_a_higher_issuing_level():
     chain = [("department", "部门验收"), ("leader", "领导审批")]
     assert rules.signoff_chain(chain, "county") == chain
     assert rules.signoff_chain(chain, "city")[-1][0] == "review_city"
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation) as caught:
         rules.signoff_chain([], "county")
+    assert caught.value.code == ErrorCode.CHAIN_NOT_CONFIGURED
 
 
 def test_the_next_step_is_the_first_undecided_and_a_rejection_ends_the_chain():

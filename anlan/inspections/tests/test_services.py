@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anlan.core.errors import DomainError
+from anlan.core.errors import Code, DomainError
 from anlan.core.models import Enterprise
 from anlan.core.tests.factories import (
     DepartmentFactory,
@@ -18,6 +18,7 @@ from anlan.core.tests.factories import (
 from anlan.documents.models import IssuedDocument
 from anlan.hazards.models import Hazard
 from anlan.inspections import services
+from anlan.inspections.errors import ErrorCode
 from anlan.inspections.models import (
     Answer,
     EnforcementAction,
@@ -115,8 +116,9 @@ def test_a_confirmed_draw_plans_its_inspections_and_cannot_be_confirmed_again(ca
     inspections = Inspection.objects.filter(draw=draw)
     assert inspections.count() == 5
     assert {i.enterprise_id for i in inspections} == {e["enterprise"] for e in draw.result}
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         services.confirm_draw(actor=cast["dept_housing"], draw_pk=draw.pk)
+    assert caught.value.code == Code.ILLEGAL_TRANSITION
 
 
 def test_a_pair_drawn_in_the_period_is_not_drawn_again(cast, construction_sites):
@@ -130,16 +132,24 @@ def test_a_pair_drawn_in_the_period_is_not_drawn_again(cast, construction_sites)
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "field", "code"),
     [
-        pytest.param({"sample_size": 500}, "sample_size", id="more-than-the-pool"),
-        pytest.param({"team_size": 1}, "team_size", id="one-person-team"),
-        pytest.param({"period_end": _today() - timedelta(days=1)}, "period_end", id="period-backwards"),
+        pytest.param(
+            {"sample_size": 500}, "sample_size", ErrorCode.DRAW_POOL_TOO_SMALL, id="more-than-the-pool"
+        ),
+        pytest.param({"team_size": 1}, "team_size", ErrorCode.TEAM_TOO_SMALL, id="one-person-team"),
+        pytest.param(
+            {"period_end": _today() - timedelta(days=1)},
+            "period_end",
+            ErrorCode.PERIOD_BACKWARDS,
+            id="period-backwards",
+        ),
     ],
 )
-def test_a_bad_draw_is_refused_and_nothing_is_saved(cast, team, construction_sites, overrides, field):
+def test_a_bad_draw_is_refused_and_nothing_is_saved(cast, team, construction_sites, overrides, field, code):
     with pytest.raises(DomainError) as caught:
         _draw(cast, **overrides)
+    assert caught.value.code == code
     assert caught.value.field == field
     assert not RandomDraw.objects.exists()
 
@@ -199,6 +209,7 @@ def test_a_record_missing_an_item_is_refused_and_nothing_is_saved(cast, planned_
         services.record_inspection(
             actor=cast["dept_housing"], inspection_pk=planned_x.pk, data=record_data(), answers=partial
         )
+    assert caught.value.code == ErrorCode.ANSWER_MISSING
     assert caught.value.field == "answers"
     planned_x.refresh_from_db()
     assert planned_x.status == Inspection.Status.PLANNED
@@ -207,10 +218,11 @@ def test_a_record_missing_an_item_is_refused_and_nothing_is_saved(cast, planned_
 
 def test_a_finding_without_a_note_or_photo_is_refused(cast, planned_x):
     given = answers("construction", failing=("con-1",), note="")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         services.record_inspection(
             actor=cast["dept_housing"], inspection_pk=planned_x.pk, data=record_data(), answers=given
         )
+    assert caught.value.code == ErrorCode.FINDING_UNEXPLAINED
 
 
 def test_a_team_of_one_or_with_an_expired_certificate_cannot_be_sent(cast, team):
@@ -220,12 +232,13 @@ def test_a_team_of_one_or_with_an_expired_certificate_cannot_be_sent(cast, team)
         "enterprise": cast.enterprise_x.pk,
         "planned_on": _today(),
     }
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         services.create_inspection(actor=cast["dept_housing"], data=data, team_ids=[team[0].pk])
+    assert caught.value.code == ErrorCode.TEAM_TOO_SMALL
     expired = inspector(cast.dept_housing, expires_in_days=-1)
     with pytest.raises(DomainError) as caught:
         services.create_inspection(actor=cast["dept_housing"], data=data, team_ids=[team[0].pk, expired.pk])
-    assert "过期" in str(caught.value.message)
+    assert caught.value.code == ErrorCode.INSPECTOR_NOT_CERTIFIED
     assert not Inspection.objects.exists()
 
 
@@ -285,6 +298,7 @@ def test_an_unannounced_visit_refuses_an_escort(cast, team):
         services.record_inspection(
             actor=cast["dept_housing"], inspection_pk=visit.pk, data=data, answers=answers("construction")
         )
+    assert caught.value.code == ErrorCode.UNANNOUNCED_WITH_ESCORT
     assert caught.value.field == "escort"
 
 
@@ -310,15 +324,27 @@ def test_a_rectification_order_is_issued_with_a_numbered_docx(cast, recorded_x):
 
 
 @pytest.mark.parametrize(
-    ("data", "field"),
+    ("data", "field", "code"),
     [
-        pytest.param({"kind": "fine"}, "amount", id="fine-without-amount"),
-        pytest.param({"kind": "rectification"}, "due_on", id="order-without-deadline"),
-        pytest.param({"kind": "referral"}, "referred_to", id="referral-without-body"),
-        pytest.param({"kind": "licence_revocation"}, "licence", id="revocation-without-licence"),
+        pytest.param({"kind": "fine"}, "amount", ErrorCode.FINE_AMOUNT_MISSING, id="fine-without-amount"),
+        pytest.param(
+            {"kind": "rectification"},
+            "due_on",
+            ErrorCode.RECTIFICATION_DEADLINE_MISSING,
+            id="order-without-deadline",
+        ),
+        pytest.param(
+            {"kind": "referral"}, "referred_to", ErrorCode.REFERRAL_BODY_MISSING, id="referral-without-body"
+        ),
+        pytest.param(
+            {"kind": "licence_revocation"},
+            "licence",
+            ErrorCode.LICENCE_MISSING,
+            id="revocation-without-licence",
+        ),
     ],
 )
-def test_an_incomplete_enforcement_is_refused_and_no_number_is_used(cast, recorded_x, data, field):
+def test_an_incomplete_enforcement_is_refused_and_no_number_is_used(cast, recorded_x, data, field, code):
     findings = list(recorded_x.answers.filter(result="non_compliant").values_list("pk", flat=True))
     with pytest.raises(DomainError) as caught:
         services.take_enforcement(
@@ -327,6 +353,7 @@ def test_an_incomplete_enforcement_is_refused_and_no_number_is_used(cast, record
             data={"legal_basis": "依据", "description": "措施", **data},
             finding_ids=findings,
         )
+    assert caught.value.code == code
     assert caught.value.field == field
     assert not EnforcementAction.objects.exists()
     assert not IssuedDocument.objects.exclude(kind="inspection_record").exists()
@@ -380,8 +407,9 @@ def test_resumption_goes_through_the_chain_in_order(cast, suspension_x):
         actor=cast["enterprise_x"], suspension_pk=suspension_x.pk, evidence="已整改，附照片"
     )
     assert [s.approver for s in application.steps.order_by("order")] == ["department", "leader"]
-    with pytest.raises(DomainError):  # the leader may not sign before the department
+    with pytest.raises(DomainError) as caught:  # the leader may not sign before the department
         services.decide_resumption(actor=cast["leader"], application_pk=application.pk, approve=True)
+    assert caught.value.code == ErrorCode.NOT_STEP_APPROVER
     services.decide_resumption(
         actor=cast["dept_housing"], application_pk=application.pk, approve=True, opinion="现场验收合格"
     )
@@ -400,8 +428,9 @@ def test_a_refusal_ends_the_application_and_the_enterprise_stays_suspended(cast,
     application = services.apply_resumption(
         actor=cast["enterprise_x"], suspension_pk=suspension_x.pk, evidence="已整改"
     )
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         services.decide_resumption(actor=cast["dept_housing"], application_pk=application.pk, approve=False)
+    assert caught.value.code == ErrorCode.REFUSAL_WITHOUT_OPINION
     services.decide_resumption(
         actor=cast["dept_housing"], application_pk=application.pk, approve=False, opinion="仍未整改到位"
     )

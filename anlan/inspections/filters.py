@@ -1,0 +1,43 @@
+"""The filters of the inspection and suspension lists, shared by the pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from anlan.core import capacity
+
+from .models import EnforcementAction, Inspection, Suspension
+
+
+class InspectionFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("检查类型"), choices=Inspection.Kind.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Inspection.Status.choices)
+    year = django_filters.NumberFilter(label=_("年度"), field_name="planned_on", lookup_expr="year")
+    mine = django_filters.BooleanFilter(label=_("本部门的检查"), method="filter_mine")
+    enforcement = django_filters.ChoiceFilter(
+        label=_("执法措施"), choices=EnforcementAction.Status.choices, method="filter_enforcement"
+    )
+
+    class Meta:
+        model = Inspection
+        fields = ["kind", "status", "enterprise", "department", "year"]
+
+    def filter_mine(self, queryset, name, value):
+        """Inspections of the departments the user belongs to (the 待办 "待检查" link)."""
+        if not value:
+            return queryset
+        user = getattr(self.request, "user", None)
+        departments = [m.department_id for m in capacity.capacities(user) if m.department_id]
+        return queryset.filter(department_id__in=departments)
+
+    def filter_enforcement(self, queryset, name, value):
+        return queryset.filter(actions__status=value).distinct()
+
+
+class SuspensionFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Suspension.Status.choices)
+
+    class Meta:
+        model = Suspension
+        fields = ["status", "enterprise"]

@@ -1,0 +1,217 @@
+"""Plans and draws: 年度监督检查计划 with targets, the 执法人员库 with declared conflicts (回避), and 双随机
+draws with their recorded inputs."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from anlan.core.models import Department, Enterprise, Industry, Region
+from anlan.core.scope import ScopedQuerySet, ScopeSpec
+from anlan.core.workflow import Transition
+
+from .. import rules
+from .common import THROUGH_DEPARTMENT, USER, RiskLevel
+
+
+class InspectionPlan(models.Model):
+    """年度监督检查计划 of one department: planned inspections per month and targets by industry and risk."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="inspection_plans"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("计划名称"), max_length=120)
+    monthly_counts = models.JSONField(_("各月计划检查次数"), default=list)
+    notes = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey(USER, verbose_name=_("制定人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("制定时间"), auto_now_add=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = THROUGH_DEPARTMENT
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("监督检查计划")
+        verbose_name_plural = _("监督检查计划")
+        ordering = ["-year", "department_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year"], name="inspection_plan_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def planned_total(self) -> int:
+        return sum(self.monthly_counts or [])
+
+    @property
+    def quarterly_counts(self) -> list[int]:
+        return rules.quarterly(self.monthly_counts or [0] * 12)
+
+
+class PlanTarget(models.Model):
+    """One line of a plan's targets: how many inspections of enterprises of an industry and risk level."""
+
+    plan = models.ForeignKey(
+        InspectionPlan, verbose_name=_("检查计划"), on_delete=models.CASCADE, related_name="targets"
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("行业领域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    risk_level = models.CharField(_("风险等级"), max_length=10, choices=RiskLevel.choices, blank=True)
+    count = models.PositiveIntegerField(_("计划检查次数"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("计划检查目标")
+        verbose_name_plural = _("计划检查目标")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.industry or ''} {self.get_risk_level_display()} {self.count}"
+
+
+class Inspector(models.Model):
+    """执法人员库: an official with an enforcement certificate; an expired certificate cannot be assigned."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="inspectors"
+    )
+    user = models.ForeignKey(
+        USER,
+        verbose_name=_("系统用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inspector_roles",
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    certificate_number = models.CharField(_("执法证号"), max_length=40, unique=True)
+    certificate_expires_on = models.DateField(_("执法证有效期至"))
+    specialties = models.ManyToManyField(Industry, verbose_name=_("专业领域"), blank=True, related_name="+")
+    is_active = models.BooleanField(_("在库"), default=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = THROUGH_DEPARTMENT
+    history = HistoricalRecords(m2m_fields=[specialties])
+
+    class Meta:
+        verbose_name = _("执法人员")
+        verbose_name_plural = _("执法人员")
+        ordering = ["department_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Conflict(models.Model):
+    """A conflict of interest an inspector declared with an enterprise (回避): never drawn for it."""
+
+    inspector = models.ForeignKey(
+        Inspector, verbose_name=_("执法人员"), on_delete=models.CASCADE, related_name="conflicts"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("生产经营单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(_("回避事由"), max_length=200)
+    declared_on = models.DateField(_("申报日期"))
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(region="inspector__department__region", department="inspector__department")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("回避申报")
+        verbose_name_plural = _("回避申报")
+        constraints = [
+            models.UniqueConstraint(fields=["inspector", "enterprise"], name="conflict_unique_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspector} · {self.enterprise}"
+
+
+class RandomDraw(models.Model):
+    """双随机抽取: the inputs (seed, pool, inspectors, conflicts, used pairs, method) and the result. A confirmed
+    draw is immutable; `rules.draw` over the recorded inputs gives its result again."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        PUBLISHED = "published", _("已公开")
+
+    class Method(models.TextChoices):
+        UNIFORM = rules.METHOD_UNIFORM, _("等概率抽取")
+        WEIGHTED = rules.METHOD_WEIGHTED, _("按风险加权（差异化抽查）")
+
+    TRANSITIONS: tuple[Transition, ...] = (
+        Transition(
+            "confirm", frozenset({Status.DRAFT}), Status.CONFIRMED, "inspections.draw", _("确认抽取结果")
+        ),
+        Transition(
+            "publish", frozenset({Status.CONFIRMED}), Status.PUBLISHED, "inspections.draw", _("公开抽查结果")
+        ),
+    )
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="draws"
+    )
+    plan = models.ForeignKey(
+        InspectionPlan,
+        verbose_name=_("检查计划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="draws",
+    )
+    title = models.CharField(_("抽查事项"), max_length=120)
+    period_start = models.DateField(_("检查期间起"))
+    period_end = models.DateField(_("检查期间止"))
+    region = models.ForeignKey(Region, verbose_name=_("抽取区域"), on_delete=models.PROTECT, related_name="+")
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("行业领域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    risk_levels = models.JSONField(_("风险等级"), default=list, blank=True)
+    method = models.CharField(_("抽取方式"), max_length=20, choices=Method.choices, default=Method.UNIFORM)
+    sample_size = models.PositiveIntegerField(_("抽取企业数"))
+    team_size = models.PositiveSmallIntegerField(_("每组执法人员数"), default=rules.MIN_TEAM_SIZE)
+    seed = models.BigIntegerField(_("随机种子"))
+    pool = models.JSONField(_("候选企业（ID）"), default=list)
+    weights = models.JSONField(_("权重"), default=dict, blank=True)
+    inspectors = models.JSONField(_("候选执法人员（ID）"), default=list)
+    conflicts = models.JSONField(_("回避关系"), default=list, blank=True)
+    used_pairs = models.JSONField(_("期间内已检查的人员—企业组合"), default=list, blank=True)
+    result = models.JSONField(_("抽取结果"), default=list)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    drawn_by = models.ForeignKey(USER, verbose_name=_("抽取人"), on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(_("抽取时间"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        USER, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = THROUGH_DEPARTMENT
+    history = HistoricalRecords(excluded_fields=["pool", "weights", "inspectors", "conflicts", "used_pairs"])
+
+    class Meta:
+        verbose_name = _("双随机抽取")
+        verbose_name_plural = _("双随机抽取")
+        ordering = ["-drawn_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status != self.Status.DRAFT

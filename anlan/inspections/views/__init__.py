@@ -1,0 +1,66 @@
+"""Inspection pages, one module per sub-domain; the URLconf names them from here."""
+
+from .enforcement import document, enforcement_create, enforcement_transition, letter_create
+from .plans import (
+    conflict_create,
+    draw_create,
+    draw_detail,
+    draw_list,
+    draw_transition,
+    inspector_create,
+    inspector_edit,
+    inspector_list,
+    plan_create,
+    plan_detail,
+    plan_edit,
+    plan_list,
+)
+from .scoring import person_create, person_detail, person_list, score_create
+from .suspension import resumption_apply, resumption_decide, suspension_detail, suspension_list
+from .visits import (
+    answer_photo,
+    enterprise_inspections,
+    inspection_create,
+    inspection_detail,
+    inspection_list,
+    inspection_record,
+    inspection_signature,
+    inspection_statistics,
+    inspection_transition,
+)
+
+__all__ = [
+    "answer_photo",
+    "conflict_create",
+    "document",
+    "draw_create",
+    "draw_detail",
+    "draw_list",
+    "draw_transition",
+    "enforcement_create",
+    "enforcement_transition",
+    "enterprise_inspections",
+    "inspection_create",
+    "inspection_detail",
+    "inspection_list",
+    "inspection_record",
+    "inspection_signature",
+    "inspection_statistics",
+    "inspection_transition",
+    "inspector_create",
+    "inspector_edit",
+    "inspector_list",
+    "letter_create",
+    "person_create",
+    "person_detail",
+    "person_list",
+    "plan_create",
+    "plan_detail",
+    "plan_edit",
+    "plan_list",
+    "resumption_apply",
+    "resumption_decide",
+    "score_create",
+    "suspension_detail",
+    "suspension_list",
+]

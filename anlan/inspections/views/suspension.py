@@ -1,0 +1,107 @@
+"""Pages of 停产整顿 and 复产验收: the suspensions, one suspension with its applications and the step to
+decide, applying for 复产验收 and deciding a step."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from anlan.core import audit, entry
+from anlan.core.permissions import require, require_right
+from anlan.core.workflow import available_transitions, find
+
+from .. import selectors, services
+from ..filters import SuspensionFilter
+from ..forms import DecisionForm, ResumptionForm
+from ..models import Resumption, Suspension
+from .common import form_context, root
+
+
+def _suspensions_crumb():
+    return (_("停产整顿"), reverse("inspections:suspension-list"))
+
+
+def _detail_url(pk) -> str:
+    return reverse("inspections:suspension-detail", args=[pk])
+
+
+@login_required
+def suspension_list(request):
+    return entry.list_page(
+        request,
+        queryset=Suspension.objects.for_user(request.user)
+        .select_related("enterprise", "action")
+        .order_by("-id"),
+        filterset_class=SuspensionFilter,
+        template="inspections/suspension_list.html",
+        fragment="inspections/_suspension_table.html",
+        context={"breadcrumbs": entry.crumbs(root(), (_("停产整顿"), ""))},
+    )
+
+
+@login_required
+def suspension_detail(request, pk):
+    user = request.user
+    suspension = selectors.access_suspension(user, pk)
+    applications = list(suspension.applications.prefetch_related("steps__decided_by"))
+    pending = next((a for a in applications if a.status == Resumption.Status.PENDING), None)
+    context = {
+        "suspension": suspension,
+        "applications": applications,
+        "pending": pending,
+        "current": services.current_step(pending) if pending is not None else None,
+        # Only the approver of the current step may decide it (the guard of Resumption.TRANSITIONS).
+        "can_decide": pending is not None
+        and bool(available_transitions(pending, user, Resumption.TRANSITIONS)),
+        # The enterprise's step of Suspension.TRANSITIONS (its page: `resumption-apply`); the others are taken
+        # by the chain's decisions below.
+        "apply_step": [find(Suspension.TRANSITIONS, "apply")],
+        "decision_form": DecisionForm(),
+        "timeline": audit.timeline(suspension),
+        "breadcrumbs": entry.crumbs(root(), _suspensions_crumb(), (suspension.enterprise.name, "")),
+    }
+    return render(request, "inspections/suspension_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resumption_apply(request, pk):
+    """The `apply` transition of a suspension: its own page, since the step asks for evidence and a file."""
+    user = request.user
+    suspension = selectors.access_suspension(user, pk)
+    require(user, "inspections.apply_resumption", suspension)
+    form = ResumptionForm(request.POST or None, request.FILES or None)
+    back = _detail_url(pk)
+    return entry.form_page(
+        request,
+        form=form,
+        call=lambda data: services.apply_resumption(
+            actor=user, suspension_pk=pk, evidence=data["evidence"], attachment=data.get("attachment")
+        ),
+        success_url=back,
+        template="inspections/form.html",
+        context=form_context(
+            _("申请复产验收"), [root(), _suspensions_crumb(), (suspension.enterprise.name, back)], back
+        ),
+        message=_("复产验收申请已提交。"),
+    )
+
+
+@login_required
+@require_POST
+def resumption_decide(request, pk):
+    user = request.user
+    application = selectors.access_resumption(user, pk)
+    require_right(user, "inspections.approve_resumption")
+    return entry.post_action(
+        request,
+        form=DecisionForm(request.POST),
+        call=lambda data: services.decide_resumption(
+            actor=user, application_pk=pk, approve=data["approve"], opinion=data["opinion"]
+        ),
+        back=_detail_url(application.suspension_id),
+        message=_("审批意见已记录。"),
+    )
