@@ -205,6 +205,9 @@ ANLAN_IMPORT_MAX_ROWS = env_int("ANLAN_IMPORT_MAX_ROWS", 20000)
 # Hazard photos: largest file accepted; reminders this many days before a rectification deadline.
 ANLAN_PHOTO_MAX_BYTES = env_int("ANLAN_PHOTO_MAX_MB", 10) * 1024 * 1024
 ANLAN_HAZARD_REMIND_DAYS = env_int("ANLAN_HAZARD_REMIND_DAYS", 3)
+# The rectification deadline a form proposes for a hazard, in days after it was found. No law sets a default
+# (the deadline is fixed case by case); 15 days is local practice, and the person registering may change it.
+ANLAN_RECTIFICATION_DAYS = env_int("ANLAN_RECTIFICATION_DAYS", 15)
 
 EMAIL_BACKEND = env_str("ANLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("ANLAN_DEFAULT_FROM_EMAIL", "anlan@localhost")
