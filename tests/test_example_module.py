@@ -60,7 +60,9 @@ def test_its_navigation_entry_shows_only_to_holders_of_its_right(example_module,
     assert reverse("example_module:hydrant-list") not in client.get(reverse("core:home")).content.decode()
 
 
-def test_its_to_do_and_indicator_reach_the_home_page_of_holders_of_its_right_only(example_module, cast, client):
+def test_its_to_do_and_indicator_reach_the_home_page_of_holders_of_its_right_only(
+    example_module, cast, client
+):
     cast.enterprise_x.is_crowded_place = True
     cast.enterprise_x.save()
     client.force_login(cast["town_a"])
