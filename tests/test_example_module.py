@@ -82,6 +82,14 @@ def test_its_panel_is_loaded_on_the_enterprise_page(example_module, cast, client
     assert "消防栓巡检 · " + cast.enterprise_x.name in panel.content.decode()
 
 
+def test_its_record_action_shows_on_the_enterprise_page_to_whoever_may_take_it(example_module, cast, client):
+    page = reverse("core:enterprise-detail", args=[cast.enterprise_x.pk])
+    client.force_login(cast["town_a"])
+    assert 'data-action="check-hydrants"' in client.get(page).content.decode()
+    client.force_login(cast["county_office"])
+    assert 'data-action="check-hydrants"' not in client.get(page).content.decode()
+
+
 def test_its_to_do_counts_only_what_the_user_may_do(example_module, cast):
     cast.enterprise_x.is_crowded_place = True
     cast.enterprise_x.save()

@@ -309,6 +309,13 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def status_style(self) -> str:
+        """The Bootstrap colour of the status badge (operating green, suspended amber, otherwise grey)."""
+        return {self.Status.OPERATING: "success", self.Status.SUSPENDED: "warning"}.get(
+            self.status, "secondary"
+        )
+
     def clean(self):
         from django.core.exceptions import ValidationError
 

@@ -74,24 +74,14 @@ def memberships_of(user) -> list[Membership]:
 
 
 def supervised_industry_ids(department) -> frozenset[int]:
-    """A department's industries with all their descendants (the industry tree is small)."""
-    from .models import Industry
+    """A department's industries with all their descendants (the industry tree is small: one query)."""
+    from .trees import IndustryTree
 
     cache = getattr(department, "_anlan_industry_ids", None)
-    if cache is not None:
-        return cache
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Industry.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found: set[int] = set()
-    stack = list(department.industries.values_list("pk", flat=True))
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children.get(pk, []))
-    department._anlan_industry_ids = frozenset(found)
-    return department._anlan_industry_ids
+    if cache is None:
+        cache = IndustryTree.load().descendants(department.industries.values_list("pk", flat=True))
+        department._anlan_industry_ids = cache
+    return cache
 
 
 def region_q(spec: ScopeSpec, region) -> Q:

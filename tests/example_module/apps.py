@@ -29,6 +29,15 @@ class ExampleConfig(contract.ModuleConfig):
             )
         )
         c.panel(contract.Panel("hydrants", "example_module:enterprise-panel", order=90))
+        c.action(
+            contract.RecordAction(
+                "core.enterprise",
+                "check-hydrants",
+                "巡检消防栓",
+                "example_module:enterprise-panel",
+                right="example_module.check_hydrants",
+            )
+        )
         c.todo(
             contract.TodoProvider(
                 "example_module.hydrants",

@@ -1,6 +1,7 @@
 """Template filters used across Anlan's pages (loaded as a builtin)."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -99,3 +100,20 @@ def transition_buttons(context, record, namespace: str, slug: str, table=None, f
         "buttons": buttons(record, request.user, table, namespace, slug, field),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("components/record_actions.html", takes_context=True)
+def record_actions(context, record):
+    """Links other modules add to this record's page (`c.action(RecordAction(...))`), each shown only to a
+    user who may take it on this record (its right, within scope)."""
+    from anlan.core.contract import registry
+    from anlan.core.permissions import can
+
+    user = context["request"].user
+    label = record._meta.label_lower
+    actions = [
+        {"action": action, "url": reverse(action.url_name, args=[record.pk])}
+        for action in registry().record_actions
+        if action.model == label and (action.right is None or can(user, action.right, record))
+    ]
+    return {"actions": actions}
