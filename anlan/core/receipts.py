@@ -126,7 +126,9 @@ def may_confirm(user, task: ReceiptTask) -> bool:
 
 
 def _locked(task: ReceiptTask) -> ReceiptTask:
-    return ReceiptTask.objects.select_for_update().select_related("recipient_unit").get(pk=task.pk)
+    return (
+        ReceiptTask.objects.select_for_update(of=("self",)).select_related("recipient_unit").get(pk=task.pk)
+    )
 
 
 def confirm_receipt(*, actor, task: ReceiptTask) -> ReceiptTask:

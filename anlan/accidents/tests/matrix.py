@@ -67,7 +67,13 @@ def measure_transition(c):
 
 
 def closable(c):
+    """kwargs of the page's close transition (the investigation's own id)."""
     return {"pk": _investigation(c, conclude=True, done_measure=True)["investigation_pk"]}
+
+
+def closable_accident(c):
+    """kwargs of the API's close action (`accidents/<pk>/investigation/close/`: the accident's id)."""
+    return {"pk": _investigation(c, conclude=True, done_measure=True)["pk"]}
 
 
 def new_accident(c):
@@ -304,7 +310,7 @@ ROUTES += [
         investigation,
     ),
     _api_post("api:accident-conclude", API_RECEIVERS, lambda c: {"direct_cause": "违章作业"}, investigation),
-    _api_post("api:accident-close", API_RECEIVERS, None, closable),
+    _api_post("api:accident-close", API_RECEIVERS, None, closable_accident),
     _api_post(
         "api:accident-responsibilities",
         API_CREATED,

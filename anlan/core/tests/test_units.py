@@ -77,7 +77,7 @@ def test_the_migrations_link_each_free_text_principal_to_a_person_then_drop_the_
     from anlan.core.models import Enterprise
     from anlan.core.tests.factories import next_uscc
 
-    before, after = [("core", "0006_load_calendar")], [("core", "0007_enterprise_principal_person")]
+    before, after = [("core", "0006_load_calendar")], [("core", "0008_enterprise_principal_person")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

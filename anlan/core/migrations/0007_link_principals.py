@@ -1,9 +1,9 @@
-"""`Enterprise.principal` becomes a Person of the registry: link every enterprise whose free-text principal has
-no Person yet (rows added since 0005; the same idempotent logic), carry the link onto the history rows that
-recorded the same name, drop the free text and rename `principal_person` to `principal`."""
+"""`Enterprise.principal` becomes a Person of the registry, step 1 (data): link every enterprise whose free-text
+principal has no Person yet (rows added since 0005; the same idempotent logic) and carry the link onto the
+history rows that recorded the same name. Step 2 (0008) changes the schema; the two are apart because
+PostgreSQL refuses an ALTER TABLE in the transaction that queued the updates' deferred constraint checks."""
 
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -78,48 +78,4 @@ def restore_names(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("core", "0006_load_calendar")]
 
-    operations = [
-        migrations.RunPython(link_principals, restore_names),
-        # A default first, so that going back can re-add the column before the names are restored.
-        migrations.AlterField(
-            model_name="enterprise",
-            name="principal",
-            field=models.CharField(default="", max_length=50, verbose_name="主要负责人"),
-        ),
-        migrations.AlterField(
-            model_name="historicalenterprise",
-            name="principal",
-            field=models.CharField(default="", max_length=50, verbose_name="主要负责人"),
-        ),
-        migrations.RemoveField(model_name="enterprise", name="principal"),
-        migrations.RemoveField(model_name="historicalenterprise", name="principal"),
-        migrations.RenameField(model_name="enterprise", old_name="principal_person", new_name="principal"),
-        migrations.RenameField(
-            model_name="historicalenterprise", old_name="principal_person", new_name="principal"
-        ),
-        migrations.AlterField(
-            model_name="enterprise",
-            name="principal",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="principal_of",
-                to="core.person",
-                verbose_name="主要负责人",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalenterprise",
-            name="principal",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="core.person",
-                verbose_name="主要负责人",
-            ),
-        ),
-    ]
+    operations = [migrations.RunPython(link_principals, restore_names)]
