@@ -74,7 +74,7 @@ def create_enterprise(
         enterprise.principal = _principal_from(actor, {"principal": "", **data}, None)
         records.save_with_history(enterprise, actor, reason, {"other_industries": list(other_industries)})
         records.ensure_in_scope(actor, "core.add_enterprise", enterprise, "industry")
-        units.unit_for(enterprise)
+        units.follow_anchor(enterprise, actor)
     return enterprise
 
 
@@ -114,6 +114,7 @@ def update_enterprise(
             records.ensure_region_in_scope(actor, "core.change_enterprise", enterprise.region_id)
         records.save_with_history(enterprise, actor, reason, m2m)
         records.ensure_in_scope(actor, "core.change_enterprise", enterprise, "industry")
+        units.follow_anchor(enterprise, actor)
     return enterprise
 
 
@@ -204,6 +205,7 @@ def _apply(enterprise: Enterprise, transition: Transition, actor, reason: str, c
     # `.update()` skips auto_now: the list's "recently updated" order must still see the change.
     values = {"updated_at": timezone.now(), **(changes or {})}
     apply_transition(enterprise, transition, actor=actor, reason=reason, changes=values)
+    units.follow_anchor(enterprise, actor)  # a closed or deregistered enterprise's unit stops being active
 
 
 # ---------------------------------------------------------------- regions (towns, villages)
@@ -248,7 +250,7 @@ def create_region(
         records.validate(region)
         records.save_with_history(region, actor, "")
         if region.level == Region.Level.TOWN:
-            units.unit_for(region)
+            units.follow_anchor(region, actor)
     return region
 
 
@@ -265,6 +267,8 @@ def update_region(*, actor, region_pk, name: str, kind: str = "", urban_rural_co
         region.name, region.kind, region.urban_rural_code = name.strip(), kind, urban_rural_code
         records.validate(region)
         records.save_with_history(region, actor, "")
+        if region.level == Region.Level.TOWN:
+            units.follow_anchor(region, actor)
     return region
 
 
@@ -349,7 +353,7 @@ def save_department(
         records.validate(department)
         records.save_with_history(department, actor, "", {"industries": industries})
         records.ensure_in_scope(actor, "core.manage_department", department, "region")
-        units.unit_for(department)
+        units.follow_anchor(department, actor)
     return department
 
 

@@ -88,6 +88,20 @@ def unit_for(obj) -> Unit:
     return _get_or_create(lookup, defaults)
 
 
+def follow_anchor(obj, actor) -> Unit:
+    """The unit of a Department, an Enterprise or a town-level Region, created if missing, with its name,
+    region, phone and active flag brought up to date from the anchor (one history row by `actor` when any of
+    them changed), so a letter or task addressed to the unit never carries a stale name."""
+    lookup, values = _anchored_values(obj)
+    unit = _get_or_create(lookup, values)
+    changed = {key: value for key, value in values.items() if getattr(unit, key) != value}
+    if changed:
+        for key, value in changed.items():
+            setattr(unit, key, value)
+        save_with_history(unit, actor, record_text(gettext_lazy("随所属记录更新")))
+    return unit
+
+
 def committee_office_for(region: Region) -> Unit:
     """The 安委办 of a region (county level or above), created on first use."""
     if region.level > Region.Level.COUNTY:

@@ -213,3 +213,39 @@ def test_a_new_enterprise_gets_its_unit_when_first_addressed(cast):
     new = EnterpriseFactory(region=cast.village_a, industry=industry("construction"))
     assert not Unit.objects.filter(enterprise=new).exists()
     assert units.unit_for(new).enterprise == new
+
+
+def test_a_renamed_department_or_town_and_a_closed_enterprise_carry_their_unit_along(cast):
+    from anlan.core import services
+
+    office = cast["county_office"]
+    department = cast.dept_housing
+    units.unit_for(department)  # the unit exists under the old name
+    services.save_department(
+        actor=office,
+        department_pk=department.pk,
+        region_pk=cast.county.pk,
+        name="来安县住房和城乡建设委员会",
+        short_name=department.short_name,
+        kind=department.kind,
+        phone="0550-5600001",
+        industries=list(department.industries.all()),
+    )
+    unit = Unit.objects.get(department=department)
+    assert (unit.name, unit.phone) == ("来安县住房和城乡建设委员会", "0550-5600001")
+    assert unit.history.latest().history_user == office
+
+    services.update_region(actor=office, region_pk=cast.town_a.pk, name="新安街道")
+    assert Unit.objects.get(kind=Unit.Kind.TOWN, region=cast.town_a).name == "新安街道"
+
+    services.change_enterprise_status(
+        actor=office, enterprise_pk=cast.enterprise_x.pk, status="closed", reason="依法关闭"
+    )
+    assert Unit.objects.get(enterprise=cast.enterprise_x).is_active is False
+
+
+def test_a_unit_already_in_step_with_its_anchor_gets_no_history_row(cast):
+    unit = units.unit_for(cast.dept_housing)
+    rows = unit.history.count()
+    assert units.follow_anchor(cast.dept_housing, cast["county_office"]) == unit
+    assert unit.history.count() == rows
