@@ -27,7 +27,7 @@ from .errors import DomainError
 from .forms import ReasonForm, add_domain_error
 from .paging import filtered, page_of, query_without_page
 from .permissions import require
-from .workflow import Transition, available_transitions, find
+from .workflow import Transition, available_transitions, find, illegal_message
 
 PAGE_SIZE = 20
 
@@ -158,7 +158,7 @@ def transition_view(
         require(user, step.right, record)
         back = detail_url(record)
         if getattr(record, field) not in step.sources:
-            messages.error(request, _illegal(record, step, field))
+            messages.error(request, illegal_message(record, step, field))
             return redirect(back)
         refused = step.refusal(record, user)
         if refused is not None:
@@ -186,13 +186,6 @@ def transition_view(
         )
 
     return view
-
-
-def _illegal(record, step: Transition, field: str) -> str:
-    from django.utils.translation import gettext as _
-
-    current = getattr(record, f"get_{field}_display")()
-    return _("当前状态为“%(state)s”，不能执行“%(action)s”。") % {"state": current, "action": step.label}
 
 
 def buttons(record, user, table: Iterable[Transition], namespace: str, slug: str, field: str = "status"):

@@ -92,9 +92,7 @@ def supervising_departments(region_code: str, industry_id: int | None, *, level:
 def supervising_department(region_code: str, industry_id: int | None) -> Department | None:
     """The one department that supervises (nearest level first, an industry department before the
     comprehensive one), or None: a 监管盲区 the 安委办 must resolve."""
-    found = list(supervising_departments(region_code, industry_id))
-    found.sort(key=lambda d: (-d.region.level, d.kind != Department.Kind.INDUSTRY, d.pk))
-    return found[0] if found else None
+    return supervising_departments(region_code, industry_id).first()
 
 
 def supervising_staff(region_code: str, industry_id: int | None, *, level: int | None = None) -> QuerySet:

@@ -102,17 +102,16 @@ def available_transitions_by_pk(
     }
 
 
+def illegal_message(obj, transition: Transition, field: str = "status") -> str:
+    """Why the transition cannot leave the object's current state, for people."""
+    current = getattr(obj, f"get_{field}_display")()
+    return _("当前状态为“%(state)s”，不能执行“%(action)s”。") % {"state": current, "action": transition.label}
+
+
 def check_transition(obj, transition: Transition, reason: str = "", field: str = "status") -> None:
     """Refuse a transition that does not leave the current state, or lacks its required reason."""
-    state = getattr(obj, field)
-    if state not in transition.sources:
-        current = getattr(obj, f"get_{field}_display")()
-        raise DomainError(
-            Code.ILLEGAL_TRANSITION,
-            _("当前状态为“%(state)s”，不能执行“%(action)s”。")
-            % {"state": current, "action": transition.label},
-            field="__all__",
-        )
+    if getattr(obj, field) not in transition.sources:
+        raise DomainError(Code.ILLEGAL_TRANSITION, illegal_message(obj, transition, field), field="__all__")
     if transition.reason_required and not (reason or "").strip():
         raise DomainError(
             Code.INVALID, _("“%(action)s”必须填写原因。") % {"action": transition.label}, field="reason"

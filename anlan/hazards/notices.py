@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core import recipients, trees
+from anlan.core import recipients
 from anlan.core.audit import record_text
 from anlan.notifications.services import notify
 
@@ -25,21 +25,6 @@ AWAITING_VERIFICATION = "hazard_awaiting_verification"
 SUPERVISION_ISSUED = "hazard_supervision"
 EXTENSION = "hazard_extension"
 LEAD = "hazard_lead"
-
-
-# Kept for the inspections module, which still imports them from here: the kernel's recipients.
-def enterprise_users(enterprise_id):
-    """The enterprise's own accounts (core.recipients.enterprise_users)."""
-    return recipients.enterprise_users(enterprise_id)
-
-
-def committee_office(region_code: str):
-    """The county's 安委办 (core.recipients.committee_office)."""
-    return recipients.committee_office(region_code)
-
-
-def town_of(region_code: str) -> str:
-    return trees.town_of(region_code)
 
 
 def rectifiers(hazard: Hazard):
