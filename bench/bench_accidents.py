@@ -56,17 +56,12 @@ def add_arguments(parser) -> None:
 
 
 def _marker(value: dict | None = None) -> dict | None:
-    from django.db import connection
+    from bench import bulk
 
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE IF NOT EXISTS bench_meta (key VARCHAR(50) PRIMARY KEY, value TEXT)")
-        if value is not None:
-            cursor.execute("DELETE FROM bench_meta WHERE key = %s", [MARKER])
-            cursor.execute("INSERT INTO bench_meta (key, value) VALUES (%s, %s)", [MARKER, json.dumps(value)])
-            return value
-        cursor.execute("SELECT value FROM bench_meta WHERE key = %s", [MARKER])
-        row = cursor.fetchone()
-    return json.loads(row[0]) if row else None
+    if value is None:
+        return bulk.read_marker(MARKER)
+    bulk.write_marker(MARKER, value)
+    return value
 
 
 def ensure_accidents(n: int, seed: int, *, regenerate: bool = False, log=print) -> float | None:
@@ -89,12 +84,18 @@ def ensure_accidents(n: int, seed: int, *, regenerate: bool = False, log=print) 
     return elapsed
 
 
-def generate(n: int, seed: int, *, log=print) -> None:
-    from django.db import connection, transaction
+def generate(n: int, seed: int, *, period: tuple[datetime, datetime] | None = None, log=print):
+    """N accidents in [start, end) of the period (default: 2024 and 2025) in every county of 安徽省, replacing
+    any there.
+
+    Returns the bulk.Load.
+    """
+    from django.db import connection
 
     from anlan.accidents import rules
     from anlan.accidents.models import Accident, AccidentKind, AccidentType
     from anlan.core.models import Industry, Region
+    from bench import bulk
 
     rng = random.Random(seed)
     counties = list(
@@ -104,36 +105,13 @@ def generate(n: int, seed: int, *, log=print) -> None:
     kinds = [k for k, _l in AccidentKind.choices]
     types = [t for t, _l in AccidentType.choices]
     ops = connection.ops
-    fields = [
-        "title",
-        "kind",
-        "type_scheme",
-        "type_code",
-        "occurred_at",
-        "place",
-        "region_id",
-        "industry_id",
-        "deaths",
-        "missing",
-        "serious_injuries",
-        "minor_injuries",
-        "direct_loss_yuan",
-        "grade",
-        "grade_criterion",
-        "description",
-        "preliminary_cause",
-        "measures_taken",
-        "reporter_name",
-        "reporter_phone",
-        "reported_at",
-        "is_late",
-    ]
-    table = Accident._meta.db_table
-    sql = f"INSERT INTO {table} ({', '.join(fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
-    start = datetime(2024, 1, 1, tzinfo=UTC)
-    seconds = int((datetime(2026, 1, 1, tzinfo=UTC) - start).total_seconds())
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")
+    table = bulk.Table(Accident, exclude=("id",))
+    start, end = period or (datetime(2024, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
+    seconds = int((end - start).total_seconds())
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table.name}")
+
+    def batches():
         for offset in range(0, n, BATCH):
             rows = []
             for _i in range(min(BATCH, n - offset)):
@@ -142,34 +120,28 @@ def generate(n: int, seed: int, *, log=print) -> None:
                 serious = rng.choices((0, 1, 2, 10), weights=(55, 30, 14, 1))[0]
                 loss = Decimal(rng.randrange(100_000, 50_000_000)) / 100
                 grade, criteria = rules.grade_with_criteria(deaths, serious, loss / 10000)
-                rows.append(
-                    (
-                        "bench",
-                        rng.choice(kinds),
-                        "GB6441-1986",
-                        rng.choice(types),
-                        ops.adapt_datetimefield_value(occurred),
-                        "",
-                        rng.choice(counties),
-                        rng.choice(industries),
-                        deaths,
-                        0,
-                        serious,
-                        rng.randrange(4),
-                        ops.adapt_decimalfield_value(loss, 14, 2),
-                        grade,
-                        str(criteria[0]),
-                        "",
-                        "",
-                        "",
-                        "",
-                        "",
-                        ops.adapt_datetimefield_value(occurred + timedelta(minutes=30)),
-                        False,
-                    )
-                )
-            cursor.executemany(sql, rows)
-            log(f"  {offset + len(rows)} / {n}")
+                values = {
+                    "title": "bench",
+                    "kind": rng.choice(kinds),
+                    "type_scheme": "GB6441-1986",
+                    "type_code": rng.choice(types),
+                    "occurred_at": ops.adapt_datetimefield_value(occurred),
+                    "region_id": rng.choice(counties),
+                    "industry_id": rng.choice(industries),
+                    "deaths": deaths,
+                    "missing": 0,
+                    "serious_injuries": serious,
+                    "minor_injuries": rng.randrange(4),
+                    "direct_loss_yuan": ops.adapt_decimalfield_value(loss, 14, 2),
+                    "grade": grade,
+                    "grade_criterion": str(criteria[0]),
+                    "reported_at": ops.adapt_datetimefield_value(occurred + timedelta(minutes=30)),
+                    "is_late": False,
+                }
+                rows.append(table.row(values))
+            yield rows
+
+    return bulk.load(table, batches(), n=n, label="accidents", log=log)
 
 
 def users() -> dict:
@@ -262,7 +234,8 @@ def bench_statistics(args, log=print) -> list[dict]:
     from anlan.core.models import Region
     from bench.measure import repeat
 
-    ensure_accidents(args.accidents, args.accident_seed, regenerate=args.regenerate_accidents, log=log)
+    if getattr(args, "province", None) is None:  # the province data set comes with its accidents
+        ensure_accidents(args.accidents, args.accident_seed, regenerate=args.regenerate_accidents, log=log)
     period = statistics.Period(*YEAR)
     cast = users()
     results = []

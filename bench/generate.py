@@ -10,7 +10,6 @@ scope also searches).
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from bisect import bisect
@@ -37,6 +36,8 @@ from anlan.core.models import (
     Role,
     User,
 )
+from bench import bulk
+from bench.bulk import META_TABLE
 
 GENERATOR_VERSION = 3  # 3: each enterprise's principal is a Person
 BATCH = 10_000
@@ -61,7 +62,7 @@ USERS = {
     "dept": ("bench-dept", Role.DEPARTMENT),
     "province": ("bench-province", Role.COMMITTEE_OFFICE),
 }
-META_TABLE = "bench_meta"
+__all__ = ["META_TABLE", "Dataset", "ensure_dataset", "generate_enterprises", "planner_statistics", "wipe"]
 
 
 @dataclass
@@ -76,38 +77,37 @@ class Dataset:
 
 
 def _read_marker() -> dict | None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key VARCHAR(50) PRIMARY KEY, value TEXT)")
-        cursor.execute(f"SELECT value FROM {META_TABLE} WHERE key = %s", ["dataset"])
-        row = cursor.fetchone()
-    return json.loads(row[0]) if row else None
+    return bulk.read_marker("dataset")
 
 
 def _write_marker(value: dict) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {META_TABLE} WHERE key = %s", ["dataset"])
-        cursor.execute(
-            f"INSERT INTO {META_TABLE} (key, value) VALUES (%s, %s)", ["dataset", json.dumps(value)]
-        )
+    bulk.write_marker("dataset", value)
 
 
-def _wanted(n: int, seed: int) -> dict:
-    return {"n": n, "seed": seed, "version": GENERATOR_VERSION}
+def wanted(n: int, seed: int, layout: str = "four-counties") -> dict:
+    """The marker of an enterprise data set; the province layout (bench/province.py) is another data set."""
+    marker = {"n": n, "seed": seed, "version": GENERATOR_VERSION}
+    return marker if layout == "four-counties" else marker | {"layout": layout}
 
 
 def ensure_dataset(n: int, seed: int, *, regenerate: bool = False, log=print) -> Dataset:
     """Reuse the data set if the database holds exactly this one; otherwise wipe the bench rows and generate."""
     call_command("migrate", interactive=False, verbosity=0)
-    wanted = _wanted(n, seed)
-    if not regenerate and _read_marker() == wanted and Enterprise.objects.count() == n:
+    bulk.restore_all()
+    marker = wanted(n, seed)
+    if not regenerate and _read_marker() == marker and Enterprise.objects.count() == n:
         log(f"Reusing the benchmark data set: {n} enterprises (seed {seed}).")
         return Dataset(n, seed, _users(), None)
     started = time.perf_counter()
     log(f"Generating {n} enterprises (seed {seed}) …")
     _write_marker({})  # an interrupted generation is never mistaken for a complete one
+    from bench import bench_hazards, bench_inspections
+
+    bench_hazards.wipe()  # records of the enterprises about to go (the province data set has them)
+    bench_inspections.wipe()
     wipe()
     generate_enterprises(n, seed, log=log)
-    _write_marker(wanted)
+    _write_marker(marker)
     elapsed = time.perf_counter() - started
     log(f"Generated in {elapsed:.1f} s.")
     return Dataset(n, seed, _users(), elapsed)
@@ -172,11 +172,11 @@ def _org_body(index: int, seed: int) -> str:
     return "MA" + "".join(reversed(chars))
 
 
-def _regions(rng: random.Random) -> dict[str, list[tuple[Region, Grid | None]]]:
+def _regions(rng: random.Random, layout) -> dict[str, list[tuple[Region, Grid | None]]]:
     """Towns and villages (one grid each) per county; returns the places enterprises can be put in."""
-    counties = Region.objects.in_bulk([code for code, *_ in COUNTIES])
+    counties = Region.objects.in_bulk([code for code, *_ in layout])
     towns, villages, used = [], [], set()
-    for code, *_rest in COUNTIES:
+    for code, *_rest in layout:
         county = counties[code]
         for t in range(TOWNS_PER_COUNTY):
             town = Region(
@@ -204,7 +204,7 @@ def _regions(rng: random.Random) -> dict[str, list[tuple[Region, Grid | None]]]:
         [Grid(region=village, code="G01", name=f"{village.name}第1网格") for village in villages],
         batch_size=BATCH,
     )
-    places: dict[str, list[tuple[Region, Grid | None]]] = {code: [] for code, *_ in COUNTIES}
+    places: dict[str, list[tuple[Region, Grid | None]]] = {code: [] for code, *_ in layout}
     for village, grid in zip(villages, grids, strict=True):
         places[village.code[:6] + "000000"].append((village, grid))
     for town in towns:
@@ -240,21 +240,22 @@ def _users(create: bool = False) -> dict[str, User]:
     return {key: by_name[username] for key, (username, _role) in USERS.items()}
 
 
-def generate_enterprises(n: int, seed: int = 1, *, log=print) -> None:
+def generate_enterprises(n: int, seed: int = 1, *, layout=COUNTIES, log=print) -> bulk.Load:
     """Insert n enterprises (with regions, grids, users) in batches of 10k; the database must hold no bench rows.
 
-    Regions, grids and users go through bulk_create; the enterprises and their other industries go through
-    executemany of one prepared INSERT with explicit ids, which is about three times faster than
-    bulk_create (whose per-field value preparation dominates at this size) and keeps 500k rows near a minute.
+    `layout`: (county code, share of n, centre longitude, latitude) per county. Regions, grids and users go
+    through bulk_create; the people, enterprises and their other industries go through bulk.Table (executemany
+    of one INSERT with explicit ids on SQLite, about three times faster than bulk_create, whose per-field
+    value preparation dominates at this size; COPY on PostgreSQL).
     """
     rng = random.Random(f"bench:{seed}")
     with transaction.atomic():
-        places = _regions(rng)
+        places = _regions(rng, layout)
         _users(create=True)
     industries = dict(Industry.objects.values_list("code", "pk"))
     industry_codes = list(demo.INDUSTRY_COUNTS)
     industry_cum = list(accumulate(demo.INDUSTRY_COUNTS.values()))
-    county_cum = list(accumulate(share for _c, share, *_ in COUNTIES))
+    county_cum = list(accumulate(share for _c, share, *_ in layout))
     status_values = [str(value) for value in demo.STATUS_WEIGHTS]
     status_cum = list(accumulate(demo.STATUS_WEIGHTS.values()))
     names_by_code = dict(Region.objects.filter(level__lte=Region.Level.COUNTY).values_list("code", "name"))
@@ -266,10 +267,9 @@ def generate_enterprises(n: int, seed: int = 1, *, log=print) -> None:
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
 
-    insert, columns = _insert_sql(Enterprise)
-    person_insert, person_columns = _insert_sql(Person)
+    enterprise_table, person_table = bulk.Table(Enterprise), bulk.Table(Person)
     through = Enterprise.other_industries.through
-    through_insert, _through_columns = _insert_sql(through, exclude=("id",))
+    through_table = bulk.Table(through, exclude=("id",))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(id) FROM {Enterprise._meta.db_table}")
         first_id = (cursor.fetchone()[0] or 0) + 1
@@ -279,8 +279,8 @@ def generate_enterprises(n: int, seed: int = 1, *, log=print) -> None:
     for start in range(0, n, BATCH):
         rows, extras, people = [], [], []
         for index in range(start, min(start + BATCH, n)):
-            county_at = min(bisect(county_cum, rng.random() * county_cum[-1]), len(COUNTIES) - 1)
-            county_code, _share, lon, lat = COUNTIES[county_at]
+            county_at = min(bisect(county_cum, rng.random() * county_cum[-1]), len(layout) - 1)
+            county_code, _share, lon, lat = layout[county_at]
             region_places = places[county_code]
             if rng.random() < TOWN_LEVEL_SHARE:
                 region, grid = rng.choice(region_places[-TOWNS_PER_COUNTY:])
@@ -323,7 +323,7 @@ def generate_enterprises(n: int, seed: int = 1, *, log=print) -> None:
                 "created_at": now,
                 "updated_at": now,
             }
-            rows.append(tuple(values.get(column, default) for column, default in columns))
+            rows.append(enterprise_table.row(values))
             person = {
                 "id": first_person_id + index,
                 "id_number": demo.id_number(seed, index, county_code[:6]),
@@ -331,16 +331,16 @@ def generate_enterprises(n: int, seed: int = 1, *, log=print) -> None:
                 "phone": values["principal_phone"],
                 "created_at": now,
             }
-            people.append(tuple(person.get(column, default) for column, default in person_columns))
+            people.append(person_table.row(person))
             probability, candidates = demo.OTHER_INDUSTRIES.get(
                 code, (0.05, ("special-equipment", "fire-key"))
             )
             if rng.random() < probability:
                 extras.append((pk, industries[rng.choice(candidates)]))
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(person_insert, people)
-            cursor.executemany(insert, rows)
-            cursor.executemany(through_insert, extras)
+            person_table.write(cursor, people)
+            enterprise_table.write(cursor, rows)
+            through_table.write(cursor, extras)
         done = min(start + BATCH, n)
         if done % 50_000 == 0 or done == n:
             rate = done / (time.perf_counter() - started)
@@ -348,19 +348,31 @@ def generate_enterprises(n: int, seed: int = 1, *, log=print) -> None:
     with connection.cursor() as cursor:  # PostgreSQL: move the id sequences past the explicit ids
         for statement in ops.sequence_reset_sql(no_style(), [Person, Enterprise, through]):
             cursor.execute(statement)
+    return bulk.Load(Enterprise._meta.db_table, n, time.perf_counter() - started)
 
 
-def _insert_sql(model, exclude: tuple[str, ...] = ()) -> tuple[str, list[tuple[str, object]]]:
-    """INSERT for every concrete column of the model, and (attname, default) per column in that order.
+def enterprise_keys() -> list[tuple[int, str, int, int | None]]:
+    """(id, region code, industry id, grid id) of every enterprise: what a record about an enterprise copies.
 
-    Columns the generator does not fill take the field's default, so a field added later with a
-    default does not break the benchmark.
+    500k tuples at the province scale (≈ 100 MiB); the region codes are interned, one string per place.
     """
-    fields = [f for f in model._meta.concrete_fields if f.attname not in exclude]
-    columns = []
-    for f in fields:
-        default = f.get_db_prep_save(f.get_default(), connection) if f.has_default() or f.null else None
-        columns.append((f.attname, default))
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {model._meta.db_table} ({names}) VALUES ({marks})", columns
+    intern: dict[str, str] = {}
+    return [
+        (pk, intern.setdefault(region_id, region_id), industry_id, grid_id)
+        for pk, region_id, industry_id, grid_id in Enterprise.objects.values_list(
+            "pk", "region_id", "industry_id", "grid_id"
+        ).iterator(chunk_size=BATCH)
+    ]
+
+
+def supervisors(enterprises) -> dict[tuple[str, int], int | None]:
+    """(county code prefix, industry id) → id of the supervising department (三管三必须) there, or None."""
+    from anlan.core.recipients import supervising_department
+
+    departments = {}
+    for county, industry_id in {
+        (region_id[:6], industry_id) for _pk, region_id, industry_id, _g in enterprises
+    }:
+        department = supervising_department(county + "000000", industry_id)
+        departments[(county, industry_id)] = department.pk if department else None
+    return departments
