@@ -3,49 +3,121 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterator
+from decimal import Decimal
 
-from django.http import FileResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from anlan.core.exports import excel_value, xlsx_response, yes_no
+from anlan.core.exports import CHUNK, Ledger, choice_labels, excel_value, filter_request, local_naive
+from anlan.core.paging import filtered
 
-COLUMNS = [
-    (gettext_lazy("事故名称"), 40, lambda a: a.title),
-    (gettext_lazy("发生时间"), 18, lambda a: a.occurred_at),
-    (gettext_lazy("发生地区划"), 14, lambda a: a.region.name),
-    (gettext_lazy("事故地点"), 28, lambda a: a.place),
-    (gettext_lazy("事故单位"), 30, lambda a: a.enterprise.name if a.enterprise else ""),
-    (gettext_lazy("行业领域"), 14, lambda a: a.industry.name),
-    (gettext_lazy("事故类别"), 10, lambda a: a.get_kind_display()),
-    (gettext_lazy("事故类型"), 12, lambda a: a.get_type_code_display()),
-    (gettext_lazy("事故等级"), 12, lambda a: a.get_grade_display()),
-    (gettext_lazy("死亡人数"), 8, lambda a: a.deaths),
-    (gettext_lazy("失踪人数"), 8, lambda a: a.missing),
-    (gettext_lazy("重伤人数"), 8, lambda a: a.serious_injuries),
-    (gettext_lazy("轻伤人数"), 8, lambda a: a.minor_injuries),
-    (gettext_lazy("直接经济损失（万元）"), 14, lambda a: float(a.direct_loss_wan)),
-    (gettext_lazy("初报接收时间"), 18, lambda a: a.reported_at),
-    (gettext_lazy("迟报"), 6, lambda a: yes_no(a.is_late)),
+from .filters import AccidentFilter
+from .models import Accident
+
+RIGHT = "accidents.export_accident"
+
+COLUMNS: list[tuple[str, int]] = [
+    (gettext_lazy("事故名称"), 40),
+    (gettext_lazy("发生时间"), 18),
+    (gettext_lazy("发生地区划"), 14),
+    (gettext_lazy("事故地点"), 28),
+    (gettext_lazy("事故单位"), 30),
+    (gettext_lazy("行业领域"), 14),
+    (gettext_lazy("事故类别"), 10),
+    (gettext_lazy("事故类型"), 12),
+    (gettext_lazy("事故等级"), 12),
+    (gettext_lazy("死亡人数"), 8),
+    (gettext_lazy("失踪人数"), 8),
+    (gettext_lazy("重伤人数"), 8),
+    (gettext_lazy("轻伤人数"), 8),
+    (gettext_lazy("直接经济损失（万元）"), 14),
+    (gettext_lazy("初报接收时间"), 18),
+    (gettext_lazy("迟报"), 6),
 ]
 
+FIELDS = (
+    "title",
+    "occurred_at",
+    "region__name",
+    "place",
+    "enterprise_id",
+    "enterprise__name",
+    "industry__name",
+    "kind",
+    "type_code",
+    "grade",
+    "deaths",
+    "missing",
+    "serious_injuries",
+    "minor_injuries",
+    "direct_loss_yuan",
+    "reported_at",
+    "is_late",
+)
+TEN_THOUSAND = Decimal(10000)
 
-def _rows(queryset) -> Iterable[list]:
-    for accident in queryset.iterator(chunk_size=2000):
-        yield [getter(accident) for _t, _w, getter in COLUMNS]
+
+def ledger_rows(queryset: QuerySet) -> Iterator[list]:
+    kinds = choice_labels(Accident, "kind")
+    types = choice_labels(Accident, "type_code")
+    grades = choice_labels(Accident, "grade")
+    yes, no = _("是"), _("否")
+    local = local_naive(timezone.get_current_timezone())
+    for (
+        title,
+        occurred_at,
+        region,
+        place,
+        enterprise_id,
+        enterprise,
+        industry,
+        kind,
+        type_code,
+        grade,
+        deaths,
+        missing,
+        serious_injuries,
+        minor_injuries,
+        loss_yuan,
+        reported_at,
+        is_late,
+    ) in queryset.values_list(*FIELDS).iterator(chunk_size=CHUNK):
+        yield [
+            title,
+            local(occurred_at),
+            region,
+            place,
+            enterprise if enterprise_id is not None else "",
+            industry,
+            kinds.get(kind, kind),
+            types.get(type_code, type_code),
+            grades.get(grade, grade),
+            deaths,
+            missing,
+            serious_injuries,
+            minor_injuries,
+            float(loss_yuan / TEN_THOUSAND),  # Accident.direct_loss_wan
+            local(reported_at),
+            yes if is_late else no,
+        ]
 
 
-def accident_export(queryset) -> FileResponse:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(
-        f"accidents-{stamp}.xlsx",
-        _("生产安全事故台账"),
-        [str(t) for t, _w, _g in COLUMNS],
-        _rows(queryset.order_by("-occurred_at", "-pk")),
-        [w for _t, w, _g in COLUMNS],
+def accident_ledger(user, params: QueryDict) -> Ledger:
+    """The accident ledger this user may export, filtered by the list's query parameters, newest first."""
+    queryset = Accident.objects.for_user(user, RIGHT)
+    filterset = AccidentFilter(params or None, queryset=queryset, request=filter_request(user))
+    return Ledger(
+        name="accidents",
+        sheet_title=_("生产安全事故台账"),
+        headers=[str(title) for title, _w in COLUMNS],
+        widths=[width for _t, width in COLUMNS],
+        queryset=filtered(filterset).order_by("-occurred_at", "-pk"),
+        rows=ledger_rows,
     )
 
 

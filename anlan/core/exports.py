@@ -1,49 +1,109 @@
 """XLSX ledgers, streamed: rows go from a server-side cursor into openpyxl's write-only workbook on disk,
-then the file is sent in chunks, so memory stays flat however many rows there are."""
+then the file is sent in chunks (or kept as a job's result), so memory stays flat however many rows there are.
+
+A `Ledger` is what to write, built without a request (`enterprise_ledger(user, params)` and the apps' own):
+the view answers with `xlsx_response(ledger)`, a background job calls `write_xlsx(ledger, handle, progress=…)`.
+Its `rows` read plain values (`values_list` with SQL joins) and yield cells openpyxl writes as they are:
+str, int, float, date, naive local datetime or None.
+"""
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 
-from django.http import FileResponse
+from django.db.models import Model, QuerySet
+from django.http import FileResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
+from .filters import EnterpriseFilter
+from .models import Enterprise
+from .paging import filtered
 from .rules import mask_id_number, mask_phone
+from .selectors import with_contact_visibility
+
+CHUNK = 2000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(
-    filename: str, sheet_title: str, headers: list[str], rows: Iterable[list], widths: list[int] | None = None
-) -> FileResponse:
-    """Write rows into a temporary .xlsx and stream it back as an attachment."""
+@dataclass
+class Ledger:
+    """One sheet to export: its titles and widths, the scoped and filtered rows, and how to turn them into
+    cell values (`rows(queryset)`, streaming)."""
+
+    name: str  # file-name stem: "hazards" -> hazards-20261202-0930.xlsx
+    sheet_title: str
+    headers: list[str]
+    widths: list[int]
+    queryset: QuerySet
+    rows: Callable[[QuerySet], Iterator[list]]
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def filename(self) -> str:
+        return f"{self.name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+
+
+def write_xlsx(
+    ledger: Ledger, handle, *, progress: Callable[[int], None] | None = None, every: int = 1000
+) -> int:
+    """Write the ledger as a workbook to the binary file `handle`; returns the number of data rows.
+    `progress(rows_written)` is called every `every` rows and once at the end."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    for index, width in enumerate(widths or []):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet = workbook.create_sheet(title=ledger.sheet_title[:31])
+    for index, width in enumerate(ledger.widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
-    header_cells = []
-    for title in headers:
+    header = []
+    for title in ledger.headers:
         cell = WriteOnlyCell(sheet, value=title)
         cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([excel_value(v) for v in row])
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (FileResponse closes it)
+        header.append(cell)
+    sheet.append(header)
+    append = sheet.append
+    written = 0
+    if progress is None:
+        for row in ledger.rows(ledger.queryset):
+            append(row)
+            written += 1
+    else:
+        step = max(every, 1)
+        for row in ledger.rows(ledger.queryset):
+            append(row)
+            written += 1
+            if written % step == 0:
+                progress(written)
     workbook.save(handle)
+    if progress is not None:
+        progress(written)
+    return written
+
+
+def xlsx_response(ledger: Ledger) -> FileResponse:
+    """The ledger as an immediate download: written to a temporary file, then streamed back."""
+    filename = ledger.filename()
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (FileResponse closes it)
+    write_xlsx(ledger, handle)
     handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def filter_request(user) -> SimpleNamespace:
+    """What a FilterSet reads from its request (`request.user`), for a ledger built without one."""
+    return SimpleNamespace(user=user)
+
+
+# ---------------------------------------------------------------- cell values
 
 
 def excel_value(value):
@@ -55,62 +115,156 @@ def excel_value(value):
     return str(value)
 
 
+def local_naive(tz) -> Callable[[datetime | None], datetime | None]:
+    """A converter of aware datetimes to naive ones in `tz` (what `excel_value` does, one check cheaper)."""
+
+    def convert(value):
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(tz).replace(tzinfo=None)
+
+    return convert
+
+
+def choice_labels(model: type[Model], field: str) -> dict:
+    """{stored value: label} of a choices field, as `get_<field>_display()` gives them (translated now)."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+class Names:
+    """Names of a reference table (regions, industries) by id, fetched once per chunk for the ids not seen
+    yet: a ledger row then needs no join to a large table, and each name is read once per export."""
+
+    def __init__(self, model: type[Model], field: str = "name"):
+        self.model, self.field, self.known = model, field, {}
+
+    def load(self, ids) -> None:
+        missing = {pk for pk in ids if pk is not None and pk not in self.known}
+        if missing:
+            self.known.update(
+                self.model._default_manager.filter(pk__in=missing).values_list("pk", self.field)
+            )
+
+    def __getitem__(self, pk) -> str:
+        return self.known.get(pk, "")
+
+
 def yes_no(flag: bool) -> str:
     return _("是") if flag else _("否")
 
 
-def _id_number(person, full: bool) -> str:
-    number = person.id_number if person else ""
-    return number if full else mask_id_number(number)
+# ---------------------------------------------------------------- the enterprise ledger
 
-
-ENTERPRISE_COLUMNS: list[tuple[str, int, Callable]] = [
-    (gettext_lazy("统一社会信用代码"), 22, lambda e, full: e.uscc),
-    (gettext_lazy("单位名称"), 36, lambda e, full: e.name),
-    (gettext_lazy("所属区划"), 16, lambda e, full: e.region.name),
-    (gettext_lazy("主行业领域"), 18, lambda e, full: e.industry.name),
-    (gettext_lazy("地址"), 36, lambda e, full: e.address),
-    (gettext_lazy("规模"), 10, lambda e, full: e.get_scale_display()),
-    (gettext_lazy("从业人员数"), 10, lambda e, full: e.employees),
-    (gettext_lazy("法定代表人"), 12, lambda e, full: e.legal_representative),
-    (gettext_lazy("主要负责人"), 12, lambda e, full: e.principal.name if e.principal else ""),
-    (
-        gettext_lazy("主要负责人居民身份证号码"),
-        22,
-        lambda e, full: _id_number(e.principal, full),
-    ),
-    (
-        gettext_lazy("主要负责人电话"),
-        16,
-        lambda e, full: e.principal_phone if full else mask_phone(e.principal_phone),
-    ),
-    (gettext_lazy("安全管理人员"), 12, lambda e, full: e.safety_manager),
-    (
-        gettext_lazy("安全管理人员电话"),
-        16,
-        lambda e, full: e.safety_manager_phone if full else mask_phone(e.safety_manager_phone),
-    ),
-    (gettext_lazy("经营状态"), 12, lambda e, full: e.get_status_display()),
-    (gettext_lazy("重大危险源"), 10, lambda e, full: yes_no(e.has_major_hazard_source)),
-    (gettext_lazy("人员密集场所"), 12, lambda e, full: yes_no(e.is_crowded_place)),
-    (gettext_lazy("经度"), 12, lambda e, full: float(e.longitude) if e.longitude is not None else None),
-    (gettext_lazy("纬度"), 12, lambda e, full: float(e.latitude) if e.latitude is not None else None),
+ENTERPRISE_COLUMNS: list[tuple[str, int]] = [
+    (gettext_lazy("统一社会信用代码"), 22),
+    (gettext_lazy("单位名称"), 36),
+    (gettext_lazy("所属区划"), 16),
+    (gettext_lazy("主行业领域"), 18),
+    (gettext_lazy("地址"), 36),
+    (gettext_lazy("规模"), 10),
+    (gettext_lazy("从业人员数"), 10),
+    (gettext_lazy("法定代表人"), 12),
+    (gettext_lazy("主要负责人"), 12),
+    (gettext_lazy("主要负责人居民身份证号码"), 22),
+    (gettext_lazy("主要负责人电话"), 16),
+    (gettext_lazy("安全管理人员"), 12),
+    (gettext_lazy("安全管理人员电话"), 16),
+    (gettext_lazy("经营状态"), 12),
+    (gettext_lazy("重大危险源"), 10),
+    (gettext_lazy("人员密集场所"), 12),
+    (gettext_lazy("经度"), 12),
+    (gettext_lazy("纬度"), 12),
 ]
 
+ENTERPRISE_FIELDS = (
+    "uscc",
+    "name",
+    "region__name",
+    "industry__name",
+    "address",
+    "scale",
+    "employees",
+    "legal_representative",
+    "principal_id",
+    "principal__name",
+    "principal__id_number",
+    "principal_phone",
+    "safety_manager",
+    "safety_manager_phone",
+    "status",
+    "has_major_hazard_source",
+    "is_crowded_place",
+    "longitude",
+    "latitude",
+    "contact_visible",  # annotated by selectors.with_contact_visibility (SQL, per row)
+)
 
-def enterprise_rows(queryset) -> Iterable[list]:
-    """Rows of the enterprise ledger; `contact_visible` is annotated by the selector (SQL, per row)."""
-    for enterprise in queryset.iterator(chunk_size=2000):
-        full = bool(getattr(enterprise, "contact_visible", False))
-        yield [getter(enterprise, full) for _title, _width, getter in ENTERPRISE_COLUMNS]
+
+def enterprise_rows(queryset: QuerySet) -> Iterator[list]:
+    """Rows of the enterprise ledger; phones and ID numbers masked where `contact_visible` is false."""
+    scales = choice_labels(Enterprise, "scale")
+    statuses = choice_labels(Enterprise, "status")
+    yes, no = _("是"), _("否")
+    for (
+        uscc,
+        name,
+        region,
+        industry,
+        address,
+        scale,
+        employees,
+        legal_representative,
+        principal_id,
+        principal,
+        id_number,
+        principal_phone,
+        safety_manager,
+        safety_manager_phone,
+        status,
+        major_hazard,
+        crowded,
+        longitude,
+        latitude,
+        full,
+    ) in queryset.values_list(*ENTERPRISE_FIELDS).iterator(chunk_size=CHUNK):
+        if principal_id is None:
+            principal = id_number = ""
+        if not full:
+            id_number = mask_id_number(id_number)
+            principal_phone = mask_phone(principal_phone)
+            safety_manager_phone = mask_phone(safety_manager_phone)
+        yield [
+            uscc,
+            name,
+            region,
+            industry,
+            address,
+            scales.get(scale, scale),
+            employees,
+            legal_representative,
+            principal,
+            id_number,
+            principal_phone,
+            safety_manager,
+            safety_manager_phone,
+            statuses.get(status, status),
+            yes if major_hazard else no,
+            yes if crowded else no,
+            float(longitude) if longitude is not None else None,
+            float(latitude) if latitude is not None else None,
+        ]
 
 
-def enterprise_export(queryset) -> FileResponse:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(
-        f"enterprises-{stamp}.xlsx",
-        _("生产经营单位台账"),
-        [str(title) for title, _w, _g in ENTERPRISE_COLUMNS],
-        enterprise_rows(queryset),
-        [w for _t, w, _g in ENTERPRISE_COLUMNS],
+def enterprise_ledger(user, params: QueryDict) -> Ledger:
+    """The enterprise ledger (生产经营单位台账) this user may export, filtered by the list's query parameters."""
+    right = "core.export_enterprise"
+    queryset = with_contact_visibility(Enterprise.objects.for_user(user, right), user)
+    filterset = EnterpriseFilter(params or None, queryset=queryset, request=filter_request(user))
+    return Ledger(
+        name="enterprises",
+        sheet_title=_("生产经营单位台账"),
+        headers=[str(title) for title, _w in ENTERPRISE_COLUMNS],
+        widths=[width for _t, width in ENTERPRISE_COLUMNS],
+        queryset=filtered(filterset, queryset.order_by("region_id", "name")),
+        rows=enterprise_rows,
     )
