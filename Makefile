@@ -17,6 +17,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST := $(VENV)/bin/pytest
+# Where `make run` and `make dev` listen (`make run PORT=8001`).
+PORT ?= 8000
 VENV_STAMP := $(VENV)/.installed
 # The suite runs in one process per CPU (pytest-xdist); `make test-sqlite PYTEST_WORKERS=` runs it in one.
 PYTEST_WORKERS ?= -n auto
@@ -81,22 +83,34 @@ var/secret_key:
 	(umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(64))' > $@)
 	chmod 600 $@
 
-## run: serve Anlan with demo data at http://127.0.0.1:8000 (gunicorn, production settings)
+## run: serve Anlan with demo data at http://127.0.0.1:8000 (gunicorn, production settings) and a worker
 run: venv assets secret
 	@export ANLAN_DEBUG=false ANLAN_HTTPS=false ANLAN_SECRET_KEY="$$(cat var/secret_key)"
+	mkdir -p "$${ANLAN_VAR_DIR:-var}"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) anlan_demo --if-empty
 	$(MANAGE) collectstatic --noinput -v0
-	echo "Anlan is running at http://127.0.0.1:8000"
-	exec $(VENV)/bin/gunicorn anlan.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile -
+	# The background worker (jobs, scheduled sweeps, backups) runs beside the web server and stops with it.
+	$(MANAGE) anlan_worker &
+	worker=$$!
+	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	echo "Anlan is running at http://127.0.0.1:$(PORT) (background worker pid $$worker)"
+	$(VENV)/bin/gunicorn anlan.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
-## dev: Django's development server with DEBUG on and demo data at http://127.0.0.1:8000
+## dev: Django's development server with DEBUG on, demo data and a worker at http://127.0.0.1:8000
 dev: venv assets
 	@export ANLAN_DEBUG=true
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) anlan_demo --if-empty
-	exec $(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) anlan_worker &
+	worker=$$!
+	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## lint: ruff lint and format check, import-linter layering contracts ([tool.importlinter] in pyproject.toml)
 lint: venv

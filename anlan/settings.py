@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "anlan.core",
     "anlan.api",
     "anlan.documents",
@@ -208,6 +210,25 @@ ANLAN_HAZARD_REMIND_DAYS = env_int("ANLAN_HAZARD_REMIND_DAYS", 3)
 # The rectification deadline a form proposes for a hazard, in days after it was found. No law sets a default
 # (the deadline is fixed case by case); 15 days is local practice, and the person registering may change it.
 ANLAN_RECTIFICATION_DAYS = env_int("ANLAN_RECTIFICATION_DAYS", 15)
+# Backups (core/backups.py): where they go, how many are kept, where pg_dump/pg_restore are (empty: PATH).
+ANLAN_BACKUP_DIR = Path(env_str("ANLAN_BACKUP_DIR", str(VAR_DIR / "backups")))
+ANLAN_BACKUP_KEEP = env_int("ANLAN_BACKUP_KEEP", 14)
+ANLAN_PG_BIN_DIR = env_str("ANLAN_PG_BIN_DIR", "")
+
+# Background work: Django's tasks API (the django-tasks backport) on the database backend; `manage.py
+# anlan_worker` runs the queue, the schedules and the reaper (anlan/core/jobs.py, docs/operations.md).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A ledger export of more rows than this runs as a background job; smaller ones download at once.
+ANLAN_EXPORT_JOB_ROWS = env_int("ANLAN_EXPORT_JOB_ROWS", 5000)
+# Hours a job's result file stays downloadable.
+ANLAN_JOB_RESULT_HOURS = env_int("ANLAN_JOB_RESULT_HOURS", 24)
+# A worker silent for this many seconds is dead: the reaper re-queues the jobs it was running.
+ANLAN_WORKER_DEAD_SECONDS = env_int("ANLAN_WORKER_DEAD_SECONDS", 60)
 
 EMAIL_BACKEND = env_str("ANLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("ANLAN_DEFAULT_FROM_EMAIL", "anlan@localhost")

@@ -20,3 +20,5 @@ STATIC_ROOT = Path(tempfile.gettempdir()) / "anlan-test-static"  # noqa: F405
 STATIC_ROOT.mkdir(exist_ok=True)
 AXES_ENABLED = True
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
+# Backups the scheduler starts in tests go to a scratch folder, never under var/.
+ANLAN_BACKUP_DIR = Path(tempfile.gettempdir()) / "anlan-test-backups"  # noqa: F405

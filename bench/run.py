@@ -32,6 +32,8 @@ EXTRA_SECTIONS = (
     "accidents",  # bench/bench_accidents.py: 1M accident rows
     "hazards",  # bench/bench_hazards.py: 1M hazards (list, statistics, sweep, ledger)
     "inspections",  # bench/bench_inspections.py: 双随机 draw over the pool, 500 inspectors
+    "export-ratio",  # bench/bench_exports.py: write_xlsx against the bare write-only writer
+    "jobs",  # bench/bench_jobs.py: 10,000 small jobs by two workers; a ledger export as a job
 )
 PAGE_SIZE = 20
 DEEP_PAGE = 1000
@@ -88,6 +90,13 @@ def parse_args(argv):
     parser.add_argument(
         "--regenerate", action="store_true", help="generate the data set again even if it matches"
     )
+    parser.add_argument(
+        "--province",
+        type=float,
+        metavar="SCALE",
+        help="run on the province data set (bench/province.py) at this scale, 1.0 = 500k enterprises and "
+        "10M hazards; it sets --enterprises, --hazards and --accidents",
+    )
     from bench.bench_accidents import add_arguments as add_accident_arguments
 
     add_accident_arguments(parser)
@@ -97,6 +106,12 @@ def parse_args(argv):
     from bench.bench_inspections import add_arguments as add_inspection_arguments
 
     add_inspection_arguments(parser)
+    from bench.bench_exports import add_arguments as add_export_arguments
+
+    add_export_arguments(parser)
+    from bench.bench_jobs import add_arguments as add_job_arguments
+
+    add_job_arguments(parser)
     args = parser.parse_args(argv)
     args.only = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = sorted(set(args.only) - set(SECTIONS) - set(EXTRA_SECTIONS))
@@ -104,6 +119,8 @@ def parse_args(argv):
         parser.error(
             f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS + EXTRA_SECTIONS)}"
         )
+    if args.province is not None and not 0 < args.province <= 1:
+        parser.error("--province must be in (0, 1]")
     if not 1 <= args.enterprises <= 500_000:
         parser.error("--enterprises must be between 1 and 500000")
     if args.runs < 1:
@@ -431,7 +448,16 @@ def main(argv=None) -> int:
         else f"{database.get('HOST') or 'localhost'}/{database['NAME']}"
     )
     log(f"Database: {connection.vendor} {where}" + (" (default bench file)" if default_db else ""))
-    dataset = ensure_dataset(args.enterprises, args.seed, regenerate=args.regenerate, log=log)
+    if args.province is not None:
+        from bench.province import ensure_province
+
+        province = ensure_province(args.province, args.seed, regenerate=args.regenerate, log=log)
+        dataset = province.dataset
+        args.enterprises = province.counts["enterprises"]
+        args.hazards = province.counts["hazards"]
+        args.accidents = province.counts["accidents"]
+    else:
+        dataset = ensure_dataset(args.enterprises, args.seed, regenerate=args.regenerate, log=log)
     statistics = planner_statistics(args.analyze)
     log(f"Planner statistics: {statistics}")
     if {"list", "export"} & set(args.only):
@@ -455,6 +481,14 @@ def main(argv=None) -> int:
         from bench.bench_inspections import run as bench_inspections
 
         rows += bench_inspections(dataset, args, log, Row)
+    if "export-ratio" in args.only:
+        from bench.bench_exports import run as bench_export_ratio
+
+        rows += bench_export_ratio(dataset, args, log, Row)
+    if "jobs" in args.only:
+        from bench.bench_jobs import run as bench_jobs
+
+        rows += bench_jobs(dataset, args, log, Row)
 
     print()
     print(

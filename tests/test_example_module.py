@@ -5,13 +5,11 @@ permission-matrix table all take effect."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
-from django.urls import clear_url_caches, reverse, set_urlconf
+from django.urls import reverse
 from django.utils import timezone
 
 from anlan.core import contract, sweeps
@@ -19,27 +17,6 @@ from anlan.core.permissions import RIGHTS, has_right
 from tests.example_module import handlers
 from tests.example_module import matrix as example_matrix
 from tests.matrix import WHO, check_route
-
-
-def _reload_urls() -> None:
-    import anlan.api.urls
-    import anlan.urls
-
-    importlib.reload(anlan.api.urls)
-    importlib.reload(anlan.urls)
-    clear_url_caches()
-    set_urlconf(None)
-
-
-@pytest.fixture
-def example_module(settings):
-    """The suite's settings plus `tests.example_module` in INSTALLED_APPS — nothing else changes."""
-    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, "tests.example_module"]):
-        contract.reset()
-        _reload_urls()
-        yield contract.registry()
-    contract.reset()
-    _reload_urls()
 
 
 def test_without_the_module_nothing_of_it_exists(cast):

@@ -70,5 +70,11 @@ class AccidentsConfig(contract.ModuleConfig):
             ),
         )
         c.sweep("accidents", "anlan.accidents.sweeps.run", every=timedelta(minutes=15))
+        c.ledger(
+            "accidents",
+            "anlan.accidents.exports.accident_ledger",
+            "accidents.export_accident",
+            _("生产安全事故台账"),
+        )
         c.demo("accidents", "anlan.accidents.demo.accidents_step", after=["users"])
         c.matrix("anlan.accidents.tests.matrix")

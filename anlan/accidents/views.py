@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anlan.core import audit, entry
-from anlan.core.paging import filtered, page_of, query_without_page
+from anlan.core import audit, entry, exporting
+from anlan.core.paging import page_of, query_without_page
 from anlan.core.permissions import can, has_right, require, require_right
 
 from . import exports, forms, selectors, services, statistics
 from .filters import AccidentFilter
-from .models import Accident, Investigation, PreventiveMeasure
+from .models import Investigation, PreventiveMeasure
 
 REPORT = "accidents.report_accident"
 RECEIVE = "accidents.receive_report"
@@ -56,11 +56,8 @@ def accident_list(request):
 
 @login_required
 def accident_export(request):
-    user = request.user
-    require_right(user, EXPORT)
-    queryset = Accident.objects.for_user(user, EXPORT).select_related("region", "industry", "enterprise")
-    filterset = AccidentFilter(request.GET or None, queryset=queryset, request=request)
-    return exports.accident_export(filtered(filterset))
+    """The ledger now, or as a background job when it is large (core/exporting.py)."""
+    return exporting.export(request, "accidents")
 
 
 @login_required

@@ -16,15 +16,18 @@ from .models import (
     Enterprise,
     Grid,
     Industry,
+    Job,
     Licence,
     Membership,
     Person,
     ReceiptTask,
     RecordTag,
     Region,
+    ScheduleSlot,
     TaggedRecord,
     Unit,
     User,
+    WorkerBeat,
 )
 
 
@@ -177,3 +180,42 @@ class TaggedRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# ---------------------------------------------------------------- background work (read-only: the worker writes them)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    list_display = [
+        "label",
+        "kind",
+        "owner",
+        "status",
+        "attempt",
+        "progress_done",
+        "progress_total",
+        "created_at",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["label", "owner__username"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ScheduleSlot)
+class ScheduleSlotAdmin(ReadOnlyAdmin):
+    list_display = ["schedule", "slot", "claimed_by", "claimed_at", "job"]
+    list_filter = ["schedule"]
+
+
+@admin.register(WorkerBeat)
+class WorkerBeatAdmin(ReadOnlyAdmin):
+    list_display = ["worker_id", "host", "pid", "started_at", "beat_at"]

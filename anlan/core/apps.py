@@ -93,4 +93,21 @@ class CoreConfig(contract.ModuleConfig):
             "An unconfirmed task escalated one level: payload `task`, `level` (1, 2 …). Handlers decide who is told.",
         )
         c.sweep("receipts", "anlan.core.receipts.sweep", every=timedelta(minutes=5))
+        # Background jobs (core/jobs.py): the kernel's own kinds, the housekeeping schedule, the backup.
+        c.job("core.sweep", "anlan.core.jobs.sweep_job", _("定期检查"))
+        c.job("core.export", "anlan.core.jobs.export_job", _("台账导出"))
+        c.job("core.cleanup", "anlan.core.jobs.cleanup_job", _("清理过期文件与任务记录"))
+        c.job("core.backup", "anlan.core.jobs.backup_job", _("数据备份"))
+        c.event(
+            "core.job_finished",
+            "A background job finished (succeeded or failed): payload `job`. Handlers tell its owner.",
+        )
+        c.schedule("cleanup", "core.cleanup", every=timedelta(hours=1))
+        c.schedule("backup", "core.backup", every=timedelta(days=1), offset=timedelta(hours=2))
+        c.ledger(
+            "enterprises",
+            "anlan.core.exports.enterprise_ledger",
+            "core.export_enterprise",
+            _("生产经营单位台账"),
+        )
         c.recipient_group("core.unit_members", "anlan.core.units.unit_members_group")

@@ -3,8 +3,8 @@
 An app's `AppConfig` subclasses `ModuleConfig` and writes one method, `contribute(self, c)`, that declares
 what it adds through the `Contributions` object `c`: rights, navigation entries, web and API routes,
 enterprise-page panels and record-page actions, to-do providers, home cards and cockpit indicators,
-enterprise attributes, recipient groups, events and their handlers, taggable models, sweeps and their
-schedules, demo steps, header widgets and permission-matrix tables. Callables are given as dotted paths
+enterprise attributes, recipient groups, events and their handlers, taggable models, deadline sweeps,
+background job kinds and their schedules, demo steps, header widgets and permission-matrix tables. Callables are given as dotted paths
 (imported on first use), so declaring costs nothing at start-up and no app imports another.
 
 `registry()` assembles every installed module's contributions once, in `INSTALLED_APPS` order, the first
@@ -153,6 +153,39 @@ class Sweep:
 
 
 @dataclass(frozen=True)
+class JobKind:
+    """Background work a user or a schedule can start: `run(job_run) -> dict | None` (core/jobs.py), where
+    `job_run` carries the Job row, its params and owner, progress reporting and the result file."""
+
+    name: str
+    path: str
+    label: Any
+
+
+@dataclass(frozen=True)
+class LedgerSpec:
+    """An XLSX ledger (台账) export: `path` names `build(user, params) -> core.exports.Ledger`, scoped to the
+    user with `right` (checked when asked and again when a background job runs it)."""
+
+    name: str
+    path: str
+    right: str
+    title: Any
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A job kind run once per period: the slot [start, start + every) begins at local midnight of
+    2000-01-01 + `offset` + k × `every`; several schedulers may run, each slot runs once."""
+
+    name: str
+    job: str
+    every: timedelta
+    offset: timedelta = timedelta(0)
+    params: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class DemoStep:
     """A step of the demo county build `step(demo)`; steps run after the ones named in `after`."""
 
@@ -194,6 +227,9 @@ class Contributions:
     handlers: dict[str, list[str]] = field(default_factory=dict)
     taggable: set[str] = field(default_factory=set)
     sweeps: dict[str, Sweep] = field(default_factory=dict)
+    job_kinds: dict[str, JobKind] = field(default_factory=dict)
+    schedules: dict[str, Schedule] = field(default_factory=dict)
+    ledgers: dict[str, LedgerSpec] = field(default_factory=dict)
     demo_steps: list[DemoStep] = field(default_factory=list)
     header_items: list[tuple[int, str]] = field(default_factory=list)
     hooks: dict[str, str] = field(default_factory=dict)
@@ -263,6 +299,23 @@ class Contributions:
         self._unique(self.sweeps, name, "sweep")
         self.sweeps[name] = Sweep(name, path, every)
 
+    def job(self, name: str, path: str, label: Any) -> None:
+        """A kind of background job: `path` names `run(job_run) -> dict | None` (core/jobs.py)."""
+        self._unique(self.job_kinds, name, "job kind")
+        self.job_kinds[name] = JobKind(name, path, label)
+
+    def ledger(self, name: str, path: str, right: str, title: Any) -> None:
+        """An XLSX ledger; a large one runs as a background job (core/exporting.py)."""
+        self._unique(self.ledgers, name, "ledger")
+        self.ledgers[name] = LedgerSpec(name, path, right, title)
+
+    def schedule(
+        self, name: str, job: str, every: timedelta, offset: timedelta = timedelta(0), **params: Any
+    ) -> None:
+        """Run job kind `job` (with `params`) once every `every`; sweeps are scheduled without this."""
+        self._unique(self.schedules, name, "schedule")
+        self.schedules[name] = Schedule(name, job, every, offset, tuple(sorted(params.items())))
+
     def demo(self, name: str, path: str, after: Iterable[str] = ()) -> None:
         self.demo_steps.append(DemoStep(name, path, tuple(after)))
 
@@ -289,6 +342,11 @@ class Contributions:
         unknown = set(self.handlers) - set(self.events)
         if unknown:
             raise ValueError(f"handlers registered for undeclared events: {sorted(unknown)}")
+        for schedule in self.schedules.values():
+            if schedule.job not in self.job_kinds:
+                raise ValueError(f"schedule {schedule.name!r} runs the undeclared job kind {schedule.job!r}")
+            if schedule.every <= timedelta(0):
+                raise ValueError(f"schedule {schedule.name!r} has no period")
 
     # -- reading
 

@@ -911,3 +911,113 @@ class TaggedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tag} · {self.content_type_id}:{self.object_id}"
+
+
+# ---------------------------------------------------------------- background jobs
+
+
+class Job(models.Model):
+    """后台任务: one piece of background work (an export, an import, a scheduled sweep, a backup) run by a worker
+    through Django's tasks API. The row is the truth about the work; the task queue only carries it. A worker
+    claims a queued job with a conditional UPDATE (so a job runs once however often it was enqueued) and
+    finishes it only while its attempt is still current (so a run the reaper gave up on cannot finish it)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        SUCCEEDED = "succeeded", _("已完成")
+        FAILED = "failed", _("失败")
+
+    FINISHED = (Status.SUCCEEDED, Status.FAILED)
+
+    kind = models.CharField(_("任务类型"), max_length=60)
+    label = models.CharField(_("任务名称"), max_length=200)
+    owner = models.ForeignKey(
+        User,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="jobs",
+        help_text=_("定时任务没有发起人"),
+    )
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveBigIntegerField(_("已处理"), default=0)
+    progress_total = models.PositiveBigIntegerField(_("总数"), null=True, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    result_file = models.CharField(_("结果文件"), max_length=300, blank=True)
+    result_name = models.CharField(_("下载文件名"), max_length=200, blank=True)
+    result_size = models.PositiveBigIntegerField(_("文件大小"), null=True, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    attempt = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    task_id = models.CharField(_("队列任务编号"), max_length=64, blank=True)
+    worker_id = models.CharField(_("执行进程"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("结果失效时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="job_owner_recent"),
+            models.Index(fields=["status", "worker_id"], name="job_status_worker"),
+            models.Index(fields=["expires_at"], name="job_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int | None:
+        if not self.progress_total:
+            return 100 if self.status == self.Status.SUCCEEDED else None
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+
+class ScheduleSlot(models.Model):
+    """One claimed run of a schedule: (schedule, slot start) is unique, so of several schedulers running at
+    once only the one whose INSERT succeeds enqueues that slot's job."""
+
+    schedule = models.CharField(_("计划"), max_length=60)
+    slot = models.DateTimeField(_("时段开始"))
+    claimed_at = models.DateTimeField(_("认领时间"))
+    claimed_by = models.CharField(_("认领进程"), max_length=64)
+    job = models.ForeignKey(
+        Job, verbose_name=_("任务"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("计划时段")
+        verbose_name_plural = _("计划时段")
+        ordering = ["-slot"]
+        constraints = [models.UniqueConstraint(fields=["schedule", "slot"], name="schedule_slot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} @ {self.slot:%Y-%m-%d %H:%M}"
+
+
+class WorkerBeat(models.Model):
+    """A worker's heartbeat, written every few seconds while it lives; the reaper treats a worker silent for
+    ANLAN_WORKER_DEAD_SECONDS as dead and re-queues its jobs."""
+
+    worker_id = models.CharField(_("进程编号"), max_length=64, primary_key=True)
+    host = models.CharField(_("主机"), max_length=200)
+    pid = models.PositiveIntegerField(_("进程号"))
+    started_at = models.DateTimeField(_("启动时间"))
+    beat_at = models.DateTimeField(_("最近心跳"), db_index=True)
+
+    class Meta:
+        verbose_name = _("后台进程")
+        verbose_name_plural = _("后台进程")
+        ordering = ["-beat_at"]
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

@@ -33,4 +33,7 @@ urlpatterns = [
     path("departments/new/", views.department_edit, name="department-create"),
     path("departments/<int:pk>/", views.department_detail, name="department-detail"),
     path("departments/<int:pk>/edit/", views.department_edit, name="department-edit"),
+    path("jobs/", views.job_list, name="job-list"),
+    path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job-download"),
 ]

@@ -11,14 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import audit, exports, imports, selectors, services
+from . import audit, exporting, imports, selectors, services
 from .contract import registry
 from .entry import crumbs, done, form_page, list_page, post_action
 from .errors import DomainError
@@ -34,8 +34,8 @@ from .forms import (
     RegionEditForm,
     RegionForm,
 )
-from .models import Department, Enterprise, Licence, Region
-from .paging import filtered
+from .models import Department, Enterprise, Job, Licence, Region
+from .paging import page_of
 from .permissions import can, has_right, require, require_right
 
 # ---------------------------------------------------------------- home
@@ -201,16 +201,8 @@ def enterprise_status(request, pk):
 
 @login_required
 def enterprise_export(request):
-    user = request.user
-    require_right(user, "core.export_enterprise")
-    queryset = selectors.with_contact_visibility(
-        Enterprise.objects.for_user(user, "core.export_enterprise").select_related(
-            "region", "industry", "principal"
-        ),
-        user,
-    )
-    filterset = EnterpriseFilter(request.GET or None, queryset=queryset, request=request)
-    return exports.enterprise_export(filtered(filterset, queryset.order_by("region_id", "name")))
+    """The ledger now, or as a background job when it is large (core/exporting.py)."""
+    return exporting.export(request, "enterprises")
 
 
 @login_required
@@ -612,3 +604,40 @@ def department_edit(request, pk=None):
             "breadcrumbs": crumbs(_departments_crumb(), (department.name if department else _("新建"), "")),
         },
     )
+
+
+# ---------------------------------------------------------------- background jobs
+
+
+def _own_job(user, pk: int) -> Job:
+    """A job is its owner's alone: anyone else (administrators included) gets 404."""
+    return get_object_or_404(Job.objects.filter(owner=user), pk=pk)
+
+
+@login_required
+def job_list(request):
+    page = page_of(request, Job.objects.filter(owner=request.user).order_by("-created_at", "-pk"), 20)
+    context = {"page": page, "breadcrumbs": crumbs((_("我的后台任务"), ""))}
+    return render(request, "core/job_list.html", context)
+
+
+@login_required
+def job_detail(request, pk):
+    job = _own_job(request.user, pk)
+    template = "core/_job_progress.html" if getattr(request, "htmx", False) else "core/job_detail.html"
+    context = {
+        "job": job,
+        "now": timezone.now(),
+        "breadcrumbs": crumbs((_("我的后台任务"), reverse("core:job-list")), (job.label, "")),
+    }
+    return render(request, template, context)
+
+
+@login_required
+def job_download(request, pk):
+    job = _own_job(request.user, pk)
+    if job.status != Job.Status.SUCCEEDED or not job.result_file:
+        raise Http404(_("该任务没有可下载的文件。"))
+    if job.expires_at and job.expires_at <= timezone.now():
+        raise Http404(_("下载文件已过期，请重新导出。"))
+    return FileResponse(default_storage.open(job.result_file), as_attachment=True, filename=job.result_name)

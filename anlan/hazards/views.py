@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anlan.core import audit, entry
+from anlan.core import audit, entry, exporting
 from anlan.core import selectors as core_selectors
 from anlan.core.forms import ImportForm
 from anlan.core.paging import filtered, query_without_page
 from anlan.core.permissions import can, has_right, require, require_right
 from anlan.core.workflow import Transition, available_transitions, find
 
-from . import exports, imports, selectors, services, statistics
+from . import imports, selectors, services, statistics
 from .filters import HazardFilter, LeadFilter, SupervisionFilter
 from .forms import (
     DecisionForm,
@@ -615,11 +615,8 @@ def lead_dismiss(request, pk):
 
 @login_required
 def hazard_export(request):
-    user = request.user
-    require_right(user, "hazards.export_hazard")
-    queryset = exports.ledger_queryset(selectors.hazard_list(user, "hazards.export_hazard"))
-    filterset = HazardFilter(request.GET or None, queryset=queryset, request=request)
-    return exports.ledger_export(filtered(filterset))
+    """The ledger now, or as a background job when it is large (core/exporting.py)."""
+    return exporting.export(request, "hazards")
 
 
 @login_required

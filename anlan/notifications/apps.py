@@ -12,4 +12,5 @@ class NotificationsConfig(contract.ModuleConfig):
         c.urls("notifications/", "anlan.notifications.urls")
         c.header("notifications/_bell_item.html", order=10)
         c.api("notifications", "anlan.notifications.api.NotificationViewSet", "notification")
+        c.on("core.job_finished", "anlan.notifications.handlers.job_finished")
         c.matrix("anlan.notifications.tests.matrix")

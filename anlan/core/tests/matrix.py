@@ -45,6 +45,33 @@ def enterprise_form(c):
     }
 
 
+def job_of_county_office(c):
+    """A finished export of the county office's, with its file: its owner's alone."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from anlan.core.models import Job
+
+    now = timezone.now()
+    job = Job.objects.create(
+        kind="core.export",
+        label="导出生产经营单位台账",
+        owner=c["county_office"],
+        status=Job.Status.SUCCEEDED,
+        created_at=now,
+        finished_at=now,
+        expires_at=now + timedelta(hours=1),
+        result_name="enterprises.xlsx",
+        result_size=4,
+    )
+    job.result_file = default_storage.save(f"jobs/{job.pk}/matrix.xlsx", ContentFile(b"xlsx"))
+    job.save(update_fields=["result_file"])
+    return {"pk": job.pk}
+
+
 def licence_of_x(c):
     return {"pk": c.enterprise_x.pk, "licence_pk": LicenceFactory(enterprise=c.enterprise_x).pk}
 
@@ -118,6 +145,10 @@ ROUTES: list[Route] = [
         page(403, county_office=200, town_a=200, town_b=200, dept_housing=200, leader=200),
     ),
     Route("core:enterprise-import", SUPERVISORS_ONLY),
+    # Background jobs: everyone has a list of their own; a job is its owner's alone (404 for anyone else).
+    Route("core:job-list", page(200)),
+    Route("core:job-detail", page(404, county_office=200), kwargs=job_of_county_office),
+    Route("core:job-download", page(404, county_office=200), kwargs=job_of_county_office),
     Route("core:enterprise-import-template", SUPERVISORS_ONLY),
     Route("core:licence-create", X_WRITE, kwargs=x),
     Route("core:licence-edit", X_WRITE, kwargs=licence_of_x),

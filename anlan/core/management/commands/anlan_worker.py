@@ -1,31 +1,59 @@
-"""`manage.py anlan_worker`: run the deadline sweeps every N seconds (several workers may run at once)."""
+"""`manage.py anlan_worker`: run background jobs (django-tasks-db's worker), the schedules and the reaper.
 
-import time
+Several workers may run at once, on one machine or several (PostgreSQL): each task is claimed with
+`SELECT … FOR UPDATE SKIP LOCKED` (an exclusive transaction on SQLite), each scheduled slot is claimed once,
+and the jobs of a worker that stops beating are re-queued by the others (anlan/core/jobs.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.utils.crypto import get_random_string
 
-from .anlan_sweep import run_sweeps
+from anlan.core import jobs
 
 
 class Command(BaseCommand):
-    help = "Loop the deadline sweeps every --interval seconds; --once runs them a single time."
+    help = "Run background jobs, scheduled sweeps and the reaper; --batch works off what is due and exits."
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=int, default=300, help="seconds between runs (default 300)")
-        parser.add_argument("--once", action="store_true", help="run the sweeps once and exit")
-        parser.add_argument("--only", default="", help="comma-separated sweep names (default: all)")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="seconds between polls of an empty queue (default 1)"
+        )
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="claim the due schedule slots, run every queued job, then exit (cron-style use)",
+        )
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="run jobs only; leave the schedules to other workers"
+        )
+        parser.add_argument("--max-tasks", type=int, default=None, help="exit after this many jobs")
+        parser.add_argument("--worker-id", default="", help="unique worker id (default: host-pid-random)")
 
-    def handle(self, *args, interval, once, only, **options):
-        while True:
-            try:
-                run_sweeps(self.stdout, only)
-            except Exception as exc:  # a failing run must not stop the worker; the next one retries
-                self.stderr.write(f"sweep failed: {type(exc).__name__}: {exc}")
-                if once:
-                    raise
-            if once:
-                return
-            # Between runs, like Django between requests: drop a connection that broke or aged out.
-            close_old_connections()
-            time.sleep(max(interval, 1))
+    def handle(self, *args, interval, batch, no_scheduler, max_tasks, worker_id, **options):
+        worker_id = (worker_id or f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(6)}")[:64]
+        self._configure_logging(options["verbosity"])
+        housekeeper = jobs.Housekeeper(worker_id, scheduler=not no_scheduler, log=self.stdout.write)
+        housekeeper.once()  # beat before the first claim; the slots due now are enqueued at once
+        self.stdout.write(f"Anlan worker {worker_id} started (scheduler {'off' if no_scheduler else 'on'}).")
+        if batch:
+            ran = jobs.work_off(worker_id)
+            self.stdout.write(f"Ran {ran} job(s).")
+            return
+        worker = jobs.task_worker(worker_id, interval=interval, max_tasks=max_tasks)
+        housekeeper.start()
+        worker.configure_signals()
+        try:
+            worker.run()
+        finally:
+            housekeeper.stopping.set()
+
+    def _configure_logging(self, verbosity: int) -> None:
+        level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+        for name in ("django_tasks", "django_tasks_db", "anlan.jobs"):
+            logging.getLogger(name).setLevel(level)
