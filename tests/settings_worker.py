@@ -1,5 +1,5 @@
 """Settings of the worker processes the job tests start: the test settings plus the test job module, a file
-storage (the in-memory one does not cross processes) and a short heartbeat."""
+storage (the in-memory one does not cross processes)."""
 
 import os
 
