@@ -114,8 +114,7 @@ def accident_ledger(user, params: QueryDict) -> Ledger:
     return Ledger(
         name="accidents",
         sheet_title=_("生产安全事故台账"),
-        headers=[str(title) for title, _w in COLUMNS],
-        widths=[width for _t, width in COLUMNS],
+        columns=COLUMNS,
         queryset=filtered(filterset).order_by("-occurred_at", "-pk"),
         rows=ledger_rows,
     )

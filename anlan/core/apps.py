@@ -95,7 +95,7 @@ class CoreConfig(contract.ModuleConfig):
         c.sweep("receipts", "anlan.core.receipts.sweep", every=timedelta(minutes=5))
         # Background jobs (core/jobs.py): the kernel's own kinds, the housekeeping schedule, the backup.
         c.job("core.sweep", "anlan.core.jobs.sweep_job", _("定期检查"))
-        c.job("core.export", "anlan.core.jobs.export_job", _("台账导出"))
+        c.job("core.export", "anlan.core.exporting.run_export", _("台账导出"))
         c.job("core.cleanup", "anlan.core.jobs.cleanup_job", _("清理过期文件与任务记录"))
         c.job("core.backup", "anlan.core.jobs.backup_job", _("数据备份"))
         c.event(

@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from . import contract, exports
+from . import contract, exports, jobs
 from .errors import DomainError
 from .permissions import has_right, require_right
 
@@ -27,8 +27,6 @@ def ledger_spec(name: str) -> contract.LedgerSpec:
 
 def export(request, name: str):
     """The export view's answer: the file now, or a job and a redirect to its page."""
-    from . import jobs
-
     spec = ledger_spec(name)
     user = request.user
     require_right(user, spec.right)
@@ -49,8 +47,8 @@ def export(request, name: str):
     return redirect("core:job-detail", pk=job.pk)
 
 
-def run_export(run) -> dict:
-    """Job kind `core.export`: write the ledger for the job's owner, reporting progress row by row."""
+def run_export(run: jobs.JobRun) -> dict:
+    """Job kind `core.export` (declared in apps.py): write the ledger for the job's owner, reporting progress row by row."""
     spec = ledger_spec(run.params["ledger"])
     owner = run.owner
     if owner is None or not owner.is_active or not has_right(owner, spec.right):

@@ -42,10 +42,17 @@ class Ledger:
 
     name: str  # file-name stem: "hazards" -> hazards-20261202-0930.xlsx
     sheet_title: str
-    headers: list[str]
-    widths: list[int]
+    columns: list[tuple[str, int]]  # (title, width), titles lazily translated
     queryset: QuerySet
     rows: Callable[[QuerySet], Iterator[list]]
+
+    @property
+    def headers(self) -> list[str]:
+        return [str(title) for title, _width in self.columns]
+
+    @property
+    def widths(self) -> list[int]:
+        return [width for _title, width in self.columns]
 
     def count(self) -> int:
         return self.queryset.count()
@@ -70,19 +77,12 @@ def write_xlsx(
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    append = sheet.append
-    written = 0
-    if progress is None:
-        for row in ledger.rows(ledger.queryset):
-            append(row)
-            written += 1
-    else:
-        step = max(every, 1)
-        for row in ledger.rows(ledger.queryset):
-            append(row)
-            written += 1
-            if written % step == 0:
-                progress(written)
+    append, step, written = sheet.append, max(every, 1), 0
+    for row in ledger.rows(ledger.queryset):
+        append(row)
+        written += 1
+        if progress is not None and written % step == 0:
+            progress(written)
     workbook.save(handle)
     if progress is not None:
         progress(written)
@@ -263,8 +263,7 @@ def enterprise_ledger(user, params: QueryDict) -> Ledger:
     return Ledger(
         name="enterprises",
         sheet_title=_("生产经营单位台账"),
-        headers=[str(title) for title, _w in ENTERPRISE_COLUMNS],
-        widths=[width for _t, width in ENTERPRISE_COLUMNS],
+        columns=ENTERPRISE_COLUMNS,
         queryset=filtered(filterset, queryset.order_by("region_id", "name")),
         rows=enterprise_rows,
     )

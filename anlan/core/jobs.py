@@ -269,13 +269,6 @@ def sweep_job(run: JobRun) -> dict:
     return function(today=timezone.localdate(now), now=now) or {}
 
 
-def export_job(run: JobRun) -> dict:
-    """Job kind `core.export`: a declared XLSX ledger for the owner with the saved query (see exporting.py)."""
-    from .exporting import run_export
-
-    return run_export(run)
-
-
 def backup_job(run: JobRun) -> dict:
     """Job kind `core.backup`: the database and the uploaded files into ANLAN_BACKUP_DIR, with retention."""
     from .backups import scheduled
@@ -391,7 +384,9 @@ def beat(worker_id: str) -> None:
 def reap(*, now: datetime | None = None) -> dict[str, int]:
     """Re-queue the running jobs of dead workers (fail them after MAX_ATTEMPTS runs) and fail their tasks."""
     now = now or timezone.now()
-    alive = WorkerBeat.objects.filter(beat_at__gte=now - dead_after()).values("worker_id")
+    alive = set(
+        WorkerBeat.objects.filter(beat_at__gte=now - dead_after()).values_list("worker_id", flat=True)
+    )
     requeued = failed = 0
     for job in Job.objects.filter(status=Job.Status.RUNNING).exclude(worker_id__in=alive):
         current = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempt=job.attempt)
@@ -400,19 +395,20 @@ def reap(*, now: datetime | None = None) -> dict[str, int]:
                 message = _("执行进程连续 %(n)d 次中断，任务已停止。") % {"n": job.attempt}
                 if current.update(status=Job.Status.FAILED, finished_at=now, error=message):
                     failed += 1
+                    logger.warning(
+                        "job %s of dead worker %s failed after %s runs", job.pk, job.worker_id, job.attempt
+                    )
                     job.refresh_from_db()
                     contract.emit("core.job_finished", job=job)
             elif current.update(status=Job.Status.QUEUED, worker_id=""):
-                _put_on_queue(job, priority=5)
                 requeued += 1
-            logger.warning(
-                "job %s of dead worker %s: %s", job.pk, job.worker_id, "failed" if failed else "re-queued"
-            )
+                logger.warning("job %s of dead worker %s re-queued", job.pk, job.worker_id)
+                _put_on_queue(job, priority=5)
     # The dead workers' task rows would stay RUNNING for ever: close them (their jobs were handled above).
     orphaned = 0
     for row in DBTaskResult.objects.running().only("pk", "worker_ids"):
         last = row.worker_ids[-1] if row.worker_ids else ""
-        if not WorkerBeat.objects.filter(worker_id=last, beat_at__gte=now - dead_after()).exists():
+        if last not in alive:
             orphaned += DBTaskResult.objects.filter(pk=row.pk, status="RUNNING").update(
                 status="FAILED",
                 finished_at=now,

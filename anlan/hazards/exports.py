@@ -142,8 +142,7 @@ def hazard_ledger(user, params: QueryDict) -> Ledger:
     return Ledger(
         name="hazards",
         sheet_title=_("隐患排查治理台账"),
-        headers=[str(title) for title, _w in COLUMNS],
-        widths=[width for _t, width in COLUMNS],
+        columns=COLUMNS,
         queryset=filtered(filterset),
         rows=ledger_rows,
     )

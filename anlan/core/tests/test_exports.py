@@ -25,8 +25,7 @@ def numbers_ledger(n: int) -> exports.Ledger:
     return exports.Ledger(
         name="numbers",
         sheet_title="数字",
-        headers=["序号", "名称"],
-        widths=[8, 20],
+        columns=[("序号", 8), ("名称", 20)],
         queryset=Region.objects.all(),
         rows=lambda queryset: ([i, f"第{i}行"] for i in range(1, n + 1)),
     )
