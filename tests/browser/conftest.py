@@ -66,6 +66,18 @@ def _chromium():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite: a test database in a file, not the shared-cache in-memory one. A page makes several requests at
+    once (the htmx panels of the enterprise page); in shared cache a second one that touches a table being
+    written fails at once with "database table is locked", while in a WAL file it waits (busy timeout)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "browser.sqlite3")
+
+
 @pytest.fixture
 def server(live_server, django_db_serialized_rollback, cast):
     """The live server's base URL, with the cast in the database it serves."""
