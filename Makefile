@@ -129,19 +129,19 @@ check: venv
 		ANLAN_SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		$(MANAGE) check --deploy --fail-level WARNING
 
-## test-sqlite: the test suite (without browser flows) on SQLite
+## test-sqlite: the test suite (without browser flows) on SQLite, with the API fuzzing (marker fuzz)
 # DATABASE_URL is dropped so a value exported in the shell cannot send the suite elsewhere.
 test-sqlite: venv
 	env -u DATABASE_URL $(PYTEST) -m "not browser" -q $(PYTEST_WORKERS)
 
-## test-postgres: the same suite on a throwaway PostgreSQL cluster
+## test-postgres: the same suite on a throwaway PostgreSQL cluster (the fuzzing runs once, on SQLite)
 test-postgres: venv
 	@trap 'scripts/pg_test_cluster.sh stop' EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	scripts/pg_test_cluster.sh start
 	source var/pg-test.env
-	$(PYTEST) -m "not browser" -q $(PYTEST_WORKERS)
+	$(PYTEST) -m "not browser and not fuzz" -q $(PYTEST_WORKERS)
 
 ## browser-deps: install Chromium and CJK fonts with apt-get if /usr/bin/chromium is missing
 browser-deps:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core import trees
-from anlan.core.filters import RegionSubtreeFilter, scoped_regions
+from anlan.core.filters import RegionSubtreeFilter, ScopedFilterSet, scoped_regions
 from anlan.core.models import Industry
 
 from .models import Accident, AccidentKind, AccidentType, Grade, Investigation
@@ -20,7 +20,7 @@ def _local_midnight(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class AccidentFilter(django_filters.FilterSet):
+class AccidentFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("名称或地点"), method="filter_q")
     region = RegionSubtreeFilter(
         label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"

@@ -2,12 +2,84 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import django_filters
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import trees
 from .models import Department, Enterprise, Grid, Industry, Region
+from .scope import ScopedQuerySet
+
+# Bounds of every date and number a filter accepts: past them a query would overflow (a date in year 1 shifted
+# to UTC, year 9999 plus a day, an id past 64 bits), so they are refused like any malformed value (400).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+LARGEST_NUMBER = 2**63 - 1
+
+
+def in_scope(model):
+    """A filter queryset of the rows of `model` the request's user may see (none without a request)."""
+
+    def queryset(request):
+        if request is None:
+            return model.objects.none()
+        return model.objects.for_user(request.user)
+
+    return queryset
+
+
+class ScopedModelFilter(django_filters.ModelChoiceFilter):
+    """`?<name>=<id>` of a record the caller may see. An id out of the caller's scope is refused exactly like an
+    id that does not exist (the same 400 and message), so a filter cannot tell which ids exist."""
+
+    def __init__(self, *args, model=None, **kwargs):
+        if model is not None:
+            kwargs["queryset"] = in_scope(model)
+        kwargs.setdefault("widget", forms.NumberInput)  # never a <select> of every record in scope
+        super().__init__(*args, **kwargs)
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """The base of every FilterSet: an id filter on a scoped model (declared in `Meta.fields` or as
+    `ScopedModelFilter`) accepts only ids in the caller's scope, and dates and numbers are bounded."""
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
+        filter_ = super().filter_for_field(field, field_name, lookup_expr)
+        model = getattr(field, "related_model", None)
+        if isinstance(filter_, django_filters.ModelChoiceFilter) and _is_scoped(model):
+            filter_.queryset = in_scope(model)
+            filter_.extra["widget"] = forms.NumberInput
+        return filter_
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.filters.BaseCSVFilter):
+                continue  # a list of values: its items are not bounded here
+            if isinstance(filter_, django_filters.DateFilter):
+                _bound(filter_, EARLIEST_DATE, LATEST_DATE)
+            elif isinstance(filter_, django_filters.NumberFilter):
+                if filter_.lookup_expr == "year":
+                    _bound(filter_, EARLIEST_DATE.year, LATEST_DATE.year)
+                else:
+                    _bound(filter_, -LARGEST_NUMBER, LARGEST_NUMBER)
+
+
+def _is_scoped(model) -> bool:
+    return model is not None and isinstance(model._default_manager.all(), ScopedQuerySet)
+
+
+def _bound(filter_, lowest, highest) -> None:
+    filter_.extra["validators"] = [
+        *filter_.extra.get("validators", []),
+        MinValueValidator(lowest),
+        MaxValueValidator(highest),
+    ]
 
 
 def scoped_regions(request):
@@ -26,7 +98,7 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(trees.subtree_q(self.field_name, value))
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("名称或信用代码"), method="filter_q")
     region = RegionSubtreeFilter(
         label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"
@@ -73,7 +145,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         return qs.filter(Q(industry_id__in=ids) | Q(pk__in=through.values("enterprise_id")))
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(ScopedFilterSet):
     parent = django_filters.CharFilter(label=_("上级区划代码"), field_name="parent_id")
     level = django_filters.ChoiceFilter(label=_("层级"), choices=Region.Level.choices)
     q = django_filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
@@ -83,7 +155,7 @@ class RegionFilter(django_filters.FilterSet):
         fields = ["parent", "level", "q"]
 
 
-class DepartmentFilter(django_filters.FilterSet):
+class DepartmentFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=Department.Kind.choices)
 
@@ -92,7 +164,7 @@ class DepartmentFilter(django_filters.FilterSet):
         fields = ["q", "kind"]
 
 
-class GridFilter(django_filters.FilterSet):
+class GridFilter(ScopedFilterSet):
     region = RegionSubtreeFilter(
         label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"
     )
