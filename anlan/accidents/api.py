@@ -303,7 +303,8 @@ class AccidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(methods=["get"], responses=AccidentReportSerializer(many=True))
     @extend_schema(methods=["post"], request=FollowUpSerializer, responses={201: AccidentReportSerializer})
-    @action(detail=True, methods=["get", "post"])
+    # Every version in one answer, not paginated (the schema says so: no pagination class).
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def reports(self, request, pk=None):
         """GET: every version (初报/续报/补报); POST: a 续报 or 补报."""
         accident = self.get_object()

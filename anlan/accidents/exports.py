@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from anlan.core.exports import CHUNK, Ledger, choice_labels, excel_value, filter_request, local_naive
+from anlan.core.exports import (
+    CHUNK,
+    Ledger,
+    choice_labels,
+    excel_value,
+    filter_request,
+    local_naive,
+    safe_row,
+)
 from anlan.core.paging import filtered
 
 from .filters import AccidentFilter
@@ -131,7 +139,9 @@ def _table(workbook, title: str, rows) -> None:
         line = [row.label]
         for current, previous in zip(row.current.values(), row.previous.values(), strict=True):
             line += [excel_value(current), excel_value(previous), excel_value(current - previous)]
-        sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in line] + [row.summary])
+        sheet.append(
+            safe_row(sheet, [float(v) if hasattr(v, "as_tuple") else v for v in line] + [row.summary])
+        )
 
 
 def statistics_export(report: dict) -> FileResponse:

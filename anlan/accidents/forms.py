@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from anlan.core import capacity, trees
 from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
 from anlan.core.models import Enterprise, Industry, Region, Role
+from anlan.core.rules import RuleViolation
 
-from . import selectors, services, statistics
+from . import rules, selectors, services, statistics
 from .models import (
     Accident,
     AccidentKind,
@@ -253,7 +254,16 @@ class StatisticsForm(BootstrapMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        default = statistics.Period.default(timezone.localdate())
+        today = timezone.localdate()
+        for name in ("date_from", "date_to"):
+            try:  # the period and its year-earlier comparison must stay within the calendar
+                rules.check_date_range(
+                    data.get(name), name, self.fields[name].label, today, latest=rules.deadline_latest(today)
+                )
+            except RuleViolation as violation:
+                self.add_error(name, violation.message)
+                return data
+        default = statistics.Period.default(today)
         data["date_from"] = data.get("date_from") or default.start
         data["date_to"] = data.get("date_to") or default.end
         if data["date_to"] < data["date_from"]:

@@ -20,7 +20,13 @@ from anlan.core.workflow import Refusal, Transition
 
 from . import rules
 
-LOSS_FIELD = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+LOSS_FIELD = {
+    "max_digits": 14,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(rules.MAX_LOSS_YUAN)],
+}
+# A casualty count (people): the rules' plausibility bound, also enforced by the model.
+PEOPLE = [MaxValueValidator(rules.MAX_PEOPLE)]
 
 
 def _scope(prefix: str) -> ScopeSpec:
@@ -139,10 +145,12 @@ class Accident(models.Model):
     industry = models.ForeignKey(
         Industry, verbose_name=_("行业领域"), on_delete=models.PROTECT, related_name="accidents"
     )
-    deaths = models.PositiveIntegerField(_("死亡人数"), default=0)
-    missing = models.PositiveIntegerField(_("失踪人数"), default=0)
-    serious_injuries = models.PositiveIntegerField(_("重伤人数"), default=0, help_text=_("含急性工业中毒"))
-    minor_injuries = models.PositiveIntegerField(_("轻伤人数"), default=0)
+    deaths = models.PositiveIntegerField(_("死亡人数"), default=0, validators=PEOPLE)
+    missing = models.PositiveIntegerField(_("失踪人数"), default=0, validators=PEOPLE)
+    serious_injuries = models.PositiveIntegerField(
+        _("重伤人数"), default=0, help_text=_("含急性工业中毒"), validators=PEOPLE
+    )
+    minor_injuries = models.PositiveIntegerField(_("轻伤人数"), default=0, validators=PEOPLE)
     direct_loss_yuan = models.DecimalField(_("直接经济损失（元）"), **LOSS_FIELD, default=Decimal("0"))
     grade = models.CharField(_("事故等级"), max_length=30, choices=Grade.choices, db_index=True)
     grade_criterion = models.CharField(_("定级依据"), max_length=30, choices=GradeCriterion.choices)
@@ -224,10 +232,10 @@ class AccidentReport(models.Model):
     )
     reporter_name = models.CharField(_("报告人"), max_length=50)
     reporter_phone = models.CharField(_("联系电话"), max_length=30)
-    deaths = models.PositiveIntegerField(_("死亡人数"), default=0)
-    missing = models.PositiveIntegerField(_("失踪人数"), default=0)
-    serious_injuries = models.PositiveIntegerField(_("重伤人数"), default=0)
-    minor_injuries = models.PositiveIntegerField(_("轻伤人数"), default=0)
+    deaths = models.PositiveIntegerField(_("死亡人数"), default=0, validators=PEOPLE)
+    missing = models.PositiveIntegerField(_("失踪人数"), default=0, validators=PEOPLE)
+    serious_injuries = models.PositiveIntegerField(_("重伤人数"), default=0, validators=PEOPLE)
+    minor_injuries = models.PositiveIntegerField(_("轻伤人数"), default=0, validators=PEOPLE)
     direct_loss_yuan = models.DecimalField(_("直接经济损失（元）"), **LOSS_FIELD, default=Decimal("0"))
     description = models.TextField(_("情况说明"))
     grade_before = models.CharField(_("原等级"), max_length=30, choices=Grade.choices)
@@ -532,7 +540,7 @@ class MinorEvent(models.Model):
     industry = models.ForeignKey(
         Industry, verbose_name=_("行业领域"), on_delete=models.PROTECT, related_name="minor_events"
     )
-    minor_injuries = models.PositiveIntegerField(_("轻伤人数"), default=0)
+    minor_injuries = models.PositiveIntegerField(_("轻伤人数"), default=0, validators=PEOPLE)
     description = models.TextField(_("经过"))
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,

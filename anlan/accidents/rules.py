@@ -7,7 +7,7 @@ Money is in 万元 as a Decimal; "以上" includes the number itself and "以下
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     # casualty figures and times of a report
     COUNT_NOT_WHOLE = "count_not_whole"
     COUNT_NEGATIVE = "count_negative"
+    COUNT_TOO_LARGE = "count_too_large"
     LOSS_NOT_A_NUMBER = "loss_not_a_number"
     LOSS_NEGATIVE = "loss_negative"
     LOSS_BELOW_CENTS = "loss_below_cents"
@@ -30,6 +31,7 @@ class ErrorCode(StrEnum):
     OCCURRED_IN_FUTURE = "occurred_in_future"
     HEAD_NOTIFIED_BEFORE_ACCIDENT = "head_notified_before_accident"
     HEAD_NOTIFIED_IN_FUTURE = "head_notified_in_future"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
     # where and by whom it is reported
     REGION_ABOVE_COUNTY = "region_above_county"
     REGION_OUT_OF_SCOPE = "region_out_of_scope"
@@ -81,7 +83,14 @@ class Criterion(StrEnum):
 DEATH_FIGURES = ("deaths", "missing")
 COUNT_FIGURES = ("deaths", "missing", "serious_injuries", "minor_injuries")
 LOSS_FIGURE = "direct_loss_yuan"
-MAX_LOSS_YUAN = Decimal("999999999999.99")
+# Plausibility bounds (issue #12), far above any accident on record: a figure past them is a typing error.
+MAX_PEOPLE = 10_000
+MAX_LOSS_WAN = Decimal("10000000")  # 1000 亿元
+MAX_LOSS_YUAN = MAX_LOSS_WAN * 10000
+# No record predates the People's Republic (1949-10-01); a fact is dated at most tomorrow (time zones, midnight).
+EARLIEST_DATE = date(1949, 10, 1)
+# A deadline (a measure's 完成期限) lies at most this many years ahead.
+DEADLINE_YEARS = 10
 
 
 def counted_deaths(figures: Mapping[str, int]) -> int:
@@ -104,6 +113,12 @@ def figure_count(value, field: str, label: str) -> int:
         ) from exc
     if number < 0:
         raise RuleViolation(field, ErrorCode.COUNT_NEGATIVE, _("%(field)s不能为负数。") % {"field": label})
+    if number > MAX_PEOPLE:
+        raise RuleViolation(
+            field,
+            ErrorCode.COUNT_TOO_LARGE,
+            _("%(field)s不能超过 %(max)d 人，请核对。") % {"field": label, "max": MAX_PEOPLE},
+        )
     return number
 
 
@@ -124,8 +139,46 @@ def loss_yuan(value) -> Decimal:
             field, ErrorCode.LOSS_BELOW_CENTS, _("直接经济损失最多保留两位小数（精确到分）。")
         )
     if loss > MAX_LOSS_YUAN:
-        raise RuleViolation(field, ErrorCode.LOSS_TOO_LARGE, _("直接经济损失数额过大，请核对单位（元）。"))
+        raise RuleViolation(
+            field,
+            ErrorCode.LOSS_TOO_LARGE,
+            _("直接经济损失不能超过 %(max)s 万元，请核对单位（元）。") % {"max": f"{MAX_LOSS_WAN:,}"},
+        )
     return loss.quantize(Decimal("0.01"))
+
+
+def check_date_range(
+    value: date | datetime | None, field: str, label, today: date, tz: tzinfo | None = None, *, latest=None
+) -> None:
+    """A date (or a moment, compared in the local zone `tz`) lies between 1949-10-01 and `latest` (default
+    tomorrow); the violation names the field. Aware moments are compared as they are, never converted, so a
+    year-9999 value cannot overflow."""
+    # Issue #12 plausibility bounds: no record predates 1949-10-01; a recorded fact is dated at most tomorrow.
+    if value is None:
+        return
+    latest = latest or today + timedelta(days=1)
+    if isinstance(value, datetime):
+        zone = value.tzinfo and (tz or value.tzinfo)
+        outside = value < datetime.combine(EARLIEST_DATE, time.min, tzinfo=zone) or value >= datetime.combine(
+            latest + timedelta(days=1), time.min, tzinfo=zone
+        )
+    else:
+        outside = not EARLIEST_DATE <= value <= latest
+    if outside:
+        raise RuleViolation(
+            field,
+            ErrorCode.DATE_OUT_OF_RANGE,
+            _("%(field)s应在 %(earliest)s 至 %(latest)s 之间。")
+            % {"field": label, "earliest": EARLIEST_DATE.isoformat(), "latest": latest.isoformat()},
+        )
+
+
+def deadline_latest(today: date) -> date:
+    """The latest deadline accepted: DEADLINE_YEARS ahead (29 February falls back to the 28th)."""
+    try:
+        return today.replace(year=today.year + DEADLINE_YEARS)
+    except ValueError:
+        return today.replace(year=today.year + DEADLINE_YEARS, day=28)
 
 
 def check_report_times(occurred_at: datetime, head_notified_at: datetime | None, now: datetime) -> None:

@@ -60,10 +60,14 @@ def _label(model, field: str) -> str:
     return str(model._meta.get_field(field).verbose_name)
 
 
-def checked(rule: Callable, *args):
+def _today() -> date:
+    return timezone.localdate()
+
+
+def checked(rule: Callable, *args, **kwargs):
     """Apply a rule of rules.py; its violation becomes the DomainError the entry points show."""
     try:
-        return rule(*args)
+        return rule(*args, **kwargs)
     except RuleViolation as violation:
         raise DomainError(violation.code, violation.message, field=violation.field) from violation
 
@@ -86,6 +90,9 @@ def clean_loss(value) -> Decimal:
 def _clean_times(occurred_at: datetime | None, head_notified_at: datetime | None, now: datetime) -> None:
     if occurred_at is None:
         raise DomainError(Code.INVALID, _("请填写事故发生时间。"), field="occurred_at")
+    today, zone = timezone.localdate(now), timezone.get_current_timezone()
+    for name, value in (("occurred_at", occurred_at), ("head_notified_at", head_notified_at)):
+        checked(rules.check_date_range, value, name, _label(Accident, name), today, zone)
     checked(rules.check_report_times, occurred_at, head_notified_at, now)
 
 
@@ -461,6 +468,9 @@ def record_finding(*, actor, accident_pk, kind: str, description: str, found_on:
         require(actor, "accidents.record_finding", accident)
         if found_on:
             checked(
+                rules.check_date_range, found_on, "found_on", _label(ReportingFinding, "found_on"), _today()
+            )
+            checked(
                 rules.check_not_after_today,
                 found_on,
                 timezone.localdate(),
@@ -621,6 +631,11 @@ def add_measure(
 ) -> PreventiveMeasure:
     with transaction.atomic():
         investigation = _open_investigation_for_update(actor, accident_pk)
+        if due_on:
+            today = _today()
+            label = _label(PreventiveMeasure, "due_on")
+            latest = rules.deadline_latest(today)
+            checked(rules.check_date_range, due_on, "due_on", label, today, None, latest=latest)
         measure = PreventiveMeasure(
             investigation=investigation,
             description=(description or "").strip(),
@@ -648,6 +663,9 @@ def complete_measure(*, actor, accident_pk, measure_pk, completed_on: date, note
             raise Http404(_("记录不存在或不在您的管辖范围内。"))
         transition = find(PreventiveMeasure.TRANSITIONS, "complete")
         require(actor, transition.right, measure)
+        if completed_on:
+            label = _label(PreventiveMeasure, "completed_on")
+            checked(rules.check_date_range, completed_on, "completed_on", label, _today())
         checked(
             rules.check_not_after_today,
             completed_on,

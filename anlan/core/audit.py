@@ -100,7 +100,8 @@ def display_value(model, field_name: str, value) -> str:
     if model_field.many_to_many:
         related = model_field.related_model
         ids = [row[model_field.m2m_reverse_field_name()] for row in value]
-        names = related.objects.filter(pk__in=ids).values_list("name", flat=True)
+        # str() of each record: not every related model has a `name` (an enforcement action's findings).
+        names = [str(obj) for obj in related._default_manager.filter(pk__in=ids)]
         return str(_("、")).join(sorted(names)) or "—"
     if model_field.is_relation:
         obj = model_field.related_model._default_manager.filter(pk=value).first()

