@@ -135,3 +135,29 @@ def signs_for(user, department) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     return acts_for(user, department=department)
+
+
+def acting_unit(user, *, right: str | None = None, **targets):
+    """The Unit the user acts for with this right (and over these targets, as `capacities`): their
+    department's, their enterprise's, their town's, the 安委办 of their region, or for a grid worker the town
+    their grid lies in. None for an expert, a leader or a user without such a capacity."""
+    from . import units
+    from .models import Region
+    from .rules import ancestor_code
+
+    for membership in capacities(user, right=right, **targets):
+        role = membership.role
+        if role == Role.DEPARTMENT and membership.department_id:
+            return units.unit_for(membership.department)
+        if role == Role.ENTERPRISE and membership.enterprise_id:
+            return units.unit_for(membership.enterprise)
+        if role == Role.COMMITTEE_OFFICE and membership.region_id:
+            return units.committee_office_for(membership.region)
+        if role in (Role.TOWN, Role.GRID_WORKER):
+            code = membership.grid.region_id if role == Role.GRID_WORKER else membership.region_id
+            town = Region.objects.filter(
+                pk=ancestor_code(code, Region.Level.TOWN), level=Region.Level.TOWN
+            ).first()
+            if town is not None:
+                return units.unit_for(town)
+    return None

@@ -14,13 +14,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from anlan.core.models import Enterprise, Grid, Industry, Region
+from anlan.core.models import Enterprise, Grid, Industry, Region, Unit
 from anlan.core.permissions import has_right
 from anlan.core.selectors import regions_for_choice
 from anlan.core.workflow import available_transitions_by_pk
 from anlan.hazards import selectors, services
 from anlan.hazards.filters import HazardFilter, LeadFilter, SupervisionFilter
-from anlan.hazards.models import Extension, Hazard, Lead, Supervision
+from anlan.hazards.models import Extension, Hazard, Lead, Supervision, Verification
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
@@ -65,11 +65,16 @@ class HazardSerializer(TransitionsMixin, PhotosMixin, serializers.ModelSerialize
     transitions = serializers.SerializerMethodField()
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.none(), required=False)
     industry = serializers.PrimaryKeyRelatedField(queryset=Industry.objects.all(), required=False)
+    # Any existing unit parses; the service accepts only a government unit of the place's county.
+    responsible_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
 
     class Meta:
         model = Hazard
         # What registration accepts is the service's list (Hazard.REGISTRATION_FIELDS); the rest is read-only.
         read_only_fields = [
+            "finding_unit",
+            "registering_unit",
+            "inspection_finding",
             "supervising_department",
             "expert",
             "reopened_from",
@@ -103,6 +108,14 @@ class HazardSerializer(TransitionsMixin, PhotosMixin, serializers.ModelSerialize
     def transitions_of(self, hazards: list, user) -> dict:
         return selectors.hazard_actions_by_pk(hazards, user)
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not selectors.shows_finder(request.user, instance):
+            # The reporter of a tip-off or a grid patrol stays unknown to the enterprise (rules.finder_hidden).
+            data["finder"], data["finding_unit"] = "", None
+        return data
+
 
 class PlanSerializer(serializers.Serializer):
     responsible_person = serializers.CharField(max_length=50, label=_("责任人"))
@@ -121,7 +134,8 @@ class RectificationSerializer(PhotosMixin):
 
 class VerifySerializer(serializers.Serializer):
     passed = serializers.BooleanField(label=_("验收通过"))
-    opinion = serializers.CharField(required=False, allow_blank=True, label=_("验收意见"))
+    opinion = serializers.CharField(label=_("验收意见"))
+    method = serializers.ChoiceField(choices=Verification.Method.choices, label=_("验收方式"))
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -144,6 +158,8 @@ class SupervisionSerializer(serializers.ModelSerializer):
             "letter_number",
             "due_on",
             "responsible_unit",
+            "raised_from",
+            "document",
             "requirements",
             "status",
             "issued_by",
@@ -158,7 +174,8 @@ class SupervisionSerializer(serializers.ModelSerializer):
 class SupervisionRequestSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Supervision.Level.choices)
     due_on = serializers.DateField()
-    responsible_unit = serializers.CharField(max_length=120)
+    # Any existing unit parses; the service accepts only the hazard's units (services.responsible_units).
+    responsible_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     requirements = serializers.CharField()
 
 
@@ -255,7 +272,9 @@ class HazardViewSet(
     ordering_fields = ["found_on", "due_on", "number"]
 
     def get_queryset(self):
-        return selectors.hazard_list(self.request.user).order_by("-found_on", "-id")
+        return selectors.with_guard_facts(selectors.hazard_list(self.request.user)).order_by(
+            "-found_on", "-id"
+        )
 
     def get_object(self):
         return selectors.access_hazard(self.request.user, self.kwargs["pk"])
@@ -303,13 +322,27 @@ class HazardViewSet(
         )
         return self._done(pk)
 
+    @extend_schema(request=RectificationSerializer, responses=HazardSerializer)
+    @action(detail=True, methods=["post"], url_path="witness-fix")
+    def witness_fix(self, request, pk=None):
+        """当场整改 witnessed by an official (with photos); another official verifies it."""
+        data = _payload(RectificationSerializer, request)
+        services.witness_fix(
+            actor=request.user, hazard_pk=pk, description=data["description"], photos=data.get("photos", [])
+        )
+        return self._done(pk)
+
     @extend_schema(request=VerifySerializer, responses=HazardSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         """验收: passed closes the hazard (销号); not passed sends it back with the opinion."""
         data = _payload(VerifySerializer, request)
         services.verify_rectification(
-            actor=request.user, hazard_pk=pk, passed=data["passed"], opinion=data.get("opinion", "")
+            actor=request.user,
+            hazard_pk=pk,
+            passed=data["passed"],
+            opinion=data["opinion"],
+            method=data["method"],
         )
         return self._done(pk)
 

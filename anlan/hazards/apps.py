@@ -22,6 +22,8 @@ class HazardsConfig(contract.ModuleConfig):
                 "hazards.confirm_lead": SUPERVISORS,
                 "hazards.plan": SUPERVISORS | {Role.ENTERPRISE},
                 "hazards.submit_rectification": SUPERVISORS | {Role.ENTERPRISE},
+                # 当场整改: an official records a fix they witnessed (never the enterprise itself).
+                "hazards.witness_fix": SUPERVISORS,
                 # Enterprises verify only their ordinary hazards; a major hazard needs the department or an expert.
                 "hazards.verify": SUPERVISORS | {Role.ENTERPRISE, Role.EXPERT},
                 "hazards.void": SUPERVISORS,

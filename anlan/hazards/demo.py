@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import services
+from anlan.core import units
+
+from . import rules, services
 from .data.major_criteria import CRITERIA
 from .models import Hazard, HazardCounter, Lead, Rectification, RectificationPlan, Supervision, Verification
 
@@ -103,6 +105,12 @@ def build(demo: DemoResult) -> None:
     departments = {}
     plans = []
     hazards = []
+    # Units: the enterprise rectifies (and registers its own 自查); the county 安委办 registered the rest.
+    office_unit = units.committee_office_for(demo.county)
+    enterprise_units = {
+        u.enterprise_id: u for u in units.Unit.objects.filter(enterprise__in=demo.enterprises)
+    }
+    criteria: dict = {}
     for _index in range(HAZARD_COUNT):
         enterprise = rng.choice(demo.enterprises)
         found_on = start + timedelta(days=rng.randint(0, 365))
@@ -114,16 +122,36 @@ def build(demo: DemoResult) -> None:
             departments[enterprise.industry_id] = services.supervising_department(
                 enterprise.region_id, enterprise.industry
             )
+            standards = rules.standards_for(services.industry_codes(enterprise.industry_id))
+            criteria[enterprise.industry_id] = (
+                [c for c in CRITERIA if c.standard in standards],
+                standards,
+            )
+        if enterprise.pk not in enterprise_units:
+            enterprise_units[enterprise.pk] = units.unit_for(enterprise)
+        source = _weighted(rng, SOURCES)
+        own = enterprise_units[enterprise.pk]
+        registering = own if source == Hazard.Source.SELF_INSPECTION else office_unit
+        # Major: an item of the enterprise's own industry standard, or that standard named in words.
+        items, standards = criteria[enterprise.industry_id]
+        criterion = rng.choice(items).key if major and items else ""
+        basis = ""
+        if major and not items:
+            basis = f"《{standards[0].name}》" if standards else "依据行业重大事故隐患判定标准"
         hazard = Hazard(
             enterprise=enterprise,
             region_id=enterprise.region_id,
             industry_id=enterprise.industry_id,
             grid_id=enterprise.grid_id,
             location=rng.choice(["生产车间", "仓库", "办公楼", "配电房", "施工现场", "厂区道路"]),
-            source=_weighted(rng, SOURCES),
+            source=source,
             category=category,
             grade=Hazard.Grade.MAJOR if major else Hazard.Grade.ORDINARY,
-            major_criterion=rng.choice(CRITERIA).key if major else "",
+            major_criterion=criterion,
+            major_basis=basis,
+            registering_unit=registering,
+            finding_unit=None if source == Hazard.Source.TIP_OFF else registering,
+            responsible_unit=own,
             description=rng.choice(DESCRIPTIONS[category]),
             found_on=found_on,
             finder=enterprise.safety_manager,
@@ -171,7 +199,13 @@ def build(demo: DemoResult) -> None:
             )
         if hazard.status == Hazard.Status.CLOSED:
             verifications.append(
-                Verification(hazard=hazard, passed=True, opinion="现场核查，整改到位", verified_by=office)
+                Verification(
+                    hazard=hazard,
+                    passed=True,
+                    opinion="现场核查，整改到位",
+                    method=Verification.Method.ON_SITE,
+                    verified_by=office,
+                )
             )
     _bulk(RectificationPlan, plans, batch_size=1000)
     _bulk(Rectification, rectifications, batch_size=1000)
@@ -195,7 +229,7 @@ def _supervise(demo: DemoResult, hazards: list[Hazard], rng) -> int:
             level=Supervision.Level.COUNTY,
             # the service refuses a deadline before the real today, whatever day the demo is built for
             due_on=max(hazard.due_on, demo.today, timezone.localdate()) + timedelta(days=30),
-            responsible_unit=hazard.enterprise.name,
+            responsible_unit=units.unit_for(hazard.enterprise),
             requirements="立即落实整改责任、措施、资金、时限和预案，整改期间停止相关区域作业。",
         )
     return len(chosen)

@@ -33,7 +33,7 @@ def supervision_letter(supervision, number: str) -> bytes:
     ]
     items = [
         ("督办事项", supervision.requirements),
-        ("责任单位", supervision.responsible_unit),
+        ("责任单位", supervision.responsible_unit.name),
         ("整改期限", chinese_date(supervision.due_on)),
         ("督办单位", issuer.name),
     ]
@@ -41,7 +41,7 @@ def supervision_letter(supervision, number: str) -> bytes:
         issuer_mark=f"{issuer.name}",
         number=number,
         title="隐患挂牌督办函",
-        addressee=supervision.responsible_unit,
+        addressee=supervision.responsible_unit.name,
         paragraphs=paragraphs,
         items=items,
         basis="逾期未完成整改的，将依法依规严肃处理。",

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core import trees
-from anlan.core.filters import RegionSubtreeFilter, scoped_regions
-from anlan.core.models import Industry
+from anlan.core.filters import RegionSubtreeFilter, ScopedFilterSet, ScopedModelFilter, scoped_regions
+from anlan.core.models import Enterprise, Industry
 
 from . import selectors
 from .models import Hazard, Lead, Supervision
@@ -22,7 +22,7 @@ TODO_CHOICES = (
 )
 
 
-class HazardFilter(django_filters.FilterSet):
+class HazardFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("编号、单位或描述"), method="filter_q")
     region = RegionSubtreeFilter(
         label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"
@@ -30,7 +30,7 @@ class HazardFilter(django_filters.FilterSet):
     industry = django_filters.ModelChoiceFilter(
         label=_("行业领域"), queryset=Industry.objects.all(), method="filter_industry"
     )
-    enterprise = django_filters.NumberFilter(label=_("生产经营单位"), field_name="enterprise_id")
+    enterprise = ScopedModelFilter(label=_("生产经营单位"), model=Enterprise)
     # No join behind it, so no DISTINCT (which would make the count a subquery and the page a sort).
     status = django_filters.MultipleChoiceFilter(
         label=_("状态"), choices=Hazard.Status.choices, distinct=False
@@ -90,7 +90,7 @@ class HazardFilter(django_filters.FilterSet):
         return qs.filter(pk__in=selectors.extensions_to_decide(user).values("hazard_id"))
 
 
-class LeadFilter(django_filters.FilterSet):
+class LeadFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Lead.Status.choices)
     source = django_filters.ChoiceFilter(label=_("线索来源"), choices=Lead.Source.choices)
     region = RegionSubtreeFilter(
@@ -102,7 +102,7 @@ class LeadFilter(django_filters.FilterSet):
         fields = ["status", "source", "region"]
 
 
-class SupervisionFilter(django_filters.FilterSet):
+class SupervisionFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Supervision.Status.choices)
     level = django_filters.ChoiceFilter(label=_("督办层级"), choices=Supervision.Level.choices)
 

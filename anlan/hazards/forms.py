@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from anlan.core import capacity
 from anlan.core import selectors as core_selectors
 from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
-from anlan.core.models import Enterprise, Grid, Industry, Region, Role
+from anlan.core.models import Enterprise, Grid, Industry, Region, Role, Unit
 
 from .data.major_criteria import CRITERIA
-from .models import Extension, Hazard, Lead, Supervision
+from .models import Extension, Hazard, Lead, Supervision, Verification
 from .selectors import experts
+
+PLACE_UNIT_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.TOWN, Unit.Kind.PARK_COMMITTEE)
 
 # Roles other than an enterprise's own: someone holding one registers hazards found by others.
 NOT_ENTERPRISE = tuple(role for role in Role.values if role != Role.ENTERPRISE)
@@ -46,10 +48,19 @@ def _industry_choices(field) -> None:
     ]
 
 
-def criterion_choices():
-    return [("", "---------")] + [
-        (c.key, f"{c.standard.name}（{c.standard.number}）{c.article}：{c.text}") for c in CRITERIA
-    ]
+def criterion_choices(industry=None):
+    """The 判定标准 items, grouped by standard; with an industry, only the standards that apply to it
+    (rules.standards_for), so a construction site is not offered the chemicals items."""
+    from . import rules, services
+
+    standards = rules.standards_for(services.industry_codes(industry)) if industry else None
+    groups: dict = {}
+    for c in CRITERIA:
+        if standards is None or c.standard in standards:
+            groups.setdefault(f"{c.standard.name}（{c.standard.number}）", []).append(
+                (c.key, f"{c.article}：{c.text}")
+            )
+    return [("", "---------"), *groups.items()]
 
 
 class HazardForm(BootstrapMixin, forms.ModelForm):
@@ -58,6 +69,12 @@ class HazardForm(BootstrapMixin, forms.ModelForm):
     region = RegionChoiceField(queryset=Region.objects.none(), label=_("所属区划"), required=False)
     industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"), required=False)
     major_criterion = forms.ChoiceField(label=_("重大隐患判定标准条款"), required=False)
+    responsible_unit = forms.ModelChoiceField(
+        label=_("责任单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("没有生产经营单位时选择负责整改的部门、乡镇(街道)或园区管委会；默认为所在乡镇(街道)"),
+    )
     photos = PhotosField(label=_("隐患照片"))
 
     class Meta:
@@ -77,7 +94,13 @@ class HazardForm(BootstrapMixin, forms.ModelForm):
         self.fields["region"].queryset = core_selectors.regions_for_choice(user)
         self.fields["grid"].queryset = Grid.objects.for_user(user)
         _industry_choices(self.fields["industry"])
-        self.fields["major_criterion"].choices = criterion_choices()
+        enterprise = Enterprise.objects.filter(pk=self.initial.get("enterprise") or None).first()
+        self.fields["major_criterion"].choices = criterion_choices(
+            enterprise.industry_id if enterprise else None
+        )
+        self.fields["responsible_unit"].queryset = Unit.objects.for_user(user).filter(
+            kind__in=PLACE_UNIT_KINDS, is_active=True
+        )
         if not capacity.capacities(user, roles=NOT_ENTERPRISE):
             self.fields["source"].initial = Hazard.Source.SELF_INSPECTION
 
@@ -130,11 +153,20 @@ class VerifyForm(BootstrapMixin, forms.Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    opinion = forms.CharField(label=_("验收意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    method = forms.ChoiceField(
+        label=_("验收方式"), choices=Verification.Method.choices, widget=forms.RadioSelect
+    )
+    opinion = forms.CharField(label=_("验收意见"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+
+class RejectForm(ReasonForm):
+    """验收不通过: the opinion and how it was checked."""
+
+    method = forms.ChoiceField(label=_("验收方式"), choices=Verification.Method.choices)
 
 
 class ExtensionForm(BootstrapMixin, forms.ModelForm):
@@ -162,10 +194,20 @@ class ExpertForm(BootstrapMixin, forms.Form):
 
 
 class SupervisionForm(BootstrapMixin, forms.ModelForm):
+    """挂牌督办: the responsible unit is a registered Unit (the letter's addressee), not free text."""
+
     class Meta:
         model = Supervision
         fields = ["level", "due_on", "responsible_unit", "requirements"]
         widgets = {"due_on": DATE, "requirements": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, hazard=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services import responsible_units
+
+        self.fields["responsible_unit"].queryset = (
+            responsible_units(hazard) if hazard is not None else Unit.objects.none()
+        )
 
 
 class LiftForm(BootstrapMixin, forms.Form):
@@ -233,7 +275,7 @@ class LeadConfirmForm(BootstrapMixin, forms.Form):
     location = forms.CharField(label=_("具体部位"), max_length=200, required=False)
     due_on = forms.DateField(label=_("整改期限"), widget=DATE)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, industry=None, **kwargs):
         super().__init__(*args, **kwargs)
         _industry_choices(self.fields["industry"])
-        self.fields["major_criterion"].choices = criterion_choices()
+        self.fields["major_criterion"].choices = criterion_choices(industry)

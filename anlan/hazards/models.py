@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anlan.core.models import Department, Enterprise, Grid, Industry, Region
+from anlan.core.models import Department, Enterprise, Grid, Industry, Region, Unit
 from anlan.core.scope import ScopedQuerySet, ScopeSpec
 from anlan.core.workflow import Transition
 
@@ -78,11 +78,17 @@ class Hazard(models.Model):
         "due_on",
         "longitude",
         "latitude",
+        "responsible_unit",
     )
 
     TRANSITIONS: tuple[Transition, ...] = (
         Transition(
-            "plan", frozenset({Status.REGISTERED}), Status.RECTIFYING, "hazards.plan", _("制定整改方案")
+            "plan",
+            frozenset({Status.REGISTERED}),
+            Status.RECTIFYING,
+            "hazards.plan",
+            _("制定整改方案"),
+            guards=(guards.may_rectify,),
         ),
         Transition(
             "fix_on_the_spot",
@@ -90,8 +96,16 @@ class Hazard(models.Model):
             Status.AWAITING_VERIFICATION,
             "hazards.submit_rectification",
             _("立即整改"),
-            guards=(guards.ordinary_only,),
+            guards=(guards.ordinary_only, guards.may_rectify),
             style="primary",
+        ),
+        Transition(
+            "witness_fix",
+            frozenset({Status.REGISTERED}),
+            Status.AWAITING_VERIFICATION,
+            "hazards.witness_fix",
+            _("当场整改"),
+            guards=(guards.ordinary_only, guards.official_witness),
         ),
         Transition(
             "submit",
@@ -99,6 +113,7 @@ class Hazard(models.Model):
             Status.AWAITING_VERIFICATION,
             "hazards.submit_rectification",
             _("提交整改"),
+            guards=(guards.may_rectify,),
         ),
         Transition(
             "verify",
@@ -106,7 +121,7 @@ class Hazard(models.Model):
             Status.CLOSED,
             "hazards.verify",
             _("验收销号"),
-            guards=(guards.may_verify,),
+            guards=(guards.not_inspection_finding, guards.may_verify),
             style="success",
         ),
         Transition(
@@ -116,7 +131,7 @@ class Hazard(models.Model):
             "hazards.verify",
             _("验收不通过"),
             reason_required=True,
-            guards=(guards.may_verify,),
+            guards=(guards.not_inspection_finding, guards.may_verify),
             style="warning",
         ),
         Transition(
@@ -126,6 +141,7 @@ class Hazard(models.Model):
             "hazards.void",
             _("作废"),
             reason_required=True,
+            guards=(guards.may_void,),
             style="danger",
         ),
     )
@@ -179,6 +195,20 @@ class Hazard(models.Model):
     description = models.TextField(_("隐患描述"))
     found_on = models.DateField(_("发现日期"))
     finder = models.CharField(_("发现人"), max_length=50, blank=True)
+    # Who found it, who registered it and who must rectify it (Units of the kernel; null on records
+    # older than units where nothing could be derived).
+    finding_unit = models.ForeignKey(
+        Unit, verbose_name=_("发现单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    registering_unit = models.ForeignKey(
+        Unit, verbose_name=_("登记单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responsible_unit = models.ForeignKey(
+        Unit, verbose_name=_("责任单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    inspection_finding = models.BooleanField(_("检查发现"), default=False)
+    # The last rectification was a 当场整改 an official witnessed: another official verifies it.
+    witnessed_fix = models.BooleanField(_("当场整改"), default=False)
     due_on = models.DateField(_("整改期限"))
     status = models.CharField(_("状态"), max_length=30, choices=Status.choices, default=Status.REGISTERED)
     supervising_department = models.ForeignKey(
@@ -388,7 +418,8 @@ class Lead(models.Model):
     decided_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("报告时间"), auto_now_add=True)
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(region="region", industry="industry", grid="grid", enterprise="enterprise")
+    # No enterprise path: the reported enterprise sees only confirmed hazards, never the leads about it.
+    scope = ScopeSpec(region="region", industry="industry", grid="grid")
     history = HistoricalRecords()
 
     class Meta:
@@ -485,6 +516,7 @@ class Rectification(models.Model):
     )
     description = models.TextField(_("整改情况"))
     on_the_spot = models.BooleanField(_("立即整改"), default=False)
+    witnessed = models.BooleanField(_("监管人员当场见证"), default=False)
     submitted_by = models.ForeignKey(
         USER, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -508,8 +540,23 @@ class Verification(models.Model):
     hazard = models.ForeignKey(
         Hazard, verbose_name=_("事故隐患"), on_delete=models.CASCADE, related_name="verifications"
     )
+
+    class Method(models.TextChoices):
+        ON_SITE = "on_site", _("现场核查")
+        DOCUMENTS = "documents", _("资料核查")
+
     passed = models.BooleanField(_("验收通过"))
     opinion = models.TextField(_("验收意见"))
+    # Blank only on records older than the rule; every service call requires it.
+    method = models.CharField(_("验收方式"), max_length=20, choices=Method.choices, blank=True)
+    document = models.ForeignKey(
+        "documents.IssuedDocument",
+        verbose_name=_("整改复查意见书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     verified_by = models.ForeignKey(
         USER, verbose_name=_("验收人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -605,6 +652,7 @@ class Supervision(models.Model):
     class Status(models.TextChoices):
         LISTED = "listed", _("督办中")
         LIFTED = "lifted", _("已摘牌")
+        CLOSED = "closed", _("随隐患作废撤销")
 
     TRANSITIONS: tuple[Transition, ...] = (
         Transition(
@@ -628,7 +676,18 @@ class Supervision(models.Model):
     )
     letter_number = models.CharField(_("督办文号"), max_length=60, unique=True)
     due_on = models.DateField(_("督办期限"))
-    responsible_unit = models.CharField(_("责任单位"), max_length=120)
+    responsible_unit = models.ForeignKey(
+        Unit, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    # 提级督办: the listed 督办 of a lower level this one raises (it stays listed and linked).
+    raised_from = models.ForeignKey(
+        "self",
+        verbose_name=_("提级自"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="raised_to",
+    )
     requirements = models.TextField(_("督办要求"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.LISTED)
     document = models.ForeignKey(
@@ -646,9 +705,12 @@ class Supervision(models.Model):
         USER, verbose_name=_("摘牌人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     lifted_at = models.DateTimeField(_("摘牌时间"), null=True, blank=True)
+    # Sweep bookkeeping of the 督办 deadline (sweeps.py), like the hazard's.
+    reminded_for = models.DateField(_("已提醒的督办期限"), null=True, blank=True)
+    escalated_for = models.DateField(_("已督促的督办期限"), null=True, blank=True)
     objects = ScopedQuerySet.as_manager()
     scope = THROUGH_HAZARD
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["reminded_for", "escalated_for"])
 
     class Meta:
         verbose_name = _("挂牌督办")
@@ -661,6 +723,10 @@ class Supervision(models.Model):
     @property
     def is_lifted(self) -> bool:
         return self.status == self.Status.LIFTED
+
+    @property
+    def is_listed(self) -> bool:
+        return self.status == self.Status.LISTED
 
 
 class Recheck(models.Model):

@@ -158,3 +158,41 @@ def lead_reported(lead) -> None:
         url=reverse("hazards:lead-detail", args=[lead.pk]),
         dedupe_key=f"lead:{lead.pk}:reported",
     )
+
+
+SUPERVISION_DUE_SOON = "hazard_supervision_due_soon"
+SUPERVISION_OVERDUE = "hazard_supervision_overdue"
+
+
+def _supervision_parties(supervision):
+    """The responsible unit's members and the issuing department's staff."""
+    from anlan.core import units
+
+    return units.members(supervision.responsible_unit) | recipients.department_staff(supervision.issuer_id)
+
+
+def supervision_due_soon(supervision) -> int:
+    hazard = supervision.hazard
+    return _send(
+        _supervision_parties(supervision),
+        SUPERVISION_DUE_SOON,
+        hazard,
+        _("隐患 %(number)s 的挂牌督办即将到期"),
+        f"{supervision.letter_number} · {supervision.due_on:%Y-%m-%d}",
+        f"supervision-due-soon:{supervision.pk}:{supervision.due_on:%Y%m%d}",
+    )
+
+
+def supervision_overdue(supervision) -> int:
+    """Escalated to the 安委办 of the issuer's region (and the parties of the 督办)."""
+    hazard = supervision.hazard
+    issuer_region = supervision.issuer.region
+    office = recipients.committee_office(issuer_region.code, level=min(issuer_region.level, 3))
+    return _send(
+        office | _supervision_parties(supervision),
+        SUPERVISION_OVERDUE,
+        hazard,
+        _("隐患 %(number)s 挂牌督办期限已过仍未销号"),
+        f"{supervision.letter_number} · {supervision.due_on:%Y-%m-%d}",
+        f"supervision-overdue:{supervision.pk}:{supervision.due_on:%Y%m%d}",
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anlan.core.rules import RuleViolation, ancestor_code
 
-from .data.major_criteria import BY_KEY
+from .data.major_criteria import BY_KEY, STANDARDS
 
 ORDINARY = "ordinary"
 MAJOR = "major"
@@ -51,6 +51,23 @@ class ErrorCode(StrEnum):
     SUPERVISION_DUE_PAST = "supervision_due_past"
     CHECKED_IN_FUTURE = "checked_in_future"
     RECHECK_DUE_MISSING = "recheck_due_missing"
+    NO_PROXY_RECTIFICATION = "no_proxy_rectification"
+    NOT_RESPONSIBLE = "not_responsible"
+    WITNESS_OFFICIAL = "witness_official"
+    ENTERPRISE_VERIFIER = "enterprise_verifier"
+    SINGLE_ACCOUNT = "single_account"
+    FINDING_VERIFIER = "finding_verifier"
+    RECHECK_OPINION = "recheck_opinion"
+    OPINION_REQUIRED = "opinion_required"
+    METHOD_REQUIRED = "method_required"
+    VOIDER = "voider"
+    VOID_MAJOR = "void_major"
+    VOID_SUPERVISED = "void_supervised"
+    DUE_PAST_SUPERVISION = "due_past_supervision"
+    SUPERVISED_EXTENSION = "supervised_extension"
+    SECOND_SUPERVISION = "second_supervision"
+    CRITERION_INDUSTRY = "criterion_industry"
+    RESPONSIBLE_UNIT_KIND = "responsible_unit_kind"
 
 
 # ---------------------------------------------------------------- dates and deadlines
@@ -127,6 +144,28 @@ def check_major_basis(grade: str, criterion_key: str, basis: str) -> None:
             "major_criterion",
             ErrorCode.MAJOR_BASIS,
             _("重大事故隐患必须注明判定依据：选择判定标准条款，或填写所依据的标准及条款。"),
+        )
+
+
+def standards_for(industry_codes: tuple[str, ...] | list[str]) -> list:
+    """The 判定标准 that apply to an industry, given its code and its ancestors' codes (each standard names the
+    core industry codes it covers, with their sub-industries)."""
+    codes = set(industry_codes)
+    return [standard for standard in STANDARDS if codes & set(standard.industries)]
+
+
+def check_criterion_industry(criterion_key: str, industry_codes, industry_name: str) -> None:
+    """A major hazard is judged under the standard of its own industry (each 判定标准's 适用范围 clause, e.g.
+    工贸企业重大事故隐患判定标准 第二条): a construction site's blocked hydrant is not a chemicals item."""
+    if not criterion_key or criterion_key not in BY_KEY:
+        return
+    standard = BY_KEY[criterion_key].standard
+    if standard not in standards_for(industry_codes):
+        raise RuleViolation(
+            "major_criterion",
+            ErrorCode.CRITERION_INDUSTRY,
+            _("判定标准不适用：所选条款属于《%(standard)s》，不适用于“%(industry)s”行业。")
+            % {"standard": standard.name, "industry": industry_name},
         )
 
 
@@ -210,28 +249,157 @@ def check_on_the_spot(grade: str) -> None:
         )
 
 
+# ---------------------------------------------------------------- who rectifies (no 代管)
+
+
+def check_rectifier(*, enterprise_hazard: bool, is_responsible_member: bool) -> None:
+    """The responsible unit rectifies; a supervisor never plans, submits or fixes on the enterprise's behalf
+    (seed S2 L205: 「决不能越俎代庖，把监管变成包管和代管，代替企业履行主体责任」)."""
+    if is_responsible_member:
+        return
+    if enterprise_hazard:
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.NO_PROXY_RECTIFICATION,
+            _("不得代替企业整改：整改方案、整改情况和立即整改由生产经营单位自行填报，监管人员只督促。"),
+        )
+    raise RuleViolation("__all__", ErrorCode.NOT_RESPONSIBLE, _("只有隐患责任单位的人员才能整改该隐患。"))
+
+
+def check_witness(*, is_official: bool) -> None:
+    """当场整改 is recorded by the official who witnessed the fix, never by the enterprise itself (seed S2
+    L205: the supervisor supervises; a witnessed fix is still verified by another official)."""
+    if not is_official:
+        raise RuleViolation(
+            "__all__", ErrorCode.WITNESS_OFFICIAL, _("当场整改由在场见证的监管人员记录；企业请使用立即整改。")
+        )
+
+
 # ---------------------------------------------------------------- verification
 
+SELF_INSPECTION = "self_inspection"
 
-def check_verifier(
-    *,
-    grade: str,
-    verifier_id: int,
-    submitter_id: int | None,
-    verifier_is_supervising_department: bool,
-    verifier_is_assigned_expert: bool,
-) -> None:
-    """The verifier is never the person who submitted the rectification (design.md §3, closed loops); a major
-    hazard is verified by the supervising department or an assigned expert, never by the enterprise alone."""
-    if submitter_id is not None and verifier_id == submitter_id:
+
+@dataclass(frozen=True)
+class Verifier:
+    """What the verifying rules need to know of a verifier and the hazard (guards.verifier_facts)."""
+
+    verifier_id: int
+    submitter_id: int | None = None
+    grade: str = ORDINARY
+    source: str = SELF_INSPECTION
+    is_supervising: bool = False  # acts for a supervising department (or 安委办) of the hazard
+    is_assigned_expert: bool = False
+    is_enterprise_member: bool = False  # a user of the hazard's enterprise
+    is_finding_member: bool = False  # a member of the unit that found it (not the enterprise)
+    enterprise_accounts: int = 0  # active accounts of the hazard's enterprise
+    witnessed: bool = False  # the rectification was a 当场整改 an official witnessed
+
+
+def check_verifier(v: Verifier) -> None:
+    """Who may 销号 (seed-map "Where Anlan contradicts the texts" 2; S2 L113, L115):
+    - never the person who submitted the rectification (design.md §3, closed loops);
+    - a major hazard: the supervising department or the assigned expert (16号令 第十五条);
+    - a 当场整改 an official witnessed: another official, never the enterprise;
+    - 企业自查: another user of the enterprise, or the supervising department; an enterprise with one account
+      hands verification to the supervising department;
+    - any other source (检查、督查、暗查暗访、专家、网格、举报、回头看): the finding unit or the supervising
+      department, never the enterprise."""
+    if v.submitter_id is not None and v.verifier_id == v.submitter_id:
         raise RuleViolation(
             "__all__", ErrorCode.SAME_PERSON, _("验收人不能是提交整改的人，请由其他人员验收。")
         )
-    if grade == MAJOR and not (verifier_is_supervising_department or verifier_is_assigned_expert):
+    if v.grade == MAJOR:
+        if not (v.is_supervising or v.is_assigned_expert):
+            raise RuleViolation(
+                "__all__",
+                ErrorCode.VERIFIER_ROLE,
+                _("重大事故隐患须由负有监管职责的部门（或指派的专家）验收。"),
+            )
+        return
+    if v.is_supervising:
+        return
+    if v.witnessed:
+        if v.is_enterprise_member or not v.is_finding_member:
+            raise RuleViolation(
+                "__all__",
+                ErrorCode.ENTERPRISE_VERIFIER,
+                _("当场整改须由另一名监管人员（发现单位或监管部门）验收，企业不能验收。"),
+            )
+        return
+    if v.source == SELF_INSPECTION:
+        if not v.is_enterprise_member:
+            raise RuleViolation(
+                "__all__",
+                ErrorCode.VERIFIER_ROLE,
+                _("企业自查隐患由企业其他人员或负有监管职责的部门验收。"),
+            )
+        if v.enterprise_accounts <= 1:
+            raise RuleViolation(
+                "__all__",
+                ErrorCode.SINGLE_ACCOUNT,
+                _("企业只有一个账号，不能自行验收：自查隐患由负有监管职责的部门验收。"),
+            )
+        return
+    if v.is_enterprise_member or not v.is_finding_member:
         raise RuleViolation(
             "__all__",
-            ErrorCode.VERIFIER_ROLE,
-            _("重大事故隐患须由负有监管职责的部门（或指派的专家）验收。"),
+            ErrorCode.FINDING_VERIFIER,
+            _("政府部门发现的隐患由发现单位或负有监管职责的部门验收销号，企业不能自行销号。"),
+        )
+
+
+def check_not_inspection_finding(inspection_finding: bool) -> None:
+    """An inspection's finding is closed by the 整改复查意见书 (安全生产法 第六十五条; 执法程序 第四十七条:
+    复查 within 10 days of the deadline), not by an ordinary verification."""
+    if inspection_finding:
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.RECHECK_OPINION,
+            _("检查发现的隐患以整改复查意见书销号，请在检查记录中复查。"),
+        )
+
+
+def check_verification(opinion: str, method: str, methods) -> None:
+    """验收 states an opinion and how it was checked, 现场核查 or 资料核查 (16号令 第十八条: 验收 on the
+    rectification and its evidence)."""
+    if not (opinion or "").strip():
+        raise RuleViolation("opinion", ErrorCode.OPINION_REQUIRED, _("请填写验收意见。"))
+    if method not in methods:
+        raise RuleViolation("method", ErrorCode.METHOD_REQUIRED, _("请选择验收方式：现场核查或资料核查。"))
+
+
+# ---------------------------------------------------------------- 作废
+
+
+def check_voider(
+    *,
+    grade: str,
+    is_registering_member: bool,
+    is_supervising: bool,
+    under_supervision: bool,
+    signs_for_supervision: bool,
+    issuer_name: str = "",
+) -> None:
+    """作废 only by the registering unit or the supervising department; a major hazard only by its supervising
+    department; a hazard under 挂牌督办 only by the issuing body (seed-map 3; S2 L111 「隐患没消除决不收兵」)."""
+    if under_supervision:
+        if not signs_for_supervision:
+            raise RuleViolation(
+                "__all__",
+                ErrorCode.VOID_SUPERVISED,
+                _("挂牌督办中的隐患只能由督办单位（%(issuer)s）作废。") % {"issuer": issuer_name},
+            )
+        return
+    if grade == MAJOR:
+        if not is_supervising:
+            raise RuleViolation(
+                "__all__", ErrorCode.VOID_MAJOR, _("重大事故隐患只能由负有监管职责的部门作废。")
+            )
+        return
+    if not (is_registering_member or is_supervising):
+        raise RuleViolation(
+            "__all__", ErrorCode.VOIDER, _("只有登记隐患的单位或负有监管职责的部门才能作废隐患。")
         )
 
 
@@ -269,6 +437,52 @@ def check_extension_decider(
 
 
 # ---------------------------------------------------------------- 挂牌督办
+
+LEVEL_RANK = {"county": 1, "city": 2, "province": 3}
+
+
+def check_due_within_supervision(hazard_due_on: date, supervision_due_on: date) -> None:
+    """The rectification deadline may not run past the 督办 deadline (seed S2 L113 「县安委会下发文件，限定在
+    x月x日前整改到位」): refuse the 督办 and name both dates; the issuer adjusts one or the other."""
+    if hazard_due_on > supervision_due_on:
+        raise RuleViolation(
+            "due_on",
+            ErrorCode.DUE_PAST_SUPERVISION,
+            _("隐患整改期限（%(hazard)s）晚于督办期限（%(due)s）：督办期限不能早于整改期限，请调整后再挂牌。")
+            % {"hazard": hazard_due_on, "due": supervision_due_on},
+        )
+
+
+def check_supervised_extension(
+    *, new_due_on: date, supervision_due_on: date | None, signs_for_issuer: bool | None = None
+) -> None:
+    """A supervised hazard's deadline is the 督办 body's: only it decides an extension, and never past the 督办
+    deadline (seed S2 L113, L179 「跟踪督办、限时办结」)."""
+    if supervision_due_on is None:
+        return
+    if signs_for_issuer is False:
+        raise RuleViolation(
+            "__all__", ErrorCode.SUPERVISED_EXTENSION, _("挂牌督办隐患的延期只能由督办单位审批。")
+        )
+    if new_due_on > supervision_due_on:
+        raise RuleViolation(
+            "new_due_on",
+            ErrorCode.DUE_PAST_SUPERVISION,
+            _("挂牌督办隐患的整改期限不能晚于督办期限（%(d)s）。") % {"d": supervision_due_on},
+        )
+
+
+def check_second_supervision(*, listed_level: str | None, new_level: str, issuer_level: str) -> None:
+    """A hazard already under 挂牌督办 gets a second one only as 提级督办 by a higher level (city over county,
+    province over city; 挂牌督办 practice, seed S0 「完善落实挂牌督办」)."""
+    if listed_level is None:
+        return
+    if LEVEL_RANK[new_level] <= LEVEL_RANK[listed_level] or LEVEL_RANK[issuer_level] < LEVEL_RANK[new_level]:
+        raise RuleViolation(
+            "level",
+            ErrorCode.SECOND_SUPERVISION,
+            _("该隐患已在挂牌督办中：再次督办只能由上级提级督办（市级高于县级，省级高于市级）。"),
+        )
 
 
 def check_lift(*, hazard_closed: bool) -> None:
@@ -347,3 +561,14 @@ def rate(numerator: int, denominator: int) -> float | None:
     if not denominator:
         return None
     return round(100.0 * numerator / denominator, 1)
+
+
+# ---------------------------------------------------------------- the reported enterprise
+
+REPORTED_SOURCES = frozenset({"tip_off", "grid_patrol"})
+
+
+def finder_hidden(source: str, viewer_is_enterprise: bool) -> bool:
+    """Whoever reported a hazard from a tip-off or a grid patrol stays unknown to the enterprise reported on
+    (issue #12, Hazards: "the reporter's identity never reaches it")."""
+    return viewer_is_enterprise and source in REPORTED_SOURCES

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlan.core.models import Role
-from anlan.core.scope import scope_q
+from anlan.core.scope import memberships_of, scope_q
 from anlan.core.selectors import access
 from anlan.core.workflow import Transition, available_transitions_by_pk
 
@@ -27,11 +27,33 @@ __all__ = ["access", "access_hazard", "access_lead", "hazard_list", "lead_list",
 
 def access_hazard(user, pk, *, for_update: bool = False) -> Hazard:
     return access(
-        Hazard.objects.select_related("enterprise", "region", "industry", "grid", "supervising_department"),
+        Hazard.objects.select_related(
+            "enterprise",
+            "region",
+            "industry",
+            "grid",
+            "supervising_department",
+            "finding_unit",
+            "registering_unit",
+            "responsible_unit",
+        ),
         user,
         pk,
         for_update=for_update,
     )
+
+
+def is_enterprise_viewer(user) -> bool:
+    """Whether the user sees hazards only as an enterprise (no other capacity): the reported party."""
+    if getattr(user, "is_superuser", False):
+        return False
+    roles = {m.role for m in memberships_of(user)}
+    return Role.ENTERPRISE in roles and roles <= {Role.ENTERPRISE}
+
+
+def shows_finder(user, hazard: Hazard) -> bool:
+    """Whether the page, the API and the ledger show who found the hazard (rules.finder_hidden)."""
+    return not rules.finder_hidden(hazard.source, is_enterprise_viewer(user))
 
 
 def access_lead(user, pk, *, for_update: bool = False) -> Lead:
@@ -64,6 +86,13 @@ def hazard_actions(hazard: Hazard, user) -> list[Transition]:
 
 def hazard_list(user, action: str | None = None) -> QuerySet:
     return Hazard.objects.for_user(user, action).select_related("enterprise", "region", "industry")
+
+
+def with_guard_facts(queryset: QuerySet) -> QuerySet:
+    """What a page's guards read (units, listed 督办), loaded per page rather than per row."""
+    return queryset.select_related("registering_unit", "finding_unit", "responsible_unit").prefetch_related(
+        "supervisions__issuer"
+    )
 
 
 def lead_list(user) -> QuerySet:
@@ -160,22 +189,61 @@ def _major_verifier_q(user, prefix: str = "") -> Q:
     return q | (experts & Q(**{f"{prefix}expert_id": user.pk}))
 
 
+def _member_units_q(user, path: str) -> Q:
+    """Rows whose unit at `path` is one the user belongs to (units.is_member as a query)."""
+    q = Q(pk__in=[])
+    for m in memberships_of(user):
+        if m.role == Role.DEPARTMENT and m.department_id:
+            q |= Q(**{f"{path}__department_id": m.department_id})
+        elif m.role == Role.ENTERPRISE and m.enterprise_id:
+            q |= Q(**{f"{path}__enterprise_id": m.enterprise_id})
+        elif m.role == Role.TOWN and m.region_id:
+            q |= Q(**{f"{path}__kind": "town", f"{path}__region_id": m.region_id})
+        elif m.role == Role.COMMITTEE_OFFICE and m.region_id:
+            q |= Q(**{f"{path}__kind": "committee_office", f"{path}__region_id": m.region_id})
+    return q
+
+
+def _enterprises_with_colleagues(user) -> list[int]:
+    """The user's enterprises with more than one active account (a single account cannot verify its own)."""
+    from .guards import enterprise_accounts
+
+    ids = {m.enterprise_id for m in memberships_of(user) if m.role == Role.ENTERPRISE and m.enterprise_id}
+    return [pk for pk in ids if enterprise_accounts(pk) > 1]
+
+
 def hazards_to_verify(user) -> QuerySet:
-    """Hazards awaiting the user's verification: in scope with the right, not submitted by them, and a major
-    hazard only for a supervising body or its assigned expert (Hazard.TRANSITIONS, `verify`)."""
-    allowed = Q(grade=Hazard.Grade.ORDINARY) | _major_verifier_q(user)
+    """Hazards awaiting the user's verification (Hazard.TRANSITIONS, `verify`; rules.check_verifier): in scope
+    with the right, not submitted by them, not an inspection's finding (closed by the 整改复查意见书); a major
+    hazard only for a supervising body or its assigned expert; an ordinary one for a supervising body, the
+    finding unit, or (企业自查, not witnessed) the enterprise's users."""
+    supervising = scope_q(user, Hazard.scope, OVERSEEING_ROLES)
+    enterprise = scope_q(user, Hazard.scope, frozenset({Role.ENTERPRISE}))
+    ordinary = Q(grade=Hazard.Grade.ORDINARY) & (
+        supervising
+        | (_member_units_q(user, "finding_unit") & ~enterprise)
+        | (
+            enterprise
+            & Q(enterprise_id__in=_enterprises_with_colleagues(user))
+            & Q(source=Hazard.Source.SELF_INSPECTION, witnessed_fix=False)
+        )
+    )
     return (
         Hazard.objects.for_user(user, "hazards.verify")
-        .filter(allowed, status=Hazard.Status.AWAITING_VERIFICATION)
+        .filter(ordinary | _major_verifier_q(user), status=Hazard.Status.AWAITING_VERIFICATION)
         .exclude(submitted_by_id=user.pk)
+        .exclude(inspection_finding=True)
     )
 
 
 def hazards_to_rectify(user) -> QuerySet:
-    """Open hazards not yet submitted that the user rectifies: their enterprise's, or for a town officer
-    the hazards at a place without an enterprise in their town (notices.rectifiers)."""
+    """Open hazards not yet submitted that the user rectifies (guards.may_rectify): their enterprise's, or
+    a hazard at a place whose responsible unit is theirs (or, without one, in their town)."""
     own = scope_q(user, Hazard.scope, frozenset({Role.ENTERPRISE}))
-    places = Q(enterprise__isnull=True) & scope_q(user, Hazard.scope, frozenset({Role.TOWN}))
+    places = Q(enterprise__isnull=True) & (
+        _member_units_q(user, "responsible_unit")
+        | (Q(responsible_unit__isnull=True) & scope_q(user, Hazard.scope, frozenset({Role.TOWN})))
+    )
     return Hazard.objects.for_user(user, "hazards.submit_rectification").filter(
         own | places, status__in=(Hazard.Status.REGISTERED, Hazard.Status.RECTIFYING)
     )

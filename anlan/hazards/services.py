@@ -15,17 +15,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anlan.core import capacity, recipients, records
+from anlan.core import capacity, recipients, records, units
+from anlan.core import rules as core_rules
 from anlan.core import selectors as core_selectors
+from anlan.core import uploads as uploads_kernel
 from anlan.core.errors import Code, DomainError
-from anlan.core.models import Department, Industry, Region, Role
+from anlan.core.models import Department, Industry, Region, Role, Unit
 from anlan.core.permissions import require, require_right
 from anlan.core.rules import RuleViolation
 from anlan.core.workflow import Transition, apply_transition, check_transition, find
 from anlan.documents.models import DocumentKind
 from anlan.documents.services import issue_document, next_in_sequence
 
-from . import notices, rules, selectors
+from . import guards, notices, rules, selectors
 from .documents import supervision_letter
 from .models import (
     Extension,
@@ -71,8 +73,10 @@ def _check_step(record, transition: Transition, actor, reason: str = "") -> None
 # ---------------------------------------------------------------- photos
 
 
-def check_photos(uploads: Iterable) -> list:
-    """Validate every upload before anything is written: a real picture, within the size limit."""
+def check_photos(uploads: Iterable) -> list[uploads_kernel.Upload]:
+    """Validate every upload before anything is written: within the size limit and a known picture format
+    by its first bytes (the rule), then decoded and re-encoded by the kernel (`core.uploads`). Returns the
+    re-encoded pictures, named by a uuid with their real extension."""
     checked = []
     for upload in uploads or ():
         size = upload.size
@@ -84,14 +88,16 @@ def check_photos(uploads: Iterable) -> list:
             tail = upload.read(32)
         upload.seek(0)
         _check(rules.check_photo, upload.name, size, head, tail, settings.ANLAN_PHOTO_MAX_BYTES)
+        if not isinstance(upload, uploads_kernel.Upload):  # already verified (an inspection's finding)
+            upload = uploads_kernel.accept_image(upload, field="photos")
         checked.append(upload)
     return checked
 
 
-def _store_photos(uploads: list, actor, stage: str, *, hazard=None, lead=None) -> None:
+def _store_photos(uploads: list[uploads_kernel.Upload], actor, stage: str, *, hazard=None, lead=None) -> None:
     """Attach the checked pictures, each with its history row (who attached what, when)."""
     for upload in uploads:
-        photo = Photo(hazard=hazard, lead=lead, stage=stage, name=upload.name[:200], uploaded_by=actor)
+        photo = Photo(hazard=hazard, lead=lead, stage=stage, name=upload.original_name, uploaded_by=actor)
         photo.file.save(upload.name, upload, save=False)
         records.save_with_history(photo, actor, "")
 
@@ -125,8 +131,82 @@ def _number(hazard: Hazard) -> str:
     return rules.hazard_number(county, year, serial)
 
 
-def _create_hazard(*, actor, action: str, data: dict, photos=(), reason: str = "", **extra) -> Hazard:
-    """Shared by registration, lead confirmation, import and 回头看: validate, number, save, notify."""
+# Units that may be responsible for a hazard at a place (no enterprise): government units.
+PLACE_UNIT_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.TOWN, Unit.Kind.PARK_COMMITTEE)
+
+
+def industry_codes(industry: Industry | int | None) -> list[str]:
+    """The industry's code and its ancestors' codes (a standard covers an industry's sub-industries)."""
+    codes = []
+    current = Industry.objects.filter(pk=getattr(industry, "pk", industry)).first() if industry else None
+    while current is not None:
+        codes.append(current.code)
+        current = current.parent
+    return codes
+
+
+def _check_criterion_industry(hazard: Hazard) -> None:
+    if hazard.grade == Hazard.Grade.MAJOR and hazard.major_criterion and hazard.industry_id:
+        _check(
+            rules.check_criterion_industry,
+            hazard.major_criterion,
+            industry_codes(hazard.industry_id),
+            hazard.industry.name,
+        )
+
+
+def place_units(region_code: str):
+    """The government units that may answer for a hazard at a place in this region: the departments, towns
+    and park committees of its county (of the region itself above a county)."""
+    county = rules.county_of(region_code)
+    if not Region.objects.filter(pk=county).exists():
+        county = region_code
+    low, high = core_rules.subtree_bounds(county, Region.Level.COUNTY)
+    return Unit.objects.filter(
+        kind__in=PLACE_UNIT_KINDS, is_active=True, region_id__gte=low, region_id__lte=high
+    ).order_by("kind", "name")
+
+
+def default_place_unit(region_code: str) -> Unit | None:
+    """The town of the region (its town-level ancestor), else the 安委办 of its county."""
+    town = Region.objects.filter(
+        pk=rules.ancestor_code(region_code, Region.Level.TOWN), level=Region.Level.TOWN
+    ).first()
+    if town is not None:
+        return units.unit_for(town)
+    county = Region.objects.filter(pk=rules.county_of(region_code)).first()
+    if county is None:
+        county = Region.objects.filter(pk=region_code).first()
+    if county is None or county.level > Region.Level.COUNTY:
+        return None
+    return units.committee_office_for(county)
+
+
+def _responsible_unit(hazard: Hazard, chosen) -> Unit | None:
+    """The enterprise's unit; for a place, the government unit chosen (in the place's county), by default
+    its town (`default_place_unit`)."""
+    if hazard.enterprise_id:
+        return units.unit_for(hazard.enterprise)
+    if chosen not in (None, ""):
+        unit = chosen if isinstance(chosen, Unit) else Unit.objects.filter(pk=chosen).first()
+        if unit is None or not place_units(hazard.region_id).filter(pk=unit.pk).exists():
+            raise DomainError(
+                ErrorCode.RESPONSIBLE_UNIT_KIND,
+                _("责任单位须为隐患所在县的部门、乡镇(街道)或园区管委会。"),
+                field="responsible_unit",
+            )
+        return unit
+    return default_place_unit(hazard.region_id) if hazard.region_id else None
+
+
+_UNSET = object()
+
+
+def _create_hazard(
+    *, actor, action: str, data: dict, photos=(), reason: str = "", finding_unit=_UNSET, **extra
+) -> Hazard:
+    """Shared by registration, lead confirmation, import and 回头看: validate, number, save, notify. The
+    registering unit is the actor's; the finding unit is that one unless given (None for a tip-off)."""
     uploads = check_photos(photos)
     hazard = Hazard(**{k: v for k, v in data.items() if k in HAZARD_FIELDS}, **extra)
     if hazard.enterprise_id:
@@ -139,7 +219,12 @@ def _create_hazard(*, actor, action: str, data: dict, photos=(), reason: str = "
     _check(rules.check_major_basis, hazard.grade, hazard.major_criterion, hazard.major_basis)
     if hazard.grade != Hazard.Grade.MAJOR:
         hazard.major_criterion, hazard.major_basis = "", ""
+    _check_criterion_industry(hazard)
     hazard.registered_by = actor
+    hazard.registering_unit = capacity.acting_unit(actor, right=action)
+    hazard.finding_unit = hazard.registering_unit if finding_unit is _UNSET else finding_unit
+    if hazard.region_id:
+        hazard.responsible_unit = _responsible_unit(hazard, data.get("responsible_unit"))
     hazard.number = "-"
     records.validate(hazard, exclude=["number"])
     if hazard.region_id:
@@ -154,13 +239,21 @@ def _create_hazard(*, actor, action: str, data: dict, photos=(), reason: str = "
     return hazard
 
 
-def register_hazard(*, actor, data: dict, photos=(), reason: str = "") -> Hazard:
+def register_hazard(
+    *, actor, data: dict, photos=(), reason: str = "", inspection_finding: bool = False
+) -> Hazard:
     """Register a hazard found by any source; numbered per county and year. A major hazard notifies the
-    supervising department and the 安委办 at once."""
+    supervising department and the 安委办 at once. `inspection_finding` marks a finding of a recorded
+    inspection: it closes with the 整改复查意见书 (`verify_by_recheck_opinion`), not an ordinary 验收."""
     require_right(actor, "hazards.register_hazard")
     with transaction.atomic():
         return _create_hazard(
-            actor=actor, action="hazards.register_hazard", data=data, photos=photos, reason=reason
+            actor=actor,
+            action="hazards.register_hazard",
+            data=data,
+            photos=photos,
+            reason=reason,
+            inspection_finding=bool(inspection_finding),
         )
 
 
@@ -219,7 +312,13 @@ def confirm_lead(*, actor, lead_pk, data: dict) -> Hazard:
             "finder": lead.reporter_name or (lead.reported_by.display_name if lead.reported_by else ""),
         }
         merged = {**defaults, **{k: v for k, v in data.items() if v not in (None, "")}}
-        hazard = _create_hazard(actor=actor, action="hazards.confirm_lead", data=merged)
+        # A grid patrol lead was found by the grid worker's town; a tip-off by the public (no unit).
+        finder_unit = None
+        if lead.source == Lead.Source.GRID_PATROL and lead.reported_by is not None:
+            finder_unit = capacity.acting_unit(lead.reported_by, right="hazards.report_lead")
+        hazard = _create_hazard(
+            actor=actor, action="hazards.confirm_lead", data=merged, finding_unit=finder_unit
+        )
         handed_over = _("移交隐患 %(number)s") % {"number": hazard.number}
         for photo in lead.photos.all():
             records.update_with_history(photo, actor, handed_over, hazard=hazard)
@@ -271,6 +370,8 @@ def record_plan(
         transition = find(Hazard.TRANSITIONS, "plan")
         if not hazard.plan_revisable:
             _check_step(hazard, transition, actor)
+        else:
+            _check_guard(guards.may_rectify, hazard, actor)
         problems = rules.plan_problems(hazard.grade, plan, hazard.found_on, hazard.due_on)
         if problems:
             errors: dict[str, list] = {}
@@ -288,8 +389,15 @@ def record_plan(
     return record
 
 
+def _check_guard(guard, record, actor) -> None:
+    """One guard of a table, checked outside its transition (a revised plan, the 整改复查意见书)."""
+    refused = guard(record, actor)
+    if refused is not None:
+        raise DomainError(refused.code, refused.message, field="__all__")
+
+
 def _submit(
-    *, actor, hazard: Hazard, name: str, description: str, photos, on_the_spot: bool
+    *, actor, hazard: Hazard, name: str, description: str, photos, on_the_spot: bool, witnessed: bool = False
 ) -> Rectification:
     transition = find(Hazard.TRANSITIONS, name)
     _check_step(hazard, transition, actor)
@@ -299,10 +407,16 @@ def _submit(
     if not uploads:
         raise DomainError(ErrorCode.AFTER_PHOTOS_MISSING, _("请上传整改后的照片。"), field="photos")
     record = Rectification(
-        hazard=hazard, description=description.strip(), on_the_spot=on_the_spot, submitted_by=actor
+        hazard=hazard,
+        description=description.strip(),
+        on_the_spot=on_the_spot,
+        witnessed=witnessed,
+        submitted_by=actor,
     )
     records.save_with_history(record, actor, "")
-    apply_transition(hazard, transition, actor=actor, changes={"submitted_by": actor})
+    apply_transition(
+        hazard, transition, actor=actor, changes={"submitted_by": actor, "witnessed_fix": witnessed}
+    )
     _store_photos(uploads, actor, Photo.Stage.AFTER, hazard=hazard)
     notices.awaiting_verification(hazard, record.pk)
     return record
@@ -336,31 +450,89 @@ def fix_on_the_spot(*, actor, hazard_pk, description: str, photos=()) -> Rectifi
         )
 
 
-def verify_rectification(*, actor, hazard_pk, passed: bool, opinion: str) -> Verification:
-    """验收: passed closes the hazard (销号); not passed sends it back to rectifying with the opinion.
-    The verifier is never the submitter; a major hazard is verified by the department or the assigned expert."""
+def witness_fix(*, actor, hazard_pk, description: str, photos=()) -> Rectification:
+    """当场整改: an official records an ordinary hazard's fix they witnessed on the spot, with photos; another
+    official verifies it (never the enterprise, never the witness: rules.check_verifier)."""
+    with transaction.atomic():
+        hazard = _hazard_for(actor, hazard_pk, "hazards.witness_fix")
+        return _submit(
+            actor=actor,
+            hazard=hazard,
+            name="witness_fix",
+            description=description,
+            photos=photos,
+            on_the_spot=True,
+            witnessed=True,
+        )
+
+
+def _record_verification(
+    *, actor, hazard: Hazard, passed: bool, opinion: str, method: str, document=None
+) -> Verification:
+    transition = find(Hazard.TRANSITIONS, "verify" if passed else "reject")
+    _check(rules.check_verification, opinion, method, Verification.Method.values)
+    opinion = opinion.strip()
+    record = Verification(
+        hazard=hazard, passed=passed, opinion=opinion, method=method, document=document, verified_by=actor
+    )
+    records.save_with_history(record, actor, "")
+    now = timezone.now()
+    changes = {"verified_by": actor, "verified_at": now}
+    if passed:
+        changes["closed_on"] = timezone.localdate(now)
+    apply_transition(hazard, transition, actor=actor, reason=opinion, changes=changes)
+    if not passed:
+        notices.rejected(hazard, record.pk, opinion)
+    return record
+
+
+def verify_rectification(*, actor, hazard_pk, passed: bool, opinion: str, method: str = "") -> Verification:
+    """验收: passed closes the hazard (销号); not passed sends it back to rectifying with the opinion. The
+    opinion and the method (现场核查/资料核查) are required; who may verify is rules.check_verifier; an
+    inspection's finding closes with the 整改复查意见书 instead (`verify_by_recheck_opinion`)."""
     with transaction.atomic():
         hazard = _hazard_for(actor, hazard_pk, "hazards.verify")
         transition = find(Hazard.TRANSITIONS, "verify" if passed else "reject")
         _check_step(hazard, transition, actor, opinion)
-        opinion = (opinion or "").strip() or str(transition.label)
-        record = Verification(hazard=hazard, passed=passed, opinion=opinion, verified_by=actor)
-        records.save_with_history(record, actor, "")
-        now = timezone.now()
-        changes = {"verified_by": actor, "verified_at": now}
-        if passed:
-            changes["closed_on"] = timezone.localdate(now)
-        apply_transition(hazard, transition, actor=actor, reason=opinion, changes=changes)
-        if not passed:
-            notices.rejected(hazard, record.pk, opinion)
-    return record
+        return _record_verification(actor=actor, hazard=hazard, passed=passed, opinion=opinion, method=method)
+
+
+def verify_by_recheck_opinion(
+    *, actor, hazard_pk, passed: bool, opinion: str, method: str, document=None
+) -> Verification:
+    """The 整改复查意见书 of an inspection closes (or sends back) its finding: the same verifier rules as an
+    ordinary 验收; the issued document is kept on the verification (part R calls this on issuing it)."""
+    with transaction.atomic():
+        hazard = _hazard_for(actor, hazard_pk, "hazards.verify")
+        transition = find(Hazard.TRANSITIONS, "verify" if passed else "reject")
+        hazard.closing_by_recheck_opinion = True
+        _check_step(hazard, transition, actor, opinion)
+        return _record_verification(
+            actor=actor, hazard=hazard, passed=passed, opinion=opinion, method=method, document=document
+        )
 
 
 def void_hazard(*, actor, hazard_pk, reason: str) -> Hazard:
-    """A supervisor voids a duplicate or mistaken record; the reason is required and kept."""
+    """The registering unit or the supervising department voids a duplicate or mistaken record, with a reason
+    (rules.check_voider: a major hazard only the department; one under 挂牌督办 only its issuer, and the listed
+    督办 is closed with it, audited with the same reason)."""
     with transaction.atomic():
         hazard = _hazard_for(actor, hazard_pk, "hazards.void")
-        return apply_transition(hazard, find(Hazard.TRANSITIONS, "void"), actor=actor, reason=reason)
+        transition = find(Hazard.TRANSITIONS, "void")
+        _check_step(hazard, transition, actor, reason)
+        listed = list(hazard.supervisions.select_for_update().filter(status=Supervision.Status.LISTED))
+        hazard = apply_transition(hazard, transition, actor=actor, reason=reason)
+        for supervision in listed:
+            records.update_with_history(
+                supervision,
+                actor,
+                _("隐患作废，督办随之撤销：%(reason)s") % {"reason": reason.strip()},
+                status=Supervision.Status.CLOSED,
+                lift_opinion=reason.strip(),
+                lifted_by=actor,
+                lifted_at=timezone.now(),
+            )
+        return hazard
 
 
 # ---------------------------------------------------------------- extensions and experts
@@ -375,6 +547,9 @@ def request_extension(*, actor, hazard_pk, new_due_on: date, reason: str) -> Ext
         if not hazard.is_open:
             raise DomainError(Code.ILLEGAL_TRANSITION, _("隐患已销号或作废，不能申请延期。"), field="__all__")
         _check(rules.check_extension, hazard.due_on, new_due_on, _today())
+        listed = guards.listed_supervision(hazard)
+        if listed is not None:
+            _check(rules.check_supervised_extension, new_due_on=new_due_on, supervision_due_on=listed.due_on)
         if hazard.extensions.filter(status=Extension.Status.PENDING).exists():
             raise DomainError(Code.DUPLICATE, _("已有一项延期申请待审批。"), field="__all__")
         extension = Extension(
@@ -452,28 +627,63 @@ def issuing_department(actor) -> Department:
     return department
 
 
+ISSUER_LEVEL = {
+    Region.Level.PROVINCE: Supervision.Level.PROVINCE,
+    Region.Level.CITY: Supervision.Level.CITY,
+}
+
+
+def issuer_level(department: Department) -> str:
+    """The 督办 level a department issues at: its region's (county and below issue at county level)."""
+    return ISSUER_LEVEL.get(department.region.level, Supervision.Level.COUNTY)
+
+
+def responsible_units(hazard: Hazard):
+    """The units a 督办 may name as responsible: the hazard's responsible unit and the government units of
+    its county (`place_units`), plus the enterprise's unit."""
+    ids = set(place_units(hazard.region_id).values_list("pk", flat=True))
+    if hazard.enterprise_id:
+        ids.add(units.unit_for(hazard.enterprise).pk)
+    if hazard.responsible_unit_id:
+        ids.add(hazard.responsible_unit_id)
+    return Unit.objects.filter(pk__in=ids).order_by("kind", "name")
+
+
 def issue_supervision(
-    *, actor, hazard_pk, level: str, due_on: date, responsible_unit: str, requirements: str
+    *, actor, hazard_pk, level: str, due_on: date, responsible_unit, requirements: str
 ) -> Supervision:
-    """挂牌督办: take the issuer's next letter number, generate the 隐患挂牌督办函 (DOCX) and list the hazard."""
+    """挂牌督办: take the issuer's next letter number, generate the 隐患挂牌督办函 (DOCX) addressed to the
+    responsible Unit and list the hazard. The hazard's deadline may not run past the 督办's; a hazard already
+    listed gets a second 督办 only as 提级督办 by a higher level (the first stays listed, linked)."""
     with transaction.atomic():
         hazard = _hazard_for(actor, hazard_pk, "hazards.supervise")
         if not hazard.is_open:
             raise DomainError(Code.ILLEGAL_TRANSITION, _("只能对未销号的隐患挂牌督办。"), field="__all__")
-        if hazard.supervisions.filter(status=Supervision.Status.LISTED).exists():
-            raise DomainError(Code.DUPLICATE, _("该隐患已在挂牌督办中。"), field="__all__")
         if due_on < _today():
             raise DomainError(ErrorCode.SUPERVISION_DUE_PAST, _("督办期限不能早于今天。"), field="due_on")
-        for name, value in (("responsible_unit", responsible_unit), ("requirements", requirements)):
-            if not (value or "").strip():
-                raise DomainError(Code.INVALID, _("请填写此项。"), field=name)
+        if not (requirements or "").strip():
+            raise DomainError(Code.INVALID, _("请填写此项。"), field="requirements")
         issuer = issuing_department(actor)
+        unit = responsible_unit if isinstance(responsible_unit, Unit) else None
+        if unit is None and str(getattr(responsible_unit, "pk", responsible_unit)).isdigit():
+            unit = Unit.objects.filter(pk=getattr(responsible_unit, "pk", responsible_unit)).first()
+        if unit is None or not responsible_units(hazard).filter(pk=unit.pk).exists():
+            raise DomainError(Code.INVALID, _("请选择隐患所在地登记的责任单位。"), field="responsible_unit")
+        listed = guards.listed_supervision(hazard)
+        _check(
+            rules.check_second_supervision,
+            listed_level=listed.level if listed is not None else None,
+            new_level=level,
+            issuer_level=issuer_level(issuer) if listed is not None else level,
+        )
+        _check(rules.check_due_within_supervision, hazard.due_on, due_on)
         supervision = Supervision(
             hazard=hazard,
             level=level,
             issuer=issuer,
             due_on=due_on,
-            responsible_unit=responsible_unit.strip(),
+            responsible_unit=unit,
+            raised_from=listed,
             requirements=requirements.strip(),
             issued_by=actor,
         )

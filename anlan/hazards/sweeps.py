@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anlan.core import audit, records
 
-from . import notices
-from .models import Hazard
+from . import notices, rules
+from .models import Hazard, Supervision
 from .selectors import overdue_q
 
 ESCALATED = _("逾期未整改，已督促整改并告知监管部门、乡镇和安委办")
@@ -93,11 +93,79 @@ def escalate(today: date) -> tuple[int, int]:
     return _sweep(overdue_q(today) & _unhandled("escalated_for"), "escalated_for", notices.overdue, ESCALATED)
 
 
+# ---------------------------------------------------------------- the 挂牌督办 deadline
+
+SUPERVISION_ESCALATED = _("督办期限已过仍未销号，已报告督办单位所在地安委办")
+
+
+def _sweep_supervisions(candidates: Q, marker: str, send, logged=None) -> tuple[int, int]:
+    """Claim each listed 督办 not yet handled for its deadline (a conditional UPDATE, as for hazards), then
+    notify; idempotent across runs and workers."""
+    claimed = notified = 0
+    ids = list(Supervision.objects.filter(candidates).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        with transaction.atomic():
+            rows = Supervision.objects.filter(pk__in=ids[start : start + CHUNK]).select_related(
+                "hazard", "issuer__region", "responsible_unit"
+            )
+            actor = audit.system_actor() if logged is not None else None
+            for supervision in rows:
+                won = (
+                    Supervision.objects.filter(
+                        pk=supervision.pk, due_on=supervision.due_on, status=Supervision.Status.LISTED
+                    )
+                    .filter(_unhandled(marker))
+                    .update(**{marker: supervision.due_on})
+                )
+                if not won:
+                    continue
+                claimed += 1
+                if actor is not None:
+                    records.update_with_history(
+                        supervision, actor, audit.record_text(logged), **{marker: supervision.due_on}
+                    )
+                notified += send(supervision)
+    return claimed, notified
+
+
+def remind_supervisions(today: date, days_before: int) -> tuple[int, int]:
+    window = Q(
+        status=Supervision.Status.LISTED,
+        hazard__status__in=Hazard.OPEN,
+        due_on__gte=today,
+        due_on__lte=today + timedelta(days=days_before),
+    )
+    return _sweep_supervisions(
+        window & _unhandled("reminded_for"), "reminded_for", notices.supervision_due_soon
+    )
+
+
+def escalate_supervisions(today: date) -> tuple[int, int]:
+    """A 督办 whose deadline has passed (rules.is_overdue) with the hazard still open goes to the 安委办."""
+    late = Q(
+        status=Supervision.Status.LISTED,
+        hazard__status__in=Hazard.OPEN,
+        due_on__lte=rules.overdue_cutoff(today),
+    )
+    return _sweep_supervisions(
+        late & _unhandled("escalated_for"),
+        "escalated_for",
+        notices.supervision_overdue,
+        SUPERVISION_ESCALATED,
+    )
+
+
 def run(*, today: date, now=None, stdout=None) -> dict[str, int]:
     reminded, reminder_messages = remind(today, settings.ANLAN_HAZARD_REMIND_DAYS)
     escalated, overdue_messages = escalate(today)
+    supervisions_reminded, supervision_reminders = remind_supervisions(
+        today, settings.ANLAN_HAZARD_REMIND_DAYS
+    )
+    supervisions_escalated, supervision_overdue = escalate_supervisions(today)
     return {
         "reminded": reminded,
         "overdue_flagged": escalated,
-        "messages": reminder_messages + overdue_messages,
+        "supervisions_reminded": supervisions_reminded,
+        "supervisions_escalated": supervisions_escalated,
+        "messages": reminder_messages + overdue_messages + supervision_reminders + supervision_overdue,
     }

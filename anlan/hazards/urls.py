@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/plan/", views.hazard_plan, name="hazard-plan"),
     path("<int:pk>/submit/", views.hazard_submit, name="hazard-submit"),
     path("<int:pk>/fix-on-the-spot/", views.hazard_fix_on_the_spot, name="hazard-fix-on-the-spot"),
+    path("<int:pk>/witness-fix/", views.hazard_witness_fix, name="hazard-witness-fix"),
     path("<int:pk>/verify/", views.hazard_verify, name="hazard-verify"),
     path("<int:pk>/reject/", views.hazard_reject, name="hazard-reject"),
     path("<int:pk>/void/", views.hazard_void, name="hazard-void"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anlan.core import audit, entry, exporting
+from anlan.core import audit, entry, exporting, uploads
 from anlan.core import selectors as core_selectors
 from anlan.core.forms import ImportForm
 from anlan.core.paging import filtered, query_without_page
@@ -34,6 +34,7 @@ from .forms import (
     ReasonForm,
     RecheckForm,
     RectificationForm,
+    RejectForm,
     SupervisionForm,
     VerifyForm,
 )
@@ -178,7 +179,7 @@ def hazard_detail(request, pk):
         "hazard": hazard,
         "plan": hazard.current_plan(),
         "rectifications": hazard.rectifications.select_related("submitted_by"),
-        "verifications": hazard.verifications.select_related("verified_by"),
+        "verifications": hazard.verifications.select_related("verified_by", "document"),
         "extensions": _with_actions(
             list(hazard.extensions.select_related("requested_by", "decided_by")), user, hazard
         ),
@@ -196,6 +197,8 @@ def hazard_detail(request, pk):
         "can_supervise": hazard.is_open and can(user, "hazards.supervise", hazard),
         "can_recheck": hazard.is_closed and can(user, "hazards.recheck", hazard),
         "reason_form": ReasonForm(),
+        "reject_form": RejectForm(),
+        "show_finder": selectors.shows_finder(user, hazard),
         "expert_form": ExpertForm()
         if hazard.is_open and can(user, "hazards.assign_expert", hazard)
         else None,
@@ -309,6 +312,19 @@ def hazard_fix_on_the_spot(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def hazard_witness_fix(request, pk):
+    return _rectification_page(
+        request,
+        pk,
+        "witness_fix",
+        services.witness_fix,
+        _("当场整改"),
+        _("已记录当场整改，等待其他人员验收。"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def hazard_verify(request, pk):
     user = request.user
     hazard = selectors.access_hazard(user, pk)
@@ -318,22 +334,27 @@ def hazard_verify(request, pk):
         step="verify",
         form=VerifyForm(request.POST or None),
         call=lambda data: services.verify_rectification(
-            actor=user, hazard_pk=hazard.pk, passed=data["passed"], opinion=data["opinion"]
+            actor=user,
+            hazard_pk=hazard.pk,
+            passed=data["passed"],
+            opinion=data["opinion"],
+            method=data["method"],
         ),
         title=_("验收"),
         message=_("验收结果已记录。"),
     )
 
 
-def _reason_step(request, pk, *, step: str, call, message, invalid):
-    """A step of the hazard table that needs only a reason (void, reject), posted from the detail page."""
+def _reason_step(request, pk, *, step: str, call, message, invalid, form_class=ReasonForm):
+    """A step of the hazard table that needs only a reason (void; reject with its method), posted from the
+    detail page."""
     user = request.user
     hazard = selectors.access_hazard(user, pk)
     require(user, find(Hazard.TRANSITIONS, step).right, hazard)
     return entry.post_action(
         request,
-        form=ReasonForm(request.POST),
-        call=lambda data: call(actor=user, hazard_pk=pk, reason=data["reason"]),
+        form=form_class(request.POST),
+        call=lambda data: call(actor=user, hazard_pk=pk, **data),
         back=_detail_url(hazard),
         message=message,
         invalid=invalid,
@@ -343,8 +364,10 @@ def _reason_step(request, pk, *, step: str, call, message, invalid):
 @login_required
 @require_POST
 def hazard_reject(request, pk):
-    def reject(*, actor, hazard_pk, reason):
-        return services.verify_rectification(actor=actor, hazard_pk=hazard_pk, passed=False, opinion=reason)
+    def reject(*, actor, hazard_pk, reason, method):
+        return services.verify_rectification(
+            actor=actor, hazard_pk=hazard_pk, passed=False, opinion=reason, method=method
+        )
 
     return _reason_step(
         request,
@@ -352,7 +375,8 @@ def hazard_reject(request, pk):
         step="reject",
         call=reject,
         message=_("验收不通过，已退回整改。"),
-        invalid=_("验收不通过必须填写意见。"),
+        invalid=_("验收不通过必须填写意见并选择验收方式。"),
+        form_class=RejectForm,
     )
 
 
@@ -429,15 +453,12 @@ def hazard_assign_expert(request, pk):
 def supervision_create(request, pk):
     user = request.user
     hazard = selectors.access_hazard(user, pk)
-    initial = {
-        "due_on": hazard.due_on,
-        "responsible_unit": hazard.enterprise.name if hazard.enterprise_id else "",
-    }
+    initial = {"due_on": hazard.due_on, "responsible_unit": hazard.responsible_unit_id}
     return _hazard_form_page(
         request,
         hazard,
         right="hazards.supervise",
-        form=SupervisionForm(request.POST or None, initial=initial),
+        form=SupervisionForm(request.POST or None, initial=initial, hazard=hazard),
         call=lambda data: services.issue_supervision(actor=user, hazard_pk=hazard.pk, **data),
         title=_("挂牌督办"),
         message=_("已挂牌督办，督办函已生成。"),
@@ -449,7 +470,9 @@ def supervision_list(request):
     user = request.user
     return entry.list_page(
         request,
-        queryset=Supervision.objects.for_user(user).select_related("hazard__enterprise", "issuer"),
+        queryset=Supervision.objects.for_user(user).select_related(
+            "hazard__enterprise", "issuer", "responsible_unit"
+        ),
         filterset_class=SupervisionFilter,
         template="hazards/supervision_list.html",
         fragment="hazards/supervision_list.html",
@@ -506,7 +529,7 @@ def recheck_create(request, pk):
 def photo(request, pk):
     """A picture, served only to those who may see its hazard or lead."""
     item = selectors.access_photo(request.user, pk)
-    return FileResponse(item.file.open("rb"), filename=item.name)
+    return uploads.serve(item.file, item.name)
 
 
 # ---------------------------------------------------------------- leads
@@ -582,7 +605,7 @@ def lead_confirm(request, pk):
     title = _("确认为隐患")
     return entry.form_page(
         request,
-        form=LeadConfirmForm(request.POST or None, initial=initial),
+        form=LeadConfirmForm(request.POST or None, initial=initial, industry=lead.industry_id),
         call=lambda data: _confirmed(request, services.confirm_lead(actor=user, lead_pk=pk, data=data)),
         success_url=_detail_url,
         template="hazards/form.html",

@@ -1,6 +1,7 @@
-"""The hazard loop in a real browser: a grid worker's lead, confirmed by the town into a hazard, planned and
-rectified by the enterprise with photos, verified by the department and closed; and a major hazard listed
-for supervision (挂牌督办) by the department, closed, then lifted (摘牌)."""
+"""The hazard loop in a real browser: a grid worker's lead, confirmed by the town into a hazard (the town sees
+no 立即整改 or plan on it: no 代管), planned and rectified by the enterprise with photos, verified by the
+department with its method and closed; and a major hazard listed for supervision (挂牌督办) by the department
+to a registered unit, closed, then lifted (摘牌)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from anlan.core import units
 from anlan.hazards import services
 from anlan.hazards.models import Hazard, Lead, Supervision
 from anlan.hazards.tests.factories import HazardFactory, png_bytes
@@ -45,6 +47,10 @@ def test_lead_to_closed_hazard(page: Page, server, cast):
     expect(page.get_by_test_id("status")).to_have_text("待整改")
     hazard = Hazard.objects.get()
     assert hazard.source == Hazard.Source.GRID_PATROL
+    assert hazard.finding_unit == units.unit_for(cast.town_a)  # the grid worker's town found it
+    # No 代管: the town may not plan or fix the enterprise's hazard.
+    expect(page.get_by_test_id("action-fix_on_the_spot")).to_have_count(0)
+    expect(page.get_by_test_id("action-plan")).to_have_count(0)
 
     logout(page, server)
     login(page, server, "enterprise_x")
@@ -68,12 +74,14 @@ def test_lead_to_closed_hazard(page: Page, server, cast):
     page.goto(f"{server.url}/hazards/{hazard.pk}/")
     page.get_by_test_id("action-verify").click()
     page.get_by_label("验收通过，予以销号").check()
+    page.get_by_label("现场核查").check()
     page.get_by_label("验收意见").fill("现场核查，防护到位")
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_test_id("status")).to_have_text("已销号")
     expect(page.get_by_test_id("timeline")).to_contain_text("现场核查，防护到位")
     hazard.refresh_from_db()
     assert (hazard.status, hazard.verified_by) == (Hazard.Status.CLOSED, cast["dept_housing"])
+    assert hazard.verifications.get().method == "on_site"
 
 
 def test_major_hazard_listed_for_supervision_then_lifted(page: Page, server, cast):
@@ -81,13 +89,14 @@ def test_major_hazard_listed_for_supervision_then_lifted(page: Page, server, cas
     hazard = HazardFactory(
         enterprise=cast.enterprise_x,
         grade=Hazard.Grade.MAJOR,
-        major_criterion="it-3-2",
+        major_basis="房屋市政工程生产安全重大事故隐患判定标准 第四条",
         supervising_department=cast.dept_housing,
         description="塔吊司机无特种作业操作证上岗",
     )
     login(page, server, "dept_housing")
     page.goto(f"{server.url}/hazards/{hazard.pk}/")
     page.get_by_test_id("action-supervise").click()
+    page.get_by_label("责任单位").select_option(label=cast.enterprise_x.name)
     page.get_by_label("督办期限").fill((today + timedelta(days=30)).isoformat())
     page.get_by_label("督办要求").fill("立即停止塔吊作业，30日内完成整改")
     page.get_by_role("button", name="提交").click()
@@ -104,7 +113,7 @@ def test_major_hazard_listed_for_supervision_then_lifted(page: Page, server, cas
         status=Hazard.Status.AWAITING_VERIFICATION, submitted_by=cast["enterprise_x"]
     )
     services.verify_rectification(
-        actor=cast["dept_housing"], hazard_pk=hazard.pk, passed=True, opinion="验收合格"
+        actor=cast["dept_housing"], hazard_pk=hazard.pk, passed=True, opinion="验收合格", method="on_site"
     )
 
     page.goto(f"{server.url}/hazards/{hazard.pk}/")

@@ -28,6 +28,13 @@ def hazard(c, **fields):
     return {"pk": _hazard(c, **fields).pk}
 
 
+def registered_by_town(c):
+    """Registered by town A: its registering unit may void it, as may the supervising bodies."""
+    from anlan.core import units
+
+    return hazard(c, registering_unit=units.unit_for(c.town_a))
+
+
 def rectifying(c):
     return hazard(c, status="rectifying")
 
@@ -71,6 +78,7 @@ def extension(c):
 
 def supervision(c, status="registered"):
     """Listed by the housing department (it alone signs the 摘牌)."""
+    from anlan.core import units
     from anlan.hazards import services
 
     h = _hazard(c, grade="major", major_criterion="it-3-2")
@@ -79,7 +87,7 @@ def supervision(c, status="registered"):
         hazard_pk=h.pk,
         level="county",
         due_on=_today() + timedelta(days=30),
-        responsible_unit=c.enterprise_x.name,
+        responsible_unit=units.unit_for(c.enterprise_x),
         requirements="停工整改",
     )
     if status != "registered":
@@ -173,94 +181,144 @@ def confirmation(c):
     }
 
 
+def _enterprise_unit(c):
+    from anlan.core import units
+
+    return units.unit_for(c.enterprise_x).pk
+
+
 def supervision_request(c):
     return {
         "level": "county",
         "due_on": (_today() + timedelta(days=30)).isoformat(),
-        "responsible_unit": "来安县建工集团有限公司",
+        "responsible_unit": _enterprise_unit(c),
         "requirements": "停工整改",
     }
 
 
 ALL = page(200)
-X_READ = page(200, town_b=404)
+X_READ = page(200, town_b=404, dept_transport=404, expert=404)
 # Rectifying rights (plan, submit, extensions): supervisors and the enterprise; not the grid worker or leader.
-RECTIFY = page(200, town_b=404, grid_worker=403, leader=403)
-RECTIFY_DONE = page(302, town_b=404, grid_worker=403, leader=403)
-OVERSEE = page(403, county_office=200, town_a=200, dept_housing=200, town_b=404)
-OVERSEE_DONE = page(403, county_office=302, town_a=302, dept_housing=302, town_b=404)
-SUPERVISE = page(403, county_office=200, dept_housing=200, town_b=404)
-SUPERVISE_DONE = page(403, county_office=302, dept_housing=302, town_b=404)
-REGISTER = page(200, grid_worker=403, leader=403)
-SUPERVISORS_ONLY = page(403, county_office=200, town_a=200, town_b=200, dept_housing=200)
-API_X_READ = api(200, town_b=404)
+RECTIFY = page(200, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403)
+RECTIFY_DONE = page(302, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403)
+# No 代管: plan, submit and 立即整改 are the enterprise's; a supervisor is sent back with the rule (302).
+OWN_RECTIFY = page(
+    302, enterprise_x=200, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403
+)
+OWN_RECTIFY_API = api(
+    400, enterprise_x=200, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403
+)
+WITNESS = page(
+    403, county_office=200, town_a=200, dept_housing=200, town_b=404, dept_transport=404, expert=404
+)
+WITNESS_DONE = page(
+    403, county_office=302, town_a=302, dept_housing=302, town_b=404, dept_transport=404, expert=404
+)
+OVERSEE = page(
+    403, county_office=200, town_a=200, dept_housing=200, town_b=404, dept_transport=404, expert=404
+)
+OVERSEE_DONE = page(
+    403, county_office=302, town_a=302, dept_housing=302, town_b=404, dept_transport=404, expert=404
+)
+SUPERVISE = page(403, county_office=200, dept_housing=200, town_b=404, dept_transport=404, expert=404)
+SUPERVISE_DONE = page(403, county_office=302, dept_housing=302, town_b=404, dept_transport=404, expert=404)
+REGISTER = page(200, grid_worker=403, leader=403, expert=403)
+SUPERVISORS_ONLY = page(403, county_office=200, town_a=200, town_b=200, dept_housing=200, dept_transport=200)
+API_X_READ = api(200, town_b=404, dept_transport=404, expert=404)
 
 ROUTES: list[Route] = [
     Route("hazards:hazard-list", ALL),
     Route("hazards:hazard-create", REGISTER),
     Route(
         "hazards:hazard-create",
-        page(302, town_b=200, grid_worker=403, leader=403),
+        page(302, town_b=200, dept_transport=200, grid_worker=403, leader=403, expert=403),
         method="post",
         data=registration,
         writes=True,
         label="(town B cannot pick enterprise X)",
     ),
-    Route("hazards:hazard-export", page(200, grid_worker=403)),
+    Route("hazards:hazard-export", page(200, grid_worker=403, expert=403)),
     Route("hazards:hazard-import", SUPERVISORS_ONLY),
     Route("hazards:hazard-import-template", SUPERVISORS_ONLY),
     Route("hazards:hazard-statistics", ALL),
     Route("hazards:hazard-detail", X_READ, kwargs=hazard),
-    Route("hazards:hazard-plan", RECTIFY, kwargs=hazard),
-    Route("hazards:hazard-plan", RECTIFY_DONE, kwargs=hazard, method="post", data=plan, writes=True),
-    Route("hazards:hazard-submit", RECTIFY, kwargs=rectifying),
+    # The expert sees the one hazard assigned to them (the cast's), and no other.
     Route(
-        "hazards:hazard-submit", RECTIFY_DONE, kwargs=rectifying, method="post", data=evidence, writes=True
+        "hazards:hazard-detail",
+        {**X_READ, "expert": 200},
+        kwargs=lambda c: {"pk": c.expert_hazard().pk},
+        label="(assigned to the expert)",
     ),
-    Route("hazards:hazard-fix-on-the-spot", RECTIFY, kwargs=hazard),
+    # Supervisors are refused by rule (no 代管) and sent back; the API rows below check the writes.
+    Route("hazards:hazard-plan", OWN_RECTIFY, kwargs=hazard),
+    Route(
+        "hazards:hazard-plan", RECTIFY_DONE, kwargs=hazard, method="post", data=plan, label="(代管 refused)"
+    ),
+    Route("hazards:hazard-submit", OWN_RECTIFY, kwargs=rectifying),
+    Route(
+        "hazards:hazard-submit",
+        RECTIFY_DONE,
+        kwargs=rectifying,
+        method="post",
+        data=evidence,
+        label="(代管 refused)",
+    ),
+    Route("hazards:hazard-fix-on-the-spot", OWN_RECTIFY, kwargs=hazard),
     Route(
         "hazards:hazard-fix-on-the-spot",
         RECTIFY_DONE,
         kwargs=hazard,
         method="post",
         data=evidence,
-        writes=True,
+        label="(代管 refused)",
+    ),
+    Route("hazards:hazard-witness-fix", WITNESS, kwargs=hazard),
+    Route(
+        "hazards:hazard-witness-fix", WITNESS_DONE, kwargs=hazard, method="post", data=evidence, writes=True
     ),
     Route(
         "hazards:hazard-verify",
-        page(200, enterprise_x=302, town_b=404, grid_worker=403, leader=403),
+        page(
+            302,
+            county_office=200,
+            dept_housing=200,
+            town_b=404,
+            dept_transport=404,
+            expert=404,
+            grid_worker=403,
+            leader=403,
+        ),
         kwargs=awaiting,
-        label="(the enterprise user submitted it: the step is not offered, back to the hazard)",
+        label="(the enterprise submitted it; a department's finding is not the town's to verify: back)",
     ),
     Route(
         "hazards:hazard-verify",
-        page(302, town_b=404, grid_worker=403, leader=403),
+        page(302, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403),
         kwargs=awaiting,
         method="post",
-        data=lambda c: {"passed": "1", "opinion": "合格"},
+        data=lambda c: {"passed": "1", "opinion": "合格", "method": "on_site"},
         label="(the enterprise user submitted it: refused by rule with a message, nothing written; test_views)",
     ),
     Route(
         "hazards:hazard-verify",
-        page(302, town_b=404, grid_worker=403, leader=403),
+        page(302, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403),
         kwargs=awaiting_from_someone_else,
         method="post",
-        data=lambda c: {"passed": "1", "opinion": "合格"},
-        writes=True,
-        label="(submitted by someone else)",
+        data=lambda c: {"passed": "1", "opinion": "合格", "method": "on_site"},
+        label="(submitted by someone else; the town and the enterprise are refused by rule: test_shortcuts)",
     ),
     Route(
         "hazards:hazard-reject",
-        page(302, town_b=404, grid_worker=403, leader=403),
+        page(302, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403),
         kwargs=awaiting_from_someone_else,
         method="post",
-        data=lambda c: {"reason": "连墙件间距仍超标"},
-        writes=True,
+        data=lambda c: {"reason": "连墙件间距仍超标", "method": "on_site"},
+        label="(the town and the enterprise are refused by rule)",
     ),
     Route(
         "hazards:hazard-void",
         OVERSEE_DONE,
-        kwargs=hazard,
+        kwargs=registered_by_town,
         method="post",
         data=lambda c: {"reason": "重复"},
         writes=True,
@@ -321,21 +379,34 @@ ROUTES: list[Route] = [
     ),
     Route("hazards:photo", X_READ, kwargs=a_photo),
     Route("hazards:lead-list", ALL),
-    Route("hazards:lead-create", page(200, enterprise_x=403, leader=403)),
+    Route("hazards:lead-create", page(200, enterprise_x=403, leader=403, expert=403)),
     Route(
         "hazards:lead-create",
-        page(302, town_b=200, dept_housing=200, enterprise_x=403, leader=403),
+        page(302, town_b=200, dept_housing=200, dept_transport=200, enterprise_x=403, leader=403, expert=403),
         method="post",
         data=lead_report,
         writes=True,
         label="(a place in village A: outside town B; no industry for the department)",
     ),
-    Route("hazards:lead-detail", X_READ, kwargs=lead),
-    Route("hazards:lead-confirm", OVERSEE, kwargs=lead),
-    Route("hazards:lead-confirm", OVERSEE_DONE, kwargs=lead, method="post", data=confirmation, writes=True),
+    # The reported enterprise never sees a lead, even one about itself.
+    Route(
+        "hazards:lead-detail",
+        page(200, town_b=404, enterprise_x=404, dept_transport=404, expert=404),
+        kwargs=lead,
+    ),
+    # A lead is out of the enterprise's scope altogether (404 before any right: no existence leak).
+    Route("hazards:lead-confirm", {**OVERSEE, "enterprise_x": 404}, kwargs=lead),
+    Route(
+        "hazards:lead-confirm",
+        {**OVERSEE_DONE, "enterprise_x": 404},
+        kwargs=lead,
+        method="post",
+        data=confirmation,
+        writes=True,
+    ),
     Route(
         "hazards:lead-dismiss",
-        OVERSEE_DONE,
+        {**OVERSEE_DONE, "enterprise_x": 404},
         kwargs=lead,
         method="post",
         data=lambda c: {"reason": "非隐患"},
@@ -346,7 +417,7 @@ ROUTES: list[Route] = [
     Route("api:hazard-list", api(200)),
     Route(
         "api:hazard-list",
-        api(201, town_b=400, grid_worker=403, leader=403),
+        api(201, town_b=400, dept_transport=400, grid_worker=403, leader=403, expert=403),
         method="post",
         json=True,
         data=registration,
@@ -355,8 +426,14 @@ ROUTES: list[Route] = [
     ),
     Route("api:hazard-detail", API_X_READ, kwargs=hazard),
     Route(
+        "api:hazard-detail",
+        {**API_X_READ, "expert": 200},
+        kwargs=lambda c: {"pk": c.expert_hazard().pk},
+        label="(assigned to the expert)",
+    ),
+    Route(
         "api:hazard-plan",
-        api(200, town_b=404, grid_worker=403, leader=403),
+        OWN_RECTIFY_API,
         kwargs=hazard,
         method="post",
         json=True,
@@ -365,7 +442,7 @@ ROUTES: list[Route] = [
     ),
     Route(
         "api:hazard-submit",
-        api(200, town_b=404, grid_worker=403, leader=403),
+        OWN_RECTIFY_API,
         kwargs=rectifying,
         method="post",
         data=evidence,
@@ -375,7 +452,17 @@ ROUTES: list[Route] = [
     ),
     Route(
         "api:hazard-fix-on-the-spot",
-        api(200, town_b=404, grid_worker=403, leader=403),
+        OWN_RECTIFY_API,
+        kwargs=hazard,
+        method="post",
+        data=evidence,
+        writes=True,
+        success=frozenset({200}),
+        label="(multipart with a photo)",
+    ),
+    Route(
+        "api:hazard-witness-fix",
+        api(403, county_office=200, town_a=200, dept_housing=200, town_b=404, dept_transport=404, expert=404),
         kwargs=hazard,
         method="post",
         data=evidence,
@@ -385,17 +472,26 @@ ROUTES: list[Route] = [
     ),
     Route(
         "api:hazard-verify",
-        api(200, enterprise_x=400, town_b=404, grid_worker=403, leader=403),
+        api(
+            200,
+            enterprise_x=400,
+            town_a=400,
+            town_b=404,
+            dept_transport=404,
+            expert=404,
+            grid_worker=403,
+            leader=403,
+        ),
         kwargs=awaiting,
         method="post",
         json=True,
-        data=lambda c: {"passed": True, "opinion": "合格"},
+        data=lambda c: {"passed": True, "opinion": "合格", "method": "on_site"},
         writes=True,
     ),
     Route(
         "api:hazard-void",
-        api(403, county_office=200, town_a=200, dept_housing=200, town_b=404),
-        kwargs=hazard,
+        api(403, county_office=200, town_a=200, dept_housing=200, town_b=404, dept_transport=404, expert=404),
+        kwargs=registered_by_town,
         method="post",
         json=True,
         data=lambda c: {"reason": "重复登记"},
@@ -403,7 +499,7 @@ ROUTES: list[Route] = [
     ),
     Route(
         "api:hazard-extend",
-        api(201, town_b=404, grid_worker=403, leader=403),
+        api(201, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403),
         kwargs=hazard,
         method="post",
         json=True,
@@ -412,7 +508,7 @@ ROUTES: list[Route] = [
     ),
     Route(
         "api:hazard-supervise",
-        api(403, county_office=201, dept_housing=201, town_b=404),
+        api(403, county_office=201, dept_housing=201, town_b=404, dept_transport=404, expert=404),
         kwargs=with_office,
         method="post",
         json=True,
@@ -422,17 +518,30 @@ ROUTES: list[Route] = [
     Route("api:hazard-lead-list", api(200)),
     Route(
         "api:hazard-lead-list",
-        api(201, town_b=400, dept_housing=400, enterprise_x=403, leader=403),
+        api(201, town_b=400, dept_housing=400, dept_transport=400, enterprise_x=403, leader=403, expert=403),
         method="post",
         json=True,
         data=lead_report,
         writes=True,
         label="(create)",
     ),
-    Route("api:hazard-lead-detail", API_X_READ, kwargs=lead),
+    Route(
+        "api:hazard-lead-detail",
+        api(200, town_b=404, enterprise_x=404, dept_transport=404, expert=404),
+        kwargs=lead,
+    ),
     Route(
         "api:hazard-lead-confirm",
-        api(403, county_office=201, town_a=201, dept_housing=201, town_b=404),
+        api(
+            403,
+            enterprise_x=404,
+            county_office=201,
+            town_a=201,
+            dept_housing=201,
+            town_b=404,
+            dept_transport=404,
+            expert=404,
+        ),
         kwargs=lead,
         method="post",
         json=True,
@@ -441,7 +550,16 @@ ROUTES: list[Route] = [
     ),
     Route(
         "api:hazard-lead-dismiss",
-        api(403, county_office=200, town_a=200, dept_housing=200, town_b=404),
+        api(
+            403,
+            enterprise_x=404,
+            county_office=200,
+            town_a=200,
+            dept_housing=200,
+            town_b=404,
+            dept_transport=404,
+            expert=404,
+        ),
         kwargs=lead,
         method="post",
         json=True,
@@ -452,7 +570,7 @@ ROUTES: list[Route] = [
     Route("api:hazard-extension-detail", API_X_READ, kwargs=extension),
     Route(
         "api:hazard-extension-decide",
-        api(403, county_office=200, town_a=200, dept_housing=200, town_b=404),
+        api(403, county_office=200, town_a=200, dept_housing=200, town_b=404, dept_transport=404, expert=404),
         kwargs=extension,
         method="post",
         json=True,
@@ -463,7 +581,7 @@ ROUTES: list[Route] = [
     Route("api:hazard-supervision-detail", API_X_READ, kwargs=supervision),
     Route(
         "api:hazard-supervision-lift",
-        api(403, county_office=400, dept_housing=200, town_b=404),
+        api(403, county_office=400, dept_housing=200, town_b=404, dept_transport=404, expert=404),
         kwargs=closed_supervision,
         method="post",
         json=True,

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from anlan.core import audit
+from anlan.core import audit, units
 from anlan.core.contract import registry
 from anlan.core.errors import Code, DomainError
 from anlan.core.models import Role
@@ -35,8 +35,17 @@ def indicator(key):
 @pytest.fixture
 def scene(cast):
     """Hazards of enterprise X (town A, housing's industry) and Y (town B), in several states."""
-    x_awaiting = HazardFactory(enterprise=cast.enterprise_x, status=S.AWAITING_VERIFICATION)
-    y_awaiting = HazardFactory(enterprise=cast.enterprise_y, status=S.AWAITING_VERIFICATION)
+    # Found by the towns' own checks (the finding unit verifies), the others by the department.
+    x_awaiting = HazardFactory(
+        enterprise=cast.enterprise_x,
+        status=S.AWAITING_VERIFICATION,
+        finding_unit=units.unit_for(cast.town_a),
+    )
+    y_awaiting = HazardFactory(
+        enterprise=cast.enterprise_y,
+        status=S.AWAITING_VERIFICATION,
+        finding_unit=units.unit_for(cast.town_b),
+    )
     x_major_awaiting = HazardFactory(
         enterprise=cast.enterprise_x,
         grade=Hazard.Grade.MAJOR,
@@ -77,14 +86,14 @@ def test_the_module_declares_its_to_dos_and_home_indicators():
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        # A town verifies the ordinary hazards of its town, not its own submission, never a major one.
+        # A town verifies the ordinary hazards it found, not its own submission, never a major one.
         ("town_a", {"x_awaiting"}),
         ("town_b", {"y_awaiting"}),
         # The supervising department verifies majors of its industry too; enterprise Y is not its industry.
         ("dept_housing", {"x_awaiting", "x_major_awaiting", "x_own_submission"}),
         ("county_office", {"x_awaiting", "y_awaiting", "x_major_awaiting", "x_own_submission"}),
-        # An enterprise verifies its own ordinary hazards someone else submitted.
-        ("enterprise_x", {"x_awaiting", "x_own_submission"}),
+        # An enterprise never closes what a government body found (test_shortcuts covers its self-inspections).
+        ("enterprise_x", set()),
         ("grid_worker", set()),
         ("leader", set()),
     ],

@@ -99,11 +99,7 @@ def test_a_plan_cannot_go_past_the_deadline_set_at_registration():
 def test_the_verifier_is_never_the_submitter():
     with pytest.raises(RuleViolation) as caught:
         rules.check_verifier(
-            grade=ORDINARY,
-            verifier_id=7,
-            submitter_id=7,
-            verifier_is_supervising_department=True,
-            verifier_is_assigned_expert=False,
+            rules.Verifier(grade=ORDINARY, verifier_id=7, submitter_id=7, is_supervising=True)
         )
     assert caught.value.code == ErrorCode.SAME_PERSON
 
@@ -114,18 +110,14 @@ def test_the_verifier_is_never_the_submitter():
     ids=["department", "assigned-expert", "enterprise-or-town"],
 )
 def test_a_major_hazard_is_verified_by_the_department_or_an_assigned_expert(department, expert, allowed):
-    kwargs = dict(
-        grade=MAJOR,
-        verifier_id=1,
-        submitter_id=2,
-        verifier_is_supervising_department=department,
-        verifier_is_assigned_expert=expert,
+    verifier = rules.Verifier(
+        grade=MAJOR, verifier_id=1, submitter_id=2, is_supervising=department, is_assigned_expert=expert
     )
     if allowed:
-        rules.check_verifier(**kwargs)
+        rules.check_verifier(verifier)
     else:
         with pytest.raises(RuleViolation) as caught:
-            rules.check_verifier(**kwargs)
+            rules.check_verifier(verifier)
         assert caught.value.code == ErrorCode.VERIFIER_ROLE
 
 

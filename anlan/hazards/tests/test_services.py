@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from anlan.core import units
 from anlan.core.errors import Code, DomainError
 from anlan.core.models import Role
 from anlan.core.tests.factories import MembershipFactory, UserFactory, industry
@@ -73,7 +74,10 @@ def test_a_major_hazard_notifies_the_department_and_the_committee_office_at_regi
     services.register_hazard(
         actor=cast["enterprise_x"],
         data=hazard_data(
-            cast, grade=Hazard.Grade.MAJOR, major_criterion="it-3-2", source=Hazard.Source.SELF_INSPECTION
+            cast,
+            grade=Hazard.Grade.MAJOR,
+            major_basis="房屋市政工程生产安全重大事故隐患判定标准 第四条",
+            source=Hazard.Source.SELF_INSPECTION,
         ),
     )
     assert notified("hazard_major") == {"dept_housing", "county_office", "town_a"}
@@ -288,16 +292,19 @@ def test_the_person_who_submitted_cannot_verify_and_nothing_changes(cast, hazard
     awaiting(hazard_x, cast["enterprise_x"])
     with pytest.raises(DomainError) as caught:
         services.verify_rectification(
-            actor=cast["enterprise_x"], hazard_pk=hazard_x.pk, passed=True, opinion="好"
+            actor=cast["enterprise_x"], hazard_pk=hazard_x.pk, passed=True, opinion="好", method="on_site"
         )
     assert caught.value.code == ErrorCode.SAME_PERSON
     hazard_x.refresh_from_db()
     assert hazard_x.status == S.AWAITING_VERIFICATION and hazard_x.verifications.count() == 0
 
 
-def test_a_colleague_may_verify_an_ordinary_hazard_of_the_enterprise(cast, hazard_x, colleague_x):
+def test_a_colleague_may_verify_an_ordinary_self_inspection_of_the_enterprise(cast, hazard_x, colleague_x):
+    hazard_x.source = Hazard.Source.SELF_INSPECTION
     awaiting(hazard_x, cast["enterprise_x"])
-    services.verify_rectification(actor=colleague_x, hazard_pk=hazard_x.pk, passed=True, opinion="已复核")
+    services.verify_rectification(
+        actor=colleague_x, hazard_pk=hazard_x.pk, passed=True, opinion="已复核", method="on_site"
+    )
     hazard_x.refresh_from_db()
     assert hazard_x.status == S.CLOSED
 
@@ -307,7 +314,9 @@ def test_a_major_hazard_is_never_verified_by_the_enterprise_or_the_town(cast, ma
     awaiting(major_x, cast["enterprise_x"])
     actor = colleague_x if who == "colleague" else cast[who]
     with pytest.raises(DomainError) as caught:
-        services.verify_rectification(actor=actor, hazard_pk=major_x.pk, passed=True, opinion="好")
+        services.verify_rectification(
+            actor=actor, hazard_pk=major_x.pk, passed=True, opinion="好", method="on_site"
+        )
     assert caught.value.code == ErrorCode.VERIFIER_ROLE
     major_x.refresh_from_db()
     assert major_x.status == S.AWAITING_VERIFICATION
@@ -316,7 +325,7 @@ def test_a_major_hazard_is_never_verified_by_the_enterprise_or_the_town(cast, ma
 def test_the_supervising_department_verifies_a_major_hazard(cast, major_x):
     awaiting(major_x, cast["enterprise_x"])
     services.verify_rectification(
-        actor=cast["dept_housing"], hazard_pk=major_x.pk, passed=True, opinion="验收合格"
+        actor=cast["dept_housing"], hazard_pk=major_x.pk, passed=True, opinion="验收合格", method="on_site"
     )
     major_x.refresh_from_db()
     assert (major_x.status, major_x.verified_by) == (S.CLOSED, cast["dept_housing"])
@@ -325,9 +334,13 @@ def test_the_supervising_department_verifies_a_major_hazard(cast, major_x):
 def test_an_assigned_expert_verifies_a_major_hazard(cast, major_x, expert):
     awaiting(major_x, cast["enterprise_x"])
     with pytest.raises(Http404):  # not assigned yet: the expert cannot see it
-        services.verify_rectification(actor=expert, hazard_pk=major_x.pk, passed=True, opinion="合格")
+        services.verify_rectification(
+            actor=expert, hazard_pk=major_x.pk, passed=True, opinion="合格", method="on_site"
+        )
     services.assign_expert(actor=cast["dept_housing"], hazard_pk=major_x.pk, expert_pk=expert.pk)
-    services.verify_rectification(actor=expert, hazard_pk=major_x.pk, passed=True, opinion="专家验收合格")
+    services.verify_rectification(
+        actor=expert, hazard_pk=major_x.pk, passed=True, opinion="专家验收合格", method="on_site"
+    )
     major_x.refresh_from_db()
     assert major_x.status == S.CLOSED
 
@@ -335,7 +348,11 @@ def test_an_assigned_expert_verifies_a_major_hazard(cast, major_x, expert):
 def test_a_rejection_goes_back_to_rectifying_and_tells_the_enterprise(cast, hazard_x):
     awaiting(hazard_x, cast["enterprise_x"])
     services.verify_rectification(
-        actor=cast["town_a"], hazard_pk=hazard_x.pk, passed=False, opinion="连墙件间距仍超标"
+        actor=cast["dept_housing"],
+        hazard_pk=hazard_x.pk,
+        passed=False,
+        opinion="连墙件间距仍超标",
+        method="on_site",
     )
     hazard_x.refresh_from_db()
     assert hazard_x.status == S.RECTIFYING
@@ -433,7 +450,7 @@ def supervise(cast, hazard):
         hazard_pk=hazard.pk,
         level=Supervision.Level.COUNTY,
         due_on=on(30),
-        responsible_unit=cast.enterprise_x.name,
+        responsible_unit=units.unit_for(cast.enterprise_x),
         requirements="立即停止塔吊作业，30日内完成整改",
     )
 
@@ -474,11 +491,12 @@ def test_a_second_letter_takes_the_next_number(cast, office, major_x, hazard_x):
     assert second.letter_number.endswith("〕2号")
 
 
-def test_a_hazard_cannot_be_listed_twice_at_once(cast, office, major_x):
+def test_a_hazard_cannot_be_listed_twice_at_the_same_level(cast, office, major_x):
     supervise(cast, major_x)
     with pytest.raises(DomainError) as caught:
         supervise(cast, major_x)
-    assert caught.value.code == Code.DUPLICATE
+    assert caught.value.code == ErrorCode.SECOND_SUPERVISION
+    assert "提级督办" in caught.value.message
     assert IssuedDocument.objects.count() == 1
 
 

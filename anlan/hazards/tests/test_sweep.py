@@ -22,6 +22,14 @@ from .factories import HazardFactory
 
 DUE = date(2026, 3, 31)
 
+NOTHING = {
+    "reminded": 0,
+    "overdue_flagged": 0,
+    "supervisions_reminded": 0,
+    "supervisions_escalated": 0,
+    "messages": 0,
+}
+
 
 def run(today: date) -> dict:
     return sweeps.run(today=today)
@@ -42,7 +50,7 @@ def due_hazard(cast):
 
 
 def test_nothing_happens_before_the_reminder_window(due_hazard):
-    assert run(DUE - timedelta(days=4)) == {"reminded": 0, "overdue_flagged": 0, "messages": 0}
+    assert run(DUE - timedelta(days=4)) == NOTHING
     assert kinds() == []
 
 
@@ -69,7 +77,7 @@ def test_running_the_sweep_twice_sends_nothing_twice(due_hazard):
     second = run(DUE + timedelta(days=1))
     third = run(DUE + timedelta(days=5))
     assert first["overdue_flagged"] == 1
-    assert second == third == {"reminded": 0, "overdue_flagged": 0, "messages": 0}
+    assert second == third == NOTHING
     assert Notification.objects.count() == count
 
 
@@ -85,7 +93,7 @@ def test_an_approved_extension_rearms_reminder_and_escalation(due_hazard):
 @pytest.mark.parametrize("status", ["closed", "voided"])
 def test_closed_and_voided_hazards_are_never_overdue(cast, status):
     HazardFactory(enterprise=cast.enterprise_x, found_on=date(2026, 3, 1), due_on=DUE, status=status)
-    assert run(DUE + timedelta(days=10)) == {"reminded": 0, "overdue_flagged": 0, "messages": 0}
+    assert run(DUE + timedelta(days=10)) == NOTHING
 
 
 def test_a_worker_that_read_the_candidates_first_claims_nothing_another_worker_already_handled(due_hazard):
@@ -153,4 +161,4 @@ def test_the_command_runs_every_registered_sweep(due_hazard):
         call_command("anlan_worker", "--batch", "-v", "0", stdout=StringIO())
     sweep = Job.objects.get(kind="core.sweep", params__sweep="hazards")
     assert sweep.status == Job.Status.SUCCEEDED
-    assert sweep.result == {"reminded": 0, "overdue_flagged": 0, "messages": 0}
+    assert sweep.result == NOTHING

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from anlan.core import units
 from anlan.hazards.imports import COLUMNS
 from anlan.hazards.models import Hazard, RectificationPlan
 
@@ -125,9 +126,15 @@ def test_the_whole_loop_through_the_pages(cast, as_user):
     hazard.refresh_from_db()
     assert hazard.status == Hazard.Status.AWAITING_VERIFICATION
     department = as_user(cast["dept_housing"])
-    department.post(reverse("hazards:hazard-verify", args=[hazard.pk]), {"passed": "1", "opinion": "合格"})
+    department.post(
+        reverse("hazards:hazard-verify", args=[hazard.pk]),
+        {"passed": "1", "opinion": "合格", "method": "on_site"},
+    )
     hazard.refresh_from_db()
     assert hazard.status == Hazard.Status.CLOSED
+    assert (hazard.registering_unit, hazard.finding_unit) == (units.unit_for(cast.town_a),) * 2
+    assert hazard.responsible_unit == units.unit_for(cast.enterprise_x)
+    assert hazard.verifications.get().method == "on_site"
     page = department.get(reverse("hazards:hazard-detail", args=[hazard.pk]))
     subjects = " ".join(entry.subject for entry in page.context["timeline"])
     assert "整改方案" in subjects and "验收" in subjects
@@ -261,8 +268,13 @@ def test_the_filter_form_keeps_the_chosen_values(cast, as_user):
 
 def test_the_detail_page_offers_only_the_steps_the_user_may_take(cast, as_user):
     """A guard hides a step: the submitter is not offered verification, a major hazard no on-the-spot fix."""
+    town = units.unit_for(cast.town_a)
     awaiting = HazardFactory(
-        enterprise=cast.enterprise_x, status=Hazard.Status.AWAITING_VERIFICATION, submitted_by=cast["town_a"]
+        enterprise=cast.enterprise_x,
+        status=Hazard.Status.AWAITING_VERIFICATION,
+        submitted_by=cast["town_a"],
+        registering_unit=town,  # registered (and so may be voided) by town A
+        finding_unit=town,
     )
     major = HazardFactory(enterprise=cast.enterprise_x, grade=Hazard.Grade.MAJOR)
 
@@ -305,6 +317,12 @@ def test_a_rejection_from_the_detail_page_needs_a_reason(cast, as_user):
     hazard.refresh_from_db()
     assert hazard.status == Hazard.Status.AWAITING_VERIFICATION
     client.post(reverse("hazards:hazard-reject", args=[hazard.pk]), {"reason": "连墙件间距仍超标"})
+    hazard.refresh_from_db()
+    assert hazard.status == Hazard.Status.AWAITING_VERIFICATION  # no method: refused
+    client.post(
+        reverse("hazards:hazard-reject", args=[hazard.pk]),
+        {"reason": "连墙件间距仍超标", "method": "on_site"},
+    )
     hazard.refresh_from_db()
     assert hazard.status == Hazard.Status.RECTIFYING
     assert hazard.verifications.get().opinion == "连墙件间距仍超标"

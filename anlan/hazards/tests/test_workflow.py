@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from anlan.core import units
 from anlan.core.errors import Code, DomainError
 from anlan.core.workflow import apply_transition, available_transitions, find
 from anlan.hazards import services
@@ -58,10 +59,19 @@ def take(name: str, hazard: Hazard, cast):
         return action(actor=cast["enterprise_x"], hazard_pk=hazard.pk, description="已补设", photos=[photo()])
     if name in ("verify", "reject"):
         return services.verify_rectification(
-            actor=cast["dept_housing"], hazard_pk=hazard.pk, passed=name == "verify", opinion="现场核查"
+            actor=cast["dept_housing"],
+            hazard_pk=hazard.pk,
+            passed=name == "verify",
+            opinion="现场核查",
+            method="on_site",
+        )
+    if name == "witness_fix":
+        return services.witness_fix(
+            actor=cast["town_a"], hazard_pk=hazard.pk, description="已拆除", photos=[photo()]
         )
     if name == "void":
-        return services.void_hazard(actor=cast["town_a"], hazard_pk=hazard.pk, reason="重复登记")
+        # The supervising department (the factory's hazards have no registering unit).
+        return services.void_hazard(actor=cast["dept_housing"], hazard_pk=hazard.pk, reason="重复登记")
     raise AssertionError(name)
 
 
@@ -257,7 +267,7 @@ def listed(cast, *, closed: bool = True, status=VS.LISTED) -> Supervision:
         issuer=cast.dept_housing,
         letter_number=f"来安住建督〔2026〕{next(_letters)}号",
         due_on=on(30),
-        responsible_unit=cast.enterprise_x.name,
+        responsible_unit=units.unit_for(cast.enterprise_x),
         requirements="停工整改",
         issued_by=cast["dept_housing"],
         status=status,
@@ -449,7 +459,11 @@ def test_the_services_refuse_a_guarded_step_with_the_same_code_before_writing_an
 
 RACES = [
     pytest.param(
-        lambda c: HazardFactory(enterprise=c.enterprise_x, status=S.AWAITING_VERIFICATION),
+        lambda c: HazardFactory(
+            enterprise=c.enterprise_x,
+            status=S.AWAITING_VERIFICATION,
+            registering_unit=units.unit_for(c.town_a),  # the registering unit may void it
+        ),
         ("void", "town_a"),
         ("verify", "dept_housing"),
         id="hazard-void-vs-verify",
