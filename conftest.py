@@ -32,12 +32,19 @@ class Cast:
     enterprise_x: Enterprise  # construction, village A, grid A: housing's industry
     enterprise_y: Enterprise  # hazardous chemicals, town B
     users: dict[str, User]
+    dept_transport: Department  # same county, supervises transport: the second department, an outsider to X
 
     def __getitem__(self, name: str) -> User:
         return self.users[name]
 
+    def expert_hazard(self):
+        """The one hazard of enterprise X assigned to the expert (made on first use, so tests that count
+        hazards see none they did not make)."""
+        if not hasattr(self, "_expert_hazard"):
+            from anlan.hazards.tests.factories import HazardFactory
 
-CAST_NAMES = ["county_office", "town_a", "town_b", "dept_housing", "enterprise_x", "grid_worker", "leader"]
+            self._expert_hazard = HazardFactory(enterprise=self.enterprise_x, expert=self.users["expert"])
+        return self._expert_hazard
 
 
 @pytest.fixture
@@ -57,6 +64,11 @@ def cast(db) -> Cast:
         region=county,
         industries=[industry("construction"), industry("urban-gas")],
     )
+    transport = DepartmentFactory(
+        name="来安县交通运输局",
+        region=county,
+        industries=[industry("road-transport"), industry("transport")],
+    )
     enterprise_x = EnterpriseFactory(
         name="来安县建工集团有限公司", region=village_a, grid=grid_a, industry=industry("construction")
     )
@@ -68,9 +80,11 @@ def cast(db) -> Cast:
         "town_a": {"role": Role.TOWN, "region": town_a},
         "town_b": {"role": Role.TOWN, "region": town_b},
         "dept_housing": {"role": Role.DEPARTMENT, "department": housing},
+        "dept_transport": {"role": Role.DEPARTMENT, "department": transport},
         "enterprise_x": {"role": Role.ENTERPRISE, "enterprise": enterprise_x},
         "grid_worker": {"role": Role.GRID_WORKER, "grid": grid_a},
         "leader": {"role": Role.LEADER, "region": county},
+        "expert": {"role": Role.EXPERT},
     }
     users = {}
     for name, anchor in anchors.items():
@@ -78,7 +92,17 @@ def cast(db) -> Cast:
         MembershipFactory(user=user, **anchor)
         users[name] = user
     return Cast(
-        county, town_a, town_b, village_a, village_b, grid_a, housing, enterprise_x, enterprise_y, users
+        county,
+        town_a,
+        town_b,
+        village_a,
+        village_b,
+        grid_a,
+        housing,
+        enterprise_x,
+        enterprise_y,
+        users,
+        transport,
     )
 
 

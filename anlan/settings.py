@@ -3,6 +3,7 @@
 All variables are listed, with defaults, in `.env.example` and `docs/operations.md`.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -97,6 +98,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Content-Security-Policy on every answer; Cache-Control: no-store for signed-in users and the API.
+    "anlan.core.headers.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "anlan.urls"
@@ -150,15 +153,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Refuses nothing: deletes the user's API token whenever a password change is saved (anlan/api/auth.py).
+    {"NAME": "anlan.api.auth.RevokeTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failed logins (django-axes), by user name and address together.
+# Lockout after repeated failed logins (django-axes, anlan/core/account.py): a user name at one address, and
+# an address across user names (a higher limit); the API token endpoint's failures count apart.
 AXES_FAILURE_LIMIT = env_int("ANLAN_LOGIN_FAILURE_LIMIT", 5)
+ANLAN_LOGIN_ADDRESS_FAILURE_LIMIT = max(env_int("ANLAN_LOGIN_ADDRESS_FAILURE_LIMIT", 50), AXES_FAILURE_LIMIT)
 AXES_COOLOFF_TIME = env_int("ANLAN_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "anlan.core.account.LockoutHandler"
+AXES_USERNAME_CALLABLE = "anlan.core.account.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "anlan.core.account.client_address"
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; empty: REMOTE_ADDR is the client.
+ANLAN_TRUSTED_PROXIES = env_list("ANLAN_TRUSTED_PROXIES")
+for _proxy in ANLAN_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"ANLAN_TRUSTED_PROXIES: {_proxy!r} is not an address or network") from exc
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -206,6 +223,9 @@ ANLAN_IMPORT_MAX_BYTES = env_int("ANLAN_IMPORT_MAX_MB", 20) * 1024 * 1024
 ANLAN_IMPORT_MAX_ROWS = env_int("ANLAN_IMPORT_MAX_ROWS", 20000)
 # Hazard photos: largest file accepted; reminders this many days before a rectification deadline.
 ANLAN_PHOTO_MAX_BYTES = env_int("ANLAN_PHOTO_MAX_MB", 10) * 1024 * 1024
+# Uploads (core/uploads.py): largest picture in pixels (decoded and re-encoded), largest PDF attachment.
+ANLAN_PHOTO_MAX_PIXELS = env_int("ANLAN_PHOTO_MAX_MEGAPIXELS", 50) * 1_000_000
+ANLAN_ATTACHMENT_MAX_BYTES = env_int("ANLAN_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
 ANLAN_HAZARD_REMIND_DAYS = env_int("ANLAN_HAZARD_REMIND_DAYS", 3)
 # The rectification deadline a form proposes for a hazard, in days after it was found. No law sets a default
 # (the deadline is fixed case by case); 15 days is local practice, and the person registering may change it.
@@ -242,13 +262,13 @@ ANLAN_SITE_NAME = env_str("ANLAN_SITE_NAME", "安澜 · 安全生产监管与应
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an unauthenticated call gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "anlan.api.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "anlan.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "anlan.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -256,6 +276,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("ANLAN_API_RATE", "6000/hour")},
 }
+# Days an API token lives (POST /api/v1/auth/token/ gives a new one after that); a password change revokes it.
+ANLAN_TOKEN_DAYS = env_int("ANLAN_TOKEN_DAYS", 30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Anlan 安澜 API",
     "DESCRIPTION": "安全生产监管与应急管理平台 REST API. Every list and object is limited to the caller's jurisdiction.",

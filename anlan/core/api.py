@@ -16,7 +16,16 @@ from rest_framework.views import APIView
 
 from anlan.core import rules, selectors, services
 from anlan.core.filters import DepartmentFilter, EnterpriseFilter, RegionFilter
-from anlan.core.models import Department, Enterprise, Grid, Industry, Membership, Region
+from anlan.core.models import (
+    Department,
+    Enterprise,
+    Grid,
+    Industry,
+    Licence,
+    LicenceChange,
+    Membership,
+    Region,
+)
 from anlan.core.permissions import can, has_right
 
 
@@ -222,6 +231,93 @@ class EnterpriseViewSet(
             actor=request.user, enterprise_pk=pk, **payload.validated_data
         )
         return Response(self.get_serializer(enterprise).data, status=status.HTTP_200_OK)
+
+
+class LicenceChangeSerializer(serializers.ModelSerializer):
+    """An enterprise's licence proposal; `licence` empty proposes a new licence, else `action` change/remove."""
+
+    status = serializers.CharField(read_only=True)
+    action = serializers.ChoiceField(choices=LicenceChange.Action.choices, required=False)
+
+    class Meta:
+        model = LicenceChange
+        fields = [
+            "id",
+            "enterprise",
+            "licence",
+            "action",
+            "kind",
+            "number",
+            "issued_by",
+            "valid_from",
+            "valid_until",
+            "reason",
+            "status",
+            "proposed_at",
+            "decided_at",
+            "decision_reason",
+        ]
+        read_only_fields = ["proposed_at", "decided_at", "decision_reason"]
+        extra_kwargs = {"enterprise": {"queryset": Enterprise.objects.none()}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["enterprise"].queryset = Enterprise.objects.for_user(request.user)
+            self.fields["licence"].queryset = Licence.objects.for_user(request.user)
+
+
+class LicenceDecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class LicenceChangeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """证照变更申请: an enterprise proposes (POST); a supervisor in scope accepts (applies it) or refuses it with
+    a reason. Licences themselves are kept by the supervising bodies and have no write endpoint here."""
+
+    serializer_class = LicenceChangeSerializer
+
+    def get_queryset(self):
+        return LicenceChange.objects.for_user(self.request.user).order_by("-proposed_at", "-id")
+
+    def get_object(self):
+        return selectors.access_licence_change(self.request.user, self.kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        if not has_right(request.user, "core.propose_licence"):
+            raise PermissionDenied()
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        enterprise, licence = data.pop("enterprise"), data.pop("licence", None)
+        serializer.instance = services.propose_licence_change(
+            actor=self.request.user,
+            enterprise_pk=enterprise.pk,
+            data=data,
+            licence_pk=licence.pk if licence else None,
+        )
+
+    def _decide(self, request, pk, accept: bool):
+        payload = LicenceDecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        change = services.decide_licence_change(
+            actor=request.user, change_pk=pk, accept=accept, reason=payload.validated_data.get("reason", "")
+        )
+        return Response(self.get_serializer(change).data)
+
+    @extend_schema(request=LicenceDecisionSerializer, responses=LicenceChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._decide(request, pk, True)
+
+    @extend_schema(request=LicenceDecisionSerializer, responses=LicenceChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        return self._decide(request, pk, False)
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -20,6 +20,9 @@ class CoreConfig(contract.ModuleConfig):
                 "core.add_enterprise": SUPERVISORS,
                 "core.change_enterprise": SUPERVISORS | {Role.ENTERPRISE},
                 "core.change_enterprise_status": SUPERVISORS,
+                # Licences (证照) are registry facts kept by the issuing or supervising body; the holder proposes.
+                "core.manage_licence": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
+                "core.propose_licence": {Role.ENTERPRISE},
                 "core.import_enterprise": SUPERVISORS,
                 "core.export_enterprise": SUPERVISORS | {Role.LEADER},
                 # Contact details in full (phones unmasked) for those who act on them.
@@ -60,6 +63,7 @@ class CoreConfig(contract.ModuleConfig):
         c.api("industries", "anlan.core.api.IndustryViewSet", "industry")
         c.api("departments", "anlan.core.api.DepartmentViewSet", "department")
         c.api("enterprises", "anlan.core.api.EnterpriseViewSet", "enterprise")
+        c.api("licence-changes", "anlan.core.api.LicenceChangeViewSet", "licence-change")
         c.api_urls("anlan.core.api.urlpatterns")
         c.demo("regions", "anlan.core.demo.regions_step")
         c.demo("departments", "anlan.core.demo.departments_step", after=["regions"])

@@ -31,10 +31,14 @@ class ErrorCode(StrEnum):
     ENTERPRISE_STATUS_UNCHANGED = "enterprise_status_unchanged"
     ENTERPRISE_STATUS_TRANSITION = "enterprise_status_transition"
     ENTERPRISE_STATUS_REASON = "enterprise_status_reason"
+    ENTERPRISE_RESUME_NEEDS_ACCEPTANCE = "enterprise_resume_needs_acceptance"
     ENTERPRISE_PRINCIPAL_REQUIRED = "enterprise_principal_required"
     ENTERPRISE_PRINCIPAL_ID_NUMBER_REQUIRED = "enterprise_principal_id_number_required"
     # Licences
     LICENCE_DATES = "licence_dates"
+    LICENCE_KEPT_BY_SUPERVISOR = "licence_kept_by_supervisor"
+    LICENCE_CHANGE_REASON = "licence_change_reason"
+    LICENCE_CHANGE_TARGET = "licence_change_target"
     # Identifiers: 统一社会信用代码 (GB 32100-2015) and region codes
     USCC_LENGTH = "uscc_length"
     USCC_CHARSET = "uscc_charset"

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from . import rules, selectors
-from .models import Department, Enterprise, Grid, Industry, Licence, Region
+from .models import Department, Enterprise, Grid, Industry, Licence, LicenceChange, Region
 from .services import ENTERPRISE_FIELDS, ENTERPRISE_SELF_EDITABLE, PRINCIPAL_INPUT
 
 
@@ -154,6 +154,35 @@ class LicenceForm(BootstrapMixin, forms.ModelForm):
         if start and end and end < start:
             self.add_error("valid_until", _("有效期至不能早于有效期起。"))
         return data
+
+
+class LicenceChangeForm(BootstrapMixin, forms.Form):
+    """An enterprise's proposal: a new licence, or a change to (or the removal of) one it holds. Fields left
+    blank on a change keep the licence's current values."""
+
+    licence = forms.ModelChoiceField(
+        queryset=Licence.objects.none(), required=False, label=_("证照"), empty_label=_("（新增证照）")
+    )
+    action = forms.ChoiceField(
+        choices=[(LicenceChange.Action.CHANGE, _("变更")), (LicenceChange.Action.REMOVE, _("注销"))],
+        required=False,
+        label=_("对已有证照"),
+    )
+    kind = forms.ChoiceField(choices=[("", "—"), *Licence.Kind.choices], required=False, label=_("证照类型"))
+    number = forms.CharField(max_length=60, required=False, label=_("证照编号"))
+    issued_by = forms.CharField(max_length=80, required=False, label=_("发证机关"))
+    valid_from = forms.DateField(
+        required=False, label=_("有效期起"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        required=False, label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("申请理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+    def __init__(self, *args, enterprise=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if enterprise is not None:
+            self.fields["licence"].queryset = enterprise.licences.all()
 
 
 class ReasonForm(BootstrapMixin, forms.Form):

@@ -380,6 +380,64 @@ class Licence(models.Model):
         return self.enterprise.region
 
 
+class LicenceChange(models.Model):
+    """An enterprise's proposal to add, change or remove one of its licences. Licences are registry facts kept
+    by the issuing or supervising body: the confirmed licence stays as it is (and expiry warnings read it)
+    until a supervisor in scope accepts the proposal, which applies it, or refuses it with a reason."""
+
+    class Action(models.TextChoices):
+        ADD = "add", _("新增证照")
+        CHANGE = "change", _("变更证照")
+        REMOVE = "remove", _("注销证照")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        ACCEPTED = "accepted", _("已采纳")
+        REFUSED = "refused", _("未采纳")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("生产经营单位"), on_delete=models.CASCADE, related_name="licence_changes"
+    )
+    licence = models.ForeignKey(
+        Licence,
+        verbose_name=_("证照"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changes",
+    )
+    action = models.CharField(_("申请事项"), max_length=20, choices=Action.choices)
+    kind = models.CharField(_("证照类型"), max_length=30, choices=Licence.Kind.choices, blank=True)
+    number = models.CharField(_("证照编号"), max_length=60, blank=True)
+    issued_by = models.CharField(_("发证机关"), max_length=80, blank=True)
+    valid_from = models.DateField(_("有效期起"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    reason = models.TextField(_("申请理由"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    proposed_by = models.ForeignKey(
+        User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("确认意见"), blank=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec.through_enterprise(extra_industries=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("证照变更申请")
+        verbose_name_plural = _("证照变更申请")
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.number or self.licence or ''}".strip()
+
+
 class Membership(models.Model):
     """One role a user holds, anchored where the role applies (region, department, enterprise or grid)."""
 
@@ -719,6 +777,30 @@ Enterprise.TRANSITIONS = (
     ),
 )
 del _ES
+
+# An enterprise's licence proposal is decided by a supervisor in scope (core.manage_licence): accepting applies
+# it to the licence (core.services.decide_licence_change), refusing keeps the licence as it was.
+_LS = LicenceChange.Status
+LicenceChange.TRANSITIONS = (
+    Transition(
+        "accept",
+        frozenset({_LS.PENDING}),
+        _LS.ACCEPTED,
+        "core.manage_licence",
+        _("采纳并更新证照"),
+        confirm=_("采纳后将按申请内容更新证照信息。确定采纳吗？"),
+    ),
+    Transition(
+        "refuse",
+        frozenset({_LS.PENDING}),
+        _LS.REFUSED,
+        "core.manage_licence",
+        _("不予采纳"),
+        reason_required=True,
+        style="danger",
+    ),
+)
+del _LS
 
 
 def _receipt_only_recipient(task, user) -> Refusal | None:

@@ -291,3 +291,19 @@ def working_days_between(
 def receipt_escalation_due_at(sent_at: datetime, confirm_by: datetime, level: int) -> datetime:
     """When an unconfirmed task now at escalation `level` escalates to `level + 1`."""
     return confirm_by + level * (confirm_by - sent_at)
+
+
+# 安全生产法 (2021) 第六十五条第一款第（三）项: 经审查同意，方可恢复生产经营 — a suspended (停产整顿) enterprise
+# returns to operating through the 复产验收 chain, never by a change of its status.
+def resumes_only_through_acceptance(old: str, new: str, *, under_order: bool = False) -> bool:
+    """Whether moving an enterprise's 经营状态 from `old` to `new` by a status change is refused: suspended →
+    operating always; closed/deregistered → operating while a 停产整顿 order is still in force."""
+    if new != "operating":
+        return False
+    return old == "suspended" or under_order
+
+
+def resume_refusal_message() -> str:
+    return str(
+        _("停产整顿的单位经复产验收合格方可恢复生产经营（安全生产法第六十五条），不能直接变更经营状态。")
+    )

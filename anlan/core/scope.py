@@ -57,6 +57,17 @@ class ScopeSpec:
     # its territorial/industry rule gives (e.g. a planned 四不两直 visit hidden from the enterprise).
     refine: Callable[[Membership, Q], Q] | None = None
 
+    @classmethod
+    def through_enterprise(cls, path: str = "enterprise", **extra) -> ScopeSpec:
+        """The scope of a record that hangs off an enterprise at `path`: its region, industry, grid and itself."""
+        return cls(
+            region=f"{path}__region",
+            industry=f"{path}__industry",
+            grid=f"{path}__grid",
+            enterprise=path,
+            **extra,
+        )
+
 
 def memberships_of(user) -> list[Membership]:
     """The user's active memberships, loaded once per request object."""

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from . import contract, rules, trees
-from .models import Department, Enterprise, Grid, Industry, Licence, Region
+from .models import Department, Enterprise, Grid, Industry, Licence, LicenceChange, Region
 
 
 def access(queryset: QuerySet, user, pk, *, for_update: bool = False) -> Model:
@@ -94,6 +94,12 @@ class Expiring:
 
     count: int
     first: list[Licence]
+
+
+def access_licence_change(user, pk, *, for_update: bool = False) -> LicenceChange:
+    return access(
+        LicenceChange.objects.select_related("enterprise", "licence"), user, pk, for_update=for_update
+    )
 
 
 def expiring_licences(user, today: date, limit: int = 10) -> Expiring:
@@ -215,10 +221,26 @@ def enterprise_status_targets(user, enterprise: Enterprise) -> list[str]:
     """The states the user may move the enterprise to now: the targets of `Enterprise.TRANSITIONS` leaving its
     state whose right the user holds on it and whose guards pass (one scope check per right involved)."""
     from .permissions import can
+    from .rules import resumes_only_through_acceptance
 
-    leaving = [t for t in Enterprise.TRANSITIONS if enterprise.status in t.sources]
+    under_order = under_suspension_order(enterprise)
+    leaving = [
+        t
+        for t in Enterprise.TRANSITIONS
+        if enterprise.status in t.sources
+        and not resumes_only_through_acceptance(enterprise.status, t.target, under_order=under_order)
+    ]
     allowed = {right: can(user, right, enterprise) for right in {t.right for t in leaving}}
     return [t.target for t in leaving if allowed[t.right] and t.refusal(enterprise, user) is None]
+
+
+def under_suspension_order(enterprise: Enterprise) -> bool:
+    """Whether a 停产整顿 order is in force on the enterprise: the hook `core.suspension_in_force(enterprise_id)`
+    a module provides (the inspections module's 复产验收), False when none does."""
+    from .contract import provided
+
+    check = provided("core.suspension_in_force")
+    return bool(check and check(enterprise.pk))
 
 
 def with_contact_visibility(queryset: QuerySet, user) -> QuerySet:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from . import records, rules, selectors, units
 from .errors import Code, DomainError, ErrorCode
-from .models import Department, Enterprise, Grid, Industry, Licence, Person, Region, Unit
+from .models import Department, Enterprise, Grid, Industry, Licence, LicenceChange, Person, Region, Unit
 from .people import find_or_create_person
 from .permissions import can, require, require_right
 from .workflow import Transition, apply_transition, find
@@ -171,7 +171,9 @@ def _transition_to(enterprise: Enterprise, status: str) -> Transition:
 
 def change_enterprise_status(*, actor, enterprise_pk, status: str, reason: str) -> Enterprise:
     """A supervisor records that an enterprise stopped, resumed, closed or deregistered (the page and the
-    API): the transition leading from its current state to `status`, with a reason."""
+    API): the transition leading from its current state to `status`, with a reason. Nobody moves a suspended
+    enterprise back to operating here (nor a closed one under a 停产整顿 order in force): that is the
+    复产验收 chain's, which calls `apply_enterprise_transition` (`rules.resumes_only_through_acceptance`)."""
     if status not in Enterprise.Status.values:
         raise DomainError(ErrorCode.ENTERPRISE_STATUS_UNKNOWN, _("经营状态取值无效。"), field="status")
     reason = _check_status_reason(reason)
@@ -179,6 +181,12 @@ def change_enterprise_status(*, actor, enterprise_pk, status: str, reason: str) 
         enterprise = selectors.access_enterprise(actor, enterprise_pk, for_update=True)
         require(actor, "core.change_enterprise_status", enterprise)  # the right of every transition
         transition = _transition_to(enterprise, status)
+        if rules.resumes_only_through_acceptance(
+            enterprise.status, status, under_order=selectors.under_suspension_order(enterprise)
+        ):
+            raise DomainError(
+                ErrorCode.ENTERPRISE_RESUME_NEEDS_ACCEPTANCE, rules.resume_refusal_message(), field="status"
+            )
         _apply(enterprise, transition, actor, reason, None)
     return enterprise
 
@@ -360,27 +368,123 @@ def save_department(
 # ---------------------------------------------------------------- licences
 
 
+LICENCE_FIELDS = ("kind", "number", "issued_by", "valid_from", "valid_until")
+
+
+def _require_licence_keeper(actor, enterprise: Enterprise) -> None:
+    """Licences are registry facts kept by the issuing or supervising body (`core.manage_licence`); the
+    enterprise itself may only propose a change (`propose_licence_change`)."""
+    if can(actor, "core.manage_licence", enterprise):
+        return
+    if can(actor, "core.propose_licence", enterprise):
+        raise DomainError(
+            ErrorCode.LICENCE_KEPT_BY_SUPERVISOR,
+            _("证照由发证或监管机关维护，企业不能自行修改，请提出变更申请。"),
+            field="__all__",
+        )
+    require(actor, "core.manage_licence", enterprise)
+
+
+def _check_licence_dates(valid_from, valid_until) -> None:
+    if valid_from and valid_until and valid_until < valid_from:
+        raise DomainError(ErrorCode.LICENCE_DATES, _("有效期至不能早于有效期起。"), field="valid_until")
+
+
 def save_licence(*, actor, enterprise_pk, licence_pk=None, data: dict) -> Licence:
-    """Add or change a licence of an enterprise the actor may change."""
+    """Add or change a licence of an enterprise: the supervising body's registry record (not the holder's)."""
     with transaction.atomic():
         enterprise = selectors.access_enterprise(actor, enterprise_pk, for_update=True)
-        require(actor, "core.change_enterprise", enterprise)
+        _require_licence_keeper(actor, enterprise)
         if licence_pk is None:
             licence = Licence(enterprise=enterprise)
         else:
             licence = selectors.access(Licence.objects.filter(enterprise=enterprise), actor, licence_pk)
-        for key in ("kind", "number", "issued_by", "valid_from", "valid_until"):
+        for key in LICENCE_FIELDS:
             setattr(licence, key, data.get(key, getattr(licence, key)))
-        if licence.valid_from and licence.valid_until and licence.valid_until < licence.valid_from:
-            raise DomainError(ErrorCode.LICENCE_DATES, _("有效期至不能早于有效期起。"), field="valid_until")
+        _check_licence_dates(licence.valid_from, licence.valid_until)
         records.validate(licence)
         records.save_with_history(licence, actor, "")
     return licence
 
 
 def delete_licence(*, actor, enterprise_pk, licence_pk, reason: str) -> None:
+    """Remove a licence from the registry (revoked, cancelled): the supervising body's act, with a reason."""
     with transaction.atomic():
         enterprise = selectors.access_enterprise(actor, enterprise_pk, for_update=True)
-        require(actor, "core.change_enterprise", enterprise)
+        _require_licence_keeper(actor, enterprise)
         licence = selectors.access(Licence.objects.filter(enterprise=enterprise), actor, licence_pk)
         records.delete_with_history(licence, actor, reason)
+
+
+def propose_licence_change(*, actor, enterprise_pk, data: dict, licence_pk=None) -> LicenceChange:
+    """An enterprise proposes to add a licence, or to change or remove one of its licences; the licence itself
+    stays as confirmed until a supervisor accepts (`decide_licence_change`)."""
+    with transaction.atomic():
+        enterprise = selectors.access_enterprise(actor, enterprise_pk)
+        require(actor, "core.propose_licence", enterprise)
+        reason = (data.get("reason") or "").strip()
+        if not reason:
+            raise DomainError(ErrorCode.LICENCE_CHANGE_REASON, _("请填写申请理由。"), field="reason")
+        change = LicenceChange(enterprise=enterprise, proposed_by=actor, reason=reason)
+        if licence_pk is None:
+            change.action = LicenceChange.Action.ADD
+        else:
+            change.licence = selectors.access(
+                Licence.objects.filter(enterprise=enterprise), actor, licence_pk
+            )
+            change.action = data.get("action") or LicenceChange.Action.CHANGE
+            if change.action not in (LicenceChange.Action.CHANGE, LicenceChange.Action.REMOVE):
+                raise DomainError(
+                    ErrorCode.LICENCE_CHANGE_TARGET, _("对已有证照只能申请变更或注销。"), field="action"
+                )
+        for key in LICENCE_FIELDS:
+            value = data.get(key)
+            if value in (None, ""):
+                value = getattr(change.licence, key) if change.licence else None
+            setattr(change, key, "" if value is None else value)
+        if change.action != LicenceChange.Action.REMOVE:
+            for key in ("kind", "number", "valid_until"):
+                if not getattr(change, key):
+                    raise DomainError(Code.INVALID, _("请填写证照类型、编号和有效期。"), field=key)
+            _check_licence_dates(change.valid_from, change.valid_until)
+        for key in ("valid_from", "valid_until"):
+            setattr(change, key, getattr(change, key) or None)
+        records.validate(change, exclude=["proposed_by"])
+        records.save_with_history(change, actor, reason)
+    return change
+
+
+def decide_licence_change(*, actor, change_pk, accept: bool, reason: str = "") -> LicenceChange:
+    """A supervisor in scope accepts an enterprise's licence proposal (applying it to the licence, with its own
+    history row) or refuses it with a reason."""
+    with transaction.atomic():
+        change = selectors.access_licence_change(actor, change_pk, for_update=True)
+        require(actor, "core.manage_licence", change)
+        transition = find(LicenceChange.TRANSITIONS, "accept" if accept else "refuse")
+        if accept:
+            why = str(_("采纳证照变更申请：%(reason)s")) % {"reason": change.reason}
+            if change.action == LicenceChange.Action.REMOVE:
+                if change.licence_id:
+                    licence = Licence.objects.select_for_update().get(pk=change.licence_id)
+                    records.delete_with_history(licence, actor, why)
+            else:
+                licence = change.licence or Licence(enterprise_id=change.enterprise_id)
+                for key in LICENCE_FIELDS:
+                    setattr(licence, key, getattr(change, key))
+                _check_licence_dates(licence.valid_from, licence.valid_until)
+                records.validate(licence)
+                records.save_with_history(licence, actor, why)
+                change.licence = licence
+        apply_transition(
+            change,
+            transition,
+            actor=actor,
+            reason=(reason or "").strip(),
+            changes={
+                "decided_by": actor,
+                "decided_at": timezone.now(),
+                "decision_reason": (reason or "").strip(),
+                "licence": change.licence if change.action != LicenceChange.Action.REMOVE else None,
+            },
+        )
+    return change

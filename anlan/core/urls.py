@@ -1,6 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+from .entry import transition_patterns
+from .models import LicenceChange
 
 app_name = "core"
 
@@ -18,6 +20,11 @@ urlpatterns = [
     path("enterprises/<int:pk>/licences/<int:licence_pk>/edit/", views.licence_edit, name="licence-edit"),
     path(
         "enterprises/<int:pk>/licences/<int:licence_pk>/delete/", views.licence_delete, name="licence-delete"
+    ),
+    path("enterprises/<int:pk>/licences/propose/", views.licence_propose, name="licence-propose"),
+    path(
+        "licence-changes/",
+        include(transition_patterns("licence-change", LicenceChange.TRANSITIONS, views.licence_change_step)),
     ),
     path("regions/", views.region_list, name="region-list"),
     path("regions/<str:code>/", views.region_detail, name="region-detail"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import audit, exporting, imports, selectors, services
 from .contract import registry
-from .entry import crumbs, done, form_page, list_page, post_action
+from .entry import crumbs, done, form_page, list_page, post_action, transition_view
 from .errors import DomainError
 from .filters import DepartmentFilter, EnterpriseFilter, GridFilter
 from .forms import (
@@ -29,12 +29,13 @@ from .forms import (
     EnterpriseStatusForm,
     GridForm,
     ImportForm,
+    LicenceChangeForm,
     LicenceForm,
     ReasonForm,
     RegionEditForm,
     RegionForm,
 )
-from .models import Department, Enterprise, Job, Licence, Region
+from .models import Department, Enterprise, Job, Licence, LicenceChange, Region
 from .paging import page_of
 from .permissions import can, has_right, require, require_right
 
@@ -97,6 +98,7 @@ def enterprise_detail(request, pk):
     user = request.user
     enterprise = selectors.access_enterprise(user, pk)
     licence_history = Licence.history.model.objects.filter(enterprise_id=enterprise.pk)
+    change_history = LicenceChange.history.model.objects.filter(enterprise_id=enterprise.pk)
     targets = selectors.enterprise_status_targets(user, enterprise)
     context = {
         "enterprise": enterprise,
@@ -105,7 +107,20 @@ def enterprise_detail(request, pk):
         "contact_visible": can(user, "core.view_contact", enterprise),
         "can_change": can(user, "core.change_enterprise", enterprise),
         "can_change_status": bool(targets),
-        "timeline": audit.timeline(enterprise, [(licence_history, Licence, _("证照") + " {record.number}")]),
+        "can_manage_licences": can(user, "core.manage_licence", enterprise),
+        "can_propose_licences": can(user, "core.propose_licence", enterprise),
+        "licence_changes": list(
+            LicenceChange.objects.for_user(user)
+            .filter(enterprise=enterprise)
+            .order_by("-proposed_at", "-id")[:10]
+        ),
+        "timeline": audit.timeline(
+            enterprise,
+            [
+                (licence_history, Licence, _("证照") + " {record.number}"),
+                (change_history, LicenceChange, _("证照变更申请") + " {record.number}"),
+            ],
+        ),
         "status_form": EnterpriseStatusForm(
             initial={"status": targets[0] if targets else ""}, targets=targets
         ),
@@ -264,7 +279,7 @@ def enterprise_import_template(request):
 def licence_edit(request, pk, licence_pk=None):
     user = request.user
     enterprise = selectors.access_enterprise(user, pk)
-    require(user, "core.change_enterprise", enterprise)
+    require(user, "core.manage_licence", enterprise)
     licence = None
     if licence_pk is not None:
         licence = selectors.access(Licence.objects.filter(enterprise=enterprise), user, licence_pk)
@@ -289,7 +304,8 @@ def licence_edit(request, pk, licence_pk=None):
 @require_POST
 def licence_delete(request, pk, licence_pk):
     user = request.user
-    selectors.access_enterprise(user, pk)  # out of scope is 404 even when the form is incomplete
+    enterprise = selectors.access_enterprise(user, pk)  # out of scope is 404 even when the form is incomplete
+    require(user, "core.manage_licence", enterprise)
     return post_action(
         request,
         form=ReasonForm(request.POST),
@@ -300,6 +316,47 @@ def licence_delete(request, pk, licence_pk):
         message=_("证照已删除。"),
         invalid=_("删除证照必须填写原因。"),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def licence_propose(request, pk):
+    """An enterprise proposes a licence change; its supervisors accept or refuse it (`licence_change_step`)."""
+    user = request.user
+    enterprise = selectors.access_enterprise(user, pk)
+    require(user, "core.propose_licence", enterprise)
+    form = LicenceChangeForm(request.POST or None, enterprise=enterprise)
+
+    def call(data):
+        licence = data.pop("licence")
+        return services.propose_licence_change(
+            actor=user, enterprise_pk=pk, data=data, licence_pk=licence.pk if licence else None
+        )
+
+    return form_page(
+        request,
+        form=form,
+        call=call,
+        success_url=_detail_url(pk),
+        template="core/simple_form.html",
+        message=_("证照变更申请已提交，待监管部门确认。"),
+        context={
+            "title": _("申请变更证照"),
+            "cancel_url": _detail_url(pk),
+            "breadcrumbs": _enterprise_crumbs(enterprise, (_("申请变更证照"), "")),
+        },
+    )
+
+
+# 采纳 and 不予采纳 from LicenceChange.TRANSITIONS: one URL each (`licence-change-accept`, `-refuse`).
+licence_change_step = transition_view(
+    access=selectors.access_licence_change,
+    table=LicenceChange.TRANSITIONS,
+    perform=lambda user, change, transition, data: services.decide_licence_change(
+        actor=user, change_pk=change.pk, accept=transition.name == "accept", reason=data.get("reason", "")
+    ),
+    detail_url=lambda change: _detail_url(change.enterprise_id),
+)
 
 
 # ---------------------------------------------------------------- regions and grids

@@ -28,6 +28,7 @@ class DocumentKind(models.TextChoices):
     SUSPENSION_ORDER = "suspension_order", _("责令停产停业整顿指令书")
     PENALTY_DECISION = "penalty_decision", _("行政处罚决定书")
     REFERRAL = "referral", _("案件移送书")
+    RESUMPTION_NOTICE = "resumption_notice", _("复产通知")
 
 
 class DocumentNumber(models.Model):

@@ -16,6 +16,7 @@ KIND_CODES = {
     "suspension_order": "停整",
     "penalty_decision": "罚",
     "referral": "移",
+    "resumption_notice": "复产",
 }
 
 _REGION_SUFFIXES = ("自治县", "县", "市", "区", "旗")

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from anlan.api.fields import PendingChoiceField
 from anlan.core.models import Department, Enterprise, Industry
 from anlan.core.permissions import has_right
 
@@ -42,6 +43,16 @@ class CreateWithRight(mixins.CreateModelMixin):
 
     def create(self, request, *args, **kwargs):
         if not has_right(request.user, self.create_right):
+            raise PermissionDenied()
+        return super().create(request, *args, **kwargs)
+
+
+class PlanningCreate(CreateWithRight):
+    """POST of a planning record (plan, draw): also 403 for whoever keeps no department's planning (the 安委办
+    without a comprehensive department reads planning, it does not make it)."""
+
+    def create(self, request, *args, **kwargs):
+        if not selectors.planning_departments(request.user, self.create_right).exists():
             raise PermissionDenied()
         return super().create(request, *args, **kwargs)
 
@@ -85,7 +96,7 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["department"].queryset = selectors.departments_for(
+            self.fields["department"].queryset = selectors.planning_departments(
                 request.user, "inspections.manage_plan"
             )
 
@@ -98,7 +109,7 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
         return data
 
 
-class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateWithRight, viewsets.GenericViewSet):
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PlanningCreate, viewsets.GenericViewSet):
     """年度监督检查计划: planned inspections per month (12 numbers) and targets by industry and risk level."""
 
     create_right = "inspections.manage_plan"
@@ -174,7 +185,9 @@ class DrawSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["department"].queryset = selectors.departments_for(request.user, "inspections.draw")
+            departments = selectors.planning_departments(request.user, "inspections.draw")
+            self.fields["department"].queryset = departments
+            self.fields["plan"].queryset = InspectionPlan.objects.filter(department__in=departments)
 
 
 class DrawVerifySerializer(serializers.Serializer):
@@ -182,7 +195,7 @@ class DrawVerifySerializer(serializers.Serializer):
     result = serializers.JSONField()
 
 
-class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateWithRight, viewsets.GenericViewSet):
+class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PlanningCreate, viewsets.GenericViewSet):
     """双随机抽取: create runs the draw (a draft with every input recorded); confirm makes it immutable and plans
     the inspections; publish makes it public; verify re-runs it from the recorded inputs."""
 
@@ -233,6 +246,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     team = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     team_ids = serializers.ListField(child=serializers.IntegerField(), write_only=True)
     answers = AnswerSerializer(many=True, read_only=True)
+    result = PendingChoiceField(choices=Inspection.Result.choices)  # null until recorded, never ""
 
     class Meta:
         model = Inspection
@@ -257,6 +271,10 @@ class InspectionSerializer(serializers.ModelSerializer):
             "result",
             "summary",
             "production_during_suspension",
+            "is_late",
+            "early_reason",
+            "conducted_by",
+            "checkers",
             "record_document",
             "answers",
         ]
@@ -269,6 +287,10 @@ class InspectionSerializer(serializers.ModelSerializer):
             "result",
             "summary",
             "production_during_suspension",
+            "is_late",
+            "early_reason",
+            "conducted_by",
+            "checkers",
             "record_document",
         ]
         extra_kwargs = {
@@ -304,6 +326,7 @@ class InspectionRecordSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True)
     due_on = serializers.DateField(required=False)
     production_during_suspension = serializers.BooleanField(required=False)
+    early_reason = serializers.CharField(required=False, allow_blank=True)
     answers = GivenAnswerSerializer(many=True)
 
 
@@ -451,7 +474,7 @@ class ResumptionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Resumption
-        fields = ["id", "suspension", "evidence", "status", "applied_by", "applied_at", "steps"]
+        fields = ["id", "suspension", "evidence", "status", "applied_by", "applied_at", "steps", "notice"]
         read_only_fields = fields
 
 

@@ -24,8 +24,12 @@ class InspectionsConfig(contract.ModuleConfig):
                 "inspections.apply_resumption": {Role.ENTERPRISE},
                 "inspections.approve_resumption": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT, Role.LEADER},
                 "inspections.score": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
+                # A town's or a leader's own check (四不两直, 督查): recorded, never enforced.
+                "inspections.own_check": {Role.TOWN, Role.LEADER},
             }
         )
+        # core refuses a status change back to operating while a 停产整顿 order is in force (复产验收 only).
+        c.provide("core.suspension_in_force", "anlan.inspections.selectors.suspension_in_force")
         c.urls("inspections/", "anlan.inspections.urls")
         c.nav(
             contract.NavEntry(

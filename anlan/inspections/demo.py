@@ -27,6 +27,7 @@ from anlan.documents.services import issue_document
 from anlan.hazards.models import Hazard
 
 from . import documents, services
+from .data import legal_basis
 from .data.checklists import answer_sheet, items_of
 from .models import (
     Answer,
@@ -97,8 +98,10 @@ def build(demo: DemoResult) -> None:
     actions = _enforcement(demo, inspections, rng)
     draws = _draws(demo)
     _signoff_chain(demo)
+    scheme = _bulk(ScoringRule, [ScoringRule(code=c, violation=v, points=p) for c, v, p in SCHEME])
     suspended = _suspensions(demo, pools)
-    scored = _scores(demo, inspections, rng)
+    _own_checks(demo)
+    scored = _scores(demo, inspections, rng, scheme)
     demo.counts[_("执法人员")] = sum(len(p) for p in pools.values())
     demo.counts[_("监督检查")] = Inspection.objects.count()
     demo.counts[_("执法措施")] = actions + suspended
@@ -128,6 +131,12 @@ def _inspectors(demo: DemoResult, departments: list[Department], rng) -> dict[in
     housing = demo.departments["住建局"]
     first = next(i for i in inspectors if i.department_id == housing.pk)
     Inspector.objects.filter(pk=first.pk).update(user=zhujian, name=zhujian.real_name or first.name)
+    # The transport officer is a certified inspector too (the 联合执法 teams draw on both pools).
+    jiaotong, transport = demo.users.get("jiaotong"), demo.departments.get("交通运输局")
+    if jiaotong is not None and transport is not None:
+        own = next((i for i in inspectors if i.department_id == transport.pk), None)
+        if own is not None:
+            Inspector.objects.filter(pk=own.pk).update(user=jiaotong, name=jiaotong.real_name or own.name)
     pools: dict[int, list[Inspector]] = defaultdict(list)
     for inspector in inspectors:
         if inspector.certificate_expires_on >= demo.today:
@@ -203,7 +212,13 @@ def _inspections(demo: DemoResult, pools: dict, rng) -> list[Inspection]:
             inspection.escort = "" if kind == Inspection.Kind.UNANNOUNCED else enterprise.principal.name
             inspection.recorded_by = creator
         rows.append(inspection)
-        teams.append(rng.sample(pools[department.pk], 2))
+        if kind == Inspection.Kind.JOINT:
+            # 联合执法: the lead department's inspector and another department's (rules.check_joint_team).
+            others = [pk for pk in pools if pk != department.pk and pools[pk]]
+            other = pools[rng.choice(others)] if others else pools[department.pk]
+            teams.append([rng.choice(pools[department.pk]), rng.choice(other)])
+        else:
+            teams.append(rng.sample(pools[department.pk], 2))
     inspections = _bulk(Inspection, rows)
     through = Inspection.team.through
     through.objects.bulk_create(
@@ -279,7 +294,7 @@ def _enforcement(demo: DemoResult, inspections: list[Inspection], rng) -> int:
         action = EnforcementAction(
             inspection=inspection,
             kind=kind,
-            legal_basis="；".join(sorted({a.basis for a in findings})),
+            legal_basis=legal_basis.basis_text(kind, [a.item_key for a in findings]),
             description="责令限期整改所列问题"
             if kind == EnforcementAction.Kind.RECTIFICATION
             else "依法作出处理",
@@ -386,8 +401,17 @@ def _suspensions(demo: DemoResult, pools) -> int:
     housing_sites = [
         e for e in demo.enterprises if e.industry.code == "construction" and e != demo.demo_enterprise
     ]
+    # The resumed one must be clear to resume (no open major hazard: rules.check_resumption_clear): the demo
+    # enterprise when it is, else the first construction site that is.
+    majors = set(
+        Hazard.objects.filter(grade=Hazard.Grade.MAJOR)
+        .exclude(status__in=[Hazard.Status.CLOSED, Hazard.Status.VOIDED])
+        .values_list("enterprise_id", flat=True)
+    )
+    resumed = next(e for e in [demo.demo_enterprise, *housing_sites] if e.pk not in majors)
+    still = next(e for e in housing_sites if e != resumed)
     count = 0
-    for enterprise in (demo.demo_enterprise, housing_sites[0]):
+    for enterprise in (resumed, still):
         visit, record = _suspended_visit(demo, enterprise, pools, failing=("con-4",))
         given = answer_sheet(visit.checklist, failing=("con-4",), note="深基坑工程未编制专项施工方案")
         services.record_inspection(actor=zhujian, inspection_pk=visit.pk, data=record, answers=given)
@@ -397,15 +421,18 @@ def _suspensions(demo: DemoResult, pools) -> int:
             inspection_pk=visit.pk,
             data={
                 "kind": EnforcementAction.Kind.SUSPENSION,
-                "legal_basis": "《中华人民共和国安全生产法》第一百零二条",
                 "description": "责令停产停业整顿，整顿期间停止全部施工作业",
             },
             finding_ids=[finding.pk],
         )
         count += 1
-        if enterprise == demo.demo_enterprise:
+        if enterprise == resumed:
+            if enterprise == demo.demo_enterprise:
+                applicant = demo.users["qiye"]
+            else:
+                applicant = _enterprise_user(demo, enterprise)
             application = services.apply_resumption(
-                actor=demo.users["qiye"],
+                actor=applicant,
                 suspension_pk=action.suspension.pk,
                 evidence="已编制专项施工方案并通过专家论证，附论证意见。",
             )
@@ -424,8 +451,7 @@ def _suspensions(demo: DemoResult, pools) -> int:
     return count
 
 
-def _scores(demo: DemoResult, inspections: list[Inspection], rng) -> int:
-    rules = _bulk(ScoringRule, [ScoringRule(code=c, violation=v, points=p) for c, v, p in SCHEME])
+def _scores(demo: DemoResult, inspections: list[Inspection], rng, rules: list[ScoringRule]) -> int:
     people = _bulk(
         ScoredPerson,
         [
@@ -456,3 +482,52 @@ def _scores(demo: DemoResult, inspections: list[Inspection], rng) -> int:
             )
     _bulk(ScoreEntry, entries)
     return len(people)
+
+
+def _enterprise_user(demo: DemoResult, enterprise):
+    """An account of the enterprise's own (the demo has one only for the demo enterprise)."""
+    from anlan.core.models import Membership, Role, User
+
+    user = User.objects.create(username=f"qiye{enterprise.pk}", real_name=enterprise.safety_manager or "")
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    Membership.objects.create(user=user, role=Role.ENTERPRISE, enterprise=enterprise, title="安全管理人员")
+    return user
+
+
+def _own_checks(demo: DemoResult) -> None:
+    """Towns and the leader record their own checks: 新安镇's 四不两直 visit of an enterprise in the town that
+    found nothing (it still leaves its record), and the county leader's 督查 of the demo enterprise."""
+    town = demo.users.get("xinan")
+    if town is not None:
+        membership = town.memberships.filter(region__isnull=False).first()
+        prefix = membership.region_id[:9] if membership is not None else ""
+        site = next((e for e in demo.enterprises if e.region_id.startswith(prefix)), demo.demo_enterprise)
+        _own_check(town, site, "unannounced", "新安镇应急管理办公室 周晓东、镇分管负责同志")
+    leader = demo.users.get("lingdao")
+    if leader is not None:
+        _own_check(leader, demo.demo_enterprise, "supervision", "分管副县长 刘志强、县安委办陪同督查人员")
+
+
+def _own_check(actor, enterprise, kind: str, checkers: str) -> None:
+    check = services.create_own_check(
+        actor=actor,
+        data={
+            "kind": kind,
+            "enterprise": enterprise.pk,
+            "checkers": checkers,
+            "planned_on": timezone.localdate(),
+        },
+    )
+    now = timezone.now()
+    services.record_inspection(
+        actor=actor,
+        inspection_pk=check.pk,
+        data={
+            "arrived_at": now - timedelta(hours=5),
+            "finished_at": now - timedelta(hours=4),
+            "people_met": enterprise.principal.name if enterprise.principal else "",
+            "summary": "未发现问题",
+        },
+        answers=answer_sheet(check.checklist),
+    )

@@ -34,6 +34,7 @@ TITLES = {
     DocumentKind.SUSPENSION_ORDER: "责令停产停业整顿指令书",
     DocumentKind.PENALTY_DECISION: "行政处罚决定书",
     DocumentKind.REFERRAL: "案件移送书",
+    DocumentKind.RESUMPTION_NOTICE: "复产通知",
 }
 RESULT_TEXT = {"compliant": "符合", "non_compliant": "不符合", "not_applicable": "不适用"}
 
@@ -45,11 +46,22 @@ def _when(value) -> str:
     return f"{chinese_date(local.date())}{local.hour}时{local.minute:02d}分"
 
 
+def finding_of(answer) -> str:
+    """A failed item as a finding ("…防护距离不符合国家标准要求"), with what was seen; never the requirement
+    followed by a result."""
+    text = answer.finding_text
+    return f"{text}（{answer.note}）" if answer.note else text
+
+
+def answer_line(answer) -> str:
+    """One line of the 现场检查记录: a failed item as its finding, the others as the requirement and result."""
+    if answer.result == "non_compliant":
+        return f"{finding_of(answer)}。"
+    return f"{answer.item_text}：{RESULT_TEXT.get(answer.result, answer.result)}。"
+
+
 def _findings(answers) -> list[str]:
-    return [
-        f"{index}. {a.item_text}（{a.note or '现场检查发现'}；依据：{a.basis}）"
-        for index, a in enumerate(answers, 1)
-    ]
+    return [f"{index}. {finding_of(a)}。" for index, a in enumerate(answers, 1)]
 
 
 def inspection_record(inspection, number: str) -> bytes:
@@ -57,10 +69,7 @@ def inspection_record(inspection, number: str) -> bytes:
     department = inspection.department
     team = "、".join(f"{i.name}（执法证号{i.certificate_number}）" for i in inspection.team.all())
     answers = list(inspection.answers.all())
-    lines = [
-        f"{index}. {a.item_text}：{RESULT_TEXT.get(a.result, a.result)}{('，' + a.note) if a.note else ''}"
-        for index, a in enumerate(answers, 1)
-    ]
+    lines = [f"{index}. {answer_line(a)}" for index, a in enumerate(answers, 1)]
     items = [
         ("检查类型", inspection.get_kind_display()),
         ("被检查单位（场所）", inspection.subject),
@@ -122,7 +131,7 @@ def action_document(action: EnforcementAction, number: str) -> bytes:
         addressee=inspection.subject,
         paragraphs=[p for p in paragraphs if p] + [closing],
         items=items,
-        basis=f"依据：{action.legal_basis}",
+        basis=f"法律依据：{action.legal_basis}",
         signature=department.name,
         signed_on=action.issued_on,
     )
@@ -145,5 +154,40 @@ def letter_document(letter, number: str) -> bytes:
         items=items,
         signature=department.name,
         signed_on=letter.issued_on,
+    )
+    return build_docx(document)
+
+
+def resumption_notice(application, number: str, issuer) -> bytes:
+    """复产通知: the 复产验收 passed; the enterprise may resume production. Names the order it lifts and every
+    step with its signer (each a different person)."""
+    suspension = application.suspension
+    order = suspension.action
+    steps = list(application.steps.select_related("decided_by").order_by("order"))
+    paragraphs = [
+        f"你单位于{chinese_date(timezone.localdate(application.applied_at))}提出的复产验收申请收悉。"
+        f"经{'、'.join(s.name for s in steps)}，你单位已按{order.document.number if order.document_id else ''}"
+        "责令停产停业整顿指令书的要求完成整改，验收合格。",
+        "现同意你单位自本通知送达之日起恢复生产经营。复产后应当严格落实安全生产主体责任，"
+        "持续开展事故隐患排查治理，防止事故发生。",
+    ]
+    items = [
+        (
+            s.name,
+            f"{s.decided_by.get_full_name() or s.decided_by.username if s.decided_by_id else ''}"
+            f"（{chinese_date(timezone.localdate(s.decided_at)) if s.decided_at else ''}）",
+        )
+        for s in steps
+    ]
+    document = OfficialDocument(
+        issuer_mark=issuer.name,
+        number=number,
+        title=TITLES[DocumentKind.RESUMPTION_NOTICE],
+        addressee=suspension.enterprise.name,
+        paragraphs=paragraphs,
+        items=items,
+        basis="依据：《中华人民共和国安全生产法》第六十五条第一款第（三）项。",
+        signature=issuer.name,
+        signed_on=timezone.localdate(),
     )
     return build_docx(document)

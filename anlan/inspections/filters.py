@@ -6,11 +6,12 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core import capacity
+from anlan.core.filters import ScopedFilterSet
 
 from .models import EnforcementAction, Inspection, Suspension
 
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(label=_("检查类型"), choices=Inspection.Kind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Inspection.Status.choices)
     year = django_filters.NumberFilter(label=_("年度"), field_name="planned_on", lookup_expr="year")
@@ -35,7 +36,7 @@ class InspectionFilter(django_filters.FilterSet):
         return queryset.filter(actions__status=value).distinct()
 
 
-class SuspensionFilter(django_filters.FilterSet):
+class SuspensionFilter(ScopedFilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Suspension.Status.choices)
 
     class Meta:

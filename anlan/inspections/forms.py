@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from anlan.core import selectors as core_selectors
 from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
-from anlan.core.models import Enterprise, Industry, Region
+from anlan.core.models import Department, Enterprise, Industry, Region
 from anlan.hazards.models import Hazard
 
 from . import selectors
+from .data import legal_basis
 from .data.checklists import CHECKLISTS, items_of
 from .models import (
     Answer,
@@ -22,6 +23,7 @@ from .models import (
     Letter,
     RandomDraw,
     RiskLevel,
+    ScoredPerson,
     ScoringRule,
 )
 
@@ -57,13 +59,24 @@ class DepartmentMixin:
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = selectors.departments_for(user, self.right)
+        self.fields["department"].queryset = self.departments(user)
         options = list(self.fields["department"].queryset[:2])
         if len(options) == 1:
             self.fields["department"].initial = options[0]
 
+    def departments(self, user):
+        return selectors.departments_for(user, self.right)
 
-class PlanForm(DepartmentMixin, BootstrapMixin, forms.Form):
+
+class PlanningMixin(DepartmentMixin):
+    """Planning (plans, the inspector pool, draws) is kept by the department itself: only departments the
+    user signs for (selectors.planning_departments)."""
+
+    def departments(self, user):
+        return selectors.planning_departments(user, self.right)
+
+
+class PlanForm(PlanningMixin, BootstrapMixin, forms.Form):
     right = "inspections.manage_plan"
     department = forms.ModelChoiceField(queryset=None, label=_("部门"))
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
@@ -108,7 +121,7 @@ class PlanForm(DepartmentMixin, BootstrapMixin, forms.Form):
         return plan, targets
 
 
-class InspectorForm(DepartmentMixin, BootstrapMixin, forms.ModelForm):
+class InspectorForm(PlanningMixin, BootstrapMixin, forms.ModelForm):
     right = "inspections.manage_inspector"
     specialties = forms.ModelMultipleChoiceField(
         queryset=Industry.objects.filter(parent__isnull=True), required=False, label=_("专业领域")
@@ -130,7 +143,7 @@ class ConflictForm(BootstrapMixin, forms.Form):
         self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
 
 
-class DrawForm(DepartmentMixin, BootstrapMixin, forms.Form):
+class DrawForm(PlanningMixin, BootstrapMixin, forms.Form):
     right = "inspections.draw"
     department = forms.ModelChoiceField(queryset=None, label=_("部门"))
     plan = forms.ModelChoiceField(queryset=None, required=False, label=_("检查计划"))
@@ -154,7 +167,7 @@ class DrawForm(DepartmentMixin, BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["plan"].queryset = InspectionPlan.objects.for_user(user)
+        self.fields["plan"].queryset = InspectionPlan.objects.filter(department__in=self.departments(user))
         self.fields["region"].queryset = core_selectors.regions_for_choice(user, Region.Level.COUNTY)
         self.fields["industry"].queryset = Industry.objects.all()
         self.fields["risk_levels"].widget.attrs["class"] = ""
@@ -186,8 +199,19 @@ class InspectionForm(DepartmentMixin, BootstrapMixin, forms.Form):
         super().__init__(*args, user=user, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
         self.fields["region"].queryset = core_selectors.regions_for_choice(user)
-        self.fields["team"].queryset = Inspector.objects.for_user(user).filter(
-            is_active=True, certificate_expires_on__gte=timezone.localdate()
+        # A 联合执法 team draws on several departments' pools: every certified inspector of a department in
+        # the user's reach, shown with their department (the service checks the team against the kind).
+        self.fields["team"].queryset = (
+            Inspector.objects.filter(
+                is_active=True,
+                certificate_expires_on__gte=timezone.localdate(),
+                department__in=Department.objects.for_user(user),
+            )
+            .select_related("department")
+            .order_by("department__name", "name")
+        )
+        self.fields["team"].label_from_instance = lambda i: (
+            f"{i.name}（{i.department.short_name or i.department}）"
         )
         self.fields["team"].widget.attrs["class"] = ""
 
@@ -216,12 +240,22 @@ class RecordForm(BootstrapMixin, forms.Form):
     due_on = forms.DateField(label=_("问题整改期限"), widget=DATE, required=False)
     production_during_suspension = forms.BooleanField(label=_("停产整顿期间擅自生产"), required=False)
     signature_scan = forms.FileField(label=_("签字确认扫描件"), required=False)
+    early_reason = forms.CharField(
+        label=_("提前检查原因"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("早于双随机计划检查期间实施时必须填写"),
+    )
 
     def __init__(self, *args, inspection: Inspection, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = items_of(inspection.checklist)
         if inspection.kind == Inspection.Kind.UNANNOUNCED:
             del self.fields["escort"]
+        if not inspection.draw_id:
+            del self.fields["early_reason"]
+        if inspection.is_own_check:
+            del self.fields["signature_scan"]
         grades = Hazard.Grade.choices
         for item in self.items:
             self.fields[f"result_{item.key}"] = forms.ChoiceField(
@@ -261,6 +295,7 @@ class RecordForm(BootstrapMixin, forms.Form):
                 "summary",
                 "due_on",
                 "production_during_suspension",
+                "early_reason",
             )
         }
         answers = {
@@ -296,8 +331,14 @@ class EnforcementForm(BootstrapMixin, forms.Form):
         self.fields["findings"].queryset = inspection.answers.filter(result=Answer.Result.NON_COMPLIANT)
         self.fields["findings"].label_from_instance = lambda a: a.item_text
         self.fields["findings"].widget.attrs["class"] = ""
-        bases = {a.basis for a in self.fields["findings"].queryset}
-        self.fields["legal_basis"].initial = "；".join(sorted(bases))
+        # The articles the findings break and the measure applies (data.legal_basis), not the 判定标准 item;
+        # the service fills the same when the field is left empty.
+        self.fields["legal_basis"].required = False
+        self.fields["legal_basis"].help_text = _("留空则按所选问题和措施引用安全生产法条款")
+        keys = [a.item_key for a in self.fields["findings"].queryset]
+        self.fields["legal_basis"].initial = legal_basis.basis_text(
+            EnforcementAction.Kind.RECTIFICATION, keys
+        )
 
 
 class LetterForm(BootstrapMixin, forms.Form):
@@ -305,11 +346,50 @@ class LetterForm(BootstrapMixin, forms.Form):
     addressee = forms.CharField(label=_("主送单位"), max_length=120)
     content = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 5}))
     action = forms.ModelChoiceField(queryset=None, required=False, label=_("复查的整改指令"))
+    passed = forms.TypedChoiceField(
+        choices=[("", "—"), ("1", _("复查合格")), ("0", _("复查不合格"))],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+        label=_("复查结论"),
+        help_text=_("整改复查意见书必填：合格则对应隐患验收销号，不合格则退回整改"),
+    )
 
     def __init__(self, *args, inspection: Inspection, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].queryset = inspection.actions.filter(kind=EnforcementAction.Kind.RECTIFICATION)
         self.fields["addressee"].initial = inspection.subject
+
+
+class OwnCheckForm(BootstrapMixin, forms.Form):
+    """A town's or a leader's own check: 四不两直 or 督查 of an enterprise or a place, the people who went."""
+
+    kind = forms.ChoiceField(
+        choices=[(k, Inspection.Kind(k).label) for k in ("unannounced", "supervision")], label=_("检查类型")
+    )
+    enterprise = forms.ModelChoiceField(queryset=None, required=False, label=_("生产经营单位"))
+    place = forms.CharField(
+        label=_("检查场所"), max_length=200, required=False, help_text=_("没有生产经营单位时填写")
+    )
+    region = RegionChoiceField(queryset=None, required=False, label=_("所属区划"))
+    checklist = forms.ChoiceField(
+        choices=[("", _("按行业自动选择"))] + [(c.code, c.name) for c in CHECKLISTS],
+        required=False,
+        label=_("检查表"),
+    )
+    planned_on = forms.DateField(label=_("检查日期"), widget=DATE, initial=timezone.localdate)
+    checkers = forms.CharField(label=_("检查人员"), max_length=200, help_text=_("参加检查的人员姓名"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["region"].queryset = core_selectors.regions_for_choice(user)
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["enterprise"] = data["enterprise"].pk if data["enterprise"] else None
+        data["region"] = data["region"].pk if data["region"] else None
+        return {k: v for k, v in data.items() if v not in (None, "")}
 
 
 class ResumptionForm(BootstrapMixin, forms.Form):
@@ -322,6 +402,25 @@ class DecisionForm(BootstrapMixin, forms.Form):
         choices=[("1", _("同意")), ("0", _("不同意"))], coerce=lambda v: v == "1", label=_("审批结论")
     )
     opinion = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ScoreProposalForm(BootstrapMixin, forms.Form):
+    """Confirm a proposed 记分 for a scored person of the enterprise (or a new one named here), or dismiss it."""
+
+    confirm = forms.TypedChoiceField(
+        choices=[("1", _("确认记分")), ("0", _("不予记分"))], coerce=lambda v: v == "1", label=_("处理")
+    )
+    person = forms.ModelChoiceField(queryset=None, required=False, label=_("记分对象"))
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    position = forms.CharField(label=_("职务"), max_length=50, required=False)
+    reason = forms.CharField(label=_("说明"), required=False)
+
+    def __init__(self, *args, proposal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = ScoredPerson.objects.none()
+        if proposal is not None:
+            queryset = ScoredPerson.objects.filter(enterprise_id=proposal.enterprise_id)
+        self.fields["person"].queryset = queryset
 
 
 class PersonForm(BootstrapMixin, forms.Form):

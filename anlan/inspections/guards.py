@@ -35,6 +35,19 @@ def not_drawn(inspection, user) -> Refusal | None:
     return None
 
 
+def of_its_department(inspection, user) -> Refusal | None:
+    """A department's inspection is recorded or cancelled by its own staff (rules.check_recorder)."""
+    department_check = inspection.department_id is not None
+    try:
+        rules.check_recorder(
+            department_check=department_check,
+            signs_for_department=department_check and capacity.signs_for(user, inspection.department),
+        )
+    except rules.RuleViolation as violation:
+        return Refusal(violation.code, violation.message)
+    return None
+
+
 # ---------------------------------------------------------------- 复产验收
 
 
@@ -79,3 +92,58 @@ def signs_the_step(application, user) -> Refusal | None:
         ErrorCode.NOT_STEP_APPROVER,
         _("当前环节为“%(step)s”，您不是该环节的审批人。") % {"step": step.name},
     )
+
+
+def _current_and_others(application, user):
+    step = step_to_sign(application)
+    others = [s.decided_by_id for s in application.steps.all() if s.decided_by_id and s != step]
+    return step, others
+
+
+def signed_no_other_step(application, user) -> Refusal | None:
+    """Nobody signs two steps of one application (rules.check_distinct_signer)."""
+    step, others = _current_and_others(application, user)
+    if step is None or getattr(user, "pk", None) not in others:
+        return None
+    try:
+        rules.check_distinct_signer(user.pk, others)
+    except rules.RuleViolation as violation:
+        return Refusal(violation.code, str(violation.message))
+    return None
+
+
+def open_blockers(suspension) -> tuple[int, int]:
+    """(open major hazards of the enterprise, open orders of the suspending inspection other than the order
+    itself), read through the hazards module's model as the visits do."""
+    from anlan.hazards.models import Hazard
+
+    from .models import EnforcementAction
+
+    hazards = (
+        Hazard.objects.filter(enterprise_id=suspension.enterprise_id, grade=Hazard.Grade.MAJOR)
+        .exclude(status__in=[Hazard.Status.CLOSED, Hazard.Status.VOIDED])
+        .count()
+    )
+    orders = (
+        EnforcementAction.objects.filter(
+            inspection_id=suspension.action.inspection_id, status=EnforcementAction.Status.ISSUED
+        )
+        .exclude(pk=suspension.action_id)
+        .count()
+    )
+    return hazards, orders
+
+
+def clear_to_resume(application, user) -> Refusal | None:
+    """The last step cannot pass while a major hazard or an order is open (rules.check_resumption_clear);
+    earlier steps are not held back (the chain may start while the last rectification is checked)."""
+    steps = list(application.steps.all())
+    index = rules.next_step([s.decision or None for s in steps])
+    if index is not None and index < len(steps) - 1:
+        return None
+    hazards, orders = open_blockers(application.suspension)
+    try:
+        rules.check_resumption_clear(open_major_hazards=hazards, open_orders=orders)
+    except rules.RuleViolation as violation:
+        return Refusal(violation.code, str(violation.message))
+    return None

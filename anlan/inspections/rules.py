@@ -245,18 +245,153 @@ def level_of_region(region_level: int) -> str:
     return {1: "province", 2: "city"}.get(region_level, "county")
 
 
+# seed-map S2 L273: 「报市和县应急局进行复产验收」 — an order from above the county is accepted by the city too.
 def signoff_chain(configured: Sequence[tuple[str, str]], issuing_level: str) -> list[tuple[str, str]]:
-    """The ordered sign-off steps for a resumption: the configured local steps (role, name), then a review by
-    the level that issued the suspension order when it is above the county (市级/省级复核)."""
+    """The ordered sign-off steps for a resumption: the configured local steps (role, name), then the city's
+    acceptance (市级复核) when the order came from the city or the province, then the province's review
+    (省级复核) when it came from the province."""
     steps = list(configured)
     if not steps:
         raise RuleViolation("chain", ErrorCode.CHAIN_NOT_CONFIGURED, _("复产验收审批链未配置。"))
     if issuing_level not in LEVELS:
         raise RuleViolation("level", ErrorCode.ISSUING_LEVEL_UNKNOWN, _("下达层级无效。"))
-    if issuing_level != "county":
-        name = str(_("市级复核") if issuing_level == "city" else _("省级复核"))
-        steps.append((f"review_{issuing_level}", name))
+    if issuing_level in ("city", "province"):
+        steps.append(("review_city", str(_("市级复核"))))
+    if issuing_level == "province":
+        steps.append(("review_province", str(_("省级复核"))))
     return steps
+
+
+# 安全生产法 (2021) 第六十五条: supervision is carried out by the department's own law-enforcement staff.
+def check_recorder(*, department_check: bool, signs_for_department: bool) -> None:
+    """A department's inspection is recorded (or cancelled) only by whoever signs for that department; a town's
+    or a leader's own check by its own body (its scope)."""
+    if department_check and not signs_for_department:
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.RECORDER_NOT_OF_DEPARTMENT,
+            _("部门的检查只能由该部门的执法人员记录或取消。"),
+        )
+
+
+# design.md §3 "Closed loops cannot be faked": every step of the 复产验收 chain is signed by a different person.
+def check_distinct_signer(signer: int, earlier_signers: Iterable[int]) -> None:
+    if signer in set(earlier_signers):
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.SIGNER_SIGNED_EARLIER_STEP,
+            _("复产验收的每个环节须由不同的人签署：您已签署过本申请的其他环节。"),
+        )
+
+
+# 安全生产法 (2021) 第六十五条第一款第（三）项: 重大事故隐患排除后，经审查同意，方可恢复生产经营.
+def check_resumption_clear(*, open_major_hazards: int, open_orders: int) -> None:
+    """The last step of 复产验收 cannot pass while a major hazard (of the suspending inspection or any other of
+    the enterprise) or an enforcement order of the suspending inspection is still open."""
+    if open_major_hazards:
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.RESUMPTION_MAJOR_HAZARD_OPEN,
+            _("重大事故隐患排除后方可同意复产：该单位仍有%(n)s项重大事故隐患未销号。")
+            % {"n": open_major_hazards},
+        )
+    if open_orders:
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.RESUMPTION_ORDER_OPEN,
+            _("停产整顿所依据检查的执法指令尚未执行完毕（%(n)s项），不能同意复产。") % {"n": open_orders},
+        )
+
+
+# ---------------------------------------------------------------- the 双随机 window
+
+# 国办发〔2015〕58号 (双随机、一公开): a drawn inspection is carried out in the period the draw fixed.
+WINDOW_EARLY, WINDOW_ON_TIME, WINDOW_LATE = "early", "on_time", "late"
+
+
+def window_position(day: date, start: date, end: date) -> str:
+    """Where the day of a visit falls against a draw's planned period (both ends inclusive)."""
+    if day < start:
+        return WINDOW_EARLY
+    if day > end:
+        return WINDOW_LATE
+    return WINDOW_ON_TIME
+
+
+def check_window(day: date, start: date, end: date, early_reason: str) -> bool:
+    """A 双随机 inspection recorded before its window needs a reason (audited); one after it is allowed and
+    flagged late. Returns whether it is late."""
+    position = window_position(day, start, end)
+    if position == WINDOW_EARLY and not (early_reason or "").strip():
+        raise RuleViolation(
+            "early_reason",
+            ErrorCode.RANDOM_RECORDED_EARLY,
+            _("双随机抽查应在计划检查期间（%(start)s至%(end)s）内实施，提前检查须说明原因。")
+            % {"start": start, "end": end},
+        )
+    return position == WINDOW_LATE
+
+
+# ---------------------------------------------------------------- who inspects, who enforces
+
+
+# 行政处罚法 (2021) 第四十二条: 行政处罚应当由具有行政执法资格的执法人员实施.
+def check_enforcer(*, certified: bool, own_check: bool) -> None:
+    """Only a certified inspector (a valid 执法证) takes an enforcement measure, and never on a town's or a
+    leader's own check (属地/领导检查 record and refer, they do not enforce)."""
+    if own_check:
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.OWN_CHECK_NO_ENFORCEMENT,
+            _("乡镇和领导的检查不能采取执法措施：行政执法由持有执法证的执法人员实施。"),
+        )
+    if not certified:
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.ENFORCER_NOT_CERTIFIED,
+            _("只有持有效执法证的执法人员才能采取执法措施（行政处罚法第四十二条）。"),
+        )
+
+
+# 安全生产法 (2021) 第六十九条: 负有安全生产监督管理职责的部门…应当互相配合，实行联合检查.
+def check_joint_team(*, joint: bool, lead_department: int, members: Sequence[tuple[str, int, bool]]) -> None:
+    """A team: (name, department id, certified in that department) per member. Every member is certified in
+    their own department; a 联合执法 team includes the lead department and at least one other; any other
+    kind of inspection is one department's."""
+    for name, _department, certified in members:
+        if not certified:
+            raise RuleViolation(
+                "team",
+                ErrorCode.INSPECTOR_NOT_CERTIFIED,
+                _("%(name)s 未持有所属部门有效的执法证，不能派出执法。") % {"name": name},
+            )
+    departments = {department for _name, department, _certified in members}
+    if joint:
+        if lead_department not in departments:
+            raise RuleViolation(
+                "team", ErrorCode.JOINT_LEAD_MISSING, _("联合执法检查组须包含牵头部门的执法人员。")
+            )
+        if len(departments) < 2:
+            raise RuleViolation(
+                "team", ErrorCode.JOINT_ONE_DEPARTMENT, _("联合执法检查组须由两个以上部门的执法人员组成。")
+            )
+        return
+    for name, department, _certified in members:
+        if department != lead_department:
+            raise RuleViolation(
+                "team",
+                ErrorCode.INSPECTOR_NOT_IN_POOL,
+                _("%(name)s 不在本部门执法人员库中（多部门检查请选择联合执法）。") % {"name": name},
+            )
+
+
+# seed-map S2 L83, L55: 镇、行业主管部门下去检查都要做到“四不两直”; leaders check too (督查).
+OWN_CHECK_KINDS = ("unannounced", "supervision")
+
+
+def check_own_check_kind(kind: str) -> None:
+    if kind not in OWN_CHECK_KINDS:
+        raise RuleViolation("kind", ErrorCode.OWN_CHECK_KIND, _("乡镇和领导自行开展的检查为四不两直或督查。"))
 
 
 def next_step(decisions: Sequence[str | None]) -> int | None:
@@ -272,6 +407,9 @@ def next_step(decisions: Sequence[str | None]) -> int | None:
 # ---------------------------------------------------------------- 安全生产记分
 
 SCORE_THRESHOLD = 12  # 山西 scheme (regulations.md §9): ≥12 points in a cycle → re-assessment.
+# seed-map S2 L273: 「一经发现未履行审核手续擅自复产的煤矿，一次给煤矿的矿长记x分」 — the scheme's rule a 擅自复产
+# finding proposes (its points are the configured scheme's).
+UNAUTHORISED_RESUMPTION_RULE = "resumed-without-approval"
 
 
 def cycle_of(day: date, cycle_start_month: int = 1) -> tuple[date, date]:

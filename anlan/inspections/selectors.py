@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anlan.core import capacity, trees
 from anlan.core.models import Department, Enterprise, Role
+from anlan.core.permissions import can
 from anlan.core.scope import NOTHING
 from anlan.core.selectors import access
 
@@ -21,6 +24,7 @@ from .models import (
     Resumption,
     ResumptionStep,
     ScoredPerson,
+    ScoreProposal,
     Suspension,
 )
 
@@ -46,6 +50,33 @@ def departments_for(user, right: str) -> QuerySet:
     return departments.filter(q)
 
 
+def planning_departments(user, right: str) -> QuerySet:
+    """The active departments whose planning (plans, inspector pool, draws) the user keeps with `right`: those
+    they sign for (core.capacity.signs_for) — their own, and for the 安委办 the comprehensive department of
+    its region. Other departments' planning is theirs alone; the 安委办 reads it, it does not write it."""
+    departments = Department.objects.filter(is_active=True).select_related("region")
+    if user.is_superuser:
+        return departments
+    q = NOTHING
+    for membership in capacity.capacities(user, right=right):
+        if membership.department_id:
+            q |= Q(pk=membership.department_id)
+        elif membership.role == Role.COMMITTEE_OFFICE:
+            q |= Q(region_id=membership.region_id, kind=Department.Kind.COMPREHENSIVE)
+    return departments.filter(q) if q != NOTHING else departments.none()
+
+
+def may_plan(user, right: str, record) -> bool:
+    """Whether the user may change this planning record: the right in scope and signing for its department."""
+    return can(user, right, record) and capacity.signs_for(user, record.department)
+
+
+def require_planning(user, right: str, record) -> None:
+    """403 for a planning record the user can see (the 安委办's oversight) but does not keep."""
+    if not may_plan(user, right, record):
+        raise PermissionDenied(_("只有本部门人员可以办理本部门的检查计划、执法人员和双随机抽取。"))
+
+
 def access_plan(user, pk, *, for_update: bool = False) -> InspectionPlan:
     return access(
         InspectionPlan.objects.select_related("department__region"), user, pk, for_update=for_update
@@ -60,6 +91,13 @@ def access_draw(user, pk, *, for_update: bool = False) -> RandomDraw:
     return access(
         RandomDraw.objects.select_related("department", "region", "industry"), user, pk, for_update=for_update
     )
+
+
+def access_own_draw(user, pk, *, for_update: bool = False) -> RandomDraw:
+    """A draw the user may act on (the draw steps' pages): 404 out of scope, 403 another department's."""
+    draw = access_draw(user, pk, for_update=for_update)
+    require_planning(user, "inspections.draw", draw)
+    return draw
 
 
 def access_inspection(user, pk, *, for_update: bool = False) -> Inspection:
@@ -87,6 +125,10 @@ def access_suspension(user, pk, *, for_update: bool = False) -> Suspension:
 
 def access_resumption(user, pk, *, for_update: bool = False) -> Resumption:
     return access(Resumption.objects.all(), user, pk, for_update=for_update)
+
+
+def access_score_proposal(user, pk, *, for_update: bool = False) -> ScoreProposal:
+    return access(ScoreProposal.objects.all(), user, pk, for_update=for_update)
 
 
 def access_person(user, pk, *, for_update: bool = False) -> ScoredPerson:
@@ -148,6 +190,15 @@ def suspended_enterprises(user, **params) -> QuerySet:
     """Enterprises in the user's scope under a 停产整顿 order not yet lifted by a 复产验收."""
     open_orders = Suspension.objects.exclude(status=Suspension.Status.RESUMED).values("enterprise_id")
     return Enterprise.objects.for_user(user).filter(pk__in=open_orders)
+
+
+def suspension_in_force(enterprise_id) -> bool:
+    """Whether a 停产整顿 order on the enterprise has not been lifted by a 复产验收 (core's hook)."""
+    return (
+        Suspension.objects.filter(enterprise_id=enterprise_id)
+        .exclude(status=Suspension.Status.RESUMED)
+        .exists()
+    )
 
 
 def _list_url(name: str, query: str = "") -> str:

@@ -64,7 +64,7 @@ def by_department(user, year: int) -> list[dict]:
     """Inspections per department this year (planned, recorded) against the department's plan."""
     counts = (
         Inspection.objects.for_user(user)
-        .filter(_year(year))
+        .filter(_year(year), department__isnull=False)  # towns' and leaders' own checks have none
         .values("department_id", "department__name")
         .annotate(
             total=Count("id"),

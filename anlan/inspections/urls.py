@@ -14,6 +14,7 @@ CANCEL = [t for t in Inspection.TRANSITIONS if t.name == "cancel"]
 urlpatterns = [
     path("", views.inspection_list, name="inspection-list"),
     path("new/", views.inspection_create, name="inspection-create"),
+    path("own-checks/new/", views.own_check_create, name="own-check-create"),
     path("statistics/", views.inspection_statistics, name="statistics"),
     path("<int:pk>/", views.inspection_detail, name="inspection-detail"),
     path("<int:pk>/record/", views.inspection_record, name="inspection-record"),
@@ -45,6 +46,8 @@ urlpatterns = [
     path("suspensions/<int:pk>/", views.suspension_detail, name="suspension-detail"),
     path("suspensions/<int:pk>/apply/", views.resumption_apply, name="resumption-apply"),
     path("resumptions/<int:pk>/decide/", views.resumption_decide, name="resumption-decide"),
+    path("resumptions/<int:pk>/proof/", views.resumption_proof, name="resumption-proof"),
+    path("score-proposals/<int:pk>/decide/", views.score_proposal_decide, name="score-proposal-decide"),
     path("scores/", views.person_list, name="person-list"),
     path("scores/new/", views.person_create, name="person-create"),
     path("scores/<int:pk>/", views.person_detail, name="person-detail"),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from anlan.core.models import Department, Enterprise, Grid, Licence, Region
+from anlan.core.models import Department, Enterprise, Grid, Licence, LicenceChange, Region
 from anlan.core.tests.factories import GridFactory, LicenceFactory
 from tests.matrix import Route, api, expect, page
 
-AUDITED = [Enterprise, Licence, Region, Grid, Department]
+AUDITED = [Enterprise, Licence, LicenceChange, Region, Grid, Department]
 
 
 def x(c):
@@ -76,6 +76,30 @@ def licence_of_x(c):
     return {"pk": c.enterprise_x.pk, "licence_pk": LicenceFactory(enterprise=c.enterprise_x).pk}
 
 
+def licence_form(c):
+    return {
+        "kind": "safety_production",
+        "number": "（皖）JZ安许证字〔2026〕000001",
+        "valid_until": "2099-12-31",
+    }
+
+
+def licence_change_of_x(c):
+    """A pending proposal of enterprise X to push its licence's validity to 2099."""
+    from datetime import date
+
+    from anlan.core import services
+
+    licence = LicenceFactory(enterprise=c.enterprise_x)
+    change = services.propose_licence_change(
+        actor=c["enterprise_x"],
+        enterprise_pk=c.enterprise_x.pk,
+        licence_pk=licence.pk,
+        data={"action": "change", "valid_until": date(2099, 12, 31), "reason": "已换发新证"},
+    )
+    return {"pk": change.pk}
+
+
 def region_sheet(rows):
     import io
 
@@ -99,15 +123,21 @@ def empty_grid_b(c):
 
 
 ALL_PAGES = page(200)
-SUPERVISORS_ONLY = page(403, county_office=200, town_a=200, town_b=200, dept_housing=200)
+SUPERVISORS_ONLY = page(403, county_office=200, town_a=200, town_b=200, dept_housing=200, dept_transport=200)
 COUNTY_ONLY = page(403, county_office=200)
-X_READ = page(200, town_b=404)
-X_WRITE = page(200, town_b=404, grid_worker=403, leader=403)
-X_WRITE_DONE = page(302, town_b=404, grid_worker=403, leader=403)
+X_READ = page(200, town_b=404, dept_transport=404, expert=404)
+X_WRITE = page(200, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403)
+X_WRITE_DONE = page(302, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403)
 # Town A's own region: visible to town A, housing (county) and the leader, who lack the right.
-TOWN_A_REGION = page(403, county_office=200, town_b=404, enterprise_x=404, grid_worker=404)
-GRID_A = page(403, county_office=200, town_b=404, enterprise_x=404)
-HOUSING = page(404, county_office=200, dept_housing=403, leader=403)
+TOWN_A_REGION = page(403, county_office=200, town_b=404, enterprise_x=404, expert=404, grid_worker=404)
+GRID_A = page(403, county_office=200, town_b=404, enterprise_x=404, expert=404)
+# Another department reads the registry entry of housing (departments are public bodies) without the right.
+HOUSING = page(404, county_office=200, dept_housing=403, dept_transport=403, leader=403)
+
+# Out of enterprise X's scope: town B, the transport bureau (X is construction) and the expert (no case of X's).
+X_OUTSIDERS = {"town_b": 404, "dept_transport": 404, "expert": 404}
+LICENCE_KEEPERS = {**page(403, county_office=200, dept_housing=200), **X_OUTSIDERS}
+LICENCE_KEEPERS_DONE = {**page(403, county_office=302, dept_housing=302), **X_OUTSIDERS}
 
 ROUTES: list[Route] = [
     Route("core:home", ALL_PAGES),
@@ -115,14 +145,18 @@ ROUTES: list[Route] = [
     Route("core:enterprise-create", SUPERVISORS_ONLY),
     Route(
         "core:enterprise-create",
-        page(403, county_office=302, town_a=302, town_b=200, dept_housing=302),
+        page(403, county_office=302, town_a=302, town_b=200, dept_housing=302, dept_transport=200),
         method="post",
         data=new_enterprise,
         writes=True,
-        label="(village A; town B is refused on the field)",
+        label="(village A construction; town B and transport are refused on the field)",
     ),
     Route("core:enterprise-detail", X_READ, kwargs=x),
-    Route("core:enterprise-edit", page(200, town_b=404, grid_worker=403, leader=403), kwargs=x),
+    Route(
+        "core:enterprise-edit",
+        page(200, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403),
+        kwargs=x,
+    ),
     Route(
         "core:enterprise-edit",
         X_WRITE_DONE,
@@ -134,7 +168,9 @@ ROUTES: list[Route] = [
     ),
     Route(
         "core:enterprise-status",
-        page(403, county_office=302, town_a=302, dept_housing=302, town_b=404),
+        page(
+            403, county_office=302, town_a=302, dept_housing=302, town_b=404, dept_transport=404, expert=404
+        ),
         kwargs=x,
         method="post",
         data=lambda c: {"status": "suspended", "reason": "责令停产整顿"},
@@ -142,7 +178,9 @@ ROUTES: list[Route] = [
     ),
     Route(
         "core:enterprise-export",
-        page(403, county_office=200, town_a=200, town_b=200, dept_housing=200, leader=200),
+        page(
+            403, county_office=200, town_a=200, town_b=200, dept_housing=200, dept_transport=200, leader=200
+        ),
     ),
     Route("core:enterprise-import", SUPERVISORS_ONLY),
     # Background jobs: everyone has a list of their own; a job is its owner's alone (404 for anyone else).
@@ -150,14 +188,58 @@ ROUTES: list[Route] = [
     Route("core:job-detail", page(404, county_office=200), kwargs=job_of_county_office),
     Route("core:job-download", page(404, county_office=200), kwargs=job_of_county_office),
     Route("core:enterprise-import-template", SUPERVISORS_ONLY),
-    Route("core:licence-create", X_WRITE, kwargs=x),
-    Route("core:licence-edit", X_WRITE, kwargs=licence_of_x),
+    # Licences are kept by the supervising bodies (安委办, the supervising department); the enterprise proposes.
+    Route("core:licence-create", LICENCE_KEEPERS, kwargs=x),
+    Route(
+        "core:licence-create",
+        LICENCE_KEEPERS_DONE,
+        kwargs=x,
+        method="post",
+        data=licence_form,
+        writes=True,
+        label="(the enterprise cannot add its own)",
+    ),
+    Route("core:licence-edit", LICENCE_KEEPERS, kwargs=licence_of_x),
+    Route(
+        "core:licence-edit",
+        LICENCE_KEEPERS_DONE,
+        kwargs=licence_of_x,
+        method="post",
+        data=licence_form,
+        writes=True,
+        label="(the enterprise cannot push its validity to 2099)",
+    ),
     Route(
         "core:licence-delete",
-        X_WRITE_DONE,
+        LICENCE_KEEPERS_DONE,
         kwargs=licence_of_x,
         method="post",
         data=lambda c: {"reason": "证照注销"},
+        writes=True,
+    ),
+    Route("core:licence-propose", {**page(403, enterprise_x=200), **X_OUTSIDERS}, kwargs=x),
+    Route(
+        "core:licence-propose",
+        {**page(403, enterprise_x=302), **X_OUTSIDERS},
+        kwargs=x,
+        method="post",
+        data=lambda c: licence_form(c) | {"reason": "新取得许可证"},
+        writes=True,
+    ),
+    Route(
+        "core:licence-change-accept",
+        LICENCE_KEEPERS_DONE,
+        kwargs=licence_change_of_x,
+        method="post",
+        writes=True,
+    ),
+    Route("core:licence-change-refuse", LICENCE_KEEPERS, kwargs=licence_change_of_x),
+    Route(
+        "core:licence-change-refuse",
+        LICENCE_KEEPERS_DONE,
+        kwargs=licence_change_of_x,
+        method="post",
+        data=lambda c: {"reason": "未见换发的新证"},
         writes=True,
     ),
     Route("core:region-list", page(403, county_office=302)),
@@ -182,7 +264,7 @@ ROUTES: list[Route] = [
     ),
     Route(
         "core:region-delete",
-        page(403, county_office=302, town_a=404, enterprise_x=404, grid_worker=404),
+        page(403, county_office=302, town_a=404, enterprise_x=404, expert=404, grid_worker=404),
         kwargs=lambda c: {"code": c.village_b.code},
         method="post",
         data=lambda c: {"reason": "撤并"},
@@ -211,7 +293,7 @@ ROUTES: list[Route] = [
     Route("core:grid-edit", GRID_A, kwargs=lambda c: {"pk": c.grid_a.pk}),
     Route(
         "core:grid-delete",
-        page(403, county_office=302, town_a=404, enterprise_x=404, grid_worker=404),
+        page(403, county_office=302, town_a=404, enterprise_x=404, expert=404, grid_worker=404),
         kwargs=empty_grid_b,
         method="post",
         data=lambda c: {"reason": "合并"},
@@ -255,7 +337,7 @@ ROUTES: list[Route] = [
     Route("api:region-list", api(200)),
     Route(
         "api:region-detail",
-        api(200, town_b=404, enterprise_x=404, grid_worker=404),
+        api(200, town_b=404, enterprise_x=404, expert=404, grid_worker=404),
         kwargs=lambda c: {"code": c.town_a.code},
     ),
     Route("api:industry-list", api(200)),
@@ -263,23 +345,23 @@ ROUTES: list[Route] = [
     Route("api:department-list", api(200)),
     Route(
         "api:department-detail",
-        api(404, county_office=200, dept_housing=200, leader=200),
+        api(404, county_office=200, dept_housing=200, dept_transport=200, leader=200),
         kwargs=lambda c: {"pk": c.dept_housing.pk},
     ),
     Route("api:enterprise-list", api(200)),
     Route(
         "api:enterprise-list",
-        api(403, county_office=201, town_a=201, town_b=400, dept_housing=201),
+        api(403, county_office=201, town_a=201, town_b=400, dept_housing=201, dept_transport=400),
         method="post",
         json=True,
         data=new_enterprise,
         writes=True,
         label="(create)",
     ),
-    Route("api:enterprise-detail", api(200, town_b=404), kwargs=x),
+    Route("api:enterprise-detail", api(200, town_b=404, dept_transport=404, expert=404), kwargs=x),
     Route(
         "api:enterprise-detail",
-        api(200, town_b=404, grid_worker=403, leader=403),
+        api(200, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403),
         kwargs=x,
         method="patch",
         json=True,
@@ -288,15 +370,49 @@ ROUTES: list[Route] = [
     ),
     Route(
         "api:enterprise-status",
-        api(403, county_office=200, town_a=200, dept_housing=200, town_b=404),
+        api(403, county_office=200, town_a=200, dept_housing=200, town_b=404, dept_transport=404, expert=404),
         kwargs=x,
         method="post",
         json=True,
         data=lambda c: {"status": "suspended", "reason": "停产整顿"},
         writes=True,
     ),
+    Route("api:licence-change-list", api(200)),
+    Route(
+        "api:licence-change-list",
+        api(403, enterprise_x=201),
+        method="post",
+        json=True,
+        data=lambda c: {
+            "enterprise": c.enterprise_x.pk,
+            "kind": "safety_production",
+            "number": "（皖）JZ安许证字〔2026〕000002",
+            "valid_until": "2099-12-31",
+            "reason": "新取得许可证",
+        },
+        writes=True,
+        label="(propose)",
+    ),
+    Route("api:licence-change-detail", api(200, **X_OUTSIDERS), kwargs=licence_change_of_x),
+    Route(
+        "api:licence-change-accept",
+        {**api(403, county_office=200, dept_housing=200), **X_OUTSIDERS},
+        kwargs=licence_change_of_x,
+        method="post",
+        json=True,
+        writes=True,
+    ),
+    Route(
+        "api:licence-change-refuse",
+        {**api(403, county_office=200, dept_housing=200), **X_OUTSIDERS},
+        kwargs=licence_change_of_x,
+        method="post",
+        json=True,
+        data=lambda c: {"reason": "未见换发的新证"},
+        writes=True,
+    ),
     Route("api:token", expect(200, anonymous=400), method="post", label="(own credentials)"),
-    Route("api:schema", expect(200)),
-    Route("api:docs", expect(200)),
-    Route("api:redoc", expect(200)),
+    Route("api:schema", api(200)),
+    Route("api:docs", page(200)),
+    Route("api:redoc", page(200)),
 ]

@@ -207,9 +207,7 @@ def test_a_town_officer_does_not_act_for_a_comprehensive_department_of_their_tow
 
 
 def test_staff_sign_for_their_department_and_not_for_another(cast):
-    transport = DepartmentFactory(
-        name="来安县交通运输局", region=cast.county, industries=[industry("transport")]
-    )
+    transport = cast.dept_transport
     assert capacity.signs_for(cast["dept_housing"], cast.dept_housing) is True
     assert capacity.signs_for(cast["dept_housing"], transport) is False
 

@@ -140,9 +140,7 @@ def test_an_industry_department_comes_before_a_comprehensive_one_registered_earl
         kind=Department.Kind.COMPREHENSIVE,
         industries=[industry("transport")],
     )
-    transport = DepartmentFactory(
-        name="来安县交通运输局", region=cast.county, industries=[industry("transport")]
-    )
+    transport = cast.dept_transport  # the cast's, supervising transport
     found = list(recipients.supervising_departments(cast.village_a.code, industry("transport").pk))
     assert found == [transport, comprehensive]
     assert recipients.supervising_department(cast.village_a.code, industry("transport").pk) == transport

@@ -11,7 +11,7 @@ from anlan.core.tests.factories import DepartmentFactory, industry, next_uscc
 
 def test_saving_a_new_department_with_its_industries_writes_one_history_row_carrying_them(cast):
     # Given a new department and the industries it supervises
-    department = Department(name="来安县交通运输局", region=cast.county)
+    department = Department(name="来安县水务局", region=cast.county)
     # When it is saved with its m2m values
     records.save_with_history(
         department,

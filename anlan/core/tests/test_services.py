@@ -367,7 +367,7 @@ def test_a_licence_valid_until_before_valid_from_is_refused(cast):
 
     with pytest.raises(DomainError) as caught:
         services.save_licence(
-            actor=cast["town_a"],
+            actor=cast["dept_housing"],
             enterprise_pk=cast.enterprise_x.pk,
             data={
                 "kind": "safety_production",
@@ -425,10 +425,19 @@ def test_every_state_and_transition_pair_moves_or_is_refused_with_one_history_ro
 @pytest.mark.parametrize("target", STATES)
 @pytest.mark.parametrize("state", STATES)
 def test_a_supervisor_may_move_an_enterprise_from_any_state_to_any_other(cast, state, target):
-    """The page's status select keeps the old behaviour: any different state, always with a reason."""
+    """The page's status select keeps the old behaviour: any different state, always with a reason — except
+    back to operating from a suspension, which only the 复产验收 chain does (test_shortcuts in inspections)."""
     enterprise = cast.enterprise_x
     set_status(enterprise, state)
     rows = enterprise.history.count()
+    if (state, target) == (Enterprise.Status.SUSPENDED, Enterprise.Status.OPERATING):
+        with pytest.raises(DomainError) as caught:
+            services.change_enterprise_status(
+                actor=cast["town_a"], enterprise_pk=enterprise.pk, status=target, reason="核实"
+            )
+        assert caught.value.code == ErrorCode.ENTERPRISE_RESUME_NEEDS_ACCEPTANCE
+        assert enterprise.history.count() == rows
+        return
     if state == target:
         with pytest.raises(DomainError) as caught:
             services.change_enterprise_status(

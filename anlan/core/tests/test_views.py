@@ -396,7 +396,8 @@ def test_api_filters_match_the_page_filters(cast, as_user):
     assert [r["name"] for r in data["results"]] == ["安徽来安化工有限公司"]
 
 
-def test_the_openapi_schema_describes_the_enterprise_endpoints(client):
+def test_the_openapi_schema_describes_the_enterprise_endpoints(cast, client):
+    client.force_login(cast["enterprise_x"])
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert "/api/v1/enterprises/" in schema["paths"]
     assert "/api/v1/enterprises/{id}/status/" in schema["paths"]

@@ -5,7 +5,7 @@ keeps the `inspections` app label and its table. State machines: each model's `T
 from .common import THROUGH_DEPARTMENT, USER, DocumentKind, RiskLevel
 from .enforcement import EnforcementAction, Letter
 from .plans import Conflict, InspectionPlan, Inspector, PlanTarget, RandomDraw
-from .scoring import ScoredPerson, ScoreEntry, ScoringRule
+from .scoring import ScoredPerson, ScoreEntry, ScoreProposal, ScoringRule
 from .suspension import DEFAULT_CHAIN, Resumption, ResumptionStep, SignoffStep, Suspension
 from .visits import THROUGH_INSPECTION, Answer, AnswerPhoto, Inspection
 
@@ -38,6 +38,7 @@ __all__ = [
     "RiskLevel",
     "ScoredPerson",
     "ScoreEntry",
+    "ScoreProposal",
     "ScoringRule",
     "SignoffStep",
     "Suspension",

@@ -106,6 +106,8 @@ class Letter(models.Model):
         on_delete=models.PROTECT,
         related_name="letters",
     )
+    # The 整改复查意见书's conclusion: passed closes the order's hazards (hazards.verify_by_recheck_opinion).
+    recheck_passed = models.BooleanField(_("复查合格"), null=True, blank=True)
     document = models.ForeignKey(
         "documents.IssuedDocument", verbose_name=_("文书"), on_delete=models.PROTECT, related_name="+"
     )

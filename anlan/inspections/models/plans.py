@@ -4,15 +4,46 @@ draws with their recorded inputs."""
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anlan.core.models import Department, Enterprise, Industry, Region
+from anlan.core.errors import Code
+from anlan.core.models import Department, Enterprise, Industry, Membership, Region, Role
 from anlan.core.scope import ScopedQuerySet, ScopeSpec
-from anlan.core.workflow import Transition
+from anlan.core.workflow import Refusal, Transition
 
 from .. import rules
-from .common import THROUGH_DEPARTMENT, USER, RiskLevel
+from .common import USER, RiskLevel
+
+
+def own_department(path: str):
+    """`ScopeSpec.refine` of planning records (plans, the inspector pool, draws): they are a department's own,
+    so a department's staff see their department's alone, not every department's of their region; the
+    安委办, towns and leaders keep their region rule (the county office reads every county department's
+    planning, for oversight; a town none of the county's)."""
+
+    def refine(membership: Membership, q: Q) -> Q:
+        if membership.role == Role.DEPARTMENT:
+            return Q(**{path: membership.department_id})
+        return q
+
+    return refine
+
+
+OWN_DEPARTMENT = ScopeSpec(
+    region="department__region", department="department", refine=own_department("department")
+)
+
+
+def signs_for_department(record, user) -> Refusal | None:
+    """Guard of the draw steps: only whoever signs for the draw's department (its staff, or the 安委办 of its
+    region for the comprehensive department, core.capacity.signs_for) confirms or publishes it."""
+    from anlan.core import capacity
+
+    if capacity.signs_for(user, record.department):
+        return None
+    return Refusal(Code.OUT_OF_SCOPE, str(_("只有本部门人员可以办理本部门的双随机抽取。")))
 
 
 class InspectionPlan(models.Model):
@@ -28,7 +59,7 @@ class InspectionPlan(models.Model):
     created_by = models.ForeignKey(USER, verbose_name=_("制定人"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("制定时间"), auto_now_add=True)
     objects = ScopedQuerySet.as_manager()
-    scope = THROUGH_DEPARTMENT
+    scope = OWN_DEPARTMENT
     history = HistoricalRecords()
 
     class Meta:
@@ -98,7 +129,7 @@ class Inspector(models.Model):
     specialties = models.ManyToManyField(Industry, verbose_name=_("专业领域"), blank=True, related_name="+")
     is_active = models.BooleanField(_("在库"), default=True)
     objects = ScopedQuerySet.as_manager()
-    scope = THROUGH_DEPARTMENT
+    scope = OWN_DEPARTMENT
     history = HistoricalRecords(m2m_fields=[specialties])
 
     class Meta:
@@ -122,7 +153,11 @@ class Conflict(models.Model):
     reason = models.CharField(_("回避事由"), max_length=200)
     declared_on = models.DateField(_("申报日期"))
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(region="inspector__department__region", department="inspector__department")
+    scope = ScopeSpec(
+        region="inspector__department__region",
+        department="inspector__department",
+        refine=own_department("inspector__department"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -149,12 +184,25 @@ class RandomDraw(models.Model):
         UNIFORM = rules.METHOD_UNIFORM, _("等概率抽取")
         WEIGHTED = rules.METHOD_WEIGHTED, _("按风险加权（差异化抽查）")
 
+    # Both steps are irreversible: the button asks before it posts (`confirm`).
     TRANSITIONS: tuple[Transition, ...] = (
         Transition(
-            "confirm", frozenset({Status.DRAFT}), Status.CONFIRMED, "inspections.draw", _("确认抽取结果")
+            "confirm",
+            frozenset({Status.DRAFT}),
+            Status.CONFIRMED,
+            "inspections.draw",
+            _("确认抽取结果"),
+            guards=(signs_for_department,),
+            confirm=_("确认后抽取结果不可更改，并为抽中的企业生成检查任务。确定确认吗？"),
         ),
         Transition(
-            "publish", frozenset({Status.CONFIRMED}), Status.PUBLISHED, "inspections.draw", _("公开抽查结果")
+            "publish",
+            frozenset({Status.CONFIRMED}),
+            Status.PUBLISHED,
+            "inspections.draw",
+            _("公开抽查结果"),
+            guards=(signs_for_department,),
+            confirm=_("公开后抽查结果向社会公示，不可撤回。确定公开吗？"),
         ),
     )
 
@@ -201,7 +249,7 @@ class RandomDraw(models.Model):
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     objects = ScopedQuerySet.as_manager()
-    scope = THROUGH_DEPARTMENT
+    scope = OWN_DEPARTMENT
     history = HistoricalRecords(excluded_fields=["pool", "weights", "inspectors", "conflicts", "used_pairs"])
 
     class Meta:

@@ -40,12 +40,7 @@ class ScoredPerson(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("职务"), max_length=50)
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(
-        region="enterprise__region",
-        industry="enterprise__industry",
-        grid="enterprise__grid",
-        enterprise="enterprise",
-    )
+    scope = ScopeSpec.through_enterprise()
     history = HistoricalRecords()
 
     class Meta:
@@ -97,3 +92,51 @@ class ScoreEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} +{self.points}"
+
+
+class ScoreProposal(models.Model):
+    """A 记分 a finding carries, proposed to a supervisor (e.g. 擅自复产 found during a 停产整顿): confirming it
+    scores the person the supervisor names; dismissing it needs a reason."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待确认")
+        CONFIRMED = "confirmed", _("已记分")
+        DISMISSED = "dismissed", _("不予记分")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("生产经营单位"), on_delete=models.PROTECT, related_name="score_proposals"
+    )
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("监督检查"), on_delete=models.PROTECT, related_name="score_proposals"
+    )
+    rule = models.ForeignKey(
+        ScoringRule, verbose_name=_("记分标准"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    entry = models.ForeignKey(
+        ScoreEntry,
+        verbose_name=_("记分记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("说明"), blank=True)
+    proposed_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        USER, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec.through_enterprise()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("记分建议")
+        verbose_name_plural = _("记分建议")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "rule"], name="score_proposal_one_per_finding")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.rule}"

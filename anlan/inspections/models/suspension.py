@@ -79,12 +79,7 @@ class Suspension(models.Model):
     )
     resumed_on = models.DateField(_("复产日期"), null=True, blank=True)
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(
-        region="enterprise__region",
-        industry="enterprise__industry",
-        grid="enterprise__grid",
-        enterprise="enterprise",
-    )
+    scope = ScopeSpec.through_enterprise()
     history = HistoricalRecords()
 
     class Meta:
@@ -148,7 +143,7 @@ class Resumption(models.Model):
             Status.APPROVED,
             "inspections.approve_resumption",
             _("同意复产"),
-            guards=(guards.signs_the_step,),
+            guards=(guards.signs_the_step, guards.signed_no_other_step, guards.clear_to_resume),
         ),
         Transition(
             "reject",
@@ -157,7 +152,7 @@ class Resumption(models.Model):
             "inspections.approve_resumption",
             _("不同意复产"),
             reason_required=True,
-            guards=(guards.signs_the_step,),
+            guards=(guards.signs_the_step, guards.signed_no_other_step),
         ),
     )
 
@@ -169,15 +164,18 @@ class Resumption(models.Model):
         _("证明材料"), upload_to="inspections/resumption/%Y/", blank=True, max_length=200
     )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    notice = models.ForeignKey(
+        "documents.IssuedDocument",
+        verbose_name=_("复产通知"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     applied_by = models.ForeignKey(USER, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
     applied_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(
-        region="suspension__enterprise__region",
-        industry="suspension__enterprise__industry",
-        grid="suspension__enterprise__grid",
-        enterprise="suspension__enterprise",
-    )
+    scope = ScopeSpec.through_enterprise("suspension__enterprise")
     history = HistoricalRecords()
 
     class Meta:

@@ -16,11 +16,14 @@ from .. import guards
 from .common import USER
 from .plans import Inspector, RandomDraw
 
+# Who never sees a 四不两直 visit before it happens: the enterprise, and the grid worker (who lives next to it).
+UNANNOUNCED_HIDDEN_FROM = (Role.ENTERPRISE, Role.GRID_WORKER)
+
 
 def hide_planned_unannounced(membership: Membership, q: Q) -> Q:
-    """`ScopeSpec.refine` of inspections: an enterprise's users never see a 四不两直 visit that is still planned
-    (no list entry, no detail, no API row, no count) — it appears to them only once recorded."""
-    if membership.role != Role.ENTERPRISE:
+    """`ScopeSpec.refine` of inspections: an enterprise's users and the grid workers never see a 四不两直 visit
+    that is still planned (no list entry, no detail, no API row, no count) — it appears once recorded."""
+    if membership.role not in UNANNOUNCED_HIDDEN_FROM:
         return q
     return q & ~Q(kind=Inspection.Kind.UNANNOUNCED, status=Inspection.Status.PLANNED)
 
@@ -56,6 +59,7 @@ class Inspection(models.Model):
             Status.RECORDED,
             "inspections.inspect",
             _("记录检查结果"),
+            guards=(guards.of_its_department,),
             form="anlan.inspections.forms.RecordForm",
         ),
         Transition(
@@ -65,15 +69,23 @@ class Inspection(models.Model):
             "inspections.inspect",
             _("取消检查"),
             reason_required=True,
-            guards=(guards.not_drawn,),
+            guards=(guards.not_drawn, guards.of_its_department),
             style="danger",
         ),
     )
 
     kind = models.CharField(_("检查类型"), max_length=20, choices=Kind.choices)
+    # The lead department (牵头部门 of a 联合执法); none for a town's or a leader's own check (`conducted_by`).
     department = models.ForeignKey(
-        Department, verbose_name=_("检查部门"), on_delete=models.PROTECT, related_name="inspections"
+        Department,
+        verbose_name=_("检查部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspections",
     )
+    conducted_by = models.CharField(_("检查单位"), max_length=120, blank=True)
+    checkers = models.CharField(_("检查人员"), max_length=200, blank=True)
     draw = models.ForeignKey(
         RandomDraw,
         verbose_name=_("双随机抽取"),
@@ -111,6 +123,8 @@ class Inspection(models.Model):
     result = models.CharField(_("检查结果"), max_length=20, choices=Result.choices, blank=True)
     summary = models.TextField(_("检查情况"), blank=True)
     production_during_suspension = models.BooleanField(_("停产整顿期间擅自生产"), default=False)
+    is_late = models.BooleanField(_("逾期检查"), default=False)
+    early_reason = models.TextField(_("提前检查原因"), blank=True)
     signature_scan = models.FileField(
         _("签字确认扫描件"), upload_to="inspections/signatures/%Y/", blank=True, max_length=200
     )
@@ -159,6 +173,15 @@ class Inspection(models.Model):
     @property
     def is_unannounced(self) -> bool:
         return self.kind == self.Kind.UNANNOUNCED
+
+    @property
+    def is_own_check(self) -> bool:
+        """A town's or a leader's own check (四不两直, 督查): no department, no enforcement."""
+        return self.department_id is None
+
+    @property
+    def inspecting_body(self) -> str:
+        return self.department.name if self.department_id else self.conducted_by
 
 
 THROUGH_INSPECTION = ScopeSpec(
@@ -212,6 +235,14 @@ class Answer(models.Model):
     @property
     def is_finding(self) -> bool:
         return self.result == self.Result.NON_COMPLIANT
+
+    @property
+    def finding_text(self) -> str:
+        """The failed item stated as a finding (the checklist data's wording), never "requirement：result"."""
+        from ..data.checklists import ITEMS
+
+        item = ITEMS.get(self.item_key)
+        return item.finding_text if item is not None else self.item_text
 
 
 class AnswerPhoto(models.Model):

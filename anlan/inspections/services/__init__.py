@@ -16,7 +16,14 @@ from .common import (
     UNAUTHORISED_PRODUCTION,
     is_hidden_from_enterprise,
 )
-from .enforcement import ACTION_FIELDS, issue_letter, move_action, take_enforcement
+from .enforcement import (
+    ACTION_FIELDS,
+    is_certified_inspector,
+    issue_letter,
+    may_enforce,
+    move_action,
+    take_enforcement,
+)
 from .plans import (
     confirm_draw,
     create_draw,
@@ -29,7 +36,13 @@ from .plans import (
     save_plan,
     used_pairs,
 )
-from .scoring import add_scored_person, score
+from .scoring import (
+    add_scored_person,
+    confirm_score_proposal,
+    dismiss_score_proposal,
+    propose_score,
+    score,
+)
 from .suspension import (
     apply_resumption,
     configured_chain,
@@ -45,7 +58,9 @@ from .visits import (
     cancel_inspection,
     checklist_code,
     create_inspection,
+    create_own_check,
     record_inspection,
+    record_right,
 )
 
 __all__ = [
@@ -64,6 +79,13 @@ __all__ = [
     "cancel_inspection",
     "checklist_code",
     "configured_chain",
+    "confirm_score_proposal",
+    "create_own_check",
+    "dismiss_score_proposal",
+    "is_certified_inspector",
+    "may_enforce",
+    "propose_score",
+    "record_right",
     "confirm_draw",
     "create_draw",
     "create_inspection",

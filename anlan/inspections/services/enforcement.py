@@ -11,14 +11,17 @@ from django.utils.translation import gettext as _
 
 from anlan.core import selectors as core_selectors
 from anlan.core.errors import DomainError
-from anlan.core.permissions import require
+from anlan.core.permissions import can, require
 from anlan.core.records import save_with_history, update_with_history, validate
 from anlan.core.workflow import apply_transition, find
 from anlan.documents.services import issue_document
+from anlan.hazards import models as hazard_models
+from anlan.hazards import services as hazard_services
 
 from .. import documents, rules, selectors
+from ..data import legal_basis
 from ..errors import ErrorCode
-from ..models import Answer, DocumentKind, EnforcementAction, Inspection, Letter
+from ..models import Answer, DocumentKind, EnforcementAction, Inspection, Inspector, Letter
 from .common import ENFORCEMENT, check_rule, move_enterprise, tell_enterprise, today
 from .suspension import start_suspension
 
@@ -37,14 +40,44 @@ def _amount(value) -> Decimal | None:
         raise DomainError(ErrorCode.AMOUNT_MALFORMED, _("金额格式不正确。"), field="amount") from exc
 
 
+def is_certified_inspector(actor, on=None) -> bool:
+    """Whether the actor is an inspector of a department's pool (active) holding a valid 执法证."""
+    if getattr(actor, "is_superuser", False):
+        return True
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    on = on or today()
+    return Inspector.objects.filter(user=actor, is_active=True, certificate_expires_on__gte=on).exists()
+
+
+def may_enforce(actor, inspection: Inspection) -> bool:
+    """Whether the page offers enforcement on this inspection: recorded, a department's (not a town's or a
+    leader's own check), the right in scope, and the actor a certified inspector."""
+    return (
+        inspection.status == Inspection.Status.RECORDED
+        and not inspection.is_own_check
+        and can(actor, "inspections.enforce", inspection)
+        and is_certified_inspector(actor)
+    )
+
+
+def check_enforcer(actor, inspection: Inspection) -> None:
+    check_rule(
+        rules.check_enforcer, certified=is_certified_inspector(actor), own_check=inspection.is_own_check
+    )
+
+
 def take_enforcement(
     *, actor, inspection_pk, data: dict, finding_ids: Iterable[int] = ()
 ) -> EnforcementAction:
     """Decide an enforcement action on a recorded inspection's findings and issue its document. A 停产整顿
-    order suspends the enterprise; 关闭 closes it."""
+    order suspends the enterprise; 关闭 closes it. Only a certified inspector decides one, never on a town's or
+    a leader's own check; the legal basis defaults to the articles the findings break and the measure applies
+    (data.legal_basis), never the 判定标准 item."""
     with transaction.atomic():
         inspection = selectors.access_inspection(actor, inspection_pk, for_update=True)
         require(actor, "inspections.enforce", inspection)
+        check_enforcer(actor, inspection)
         if inspection.status != Inspection.Status.RECORDED:
             raise DomainError(
                 ErrorCode.INSPECTION_NOT_RECORDED, _("检查结果记录后才能采取执法措施。"), field="__all__"
@@ -56,6 +89,7 @@ def take_enforcement(
             **{k: v for k, v in data.items() if k in ACTION_FIELDS},
         )
         action.amount = _amount(action.amount)
+        action.legal_basis = (action.legal_basis or "").strip()
         action.licence = action.licence or ""
         action.referred_to = action.referred_to or ""
         check_rule(rules.check_fine, action.kind, action.amount)
@@ -91,6 +125,8 @@ def take_enforcement(
             raise DomainError(
                 ErrorCode.FINDINGS_MISSING, _("请至少选择一项检查发现的问题。"), field="findings"
             )
+        if not action.legal_basis:
+            action.legal_basis = legal_basis.basis_text(action.kind, [f.item_key for f in findings])
         validate(action, exclude=["issued_by", "document"])
         save_with_history(action, actor, "", {"findings": findings})
         kind = documents.ACTION_DOCUMENT[action.kind]
@@ -130,11 +166,24 @@ def move_action(*, actor, action_pk, transition: str, reason: str = "") -> Enfor
     return action
 
 
-def issue_letter(*, actor, inspection_pk, kind: str, addressee: str, content: str, action_pk=None) -> Letter:
-    """整改复查意见书 (on a 责令限期整改), 警示提醒书, 安全监管行政建议书 or 约谈通知书 with its number."""
+def issue_letter(
+    *,
+    actor,
+    inspection_pk,
+    kind: str,
+    addressee: str,
+    content: str,
+    action_pk=None,
+    passed: bool | None = None,
+    method: str = "",
+) -> Letter:
+    """整改复查意见书 (on a 责令限期整改), 警示提醒书, 安全监管行政建议书 or 约谈通知书 with its number. The
+    整改复查意见书 decides the order's hazards: passed closes them, not passed sends them back
+    (hazards.verify_by_recheck_opinion, with the same verifier rules as any 验收)."""
     with transaction.atomic():
         inspection = selectors.access_inspection(actor, inspection_pk, for_update=True)
         require(actor, "inspections.enforce", inspection)
+        check_enforcer(actor, inspection)
         if inspection.status != Inspection.Status.RECORDED:
             raise DomainError(
                 ErrorCode.INSPECTION_NOT_RECORDED, _("检查结果记录后才能出具文书。"), field="__all__"
@@ -156,7 +205,14 @@ def issue_letter(*, actor, inspection_pk, kind: str, addressee: str, content: st
                     _("整改复查意见书须对应本次检查的责令限期整改指令。"),
                     field="action",
                 )
+            if passed is None:
+                raise DomainError(
+                    ErrorCode.RECHECK_CONCLUSION_MISSING,
+                    _("请选择复查结论（合格或不合格）。"),
+                    field="passed",
+                )
         letter = Letter(
+            recheck_passed=passed if kind == DocumentKind.RECHECK_OPINION else None,
             inspection=inspection,
             kind=kind,
             addressee=addressee.strip(),
@@ -174,4 +230,32 @@ def issue_letter(*, actor, inspection_pk, kind: str, addressee: str, content: st
             target=inspection,
         )
         save_with_history(letter, actor, "")
+        if action is not None:
+            _verify_hazards(actor, action, letter, passed=bool(passed), method=method)
     return letter
+
+
+def _verify_hazards(actor, action: EnforcementAction, letter: Letter, *, passed: bool, method: str) -> None:
+    """Each open hazard of the order's findings is verified by the 整改复查意见书 (passed or sent back)."""
+    opinion = letter.content.strip()
+    status = hazard_models.Hazard.Status
+    for answer in action.findings.select_related("hazard").filter(hazard__isnull=False):
+        if answer.hazard.status in (status.CLOSED, status.VOIDED):
+            continue
+        if answer.hazard.status != status.AWAITING_VERIFICATION:
+            if passed:
+                raise DomainError(
+                    ErrorCode.RECHECK_BEFORE_RECTIFICATION,
+                    _("隐患“%(number)s”尚未提交整改，不能出具复查合格的意见。")
+                    % {"number": answer.hazard.number},
+                    field="passed",
+                )
+            continue  # not yet rectified: a failed recheck has nothing to send back
+        hazard_services.verify_by_recheck_opinion(
+            actor=actor,
+            hazard_pk=answer.hazard_id,
+            passed=passed,
+            opinion=opinion,
+            method=method or hazard_models.Verification.Method.ON_SITE,
+            document=letter.document,
+        )

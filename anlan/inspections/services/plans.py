@@ -15,7 +15,7 @@ from anlan.core import selectors as core_selectors
 from anlan.core import trees
 from anlan.core.errors import Code, DomainError
 from anlan.core.models import Department, Enterprise, Industry, Region
-from anlan.core.permissions import require, require_right
+from anlan.core.permissions import require_right
 from anlan.core.records import ensure_in_scope, save_with_history, validate
 from anlan.core.scope import industry_q, region_q, supervised_industry_ids
 from anlan.core.workflow import apply_transition, find
@@ -23,8 +23,20 @@ from anlan.core.workflow import apply_transition, find
 from .. import rules, selectors
 from ..errors import ErrorCode
 from ..models import Conflict, Inspection, InspectionPlan, Inspector, PlanTarget, RandomDraw
-from .common import acting_department, check_rule, tell_team, today
+from .common import check_rule, tell_team, today
 from .visits import checklist_code
+
+
+def planning_department(actor, action: str, department_pk) -> Department:
+    """The department a planning record is made for: one the actor signs for (selectors.planning_departments);
+    another department's name is refused, whatever the form or the API posts."""
+    department = selectors.planning_departments(actor, action).filter(pk=department_pk).first()
+    if department is None:
+        raise DomainError(
+            Code.OUT_OF_SCOPE, _("只能以本部门的名义制定计划、管理执法人员和抽取。"), field="department"
+        )
+    return department
+
 
 # ---------------------------------------------------------------- plans
 
@@ -35,10 +47,10 @@ def save_plan(*, actor, data: dict, targets: Iterable[dict] = (), plan_pk=None) 
     with transaction.atomic():
         if plan_pk is not None:
             plan = selectors.access_plan(actor, plan_pk, for_update=True)
-            require(actor, "inspections.manage_plan", plan)
+            selectors.require_planning(actor, "inspections.manage_plan", plan)
         else:
             plan = InspectionPlan(created_by=actor)
-            plan.department = acting_department(actor, "inspections.manage_plan", data.get("department"))
+            plan.department = planning_department(actor, "inspections.manage_plan", data.get("department"))
             plan.year = data.get("year") or today().year
         plan.title = data.get("title") or ""
         plan.notes = data.get("notes") or ""
@@ -75,10 +87,10 @@ def save_inspector(
     with transaction.atomic():
         if inspector_pk is not None:
             inspector = selectors.access_inspector(actor, inspector_pk, for_update=True)
-            require(actor, "inspections.manage_inspector", inspector)
+            selectors.require_planning(actor, "inspections.manage_inspector", inspector)
         else:
             inspector = Inspector()
-        inspector.department = acting_department(
+        inspector.department = planning_department(
             actor, "inspections.manage_inspector", data.get("department") or inspector.department_id
         )
         for field in ("name", "certificate_number", "certificate_expires_on", "user", "is_active"):
@@ -98,7 +110,7 @@ def declare_conflict(
         raise DomainError(ErrorCode.CONFLICT_REASON_MISSING, _("请填写回避事由。"), field="reason")
     with transaction.atomic():
         inspector = selectors.access_inspector(actor, inspector_pk)
-        require(actor, "inspections.manage_inspector", inspector)
+        selectors.require_planning(actor, "inspections.manage_inspector", inspector)
         enterprise = core_selectors.access_enterprise(actor, enterprise_pk)
         if Conflict.objects.filter(inspector=inspector, enterprise=enterprise).exists():
             raise DomainError(Code.DUPLICATE, _("该回避关系已申报。"), field="enterprise")
@@ -115,16 +127,23 @@ def declare_conflict(
 # ---------------------------------------------------------------- 双随机 draws
 
 
+def department_enterprises(department: Department):
+    """The enterprises a department may inspect: its region subtree and, unless it is the comprehensive
+    department (综合监管, the whole region), the industries it supervises with their sub-industries."""
+    spec = Enterprise.scope
+    q = region_q(spec, department.region)
+    if department.kind != Department.Kind.COMPREHENSIVE:
+        q &= industry_q(spec, supervised_industry_ids(department))
+    return q
+
+
 def enterprise_pool(
     department: Department, *, region: Region, industry: Industry | None, risk_levels
 ) -> tuple:
     """Candidate enterprises of a draw: operating, in the department's jurisdiction (region subtree and, for an
     industry department, its industries) and in the chosen region, industry and risk levels. Returns
     (sorted ids, {id: weight})."""
-    spec = Enterprise.scope
-    q = region_q(spec, department.region) & region_q(spec, region)
-    if department.kind == Department.Kind.INDUSTRY:
-        q &= industry_q(spec, supervised_industry_ids(department))
+    q = department_enterprises(department) & region_q(Enterprise.scope, region)
     queryset = Enterprise.objects.filter(q, status=Enterprise.Status.OPERATING)
     if industry is not None:
         queryset = queryset.filter(industry_id__in=trees.industry_descendants(industry.pk))
@@ -177,7 +196,10 @@ def create_draw(*, actor, data: dict) -> RandomDraw:
     """Run a 双随机 draw and keep it, with every input, as a draft that can be confirmed or drawn again."""
     require_right(actor, "inspections.draw")
     with transaction.atomic():
-        department = acting_department(actor, "inspections.draw", data.get("department"))
+        department = planning_department(actor, "inspections.draw", data.get("department"))
+        plan = data.get("plan")
+        if plan is not None and getattr(plan, "department_id", None) != department.pk:
+            raise DomainError(Code.OUT_OF_SCOPE, _("只能关联本部门的检查计划。"), field="plan")
         start, end = data.get("period_start"), data.get("period_end")
         if not start or not end:
             raise DomainError(ErrorCode.DRAW_PERIOD_MISSING, _("请填写检查期间。"), field="period_start")
@@ -212,7 +234,7 @@ def create_draw(*, actor, data: dict) -> RandomDraw:
         )
         draw = RandomDraw(
             department=department,
-            plan=data.get("plan"),
+            plan=plan,
             title=(data.get("title") or "").strip() or _("双随机抽查"),
             period_start=start,
             period_end=end,
@@ -257,7 +279,13 @@ def confirm_draw(*, actor, draw_pk) -> RandomDraw:
     """Confirm a draft draw: it becomes immutable and each drawn enterprise gets a planned 双随机 inspection."""
     with transaction.atomic():
         draw = selectors.access_draw(actor, draw_pk, for_update=True)
-        require(actor, "inspections.draw", draw)
+        selectors.require_planning(actor, "inspections.draw", draw)
+        targets = [entry["enterprise"] for entry in draw.result]
+        own = Enterprise.objects.filter(department_enterprises(draw.department), pk__in=targets).count()
+        if own != len(set(targets)):
+            raise DomainError(
+                Code.OUT_OF_SCOPE, _("抽取结果含有不属于本部门监管范围的企业，不能确认。"), field="__all__"
+            )
         apply_transition(
             draw,
             find(RandomDraw.TRANSITIONS, "confirm"),
@@ -293,7 +321,7 @@ def publish_draw(*, actor, draw_pk) -> RandomDraw:
     """Publish a confirmed draw's result (双随机、一公开)."""
     with transaction.atomic():
         draw = selectors.access_draw(actor, draw_pk, for_update=True)
-        require(actor, "inspections.draw", draw)
+        selectors.require_planning(actor, "inspections.draw", draw)
         apply_transition(
             draw,
             find(RandomDraw.TRANSITIONS, "publish"),

@@ -17,7 +17,7 @@ from anlan.notifications.services import notify
 
 from .. import rules, selectors
 from ..errors import ErrorCode
-from ..models import ScoredPerson, ScoreEntry, ScoringRule
+from ..models import Inspection, ScoredPerson, ScoreEntry, ScoreProposal, ScoringRule
 from .common import SCORE_THRESHOLD, today
 
 # ---------------------------------------------------------------- 安全生产记分
@@ -92,3 +92,66 @@ def score(*, actor, person_pk, rule_pk, scored_on: date, inspection_pk=None) -> 
                 )
             )
     return entry
+
+
+def propose_score(inspection: Inspection, rule_code: str, actor) -> ScoreProposal | None:
+    """Propose the 记分 a finding carries (e.g. 擅自复产) for a supervisor to confirm: once per inspection and
+    rule; nothing when the scheme has no such active rule. Called inside the finding's transaction."""
+    rule = ScoringRule.objects.filter(code=rule_code, is_active=True).first()
+    if rule is None or not inspection.enterprise_id:
+        return None
+    existing = ScoreProposal.objects.filter(inspection=inspection, rule=rule).first()
+    if existing is not None:
+        return existing
+    proposal = ScoreProposal(enterprise_id=inspection.enterprise_id, inspection=inspection, rule=rule)
+    save_with_history(proposal, actor, str(_("检查发现，提出记分建议")))
+    return proposal
+
+
+def _open_proposal(actor, proposal_pk) -> ScoreProposal:
+    proposal = selectors.access_score_proposal(actor, proposal_pk, for_update=True)
+    require(actor, "inspections.score", proposal)
+    if proposal.status != ScoreProposal.Status.PROPOSED:
+        raise DomainError(ErrorCode.SCORE_PROPOSAL_DECIDED, _("该记分建议已处理。"), field="__all__")
+    return proposal
+
+
+def confirm_score_proposal(
+    *, actor, proposal_pk, person_pk=None, name: str = "", position: str = ""
+) -> ScoreEntry:
+    """A supervisor confirms a proposed 记分: the person named (a scored person of the enterprise, or a new one)
+    is scored under the proposal's rule for its inspection."""
+    with transaction.atomic():
+        proposal = _open_proposal(actor, proposal_pk)
+        if person_pk:
+            person = selectors.access_person(actor, person_pk)
+            if person.enterprise_id != proposal.enterprise_id:
+                raise DomainError(
+                    ErrorCode.INSPECTION_OF_OTHER_ENTERPRISE, _("记分对象不是该单位的人员。"), field="person"
+                )
+        else:
+            person = add_scored_person(
+                actor=actor, enterprise_pk=proposal.enterprise_id, name=name, position=position
+            )
+        entry = score(
+            actor=actor,
+            person_pk=person.pk,
+            rule_pk=proposal.rule_id,
+            scored_on=today(),
+            inspection_pk=proposal.inspection_id,
+        )
+        proposal.status, proposal.entry, proposal.decided_by = ScoreProposal.Status.CONFIRMED, entry, actor
+        save_with_history(proposal, actor, str(_("确认记分")))
+    return entry
+
+
+def dismiss_score_proposal(*, actor, proposal_pk, reason: str) -> ScoreProposal:
+    """A supervisor decides not to score, with the reason (audited)."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        proposal = _open_proposal(actor, proposal_pk)
+        if not reason:
+            raise DomainError(ErrorCode.REFUSAL_WITHOUT_OPINION, _("不予记分须说明理由。"), field="reason")
+        proposal.status, proposal.reason, proposal.decided_by = ScoreProposal.Status.DISMISSED, reason, actor
+        save_with_history(proposal, actor, reason)
+    return proposal

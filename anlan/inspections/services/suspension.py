@@ -8,19 +8,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anlan.core import recipients, trees
+from anlan.core import recipients, trees, uploads
 from anlan.core import selectors as core_selectors
 from anlan.core.errors import Code, DomainError
 from anlan.core.models import Role
 from anlan.core.permissions import require, require_right
 from anlan.core.records import save_with_history
 from anlan.core.workflow import apply_transition, check_transition, find
+from anlan.documents.services import issue_document
 from anlan.notifications.services import notify
 
-from .. import guards, rules, selectors
+from .. import documents, guards, rules, selectors
 from ..errors import ErrorCode
 from ..models import (
     DEFAULT_CHAIN,
+    DocumentKind,
     EnforcementAction,
     Inspection,
     Resumption,
@@ -29,6 +31,7 @@ from ..models import (
     Suspension,
 )
 from .common import RESUMPTION, UNAUTHORISED_PRODUCTION, check_rule, move_enterprise, today
+from .scoring import propose_score
 
 # Who may sign a step (a capacity of the kernel; also the guard of Resumption.TRANSITIONS).
 may_sign = guards.may_sign
@@ -75,7 +78,8 @@ def apply_resumption(*, actor, suspension_pk, evidence: str, attachment=None) ->
         check_transition(suspension, transition)
         application = Resumption(suspension=suspension, evidence=evidence.strip(), applied_by=actor)
         if attachment is not None:
-            application.attachment.save(attachment.name, attachment, save=False)
+            proof = uploads.accept_attachment(attachment, field="attachment")
+            application.attachment.save(proof.name, proof, save=False)
         save_with_history(application, actor, "")
         chain = check_rule(
             rules.signoff_chain, configured_chain(suspension.enterprise.region_id), suspension.issuing_level
@@ -139,9 +143,15 @@ def decide_resumption(*, actor, application_pk, approve: bool, opinion: str = ""
         if index is None:
             raise DomainError(Code.ILLEGAL_TRANSITION, _("该复产申请已审结。"), field="__all__")
         step = steps[index]
-        refused = guards.signs_the_step(application, actor)
-        if refused is not None:
-            raise DomainError(refused.code, refused.message, field="__all__")
+        # The step's body signs it (core.capacity), nobody signs two steps, and the last one passes only when
+        # no major hazard and no order of the suspending inspection is open.
+        checks = [guards.signs_the_step, guards.signed_no_other_step]
+        if approve:
+            checks.append(guards.clear_to_resume)
+        for guard in checks:
+            refused = guard(application, actor)
+            if refused is not None:
+                raise DomainError(refused.code, refused.message, field="__all__")
         if not approve and not opinion:
             raise DomainError(ErrorCode.REFUSAL_WITHOUT_OPINION, _("不同意复产须填写意见。"), field="opinion")
         updated = ResumptionStep.objects.filter(pk=step.pk, decision="").update(
@@ -159,8 +169,13 @@ def decide_resumption(*, actor, application_pk, approve: bool, opinion: str = ""
             transaction.on_commit(lambda: _tell_approvers(application, following))
             return application
         if approve:
+            # The 复产通知 is issued with the approval: one history row carries both.
             apply_transition(
-                application, find(Resumption.TRANSITIONS, "approve"), actor=actor, reason=opinion
+                application,
+                find(Resumption.TRANSITIONS, "approve"),
+                actor=actor,
+                reason=opinion,
+                changes={"notice": _issue_notice(application, suspension, actor)},
             )
             apply_transition(
                 suspension,
@@ -170,6 +185,14 @@ def decide_resumption(*, actor, application_pk, approve: bool, opinion: str = ""
                 changes={"resumed_on": today()},
             )
             move_enterprise(suspension.enterprise, "resume", actor, str(_("复产验收合格")))
+            order = EnforcementAction.objects.select_for_update().get(pk=suspension.action_id)
+            if order.status == EnforcementAction.Status.ISSUED:
+                apply_transition(
+                    order,
+                    find(EnforcementAction.TRANSITIONS, "complete"),
+                    actor=actor,
+                    reason=str(_("复产验收合格")),
+                )
         else:
             apply_transition(application, find(Resumption.TRANSITIONS, "reject"), actor=actor, reason=opinion)
             apply_transition(suspension, find(Suspension.TRANSITIONS, "refuse"), actor=actor, reason=opinion)
@@ -183,6 +206,20 @@ def decide_resumption(*, actor, application_pk, approve: bool, opinion: str = ""
             )
         )
     return application
+
+
+def _issue_notice(application: Resumption, suspension: Suspension, actor):
+    """复产通知 (DOCX), in the name of the department that ordered the suspension, for the application."""
+    issuer = suspension.action.inspection.department
+    kind = DocumentKind.RESUMPTION_NOTICE
+    return issue_document(
+        actor=actor,
+        issuer=issuer,
+        kind=kind,
+        title=f"{documents.TITLES[kind]}（{suspension.enterprise.name}）",
+        render=lambda number: documents.resumption_notice(application, number, issuer),
+        target=application,
+    )
 
 
 def flag_unauthorised_production(inspection: Inspection, actor) -> None:
@@ -203,6 +240,7 @@ def flag_unauthorised_production(inspection: Inspection, actor) -> None:
     suspension.unauthorised_production_at = timezone.now()
     suspension.unauthorised_production_by = inspection
     save_with_history(suspension, actor, str(_("发现擅自复产")))
+    propose_score(inspection, rules.UNAUTHORISED_RESUMPTION_RULE, actor)
     code = inspection.region_id
     users = (
         recipients.department_staff(suspension.action.inspection.department_id)

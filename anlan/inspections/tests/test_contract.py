@@ -12,7 +12,7 @@ from django.utils import timezone
 from anlan.core import contract
 from anlan.core.errors import Code, DomainError
 from anlan.core.models import Department, Enterprise, Role
-from anlan.core.tests.factories import DepartmentFactory, MembershipFactory, UserFactory
+from anlan.core.tests.factories import MembershipFactory, UserFactory
 from anlan.hazards.tests.factories import png_bytes
 from anlan.inspections import selectors, services
 from anlan.inspections.errors import ErrorCode
@@ -112,7 +112,7 @@ def test_each_to_do_links_to_a_list_page(cast, client):
 
 
 def test_the_to_do_link_lists_exactly_the_scheduled_inspections(cast, planned_x, team, client):
-    other = DepartmentFactory(name="来安县交通运输局", region=cast.county)
+    other = cast.dept_transport
     planned(other, cast.enterprise_x, [], created_by=cast["county_office"])
     client.force_login(cast["dept_housing"])
     page = client.get(selectors.inspections_scheduled_url(cast["dept_housing"]))
@@ -125,7 +125,7 @@ def test_the_to_do_link_lists_exactly_the_scheduled_inspections(cast, planned_x,
 
 
 def test_a_department_acts_for_itself_and_the_committee_office_for_departments_of_its_county(cast):
-    transport = DepartmentFactory(name="来安县交通运输局", region=cast.county)
+    transport = cast.dept_transport
     assert set(selectors.departments_for(cast["dept_housing"], "inspections.inspect")) == {cast.dept_housing}
     assert set(selectors.departments_for(cast["county_office"], "inspections.inspect")) == set(
         Department.objects.filter(region=cast.county, is_active=True)
@@ -136,7 +136,7 @@ def test_a_department_acts_for_itself_and_the_committee_office_for_departments_o
 
 
 def test_a_department_cannot_plan_an_inspection_for_another_department(cast, team):
-    transport = DepartmentFactory(name="来安县交通运输局", region=cast.county)
+    transport = cast.dept_transport
     with pytest.raises(DomainError) as caught:
         services.create_inspection(
             actor=cast["dept_housing"],

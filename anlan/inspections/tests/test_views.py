@@ -109,7 +109,7 @@ def test_the_rectification_order_docx_carries_number_findings_and_basis(cast, re
     text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(docx.streaming_content))).paragraphs)
     assert "责令限期整改指令书" in text
     assert action.document.number in text
-    assert "第六十五条" in text and finding.item_text in text
+    assert "第六十五条" in text and finding.finding_text in text  # a failed item reads as a finding
 
 
 def test_the_chain_through_the_page_department_then_leader(cast, recorded_x, client):

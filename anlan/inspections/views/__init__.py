@@ -15,8 +15,14 @@ from .plans import (
     plan_edit,
     plan_list,
 )
-from .scoring import person_create, person_detail, person_list, score_create
-from .suspension import resumption_apply, resumption_decide, suspension_detail, suspension_list
+from .scoring import person_create, person_detail, person_list, score_create, score_proposal_decide
+from .suspension import (
+    resumption_apply,
+    resumption_decide,
+    resumption_proof,
+    suspension_detail,
+    suspension_list,
+)
 from .visits import (
     answer_photo,
     enterprise_inspections,
@@ -27,6 +33,7 @@ from .visits import (
     inspection_signature,
     inspection_statistics,
     inspection_transition,
+    own_check_create,
 )
 
 __all__ = [
@@ -51,6 +58,7 @@ __all__ = [
     "inspector_edit",
     "inspector_list",
     "letter_create",
+    "own_check_create",
     "person_create",
     "person_detail",
     "person_list",
@@ -60,7 +68,9 @@ __all__ = [
     "plan_list",
     "resumption_apply",
     "resumption_decide",
+    "resumption_proof",
     "score_create",
+    "score_proposal_decide",
     "suspension_detail",
     "suspension_list",
 ]

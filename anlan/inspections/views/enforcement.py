@@ -4,6 +4,7 @@ TRANSITIONS table), issuing a letter, and downloading an issued document."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from anlan.documents.models import IssuedDocument
 
 from .. import selectors, services
 from ..forms import EnforcementForm, LetterForm
-from ..models import EnforcementAction, Inspection
+from ..models import EnforcementAction, Inspection, Resumption
 from .common import download, form_context, root
 
 
@@ -29,6 +30,8 @@ def enforcement_create(request, pk):
     user = request.user
     inspection = selectors.access_inspection(user, pk)
     require(user, "inspections.enforce", inspection)
+    if not services.may_enforce(user, inspection):
+        raise PermissionDenied(_("只有持有效执法证的执法人员才能采取执法措施。"))
     form = EnforcementForm(request.POST or None, inspection=inspection)
     back = _inspection_url(inspection.pk)
     return entry.form_page(
@@ -42,7 +45,12 @@ def enforcement_create(request, pk):
         ),
         success_url=back,
         template="inspections/form.html",
-        context=form_context(_("采取执法措施"), [root(), (inspection.subject, back)], back),
+        context=form_context(
+            _("采取执法措施"),
+            [root(), (inspection.subject, back)],
+            back,
+            confirm=_("执法文书一经出具即编号生效，不能修改。确认出具？"),
+        ),
         message=_("执法措施已决定，文书已生成。"),
     )
 
@@ -64,6 +72,8 @@ def letter_create(request, pk):
     user = request.user
     inspection = selectors.access_inspection(user, pk)
     require(user, "inspections.enforce", inspection)
+    if not services.may_enforce(user, inspection):
+        raise PermissionDenied(_("只有持有效执法证的执法人员才能出具执法文书。"))
     form = LetterForm(request.POST or None, inspection=inspection)
     back = _inspection_url(inspection.pk)
     return entry.form_page(
@@ -76,10 +86,16 @@ def letter_create(request, pk):
             addressee=data["addressee"],
             content=data["content"],
             action_pk=data["action"].pk if data["action"] else None,
+            passed=data.get("passed"),
         ),
         success_url=back,
         template="inspections/form.html",
-        context=form_context(_("出具文书"), [root(), (inspection.subject, back)], back),
+        context=form_context(
+            _("出具文书"),
+            [root(), (inspection.subject, back)],
+            back,
+            confirm=_("文书一经出具即编号生效，不能修改。确认出具？"),
+        ),
         message=_("文书已生成。"),
     )
 
@@ -98,6 +114,8 @@ def document(request, pk):
         selectors.access_inspection(request.user, issued.target_id)
     elif model is EnforcementAction:
         selectors.access_action(request.user, issued.target_id)
+    elif model is Resumption:
+        selectors.access_resumption(request.user, issued.target_id)
     else:
         raise Http404
     return download(issued.file, f"{issued.number}.docx")

@@ -4,6 +4,7 @@ draws (run, check, confirm, publish)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from anlan.core import entry
 from anlan.core.paging import page_of
-from anlan.core.permissions import can, has_right, require, require_right
+from anlan.core.permissions import has_right, require_right
 
 from .. import selectors, services, statistics
 from ..forms import ConflictForm, DrawForm, InspectorForm, PlanForm
@@ -22,6 +23,22 @@ from .common import form_context, root
 PAGE_SIZE = entry.PAGE_SIZE
 
 # ---------------------------------------------------------------- plans
+
+
+def _keeps_planning(user, right: str) -> bool:
+    """Whether the user keeps some department's planning with `right` (the create buttons)."""
+    return has_right(user, right) and selectors.planning_departments(user, right).exists()
+
+
+def _require_keeper(user, right: str) -> None:
+    """403 for a create page of planning when the user keeps no department's (the 安委办 reads them only)."""
+    require_right(user, right)
+    if not selectors.planning_departments(user, right).exists():
+        raise PermissionDenied(_("只有本部门人员可以办理本部门的检查计划、执法人员和双随机抽取。"))
+
+
+def _own_department_ids(user, right: str) -> set[int]:
+    return set(selectors.planning_departments(user, right).values_list("pk", flat=True))
 
 
 def _plans_crumb():
@@ -34,17 +51,17 @@ def plan_list(request):
     progress = statistics.plan_progress(request.user, list(plans))
     context = {
         "rows": progress,
-        "can_create": has_right(request.user, "inspections.manage_plan"),
+        "can_create": _keeps_planning(request.user, "inspections.manage_plan"),
         "breadcrumbs": entry.crumbs(root(), (_("检查计划"), "")),
     }
     return render(request, "inspections/plan_list.html", context)
 
 
 def _planform_page(request, plan=None):
-    require_right(request.user, "inspections.manage_plan")
+    _require_keeper(request.user, "inspections.manage_plan")
     initial = None
     if plan is not None:
-        require(request.user, "inspections.manage_plan", plan)
+        selectors.require_planning(request.user, "inspections.manage_plan", plan)
         initial = {"department": plan.department, "year": plan.year, "title": plan.title, "notes": plan.notes}
         initial.update({f"m{n}": v for n, v in enumerate(plan.monthly_counts, 1)})
         for row, target in enumerate(plan.targets.all()[:3]):
@@ -96,7 +113,7 @@ def plan_detail(request, pk):
         "row": row,
         "months": list(zip(range(1, 13), plan.monthly_counts, row["monthly_done"], strict=False)),
         "targets": list(plan.targets.select_related("industry")),
-        "can_edit": can(request.user, "inspections.manage_plan", plan),
+        "can_edit": selectors.may_plan(request.user, "inspections.manage_plan", plan),
         "breadcrumbs": entry.crumbs(root(), _plans_crumb(), (plan.title, "")),
     }
     return render(request, "inspections/plan_detail.html", context)
@@ -117,16 +134,17 @@ def inspector_list(request):
     context = {
         "page": page_of(request, queryset.order_by("department_id", "name", "id"), PAGE_SIZE),
         "today": timezone.localdate(),
-        "can_manage": has_right(request.user, "inspections.manage_inspector"),
+        "can_manage": _keeps_planning(request.user, "inspections.manage_inspector"),
+        "own_departments": _own_department_ids(request.user, "inspections.manage_inspector"),
         "breadcrumbs": entry.crumbs(root(), (_("执法人员库"), "")),
     }
     return render(request, "inspections/inspector_list.html", context)
 
 
 def _inspectorform_page(request, inspector=None):
-    require_right(request.user, "inspections.manage_inspector")
+    _require_keeper(request.user, "inspections.manage_inspector")
     if inspector is not None:
-        require(request.user, "inspections.manage_inspector", inspector)
+        selectors.require_planning(request.user, "inspections.manage_inspector", inspector)
     form = InspectorForm(
         request.POST or None,
         instance=inspector,
@@ -179,7 +197,7 @@ def inspector_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def conflict_create(request, pk):
     inspector = selectors.access_inspector(request.user, pk)
-    require(request.user, "inspections.manage_inspector", inspector)
+    selectors.require_planning(request.user, "inspections.manage_inspector", inspector)
     form = ConflictForm(request.POST or None, user=request.user)
 
     def call(data):
@@ -219,7 +237,7 @@ def draw_list(request):
     )
     context = {
         "page": page_of(request, queryset.order_by("-drawn_at", "-id"), PAGE_SIZE),
-        "can_draw": has_right(request.user, "inspections.draw"),
+        "can_draw": _keeps_planning(request.user, "inspections.draw"),
         "breadcrumbs": entry.crumbs(root(), (_("双随机抽取"), "")),
     }
     return render(request, "inspections/draw_list.html", context)
@@ -228,7 +246,7 @@ def draw_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def draw_create(request):
-    require_right(request.user, "inspections.draw")
+    _require_keeper(request.user, "inspections.draw")
     form = DrawForm(request.POST or None, user=request.user)
 
     def call(data):
@@ -277,7 +295,7 @@ def draw_detail(request, pk):
 DRAW_STEPS = {"confirm": services.confirm_draw, "publish": services.publish_draw}
 
 draw_transition = entry.transition_view(
-    access=selectors.access_draw,
+    access=selectors.access_own_draw,
     table=RandomDraw.TRANSITIONS,
     perform=lambda user, draw, transition, data: DRAW_STEPS[transition.name](actor=user, draw_pk=draw.pk),
     detail_url=lambda draw: reverse("inspections:draw-detail", args=[draw.pk]),

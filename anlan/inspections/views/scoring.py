@@ -7,14 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from anlan.core import entry
 from anlan.core.paging import page_of
 from anlan.core.permissions import can, has_right, require, require_right
 
 from .. import rules, selectors, services, statistics
-from ..forms import PersonForm, ScoreForm
+from ..forms import PersonForm, ScoreForm, ScoreProposalForm
 from ..models import ScoredPerson, ScoreEntry
 from .common import form_context, root
 
@@ -97,3 +97,32 @@ def score_create(request, pk):
         context=form_context(_("记分"), [root(), _people_crumb(), (person.name, back)], back),
         message=_("记分已记录。"),
     )
+
+
+@login_required
+@require_POST
+def score_proposal_decide(request, pk):
+    """A supervisor confirms (for a named person) or dismisses (with a reason) a proposed 记分."""
+    user = request.user
+    proposal = selectors.access_score_proposal(user, pk)
+    require(user, "inspections.score", proposal)
+    form = ScoreProposalForm(request.POST, proposal=proposal)
+
+    def call(data):
+        if data["confirm"]:
+            return services.confirm_score_proposal(
+                actor=user,
+                proposal_pk=proposal.pk,
+                person_pk=data["person"].pk if data["person"] else None,
+                name=data["name"],
+                position=data["position"],
+            )
+        return services.dismiss_score_proposal(actor=user, proposal_pk=proposal.pk, reason=data["reason"])
+
+    suspension = proposal.inspection.enterprise.suspensions.order_by("-id").first()
+    back = (
+        reverse("inspections:suspension-detail", args=[suspension.pk])
+        if suspension is not None
+        else reverse("inspections:inspection-detail", args=[proposal.inspection_id])
+    )
+    return entry.post_action(request, form=form, call=call, back=back, message=_("记分建议已处理。"))

@@ -4,19 +4,20 @@ decide, applying for 复产验收 and deciding a step."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anlan.core import audit, entry
-from anlan.core.permissions import require, require_right
+from anlan.core import audit, entry, uploads
+from anlan.core.permissions import can, require, require_right
 from anlan.core.workflow import available_transitions, find
 
-from .. import selectors, services
+from .. import guards, selectors, services
 from ..filters import SuspensionFilter
-from ..forms import DecisionForm, ResumptionForm
-from ..models import Resumption, Suspension
+from ..forms import DecisionForm, ResumptionForm, ScoreProposalForm
+from ..models import Resumption, ScoreProposal, Suspension
 from .common import form_context, root
 
 
@@ -46,16 +47,33 @@ def suspension_list(request):
 def suspension_detail(request, pk):
     user = request.user
     suspension = selectors.access_suspension(user, pk)
-    applications = list(suspension.applications.prefetch_related("steps__decided_by"))
+    applications = list(
+        suspension.applications.prefetch_related("steps__decided_by").select_related("notice")
+    )
     pending = next((a for a in applications if a.status == Resumption.Status.PENDING), None)
+    allowed = available_transitions(pending, user, Resumption.TRANSITIONS) if pending is not None else []
+    hazards, orders = guards.open_blockers(suspension)
+    proposals = list(
+        ScoreProposal.objects.for_user(user)
+        .filter(enterprise_id=suspension.enterprise_id)
+        .select_related("rule", "inspection", "entry__person")
+    )
     context = {
         "suspension": suspension,
         "applications": applications,
         "pending": pending,
         "current": services.current_step(pending) if pending is not None else None,
         # Only the approver of the current step may decide it (the guard of Resumption.TRANSITIONS).
-        "can_decide": pending is not None
-        and bool(available_transitions(pending, user, Resumption.TRANSITIONS)),
+        "can_decide": pending is not None and bool(allowed),
+        # 同意 is offered only when the step may pass (nobody signs two steps; the last step not while a
+        # major hazard or an order is open: guards.clear_to_resume).
+        "can_approve": any(t.name == "approve" for t in allowed),
+        "blocked": guards.clear_to_resume(pending, user) if pending is not None else None,
+        "open_major_hazards": hazards,
+        "open_orders": orders,
+        "proposals": proposals,
+        "can_score": can(user, "inspections.score", suspension),
+        "proposal_form": ScoreProposalForm(),
         # The enterprise's step of Suspension.TRANSITIONS (its page: `resumption-apply`); the others are taken
         # by the chain's decisions below.
         "apply_step": [find(Suspension.TRANSITIONS, "apply")],
@@ -105,3 +123,13 @@ def resumption_decide(request, pk):
         back=_detail_url(application.suspension_id),
         message=_("审批意见已记录。"),
     )
+
+
+@login_required
+def resumption_proof(request, pk):
+    """The proof file the enterprise attached to its application, for everyone who sees the application
+    (each approver reads it at their step)."""
+    application = selectors.access_resumption(request.user, pk)
+    if not application.attachment:
+        raise Http404(_("没有证明材料。"))
+    return uploads.serve(application.attachment, _("复产证明材料"))

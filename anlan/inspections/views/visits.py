@@ -5,21 +5,22 @@ panel of an enterprise's page."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from anlan.core import audit, entry
+from anlan.core import audit, entry, uploads
 from anlan.core.permissions import can, has_right, require, require_right
 
-from .. import selectors, services, statistics
+from .. import guards, selectors, services, statistics
 from ..filters import InspectionFilter
-from ..forms import InspectionForm, RecordForm
+from ..forms import InspectionForm, OwnCheckForm, RecordForm
 from ..models import Answer, AnswerPhoto, EnforcementAction, Inspection, Letter, Suspension
-from .common import download, form_context, root
+from .common import form_context, root
 
 
 def _detail_url(pk) -> str:
@@ -37,6 +38,7 @@ def inspection_list(request):
         fragment="inspections/_inspection_table.html",
         context={
             "can_create": has_right(user, "inspections.inspect"),
+            "can_own_check": has_right(user, "inspections.own_check"),
             "can_draw": has_right(user, "inspections.draw"),
             "breadcrumbs": entry.crumbs((_("监督检查"), "")),
         },
@@ -62,6 +64,24 @@ def inspection_create(request):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def own_check_create(request):
+    """A town's or a leader's own check (四不两直, 督查), recorded afterwards on its record page."""
+    user = request.user
+    require_right(user, "inspections.own_check")
+    form = OwnCheckForm(request.POST or None, user=user)
+    return entry.form_page(
+        request,
+        form=form,
+        call=lambda data: services.create_own_check(actor=user, data=form.service_data()),
+        success_url=lambda inspection: reverse("inspections:inspection-record", args=[inspection.pk]),
+        template="inspections/form.html",
+        context=form_context(_("登记乡镇/领导检查"), [root()], reverse("inspections:inspection-list")),
+        message=_("检查已登记，请记录检查情况。"),
+    )
+
+
 def _timeline(inspection: Inspection):
     related = [
         (Answer.history.filter(inspection_id=inspection.pk), Answer, _("检查项")),
@@ -84,8 +104,13 @@ def inspection_detail(request, pk):
         "letters": list(inspection.letters.select_related("document")),
         # Enforcement and letters need the right on a recorded inspection; an action's own steps come from
         # its TRANSITIONS table ({% transition_buttons %}).
-        "can_enforce": inspection.status == Inspection.Status.RECORDED
-        and can(user, "inspections.enforce", inspection),
+        # Only a certified inspector, never on a town's or a leader's own check (services.may_enforce).
+        "can_enforce": services.may_enforce(user, inspection),
+        # A leader records their own check on its page (they hold no `inspections.inspect` for the button).
+        "can_record_own": inspection.is_own_check
+        and inspection.status == Inspection.Status.PLANNED
+        and can(user, "inspections.own_check", inspection)
+        and not can(user, "inspections.inspect", inspection),
         "timeline": _timeline(inspection),
         "breadcrumbs": entry.crumbs(root(), (str(inspection.subject), "")),
     }
@@ -98,7 +123,9 @@ def inspection_record(request, pk):
     """The `record` transition: its own page, since the step asks for the whole checklist."""
     user = request.user
     inspection = selectors.access_inspection(user, pk)
-    require(user, "inspections.inspect", inspection)
+    require(user, services.record_right(inspection), inspection)
+    if guards.of_its_department(inspection, user) is not None:
+        raise PermissionDenied(_("部门的检查只能由该部门的执法人员记录或取消。"))
     form = RecordForm(request.POST or None, request.FILES or None, inspection=inspection)
 
     def call(data):
@@ -142,8 +169,7 @@ def inspection_signature(request, pk):
     inspection = selectors.access_inspection(request.user, pk)
     if not inspection.signature_scan:
         raise Http404(_("没有签字扫描件。"))
-    name = inspection.signature_scan.name.rsplit("/", 1)[-1]
-    return download(inspection.signature_scan, name, "application/octet-stream")
+    return uploads.serve(inspection.signature_scan, _("签字确认扫描件"))
 
 
 @login_required
@@ -152,7 +178,7 @@ def answer_photo(request, pk):
     if photo is None:
         raise Http404
     selectors.access_inspection(request.user, photo.answer.inspection_id)
-    return FileResponse(photo.file.open("rb"), filename=photo.name)
+    return uploads.serve(photo.file, photo.name)
 
 
 # ---------------------------------------------------------------- statistics

@@ -41,39 +41,76 @@ actor and the reason (the transition's label when no reason is given), shown in 
 
 ## What the tables do not say
 
+The guards named in the tables are rules of each app's `rules.py`; the pages offer only the buttons a user may
+press now, and a refused step names its rule. The shortcut suites (`anlan/hazards/tests/test_shortcuts.py`,
+`anlan/inspections/tests/test_shortcuts.py`) try every way around these loops.
+
 **Enterprise operating status** (正常生产经营 → 停产停业 / 关闭 / 注销, and back) is changed only through
 `core.services.change_enterprise_status`, and always needs a reason. Only supervisors hold the right
 `core.change_enterprise_status`: 安委办, 乡镇 and the supervising department. Enterprises do not. A
-责令停产停业整顿 decision sets the enterprise 停产停业 and opens a `Suspension`; 关闭 sets it 关闭.
+责令停产停业整顿 decision sets the enterprise 停产停业 and opens a `Suspension`; 关闭 sets it 关闭. A suspended
+enterprise returns to operating **only** through the 复产验收 chain: the status change refuses it for everyone
+(`core.rules.resumes_only_through_acceptance`), and a closed enterprise is not reopened while an order is in force.
 
-**Hazards.** `plan` on a major hazard needs the full 五落实; `fix_on_the_spot` is for ordinary hazards only,
-with after-photos; `submit` needs evidence text and after-photos; `verify` is never done by the submitter, and a
-major hazard is verified by a department or an assigned expert. A rectifying hazard may get a revised plan
-without changing state. A deadline extension does not change the hazard's state: it is requested
-(`hazards.request_extension`) before the deadline, decided (`hazards.approve_extension`) and logged. Confirming
-a lead creates the hazard. A 挂牌督办 is lifted only once the hazard is 已销号 and signed by the issuing body.
+**Licences** are registry facts kept by the issuing or supervising body (`core.manage_licence`: 安委办 and the
+department). The enterprise proposes a change (`LicenceChange`), which a supervisor in scope accepts (applied,
+with its history row) or refuses with a reason; expiry warnings read only the confirmed licence.
+
+**Hazards — who does what.** Every hazard records its finding unit, registering unit and responsible unit (the
+enterprise, or for a place hazard a department, town or park committee).
+
+| step | who may | rule |
+|---|---|---|
+| `plan`, `submit`, `fix_on_the_spot` (立即整改) | members of the responsible unit only: no supervisor writes an enterprise's plan or rectification (不得代管) | `rules.check_rectifier` |
+| `witness_fix` (当场整改) | an official who witnessed an ordinary hazard removed on the spot, with photos; another official verifies | `rules.check_witness` |
+| `verify` / `reject` (销号) | 企业自查, ordinary: another member of the enterprise (not the rectifier), or the supervising department; an enterprise with one account hands it to the department. Any other source (部门检查, 督查, 暗查暗访, 专家, 网格, 举报, 回头看): the finding unit or the supervising department, never the enterprise. Major: the supervising department or the assigned expert. 验收意见 and the method (现场核查/资料核查) are required | `rules.check_verifier`, `rules.check_verification` |
+| closing an inspection finding | the 整改复查意见书 issued by the inspecting department (`hazards.services.verify_by_recheck_opinion`); the ordinary verify step refuses it | `rules.check_not_inspection_finding` |
+| `void` (作废) | the registering unit or the supervising department, with a reason; a major hazard only the supervising department; a hazard under 挂牌督办 only the issuing body, and the 督办 is withdrawn with it | `rules.check_voider` |
+| extension | requested before the deadline; decided by someone other than the requester; a major hazard's by a supervising body; a supervised hazard's by the 督办 body and never past the 督办 deadline | `rules.check_extension_decider`, `rules.check_supervised_extension` |
+| 挂牌督办 | the responsible unit is a registry `Unit`; the hazard's deadline may not run past the 督办's; a second 督办 only as 提级督办 by a higher level; lifted only once 已销号, signed by the issuing body; its deadline is swept (reminder, then escalation to the issuer's 安委办) | `rules.check_due_within_supervision`, `rules.check_second_supervision`, `rules.check_lift*` |
+| major-hazard criterion | only items of the standard that applies to the hazard's industry | `rules.check_criterion_industry` |
+
+A rectifying hazard may get a revised plan without changing state. Confirming a lead creates the hazard. Leads
+and tip-offs are never shown to the reported enterprise's users (lists, details, API, photos), and the finder
+of a tip-off or grid-patrol hazard is hidden from them.
 
 **Accident investigation.** `extend` needs the 批准机关 and 1–60 days, once; `conclude` needs the 直接原因;
 `close` only when every preventive measure is done. The report chain itself is not a state machine but data:
 one `ReportStep` per required level with its deadline, receipt and forwarding (see docs/models/accidents.md).
 
+**Inspection planning** (plans, the inspector pool, 双随机 draws) is each department's own: only whoever signs for
+the department (its staff; the 安委办 for the comprehensive department) reads it in detail, edits it, manages
+inspectors and creates, confirms or publishes a draw in its name; the county 安委办 and the leader read it;
+other departments and towns get 404. A draw's targets are enterprises in the department's own scope (region and
+supervised industries), checked at creation and at confirmation. Confirming and publishing ask before posting.
+
 **Inspections and enforcement.** Confirming a 双随机 draw plans one inspection per drawn enterprise, and the
 draw is immutable from then on. A draft is not edited: drawing again makes a new draft.
 `services.rerun_draw` re-runs `rules.draw` from the recorded seed, pool, inspectors, conflicts, used pairs and
 method (the algorithm is in the docstring of `anlan/inspections/rules.py`); the draw page's 复核 button and
-`GET /api/v1/inspection-draws/{id}/verify/` show it. Recording an inspection needs every checklist item
-answered; each 不符合 opens a hazard and the 现场检查记录 is issued. A 双随机 inspection cannot be cancelled.
-A planned 四不两直 visit (`kind = unannounced`, status 待检查) is invisible to the enterprise's users (lists,
-details, API, notifications); recording it needs the time of arrival and no escort. An enforcement action is
-decided only on a recorded inspection, linked to its 不符合 answers, and issues its numbered document.
+`GET /api/v1/inspection-draws/{id}/verify/` show it. A department's inspection is recorded or cancelled only by
+that department's staff (`rules.check_recorder`). Recording needs every checklist item answered
+符合/不符合/不适用 (a 全部符合 shortcut with per-item override); each 不符合 opens a hazard and the 现场检查记录 is
+issued, printing the failed item as a finding. A 双随机 inspection is recorded within its draw's window: earlier
+needs a reason (kept in the audit), later is allowed and flagged late; it cannot be cancelled. A planned 四不两直
+visit (`kind = unannounced`, status 待检查) is invisible to the enterprise's users and to grid workers; recording
+it needs the time of arrival and no escort. A 联合执法 team names the lead department and draws members from
+several departments' pools, each certified in their own. Towns and leaders record their own checks (四不两直,
+督查; `inspections.own_check`), a visit that finds nothing included, but take no enforcement measure: only a
+certified inspector does. An enforcement action is decided only on a recorded inspection, linked to its 不符合
+answers, and issues its numbered document, citing the articles of 安全生产法 as data
+(`anlan/inspections/data/legal_basis.py`).
 
-**停产整顿 and 复产验收.** The enterprise applies for resumption (`inspections.apply_resumption`); the steps are
-copied from the county's configured `SignoffStep`s (default: 县级行业部门现场验收 → 县级分管领导审批), plus
-市级/省级复核 when that level issued the order, and are decided strictly in order (`rules.next_step`), each by
-a holder of the step's role in scope: the department step by the ordering department's staff. The last step
-approved resumes production; any step refused (opinion required) returns to 停产整顿中. A recorded inspection
-that finds production during the suspension flags it (擅自复产) and notifies the ordering department, the
-county's 安委办 and leader and the city's 安委办 at once.
+**停产整顿 and 复产验收.** The enterprise applies for resumption (`inspections.apply_resumption`) with its proof
+files, shown at every step; the steps are copied from the county's configured `SignoffStep`s (default:
+县级行业部门现场验收 → 县级分管领导审批), plus 市级复核 when a city or province ordered it and 省级复核 when the
+province did, and are decided strictly in order (`rules.next_step`), each by a holder of the step's role in
+scope (the department step by the ordering department's staff) and **each by a different person**
+(`rules.check_distinct_signer`). The last step cannot pass while the enterprise has an open major hazard or the
+suspending inspection an open order (`rules.check_resumption_clear`); its approval resumes production and issues
+the 复产通知 (DOCX). Any step refused (opinion required) returns to 停产整顿中. A recorded inspection that finds
+production during the suspension flags it (擅自复产), notifies the ordering department, the county's 安委办 and
+leader and the city's 安委办 at once, and proposes the 记分 it carries for a supervisor to confirm.
 """
 
 
