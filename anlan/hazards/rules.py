@@ -350,8 +350,9 @@ def check_verifier(v: Verifier) -> None:
 
 
 def check_not_inspection_finding(inspection_finding: bool) -> None:
-    """An inspection's finding is closed by the 整改复查意见书 (安全生产法 第六十五条; 执法程序 第四十七条:
-    复查 within 10 days of the deadline), not by an ordinary verification."""
+    """An inspection's finding is closed by the inspecting department's 整改复查意见书 (seed-map "Where Anlan
+    contradicts the texts" 2, S2 L113/L115: closed against the issuing body's deadline), not by an ordinary
+    verification."""
     if inspection_finding:
         raise RuleViolation(
             "__all__",
@@ -361,8 +362,8 @@ def check_not_inspection_finding(inspection_finding: bool) -> None:
 
 
 def check_verification(opinion: str, method: str, methods) -> None:
-    """验收 states an opinion and how it was checked, 现场核查 or 资料核查 (16号令 第十八条: 验收 on the
-    rectification and its evidence)."""
+    """验收 states an opinion and how it was checked, 现场核查 or 资料核查 (issue #12, from seed-map "Where Anlan
+    contradicts the texts" 2: a finding is closed by its body against evidence; no article fixes the form)."""
     if not (opinion or "").strip():
         raise RuleViolation("opinion", ErrorCode.OPINION_REQUIRED, _("请填写验收意见。"))
     if method not in methods:

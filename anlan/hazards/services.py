@@ -546,6 +546,7 @@ def request_extension(*, actor, hazard_pk, new_due_on: date, reason: str) -> Ext
         hazard = _hazard_for(actor, hazard_pk, "hazards.request_extension")
         if not hazard.is_open:
             raise DomainError(Code.ILLEGAL_TRANSITION, _("隐患已销号或作废，不能申请延期。"), field="__all__")
+        _check_guard(guards.may_rectify, hazard, actor)  # the rectifier asks for time, no supervisor for it
         _check(rules.check_extension, hazard.due_on, new_due_on, _today())
         listed = guards.listed_supervision(hazard)
         if listed is not None:

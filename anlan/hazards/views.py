@@ -20,7 +20,7 @@ from anlan.core.paging import filtered, query_without_page
 from anlan.core.permissions import can, has_right, require, require_right
 from anlan.core.workflow import Transition, available_transitions, find
 
-from . import imports, selectors, services, statistics
+from . import guards, imports, selectors, services, statistics
 from .filters import HazardFilter, LeadFilter, SupervisionFilter
 from .forms import (
     DecisionForm,
@@ -192,8 +192,13 @@ def hazard_detail(request, pk):
         "rechecks": hazard.rechecks.select_related("checked_by", "new_hazard"),
         "photos": list(hazard.photos.all()),
         "actions": entry.buttons(hazard, user, Hazard.TRANSITIONS, "hazards", "hazard"),
-        "can_revise_plan": hazard.plan_revisable and can(user, "hazards.plan", hazard),
-        "can_extend": hazard.is_open and can(user, "hazards.request_extension", hazard),
+        # Revising the plan and asking for more time are the rectifier's, as planning is (no 代管).
+        "can_revise_plan": hazard.plan_revisable
+        and can(user, "hazards.plan", hazard)
+        and guards.may_rectify(hazard, user) is None,
+        "can_extend": hazard.is_open
+        and can(user, "hazards.request_extension", hazard)
+        and guards.may_rectify(hazard, user) is None,
         "can_supervise": hazard.is_open and can(user, "hazards.supervise", hazard),
         "can_recheck": hazard.is_closed and can(user, "hazards.recheck", hazard),
         "reason_form": ReasonForm(),
@@ -398,6 +403,11 @@ def hazard_void(request, pk):
 def extension_create(request, pk):
     user = request.user
     hazard = selectors.access_hazard(user, pk)
+    require(user, "hazards.request_extension", hazard)
+    refused = guards.may_rectify(hazard, user)
+    if refused is not None:  # the rectifier asks for time; a supervisor is sent back with the rule
+        messages.error(request, refused.message)
+        return redirect(_detail_url(hazard))
     return _hazard_form_page(
         request,
         hazard,

@@ -331,10 +331,11 @@ ROUTES: list[Route] = [
         data=expert_choice,
         writes=True,
     ),
-    Route("hazards:extension-create", RECTIFY, kwargs=hazard),
+    Route("hazards:extension-create", OWN_RECTIFY, kwargs=hazard),
     Route(
         "hazards:extension-create",
-        RECTIFY_DONE,
+        {**OWN_RECTIFY, "enterprise_x": 302},
+        refused=frozenset({"county_office", "town_a", "dept_housing"}),
         kwargs=hazard,
         method="post",
         data=lambda c: {"new_due_on": (_today() + timedelta(days=60)).isoformat(), "reason": "设备到货延迟"},

@@ -73,6 +73,27 @@ def test_a_supervisor_cannot_plan_submit_or_fix_for_the_enterprise(cast, as_user
     assert offered(as_user, cast["enterprise_x"], registered) == ["plan", "fix_on_the_spot"]
 
 
+@pytest.mark.parametrize("who", ["county_office", "town_a", "dept_housing"])
+def test_a_supervisor_neither_revises_the_plan_nor_asks_for_time_for_the_enterprise(cast, as_user, who):
+    from datetime import timedelta
+
+    rectifying = HazardFactory(enterprise=cast.enterprise_x, status=S.RECTIFYING)
+    later = rectifying.due_on + timedelta(days=10)
+    refused(
+        ErrorCode.NO_PROXY_RECTIFICATION,
+        lambda: services.request_extension(
+            actor=cast[who], hazard_pk=rectifying.pk, new_due_on=later, reason="工期紧"
+        ),
+        "不得代替企业整改",
+    )
+    assert rectifying.extensions.count() == 0
+    detail = reverse("hazards:hazard-detail", args=[rectifying.pk])
+    page = as_user(cast[who]).get(detail).content.decode()
+    assert reverse("hazards:extension-create", args=[rectifying.pk]) not in page
+    page = as_user(cast["enterprise_x"]).get(detail).content.decode()
+    assert reverse("hazards:extension-create", args=[rectifying.pk]) in page
+
+
 def test_a_place_hazard_is_rectified_by_its_responsible_unit_only(cast):
     hazard = services.register_hazard(
         actor=cast["dept_housing"],

@@ -309,15 +309,15 @@ ROUTES: list[Route] = [
     Route("inspections:statistics", ALL),
     Route(
         "inspections:inspection-create",
-        page(403, county_office=200, town_a=200, town_b=200, dept_housing=200, dept_transport=200),
+        page(403, county_office=200, dept_housing=200, dept_transport=200),
     ),
     Route(
         "inspections:inspection-create",
-        page(403, county_office=302, town_a=200, town_b=200, dept_housing=302, dept_transport=200),
+        page(403, county_office=302, dept_housing=302, dept_transport=200),
         method="post",
         data=inspection_form,
         writes=True,
-        label="(towns cannot act for the county department)",
+        label="(towns record their own checks, they plan none)",
     ),
     Route("inspections:inspection-detail", X_READ, kwargs=planned_inspection),
     Route("inspections:inspection-record", INSPECT_X, kwargs=planned_inspection),

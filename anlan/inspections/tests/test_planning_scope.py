@@ -264,3 +264,18 @@ def test_the_inspector_list_links_only_the_department_own_inspectors(cast, pool,
     client.force_login(cast["dept_housing"])
     page = client.get(reverse("inspections:inspector-list")).content.decode()
     assert reverse("inspections:inspector-edit", args=[pool[0].pk]) in page
+
+
+def test_planning_an_inspection_through_the_api_without_a_department_names_the_field(cast, client):
+    """The model allows no department (a town's own check), the API's planning always needs one: 400, not 500
+    (found by the schema fuzzing)."""
+    import json
+
+    client.force_login(cast["county_office"])
+    response = client.post(
+        "/api/v1/inspections/",
+        data=json.dumps({"kind": "routine", "planned_on": "2026-12-01", "team_ids": []}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "department"

@@ -359,3 +359,17 @@ def test_nobody_records_or_cancels_another_departments_inspection(cast, planned_
     assert page.status_code == 200
     assert record_url.encode() not in page.content
     assert Inspection.objects.get(pk=planned_x.pk).status == Inspection.Status.PLANNED
+
+
+def test_a_town_is_offered_its_own_check_not_a_departments_plan(cast, as_user):
+    """A town has no department to plan in: the list offers 登记乡镇/领导检查, not 安排检查 or the planning pages."""
+    client = as_user(cast["town_a"])
+    page = client.get(reverse("inspections:inspection-list")).content.decode()
+    assert reverse("inspections:own-check-create") in page
+    assert reverse("inspections:inspection-create") not in page
+    assert reverse("inspections:plan-list") not in page
+    assert client.get(reverse("inspections:inspection-create")).status_code == 403
+    client = as_user(cast["dept_housing"])
+    page = client.get(reverse("inspections:inspection-list")).content.decode()
+    assert reverse("inspections:inspection-create") in page
+    assert reverse("inspections:plan-list") in page

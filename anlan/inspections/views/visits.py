@@ -19,7 +19,7 @@ from anlan.core.permissions import can, has_right, require, require_right
 from .. import guards, selectors, services, statistics
 from ..filters import InspectionFilter
 from ..forms import InspectionForm, OwnCheckForm, RecordForm
-from ..models import Answer, AnswerPhoto, EnforcementAction, Inspection, Letter, Suspension
+from ..models import Answer, AnswerPhoto, EnforcementAction, Inspection, InspectionPlan, Letter, Suspension
 from .common import form_context, root
 
 
@@ -37,7 +37,9 @@ def inspection_list(request):
         template="inspections/inspection_list.html",
         fragment="inspections/_inspection_table.html",
         context={
-            "can_create": has_right(user, "inspections.inspect"),
+            # Planning an inspection needs a department to plan in (a town records its own checks instead).
+            "can_create": has_right(user, "inspections.inspect") and _plans_for_a_department(user),
+            "shows_planning": _plans_for_a_department(user) or InspectionPlan.objects.for_user(user).exists(),
             "can_own_check": has_right(user, "inspections.own_check"),
             "can_draw": has_right(user, "inspections.draw"),
             "breadcrumbs": entry.crumbs((_("监督检查"), "")),
@@ -45,11 +47,17 @@ def inspection_list(request):
     )
 
 
+def _plans_for_a_department(user) -> bool:
+    return selectors.departments_for(user, "inspections.inspect").exists()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_create(request):
     user = request.user
     require_right(user, "inspections.inspect")
+    if not _plans_for_a_department(user):
+        raise PermissionDenied(_("只有部门人员可以安排本部门的检查；乡镇和领导请登记自行开展的检查。"))
     form = InspectionForm(request.POST or None, user=user)
     return entry.form_page(
         request,
