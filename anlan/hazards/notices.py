@@ -164,11 +164,19 @@ SUPERVISION_DUE_SOON = "hazard_supervision_due_soon"
 SUPERVISION_OVERDUE = "hazard_supervision_overdue"
 
 
-def _supervision_parties(supervision):
+def _anyone_of(*groups) -> list:
+    """The users of several recipient groups, as one list of ids: a distinct queryset (a unit's members) and a
+    plain one cannot be combined with `|`."""
+    return [pk for group in groups for pk in group.values_list("pk", flat=True)]
+
+
+def _supervision_parties(supervision) -> list:
     """The responsible unit's members and the issuing department's staff."""
     from anlan.core import units
 
-    return units.members(supervision.responsible_unit) | recipients.department_staff(supervision.issuer_id)
+    return _anyone_of(
+        units.members(supervision.responsible_unit), recipients.department_staff(supervision.issuer_id)
+    )
 
 
 def supervision_due_soon(supervision) -> int:
@@ -189,7 +197,7 @@ def supervision_overdue(supervision) -> int:
     issuer_region = supervision.issuer.region
     office = recipients.committee_office(issuer_region.code, level=min(issuer_region.level, 3))
     return _send(
-        office | _supervision_parties(supervision),
+        _anyone_of(office) + _supervision_parties(supervision),
         SUPERVISION_OVERDUE,
         hazard,
         _("隐患 %(number)s 挂牌督办期限已过仍未销号"),

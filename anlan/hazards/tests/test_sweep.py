@@ -162,3 +162,54 @@ def test_the_command_runs_every_registered_sweep(due_hazard):
     sweep = Job.objects.get(kind="core.sweep", params__sweep="hazards")
     assert sweep.status == Job.Status.SUCCEEDED
     assert sweep.result == NOTHING
+
+
+# ---------------------------------------------------------------- the 挂牌督办 deadline
+
+
+@pytest.fixture
+def listed(cast, due_hazard):
+    """Housing lists the hazard with a 督办 deadline of DUE (the hazard's own deadline), addressed to X."""
+    from anlan.core import units
+    from anlan.hazards.models import Supervision
+
+    return Supervision.objects.create(
+        hazard=due_hazard,
+        level=Supervision.Level.COUNTY,
+        issuer=cast.dept_housing,
+        letter_number="来建督〔2026〕1号",
+        due_on=DUE,
+        responsible_unit=units.unit_for(cast.enterprise_x),
+        requirements="限期整改到位",
+        issued_by=cast["dept_housing"],
+    )
+
+
+def test_the_supervision_deadline_is_reminded_once_then_escalated_once_to_the_committee_office(
+    cast, listed
+):
+    before = run(DUE - timedelta(days=4))
+    assert before["supervisions_reminded"] == 0 and before["supervisions_escalated"] == 0
+    assert run(DUE - timedelta(days=3))["supervisions_reminded"] == 1
+    reminded = [who for kind, who in kinds() if kind == "hazard_supervision_due_soon"]
+    assert sorted(reminded) == ["dept_housing", "enterprise_x"]
+    assert run(DUE - timedelta(days=2))["supervisions_reminded"] == 0  # once per deadline
+    assert run(DUE)["supervisions_escalated"] == 0  # the deadline day is not late yet
+    assert run(DUE + timedelta(days=1))["supervisions_escalated"] == 1
+    escalated = [who for kind, who in kinds() if kind == "hazard_supervision_overdue"]
+    assert sorted(escalated) == ["county_office", "dept_housing", "enterprise_x"]
+    assert run(DUE + timedelta(days=2))["supervisions_escalated"] == 0
+    listed.refresh_from_db()
+    assert listed.escalated_for == DUE
+    assert listed.history.first().history_change_reason.startswith("督办期限已过")
+
+
+def test_a_closed_hazard_or_a_lifted_supervision_is_not_swept(cast, listed):
+    from anlan.hazards.models import Supervision
+
+    Hazard.objects.filter(pk=listed.hazard_id).update(status=Hazard.Status.CLOSED)
+    assert run(DUE + timedelta(days=1))["supervisions_escalated"] == 0
+    Hazard.objects.filter(pk=listed.hazard_id).update(status=Hazard.Status.RECTIFYING)
+    Supervision.objects.filter(pk=listed.pk).update(status=Supervision.Status.LIFTED)
+    assert run(DUE + timedelta(days=1))["supervisions_escalated"] == 0
+    assert [kind for kind, _who in kinds() if kind.startswith("hazard_supervision")] == []
