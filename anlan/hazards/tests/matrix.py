@@ -500,7 +500,7 @@ ROUTES: list[Route] = [
     ),
     Route(
         "api:hazard-extend",
-        api(201, town_b=404, dept_transport=404, expert=404, grid_worker=403, leader=403),
+        {**OWN_RECTIFY_API, "enterprise_x": 201},  # the rectifier asks for time (no 代管)
         kwargs=hazard,
         method="post",
         json=True,
