@@ -185,9 +185,7 @@ def listed(cast, due_hazard):
     )
 
 
-def test_the_supervision_deadline_is_reminded_once_then_escalated_once_to_the_committee_office(
-    cast, listed
-):
+def test_the_supervision_deadline_is_reminded_once_then_escalated_once_to_the_committee_office(cast, listed):
     before = run(DUE - timedelta(days=4))
     assert before["supervisions_reminded"] == 0 and before["supervisions_escalated"] == 0
     assert run(DUE - timedelta(days=3))["supervisions_reminded"] == 1
