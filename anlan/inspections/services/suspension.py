@@ -132,7 +132,7 @@ def decide_resumption(*, actor, application_pk, approve: bool, opinion: str = ""
     with transaction.atomic():
         application = selectors.access_resumption(actor, application_pk, for_update=True)
         suspension = (
-            Suspension.objects.select_for_update()
+            Suspension.objects.select_for_update(of=("self",))
             .select_related("enterprise", "action__inspection__department")
             .get(pk=application.suspension_id)
         )
@@ -226,7 +226,7 @@ def flag_unauthorised_production(inspection: Inspection, actor) -> None:
     """擅自复产: production found during a 停产整顿 is flagged on the suspension and escalated at once to the
     ordering department, the county's 安委办 and the level above."""
     suspension = (
-        Suspension.objects.select_for_update()
+        Suspension.objects.select_for_update(of=("self",))
         .filter(enterprise_id=inspection.enterprise_id)
         .exclude(status=Suspension.Status.RESUMED)
         .first()
