@@ -221,6 +221,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ANLAN_IMPORT_MAX_BYTES = env_int("ANLAN_IMPORT_MAX_MB", 20) * 1024 * 1024
 ANLAN_IMPORT_MAX_ROWS = env_int("ANLAN_IMPORT_MAX_ROWS", 20000)
+# An import of more rows runs as a background job (core/importing.py); smaller ones in the request.
+ANLAN_IMPORT_JOB_ROWS = env_int("ANLAN_IMPORT_JOB_ROWS", 1000)
 # Hazard photos: largest file accepted; reminders this many days before a rectification deadline.
 ANLAN_PHOTO_MAX_BYTES = env_int("ANLAN_PHOTO_MAX_MB", 10) * 1024 * 1024
 # Uploads (core/uploads.py): largest picture in pixels (decoded and re-encoded), largest PDF attachment.

@@ -9,6 +9,11 @@
   county and all N rows), run in this process under tracemalloc while a second connection samples the
   job's progress every 0.25 s. Targets: the larger job's peak within 1.5× the smaller one's (flat memory),
   and its progress seen advancing (at least five distinct values, ending at the row count).
+- import job: an enterprise import of `--import-rows` (10,000) rows, the last one faulty, as a `core.import`
+  job for the county office, run in this process: every row is checked and written in one transaction,
+  then the whole file rolls back (nothing is half-imported) and the error workbook is written. A second
+  connection samples the progress the page shows (`jobs.live`). Targets: nothing imported, the faulty row
+  reported, and the progress seen advancing (at least five distinct values) while the transaction is open.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ def add_arguments(parser) -> None:
         "--jobs", type=int, default=10_000, help="small jobs for the queue case (default 10000)"
     )
     parser.add_argument("--job-workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument(
+        "--import-rows", type=int, default=10_000, help="rows of the import job case (default 10000)"
+    )
 
 
 def _clear_jobs(kinds: tuple[str, ...]) -> None:
@@ -206,5 +214,125 @@ def bench_export_job(dataset, args, log, Row) -> list:
     return rows
 
 
+class _LiveSampler(_Sampler):
+    """The progress as the job's page shows it (`jobs.live`: the row, or the file beside SQLite)."""
+
+    def run(self) -> None:
+        from django.db import connection
+
+        from anlan.core import jobs
+        from anlan.core.models import Job
+
+        try:
+            while not self.stop.is_set():
+                job = Job.objects.filter(pk=self.job_id).first()
+                done = jobs.live(job).progress_done if job else None
+                if done is not None and (not self.samples or done != self.samples[-1]):
+                    self.samples.append(done)
+                self.stop.wait(0.25)
+        finally:
+            connection.close()
+
+
+def _import_file(owner, n: int) -> Path:
+    from openpyxl import Workbook
+
+    from anlan.core import imports, rules
+    from anlan.core.models import Enterprise
+
+    in_scope = Enterprise.objects.for_user(owner).select_related("industry").filter(region__level=5)
+    sample = in_scope.order_by("pk").first()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append([title for title, _f in imports.COLUMNS])
+    for i in range(n):
+        uscc = rules.make_uscc("9", "1", sample.region_id[:6], f"BH{i:06d}")
+        industry = sample.industry.name if i < n - 1 else "不存在的行业"  # the last row is faulty
+        sheet.append(
+            [
+                uscc,
+                f"导入基准{i}有限公司",
+                sample.region_id,
+                industry,
+                "某路1号",
+                "小微企业",
+                10,
+                "甲",
+                "乙",
+                imports.EXAMPLE_ID_NUMBER,
+                "13800000000",
+                "丙",
+                "13900000000",
+                "否",
+                "否",
+                "",
+                "",
+                "",
+            ]
+        )
+    path = Path(tempfile.mkdtemp()) / "bench-import.xlsx"
+    workbook.save(path)
+    return path
+
+
+def bench_import_job(dataset, args, log, Row) -> list:
+    from django.core.files.storage import default_storage
+
+    from anlan.core import importing, jobs
+    from anlan.core.models import Enterprise, Job
+
+    n = args.import_rows
+    owner = dataset.users["county"]
+    path = _import_file(owner, n)
+    with path.open("rb") as handle:
+        stored = default_storage.save("imports/bench-import.xlsx", handle)
+    spec = importing.importer_spec("enterprises")
+    job = importing.start(owner, spec, stored, filename=path.name, valid_only=False, params={})
+    before = Enterprise.objects.count()
+    sampler = _LiveSampler(job.pk)
+    sampler.start()
+    started = time.perf_counter()
+    jobs.execute(job.pk, worker_id="bench")
+    seconds = time.perf_counter() - started
+    sampler.stop.set()
+    sampler.join()
+    job = Job.objects.get(pk=job.pk)
+    result = job.result
+    imported = Enterprise.objects.count() - before
+    during = [s for s in sampler.samples if 0 < s < n]
+    ok = (
+        job.status == Job.Status.SUCCEEDED
+        and imported == 0
+        and result.get("error_rows") == 1
+        and result.get("valid") == n - 1
+        and len(set(during)) >= 5
+    )
+    note = (
+        f"{connection_vendor()}; {n} rows checked and written in {seconds:.1f} s ({n / seconds:,.0f} rows/s), "
+        f"rolled back (imported {imported}); error workbook {job.result_size or 0:,} bytes; progress seen at "
+        f"{len(set(during))} values while open"
+    )
+    log(f"import job: {note}")
+    for stored_file in [job.result_file, *job.params.get("inputs", [])]:
+        if stored_file:
+            default_storage.delete(stored_file)
+    job.delete()
+    path.unlink()
+    row = Row("jobs", f"import job, {n} enterprise rows, last faulty", "county office", rows=n, note=note)
+    row.p50_ms = seconds * 1000
+    row.target = "PASS" if ok else "FAIL"
+    return [row]
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
 def run(dataset, args, log, Row) -> list:
-    return bench_export_job(dataset, args, log, Row) + bench_queue(args, log, Row)
+    return (
+        bench_export_job(dataset, args, log, Row)
+        + bench_import_job(dataset, args, log, Row)
+        + bench_queue(args, log, Row)
+    )

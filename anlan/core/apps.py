@@ -100,6 +100,7 @@ class CoreConfig(contract.ModuleConfig):
         # Background jobs (core/jobs.py): the kernel's own kinds, the housekeeping schedule, the backup.
         c.job("core.sweep", "anlan.core.jobs.sweep_job", _("定期检查"))
         c.job("core.export", "anlan.core.exporting.run_export", _("台账导出"))
+        c.job("core.import", "anlan.core.importing.run_import", _("Excel 导入"), "core/_import_outcome.html")
         c.job("core.cleanup", "anlan.core.jobs.cleanup_job", _("清理过期文件与任务记录"))
         c.job("core.backup", "anlan.core.jobs.backup_job", _("数据备份"))
         c.event(
@@ -114,4 +115,11 @@ class CoreConfig(contract.ModuleConfig):
             "core.export_enterprise",
             _("生产经营单位台账"),
         )
+        c.importer(
+            "enterprises",
+            "anlan.core.imports.import_enterprises",
+            "core.import_enterprise",
+            _("生产经营单位"),
+        )
+        c.importer("regions", "anlan.core.imports.import_regions", "core.manage_region", _("区划"))
         c.recipient_group("core.unit_members", "anlan.core.units.unit_members_group")

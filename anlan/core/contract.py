@@ -160,6 +160,19 @@ class JobKind:
     name: str
     path: str
     label: Any
+    template: str = ""  # shown on the job's page once it has finished (context: job)
+
+
+@dataclass(frozen=True)
+class ImporterSpec:
+    """An XLSX import: `path` names `run(*, actor, handle, valid_only, progress=None, **params) -> ImportReport`
+    (core/imports.py), which checks each row as a hand entry would; `right` is checked when asked and again
+    when a background job runs it."""
+
+    name: str
+    path: str
+    right: str
+    title: Any
 
 
 @dataclass(frozen=True)
@@ -230,6 +243,7 @@ class Contributions:
     job_kinds: dict[str, JobKind] = field(default_factory=dict)
     schedules: dict[str, Schedule] = field(default_factory=dict)
     ledgers: dict[str, LedgerSpec] = field(default_factory=dict)
+    importers: dict[str, ImporterSpec] = field(default_factory=dict)
     demo_steps: list[DemoStep] = field(default_factory=list)
     header_items: list[tuple[int, str]] = field(default_factory=list)
     hooks: dict[str, str] = field(default_factory=dict)
@@ -299,15 +313,21 @@ class Contributions:
         self._unique(self.sweeps, name, "sweep")
         self.sweeps[name] = Sweep(name, path, every)
 
-    def job(self, name: str, path: str, label: Any) -> None:
-        """A kind of background job: `path` names `run(job_run) -> dict | None` (core/jobs.py)."""
+    def job(self, name: str, path: str, label: Any, template: str = "") -> None:
+        """A kind of background job: `path` names `run(job_run) -> dict | None` (core/jobs.py); `template`
+        shows its outcome on the job's page."""
         self._unique(self.job_kinds, name, "job kind")
-        self.job_kinds[name] = JobKind(name, path, label)
+        self.job_kinds[name] = JobKind(name, path, label, template)
 
     def ledger(self, name: str, path: str, right: str, title: Any) -> None:
         """An XLSX ledger; a large one runs as a background job (core/exporting.py)."""
         self._unique(self.ledgers, name, "ledger")
         self.ledgers[name] = LedgerSpec(name, path, right, title)
+
+    def importer(self, name: str, path: str, right: str, title: Any) -> None:
+        """An XLSX import; a large file runs as a background job (core/importing.py)."""
+        self._unique(self.importers, name, "importer")
+        self.importers[name] = ImporterSpec(name, path, right, title)
 
     def schedule(
         self, name: str, job: str, every: timedelta, offset: timedelta = timedelta(0), **params: Any

@@ -255,6 +255,17 @@ class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
     valid_only = forms.BooleanField(label=_("只导入校验通过的行（跳过有错误的行）"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "单个文件不超过 %(mb)d MB、%(rows)d 行；超过 %(job)d 行的文件转入后台导入，可离开本页，"
+            "完成后在“我的后台任务”中查看结果。"
+        ) % {
+            "mb": settings.ANLAN_IMPORT_MAX_BYTES // 2**20,
+            "rows": settings.ANLAN_IMPORT_MAX_ROWS,
+            "job": settings.ANLAN_IMPORT_JOB_ROWS,
+        }
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):

@@ -1,12 +1,14 @@
-"""XLSX import of enterprises with a per-row error report.
+"""XLSX import of enterprises and regions with a per-row error report, and the report as a workbook.
 
-Every row goes through the same form and the same service as a hand-entered enterprise, each in a
-savepoint. Unless the user chose to import only the valid rows, one bad row rolls the whole file
-back: nothing is imported until the file is clean.
+Every row goes through the same form and the same service as a hand-entered record, each in a savepoint.
+Unless the user chose to import only the valid rows, one bad row rolls the whole file back: nothing is
+imported until the file is clean. A large file is imported the same way by a background job
+(core/importing.py), whose result file is the uploaded sheet with each row's problems beside it.
 """
 
 from __future__ import annotations
 
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,12 +19,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
 
-from . import rules, services
+from . import exports, rules, services
 from .audit import record_text
 from .errors import DomainError
 from .forms import EnterpriseForm
 from .models import Enterprise, Grid, Industry, Region
+from .permissions import can
 
 # Column title → form field. Titles marked * are required.
 COLUMNS: list[tuple[str, str]] = [
@@ -71,9 +77,40 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     file_error: str = ""
 
+    error_row_count: int | None = None  # set when `errors` was cut short (a report read back from a job)
+
     @property
     def error_rows(self) -> int:
+        if self.error_row_count is not None:
+            return self.error_row_count
         return len({e.row for e in self.errors})
+
+    @property
+    def listed_all(self) -> bool:
+        return self.error_row_count is None or len({e.row for e in self.errors}) == self.error_row_count
+
+    def as_dict(self, *, limit: int = 0) -> dict:
+        """The report as JSON for a job's result; `limit` > 0 keeps only that many problems."""
+        errors = self.errors[:limit] if limit else self.errors
+        return {
+            "total": self.total,
+            "valid": self.valid,
+            "imported": self.imported,
+            "error_rows": self.error_rows,
+            "file_error": self.file_error,
+            "errors": [[e.row, e.column, e.message] for e in errors],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportReport:
+        return cls(
+            total=data.get("total", 0),
+            valid=data.get("valid", 0),
+            imported=data.get("imported", 0),
+            errors=[RowError(row, column, message) for row, column, message in data.get("errors", [])],
+            file_error=data.get("file_error", ""),
+            error_row_count=data.get("error_rows", 0),
+        )
 
 
 class FileProblem(Exception):
@@ -104,6 +141,34 @@ def read_rows(handle, columns: list[tuple[str, str]] = COLUMNS) -> list[tuple[in
     declared dimension ignored) and reading stops at the first row past the limit, so the work is bounded by
     the limits, not by what the file claims.
     """
+    workbook = _open(handle)
+    try:
+        return _bounded_rows(workbook.worksheets[0], columns)
+    finally:
+        workbook.close()
+
+
+def count_rows(handle, limit: int) -> int:
+    """How many non-empty rows the first sheet has below its header, counting no further than `limit` + 1."""
+    workbook = _open(handle)
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True, max_row=settings.ANLAN_IMPORT_MAX_ROWS + 2)
+        next(rows, None)
+        counted = 0
+        for values in rows:
+            if values and not _is_blank(values[:MAX_COLUMNS]):
+                counted += 1
+                if counted > limit:
+                    break
+        return counted
+    finally:
+        workbook.close()
+        handle.seek(0)
+
+
+def _open(handle):
     handle.seek(0)
     unpacked = _unpacked_size(handle)
     if unpacked is not None and unpacked > settings.ANLAN_IMPORT_MAX_BYTES * MAX_UNPACKED_FACTOR:
@@ -112,13 +177,9 @@ def read_rows(handle, columns: list[tuple[str, str]] = COLUMNS) -> list[tuple[in
             % {"mb": settings.ANLAN_IMPORT_MAX_BYTES * MAX_UNPACKED_FACTOR // 2**20}
         )
     try:
-        workbook = load_workbook(handle, read_only=True, data_only=True)
+        return load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a non-xlsx or broken file
         raise FileProblem(_("无法读取该文件，请确认是 .xlsx 格式的 Excel 文件。")) from exc
-    try:
-        return _bounded_rows(workbook.worksheets[0], columns)
-    finally:
-        workbook.close()
 
 
 def _bounded_rows(sheet, columns: list[tuple[str, str]]) -> list[tuple[int, dict]]:
@@ -203,35 +264,120 @@ class _Lookups:
         return data
 
 
+Progress = Callable[[int, int], None]
+
+
 def run_rows(
     rows: list[tuple[int, dict]],
     import_row: Callable[[int, dict], list[tuple[str, str]]],
     titles: dict[str, str],
     valid_only: bool,
+    progress: Progress | None = None,
+    chunk: int | None = None,
 ) -> ImportReport:
     """Import each row in its own savepoint; `import_row` returns the row's problems (field, message).
 
     Unless `valid_only`, any problem rolls the whole file back, so nothing is imported until it is clean.
+    `progress(done, total)` is told after each row; whatever it raises rolls the whole file back.
+
+    With `chunk` (a background import on SQLite, where one transaction would hold the database's single
+    write lock, and so every other user's save, for the whole file), the file is first checked `chunk` rows
+    per transaction, each rolled back, and then, if it is clean or only its valid rows were asked for,
+    imported `chunk` rows per committed transaction with a pause between them. A row that passes the check
+    but fails when imported (a concurrent change to the same records) stops the import there, and the
+    report says how many rows were already imported.
     """
+    if chunk is None:
+        return _run_whole(rows, import_row, titles, valid_only, progress)
+    return _run_chunked(rows, import_row, titles, valid_only, progress, chunk)
+
+
+def _run_whole(rows, import_row, titles, valid_only, progress) -> ImportReport:
     report = ImportReport(total=len(rows))
     with transaction.atomic():
-        for number, raw in rows:
-            try:
-                with transaction.atomic():
-                    problems = import_row(number, raw)
-                    if problems:
-                        raise _RowRefused(problems)
-            except _RowRefused as refused:
-                _add(report, number, refused.problems, titles)
-            except DomainError as exc:
-                _add(report, number, [(k, m) for k, ms in exc.errors.items() for m in ms], titles)
-            else:
+        for done, (number, raw) in enumerate(rows, start=1):
+            if _try_row(report, number, raw, import_row, titles):
                 report.valid += 1
+            if progress is not None:
+                progress(done, report.total)
         if report.errors and not valid_only:
             transaction.set_rollback(True)
         else:
             report.imported = report.valid
     return report
+
+
+# Between two committed chunks on SQLite: long enough for a waiting writer's busy handler to get the lock.
+CHUNK_PAUSE_SECONDS = 0.1
+
+
+def _run_chunked(rows, import_row, titles, valid_only, progress, chunk: int) -> ImportReport:
+    total = len(rows)
+    report = ImportReport(total=total)
+    faulty: set[int] = set()
+    steps = 0  # a row checked and a row imported are half a row each of the progress bar
+
+    def step() -> None:
+        nonlocal steps
+        steps += 1
+        if progress is not None:
+            progress(steps // 2, total)
+
+    for start in range(0, total, chunk):
+        with transaction.atomic():
+            for number, raw in rows[start : start + chunk]:
+                if _try_row(report, number, raw, import_row, titles):
+                    report.valid += 1
+                else:
+                    faulty.add(number)
+                step()
+            transaction.set_rollback(True)
+        time.sleep(CHUNK_PAUSE_SECONDS)
+    if report.errors and not valid_only:
+        return report
+    steps = total + len(faulty)  # the faulty rows are not imported: their half is done
+    for start in range(0, total, chunk):
+        late = ImportReport()
+        with transaction.atomic():
+            imported = 0
+            for number, raw in rows[start : start + chunk]:
+                if number in faulty:
+                    continue
+                if not _try_row(late, number, raw, import_row, titles):
+                    transaction.set_rollback(True)
+                    break
+                imported += 1
+                step()
+        if late.errors:
+            for error in late.errors:
+                error.message = _(
+                    "导入时失败（校验后数据已有变化）：%(problem)s 此前已导入 %(n)d 行，其余未导入。"
+                ) % {
+                    "problem": error.message,
+                    "n": report.imported,
+                }
+            report.errors.extend(late.errors)
+            report.valid -= len({e.row for e in late.errors})
+            return report
+        report.imported += imported
+        time.sleep(CHUNK_PAUSE_SECONDS)
+    return report
+
+
+def _try_row(report: ImportReport, number: int, raw: dict, import_row, titles) -> bool:
+    """Import one row in a savepoint; its problems go to `report`. True when it went in."""
+    try:
+        with transaction.atomic():
+            problems = import_row(number, raw)
+            if problems:
+                raise _RowRefused(problems)
+    except _RowRefused as refused:
+        _add(report, number, refused.problems, titles)
+    except DomainError as exc:
+        _add(report, number, [(k, m) for k, ms in exc.errors.items() for m in ms], titles)
+    else:
+        return True
+    return False
 
 
 class _RowRefused(Exception):
@@ -246,7 +392,9 @@ def _add(report: ImportReport, number: int, problems: list[tuple[str, str]], tit
         report.errors.append(RowError(number, column.rstrip("*"), str(message)))
 
 
-def import_enterprises(*, actor, handle, valid_only: bool) -> ImportReport:
+def import_enterprises(
+    *, actor, handle, valid_only: bool, progress: Progress | None = None, chunk: int | None = None
+) -> ImportReport:
     """Validate every row with the enterprise form and register it through the service."""
     try:
         rows = read_rows(handle)
@@ -259,7 +407,9 @@ def import_enterprises(*, actor, handle, valid_only: bool) -> ImportReport:
         problems: list[tuple[str, str]] = []
         data = lookups.form_data(raw, problems)
         uscc = data.get("uscc", "").upper()
-        if uscc and uscc in seen:
+        if (
+            uscc and seen.get(uscc, number) != number
+        ):  # a row checked before it is imported is not its own twin
             problems.append(("uscc", _("与第 %(n)d 行的统一社会信用代码重复。") % {"n": seen[uscc]}))
         seen.setdefault(uscc, number)
         form = EnterpriseForm(data, user=actor)
@@ -273,7 +423,7 @@ def import_enterprises(*, actor, handle, valid_only: bool) -> ImportReport:
         services.create_enterprise(actor=actor, data=fields, reason=record_text(gettext_lazy("Excel 导入")))
         return []
 
-    return run_rows(rows, import_row, TITLE_OF, valid_only)
+    return run_rows(rows, import_row, TITLE_OF, valid_only, progress, chunk)
 
 
 REGION_COLUMNS: list[tuple[str, str]] = [
@@ -284,8 +434,17 @@ REGION_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
-def import_regions(*, actor, root: Region, handle, valid_only: bool) -> ImportReport:
-    """Towns and villages under `root` (统计用区划代码); a village's town may come earlier in the file."""
+def import_regions(
+    *, actor, root: str, handle, valid_only: bool, progress: Progress | None = None, chunk: int | None = None
+) -> ImportReport:
+    """Towns and villages under region `root` (统计用区划代码); a village's town may come earlier in the file.
+
+    The root is looked up again in the actor's scope, so a background job refuses a region taken away. A
+    region file is always one transaction (`chunk` is not used): a village's check needs its town, which
+    an earlier chunk's check would have rolled back; regions are few and quick to write."""
+    root = Region.objects.for_user(actor).filter(pk=root).first()
+    if root is None or not can(actor, "core.manage_region", root):
+        raise DomainError("import_right_lost", _("您已无权在该区划下导入。"))
     try:
         rows = read_rows(handle, REGION_COLUMNS)
     except FileProblem as exc:
@@ -314,7 +473,70 @@ def import_regions(*, actor, root: Region, handle, valid_only: bool) -> ImportRe
         )
         return []
 
-    return run_rows(rows, import_row, {name: title for title, name in REGION_COLUMNS}, valid_only)
+    return run_rows(rows, import_row, {name: title for title, name in REGION_COLUMNS}, valid_only, progress)
+
+
+# ---------------------------------------------------------------- the report as a workbook
+
+ERROR_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+ERROR_FONT = Font(color="9C0006")
+
+
+def write_annotated(handle, report: ImportReport, out) -> int:
+    """The uploaded first sheet again, with a 错误说明 column first and each faulty cell red (its problem as
+    the cell's comment), so the clerk fixes the rows in place and uploads the file again: the importers read
+    columns by title and ignore the extra one. Returns how many rows were written."""
+    problems: dict[int, list[RowError]] = {}
+    for error in report.errors:
+        problems.setdefault(error.row, []).append(error)
+    workbook = _open(handle)
+    target = Workbook(write_only=True)
+    try:
+        source = workbook.worksheets[0]
+        sheet = target.create_sheet(source.title)
+        source.reset_dimensions()
+        rows = source.iter_rows(values_only=True, max_row=settings.ANLAN_IMPORT_MAX_ROWS + 1)
+        header = list(next(rows, ()) or ())[:MAX_COLUMNS]
+        place = {}
+        for index, title in enumerate(header):
+            if title is not None:
+                place.setdefault(str(title).strip().rstrip("*"), index)
+        sheet.freeze_panes = "B2"
+        sheet.column_dimensions["A"].width = 48
+        heading = WriteOnlyCell(sheet, value=str(_("错误说明")))
+        heading.font = Font(bold=True, color="9C0006")
+        sheet.append([heading, *exports.safe_row(sheet, header)])
+        written = 0
+        for number, values in enumerate(rows, start=2):
+            values = list(values or ())[: len(header) or MAX_COLUMNS]
+            faults = problems.get(number, [])
+            cells = [_cell(sheet, value) for value in values]
+            for fault in faults:
+                index = place.get(fault.column)
+                if index is None:
+                    continue
+                while len(cells) <= index:
+                    cells.append(WriteOnlyCell(sheet, value=None))
+                cells[index].fill = ERROR_FILL
+                cells[index].comment = Comment(fault.message, "Anlan")
+            note = WriteOnlyCell(
+                sheet, value="；".join(f"{f.column}：{f.message}" for f in faults) if faults else None
+            )
+            if faults:
+                note.font = ERROR_FONT
+                note.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.append([note, *cells])
+            written += 1
+    finally:
+        workbook.close()
+    target.save(out)
+    return written
+
+
+def _cell(sheet, value) -> WriteOnlyCell:
+    if isinstance(value, str) and value.startswith(exports.FORMULA_START):
+        return exports.text_cell(sheet, value)
+    return WriteOnlyCell(sheet, value=value)
 
 
 def template_workbook(user) -> Workbook:

@@ -33,7 +33,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    IntegrityError,
+    close_old_connections,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -101,6 +108,7 @@ class JobRun:
 
     job: Job
     _last_write: float = 0.0
+    _side: object = None  # a second PostgreSQL connection for progress written inside a long transaction
 
     @property
     def params(self) -> dict:
@@ -119,9 +127,40 @@ class JobRun:
         if not force and now - self._last_write < PROGRESS_EVERY_SECONDS:
             return
         self._last_write = now
-        changed = self._current().update(progress_done=done, progress_total=self.job.progress_total)
+        if connection.in_atomic_block:
+            changed = self._progress_beside(done)
+        else:
+            changed = self._current().update(progress_done=done, progress_total=self.job.progress_total)
         if not changed:
             raise Superseded(self.job.pk)
+
+    def _progress_beside(self, done: int) -> bool:
+        """Progress of a job inside one long transaction (an import), which would hide an UPDATE until the end:
+        PostgreSQL gets it through a second connection, SQLite (one writer at a time) through a small file
+        beside the database that the job's page reads (`live`). Whether the run is still current is asked
+        in our own transaction as well: the second connection cannot see a row not yet committed."""
+        total = self.job.progress_total
+        if connection.vendor == "postgresql":
+            if self._side is None:
+                self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+            quote = connection.ops.quote_name
+            with self._side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {quote(Job._meta.db_table)} SET progress_done = %s, progress_total = %s"
+                    " WHERE id = %s AND attempt = %s AND status = %s",
+                    [done, total, self.job.pk, self.job.attempt, Job.Status.RUNNING],
+                )
+                if cursor.rowcount:
+                    return True
+        else:
+            _write_live(self.job.pk, done, total)
+        return self._current().exists()
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+        _live_path(self.job.pk).unlink(missing_ok=True)
 
     @contextmanager
     def result_file(self, filename: str) -> Iterator:
@@ -137,6 +176,34 @@ class JobRun:
 
     def _current(self):
         return Job.objects.filter(pk=self.job.pk, attempt=self.job.attempt, status=Job.Status.RUNNING)
+
+
+def _live_path(job_id: int) -> Path:
+    return Path(settings.VAR_DIR) / "tmp" / f"job-{job_id}.progress"
+
+
+def _write_live(job_id: int, done: int, total: int | None) -> None:
+    path = _live_path(job_id)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_suffix(".writing")
+        scratch.write_text(f"{done} {total or 0}")
+        scratch.replace(path)
+    except OSError:
+        pass  # progress is a courtesy; the job goes on
+
+
+def live(job: Job) -> Job:
+    """The job with the progress its run wrote beside the database (SQLite, inside a transaction), if newer."""
+    if job.status != Job.Status.RUNNING:
+        return job
+    try:
+        done, total = (int(part) for part in _live_path(job.pk).read_text().split())
+    except (OSError, ValueError):
+        return job
+    if done > job.progress_done:
+        job.progress_done, job.progress_total = done, total or job.progress_total
+    return job
 
 
 def _temp_dir() -> str | None:
@@ -164,6 +231,13 @@ def execute(job_id: int, *, worker_id: str) -> dict:
         return {"skipped": "not queued"}
     job = Job.objects.select_related("owner").get(pk=job_id)
     run = JobRun(job)
+    try:
+        return _execute(job, run)
+    finally:
+        run.close()
+
+
+def _execute(job: Job, run: JobRun) -> dict:
     try:
         spec = kinds().get(job.kind)
         if spec is None:
@@ -281,14 +355,15 @@ def cleanup_job(run: JobRun) -> dict:
     """Job kind `core.cleanup`: delete expired result files and old finished jobs, slots and task rows."""
     now = timezone.now()
     expired = 0
-    for job in Job.objects.filter(expires_at__lt=now).exclude(result_file="").only("pk", "result_file"):
-        default_storage.delete(job.result_file)
-        Job.objects.filter(pk=job.pk).update(result_file="")
+    for job in (
+        Job.objects.filter(expires_at__lt=now).exclude(result_file="").only("pk", "result_file", "params")
+    ):
+        _delete_files(job)
         expired += 1
     cutoff = now - KEEP_FINISHED
     old_jobs = Job.objects.filter(status__in=Job.FINISHED, finished_at__lt=cutoff)
-    for job in old_jobs.exclude(result_file="").only("pk", "result_file"):
-        default_storage.delete(job.result_file)
+    for job in old_jobs.only("pk", "result_file", "params"):
+        _delete_files(job)
     jobs_deleted, _detail = old_jobs.delete()
     slots_deleted, _detail = ScheduleSlot.objects.filter(slot__lt=cutoff).delete()
     tasks_deleted, _detail = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
@@ -300,6 +375,16 @@ def cleanup_job(run: JobRun) -> dict:
         "tasks": tasks_deleted,
         "workers": beats_deleted,
     }
+
+
+def _delete_files(job: Job) -> None:
+    """The job's result file and the inputs it kept (params["inputs"], e.g. an uploaded workbook)."""
+    inputs = job.params.get("inputs", [])
+    for path in [job.result_file, *inputs]:
+        if path:
+            default_storage.delete(path)
+    params = {**job.params, "inputs": []} if inputs else job.params
+    Job.objects.filter(pk=job.pk).update(result_file="", params=params)
 
 
 # ---------------------------------------------------------------- schedules

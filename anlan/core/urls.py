@@ -43,4 +43,5 @@ urlpatterns = [
     path("jobs/", views.job_list, name="job-list"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/download/", views.job_download, name="job-download"),
+    path("jobs/<int:pk>/import-valid-rows/", views.job_import_valid_rows, name="job-import-valid-rows"),
 ]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import audit, exporting, imports, selectors, services
+from . import audit, exporting, importing, imports, jobs, selectors, services
 from .contract import registry
 from .entry import crumbs, done, form_page, list_page, post_action, transition_view
 from .errors import DomainError
@@ -240,9 +240,11 @@ def enterprise_import(request):
             token = None
         elif form.is_valid():
             upload = form.cleaned_data["file"]
-            report = imports.import_enterprises(
-                actor=user, handle=upload, valid_only=form.cleaned_data["valid_only"]
+            report = importing.submit(
+                request, "enterprises", upload, valid_only=form.cleaned_data["valid_only"]
             )
+            if isinstance(report, Job):
+                return redirect("core:job-detail", pk=report.pk)
             if report.errors and not report.imported and not report.file_error:
                 upload.seek(0)
                 token = uuid.uuid4().hex
@@ -480,12 +482,15 @@ def region_import(request, code):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        report = imports.import_regions(
-            actor=user,
-            root=root,
-            handle=form.cleaned_data["file"],
+        report = importing.submit(
+            request,
+            "regions",
+            form.cleaned_data["file"],
             valid_only=form.cleaned_data["valid_only"],
+            root=root.code,
         )
+        if isinstance(report, Job):
+            return redirect("core:job-detail", pk=report.pk)
         if report.imported:
             messages.success(request, _("已导入 %(n)d 个区划。") % {"n": report.imported})
     context = {
@@ -680,14 +685,32 @@ def job_list(request):
 
 @login_required
 def job_detail(request, pk):
-    job = _own_job(request.user, pk)
+    job = jobs.live(_own_job(request.user, pk))
     template = "core/_job_progress.html" if getattr(request, "htmx", False) else "core/job_detail.html"
+    spec = jobs.kinds().get(job.kind)
+    report = importing.report_of(job)
     context = {
         "job": job,
         "now": timezone.now(),
+        "outcome_template": spec.template if spec and job.is_finished else "",
+        "report": report,
+        "repeatable": bool(report and importing.may_import_valid_rows(report) and job.params.get("inputs")),
         "breadcrumbs": crumbs((_("我的后台任务"), reverse("core:job-list")), (job.label, "")),
     }
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def job_import_valid_rows(request, pk):
+    """The second step of a large import: the valid rows of the file the job checked, as a new job."""
+    job = _own_job(request.user, pk)
+    try:
+        repeat = importing.import_valid_rows(request.user, job.pk)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("core:job-detail", pk=job.pk)
+    return redirect("core:job-detail", pk=repeat.pk)
 
 
 @login_required

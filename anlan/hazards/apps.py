@@ -102,6 +102,7 @@ class HazardsConfig(contract.ModuleConfig):
         c.api("hazard-supervisions", "anlan.hazards.api.SupervisionViewSet", "hazard-supervision")
         c.provide("accidents.pyramid.hazard_count", "anlan.hazards.pyramid.hazard_count")
         c.sweep("hazards", "anlan.hazards.sweeps.run", every=timedelta(hours=1))
+        c.importer("hazards", "anlan.hazards.imports.import_hazards", "hazards.import_hazard", _("隐患台账"))
         c.ledger(
             "hazards", "anlan.hazards.exports.hazard_ledger", "hazards.export_hazard", _("隐患排查治理台账")
         )

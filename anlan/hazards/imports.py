@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from anlan.core.audit import record_text
-from anlan.core.imports import FileProblem, ImportReport, cell_text, read_rows, run_rows
+from anlan.core.imports import FileProblem, ImportReport, Progress, cell_text, read_rows, run_rows
 from anlan.core.models import Enterprise, Industry
 
 from . import services
@@ -81,7 +81,9 @@ class _Lookups:
         return data
 
 
-def import_hazards(*, actor, handle, valid_only: bool) -> ImportReport:
+def import_hazards(
+    *, actor, handle, valid_only: bool, progress: Progress | None = None, chunk: int | None = None
+) -> ImportReport:
     try:
         rows = read_rows(handle, COLUMNS)
     except FileProblem as exc:
@@ -102,7 +104,7 @@ def import_hazards(*, actor, handle, valid_only: bool) -> ImportReport:
         services.register_hazard(actor=actor, data=fields, reason=record_text(gettext_lazy("Excel 导入")))
         return []
 
-    return run_rows(rows, import_row, TITLE_OF, valid_only)
+    return run_rows(rows, import_row, TITLE_OF, valid_only, progress, chunk)
 
 
 def template_workbook(user) -> Workbook:

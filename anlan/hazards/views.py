@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anlan.core import audit, entry, exporting, uploads
+from anlan.core import audit, entry, exporting, importing, uploads
 from anlan.core import selectors as core_selectors
 from anlan.core.forms import ImportForm
+from anlan.core.imports import ImportReport
 from anlan.core.paging import filtered, query_without_page
 from anlan.core.permissions import can, has_right, require, require_right
 from anlan.core.workflow import Transition, available_transitions, find
@@ -660,9 +661,11 @@ def hazard_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        report = imports.import_hazards(
-            actor=user, handle=form.cleaned_data["file"], valid_only=form.cleaned_data["valid_only"]
+        report = importing.submit(
+            request, "hazards", form.cleaned_data["file"], valid_only=form.cleaned_data["valid_only"]
         )
+        if not isinstance(report, ImportReport):  # a large file: its job's page reports
+            return redirect("core:job-detail", pk=report.pk)
         if report.imported:
             messages.success(request, _("已导入 %(n)d 条隐患。") % {"n": report.imported})
     context = {

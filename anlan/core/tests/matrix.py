@@ -45,6 +45,17 @@ def enterprise_form(c):
     }
 
 
+def _finished_job_of_county_office(c, **fields):
+    from django.utils import timezone
+
+    from anlan.core.models import Job
+
+    now = timezone.now()
+    return Job.objects.create(
+        owner=c["county_office"], status=Job.Status.SUCCEEDED, created_at=now, finished_at=now, **fields
+    )
+
+
 def job_of_county_office(c):
     """A finished export of the county office's, with its file: its owner's alone."""
     from datetime import timedelta
@@ -53,22 +64,32 @@ def job_of_county_office(c):
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
-    from anlan.core.models import Job
-
-    now = timezone.now()
-    job = Job.objects.create(
+    job = _finished_job_of_county_office(
+        c,
         kind="core.export",
         label="导出生产经营单位台账",
-        owner=c["county_office"],
-        status=Job.Status.SUCCEEDED,
-        created_at=now,
-        finished_at=now,
-        expires_at=now + timedelta(hours=1),
+        expires_at=timezone.now() + timedelta(hours=1),
         result_name="enterprises.xlsx",
         result_size=4,
     )
     job.result_file = default_storage.save(f"jobs/{job.pk}/matrix.xlsx", ContentFile(b"xlsx"))
     job.save(update_fields=["result_file"])
+    return {"pk": job.pk}
+
+
+def import_of_county_office(c):
+    """A checked import of the county office's with one faulty row and its file kept: its owner's alone."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    stored = default_storage.save("imports/matrix.xlsx", ContentFile(b"xlsx"))
+    job = _finished_job_of_county_office(
+        c,
+        kind="core.import",
+        label="导入生产经营单位：matrix.xlsx",
+        params={"importer": "enterprises", "inputs": [stored], "filename": "matrix.xlsx", "extra": {}},
+        result={"total": 2, "valid": 1, "imported": 0, "error_rows": 1, "errors": [[3, "单位名称", "必填"]]},
+    )
     return {"pk": job.pk}
 
 
@@ -187,6 +208,12 @@ ROUTES: list[Route] = [
     Route("core:job-list", page(200)),
     Route("core:job-detail", page(404, county_office=200), kwargs=job_of_county_office),
     Route("core:job-download", page(404, county_office=200), kwargs=job_of_county_office),
+    Route(
+        "core:job-import-valid-rows",
+        page(404, county_office=302),
+        kwargs=import_of_county_office,
+        method="post",
+    ),
     Route("core:enterprise-import-template", SUPERVISORS_ONLY),
     # Licences are kept by the supervising bodies (安委办, the supervising department); the enterprise proposes.
     Route("core:licence-create", LICENCE_KEEPERS, kwargs=x),

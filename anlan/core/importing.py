@@ -1,0 +1,163 @@
+"""XLSX imports through the contract: a small file is imported in the request, a large one by a background job.
+
+A module declares its import with `c.importer(name, "app.imports.run", right, title)`; the import view calls
+`submit(request, name, upload, valid_only=…, **params)`. A file of up to ANLAN_IMPORT_JOB_ROWS rows is
+imported at once and the report comes back; a larger one is stored and becomes a job of kind `core.import`,
+which runs the same importer for the same user (the right is checked again there) in one transaction, so
+nothing is half-imported, and reports its progress row by row. (On SQLite, whose single write lock one long
+transaction would hold against every other user, it checks the whole file first and then imports it in
+short committed chunks: see `imports.run_rows`.) The job's page shows the report; its result
+file is the uploaded sheet with each row's problems beside it, and while the file is kept the owner may ask
+for its valid rows only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils.crypto import get_random_string
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from . import contract, imports, jobs
+from .errors import DomainError
+from .imports import FileProblem, ImportReport
+from .models import Job
+from .permissions import has_right, require_right
+
+KIND = "core.import"
+# On SQLite a job imports this many rows per transaction (core/imports.py, run_rows): one writer at a time.
+SQLITE_CHUNK_ROWS = 100
+# A job's page lists this many problems; all of them are in its result workbook.
+LISTED_PROBLEMS = 500
+
+
+def importer_spec(name: str) -> contract.ImporterSpec:
+    return contract.registry().importers[name]
+
+
+def submit(request, name: str, upload, *, valid_only: bool, **params) -> ImportReport | Job:
+    """Import `upload` now and return the report, or queue it as a job (returned) when it is large."""
+    spec = importer_spec(name)
+    user = request.user
+    require_right(user, spec.right)
+    try:
+        rows = imports.count_rows(upload, limit=settings.ANLAN_IMPORT_JOB_ROWS)
+    except FileProblem as exc:
+        return ImportReport(file_error=str(exc))
+    if rows <= settings.ANLAN_IMPORT_JOB_ROWS:
+        return import_string(spec.path)(actor=user, handle=upload, valid_only=valid_only, **params)
+    upload.seek(0)
+    stored = default_storage.save(f"imports/{get_random_string(16)}.xlsx", upload)
+    job = start(
+        user, spec, stored, filename=upload.name, valid_only=valid_only, params=params, page=request.path
+    )
+    messages.info(
+        request,
+        _("文件超过 %(n)d 行，已转入后台导入；完成后可在此页查看校验结果，也会收到消息通知。")
+        % {"n": settings.ANLAN_IMPORT_JOB_ROWS},
+    )
+    return job
+
+
+def start(
+    user,
+    spec: contract.ImporterSpec,
+    stored: str,
+    *,
+    filename: str,
+    valid_only: bool,
+    params: dict,
+    page: str = "",
+) -> Job:
+    """Queue the import of the stored file `stored`; `page` is the import page, offered again on the job's."""
+    label = _("导入%(title)s：%(file)s") % {"title": spec.title, "file": Path(filename).name}
+    if valid_only:
+        label += _("（只导入校验通过的行）")
+    return jobs.enqueue(
+        KIND,
+        owner=user,
+        label=label,
+        params={
+            "importer": spec.name,
+            "inputs": [stored],
+            "filename": Path(filename).name[:120],
+            "valid_only": valid_only,
+            "extra": params,
+            "page": page,
+        },
+    )
+
+
+def run_import(run: jobs.JobRun) -> dict:
+    """Job kind `core.import` (declared in apps.py): the importer over the stored file, for the job's owner."""
+    spec = importer_spec(run.params["importer"])
+    owner = run.owner
+    if owner is None or not owner.is_active or not has_right(owner, spec.right):
+        raise DomainError("import_right_lost", _("您已没有该导入的权限，导入未进行。"))
+    stored = run.params["inputs"][0]
+    if not default_storage.exists(stored):
+        raise DomainError("import_file_gone", _("上传的文件已不存在，请重新上传。"))
+    run.progress(0, None, force=True)
+    with default_storage.open(stored) as handle:
+        report = import_string(spec.path)(
+            actor=owner,
+            handle=handle,
+            valid_only=run.params.get("valid_only", False),
+            # The last row's report is forced: a run the reaper gave up rolls back instead of committing.
+            progress=lambda done, total: run.progress(done, total, force=done == total),
+            chunk=SQLITE_CHUNK_ROWS if connection.vendor == "sqlite" else None,
+            **run.params.get("extra", {}),
+        )
+        if report.errors:
+            name = f"{Path(run.params['filename']).stem}-{_('错误报告')}.xlsx"
+            with run.result_file(name) as out:
+                imports.write_annotated(handle, report, out)
+    run.progress(report.total, report.total, force=True)
+    if not may_import_valid_rows(report):
+        default_storage.delete(stored)
+        run.job.params = {**run.params, "inputs": []}
+        Job.objects.filter(pk=run.job.pk).update(params=run.job.params)
+    return report.as_dict(limit=LISTED_PROBLEMS)
+
+
+def may_import_valid_rows(report: ImportReport) -> bool:
+    """A checked file that imported nothing for its faulty rows may be imported again, valid rows only."""
+    return bool(report.errors) and not report.imported and report.valid > 0 and not report.file_error
+
+
+def report_of(job: Job) -> ImportReport | None:
+    if job.kind != KIND or job.status != Job.Status.SUCCEEDED:
+        return None
+    return ImportReport.from_dict(job.result)
+
+
+@transaction.atomic
+def import_valid_rows(user, job_pk: int) -> Job:
+    """A new job importing only the valid rows of job `job_pk`'s file, which it hands over (the owner's own
+    job; the row is locked, so a second click finds the file gone)."""
+    job = Job.objects.select_for_update().get(pk=job_pk, owner=user)
+    report = report_of(job)
+    inputs = job.params.get("inputs", [])
+    if (
+        report is None
+        or not may_import_valid_rows(report)
+        or not inputs
+        or not default_storage.exists(inputs[0])
+    ):
+        raise DomainError("import_not_repeatable", _("该导入的文件已不可再用，请重新上传。"))
+    spec = importer_spec(job.params["importer"])
+    require_right(user, spec.right)
+    Job.objects.filter(pk=job.pk).update(params={**job.params, "inputs": []})
+    return start(
+        user,
+        spec,
+        inputs[0],
+        filename=job.params["filename"],
+        valid_only=True,
+        params=job.params.get("extra", {}),
+    )
