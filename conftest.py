@@ -115,3 +115,13 @@ def as_user(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def zh_hans():
+    """Messages asserted in the source language, whatever an earlier test activated (use with
+    `pytest.mark.usefixtures("zh_hans")`)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield

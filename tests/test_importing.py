@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from anlan.core import importing, imports, jobs
@@ -22,15 +22,9 @@ from anlan.hazards.models import Hazard
 from anlan.hazards.tests.test_views import import_row, sheet
 from anlan.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("zh_hans")]
 
 URL = reverse("core:enterprise-import")
-
-
-@pytest.fixture(autouse=True)
-def chinese():
-    with translation.override("zh-hans"):
-        yield
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ class AccidentsConfig(contract.ModuleConfig):
                 _("待逐级接报的事故"),
                 queryset="anlan.accidents.selectors.reports_to_receive",
                 url="anlan.accidents.views.reports_to_receive_url",
+                items="anlan.accidents.selectors.report_todo_items",
                 order=30,
             ),
             contract.TodoProvider(
@@ -47,8 +48,19 @@ class AccidentsConfig(contract.ModuleConfig):
                 _("续报/补报时限内的事故"),
                 queryset="anlan.accidents.selectors.follow_ups_due",
                 url="anlan.accidents.views.follow_ups_due_url",
+                items="anlan.accidents.selectors.follow_up_todo_items",
                 order=31,
             ),
+        )
+        c.shortcut(
+            contract.Shortcut(
+                "report_accident",
+                _("事故快报"),
+                "accidents:accident-create",
+                "accidents.report_accident",
+                "lightning",
+                50,
+            )
         )
         c.indicator(
             contract.Indicator(

@@ -14,11 +14,13 @@ from operator import or_
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlan.core import capacity, trees
 from anlan.core import rules as core_rules
+from anlan.core.contract import TodoItem
 from anlan.core.models import Region, Role
 from anlan.core.scope import scope_q
 from anlan.core.selectors import access
@@ -232,3 +234,34 @@ def accidents_this_year(user, today: date | None = None) -> QuerySet:
 def counted_deaths_total(queryset: QuerySet) -> int:
     """The deaths of the accidents counted (the missing with the dead, as the statistics count them)."""
     return queryset.aggregate(n=Sum(counted_deaths_sql()))["n"] or 0
+
+
+# ---------------------------------------------------------------- 待办 items (contract.TodoProvider.items)
+
+
+def report_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """Accidents whose report is still to be received, the latest first."""
+    accidents = rows.order_by("-occurred_at", "-pk")[:limit]
+    return [
+        TodoItem(
+            accident.title,
+            reverse("accidents:accident-detail", args=[accident.pk]),
+            None,
+            timezone.localtime(accident.occurred_at).strftime("%Y-%m-%d %H:%M"),
+        )
+        for accident in accidents
+    ]
+
+
+def follow_up_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """Own accidents whose 续报/补报 window is open, by the day it closes (493号令 第十三条)."""
+    accidents = rows.order_by("occurred_at", "pk")[:limit]
+    return [
+        TodoItem(
+            accident.title,
+            reverse("accidents:accident-detail", args=[accident.pk]),
+            rules.supplement_window_closes_on(timezone.localtime(accident.occurred_at).date(), accident.kind),
+            _("伤亡人数有变化时须续报"),
+        )
+        for accident in accidents
+    ]

@@ -25,6 +25,8 @@ class CoreConfig(contract.ModuleConfig):
                 "core.propose_licence": {Role.ENTERPRISE},
                 "core.import_enterprise": SUPERVISORS,
                 "core.export_enterprise": SUPERVISORS | {Role.LEADER},
+                # The home page's registry summary of the jurisdiction (a supervisor's or leader's view).
+                "core.view_summary": SUPERVISORS | {Role.LEADER},
                 # Contact details in full (phones unmasked) for those who act on them.
                 "core.view_contact": SUPERVISORS | {Role.ENTERPRISE, Role.GRID_WORKER},
                 # Registry management pages of the 安委办.
@@ -122,4 +124,27 @@ class CoreConfig(contract.ModuleConfig):
             _("生产经营单位"),
         )
         c.importer("regions", "anlan.core.imports.import_regions", "core.manage_region", _("区划"))
+        c.header("core/_todo_header.html", order=5)
+        c.shortcut(
+            contract.Shortcut(
+                "register_enterprise",
+                _("登记生产经营单位"),
+                "core:enterprise-create",
+                "core.add_enterprise",
+                "building-add",
+                40,
+            )
+        )
+        c.home(
+            contract.HomeSection(
+                "enterprise", "core/_home_enterprise.html", "anlan.core.selectors.home_enterprises", order=10
+            ),
+            contract.HomeSection(
+                "registry",
+                "core/_home_registry.html",
+                "anlan.core.selectors.home_registry",
+                "core.view_summary",
+                90,
+            ),
+        )
         c.recipient_group("core.unit_members", "anlan.core.units.unit_members_group")

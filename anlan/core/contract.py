@@ -78,9 +78,20 @@ class RecordAction:
 
 
 @dataclass(frozen=True)
+class TodoItem:
+    """One row of a 待办 on the home page: what it is, the page where it is done, and its deadline if any."""
+
+    title: str
+    url: str
+    due: Any = None  # a date: the page shows the days left or overdue
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class TodoProvider:
     """A kind of 待办: `queryset(user)` gives the rows the user has to act on, `url(user)` the list that shows
-    them; the count is `queryset(user).count()`, so nothing on the list is something the user may not do."""
+    them; the count is `queryset(user).count()`, so nothing on the list is something the user may not do.
+    `items(rows, limit)` turns the first `limit` of those rows (most urgent first) into `TodoItem`s."""
 
     key: str
     label: Any
@@ -88,6 +99,10 @@ class TodoProvider:
     url: str | Callable
     order: int = 100
     right: str | None = None
+    items: str | Callable | None = None
+
+    def first_items(self, user, limit: int) -> list[TodoItem]:
+        return list(_resolve(self.items)(self.rows(user), limit)) if self.items else []
 
     def visible_to(self, user) -> bool:
         return _holds(user, self.right)
@@ -97,6 +112,40 @@ class TodoProvider:
 
     def link(self, user) -> str:
         return _resolve(self.url)(user)
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A big button on the home page for a task begun from nothing (上报线索, 登记隐患, 事故快报), shown to
+    holders of `right`, in `order`."""
+
+    key: str
+    label: Any
+    url_name: str
+    right: str
+    icon: str = "plus-circle"
+    order: int = 100
+
+    def visible_to(self, user) -> bool:
+        return _holds(user, self.right)
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """A block of the home page: `template` rendered with `context(user)` (a dict; None or empty hides the
+    block), shown to holders of `right`, in `order`."""
+
+    key: str
+    template: str
+    context: str | Callable
+    right: str | None = None
+    order: int = 100
+
+    def visible_to(self, user) -> bool:
+        return _holds(user, self.right)
+
+    def values(self, user) -> dict | None:
+        return _resolve(self.context)(user)
 
 
 @dataclass(frozen=True)
@@ -233,6 +282,8 @@ class Contributions:
     panels: list[Panel] = field(default_factory=list)
     record_actions: list[RecordAction] = field(default_factory=list)
     todos: list[TodoProvider] = field(default_factory=list)
+    shortcuts: list[Shortcut] = field(default_factory=list)
+    home_sections: list[HomeSection] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     attributes: dict[str, EnterpriseAttribute] = field(default_factory=dict)
     recipient_groups: dict[str, str] = field(default_factory=dict)
@@ -284,6 +335,12 @@ class Contributions:
 
     def todo(self, *providers: TodoProvider) -> None:
         self.todos.extend(providers)
+
+    def shortcut(self, *shortcuts: Shortcut) -> None:
+        self.shortcuts.extend(shortcuts)
+
+    def home(self, *sections: HomeSection) -> None:
+        self.home_sections.extend(sections)
 
     def indicator(self, *indicators: Indicator) -> None:
         self.indicators.extend(indicators)
@@ -415,6 +472,8 @@ def registry() -> Contributions:
         collected.panels.sort(key=lambda panel: panel.order)
         collected.record_actions.sort(key=lambda action: action.order)
         collected.todos.sort(key=lambda todo: todo.order)
+        collected.shortcuts.sort(key=lambda shortcut: shortcut.order)
+        collected.home_sections.sort(key=lambda section: section.order)
         collected.indicators.sort(key=lambda indicator: indicator.order)
         collected.header_items.sort()
         _registry = collected

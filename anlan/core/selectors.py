@@ -7,10 +7,12 @@ from datetime import date
 
 from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import contract, rules, trees
-from .models import Department, Enterprise, Grid, Industry, Licence, LicenceChange, Region
+from .capacity import capacities
+from .models import Department, Enterprise, Grid, Industry, Licence, LicenceChange, Region, Role
 
 
 def access(queryset: QuerySet, user, pk, *, for_update: bool = False) -> Model:
@@ -130,15 +132,56 @@ def home_indicators(user) -> list[Figure]:
     ]
 
 
-def todos(user) -> list[Figure]:
-    """The user's 待办 from every module's to-do providers, only those with something to do."""
+@dataclass(frozen=True)
+class TodoGroup:
+    """One kind of 待办 on the home page: how many, the list showing them all, and the most urgent few."""
+
+    key: str
+    label: str
+    value: int
+    url: str | None
+    items: list
+
+
+# The home page lists this many items of each kind of 待办 (the rest behind the kind's own list).
+TODO_ITEMS = 5
+
+
+def todos(user, *, items: int = TODO_ITEMS) -> list[TodoGroup]:
+    """The user's 待办 from every module's to-do providers, only those with something to do; each with its
+    first `items` rows as links (0: counts only, as the header's badge needs)."""
     found = []
     for provider in contract.registry().todos:
         if not provider.visible_to(user):
             continue
         count = provider.rows(user).count()
         if count:
-            found.append(Figure(provider.key, str(provider.label), count, provider.link(user)))
+            first = provider.first_items(user, items) if items else []
+            found.append(TodoGroup(provider.key, str(provider.label), count, provider.link(user), first))
+    return found
+
+
+def todo_total(user) -> int:
+    return sum(group.value for group in todos(user, items=0))
+
+
+def shortcuts(user) -> list:
+    return [shortcut for shortcut in contract.registry().shortcuts if shortcut.visible_to(user)]
+
+
+# Home blocks ordered below this come before the indicators (the user's own work), the rest after them.
+HOME_TOP = 50
+
+
+def home_sections(user, *, top: bool) -> list[tuple[str, dict]]:
+    """(template, context) of each home block the user may see that has something to show: those ordered
+    below HOME_TOP when `top`, the others when not."""
+    found = []
+    for section in contract.registry().home_sections:
+        if (section.order < HOME_TOP) is top and section.visible_to(user):
+            values = section.values(user)
+            if values:
+                found.append((section.template, values))
     return found
 
 
@@ -258,3 +301,31 @@ def with_contact_visibility(queryset: QuerySet, user) -> QuerySet:
     return queryset.annotate(
         contact_visible=Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
     )
+
+
+# ---------------------------------------------------------------- home blocks (contract.HomeSection)
+
+
+def home_registry(user) -> dict:
+    """The registry summary of the user's jurisdiction: counts by status and industry, flags, licences."""
+    today = timezone.localdate()
+    by_status = enterprise_counts_by_status(user)
+    return {
+        "by_status": [(label, by_status.get(value, 0), value) for value, label in Enterprise.Status.choices],
+        "by_industry": enterprise_counts_by_industry(user),
+        "flags": enterprise_flags(user),
+        "expiring": expiring_licences(user, today),
+        "today": today,
+    }
+
+
+def home_enterprises(user) -> dict | None:
+    """An enterprise user's own enterprise(s), with their licences expiring soon."""
+    ids = {m.enterprise_id for m in capacities(user, roles=[Role.ENTERPRISE]) if m.enterprise_id}
+    if not ids:
+        return None
+    enterprises = list(
+        Enterprise.objects.for_user(user).filter(pk__in=ids).select_related("industry", "region")
+    )
+    today = timezone.localdate()
+    return {"enterprises": enterprises, "expiring": expiring_licences(user, today), "today": today}

@@ -8,6 +8,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("todos/count/", views.todo_count, name="todo-count"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     path("enterprises/new/", views.enterprise_create, name="enterprise-create"),
     path("enterprises/export/", views.enterprise_export, name="enterprise-export"),

@@ -35,7 +35,7 @@ from .forms import (
     RegionEditForm,
     RegionForm,
 )
-from .models import Department, Enterprise, Job, Licence, LicenceChange, Region
+from .models import Department, Job, Licence, LicenceChange, Region
 from .paging import page_of
 from .permissions import can, has_right, require, require_right
 
@@ -44,19 +44,26 @@ from .permissions import can, has_right, require, require_right
 
 @login_required
 def home(request):
+    """工作台: what the user has to do today (待办 from every module), the tasks they start from nothing, the
+    indicators, and the blocks of the home page their role may see (contract.HomeSection)."""
     user = request.user
-    today = timezone.localdate()
-    by_status = selectors.enterprise_counts_by_status(user)
+    todos = selectors.todos(user)
     context = {
-        "by_status": [(label, by_status.get(value, 0), value) for value, label in Enterprise.Status.choices],
-        "by_industry": selectors.enterprise_counts_by_industry(user),
-        "flags": selectors.enterprise_flags(user),
-        "expiring": selectors.expiring_licences(user, today),
+        "shortcuts": selectors.shortcuts(user),
+        "todos": todos,
+        "todo_total": sum(group.value for group in todos),
         "indicators": selectors.home_indicators(user),
-        "todos": selectors.todos(user),
-        "today": today,
+        "top_sections": selectors.home_sections(user, top=True),
+        "sections": selectors.home_sections(user, top=False),
+        "today": timezone.localdate(),
     }
     return render(request, "core/home.html", context)
+
+
+@login_required
+def todo_count(request):
+    """The header's 待办 badge, loaded after the page (it counts every module's to-dos)."""
+    return render(request, "core/_todo_count.html", {"todo_total": selectors.todo_total(request.user)})
 
 
 # ---------------------------------------------------------------- enterprises

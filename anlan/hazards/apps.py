@@ -49,6 +49,7 @@ class HazardsConfig(contract.ModuleConfig):
                 _("待验收的隐患"),
                 selectors + "hazards_to_verify",
                 selectors + "hazards_to_verify_url",
+                items=selectors + "hazard_todo_items",
                 order=20,
             ),
             contract.TodoProvider(
@@ -56,6 +57,7 @@ class HazardsConfig(contract.ModuleConfig):
                 _("待整改的隐患"),
                 selectors + "hazards_to_rectify",
                 selectors + "hazards_to_rectify_url",
+                items=selectors + "hazard_todo_items",
                 order=21,
             ),
             contract.TodoProvider(
@@ -63,6 +65,7 @@ class HazardsConfig(contract.ModuleConfig):
                 _("待核实的隐患线索"),
                 selectors + "leads_to_confirm",
                 selectors + "leads_to_confirm_url",
+                items=selectors + "lead_todo_items",
                 order=22,
             ),
             contract.TodoProvider(
@@ -70,7 +73,38 @@ class HazardsConfig(contract.ModuleConfig):
                 _("待审批的整改延期"),
                 selectors + "extensions_to_decide",
                 selectors + "extensions_to_decide_url",
+                items=selectors + "extension_todo_items",
                 order=23,
+            ),
+        )
+        c.shortcut(
+            contract.Shortcut(
+                "report_lead",
+                _("上报隐患线索"),
+                "hazards:lead-create",
+                "hazards.report_lead",
+                "megaphone",
+                10,
+            ),
+            contract.Shortcut(
+                "register_hazard",
+                _("登记隐患"),
+                "hazards:hazard-create",
+                "hazards.register_hazard",
+                "exclamation-triangle",
+                20,
+            ),
+        )
+        c.home(
+            contract.HomeSection(
+                "my_leads", "hazards/_home_leads.html", selectors + "home_my_leads", order=20
+            ),
+            contract.HomeSection(
+                "assigned",
+                "hazards/_home_assigned.html",
+                selectors + "home_assigned",
+                "hazards.verify",
+                order=21,
             ),
         )
         c.indicator(

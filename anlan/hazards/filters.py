@@ -96,10 +96,14 @@ class LeadFilter(ScopedFilterSet):
     region = RegionSubtreeFilter(
         label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"
     )
+    mine = django_filters.BooleanFilter(label=_("只看我上报的"), method="reported_by_me")
 
     class Meta:
         model = Lead
-        fields = ["status", "source", "region"]
+        fields = ["status", "source", "region", "mine"]
+
+    def reported_by_me(self, queryset, name, value):
+        return queryset.filter(reported_by=self.request.user) if value else queryset
 
 
 class SupervisionFilter(ScopedFilterSet):

@@ -11,8 +11,10 @@ from django.db.models.functions import Substr, TruncMonth
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from anlan.core.contract import TodoItem
 from anlan.core.models import Role
 from anlan.core.scope import memberships_of, scope_q
 from anlan.core.selectors import access
@@ -311,3 +313,74 @@ def open_major_hazards_url(user) -> str:
     return _list_url(
         "hazards:hazard-list", "grade=major&status=registered&status=rectifying&status=awaiting_verification"
     )
+
+
+# ---------------------------------------------------------------- 待办 items (contract.TodoProvider.items)
+
+
+def hazard_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """The hazards most urgent first (the rectification deadline), each linking to its page."""
+    hazards = rows.select_related("enterprise").order_by("due_on", "pk")[:limit]
+    return [
+        TodoItem(
+            f"{hazard.number} · {hazard.subject}",
+            reverse("hazards:hazard-detail", args=[hazard.pk]),
+            hazard.due_on,
+            Truncator(hazard.description).chars(40),
+        )
+        for hazard in hazards
+    ]
+
+
+def lead_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """The oldest pending leads first."""
+    leads = rows.select_related("enterprise").order_by("created_at", "pk")[:limit]
+    return [
+        TodoItem(
+            f"{lead} · {lead.subject}",
+            reverse("hazards:lead-detail", args=[lead.pk]),
+            None,
+            Truncator(lead.description).chars(40),
+        )
+        for lead in leads
+    ]
+
+
+def extension_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """Extension requests by the current deadline they would move, soonest first."""
+    requests = rows.select_related("hazard__enterprise").order_by("old_due_on", "pk")[:limit]
+    return [
+        TodoItem(
+            f"{extension.hazard.number} · {extension.hazard.subject}",
+            reverse("hazards:extension-decide", args=[extension.pk]),
+            extension.old_due_on,
+            _("申请延期至 %(date)s") % {"date": extension.new_due_on.isoformat()},
+        )
+        for extension in requests
+    ]
+
+
+def home_my_leads(user, limit: int = 10) -> dict | None:
+    """The home block of a reporter (a grid worker first of all): their latest leads with what became of
+    them, each linking to the lead and, once confirmed, to its hazard."""
+    mine = Lead.objects.for_user(user).filter(reported_by=user)
+    leads = list(mine.select_related("enterprise", "hazard").order_by("-created_at", "-pk")[:limit])
+    if not leads:
+        return None
+    hazard_ids = [lead.hazard_id for lead in leads if lead.hazard_id]
+    visible = set(Hazard.objects.for_user(user).filter(pk__in=hazard_ids).values_list("pk", flat=True))
+    return {
+        "leads": leads,
+        "visible_hazards": visible,  # a hazard is linked only where the reporter may open it
+        "total": mine.count(),
+        "url": _list_url("hazards:lead-list", "mine=true"),
+    }
+
+
+def home_assigned(user, limit: int = 10) -> dict | None:
+    """The home block of an expert: the open hazards assigned to them (专家会诊), the nearest deadline first."""
+    assigned = Hazard.objects.for_user(user).filter(expert=user, status__in=Hazard.OPEN)
+    hazards = list(assigned.select_related("enterprise").order_by("due_on", "pk")[:limit])
+    if not hazards:
+        return None
+    return {"hazards": hazards, "total": assigned.count(), "today": timezone.localdate()}

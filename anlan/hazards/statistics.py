@@ -78,10 +78,22 @@ def aggregates(queryset: QuerySet, parent: Region | None, today: date) -> dict:
 
 
 def page(user, queryset: QuerySet, parent: Region | None, today: date) -> dict:
-    parent = parent or home_region(user)
+    """The statistics page's figures for `parent` (default: the user's home region); `up` is the region one
+    level higher while that is still inside the user's jurisdiction, else None (no link above the scope)."""
+    home = home_region(user)
+    parent = parent or home
+    up = None
+    if parent is not None and home is not None and parent.code != home.code and parent.parent_id:
+        up = parent.parent_id if home.contains(parent.parent_id) else None
     overdue = (
         queryset.filter(selectors.overdue_q(today))
         .select_related("enterprise", "region")
         .order_by("due_on", "id")[:20]
     )
-    return {**aggregates(queryset, parent, today), "parent": parent, "overdue_list": overdue, "today": today}
+    return {
+        **aggregates(queryset, parent, today),
+        "parent": parent,
+        "up": up,
+        "overdue_list": overdue,
+        "today": today,
+    }

@@ -45,6 +45,7 @@ class InspectionsConfig(contract.ModuleConfig):
                 _("待检查的监督检查"),
                 selectors + "inspections_scheduled",
                 selectors + "inspections_scheduled_url",
+                items=selectors + "inspection_todo_items",
                 order=30,
             ),
             contract.TodoProvider(
@@ -52,6 +53,7 @@ class InspectionsConfig(contract.ModuleConfig):
                 _("待审批的复产验收"),
                 selectors + "resumption_steps_to_sign",
                 selectors + "resumption_steps_to_sign_url",
+                items=selectors + "resumption_todo_items",
                 order=31,
             ),
             contract.TodoProvider(
@@ -59,8 +61,19 @@ class InspectionsConfig(contract.ModuleConfig):
                 _("收到的执法文书（执行中）"),
                 selectors + "documents_received",
                 selectors + "documents_received_url",
+                items=selectors + "document_todo_items",
                 order=32,
             ),
+        )
+        c.shortcut(
+            contract.Shortcut(
+                "own_check",
+                _("开展检查（四不两直）"),
+                "inspections:own-check-create",
+                "inspections.own_check",
+                "clipboard-check",
+                30,
+            )
         )
         c.indicator(
             contract.Indicator(

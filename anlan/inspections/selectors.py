@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from anlan.core import capacity, trees
+from anlan.core.contract import TodoItem
 from anlan.core.models import Department, Enterprise, Role
 from anlan.core.permissions import can
 from anlan.core.scope import NOTHING
@@ -90,6 +92,14 @@ def access_inspector(user, pk, *, for_update: bool = False) -> Inspector:
 def access_draw(user, pk, *, for_update: bool = False) -> RandomDraw:
     return access(
         RandomDraw.objects.select_related("department", "region", "industry"), user, pk, for_update=for_update
+    )
+
+
+def may_see_draw(user, inspection: Inspection) -> bool:
+    """Whether the inspection's draw (双随机 record) is in the user's scope, so it may be linked."""
+    return (
+        inspection.draw_id is not None
+        and RandomDraw.objects.for_user(user).filter(pk=inspection.draw_id).exists()
     )
 
 
@@ -223,3 +233,52 @@ def inspections_this_year_url(user) -> str:
 
 def suspended_enterprises_url(user) -> str:
     return _list_url("inspections:suspension-list", "status=suspended&status=applied")
+
+
+# ---------------------------------------------------------------- 待办 items (contract.TodoProvider.items)
+
+
+def inspection_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """Planned inspections by their planned date, earliest first."""
+    inspections = rows.select_related("enterprise").order_by("planned_on", "pk")[:limit]
+    return [
+        TodoItem(
+            str(inspection.subject),
+            reverse("inspections:inspection-detail", args=[inspection.pk]),
+            inspection.planned_on,
+            inspection.get_kind_display(),
+        )
+        for inspection in inspections
+    ]
+
+
+def resumption_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """复产验收 steps to sign, the oldest application first."""
+    steps = rows.select_related("application__suspension__enterprise").order_by("application_id", "order")[
+        :limit
+    ]
+    return [
+        TodoItem(
+            f"{step.application.suspension.enterprise.name} · {step.name}",
+            reverse("inspections:resumption-decide", args=[step.application_id]),
+            None,
+            _("复产验收申请"),
+        )
+        for step in steps
+    ]
+
+
+def document_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """Documents in force, the nearest deadline first (those without one last)."""
+    actions = rows.select_related("inspection", "document").order_by(F("due_on").asc(nulls_last=True), "pk")[
+        :limit
+    ]
+    return [
+        TodoItem(
+            f"{action.get_kind_display()}" + (f" · {action.document.number}" if action.document_id else ""),
+            reverse("inspections:inspection-detail", args=[action.inspection_id]),
+            action.due_on,
+            Truncator(action.description).chars(40),
+        )
+        for action in actions
+    ]

@@ -177,3 +177,13 @@ def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
     path = SCREENSHOTS / name
     page.screenshot(path=str(path), full_page=full_page, animations="disabled", caret="hide")
     return path
+
+
+def verify_on_site(page: Page, opinion: str) -> None:
+    """On a hazard's page: 验收 with 现场核查 and `opinion`, and wait for 已销号."""
+    page.get_by_test_id("action-verify").click()
+    page.get_by_label("验收通过，予以销号").check()
+    page.get_by_label("现场核查").check()
+    page.get_by_label("验收意见").fill(opinion)
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_test_id("status")).to_have_text("已销号")

@@ -16,7 +16,7 @@ from anlan.hazards import services
 from anlan.hazards.models import Hazard, Lead, Supervision
 from anlan.hazards.tests.factories import HazardFactory, png_bytes
 
-from .conftest import login, logout
+from .conftest import login, logout, verify_on_site
 
 pytestmark = pytest.mark.browser
 
@@ -72,12 +72,7 @@ def test_lead_to_closed_hazard(page: Page, server, cast):
     logout(page, server)
     login(page, server, "dept_housing")
     page.goto(f"{server.url}/hazards/{hazard.pk}/")
-    page.get_by_test_id("action-verify").click()
-    page.get_by_label("验收通过，予以销号").check()
-    page.get_by_label("现场核查").check()
-    page.get_by_label("验收意见").fill("现场核查，防护到位")
-    page.get_by_role("button", name="提交").click()
-    expect(page.get_by_test_id("status")).to_have_text("已销号")
+    verify_on_site(page, "现场核查，防护到位")
     expect(page.get_by_test_id("timeline")).to_contain_text("现场核查，防护到位")
     hazard.refresh_from_db()
     assert (hazard.status, hazard.verified_by) == (Hazard.Status.CLOSED, cast["dept_housing"])

@@ -2,7 +2,7 @@
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -117,3 +117,21 @@ def record_actions(context, record):
         if action.model == label and (action.right is None or can(user, action.right, record))
     ]
     return {"actions": actions}
+
+
+@register.simple_tag
+def days_left(due, today):
+    """A deadline as a badge: 剩 N 天, 今天到期 or 逾期 N 天 (red when overdue, amber within three days)."""
+    days = (due - today).days
+    if days < 0:
+        text, style = _("逾期 %(n)d 天") % {"n": -days}, "text-bg-danger"
+    elif days == 0:
+        text, style = _("今天到期"), "text-bg-danger"
+    else:
+        text, style = _("剩 %(n)d 天") % {"n": days}, "text-bg-warning" if days <= 3 else "text-bg-light"
+    return format_html(
+        '<span class="badge {} text-nowrap" title="{}" data-testid="days-left">{}</span>',
+        style,
+        due.isoformat(),
+        text,
+    )

@@ -343,3 +343,15 @@ def test_the_overdue_badge_and_the_overdue_filter_are_one_rule(cast, as_user):
     badged = {h.number for h in client.get(reverse(LIST)).context["page"] if h.is_overdue}
     filtered = numbers(client.get(reverse(LIST), {"overdue": "true"}))
     assert badged == filtered == {"YH-LATE"}
+
+
+def test_the_statistics_page_goes_up_only_inside_the_users_jurisdiction(cast, as_user):
+    url = reverse("hazards:hazard-statistics")
+    town = as_user(cast["town_a"]).get(url)
+    assert town.context["parent"] == cast.town_a and town.context["up"] is None
+    assert 'data-testid="region-up"' not in town.content.decode()
+    county = as_user(cast["county_office"])
+    assert county.get(url).context["up"] is None  # the county is the top of its scope
+    drilled = county.get(url, {"region": cast.town_a.code})
+    assert drilled.context["up"] == cast.county.code
+    assert county.get(f"{url}?region={drilled.context['up']}").status_code == 200

@@ -279,3 +279,22 @@ def test_planning_an_inspection_through_the_api_without_a_department_names_the_f
     )
     assert response.status_code == 400
     assert response.json()["field"] == "department"
+
+
+def test_an_inspection_links_its_draw_only_for_those_who_may_open_it(cast, housing_draw, as_user):
+    from django.urls import reverse
+
+    services.confirm_draw(actor=cast["dept_housing"], draw_pk=housing_draw.pk)
+    services.publish_draw(actor=cast["dept_housing"], draw_pk=housing_draw.pk)
+    inspection = Inspection.objects.filter(
+        draw=housing_draw, enterprise__region__code__startswith=cast.town_a.code[:9]
+    ).first()
+    assert inspection is not None
+    url = reverse("inspections:inspection-detail", args=[inspection.pk])
+    draw_url = reverse("inspections:draw-detail", args=[housing_draw.pk])
+    for who, linked in (("dept_housing", True), ("town_a", False)):
+        client = as_user(cast[who])
+        page = client.get(url)
+        assert page.status_code == 200
+        assert (f'href="{draw_url}"' in page.content.decode()) is linked
+        assert client.get(draw_url).status_code == (200 if linked else 404)

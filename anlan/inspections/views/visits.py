@@ -120,6 +120,8 @@ def inspection_detail(request, pk):
         and can(user, "inspections.own_check", inspection)
         and not can(user, "inspections.inspect", inspection),
         "timeline": _timeline(inspection),
+        # The draw is linked only for those who may open it (a town sees the inspection, not the draw).
+        "draw_visible": selectors.may_see_draw(user, inspection),
         "breadcrumbs": entry.crumbs(root(), (str(inspection.subject), "")),
     }
     return render(request, "inspections/inspection_detail.html", context)
