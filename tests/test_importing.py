@@ -373,3 +373,85 @@ def test_in_chunks_a_row_failing_only_when_imported_stops_there_and_says_so(cast
     [error] = report.errors
     assert (error.row, error.column) == (5, "统一社会信用代码")
     assert error.message == "导入时失败（校验后数据已有变化）：已存在 此前已导入 2 行，其余未导入。"
+
+
+# ---------------------------------------------------------------- strict parsing, plain messages (issue #13)
+
+
+def test_yes_no_columns_take_only_yes_or_no(cast, client):
+    client.force_login(cast["town_a"])
+    rows = [row(cast, name="是否一"), row(cast, name="是否二"), row(cast, name="是否三")]
+    flag = [title for title, _n in imports.COLUMNS].index("重大危险源")
+    rows[0][flag], rows[1][flag], rows[2][flag] = "有", "Y", "是"
+    report = _post(client, URL, workbook_bytes(rows)).context["report"]
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "重大危险源", "“有”无效：只能填写“是”或“否”。"),
+        (3, "重大危险源", "“Y”无效：只能填写“是”或“否”。"),
+    ]
+
+
+def test_phones_are_checked_and_kept_in_one_form(cast, client):
+    client.force_login(cast["town_a"])
+    phone = [title for title, _n in imports.COLUMNS].index("主要负责人电话")
+    good, bad = row(cast, name="电话好"), row(cast, name="电话坏")
+    good[phone], bad[phone] = "0550 1234567", "12345"
+    report = _post(client, URL, workbook_bytes([good, bad])).context["report"]
+    assert [(e.row, e.column) for e in report.errors] == [(3, "主要负责人电话")]
+    assert "0550-1234567" in report.errors[0].message
+    report = _post(client, URL, workbook_bytes([good]), valid_only="on").context["report"]
+    assert report.imported == 1
+    assert Enterprise.objects.get(name="电话好").principal_phone == "0550-1234567"
+
+
+def test_a_registered_code_and_a_missing_cell_are_said_in_plain_chinese(cast, client):
+    client.force_login(cast["town_a"])
+    name = [title for title, _n in imports.COLUMNS].index("单位名称*")
+    again, empty = row(cast, uscc=cast.enterprise_x.uscc), row(cast)
+    empty[name] = ""
+    report = _post(client, URL, workbook_bytes([again, empty])).context["report"]
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "统一社会信用代码", f"该统一社会信用代码已登记为“{cast.enterprise_x.name}”，不能重复导入。"),
+        (3, "单位名称", "必填，不能为空。"),
+    ]
+    # Enterprise Y is town B's: town A learns the code is taken, not by whom.
+    report = _post(client, URL, workbook_bytes([row(cast, uscc=cast.enterprise_y.uscc)])).context["report"]
+    assert [e.message for e in report.errors] == ["该统一社会信用代码已由其他辖区登记，不能重复导入。"]
+
+
+def test_hazard_dates_in_chinese_spellings(cast, client):
+    client.force_login(cast["town_a"])
+    good = import_row(cast, description="日期好", found_on="2026年11月1日", due_on="2099/1/31")
+    bad = import_row(cast, description="日期坏", due_on="2026-02-30")
+    report = _post(client, reverse("hazards:hazard-import"), sheet([good, bad])).context["report"]
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (3, "整改期限", "日期“2026-02-30”不存在，请检查月份和日。")
+    ]
+    report = _post(client, reverse("hazards:hazard-import"), sheet([good])).context["report"]
+    assert report.imported == 1
+    hazard = Hazard.objects.get(description="日期好")
+    assert (hazard.found_on.isoformat(), hazard.due_on.isoformat()) == ("2026-11-01", "2099-01-31")
+
+
+def _validations(sheet) -> dict[str, str]:
+    return {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
+
+
+def test_the_templates_offer_drop_downs_for_every_coded_column_and_a_notes_sheet(cast, client):
+    client.force_login(cast["town_a"])
+    book = load_workbook(io.BytesIO(client.get(reverse("core:enterprise-import-template")).content))
+    sheet = book.worksheets[0]
+    drops = _validations(sheet)
+    assert drops["D2"].startswith("'行业领域'!$A$2:$A$")  # 主行业领域
+    assert drops["F2"].startswith("'规模'!$A$2:$A$")
+    assert drops["N2"] == drops["O2"] == '"是,否"'  # 重大危险源, 人员密集场所
+    notes = book["填表说明"]
+    rows = list(notes.iter_rows(values_only=True))
+    assert rows[0] == ("列名", "是否必填", "填写说明")
+    assert [r[0] for r in rows[1:]] == [title.rstrip("*") for title, _n in imports.COLUMNS]
+    assert rows[1][:2] == ("统一社会信用代码", "必填") and rows[5][1] is None  # 生产经营地址 is optional
+
+    book = load_workbook(io.BytesIO(client.get(reverse("hazards:hazard-import-template")).content))
+    drops = _validations(book.worksheets[0])
+    assert {drops[cell].split("!")[0] for cell in ("G2", "H2", "K2")} == {"'选项'"}  # 类别, 等级, 来源
+    assert drops["I2"].startswith("'判定标准条款'!$A$2:")
+    assert "填表说明" in book.sheetnames

@@ -45,6 +45,9 @@ class ErrorCode(StrEnum):
     USCC_DIVISION = "uscc_division"
     USCC_ORG_CHECK = "uscc_org_check"
     USCC_CHECK = "uscc_check"
+    # Contact numbers and dates as clerks write them
+    PHONE_FORMAT = "phone_format"
+    DATE_FORMAT = "date_format"
     REGION_CODE = "region_code"
 
     # People: 居民身份证号码 (GB 11643-1999)

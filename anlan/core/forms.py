@@ -123,6 +123,21 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
         except rules.RuleViolation as exc:
             raise forms.ValidationError(exc.message, code=str(exc.code)) from exc
 
+    def _phone(self, name: str) -> str:
+        number = self.cleaned_data[name]
+        if not number:
+            return number
+        try:
+            return rules.validate_phone(number, name)
+        except rules.RuleViolation as exc:
+            raise forms.ValidationError(exc.message, code=str(exc.code)) from exc
+
+    def clean_principal_phone(self):
+        return self._phone("principal_phone")
+
+    def clean_safety_manager_phone(self):
+        return self._phone("safety_manager_phone")
+
 
 class EnterpriseStatusForm(BootstrapMixin, forms.Form):
     """The new operating status and why. `targets` narrows the choices to the states the user may move the

@@ -22,6 +22,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import exports, rules, services
 from .audit import record_text
@@ -58,8 +60,9 @@ TITLE_OF = {name: title for title, name in COLUMNS}
 # Bounds of a sheet, checked while it is read (the templates have at most 18 columns).
 MAX_COLUMNS = 64
 MAX_UNPACKED_FACTOR = 10  # an .xlsx unpacks to at most this many times ANLAN_IMPORT_MAX_BYTES
-YES = {"是", "有", "Y", "YES", "TRUE", "1"}
-NO = {"否", "无", "N", "NO", "FALSE", "0", ""}
+# 是/否 columns take exactly 是 or 否 (or blank for 否): "有", "Y", "1" are errors, not silently 是.
+YES = {"是"}
+NO = {"否", ""}
 
 
 @dataclass
@@ -221,6 +224,45 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+# Django's own wording for a form's errors, by error code, said as a clerk would understand it.
+PLAIN = {
+    "required": gettext_lazy("必填，不能为空。"),
+    "invalid_choice": gettext_lazy("不是可选的值，请按模板的下拉选项填写。"),
+    "max_length": gettext_lazy("太长：不能超过 %(limit_value)d 个字符（当前 %(show_value)d 个）。"),
+    "min_value": gettext_lazy("不能小于 %(limit_value)s。"),
+    "max_value": gettext_lazy("不能大于 %(limit_value)s。"),
+    "max_digits": gettext_lazy("数字位数过多。"),
+    "max_decimal_places": gettext_lazy("小数位数过多。"),
+    "unique": gettext_lazy("已存在，不能重复导入。"),
+}
+INVALID_BY_FIELD = {
+    "DateField": gettext_lazy("日期无法识别：请写作 2026-03-01、2026/3/1、2026.3.1 或 2026年3月1日。"),
+    "IntegerField": gettext_lazy("应填写整数。"),
+    "DecimalField": gettext_lazy("应填写数字。"),
+    "FloatField": gettext_lazy("应填写数字。"),
+}
+
+
+def plain_errors(form, skip: set[str] = frozenset()) -> list[tuple[str, str]]:
+    """The form's errors as (field, message), Django's default wording replaced by plain Chinese naming the
+    rule; the messages of Anlan's own rules are kept. Fields in `skip` already have a more precise message."""
+    found = []
+    for name, errors in form.errors.as_data().items():
+        if name in skip:
+            continue
+        field = form.fields.get(name)
+        for error in errors:
+            params = error.params or {}
+            if error.code in PLAIN:
+                message = str(PLAIN[error.code]) % params
+            elif error.code == "invalid" and field is not None and type(field).__name__ in INVALID_BY_FIELD:
+                message = str(INVALID_BY_FIELD[type(field).__name__])
+            else:
+                message = " ".join(error.messages)
+            found.append((name, message))
+    return found
+
+
 class _Lookups:
     """Turn the human values in a sheet (names, labels, 是/否) into what the form expects."""
 
@@ -251,9 +293,9 @@ class _Lookups:
         data["scale"] = self.scales.get(scale, scale) if scale else Enterprise.Scale.SMALL_MICRO
         data["employees"] = data.get("employees") or "0"
         for flag in ("has_major_hazard_source", "is_crowded_place"):
-            value = data.get(flag, "").upper()
+            value = data.get(flag, "")
             if value not in YES | NO:
-                errors.append((flag, _("只能填写“是”或“否”。")))
+                errors.append((flag, _("“%(v)s”无效：只能填写“是”或“否”。") % {"v": value}))
             data[flag] = "on" if value in YES else ""
         grid = data.get("grid", "")
         if grid:
@@ -412,12 +454,22 @@ def import_enterprises(
         ):  # a row checked before it is imported is not its own twin
             problems.append(("uscc", _("与第 %(n)d 行的统一社会信用代码重复。") % {"n": seen[uscc]}))
         seen.setdefault(uscc, number)
+        if uscc and "uscc" not in {name for name, _m in problems}:
+            existing = Enterprise.objects.filter(uscc=uscc).first()
+            if existing is not None:
+                shown = Enterprise.objects.for_user(actor).filter(pk=existing.pk).exists()
+                problems.append(
+                    (
+                        "uscc",
+                        _("该统一社会信用代码已登记为“%(name)s”，不能重复导入。") % {"name": existing.name}
+                        if shown
+                        else _("该统一社会信用代码已由其他辖区登记，不能重复导入。"),
+                    )
+                )
         form = EnterpriseForm(data, user=actor)
         if not form.is_valid() or problems:
-            reported = {name for name, _m in problems}
-            for name, messages in form.errors.items():
-                if name not in reported:  # one message per cell: ours is the more precise one
-                    problems.extend((name, message) for message in messages)
+            # one message per cell: ours is the more precise one
+            problems.extend(plain_errors(form, skip={name for name, _m in problems}))
             return problems
         fields = {k: v for k, v in form.cleaned_data.items() if k != "other_industries"}
         services.create_enterprise(actor=actor, data=fields, reason=record_text(gettext_lazy("Excel 导入")))
@@ -539,8 +591,62 @@ def _cell(sheet, value) -> WriteOnlyCell:
     return WriteOnlyCell(sheet, value=value)
 
 
+# ---------------------------------------------------------------- templates
+
+
+def choose_from(sheet, column: int, source: str, rows: int | None = None) -> None:
+    """A drop-down on data column `column` (1-based) of `sheet`, fed by `source` — a range such as
+    "'行业领域'!$A$2:$A$40" or a quoted list such as '"是,否"' — refusing other values as they are typed."""
+    last = (rows or settings.ANLAN_IMPORT_MAX_ROWS) + 1
+    letter = get_column_letter(column)
+    validation = DataValidation(type="list", formula1=source, allow_blank=True)
+    validation.showErrorMessage = True
+    validation.errorTitle = str(_("请从下拉列表选择"))
+    validation.error = str(_("该列只能填写下拉列表中的值。"))
+    validation.add(f"{letter}2:{letter}{last}")
+    sheet.add_data_validation(validation)
+
+
+def listed(sheet_title: str, column: str, count: int) -> str:
+    """The range of `count` values under the header of `column` in sheet `sheet_title`."""
+    return f"{quote_sheetname(sheet_title)}!${column}$2:${column}${max(count, 1) + 1}"
+
+
+def notes_sheet(workbook: Workbook, columns: list[tuple[str, str]], notes: dict[str, str]) -> None:
+    """The 填表说明 sheet: each column, whether it is required, and how to fill it in."""
+    sheet = workbook.create_sheet(str(_("填表说明")))
+    sheet.append([str(_("列名")), str(_("是否必填")), str(_("填写说明"))])
+    for title, name in columns:
+        required = str(_("必填")) if title.endswith("*") else ""
+        sheet.append([title.rstrip("*"), required, str(notes.get(name, ""))])
+    sheet.column_dimensions["A"].width = 26
+    sheet.column_dimensions["C"].width = 90
+
+
+ENTERPRISE_NOTES = {
+    "uscc": gettext_lazy("18位统一社会信用代码（GB 32100），已登记的代码不能重复导入。"),
+    "region": gettext_lazy(
+        "12位统计用区划代码，见“区划代码”工作表（请以文本格式填写）；须在您的管辖范围内。"
+    ),
+    "industry": gettext_lazy("从下拉列表选择，或填写“行业领域”工作表中的名称或代码。"),
+    "scale": gettext_lazy("从下拉列表选择；不填为小微企业。"),
+    "employees": gettext_lazy("整数；不填为0。"),
+    "principal_id_number": gettext_lazy("18位居民身份证号码（GB 11643），末位校验码须正确。"),
+    "principal_phone": gettext_lazy(
+        "手机号11位（如13800000000）；固定电话写作“区号-号码”（如0550-1234567）。"
+    ),
+    "safety_manager_phone": gettext_lazy("同上。"),
+    "has_major_hazard_source": gettext_lazy("只能填“是”或“否”；不填为“否”。"),
+    "is_crowded_place": gettext_lazy("只能填“是”或“否”；不填为“否”。"),
+    "longitude": gettext_lazy("十进制度数，如118.43。"),
+    "latitude": gettext_lazy("十进制度数，如32.45。"),
+    "grid": gettext_lazy("该区划下的网格编号；可不填。"),
+}
+
+
 def template_workbook(user) -> Workbook:
-    """The import template: the columns, one example row, and the code lists a user needs."""
+    """The import template: the columns, one example row, drop-downs for every coded column, the code lists
+    a user needs and the 填表说明."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("生产经营单位")
@@ -578,6 +684,14 @@ def template_workbook(user) -> Workbook:
     for industry in Industry.objects.all():
         industries.append([industry.name, industry.code])
     scales = workbook.create_sheet(_("规模"))
+    scales.append([_("规模")])
     for _value, label in Enterprise.Scale.choices:
         scales.append([str(label)])
+    position = {name: index + 1 for index, (_t, name) in enumerate(COLUMNS)}
+    choose_from(sheet, position["industry"], listed(industries.title, "A", industries.max_row - 1))
+    choose_from(sheet, position["scale"], listed(scales.title, "A", scales.max_row - 1))
+    for flag in ("has_major_hazard_source", "is_crowded_place"):
+        choose_from(sheet, position[flag], '"是,否"')
+    sheet.freeze_panes = "A2"
+    notes_sheet(workbook, COLUMNS, ENTERPRISE_NOTES)
     return workbook

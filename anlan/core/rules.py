@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -306,4 +307,60 @@ def resumes_only_through_acceptance(old: str, new: str, *, under_order: bool = F
 def resume_refusal_message() -> str:
     return str(
         _("停产整顿的单位经复产验收合格方可恢复生产经营（安全生产法第六十五条），不能直接变更经营状态。")
+    )
+
+
+# ---------------------------------------------------------------- phone numbers and dates as clerks write them
+
+# Mobile numbers: 11 digits in the 13–19 blocks (工业和信息化部《电信网码号资源管理办法》); landlines: a 3- or
+# 4-digit area code from 0, a 7- or 8-digit local number, an optional extension.
+MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE_RE = re.compile(r"(0[0-9]{2,3})-([0-9]{7,8})(?:-([0-9]{1,6}))?")
+PHONE_MESSAGE = _(
+    "电话号码格式不正确：手机号为11位数字（如13800000000）；固定电话写作“区号-号码”（如0550-1234567），"
+    "有分机的再加“-分机号”。"
+)
+
+
+def validate_phone(raw: str, field: str = "phone") -> str:
+    """A mobile or landline number in one written form: spaces dropped, +86/0086 dropped before a mobile,
+    "(0550)1234567" and "0550 1234567" written "0550-1234567"; anything else is refused."""
+    text = re.sub(r"[\s\u3000]+", " ", (raw or "").strip())
+    text = text.replace("（", "(").replace("）", ")").replace("－", "-").replace("—", "-")
+    compact = text.replace(" ", "")
+    mobile = re.sub(r"^(\+86|0086|86)(?=1[3-9][0-9]{9}$)", "", compact)
+    if MOBILE_RE.fullmatch(mobile):
+        return mobile
+    landline = re.sub(r"^\((0[0-9]{2,3})\)-?", r"\1-", compact) if compact.startswith("(") else text
+    landline = re.sub(r"^(0[0-9]{2,3}) ", r"\1-", landline).replace(" ", "")
+    if LANDLINE_RE.fullmatch(landline):
+        return landline
+    raise RuleViolation(field, ErrorCode.PHONE_FORMAT, PHONE_MESSAGE)
+
+
+DATE_PATTERNS = (
+    re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"),
+    re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})"),
+    re.compile(r"([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})"),
+    re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日?"),
+    re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})"),
+)
+
+
+def parse_date_text(raw: str, field: str = "date") -> date:
+    """A date as Chinese clerks write it: 2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日 or 20260301."""
+    text = (raw or "").strip().replace(" ", "")
+    for pattern in DATE_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            try:
+                return date(*(int(part) for part in match.groups()))
+            except ValueError:
+                raise RuleViolation(
+                    field, ErrorCode.DATE_FORMAT, _("日期“%(v)s”不存在，请检查月份和日。") % {"v": raw}
+                ) from None
+    raise RuleViolation(
+        field,
+        ErrorCode.DATE_FORMAT,
+        _("日期“%(v)s”无法识别：请写作 2026-03-01、2026/3/1、2026.3.1 或 2026年3月1日。") % {"v": raw},
     )

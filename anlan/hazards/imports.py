@@ -11,8 +11,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from anlan.core import rules
 from anlan.core.audit import record_text
-from anlan.core.imports import FileProblem, ImportReport, Progress, cell_text, read_rows, run_rows
+from anlan.core.imports import (
+    FileProblem,
+    ImportReport,
+    Progress,
+    cell_text,
+    choose_from,
+    listed,
+    notes_sheet,
+    plain_errors,
+    read_rows,
+    run_rows,
+)
 from anlan.core.models import Enterprise, Industry
 
 from . import services
@@ -38,6 +50,20 @@ COLUMNS: list[tuple[str, str]] = [
 ]
 TITLE_OF = {name: title for title, name in COLUMNS}
 CHOICES = {"category": Hazard.Category, "grade": Hazard.Grade, "source": Hazard.Source}
+NOTES = {
+    "enterprise": gettext_lazy(
+        "生产经营单位的统一社会信用代码，须已登记且在您的管辖范围内；场所隐患不填，改填隐患场所。"
+    ),
+    "place": gettext_lazy("没有统一社会信用代码时填写（如“沿街门面”），并填所属区划代码和行业领域。"),
+    "region": gettext_lazy("12位统计用区划代码（以文本格式填写）。"),
+    "industry": gettext_lazy("从下拉列表选择，或填写“行业领域”工作表中的代码。"),
+    "category": gettext_lazy("从下拉列表选择。"),
+    "grade": gettext_lazy("从下拉列表选择；重大事故隐患须填判定标准条款。"),
+    "major_criterion": gettext_lazy("重大事故隐患的判定标准条款代码，见“判定标准条款”工作表。"),
+    "source": gettext_lazy("从下拉列表选择。"),
+    "found_on": gettext_lazy("日期，如 2026-03-01、2026/3/1 或 2026年3月1日。"),
+    "due_on": gettext_lazy("日期，不得早于发现日期。"),
+}
 
 
 class _Lookups:
@@ -61,6 +87,11 @@ class _Lookups:
             value = raw.get(name)
             if hasattr(value, "date"):
                 data[name] = value.date().isoformat()
+            elif data.get(name):
+                try:
+                    data[name] = rules.parse_date_text(data[name], name).isoformat()
+                except rules.RuleViolation as exc:
+                    problems.append((name, str(exc.message)))
         uscc = data.get("enterprise", "").upper()
         if uscc:
             if uscc not in self.enterprises:
@@ -95,10 +126,7 @@ def import_hazards(
         data = lookups.form_data(raw, problems)
         form = HazardForm(data, user=actor)
         if not form.is_valid() or problems:
-            reported = {name for name, _m in problems}
-            for name, messages in form.errors.items():
-                if name not in reported:
-                    problems.extend((name, message) for message in messages)
+            problems.extend(plain_errors(form, skip={name for name, _m in problems}))
             return problems
         fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
         services.register_hazard(actor=actor, data=fields, reason=record_text(gettext_lazy("Excel 导入")))
@@ -148,4 +176,11 @@ def template_workbook(user) -> Workbook:
     industries.append([_("名称"), _("代码")])
     for industry in Industry.objects.all():
         industries.append([industry.name, industry.code])
+    position = {name: index + 1 for index, (_t, name) in enumerate(COLUMNS)}
+    for letter, (name, choices) in zip("ABC", CHOICES.items(), strict=True):
+        choose_from(sheet, position[name], listed(lists.title, letter, len(choices.choices)))
+    choose_from(sheet, position["industry"], listed(industries.title, "A", industries.max_row - 1))
+    choose_from(sheet, position["major_criterion"], listed(criteria.title, "A", len(CRITERIA)))
+    sheet.freeze_panes = "A2"
+    notes_sheet(workbook, COLUMNS, NOTES)
     return workbook

@@ -206,6 +206,8 @@ ROUTES: list[Route] = [
     Route("core:enterprise-import", SUPERVISORS_ONLY),
     # Background jobs: everyone has a list of their own; a job is its owner's alone (404 for anyone else).
     Route("core:job-list", page(200)),
+    # The header's 待办 badge: each user's own count (the home page's items are checked in tests/test_home.py).
+    Route("core:todo-count", page(200)),
     Route("core:job-detail", page(404, county_office=200), kwargs=job_of_county_office),
     Route("core:job-download", page(404, county_office=200), kwargs=job_of_county_office),
     Route(

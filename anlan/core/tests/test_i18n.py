@@ -132,7 +132,14 @@ def test_translations_keep_the_placeholders(en_entries):
 def test_english_translations_contain_no_chinese(en_entries):
     """Industry names are data, not msgids; everything in the catalogue is UI text and must be English."""
     han = re.compile(r"[\u4e00-\u9fff]")
-    allowed = {"只能填写“是”或“否”。"}  # the sheet's accepted cell values are the Chinese words themselves
+    # The sheet's accepted cell values are the Chinese words themselves (是/否, 2026年3月1日).
+    allowed = {
+        "“%(v)s”无效：只能填写“是”或“否”。",
+        "只能填“是”或“否”；不填为“否”。",
+        "日期无法识别：请写作 2026-03-01、2026/3/1、2026.3.1 或 2026年3月1日。",
+        "日期“%(v)s”无法识别：请写作 2026-03-01、2026/3/1、2026.3.1 或 2026年3月1日。",
+        "日期，如 2026-03-01、2026/3/1 或 2026年3月1日。",
+    }
     leftovers = [
         (e.line, e.msgid)
         for e in messages(en_entries)

@@ -1,5 +1,7 @@
 """Identifier and region-code rules (GB 32100, GB 11714, 统计用区划代码)."""
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -124,3 +126,62 @@ def test_phone_masking_keeps_head_and_tail(phone, masked):
 def test_digits_of_other_scripts_are_not_region_codes(raw):
     with pytest.raises(RuleViolation):
         rules.pad_region_code(raw)
+
+
+# ---------------------------------------------------------------- phone numbers and dates as clerks write them
+
+
+@pytest.mark.parametrize(
+    "raw,written",
+    [
+        ("13800000000", "13800000000"),
+        ("+86 138 0000 0000", "13800000000"),
+        ("008613800000000", "13800000000"),
+        ("19912345678", "19912345678"),
+        ("0550-1234567", "0550-1234567"),
+        ("0550 1234567", "0550-1234567"),
+        ("(0550)1234567", "0550-1234567"),
+        ("（0550）1234567", "0550-1234567"),
+        ("010-12345678", "010-12345678"),
+        ("0550-1234567-801", "0550-1234567-801"),
+    ],
+)
+def test_a_phone_number_is_kept_in_one_written_form(raw, written):
+    assert rules.validate_phone(raw) == written
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "12345",
+        "12800000000",
+        "1380000000",
+        "138000000001",
+        "05501234567",
+        "550-1234567",
+        "0550-123456",
+        "电话",
+    ],
+)
+def test_a_phone_number_in_no_known_form_is_refused_with_both_forms_named(raw):
+    with pytest.raises(rules.RuleViolation) as refused:
+        rules.validate_phone(raw, "principal_phone")
+    assert refused.value.field == "principal_phone" and "0550-1234567" in str(refused.value.message)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)))
+def test_every_common_chinese_date_spelling_reads_back(day):
+    for text in (
+        day.isoformat(),
+        f"{day.year}/{day.month}/{day.day}",
+        f"{day.year}.{day.month}.{day.day}",
+        f"{day.year}年{day.month}月{day.day}日",
+        day.strftime("%Y%m%d"),
+    ):
+        assert rules.parse_date_text(text) == day
+
+
+@pytest.mark.parametrize("raw", ["2026-02-30", "2026年13月1日", "3/1/2026", "2026-3", "明天", ""])
+def test_a_date_that_is_not_one_is_refused(raw):
+    with pytest.raises(rules.RuleViolation):
+        rules.parse_date_text(raw, "due_on")

@@ -473,8 +473,11 @@ def test_the_home_card_counts_every_expiring_licence_and_lists_the_first_ten(cas
     for n in range(12):
         LicenceFactory(enterprise=cast.enterprise_x, valid_until=today + datetime.timedelta(days=n))
     response = as_user(cast["town_a"]).get(reverse("core:home"))
-    assert response.context["expiring"].count == 12
-    assert len(response.context["expiring"].first) == 10
+    [registry] = [
+        values for template, values in response.context["sections"] if template == "core/_home_registry.html"
+    ]
+    assert registry["expiring"].count == 12
+    assert len(registry["expiring"].first) == 10
     assert '<div class="display-6" data-testid="stat-expiring">12</div>' in response.content.decode()
 
 
@@ -532,17 +535,18 @@ def test_the_home_page_shows_each_modules_indicators_and_only_the_todos_with_som
     ]
     assert [(f.key, f.value, f.url) for f in response.context["todos"]] == [("fake-todo", 1, "/fake/todo/")]
     assert '<a class="text-decoration-none" href="/fake/list/">1</a>' in body
-    assert '<a href="/fake/todo/">待核查单位</a>' in body
+    assert '<strong class="small">待核查单位</strong>' in body and 'href="/fake/todo/"' in body
     assert "只在驾驶舱" not in body
     assert "空的待办" not in body and "/fake/empty/" not in body
 
 
-def test_the_home_page_has_no_todo_card_when_there_is_nothing_to_do(cast, as_user, monkeypatch):
+def test_the_home_page_says_so_when_there_is_nothing_to_do(cast, as_user, monkeypatch):
     from anlan.core import contract
 
     monkeypatch.setattr(contract.registry(), "todos", [])
     body = as_user(cast["town_a"]).get(reverse("core:home")).content.decode()
-    assert 'data-testid="todos"' not in body
+    assert 'data-testid="todos-empty"' in body and 'data-testid="todo-item"' not in body
+    assert 'data-testid="todo-total"' not in body
 
 
 # ---------------------------------------------------------------- regions
