@@ -1,6 +1,7 @@
 """Template filters used across Anlan's pages (loaded as a builtin)."""
 
 from django import template
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -135,3 +136,11 @@ def days_left(due, today):
         due.isoformat(),
         text,
     )
+
+
+@register.filter
+def without(query: str, key: str) -> str:
+    """A query string without `key` (a sort link replaces the sort key instead of adding a second one)."""
+    params = QueryDict(query, mutable=True)
+    params.pop(key, None)
+    return params.urlencode()

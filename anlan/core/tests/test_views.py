@@ -612,3 +612,14 @@ def test_the_api_changes_the_status_through_the_same_transitions(cast, as_user):
     again = client.post(url, {"status": "suspended", "reason": "再次"}, content_type="application/json")
     assert again.status_code == 400
     assert (again.json()["code"], again.json()["field"]) == ("enterprise_status_unchanged", "status")
+
+
+def test_a_sort_link_replaces_the_sort_and_keeps_the_filters(cast, as_user):
+    import re
+
+    body = as_user(cast["county_office"]).get(reverse("core:enterprise-list"), {"q": "建工", "sort": "name"})
+    links = re.findall(r'<th scope="col"[^>]*><a href="\?([^"]+)"', body.content.decode())
+    assert links, "the table has sort links"
+    for link in links:
+        assert link.count("sort=") == 1 and "q=%E5%BB%BA%E5%B7%A5" in link
+    assert any(link.endswith("sort=-name") for link in links)  # the current sort, reversed
