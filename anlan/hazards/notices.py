@@ -13,7 +13,7 @@ from anlan.core import recipients
 from anlan.core.audit import record_text
 from anlan.notifications.services import notify
 
-from .models import Hazard
+from .models import Hazard, Lead
 
 # Notification kinds (the inbox shows them by kind).
 ASSIGNED = "hazard_assigned"
@@ -25,6 +25,7 @@ AWAITING_VERIFICATION = "hazard_awaiting_verification"
 SUPERVISION_ISSUED = "hazard_supervision"
 EXTENSION = "hazard_extension"
 LEAD = "hazard_lead"
+LEAD_OUTCOME = "hazard_lead_outcome"
 
 
 def rectifiers(hazard: Hazard):
@@ -203,4 +204,26 @@ def supervision_overdue(supervision) -> int:
         _("隐患 %(number)s 挂牌督办期限已过仍未销号"),
         f"{supervision.letter_number} · {supervision.due_on:%Y-%m-%d}",
         f"supervision-overdue:{supervision.pk}:{supervision.due_on:%Y%m%d}",
+    )
+
+
+def lead_outcome(lead: Lead, *, actor, reason: str = "") -> int:
+    """Tell the signed-in reporter of a lead what became of it: confirmed as hazard N, dismissed (with the
+    reason), or — once that hazard is 销号 — closed. Nobody is told of their own decision."""
+    if lead.reported_by_id is None or lead.reported_by_id == actor.pk:
+        return 0
+    if lead.status == Lead.Status.DISMISSED:
+        title, key = _("您上报的线索已排除"), "dismissed"
+    elif lead.hazard_id and lead.hazard.status == Hazard.Status.CLOSED:
+        title, key = _("您上报的线索所立隐患 %(number)s 已整改销号"), "closed"
+    else:
+        title, key = _("您上报的线索已确认为隐患 %(number)s"), "confirmed"
+    number = lead.hazard.number if lead.hazard_id else ""
+    return notify(
+        [lead.reported_by_id],
+        kind=LEAD_OUTCOME,
+        title=record_text(title) % {"number": number},
+        body=reason,
+        url=reverse("hazards:lead-detail", args=[lead.pk]),
+        dedupe_key=f"lead:{lead.pk}:{key}",
     )

@@ -329,6 +329,7 @@ def confirm_lead(*, actor, lead_pk, data: dict) -> Hazard:
             reason=_("已确认为隐患 %(number)s") % {"number": hazard.number},
             changes={"hazard": hazard, "decided_by": actor, "decided_at": timezone.now()},
         )
+        notices.lead_outcome(lead, actor=actor)
     return hazard
 
 
@@ -336,13 +337,15 @@ def dismiss_lead(*, actor, lead_pk, reason: str) -> Lead:
     with transaction.atomic():
         lead = selectors.access_lead(actor, lead_pk, for_update=True)
         require(actor, "hazards.confirm_lead", lead)
-        return apply_transition(
+        lead = apply_transition(
             lead,
             find(Lead.TRANSITIONS, "dismiss"),
             actor=actor,
             reason=reason,
             changes={"decided_by": actor, "decided_at": timezone.now()},
         )
+        notices.lead_outcome(lead, actor=actor, reason=reason)
+        return lead
 
 
 # ---------------------------------------------------------------- the closed loop
@@ -483,6 +486,10 @@ def _record_verification(
     apply_transition(hazard, transition, actor=actor, reason=opinion, changes=changes)
     if not passed:
         notices.rejected(hazard, record.pk, opinion)
+    else:
+        lead = Lead.objects.filter(hazard=hazard).select_related("hazard").first()
+        if lead is not None:
+            notices.lead_outcome(lead, actor=actor, reason=opinion)
     return record
 
 

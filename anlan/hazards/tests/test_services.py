@@ -574,3 +574,49 @@ def test_a_department_sees_only_hazards_of_the_industries_it_supervises(cast):
         "leader": {x, y},
     }
     assert not Hazard.objects.for_user(user).exists()
+
+
+def _told(user) -> list[tuple[str, str, str]]:
+    return list(
+        Notification.objects.filter(recipient=user, kind="hazard_lead_outcome")
+        .order_by("pk")
+        .values_list("title", "body", "url")
+    )
+
+
+def test_the_reporter_hears_what_became_of_the_lead(cast):
+    """Issue #13: confirmed as hazard N, then 销号 of that hazard; a dismissed lead with its reason."""
+    from django.urls import reverse
+
+    worker = cast["grid_worker"]
+    lead = LeadFactory(
+        enterprise=cast.enterprise_x, region=cast.village_a, grid=cast.grid_a, reported_by=worker
+    )
+    hazard = services.confirm_lead(
+        actor=cast["town_a"],
+        lead_pk=lead.pk,
+        data={"category": Hazard.Category.UNSAFE_CONDITION, "grade": Hazard.Grade.ORDINARY, "due_on": on(7)},
+    )
+    url = reverse("hazards:lead-detail", args=[lead.pk])
+    assert _told(worker) == [(f"您上报的线索已确认为隐患 {hazard.number}", "", url)]
+    Hazard.objects.filter(pk=hazard.pk).update(status=Hazard.Status.AWAITING_VERIFICATION)
+    services.verify_rectification(
+        actor=cast["dept_housing"], hazard_pk=hazard.pk, passed=True, opinion="现场核查合格", method="on_site"
+    )
+    assert _told(worker)[1] == (f"您上报的线索所立隐患 {hazard.number} 已整改销号", "现场核查合格", url)
+
+    other = LeadFactory(
+        enterprise=cast.enterprise_x, region=cast.village_a, grid=cast.grid_a, reported_by=worker
+    )
+    services.dismiss_lead(actor=cast["town_a"], lead_pk=other.pk, reason="已自行整改，非隐患")
+    assert _told(worker)[2][:2] == ("您上报的线索已排除", "已自行整改，非隐患")
+    assert Notification.objects.filter(kind="hazard_lead_outcome").count() == 3  # nobody else
+
+
+def test_nobody_is_told_of_their_own_decision_on_a_lead(cast):
+    town = cast["town_a"]
+    lead = LeadFactory(
+        enterprise=cast.enterprise_x, region=cast.village_a, grid=cast.grid_a, reported_by=town
+    )
+    services.dismiss_lead(actor=town, lead_pk=lead.pk, reason="重复上报")
+    assert _told(town) == []
