@@ -163,3 +163,15 @@ def test_days_left_badge_boundaries(days, text, style):
         Context({"due": today + timedelta(days=days), "today": today})
     )
     assert text in html and style in html
+
+
+def test_the_home_page_renders_the_header_count_it_already_has(cast, work, client):
+    """The header's badge is loaded after other pages; the home page, which has counted, shows it at once."""
+    client.force_login(cast["enterprise_x"])
+    count_url = reverse("core:todo-count")
+    home = client.get(HOME).content.decode()
+    assert (
+        count_url not in home
+        and f'data-testid="todo-count">{selectors.todo_total(cast["enterprise_x"])}<' in home
+    )
+    assert f'hx-get="{count_url}"' in client.get(reverse("core:enterprise-list")).content.decode()

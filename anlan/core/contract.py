@@ -101,8 +101,9 @@ class TodoProvider:
     right: str | None = None
     items: str | Callable | None = None
 
-    def first_items(self, user, limit: int) -> list[TodoItem]:
-        return list(_resolve(self.items)(self.rows(user), limit)) if self.items else []
+    def first_items(self, rows, limit: int) -> list[TodoItem]:
+        """The first `limit` of `rows` (this provider's `rows(user)`, already built) as items."""
+        return list(_resolve(self.items)(rows, limit)) if self.items else []
 
     def visible_to(self, user) -> bool:
         return _holds(user, self.right)

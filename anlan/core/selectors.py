@@ -154,9 +154,10 @@ def todos(user, *, items: int = TODO_ITEMS) -> list[TodoGroup]:
     for provider in contract.registry().todos:
         if not provider.visible_to(user):
             continue
-        count = provider.rows(user).count()
+        rows = provider.rows(user)  # built once: some providers check guards row by row
+        count = rows.count()
         if count:
-            first = provider.first_items(user, items) if items else []
+            first = provider.first_items(rows, items) if items else []
             found.append(TodoGroup(provider.key, str(provider.label), count, provider.link(user), first))
     return found
 
