@@ -215,7 +215,7 @@ def in_supplement_window(queryset: QuerySet, today: date) -> QuerySet:
 def follow_ups_due(user, today: date | None = None) -> QuerySet:
     """待办 of an enterprise: its own accidents still inside the 续报/补报 window, where a change in the
     casualties must be reported (493号令 第十三条)."""
-    enterprises = [m.enterprise_id for m in capacity.capacities(user, right=REPORT, roles=[Role.ENTERPRISE])]
+    enterprises = capacity.own_enterprise_ids(user, right=REPORT)
     if not enterprises:
         return Accident.objects.none()
     mine = Accident.objects.for_user(user, REPORT).filter(enterprise_id__in=enterprises)

@@ -91,6 +91,13 @@ def capacities(
     return found
 
 
+def own_enterprise_ids(user, *, right: str | None = None) -> list[int]:
+    """The enterprises the user works for (their enterprise memberships, holding `right` if given)."""
+    return [
+        m.enterprise_id for m in capacities(user, right=right, roles=[Role.ENTERPRISE]) if m.enterprise_id
+    ]
+
+
 def _enterprise_in_scope(membership: Membership, enterprise_id: int) -> bool:
     from .scope import membership_q
 

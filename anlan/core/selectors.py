@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import contract, rules, trees
-from .capacity import capacities
-from .models import Department, Enterprise, Grid, Industry, Licence, LicenceChange, Region, Role
+from .capacity import own_enterprise_ids
+from .models import Department, Enterprise, Grid, Industry, Licence, LicenceChange, Region
 
 
 def access(queryset: QuerySet, user, pk, *, for_update: bool = False) -> Model:
@@ -322,7 +322,7 @@ def home_registry(user) -> dict:
 
 def home_enterprises(user) -> dict | None:
     """An enterprise user's own enterprise(s), with their licences expiring soon."""
-    ids = {m.enterprise_id for m in capacities(user, roles=[Role.ENTERPRISE]) if m.enterprise_id}
+    ids = own_enterprise_ids(user)
     if not ids:
         return None
     enterprises = list(

@@ -184,7 +184,7 @@ def resumption_steps_to_sign(user) -> QuerySet:
 def documents_received(user) -> QuerySet:
     """For an enterprise's users: the enforcement documents their enterprise received that are still in force
     (执行中), each ordering something to be done."""
-    own = [m.enterprise_id for m in capacity.capacities(user, roles=[Role.ENTERPRISE]) if m.enterprise_id]
+    own = capacity.own_enterprise_ids(user)
     return EnforcementAction.objects.for_user(user).filter(
         status=EnforcementAction.Status.ISSUED, inspection__enterprise_id__in=own
     )
