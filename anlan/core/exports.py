@@ -119,14 +119,21 @@ def text_cell(sheet, value: str) -> WriteOnlyCell:
     return cell
 
 
+def formula_like(value) -> bool:
+    """Text a spreadsheet would read as a formula (it starts with one of FORMULA_START)."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
 def safe_row(sheet, row: list) -> list:
     """The row with every text that would start a formula made a text cell; numbers and dates untouched."""
-    if not any(isinstance(value, str) and value.startswith(FORMULA_START) for value in row):
+    if not any(formula_like(value) for value in row):
         return row
-    return [
-        text_cell(sheet, value) if isinstance(value, str) and value.startswith(FORMULA_START) else value
-        for value in row
-    ]
+    return [text_cell(sheet, value) if formula_like(value) else value for value in row]
+
+
+def safe_cell(sheet, value) -> WriteOnlyCell:
+    """`value` as a write-only cell (to be styled), formula-like text as text."""
+    return text_cell(sheet, value) if formula_like(value) else WriteOnlyCell(sheet, value=value)
 
 
 def excel_value(value):

@@ -120,9 +120,14 @@ def run_import(run: jobs.JobRun) -> dict:
     run.progress(report.total, report.total, force=True)
     if not may_import_valid_rows(report):
         default_storage.delete(stored)
-        run.job.params = {**run.params, "inputs": []}
-        Job.objects.filter(pk=run.job.pk).update(params=run.job.params)
+        _forget_input(run.job)
     return report.as_dict(limit=LISTED_PROBLEMS)
+
+
+def _forget_input(job: Job) -> None:
+    """The job no longer keeps its uploaded file (deleted, or handed to the job importing its valid rows)."""
+    job.params = {**job.params, "inputs": []}
+    Job.objects.filter(pk=job.pk).update(params=job.params)
 
 
 def may_import_valid_rows(report: ImportReport) -> bool:
@@ -152,7 +157,7 @@ def import_valid_rows(user, job_pk: int) -> Job:
         raise DomainError("import_not_repeatable", _("该导入的文件已不可再用，请重新上传。"))
     spec = importer_spec(job.params["importer"])
     require_right(user, spec.right)
-    Job.objects.filter(pk=job.pk).update(params={**job.params, "inputs": []})
+    _forget_input(job)
     return start(
         user,
         spec,

@@ -449,9 +449,8 @@ def import_enterprises(
         problems: list[tuple[str, str]] = []
         data = lookups.form_data(raw, problems)
         uscc = data.get("uscc", "").upper()
-        if (
-            uscc and seen.get(uscc, number) != number
-        ):  # a row checked before it is imported is not its own twin
+        # A row checked before it is imported (SQLite chunks) is not its own twin.
+        if uscc and seen.get(uscc, number) != number:
             problems.append(("uscc", _("与第 %(n)d 行的统一社会信用代码重复。") % {"n": seen[uscc]}))
         seen.setdefault(uscc, number)
         if uscc and "uscc" not in {name for name, _m in problems}:
@@ -562,7 +561,7 @@ def write_annotated(handle, report: ImportReport, out) -> int:
         for number, values in enumerate(rows, start=2):
             values = list(values or ())[: len(header) or MAX_COLUMNS]
             faults = problems.get(number, [])
-            cells = [_cell(sheet, value) for value in values]
+            cells = [exports.safe_cell(sheet, value) for value in values]
             for fault in faults:
                 index = place.get(fault.column)
                 if index is None:
@@ -583,12 +582,6 @@ def write_annotated(handle, report: ImportReport, out) -> int:
         workbook.close()
     target.save(out)
     return written
-
-
-def _cell(sheet, value) -> WriteOnlyCell:
-    if isinstance(value, str) and value.startswith(exports.FORMULA_START):
-        return exports.text_cell(sheet, value)
-    return WriteOnlyCell(sheet, value=value)
 
 
 # ---------------------------------------------------------------- templates
