@@ -154,6 +154,7 @@ def test_the_owner_may_then_import_the_valid_rows_once(cast, client, small_limit
     assert response["Location"] == reverse("core:job-detail", args=[second.pk])
     assert second.params["valid_only"] and second.params["inputs"] == [stored]
     assert second.label.endswith("（只导入校验通过的行）")
+    assert second.params["page"] == URL  # the way back to the import page is kept
     first.refresh_from_db()
     assert first.params["inputs"] == []  # handed over: a second click finds nothing to import
     again = client.post(url, follow=True)

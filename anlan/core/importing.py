@@ -165,4 +165,5 @@ def import_valid_rows(user, job_pk: int) -> Job:
         filename=job.params["filename"],
         valid_only=True,
         params=job.params.get("extra", {}),
+        page=job.params.get("page", ""),
     )
