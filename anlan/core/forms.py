@@ -108,35 +108,28 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
                 if name not in ENTERPRISE_SELF_EDITABLE:
                     del self.fields[name]
 
-    def clean_principal_id_number(self):
-        number = self.cleaned_data["principal_id_number"]
-        if not number:
-            return number
+    def _checked(self, name: str, validate, *, optional: bool = True):
+        """The field's value through a `rules` validator, whose RuleViolation becomes the field's error; an
+        empty value passes untouched when `optional`."""
+        value = self.cleaned_data[name]
+        if optional and not value:
+            return value
         try:
-            return rules.validate_id_number(number)
+            return validate(value, name)
         except rules.RuleViolation as exc:
             raise forms.ValidationError(exc.message, code=str(exc.code)) from exc
+
+    def clean_principal_id_number(self):
+        return self._checked("principal_id_number", rules.validate_id_number)
 
     def clean_uscc(self):
-        try:
-            return rules.validate_uscc(self.cleaned_data["uscc"])
-        except rules.RuleViolation as exc:
-            raise forms.ValidationError(exc.message, code=str(exc.code)) from exc
-
-    def _phone(self, name: str) -> str:
-        number = self.cleaned_data[name]
-        if not number:
-            return number
-        try:
-            return rules.validate_phone(number, name)
-        except rules.RuleViolation as exc:
-            raise forms.ValidationError(exc.message, code=str(exc.code)) from exc
+        return self._checked("uscc", rules.validate_uscc, optional=False)
 
     def clean_principal_phone(self):
-        return self._phone("principal_phone")
+        return self._checked("principal_phone", rules.validate_phone)
 
     def clean_safety_manager_phone(self):
-        return self._phone("safety_manager_phone")
+        return self._checked("safety_manager_phone", rules.validate_phone)
 
 
 class EnterpriseStatusForm(BootstrapMixin, forms.Form):
