@@ -117,11 +117,13 @@ def as_user(client):
     return login
 
 
-@pytest.fixture
-def zh_hans():
-    """Messages asserted in the source language, whatever an earlier test activated (use with
-    `pytest.mark.usefixtures("zh_hans")`)."""
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language (zh-hans), whatever an earlier test in the same process
+    activated: a request in English leaves English active in its thread (LocaleMiddleware does not undo it),
+    and messages are asserted in the source language."""
+    from django.conf import settings
     from django.utils import translation
 
-    with translation.override("zh-hans"):
+    with translation.override(settings.LANGUAGE_CODE):
         yield

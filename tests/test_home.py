@@ -17,7 +17,7 @@ from anlan.hazards.models import Hazard, Lead
 from anlan.hazards.tests.factories import HazardFactory, LeadFactory, on, photo
 from tests.matrix import WHO
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("zh_hans")]
+pytestmark = pytest.mark.django_db
 
 HOME = reverse("core:home")
 

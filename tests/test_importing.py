@@ -22,7 +22,7 @@ from anlan.hazards.models import Hazard
 from anlan.hazards.tests.test_views import import_row, sheet
 from anlan.notifications.models import Notification
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("zh_hans")]
+pytestmark = pytest.mark.django_db
 
 URL = reverse("core:enterprise-import")
 

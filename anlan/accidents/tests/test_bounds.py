@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from anlan.accidents import rules, services
 from anlan.accidents.models import Accident, AccidentReport, MinorEvent, PreventiveMeasure, ReportingFinding
@@ -24,13 +24,6 @@ from anlan.core.tests.factories import industry
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 6, 30)
 MAX_YUAN = Decimal("100000000000.00")  # 10,000,000 万元
-
-
-@pytest.fixture(autouse=True)
-def chinese():
-    """The messages are asserted in the source language, whatever an earlier test activated."""
-    with translation.override("zh-hans"):
-        yield
 
 
 # ---------------------------------------------------------------- rules

@@ -11,20 +11,12 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import Workbook
 
 from anlan.core import imports
 from anlan.core.models import Enterprise
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def chinese():
-    """The messages are asserted in the source language, whatever an earlier test activated."""
-    with translation.override("zh-hans"):
-        yield
 
 
 HEADER = [title for title, _name in imports.COLUMNS]
