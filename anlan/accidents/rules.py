@@ -52,6 +52,8 @@ class ErrorCode(StrEnum):
     MEASURES_OPEN = "measures_open"
     INVESTIGATION_CLOSED = "investigation_closed"
     COMPLETED_IN_FUTURE = "completed_in_future"
+    # fines
+    FINE_OUT_OF_RANGE = "fine_out_of_range"
 
 
 EXTRAORDINARILY_SERIOUS = "extraordinarily_serious"
@@ -513,3 +515,195 @@ def shift_year(day: date, years: int = -1) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+# ---------------------------------------------------------------- 较大涉险事故 (issue #14)
+
+# 原安监总局令第21号 第二十六条 (regulations.md §1.2): reported like an accident, within 1 hour; its own kind.
+RELATIVELY_MAJOR_NEAR_MISS = "relatively_major_near_miss"
+NEAR_MISS_PEOPLE_AT_RISK = 10
+NEAR_MISS_TRAPPED_OR_MISSING = 3
+NEAR_MISS_EVACUATED = 500
+
+
+def is_relatively_major_near_miss(
+    *,
+    people_at_risk: int = 0,
+    trapped_or_missing: int = 0,
+    evacuated: int = 0,
+    threatens_key_site: bool = False,
+    serious_pollution: bool = False,
+) -> bool:
+    """Whether an event is a 较大涉险事故: any one criterion reached ("以上" includes the number itself)."""
+    # 21号令 第二十六条: 涉险 ≥10人; 被困或下落不明 ≥3人; 紧急疏散 ≥500人; 严重污染水源等; 危及重要场所.
+    return (
+        people_at_risk >= NEAR_MISS_PEOPLE_AT_RISK
+        or trapped_or_missing >= NEAR_MISS_TRAPPED_OR_MISSING
+        or evacuated >= NEAR_MISS_EVACUATED
+        or threatens_key_site
+        or serious_pollution
+    )
+
+
+def follow_ups_per_day(grade: str) -> int:
+    """续报 at least this many times a day while the response lasts."""
+    # 21号令 (regulations.md §1.2): 较大涉险事故、一般、较大 at least once a day; 重大、特别重大 at least twice.
+    if grade in (MAJOR, EXTRAORDINARILY_SERIOUS):
+        return 2
+    if grade in (ORDINARY, RELATIVELY_MAJOR, RELATIVELY_MAJOR_NEAR_MISS):
+        return 1
+    raise ValueError(f"unknown grade {grade!r}")
+
+
+# ---------------------------------------------------------------- 迟报/漏报/谎报/瞒报 from facts
+
+LATE = "late"
+OMITTED = "omitted"
+FALSE = "false"
+CONCEALED = "concealed"
+
+
+def reporting_finding(
+    *,
+    reported: bool,
+    late: bool = False,
+    content_complete: bool = True,
+    omission: bool = False,
+    omission_by_negligence: bool = False,
+    intentional_falsehood: bool = False,
+    false_fields=(),
+    deadline_passed: bool = False,
+    concealment_verified: bool = False,
+) -> frozenset[str]:
+    """The reporting failures that follow from the investigator's facts (a report can be both late and false).
+
+    Not reported: nothing until the deadline has passed and concealment is verified (then 瞒报); until then the
+    set is empty and the accident stays flagged for verification (`concealment_unverified`)."""
+    # 应急管理部令第14号 (regulations.md §1.3): 迟报 after the limit; 漏报 through negligence; 谎报 intentional
+    # untruth; 瞒报 concealed past the limit and 经查证属实.
+    if not reported:
+        return frozenset({CONCEALED}) if deadline_passed and concealment_verified else frozenset()
+    found = set()
+    if late:
+        found.add(LATE)
+    if omission or not content_complete:
+        # 漏报 is an omission through negligence (过失); content left out on purpose is 故意不如实报告: 谎报.
+        found.add(OMITTED if omission_by_negligence else FALSE)
+    if intentional_falsehood:  # `false_fields` names what was untrue; untrue by mistake is not 谎报
+        found.add(FALSE)
+    return frozenset(found)
+
+
+def concealment_unverified(*, reported: bool, deadline_passed: bool, concealment_verified: bool) -> bool:
+    """Not reported past the deadline but concealment not yet verified: flagged for verification."""
+    return not reported and deadline_passed and not concealment_verified
+
+
+# ---------------------------------------------------------------- 批复 of the investigation report
+
+REPLY_DAYS = 15
+REPLY_DAYS_EXTRAORDINARY = 30
+MAX_REPLY_EXTENSION_DAYS = 30
+
+
+def reply_due(grade: str, report_received_on: date) -> tuple[date, date | None]:
+    """(the reply's due date, the latest date with the extension or None where none is allowed)."""
+    # 493号令 第三十二条: 重大、较大、一般 15 days from receiving the report; 特别重大 30 days, extendable ≤30 days.
+    if grade == EXTRAORDINARILY_SERIOUS:
+        due = report_received_on + timedelta(days=REPLY_DAYS_EXTRAORDINARY)
+        return due, due + timedelta(days=MAX_REPLY_EXTENSION_DAYS)
+    if grade in (MAJOR, RELATIVELY_MAJOR, ORDINARY):
+        return report_received_on + timedelta(days=REPLY_DAYS), None
+    raise ValueError(f"no 批复 deadline for grade {grade!r}")
+
+
+def reply_overdue(due_on: date, replied_on: date | None, today: date) -> bool:
+    """A reply after its due date, or none yet once the due date has passed (the due date itself is on time)."""
+    return (replied_on if replied_on is not None else today) > due_on
+
+
+# ---------------------------------------------------------------- fines (安全生产法 2021)
+
+# 安全生产法 第一百一十四条: the responsible unit's fine by grade, 万元, both ends allowed.
+UNIT_FINES_WAN = {
+    ORDINARY: (30, 100),
+    RELATIVELY_MAJOR: (100, 200),
+    MAJOR: (200, 1000),
+    EXTRAORDINARILY_SERIOUS: (1000, 2000),
+}
+# 安全生产法 第九十五条: the 主要负责人's fine as a percentage of last year's income.
+PRINCIPAL_FINE_PERCENT = {ORDINARY: 40, RELATIVELY_MAJOR: 60, MAJOR: 80, EXTRAORDINARILY_SERIOUS: 100}
+
+
+def unit_fine_range(grade: str, *, aggravated: bool = False) -> tuple[int, int]:
+    """(min, max) of the unit's fine in 万元; 情节特别严重、影响特别恶劣: 2× the minimum to 5× the maximum."""
+    # 安全生产法 第一百一十四条第二款: 按照前款罚款数额的二倍以上五倍以下.
+    low, high = UNIT_FINES_WAN[grade]
+    return (low * 2, high * 5) if aggravated else (low, high)
+
+
+def principal_fine_percent(grade: str) -> int:
+    return PRINCIPAL_FINE_PERCENT[grade]
+
+
+def principal_fine_wan(grade: str, last_year_income_wan: Decimal) -> Decimal:
+    """The 主要负责人's fine: the grade's percentage of last year's income, to the cent."""
+    return (Decimal(last_year_income_wan) * principal_fine_percent(grade) / 100).quantize(Decimal("0.000001"))
+
+
+def check_unit_fine(grade: str, amount_wan, *, aggravated: bool = False) -> None:
+    low, high = unit_fine_range(grade, aggravated=aggravated)
+    if not low <= Decimal(amount_wan) <= high:
+        raise RuleViolation(
+            "fine_wan",
+            ErrorCode.FINE_OUT_OF_RANGE,
+            _("该等级事故对事故发生单位的罚款应在%(low)d万元至%(high)d万元之间（安全生产法第一百一十四条）。")
+            % {"low": low, "high": high},
+        )
+
+
+# ---------------------------------------------------------------- GB 6441 injury severity
+
+MINOR = "minor"
+SERIOUS = "serious"
+FATAL_EQUIVALENT = "fatal_equivalent"
+SERIOUS_DAYS = 105
+FATAL_DAYS = 6000
+
+
+def injury_severity(lost_work_days: int) -> str | None:
+    """轻伤 1–104 days, 重伤 105–5999, 6000 and more counted as death; None for no lost day."""
+    # GB 6441-1986 (regulations.md §10): 轻伤 1 ≤ d < 105; 重伤 105 ≤ d < 6000; 死亡 6000 days.
+    if lost_work_days < 0:
+        raise ValueError("lost work days cannot be negative")
+    if lost_work_days == 0:
+        return None
+    if lost_work_days < SERIOUS_DAYS:
+        return MINOR
+    if lost_work_days < FATAL_DAYS:
+        return SERIOUS
+    return FATAL_EQUIVALENT
+
+
+# ---------------------------------------------------------------- more rates (regulations.md §11)
+
+
+def deaths_per_10k_vehicles(deaths: int, vehicles: int) -> Decimal | None:
+    """道路交通事故万车死亡率 = deaths ÷ motor vehicles × 10 000."""
+    if not vehicles:
+        return None
+    return (Decimal(deaths) * 10000 / Decimal(vehicles)).quantize(Decimal("0.001"))
+
+
+def deaths_per_million_tonnes(deaths: int, output_wan_tonnes) -> Decimal | None:
+    """煤矿百万吨死亡率 = deaths ÷ raw coal output (万吨) × 100."""
+    if not output_wan_tonnes:
+        return None
+    return (Decimal(deaths) * 100 / Decimal(output_wan_tonnes)).quantize(Decimal("0.001"))
+
+
+# Heinrich's law and its Chinese four-layer variant (regulations.md §12), as data: reference, not regulation.
+HEINRICH = {
+    "classic": {"major_injury": 1, "minor_injury": 29, "no_injury": 300},
+    "with_hazards": {"major_injury": 1, "minor_injury": 29, "no_injury": 300, "hazards_or_unsafe_acts": 1000},
+}

@@ -364,3 +364,50 @@ def parse_date_text(raw: str, field: str = "date") -> date:
         ErrorCode.DATE_FORMAT,
         _("日期“%(v)s”无法识别：请写作 2026-03-01、2026/3/1、2026.3.1 或 2026年3月1日。") % {"v": raw},
     )
+
+
+# ---------------------------------------------------------------- GB/T 4754-2017 sections (issue #14)
+
+# GB/T 4754-2017 门类 and the 大类 (two-digit division) ranges each holds (regulations.md §10).
+INDUSTRY_SECTIONS = (
+    ("A", 1, 5, "农、林、牧、渔业"),
+    ("B", 6, 12, "采矿业"),
+    ("C", 13, 43, "制造业"),
+    ("D", 44, 46, "电力、热力、燃气及水生产和供应业"),
+    ("E", 47, 50, "建筑业"),
+    ("F", 51, 52, "批发和零售业"),
+    ("G", 53, 60, "交通运输、仓储和邮政业"),
+    ("H", 61, 62, "住宿和餐饮业"),
+    ("I", 63, 65, "信息传输、软件和信息技术服务业"),
+    ("J", 66, 69, "金融业"),
+    ("K", 70, 70, "房地产业"),
+    ("L", 71, 72, "租赁和商务服务业"),
+    ("M", 73, 75, "科学研究和技术服务业"),
+    ("N", 76, 79, "水利、环境和公共设施管理业"),
+    ("O", 80, 82, "居民服务、修理和其他服务业"),
+    ("P", 83, 83, "教育"),
+    ("Q", 84, 85, "卫生和社会工作"),
+    ("R", 86, 90, "文化、体育和娱乐业"),
+    ("S", 91, 96, "公共管理、社会保障和社会组织"),
+    ("T", 97, 97, "国际组织"),
+)
+SECTION_NAMES = {letter: name for letter, _low, _high, name in INDUSTRY_SECTIONS}
+INDUSTRY_CODE_RE = re.compile(r"([A-Ta-t]?)(?:([0-9]{2})[0-9]{0,2})?")
+
+
+def industry_section(code: str) -> str:
+    """The 门类 letter of a division ("26"), a prefixed code ("C26"), a longer class code ("C2614") or a
+    section itself ("C")."""
+    match = INDUSTRY_CODE_RE.fullmatch((code or "").strip())
+    if not match or not any(match.groups()):
+        raise ValueError(f"not a GB/T 4754-2017 code: {code!r}")
+    letter = match.group(1).upper()
+    if match.group(2) is None:
+        return letter
+    division = int(match.group(2))
+    for section, low, high, _name in INDUSTRY_SECTIONS:
+        if low <= division <= high:
+            if letter and letter != section:
+                raise ValueError(f"division {division:02d} belongs to section {section}, not {letter}")
+            return section
+    raise ValueError(f"no section holds division {division:02d}")

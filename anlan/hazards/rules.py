@@ -573,3 +573,56 @@ def finder_hidden(source: str, viewer_is_enterprise: bool) -> bool:
     """Whoever reported a hazard from a tip-off or a grid patrol stays unknown to the enterprise reported on
     (issue #12, Hazards: "the reporter's identity never reaches it")."""
     return viewer_is_enterprise and source in REPORTED_SOURCES
+
+
+# ---------------------------------------------------------------- enterprise hazard statistics (issue #14)
+
+
+@dataclass(frozen=True)
+class FilingRule:
+    """When an enterprise files its 隐患排查治理 统计分析表, and who signs it; provinces may set their own."""
+
+    quarter_day: int = 15  # day of the first month of the next quarter
+    annual_month: int = 1  # month of the next year
+    annual_day: int = 31
+    signer: str = "principal"
+
+
+# 16号令 第十四条 (regulations.md §2.3): quarterly by the 15th of the next quarter's first month, annually by
+# 31 January; signed by the 主要负责人.
+DEFAULT_FILING_RULE = FilingRule()
+
+
+def statistics_filing_due(period: str, *, rule: FilingRule | None = None) -> tuple[date, str]:
+    """(due date, signer) of the filing for "2025-Q1" … "2025-Q4" or the year "2025"."""
+    rule = rule or DEFAULT_FILING_RULE
+    year_text, _sep, quarter_text = period.partition("-")
+    if not (year_text.isdigit() and len(year_text) == 4):
+        raise ValueError(f"period is 'YYYY' or 'YYYY-Qn', not {period!r}")
+    year = int(year_text)
+    if not _sep:
+        return date(year + 1, rule.annual_month, rule.annual_day), rule.signer
+    if quarter_text not in ("Q1", "Q2", "Q3", "Q4"):
+        raise ValueError(f"period is 'YYYY' or 'YYYY-Qn', not {period!r}")
+    quarter = int(quarter_text[1])
+    if quarter == 4:
+        return date(year + 1, 1, rule.quarter_day), rule.signer
+    return date(year, quarter * 3 + 1, rule.quarter_day), rule.signer
+
+
+# ---------------------------------------------------------------- closure after repeated penalties
+
+CLOSURE_WINDOWS = ((3, 180), (4, 365))  # (penalties, within days)
+
+
+def closure_proposal_due(penalty_dates) -> bool:
+    """A unit with a 重大事故隐患 penalised 3 times within 180 days or 4 times within a year: propose closure.
+
+    "Within N days", both ends counted: penalties on day D and on day D + N are within the same window."""
+    # 安全生产法 第一百一十三条(四): 一百八十日内三次或者一年内四次受到本法规定的行政处罚.
+    days = sorted(penalty_dates)
+    for count, window in CLOSURE_WINDOWS:
+        for first, last in zip(days, days[count - 1 :], strict=False):
+            if (last - first).days <= window:
+                return True
+    return False

@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
@@ -421,3 +421,14 @@ def cycle_of(day: date, cycle_start_month: int = 1) -> tuple[date, date]:
 
 def threshold_reached(total: int, threshold: int = SCORE_THRESHOLD) -> bool:
     return total >= threshold
+
+
+# ---------------------------------------------------------------- 复产 after a 挂牌督办 halt (issue #14)
+
+RESUMPTION_REVIEW_DAYS = 10
+
+
+def resumption_review_due(application_received_on: date) -> date:
+    """The on-site review of a written application to resume after a 挂牌督办 halt is due by this date."""
+    # 16号令 第二十三条 (regulations.md §2.3): 收到申请报告之日起10日内进行现场审查.
+    return application_received_on + timedelta(days=RESUMPTION_REVIEW_DAYS)
