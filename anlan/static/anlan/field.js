@@ -42,7 +42,10 @@
   function forgetOtherUsersPages() {
     if (!local || !window.caches) return;
     if ((local.getItem(OWNER) || "") !== user) {
-      caches.delete(PAGES);
+      // Through the worker when it runs, in order with the pages it keeps; without one nothing keeps pages.
+      var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+      if (worker) worker.postMessage({ type: "forget-pages" });
+      else caches.delete(PAGES);
       if (user) local.setItem(OWNER, user);
       else local.removeItem(OWNER);
     }

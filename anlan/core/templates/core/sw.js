@@ -31,6 +31,20 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Forgetting the kept pages (another user signed in) and keeping one run one after the other, in the order
+// they arrive: a page's request to forget can never undo a form kept after it, nor be undone by one.
+let pagesQueue = Promise.resolve();
+function serially(task) {
+  pagesQueue = pagesQueue.then(task, task);
+  return pagesQueue;
+}
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "forget-pages") {
+    event.waitUntil(serially(() => caches.delete(PAGES)));
+  }
+});
+
 function page(request) {
   const path = new URL(request.url).pathname;
   return fetch(request)
@@ -38,13 +52,11 @@ function page(request) {
       if (response.ok && !response.redirected && response.headers.get(CONFIG.header) === "draft-form") {
         // Kept before the page is shown: a connection lost right after it loads still finds it.
         const copy = response.clone();
-        return caches
-          .open(PAGES)
-          .then((cache) => cache.put(path, copy))
-          .then(
-            () => response,
-            () => response,
-          );
+        const keep = () => caches.open(PAGES).then((cache) => cache.put(path, copy));
+        return serially(keep).then(
+          () => response,
+          () => response,
+        );
       }
       return response;
     })
