@@ -33,7 +33,9 @@ def policy(*, styles: str = "'self'") -> str:
             f"img-src {images}",
             "font-src 'self' data:",
             "connect-src 'self'",
+            # The service worker (/sw.js, core.pwa) and the web app manifest come from our own origin.
             "worker-src 'self' blob:",
+            "manifest-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",

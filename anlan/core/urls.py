@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import pwa, views
 from .entry import transition_patterns
 from .models import LicenceChange
 
@@ -8,6 +8,9 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("offline/", pwa.offline, name="offline"),
     path("todos/count/", views.todo_count, name="todo-count"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     path("enterprises/new/", views.enterprise_create, name="enterprise-create"),

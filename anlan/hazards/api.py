@@ -217,6 +217,8 @@ class LeadSerializer(TransitionsMixin, PhotosMixin, serializers.ModelSerializer)
             "region",
             "grid",
             "description",
+            "longitude",
+            "latitude",
             "reported_on",
             "reporter_name",
             "reporter_phone",

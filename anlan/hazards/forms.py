@@ -20,6 +20,12 @@ PLACE_UNIT_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.TOWN, Unit.Kind.PARK_COMMITT
 NOT_ENTERPRISE = tuple(role for role in Role.values if role != Role.ENTERPRISE)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Decimal degrees typed by hand on a phone (a decimal keypad), filled by 使用当前位置 or the map (field.js).
+COORDINATE = {"step": "0.000001", "inputmode": "decimal", "data-coordinate": ""}
+COORDINATE_WIDGETS = {
+    "longitude": forms.NumberInput(attrs={**COORDINATE, "placeholder": _("如 118.433000")}),
+    "latitude": forms.NumberInput(attrs={**COORDINATE, "placeholder": _("如 32.452000")}),
+}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -85,6 +91,7 @@ class HazardForm(BootstrapMixin, forms.ModelForm):
             "due_on": DATE,
             "description": forms.Textarea(attrs={"rows": 3}),
             "major_basis": forms.Textarea(attrs={"rows": 2}),
+            **COORDINATE_WIDGETS,
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -236,11 +243,17 @@ class LeadForm(BootstrapMixin, forms.ModelForm):
             "place",
             "region",
             "description",
+            "longitude",
+            "latitude",
             "reported_on",
             "reporter_name",
             "reporter_phone",
         ]
-        widgets = {"reported_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "reported_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            **COORDINATE_WIDGETS,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

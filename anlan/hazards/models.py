@@ -395,6 +395,9 @@ class Lead(models.Model):
         Grid, verbose_name=_("所属网格"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     description = models.TextField(_("情况描述"))
+    # Where the reporter stood (WGS 84, from the phone or placed on the map); carried into the hazard.
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=6, null=True, blank=True)
     reported_on = models.DateField(_("发现日期"))
     reported_by = models.ForeignKey(
         USER, verbose_name=_("报告人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

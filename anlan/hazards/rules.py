@@ -68,6 +68,8 @@ class ErrorCode(StrEnum):
     SECOND_SUPERVISION = "second_supervision"
     CRITERION_INDUSTRY = "criterion_industry"
     RESPONSIBLE_UNIT_KIND = "responsible_unit_kind"
+    COORDINATES_INCOMPLETE = "coordinates_incomplete"
+    COORDINATES_OUTSIDE = "coordinates_outside"
 
 
 # ---------------------------------------------------------------- dates and deadlines
@@ -173,6 +175,35 @@ def check_place(has_enterprise: bool, place: str) -> None:
     if not has_enterprise and not (place or "").strip():
         raise RuleViolation(
             "place", ErrorCode.NO_PLACE, _("没有生产经营单位的隐患（如路段、公共场所）必须填写隐患场所。")
+        )
+
+
+# ---------------------------------------------------------------- where it is (经纬度)
+
+# China's extreme points, rounded outwards to whole degrees: 73°33′E (Pamirs) to 135°05′E (the Heilong and
+# Wusuli confluence), 3°51′N (Zengmu Ansha) to 53°33′N (Mohe). The same bounds as an enterprise's
+# coordinates (core.models.Enterprise): a point outside them is a typing or a positioning error.
+CHINA_LONGITUDE = (Decimal("73"), Decimal("136"))
+CHINA_LATITUDE = (Decimal("3"), Decimal("54"))
+
+
+def check_coordinates(longitude: Decimal | None, latitude: Decimal | None) -> None:
+    """Longitude and latitude come as a pair (WGS 84 decimal degrees, as a phone reports them) and lie within
+    China's bounds; both empty is fine (the point is optional)."""
+    if longitude is None and latitude is None:
+        return
+    if longitude is None or latitude is None:
+        missing = "longitude" if longitude is None else "latitude"
+        raise RuleViolation(
+            missing, ErrorCode.COORDINATES_INCOMPLETE, _("经度和纬度须同时填写（或都不填）。")
+        )
+    if not CHINA_LONGITUDE[0] <= longitude <= CHINA_LONGITUDE[1]:
+        raise RuleViolation(
+            "longitude", ErrorCode.COORDINATES_OUTSIDE, _("经度须在东经73°至136°之间（中国境内）。")
+        )
+    if not CHINA_LATITUDE[0] <= latitude <= CHINA_LATITUDE[1]:
+        raise RuleViolation(
+            "latitude", ErrorCode.COORDINATES_OUTSIDE, _("纬度须在北纬3°至54°之间（中国境内）。")
         )
 
 

@@ -214,6 +214,7 @@ def _create_hazard(
         hazard.place = hazard.place or ""
     _fill_from_enterprise(hazard)
     _check(rules.check_place, bool(hazard.enterprise_id), hazard.place)
+    _check(rules.check_coordinates, hazard.longitude, hazard.latitude)
     if hazard.found_on is not None:
         _check(rules.check_dates, hazard.found_on, hazard.due_on, _today())
     _check(rules.check_major_basis, hazard.grade, hazard.major_criterion, hazard.major_basis)
@@ -265,7 +266,18 @@ def report_lead(*, actor, data: dict, photos=()) -> Lead:
     require_right(actor, "hazards.report_lead")
     uploads = check_photos(photos)
     with transaction.atomic():
-        fields = ("source", "enterprise", "place", "region", "industry", "grid", "description", "reported_on")
+        fields = (
+            "source",
+            "enterprise",
+            "place",
+            "region",
+            "industry",
+            "grid",
+            "description",
+            "longitude",
+            "latitude",
+            "reported_on",
+        )
         lead = Lead(**{k: v for k, v in data.items() if k in fields})
         lead.reporter_name = data.get("reporter_name", "")
         lead.reporter_phone = data.get("reporter_phone", "")
@@ -280,6 +292,7 @@ def report_lead(*, actor, data: dict, photos=()) -> Lead:
             lead.region_id = lead.grid.region_id
         if not lead.enterprise_id and not (lead.place or "").strip():
             raise DomainError(ErrorCode.NO_PLACE, _("请选择生产经营单位或填写地点。"), field="place")
+        _check(rules.check_coordinates, lead.longitude, lead.latitude)
         if lead.reported_on and lead.reported_on > _today():
             raise DomainError(ErrorCode.FOUND_IN_FUTURE, _("发现日期不能晚于今天。"), field="reported_on")
         lead.reported_by = actor
@@ -292,7 +305,8 @@ def report_lead(*, actor, data: dict, photos=()) -> Lead:
 
 
 def confirm_lead(*, actor, lead_pk, data: dict) -> Hazard:
-    """Turn a lead into a registered hazard (its photos come along); the lead records the hazard."""
+    """Turn a lead into a registered hazard (its photos and its point come along); the lead records the
+    hazard."""
     with transaction.atomic():
         lead = selectors.access_lead(actor, lead_pk, for_update=True)
         require(actor, "hazards.confirm_lead", lead)
@@ -305,6 +319,8 @@ def confirm_lead(*, actor, lead_pk, data: dict) -> Hazard:
             "industry": lead.industry,
             "grid": lead.grid,
             "description": lead.description,
+            "longitude": lead.longitude,
+            "latitude": lead.latitude,
             "found_on": lead.reported_on,
             "source": Hazard.Source.GRID_PATROL
             if lead.source == Lead.Source.GRID_PATROL

@@ -19,6 +19,7 @@ from anlan.core.forms import ImportForm
 from anlan.core.imports import ImportReport
 from anlan.core.paging import filtered, query_without_page
 from anlan.core.permissions import can, has_right, require, require_right
+from anlan.core.pwa import offline_form
 from anlan.core.workflow import Transition, available_transitions, find
 
 from . import guards, imports, selectors, services, statistics
@@ -239,7 +240,7 @@ def hazard_create(request):
         "enterprise": request.GET.get("enterprise"),
     }
     title = _("登记隐患")
-    return entry.form_page(
+    page = entry.form_page(
         request,
         form=HazardForm(request.POST or None, request.FILES or None, user=user, initial=initial),
         call=lambda data: _registered(
@@ -249,10 +250,12 @@ def hazard_create(request):
         template="hazards/form.html",
         context={
             "title": title,
+            "draft": "hazard",
             "cancel_url": reverse("hazards:hazard-list"),
             "breadcrumbs": entry.crumbs(_hazards_crumb(), (title, "")),
         },
     )
+    return offline_form(page)
 
 
 # ---------------------------------------------------------------- the closed loop
@@ -570,7 +573,7 @@ def lead_create(request):
     form = LeadForm(
         request.POST or None, request.FILES or None, user=user, initial={"reported_on": timezone.localdate()}
     )
-    return entry.form_page(
+    page = entry.form_page(
         request,
         form=form,
         call=lambda data: services.report_lead(actor=user, data=_without_photos(data), photos=data["photos"]),
@@ -579,10 +582,12 @@ def lead_create(request):
         message=_("线索已上报。"),
         context={
             "title": _("上报隐患线索"),
+            "draft": "lead",
             "cancel_url": reverse("hazards:lead-list"),
             "breadcrumbs": entry.crumbs(_hazards_crumb(), _leads_crumb(), (_("上报"), "")),
         },
     )
+    return offline_form(page)
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Template filters used across Anlan's pages (loaded as a builtin)."""
 
 from django import template
+from django.conf import settings
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -21,6 +22,13 @@ def mask_phone(value: str) -> str:
 @register.filter
 def mask_id_number(value: str) -> str:
     return _mask_id_number(value or "")
+
+
+@register.simple_tag
+def map_tile_url() -> str:
+    """The map tile URL template (ANLAN_MAP_TILE_URL), or '': a map then draws its points on a plain
+    background (no request leaves the site)."""
+    return settings.ANLAN_MAP_TILE_URL
 
 
 def _options(choices, selected) -> str:

@@ -354,6 +354,10 @@ ROUTES: list[Route] = [
             "phone": "0550-5600000",
         },
     ),
+    # the installable app: public, the same for everyone (core.pwa)
+    Route("core:service-worker", expect(200)),
+    Route("core:manifest", expect(200)),
+    Route("core:offline", expect(200)),
     # accounts
     Route("login", expect(302, anonymous=200)),
     Route("logout", expect(302), method="post"),

@@ -1,0 +1,96 @@
+/* Anlan's service worker (anlan/core/pwa.py; docs/operations.md, "Service worker").
+ * Shell: the vendored CSS/JS by their hashed URLs and the offline page, cached at install, served cache-first.
+ * Pages: network first. Only a page its view marks as a draft form (X-Anlan-Offline) is kept, under its path,
+ * so that the form opens without a network; any other navigation that fails gets the offline page.
+ * Never cached: POSTs, API answers, photos, any other signed-in page. */
+"use strict";
+
+const CONFIG = {{ config|safe }};
+const SHELL = "anlan-shell-" + CONFIG.version;
+const PAGES = "anlan-pages";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(SHELL)
+      .then((cache) => cache.addAll(CONFIG.shell.concat([CONFIG.offline])))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names.filter((name) => name.startsWith("anlan-shell-") && name !== SHELL).map((name) => caches.delete(name)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+// Forgetting the kept pages (another user signed in) and keeping one run one after the other, in the order
+// they arrive: a page's request to forget can never undo a form kept after it, nor be undone by one.
+let pagesQueue = Promise.resolve();
+function serially(task) {
+  pagesQueue = pagesQueue.then(task, task);
+  return pagesQueue;
+}
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "forget-pages") {
+    event.waitUntil(serially(() => caches.delete(PAGES)));
+  }
+});
+
+function page(request) {
+  const path = new URL(request.url).pathname;
+  return fetch(request)
+    .then((response) => {
+      if (response.ok && !response.redirected && response.headers.get(CONFIG.header) === "draft-form") {
+        // Kept before the page is shown: a connection lost right after it loads still finds it.
+        const copy = response.clone();
+        const keep = () => caches.open(PAGES).then((cache) => cache.put(path, copy));
+        return serially(keep).then(
+          () => response,
+          () => response,
+        );
+      }
+      return response;
+    })
+    .catch(() =>
+      caches
+        .open(PAGES)
+        .then((cache) => cache.match(path))
+        .then((kept) => kept || caches.match(CONFIG.offline)),
+    );
+}
+
+function asset(request) {
+  // Hashed names never change content: what is cached is right until the next deployment's worker.
+  return caches.match(request).then(
+    (cached) =>
+      cached ||
+      fetch(request).then((response) => {
+        if (response.ok) {
+          const copy = response.clone();
+          caches.open(SHELL).then((cache) => cache.put(request, copy));
+        }
+        return response;
+      }),
+  );
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(page(request));
+  } else if (url.pathname.startsWith(CONFIG.static)) {
+    event.respondWith(asset(request));
+  }
+});

@@ -1,0 +1,117 @@
+"""A grid worker on a phone in the street (field use): from the home page's big 上报线索 button, a photo, the
+phone's position (使用当前位置) and its point on the map, a description; the network drops at submit and the
+draft is kept (also across a reload while offline, the form served by the service worker); when the network
+returns the draft is submitted and the lead, with its point, is among 我的线索. The lead form with its map is
+the README's phone screenshot."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from anlan.hazards.models import Lead
+from anlan.hazards.tests.factories import png_bytes
+
+from .conftest import PHONE, login, screenshot
+
+pytestmark = pytest.mark.browser
+
+SPOT = {"latitude": 32.452345, "longitude": 118.433012}
+# Whether the service worker holds this page (within 5 s).
+KEPT = """() => new Promise((resolve) => {
+    const until = Date.now() + 5000;
+    const check = () => caches.open("anlan-pages").then((c) => c.match(location.pathname)).then((kept) =>
+        kept ? resolve(true) : Date.now() > until ? resolve(false) : setTimeout(check, 100));
+    check();
+})"""
+
+
+@pytest.fixture
+def field_phone(browser, server):
+    """A phone (390×844, touch) whose owner lets the site read its position. A script error or a policy
+    violation fails the test."""
+    context = browser.new_context(
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        geolocation=SPOT,
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    yield page
+    context.close()
+    assert errors == []
+
+
+def test_a_grid_worker_reports_a_lead_with_photo_and_position_through_a_network_outage(
+    field_phone, server, cast
+):
+    page = field_phone
+    login(page, server, "grid_worker")
+    # The service worker installs on the first page and takes control (it then keeps the report form).
+    page.evaluate(
+        """() => navigator.serviceWorker.controller || new Promise((resolve) =>
+            navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true)))"""
+    )
+    page.locator("[data-shortcut=report_lead]").click()
+    expect(page).to_have_url(f"{server.url}/hazards/leads/new/")
+
+    page.locator("#id_photos").set_input_files(
+        [{"name": "manhole.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    expect(page.get_by_test_id("photo-preview").locator("img")).to_have_count(1)
+    page.get_by_role("button", name="使用当前位置").click()
+    expect(page.get_by_label("经度")).to_have_value("118.433012")
+    expect(page.get_by_label("纬度")).to_have_value("32.452345")
+    expect(page.get_by_test_id("map-point")).to_be_visible()
+    page.get_by_label("地点").fill("东关路口北侧")
+    page.get_by_label("情况描述").fill("井盖缺失，夜间无警示")
+    page.get_by_label("情况描述").blur()
+    screenshot(page, "lead-form-phone.png", full_page=True)
+
+    assert page.evaluate(KEPT), "the service worker did not keep the form"
+    page.context.set_offline(True)
+    page.get_by_role("button", name="提交").click()
+    kit = page.locator("[data-draft-kit]")
+    expect(kit).to_contain_text("网络不可用，已保存草稿，恢复网络后自动提交")
+    assert Lead.objects.count() == 0
+
+    page.reload()  # still offline: the worker serves the form it kept, the draft comes back into it
+    expect(page.get_by_label("情况描述")).to_have_value("井盖缺失，夜间无警示")
+    expect(page.get_by_label("经度")).to_have_value("118.433012")
+    expect(page.get_by_test_id("photo-preview").locator("img")).to_have_count(1)
+    expect(kit).to_contain_text("网络不可用，已保存草稿")
+    page.goto(f"{server.url}/hazards/")  # any other page, offline: the offline page, linking the kept form
+    expect(page.get_by_test_id("offline-title")).to_contain_text("网络不可用")
+    page.get_by_role("link", name="上报隐患线索（可离线填写）").click()
+    expect(page.get_by_label("地点")).to_have_value("东关路口北侧")
+
+    page.context.set_offline(False)  # the draft goes by itself, with a fresh CSRF token
+    expect(page).to_have_url(re.compile(r"/hazards/leads/\d+/$"), timeout=15_000)
+    expect(page.locator(".alert-success")).to_contain_text("线索已上报。")
+    expect(page.get_by_test_id("point-coordinates")).to_have_text("东经 118.433012，北纬 32.452345")
+    lead = Lead.objects.get()
+    assert (lead.longitude, lead.latitude, lead.place) == (
+        Decimal("118.433012"),
+        Decimal("32.452345"),
+        "东关路口北侧",
+    )
+    assert lead.photos.count() == 1
+
+    page.goto(f"{server.url}/")
+    mine = page.get_by_test_id("my-lead").filter(has_text="东关路口北侧")
+    expect(mine).to_be_visible()
+    expect(mine.get_by_test_id("lead-located")).to_be_visible()
+    page.goto(f"{server.url}/hazards/leads/new/")  # the accepted draft is gone
+    expect(page.get_by_label("情况描述")).to_have_value("")
