@@ -34,6 +34,7 @@ EXTRA_SECTIONS = (
     "inspections",  # bench/bench_inspections.py: 双随机 draw over the pool, 500 inspectors
     "export-ratio",  # bench/bench_exports.py: write_xlsx against the bare write-only writer
     "jobs",  # bench/bench_jobs.py: 10,000 small jobs by two workers; a ledger export as a job
+    "home",  # bench/bench_home.py: the 待办 query over 1M hazards (the hazards section's data)
 )
 PAGE_SIZE = 20
 DEEP_PAGE = 1000
@@ -489,6 +490,10 @@ def main(argv=None) -> int:
         from bench.bench_jobs import run as bench_jobs
 
         rows += bench_jobs(dataset, args, log, Row)
+    if "home" in args.only:
+        from bench.bench_home import run as bench_home
+
+        rows += bench_home(dataset, args, log, Row)
 
     print()
     print(

@@ -635,6 +635,9 @@ class Extension(models.Model):
                 fields=["hazard"], condition=models.Q(status="pending"), name="extension_one_pending"
             )
         ]
+        # The 待办 of extensions to decide starts from the pending requests (few) rather than from the
+        # hazards in scope (a county's hundreds of thousands): SQLite without statistics needs the index.
+        indexes = [models.Index(fields=["status", "hazard"], name="extension_status_hazard")]
 
     def __str__(self) -> str:
         return str(_("延期至 %(d)s") % {"d": self.new_due_on})

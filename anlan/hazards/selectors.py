@@ -320,7 +320,10 @@ def open_major_hazards_url(user) -> str:
 
 def hazard_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
     """The hazards most urgent first (the rectification deadline), each linking to its page."""
-    hazards = rows.select_related("enterprise").order_by("due_on", "pk")[:limit]
+    # The ids first, sorted narrow, then only those rows: a county's thousands of hazards awaiting
+    # verification are sorted as (due_on, id) pairs rather than as whole rows joined to their enterprise.
+    first = list(rows.order_by("due_on", "pk").values_list("pk", flat=True)[:limit])
+    hazards = Hazard.objects.filter(pk__in=first).select_related("enterprise").order_by("due_on", "pk")
     return [
         TodoItem(
             f"{hazard.number} · {hazard.subject}",
