@@ -20,6 +20,9 @@ from anlan.core.imports import RowUpdate
 from anlan.core.models import Enterprise, Job, Role
 from anlan.core.tests.factories import MembershipFactory, UserFactory
 from anlan.core.tests.test_views import row, workbook_bytes
+from anlan.hazards.models import Hazard
+from anlan.hazards.tests.factories import HazardFactory, on
+from anlan.hazards.tests.test_views import import_row, sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +226,78 @@ def test_a_large_file_lists_and_confirms_its_updates_through_background_jobs(cas
     confirmed.refresh_from_db()
     assert (confirmed.status, confirmed.result["updated"]) == (Job.Status.SUCCEEDED, 1)
     assert Enterprise.objects.get(name="乙").employees == 99
+
+
+# ---------------------------------------------------------------- hazards, by 隐患编号
+
+HAZARDS = reverse("hazards:hazard-import")
+
+
+def _hazard_rows(client, rows: list[list]):
+    return client.post(HAZARDS, {"file": sheet(rows)})
+
+
+def test_a_hazard_number_corrects_its_registration_details_on_confirmation_only(cast, town_a):
+    assert _hazard_rows(town_a, [import_row(cast)]).context["report"].imported == 1
+    hazard = Hazard.objects.get()
+    due_on, versions = hazard.due_on, hazard.history.count()
+    # The file's other cells as registered (the deadline left blank: kept), the description corrected.
+    fixed = import_row(cast, number=hazard.number, description="消防通道被杂物堵塞", due_on="")
+    response = _hazard_rows(town_a, [fixed])
+    report = response.context["report"]
+    assert (report.errors, report.imported) == ([], 0)
+    assert [(u.row, u.changes) for u in report.updates] == [
+        (2, [["隐患描述", "消防通道堵塞", "消防通道被杂物堵塞"]])
+    ]
+    hazard.refresh_from_db()
+    assert hazard.description == "消防通道堵塞"
+
+    _confirm(town_a, response.context["job"])
+    hazard.refresh_from_db()
+    assert (hazard.description, hazard.due_on, hazard.status) == ("消防通道被杂物堵塞", due_on, "registered")
+    latest = hazard.history.first()
+    assert hazard.history.count() == versions + 1
+    assert (latest.history_user, latest.history_change_reason) == (cast["town_a"], "Excel 导入更新")
+
+
+def test_fields_the_workflow_owns_are_never_changed_by_an_import_and_the_row_says_so(cast, town_a):
+    _hazard_rows(town_a, [import_row(cast)])
+    hazard = Hazard.objects.get()
+    later = on(30).isoformat()
+    row = import_row(cast, number=hazard.number, description="改描述", due_on=later, grade="重大事故隐患")
+    report = _hazard_rows(town_a, [row]).context["report"]
+    assert report.updates == []
+    assert [(e.column, e.message) for e in report.errors] == [
+        (
+            "隐患等级",
+            "“隐患等级”由整改流程确定，不能通过导入修改（系统中为“一般事故隐患”）；请与系统一致或留空。",
+        ),
+        (
+            "整改期限",
+            f"“整改期限”由整改流程确定，不能通过导入修改（系统中为“{hazard.due_on:%Y-%m-%d}”）；请与系统一致或留空。",
+        ),
+    ]
+    hazard.refresh_from_db()
+    assert (hazard.description, hazard.grade) == ("消防通道堵塞", "ordinary")
+
+
+def test_a_hazard_in_rectification_or_out_of_reach_is_not_updated(cast, town_a):
+    _hazard_rows(town_a, [import_row(cast)])
+    hazard = Hazard.objects.get()
+    Hazard.objects.filter(pk=hazard.pk).update(status=Hazard.Status.RECTIFYING)
+    elsewhere = HazardFactory(enterprise=cast.enterprise_y)  # town B's
+    rows = [
+        import_row(cast, number=hazard.number, description="改描述"),
+        import_row(cast, number=hazard.number),  # as registered: unchanged, whatever the state
+        import_row(cast, number=elsewhere.number, description="改描述"),
+        import_row(cast, number="YH-不存在", description="改描述"),
+    ]
+    report = _hazard_rows(town_a, rows).context["report"]
+    assert report.unchanged == 1
+    assert [(e.row, e.message) for e in report.errors] == [
+        (2, "该隐患已进入整改流程（当前状态：整改中），登记信息不能再修改。"),
+        (4, f"隐患编号“{elsewhere.number}”不存在或不在您的管辖范围内。"),
+        (5, "隐患编号“YH-不存在”不存在或不在您的管辖范围内。"),
+    ]
+    hazard.refresh_from_db()
+    assert hazard.description == "消防通道堵塞"

@@ -68,6 +68,7 @@ class ErrorCode(StrEnum):
     SECOND_SUPERVISION = "second_supervision"
     CRITERION_INDUSTRY = "criterion_industry"
     RESPONSIBLE_UNIT_KIND = "responsible_unit_kind"
+    REGISTRATION_SETTLED = "registration_settled"
 
 
 # ---------------------------------------------------------------- dates and deadlines
@@ -173,6 +174,24 @@ def check_place(has_enterprise: bool, place: str) -> None:
     if not has_enterprise and not (place or "").strip():
         raise RuleViolation(
             "place", ErrorCode.NO_PLACE, _("没有生产经营单位的隐患（如路段、公共场所）必须填写隐患场所。")
+        )
+
+
+# Registration details that may be corrected (by an import) while nobody has acted on the hazard yet: what
+# it is and where. Grade, criterion, deadline, enterprise, place and jurisdiction decide how it is handled
+# and by whom, and the deadline moves only by the workflow's decisions (延期): those are never amended.
+AMENDABLE_FIELDS = ("location", "description", "category", "source", "finder")
+
+
+def check_registration_amendable(status: str, status_label: str) -> None:
+    """A hazard's registration may be corrected only while it is 待整改 (no plan, rectification or decision
+    recorded yet); after that the record is the workflow's (docs/workflows.md)."""
+    if status != "registered":
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.REGISTRATION_SETTLED,
+            _("该隐患已进入整改流程（当前状态：%(status)s），登记信息不能再修改。")
+            % {"status": status_label},
         )
 
 
