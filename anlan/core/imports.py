@@ -540,7 +540,8 @@ def shown_value(model, name: str, value) -> str:
 
 
 def kept_blank(raw: dict) -> set[str]:
-    """The fields a row leaves as they are when it updates a record: columns absent or left blank."""
+    """The fields a row leaves as they are when it updates a record: its blank cells (the caller adds the
+    columns the sheet lacks)."""
     return {name for name, value in raw.items() if cell_text(value) == ""}
 
 
