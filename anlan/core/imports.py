@@ -2,8 +2,12 @@
 
 Every row goes through the same form and the same service as a hand-entered record, each in a savepoint.
 Unless the user chose to import only the valid rows, one bad row rolls the whole file back: nothing is
-imported until the file is clean. A large file is imported the same way by a background job
-(core/importing.py), whose result file is the uploaded sheet with each row's problems beside it.
+imported until the file is clean. Every import runs as a job (core/importing.py: in the request when the
+file is small), whose result file is the uploaded sheet with each row's problems beside it.
+
+A row whose key names a record the user may edit is an update: its diff (`RowUpdate`) is listed and applied
+through the record's edit service only when the user confirms it, and only if the diff is still the one
+shown (`update_outcome`). Blank cells of such a row keep the current values.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import exports, rules, services
-from .audit import record_text
+from .audit import display_value, record_text
 from .errors import DomainError
 from .forms import EnterpriseForm
 from .models import Enterprise, Grid, Industry, Region
@@ -73,12 +77,35 @@ class RowError:
 
 
 @dataclass
+class RowUpdate:
+    """A row whose key names a record the user may edit and whose values differ from it: shown as a diff
+    (column title, current value, value in the file, both as the user reads them) and applied only when the
+    user confirms. `note` says why a row confirmed earlier is shown again."""
+
+    row: int
+    label: str
+    changes: list[list[str]]
+    note: str = ""
+
+
+# What an importer's row function returns besides its problems: the row's outcome.
+NEW = "new"  # a new record was registered (an empty list of problems says the same)
+APPLIED = "applied"  # a confirmed update was written
+UNCHANGED = "unchanged"  # the key names a record equal to the row
+SKIPPED = "skipped"  # outside what was asked for (a new row while confirming updates)
+
+
+@dataclass
 class ImportReport:
     total: int = 0
     valid: int = 0
     imported: int = 0
     errors: list[RowError] = field(default_factory=list)
     file_error: str = ""
+    updated: int = 0
+    unchanged: int = 0
+    updates: list[RowUpdate] = field(default_factory=list)  # the diffs awaiting confirmation
+    valid_only: bool = False
 
     error_row_count: int | None = None  # set when `errors` was cut short (a report read back from a job)
 
@@ -102,6 +129,10 @@ class ImportReport:
             "error_rows": self.error_rows,
             "file_error": self.file_error,
             "errors": [[e.row, e.column, e.message] for e in errors],
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "updates": [[u.row, u.label, u.changes, u.note] for u in self.updates],
+            "valid_only": self.valid_only,
         }
 
     @classmethod
@@ -112,8 +143,17 @@ class ImportReport:
             imported=data.get("imported", 0),
             errors=[RowError(row, column, message) for row, column, message in data.get("errors", [])],
             file_error=data.get("file_error", ""),
+            updated=data.get("updated", 0),
+            unchanged=data.get("unchanged", 0),
+            updates=[RowUpdate(*update) for update in data.get("updates", [])],
+            valid_only=data.get("valid_only", False),
             error_row_count=data.get("error_rows", 0),
         )
+
+    @property
+    def confirmable(self) -> bool:
+        """Updates wait for confirmation, and the rest of the file went in (clean, or its valid rows asked)."""
+        return bool(self.updates) and not self.file_error and (not self.errors or self.valid_only)
 
 
 class FileProblem(Exception):
@@ -307,17 +347,20 @@ class _Lookups:
 
 
 Progress = Callable[[int, int], None]
+# A row function's answer: its problems (none: a new record went in), or another outcome (see NEW …).
+RowResult = list[tuple[str, str]] | str | RowUpdate
 
 
 def run_rows(
     rows: list[tuple[int, dict]],
-    import_row: Callable[[int, dict], list[tuple[str, str]]],
+    import_row: Callable[[int, dict], RowResult],
     titles: dict[str, str],
     valid_only: bool,
     progress: Progress | None = None,
     chunk: int | None = None,
 ) -> ImportReport:
-    """Import each row in its own savepoint; `import_row` returns the row's problems (field, message).
+    """Import each row in its own savepoint; `import_row` returns the row's problems (field, message) or its
+    outcome (APPLIED, UNCHANGED, SKIPPED, or a RowUpdate awaiting confirmation).
 
     Unless `valid_only`, any problem rolls the whole file back, so nothing is imported until it is clean.
     `progress(done, total)` is told after each row; whatever it raises rolls the whole file back.
@@ -330,22 +373,40 @@ def run_rows(
     report says how many rows were already imported.
     """
     if chunk is None:
-        return _run_whole(rows, import_row, titles, valid_only, progress)
-    return _run_chunked(rows, import_row, titles, valid_only, progress, chunk)
+        report = _run_whole(rows, import_row, titles, valid_only, progress)
+    else:
+        report = _run_chunked(rows, import_row, titles, valid_only, progress, chunk)
+    report.valid_only = valid_only
+    return report
+
+
+def _outcome(result: RowResult) -> str | RowUpdate:
+    return NEW if isinstance(result, list) else result
+
+
+def _listed(report: ImportReport, outcomes: dict[int, str | RowUpdate]) -> None:
+    """What the rows are, written or not: unchanged rows and the updates awaiting confirmation."""
+    report.unchanged = sum(1 for outcome in outcomes.values() if outcome == UNCHANGED)
+    report.updates = [outcomes[n] for n in sorted(outcomes) if isinstance(outcomes[n], RowUpdate)]
 
 
 def _run_whole(rows, import_row, titles, valid_only, progress) -> ImportReport:
     report = ImportReport(total=len(rows))
+    outcomes: dict[int, str | RowUpdate] = {}
     with transaction.atomic():
         for done, (number, raw) in enumerate(rows, start=1):
-            if _try_row(report, number, raw, import_row, titles):
+            result = _try_row(report, number, raw, import_row, titles)
+            if result is not None:
                 report.valid += 1
+                outcomes[number] = _outcome(result)
             if progress is not None:
                 progress(done, report.total)
         if report.errors and not valid_only:
             transaction.set_rollback(True)
         else:
-            report.imported = report.valid
+            written = list(outcomes.values())
+            report.imported, report.updated = written.count(NEW), written.count(APPLIED)
+    _listed(report, outcomes)
     return report
 
 
@@ -357,6 +418,7 @@ def _run_chunked(rows, import_row, titles, valid_only, progress, chunk: int) -> 
     total = len(rows)
     report = ImportReport(total=total)
     faulty: set[int] = set()
+    outcomes: dict[int, str | RowUpdate] = {}
     steps = 0  # a row checked and a row imported are half a row each of the progress bar
 
     def step() -> None:
@@ -368,27 +430,32 @@ def _run_chunked(rows, import_row, titles, valid_only, progress, chunk: int) -> 
     for start in range(0, total, chunk):
         with transaction.atomic():
             for number, raw in rows[start : start + chunk]:
-                if _try_row(report, number, raw, import_row, titles):
+                result = _try_row(report, number, raw, import_row, titles)
+                if result is not None:
                     report.valid += 1
+                    outcomes[number] = _outcome(result)
                 else:
                     faulty.add(number)
                 step()
             transaction.set_rollback(True)
         time.sleep(CHUNK_PAUSE_SECONDS)
     if report.errors and not valid_only:
+        _listed(report, outcomes)
         return report
     steps = total + len(faulty)  # the faulty rows are not imported: their half is done
     for start in range(0, total, chunk):
         late = ImportReport()
         with transaction.atomic():
-            imported = 0
+            written: list = []
             for number, raw in rows[start : start + chunk]:
                 if number in faulty:
                     continue
-                if not _try_row(late, number, raw, import_row, titles):
+                result = _try_row(late, number, raw, import_row, titles)
+                if result is None:
                     transaction.set_rollback(True)
                     break
-                imported += 1
+                outcomes[number] = _outcome(result)
+                written.append(outcomes[number])
                 step()
         if late.errors:
             for error in late.errors:
@@ -396,30 +463,33 @@ def _run_chunked(rows, import_row, titles, valid_only, progress, chunk: int) -> 
                     "导入时失败（校验后数据已有变化）：%(problem)s 此前已导入 %(n)d 行，其余未导入。"
                 ) % {
                     "problem": error.message,
-                    "n": report.imported,
+                    "n": report.imported + report.updated,
                 }
             report.errors.extend(late.errors)
             report.valid -= len({e.row for e in late.errors})
+            _listed(report, outcomes)
             return report
-        report.imported += imported
+        report.imported += written.count(NEW)
+        report.updated += written.count(APPLIED)
         time.sleep(CHUNK_PAUSE_SECONDS)
+    _listed(report, outcomes)
     return report
 
 
-def _try_row(report: ImportReport, number: int, raw: dict, import_row, titles) -> bool:
-    """Import one row in a savepoint; its problems go to `report`. True when it went in."""
+def _try_row(report: ImportReport, number: int, raw: dict, import_row, titles) -> RowResult | None:
+    """Import one row in a savepoint; its problems go to `report`. Its result when it passed, else None."""
     try:
         with transaction.atomic():
-            problems = import_row(number, raw)
-            if problems:
-                raise _RowRefused(problems)
+            result = import_row(number, raw)
+            if isinstance(result, list) and result:
+                raise _RowRefused(result)
     except _RowRefused as refused:
         _add(report, number, refused.problems, titles)
     except DomainError as exc:
         _add(report, number, [(k, m) for k, ms in exc.errors.items() for m in ms], titles)
     else:
-        return True
-    return False
+        return result
+    return None
 
 
 class _RowRefused(Exception):
@@ -434,18 +504,69 @@ def _add(report: ImportReport, number: int, problems: list[tuple[str, str]], tit
         report.errors.append(RowError(number, column.rstrip("*"), str(message)))
 
 
+def update_outcome(
+    number: int, label: str, changes: list[list[str]], confirm: dict | None, apply: Callable[[], object]
+) -> str | RowUpdate:
+    """A row naming a record the user may edit: UNCHANGED, or its diff for the user to confirm; when
+    confirming (`confirm`: the diffs the user saw, by row number) and the diff is still the one shown, the
+    update is applied. A record changed since is not overwritten: its new diff is shown again."""
+    if not changes:
+        return UNCHANGED
+    pending = RowUpdate(number, label, changes)
+    if confirm is None:
+        return pending
+    if confirm.get(str(number)) == changes:
+        apply()
+        return APPLIED
+    pending.note = _("该记录在您确认前已有变化，未更新；请核对新的差异后再次确认。")
+    return pending
+
+
+def changed(model, titles: dict[str, str], pairs: list[tuple[str, object, object]]) -> list[list[str]]:
+    """[column title, current value, value in the file] for each (field, current, new) that differs, both
+    values as the user reads them (labels, names, 是/否)."""
+    return [
+        [titles[name].rstrip("*"), shown_value(model, name, current), shown_value(model, name, new)]
+        for name, current, new in pairs
+        if current != new and not (current in (None, "") and new in (None, ""))
+    ]
+
+
+def shown_value(model, name: str, value) -> str:
+    """A value as the record's page and history show it; text typed for a relation (a name) as it is."""
+    if isinstance(value, str) and value and name in {f.name for f in model._meta.fields if f.is_relation}:
+        return value
+    return display_value(model, name, value.pk if hasattr(value, "pk") else value)
+
+
+def kept_blank(raw: dict) -> set[str]:
+    """The fields a row leaves as they are when it updates a record: its blank cells (the caller adds the
+    columns the sheet lacks)."""
+    return {name for name, value in raw.items() if cell_text(value) == ""}
+
+
 def import_enterprises(
-    *, actor, handle, valid_only: bool, progress: Progress | None = None, chunk: int | None = None
+    *,
+    actor,
+    handle,
+    valid_only: bool,
+    progress: Progress | None = None,
+    chunk: int | None = None,
+    confirm: dict | None = None,
 ) -> ImportReport:
-    """Validate every row with the enterprise form and register it through the service."""
+    """Validate every row with the enterprise form and register it through the service. A row whose credit
+    code is registered in the user's jurisdiction, for an enterprise the user may edit, is an update: its
+    diff is listed, and applied through the edit page's form and service only when the user confirms it
+    (`confirm`: the diffs shown, by row number; then new rows are skipped)."""
     try:
         rows = read_rows(handle)
     except FileProblem as exc:
         return ImportReport(file_error=str(exc))
     lookups = _Lookups(actor)
     seen: dict[str, int] = {}
+    in_file = {name for _title, name in COLUMNS}
 
-    def import_row(number: int, raw: dict) -> list[tuple[str, str]]:
+    def import_row(number: int, raw: dict) -> RowResult:
         problems: list[tuple[str, str]] = []
         data = lookups.form_data(raw, problems)
         uscc = data.get("uscc", "").upper()
@@ -453,18 +574,21 @@ def import_enterprises(
         if uscc and seen.get(uscc, number) != number:
             problems.append(("uscc", _("与第 %(n)d 行的统一社会信用代码重复。") % {"n": seen[uscc]}))
         seen.setdefault(uscc, number)
+        existing = None
         if uscc and "uscc" not in {name for name, _m in problems}:
             existing = Enterprise.objects.filter(uscc=uscc).first()
-            if existing is not None:
-                shown = Enterprise.objects.for_user(actor).filter(pk=existing.pk).exists()
-                problems.append(
-                    (
-                        "uscc",
-                        _("该统一社会信用代码已登记为“%(name)s”，不能重复导入。") % {"name": existing.name}
-                        if shown
-                        else _("该统一社会信用代码已由其他辖区登记，不能重复导入。"),
-                    )
-                )
+            if (
+                existing is not None
+                and not Enterprise.objects.for_user(actor).filter(pk=existing.pk).exists()
+            ):
+                problems.append(("uscc", _("该统一社会信用代码已由其他辖区登记，不能重复导入。")))
+            elif existing is not None and not can(actor, "core.change_enterprise", existing):
+                message = _("该统一社会信用代码已登记为“%(name)s”，您无权修改该单位，不能通过导入更新。")
+                problems.append(("uscc", message % {"name": existing.name}))
+            elif existing is not None:
+                return update_row(number, raw, data, existing, problems)
+        if confirm is not None and not problems:
+            return SKIPPED
         form = EnterpriseForm(data, user=actor)
         if not form.is_valid() or problems:
             # one message per cell: ours is the more precise one
@@ -473,6 +597,36 @@ def import_enterprises(
         fields = {k: v for k, v in form.cleaned_data.items() if k != "other_industries"}
         services.create_enterprise(actor=actor, data=fields, reason=record_text(gettext_lazy("Excel 导入")))
         return []
+
+    def update_row(number, raw, data, existing, problems) -> RowResult:
+        # The edit page's form over the record's current values; the file's non-blank cells replace them.
+        current_form = EnterpriseForm(instance=existing, user=actor)
+        current = {name: current_form[name].value() for name in current_form.fields}
+        keep = kept_blank(raw) | (set(current) - set(raw))
+        label, principal = existing.name, existing.principal
+        before = {name: getattr(existing, name) for name in in_file if name not in services.PRINCIPAL_INPUT}
+        before["principal"] = principal.name if principal else ""
+        before["principal_id_number"] = principal.id_number if principal else ""
+        form_input = {**data, **{name: current[name] for name in keep if name in current}}
+        form = EnterpriseForm(form_input, instance=existing, user=actor)
+        if not form.is_valid() or problems:
+            problems.extend(plain_errors(form, skip={name for name, _m in problems}))
+            return problems
+        cleaned = form.cleaned_data
+        compared = [name for _title, name in COLUMNS if name != "uscc" and name not in keep]
+        changes = changed(
+            Enterprise, TITLE_OF, [(name, before[name], cleaned.get(name)) for name in compared]
+        )
+
+        def apply():
+            services.update_enterprise(
+                actor=actor,
+                enterprise_pk=existing.pk,
+                data={k: v for k, v in cleaned.items() if k != "other_industries"},
+                reason=record_text(gettext_lazy("Excel 导入更新")),
+            )
+
+        return update_outcome(number, label, changes, confirm, apply)
 
     return run_rows(rows, import_row, TITLE_OF, valid_only, progress, chunk)
 
@@ -617,7 +771,10 @@ def notes_sheet(workbook: Workbook, columns: list[tuple[str, str]], notes: dict[
 
 
 ENTERPRISE_NOTES = {
-    "uscc": gettext_lazy("18位统一社会信用代码（GB 32100），已登记的代码不能重复导入。"),
+    "uscc": gettext_lazy(
+        "18位统一社会信用代码（GB 32100）。代码已登记、且该单位在您的管辖范围内由您修改的，该行为更新："
+        "导入后列出与系统不同的各列，您确认后才更新，留空的单元格保持原值；其他辖区已登记的代码不能导入。"
+    ),
     "region": gettext_lazy(
         "12位统计用区划代码，见“区划代码”工作表（请以文本格式填写）；须在您的管辖范围内。"
     ),

@@ -41,7 +41,7 @@ from django.db import (
     connections,
     transaction,
 )
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
@@ -90,6 +90,17 @@ def enqueue(kind: str, *, owner=None, label: str = "", params: dict | None = Non
             created_at=timezone.now(),
         )
         _put_on_queue(job, priority)
+    return job
+
+
+def run_here(kind: str, *, owner, label: str = "", params: dict | None = None) -> Job:
+    """Record a job of `kind` and run it at once in this process (a small import, in its request), so its
+    outcome, result file and kept inputs are a job's like any other; its owner is not notified."""
+    job = Job.objects.create(
+        kind=kind, label=label[:200], owner=owner, params=params or {}, created_at=timezone.now()
+    )
+    execute(job.pk, worker_id="request", notify=False)
+    job.refresh_from_db()
     return job
 
 
@@ -222,7 +233,7 @@ def run_job(context: TaskContext, job_id: int) -> dict:
     return execute(job_id, worker_id=worker_ids[-1] if worker_ids else "")
 
 
-def execute(job_id: int, *, worker_id: str) -> dict:
+def execute(job_id: int, *, worker_id: str, notify: bool = True) -> dict:
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
         status=Job.Status.RUNNING, attempt=F("attempt") + 1, started_at=now, worker_id=worker_id
@@ -232,12 +243,12 @@ def execute(job_id: int, *, worker_id: str) -> dict:
     job = Job.objects.select_related("owner").get(pk=job_id)
     run = JobRun(job)
     try:
-        return _execute(job, run)
+        return _execute(job, run, notify)
     finally:
         run.close()
 
 
-def _execute(job: Job, run: JobRun) -> dict:
+def _execute(job: Job, run: JobRun, notify: bool = True) -> dict:
     try:
         spec = kinds().get(job.kind)
         if spec is None:
@@ -247,7 +258,7 @@ def _execute(job: Job, run: JobRun) -> dict:
         _discard_file(job)
         return {"superseded": job.attempt}
     except DomainError as exc:
-        _finish(job, Job.Status.FAILED, error=str(exc.message))
+        _finish(job, Job.Status.FAILED, error=str(exc.message), notify=notify)
         return {"failed": str(exc.message)}
     except Exception as exc:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
@@ -255,18 +266,23 @@ def _execute(job: Job, run: JobRun) -> dict:
             job,
             Job.Status.FAILED,
             error=_("任务执行出错（%(error)s），请联系系统管理员。") % {"error": type(exc).__name__},
+            notify=notify,
         )
         raise
-    if not _finish(job, Job.Status.SUCCEEDED, result=outcome):
+    if not _finish(job, Job.Status.SUCCEEDED, result=outcome, notify=notify):
         _discard_file(job)
         return {"superseded": job.attempt}
     return outcome
 
 
-def _finish(job: Job, status: str, *, result: dict | None = None, error: str = "") -> bool:
-    """Close the job if this run is still its current attempt; tell its owner. False when superseded."""
+def _finish(
+    job: Job, status: str, *, result: dict | None = None, error: str = "", notify: bool = True
+) -> bool:
+    """Close the job if this run is still its current attempt; tell its owner. False when superseded.
+    A result file, or an input the job keeps for a next step, expires after ANLAN_JOB_RESULT_HOURS."""
     now = timezone.now()
-    expires = now + timedelta(hours=settings.ANLAN_JOB_RESULT_HOURS) if job.result_file else None
+    kept = job.result_file or job.params.get("inputs")
+    expires = now + timedelta(hours=settings.ANLAN_JOB_RESULT_HOURS) if kept else None
     with transaction.atomic():
         changed = Job.objects.filter(pk=job.pk, attempt=job.attempt, status=Job.Status.RUNNING).update(
             status=status,
@@ -280,7 +296,7 @@ def _finish(job: Job, status: str, *, result: dict | None = None, error: str = "
             progress_done=job.progress_done,
             progress_total=job.progress_total,
         )
-        if changed:
+        if changed and notify:
             job.refresh_from_db()
             contract.emit("core.job_finished", job=job)
     return bool(changed)
@@ -355,9 +371,8 @@ def cleanup_job(run: JobRun) -> dict:
     """Job kind `core.cleanup`: delete expired result files and old finished jobs, slots and task rows."""
     now = timezone.now()
     expired = 0
-    for job in (
-        Job.objects.filter(expires_at__lt=now).exclude(result_file="").only("pk", "result_file", "params")
-    ):
+    holding = ~Q(result_file="") | Q(params__inputs__0__isnull=False)
+    for job in Job.objects.filter(holding, expires_at__lt=now).only("pk", "result_file", "params"):
         _delete_files(job)
         expired += 1
     cutoff = now - KEEP_FINISHED

@@ -48,4 +48,5 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/download/", views.job_download, name="job-download"),
     path("jobs/<int:pk>/import-valid-rows/", views.job_import_valid_rows, name="job-import-valid-rows"),
+    path("jobs/<int:pk>/confirm-updates/", views.job_confirm_updates, name="job-confirm-updates"),
 ]

@@ -5,11 +5,8 @@ Form pages, POST actions and lists go through `core.entry` (the one way every mo
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -233,40 +230,15 @@ def enterprise_import(request):
     user = request.user
     require_right(user, "core.import_enterprise")
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    token = None
-    if request.method == "POST":
-        token = request.POST.get("token", "")
-        stored = request.session.get("anlan_import_files", {})
-        if token and token in stored:
-            # second step: the user chose to import the valid rows of the file already checked
-            with default_storage.open(stored[token]) as handle:
-                report = imports.import_enterprises(actor=user, handle=handle, valid_only=True)
-            default_storage.delete(stored.pop(token))
-            request.session["anlan_import_files"] = stored
-            token = None
-        elif form.is_valid():
-            upload = form.cleaned_data["file"]
-            report = importing.submit(
-                request, "enterprises", upload, valid_only=form.cleaned_data["valid_only"]
-            )
-            if isinstance(report, Job):
-                return redirect("core:job-detail", pk=report.pk)
-            if report.errors and not report.imported and not report.file_error:
-                upload.seek(0)
-                token = uuid.uuid4().hex
-                path = default_storage.save(f"imports/{token}.xlsx", ContentFile(upload.read()))
-                stored = request.session.get("anlan_import_files", {})
-                stored[token] = path
-                request.session["anlan_import_files"] = stored
-        if report and report.imported:
-            messages.success(request, _("已导入 %(n)d 家生产经营单位。") % {"n": report.imported})
-    context = {
-        "form": form,
-        "report": report,
-        "token": token,
-        "breadcrumbs": crumbs(_enterprises_crumb(), (_("Excel 导入"), "")),
-    }
+    context = {}
+    if request.method == "POST" and form.is_valid():
+        result = importing.submit(
+            request, "enterprises", form.cleaned_data["file"], valid_only=form.cleaned_data["valid_only"]
+        )
+        context = importing.shown(request, result, imported=_("已导入 %(n)d 家生产经营单位。"))
+        if context is None:  # a large file: its job's page reports
+            return redirect("core:job-detail", pk=result.pk)
+    context |= {"form": form, "breadcrumbs": crumbs(_enterprises_crumb(), (_("Excel 导入"), ""))}
     return render(request, "core/enterprise_import.html", context)
 
 
@@ -487,22 +459,20 @@ def region_import(request, code):
     root = selectors.access_region(user, code)
     require(user, "core.manage_region", root)
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
+    context = {}
     if request.method == "POST" and form.is_valid():
-        report = importing.submit(
+        result = importing.submit(
             request,
             "regions",
             form.cleaned_data["file"],
             valid_only=form.cleaned_data["valid_only"],
             root=root.code,
         )
-        if isinstance(report, Job):
-            return redirect("core:job-detail", pk=report.pk)
-        if report.imported:
-            messages.success(request, _("已导入 %(n)d 个区划。") % {"n": report.imported})
-    context = {
+        context = importing.shown(request, result, imported=_("已导入 %(n)d 个区划。"))
+        if context is None:
+            return redirect("core:job-detail", pk=result.pk)
+    context |= {
         "form": form,
-        "report": report,
         "region": root,
         "columns": [title for title, _name in imports.REGION_COLUMNS],
         "breadcrumbs": crumbs(_regions_crumb(), (root.name, _region_url(code)), (_("Excel 导入区划"), "")),
@@ -695,13 +665,10 @@ def job_detail(request, pk):
     job = jobs.live(_own_job(request.user, pk))
     template = "core/_job_progress.html" if getattr(request, "htmx", False) else "core/job_detail.html"
     spec = jobs.kinds().get(job.kind)
-    report = importing.report_of(job)
     context = {
-        "job": job,
         "now": timezone.now(),
         "outcome_template": spec.template if spec and job.is_finished else "",
-        "report": report,
-        "repeatable": bool(report and importing.may_import_valid_rows(report) and job.params.get("inputs")),
+        **(importing.outcome_context(job) if job.kind == importing.KIND else {"job": job}),
         "breadcrumbs": crumbs((_("我的后台任务"), reverse("core:job-list")), (job.label, "")),
     }
     return render(request, template, context)
@@ -710,14 +677,27 @@ def job_detail(request, pk):
 @login_required
 @require_POST
 def job_import_valid_rows(request, pk):
-    """The second step of a large import: the valid rows of the file the job checked, as a new job."""
+    """The second step of an import with faulty rows: the valid rows of the file the job checked."""
+    return _next_import_step(request, pk, importing.import_valid_rows, _("已导入 %(n)d 行。"))
+
+
+@login_required
+@require_POST
+def job_confirm_updates(request, pk):
+    """确认更新: apply the updates an import listed, as their diffs were shown (core/importing.py)."""
+    return _next_import_step(request, pk, importing.confirm_updates, "")
+
+
+def _next_import_step(request, pk, step, imported: str):
+    """A next step over the file an import job kept, as a new job (run at once when the file is small)."""
     job = _own_job(request.user, pk)
     try:
-        repeat = importing.import_valid_rows(request.user, job.pk)
+        following = step(request.user, job.pk)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("core:job-detail", pk=job.pk)
-    return redirect("core:job-detail", pk=repeat.pk)
+    importing.shown(request, following, imported=imported)
+    return redirect("core:job-detail", pk=following.pk)
 
 
 @login_required

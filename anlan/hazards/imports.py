@@ -2,6 +2,9 @@
 
 Each row goes through the registration form and `services.register_hazard`, in a savepoint; unless the user
 chose valid rows only, one bad row rolls the whole file back. Rows are registered as open hazards (待整改).
+A row with a 隐患编号 names a registered hazard: its registration details (rules.AMENDABLE_FIELDS) may be
+corrected while it is 待整改, shown as a diff and applied through `services.amend_registration` only when
+the user confirms; a difference in a field the workflow owns is an error of the row, never applied.
 """
 
 from __future__ import annotations
@@ -14,19 +17,27 @@ from openpyxl import Workbook
 from anlan.core import rules
 from anlan.core.audit import record_text
 from anlan.core.imports import (
+    SKIPPED,
     FileProblem,
     ImportReport,
     Progress,
+    RowResult,
     cell_text,
+    changed,
     choose_from,
+    kept_blank,
     listed,
     notes_sheet,
     plain_errors,
     read_rows,
     run_rows,
+    update_outcome,
 )
 from anlan.core.models import Enterprise, Industry
+from anlan.core.permissions import can
+from anlan.core.rules import RuleViolation
 
+from . import rules as hazard_rules
 from . import services
 from .data.major_criteria import CRITERIA
 from .forms import HazardForm
@@ -47,6 +58,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("发现日期*", "found_on"),
     ("发现人", "finder"),
     ("整改期限*", "due_on"),
+    ("隐患编号", "number"),
 ]
 TITLE_OF = {name: title for title, name in COLUMNS}
 CHOICES = {"category": Hazard.Category, "grade": Hazard.Grade, "source": Hazard.Source}
@@ -63,6 +75,11 @@ NOTES = {
     "source": gettext_lazy("从下拉列表选择。"),
     "found_on": gettext_lazy("日期，如 2026-03-01、2026/3/1 或 2026年3月1日。"),
     "due_on": gettext_lazy("日期，不得早于发现日期。"),
+    "number": gettext_lazy(
+        "新登记的隐患不填。填写已登记的隐患编号时该行为更新：导入后列出与系统不同的各列，您确认后才更新，"
+        "留空的单元格保持原值。只有待整改的隐患可以更新，且只能修改具体部位、隐患描述、隐患类别、"
+        "隐患来源和发现人；其他列由整改流程确定，须与系统一致或留空。"
+    ),
 }
 
 
@@ -113,17 +130,34 @@ class _Lookups:
 
 
 def import_hazards(
-    *, actor, handle, valid_only: bool, progress: Progress | None = None, chunk: int | None = None
+    *,
+    actor,
+    handle,
+    valid_only: bool,
+    progress: Progress | None = None,
+    chunk: int | None = None,
+    confirm: dict | None = None,
 ) -> ImportReport:
+    """Register each row as a hazard, or with a 隐患编号 list (and, confirming, apply) its corrections."""
     try:
         rows = read_rows(handle, COLUMNS)
     except FileProblem as exc:
         return ImportReport(file_error=str(exc))
     lookups = _Lookups(actor)
 
-    def import_row(number: int, raw: dict) -> list[tuple[str, str]]:
+    def import_row(number: int, raw: dict) -> RowResult:
         problems: list[tuple[str, str]] = []
-        data = lookups.form_data(raw, problems)
+        key = cell_text(raw.get("number"))
+        data = lookups.form_data({k: v for k, v in raw.items() if k != "number"}, problems)
+        if key:
+            hazard = Hazard.objects.for_user(actor).filter(number=key).first()
+            if hazard is None:
+                return [("number", _("隐患编号“%(v)s”不存在或不在您的管辖范围内。") % {"v": key})]
+            if not can(actor, "hazards.register_hazard", hazard):
+                return [("number", _("您无权修改隐患“%(v)s”的登记信息。") % {"v": key})]
+            return _amendment(number, raw, data, hazard, problems)
+        if confirm is not None and not problems:
+            return SKIPPED
         form = HazardForm(data, user=actor)
         if not form.is_valid() or problems:
             problems.extend(plain_errors(form, skip={name for name, _m in problems}))
@@ -131,6 +165,52 @@ def import_hazards(
         fields = {k: v for k, v in form.cleaned_data.items() if k != "photos"}
         services.register_hazard(actor=actor, data=fields, reason=record_text(gettext_lazy("Excel 导入")))
         return []
+
+    def _amendment(number: int, raw: dict, data: dict, hazard: Hazard, problems: list) -> RowResult:
+        # The registration form over the hazard's current values; the file's non-blank cells replace them.
+        current_form = HazardForm(instance=hazard, user=actor)
+        current = {name: current_form[name].value() for name in current_form.fields}
+        keep = kept_blank(raw) | (set(current) - set(raw))
+        before = {name: getattr(hazard, name) for _title, name in COLUMNS if name != "number"}
+        label = f"{hazard.number} {hazard.description}"[:60]
+        form = HazardForm(
+            {**data, **{n: current[n] for n in keep if n in current}}, instance=hazard, user=actor
+        )
+        for name in set(form.fields) - set(TITLE_OF):  # not in the sheet: neither read nor checked
+            del form.fields[name]
+        if not form.is_valid() or problems:
+            problems.extend(plain_errors(form, skip={name for name, _m in problems}))
+            return problems
+        compared = [name for _title, name in COLUMNS if name in before and name not in keep]
+        pairs = [(name, before[name], form.cleaned_data.get(name)) for name in compared]
+        amendable = [pair for pair in pairs if pair[0] in hazard_rules.AMENDABLE_FIELDS]
+        refused = []
+        for pair in pairs:
+            differs = pair[0] not in hazard_rules.AMENDABLE_FIELDS and changed(Hazard, TITLE_OF, [pair])
+            if differs:
+                column, now, _new = differs[0]
+                message = _(
+                    "“%(column)s”由整改流程确定，不能通过导入修改（系统中为“%(current)s”）；请与系统一致或留空。"
+                )
+                refused.append((pair[0], message % {"column": column, "current": now}))
+        changes = changed(Hazard, TITLE_OF, amendable)
+        if changes and not refused:
+            try:
+                hazard_rules.check_registration_amendable(hazard.status, hazard.get_status_display())
+            except RuleViolation as exc:
+                refused.append(("number", str(exc.message)))
+        if refused:
+            return refused
+
+        def apply():
+            services.amend_registration(
+                actor=actor,
+                hazard_pk=hazard.pk,
+                data={name: form.cleaned_data.get(name) for name, _c, _n in amendable},
+                reason=record_text(gettext_lazy("Excel 导入更新")),
+            )
+
+        return update_outcome(number, label, changes, confirm, apply)
 
     return run_rows(rows, import_row, TITLE_OF, valid_only, progress, chunk)
 

@@ -70,6 +70,7 @@ class ErrorCode(StrEnum):
     RESPONSIBLE_UNIT_KIND = "responsible_unit_kind"
     COORDINATES_INCOMPLETE = "coordinates_incomplete"
     COORDINATES_OUTSIDE = "coordinates_outside"
+    REGISTRATION_SETTLED = "registration_settled"
 
 
 # ---------------------------------------------------------------- dates and deadlines
@@ -204,6 +205,24 @@ def check_coordinates(longitude: Decimal | None, latitude: Decimal | None) -> No
     if not CHINA_LATITUDE[0] <= latitude <= CHINA_LATITUDE[1]:
         raise RuleViolation(
             "latitude", ErrorCode.COORDINATES_OUTSIDE, _("纬度须在北纬3°至54°之间（中国境内）。")
+        )
+
+
+# Registration details that may be corrected (by an import) while nobody has acted on the hazard yet: what
+# it is and where. Grade, criterion, deadline, enterprise, place and jurisdiction decide how it is handled
+# and by whom, and the deadline moves only by the workflow's decisions (延期): those are never amended.
+AMENDABLE_FIELDS = ("location", "description", "category", "source", "finder")
+
+
+def check_registration_amendable(status: str, status_label: str) -> None:
+    """A hazard's registration may be corrected only while it is 待整改 (no plan, rectification or decision
+    recorded yet); after that the record is the workflow's (docs/workflows.md)."""
+    if status != "registered":
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.REGISTRATION_SETTLED,
+            _("该隐患已进入整改流程（当前状态：%(status)s），登记信息不能再修改。")
+            % {"status": status_label},
         )
 
 

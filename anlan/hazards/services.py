@@ -258,6 +258,21 @@ def register_hazard(
         )
 
 
+def amend_registration(*, actor, hazard_pk, data: dict, reason: str = "") -> Hazard:
+    """Correct the registration details of a hazard nobody has acted on yet (rules.AMENDABLE_FIELDS, while
+    待整改), by someone who may register hazards where it is; other fields in `data` are ignored."""
+    with transaction.atomic():
+        hazard = selectors.access_hazard(actor, hazard_pk, for_update=True)
+        require(actor, "hazards.register_hazard", hazard)
+        _check(rules.check_registration_amendable, hazard.status, hazard.get_status_display())
+        for name in rules.AMENDABLE_FIELDS:
+            if name in data:
+                setattr(hazard, name, data[name])
+        records.validate(hazard)
+        records.save_with_history(hazard, actor, reason)
+    return hazard
+
+
 # ---------------------------------------------------------------- leads
 
 

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from anlan.core import audit, entry, exporting, importing, uploads
 from anlan.core import selectors as core_selectors
 from anlan.core.forms import ImportForm
-from anlan.core.imports import ImportReport
 from anlan.core.paging import filtered, query_without_page
 from anlan.core.permissions import can, has_right, require, require_right
 from anlan.core.pwa import offline_form
@@ -664,18 +663,16 @@ def hazard_import(request):
     user = request.user
     require_right(user, "hazards.import_hazard")
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
+    context = {}
     if request.method == "POST" and form.is_valid():
-        report = importing.submit(
+        result = importing.submit(
             request, "hazards", form.cleaned_data["file"], valid_only=form.cleaned_data["valid_only"]
         )
-        if not isinstance(report, ImportReport):  # a large file: its job's page reports
-            return redirect("core:job-detail", pk=report.pk)
-        if report.imported:
-            messages.success(request, _("已导入 %(n)d 条隐患。") % {"n": report.imported})
-    context = {
+        context = importing.shown(request, result, imported=_("已导入 %(n)d 条隐患。"))
+        if context is None:  # a large file: its job's page reports
+            return redirect("core:job-detail", pk=result.pk)
+    context |= {
         "form": form,
-        "report": report,
         "columns": [title for title, _name in imports.COLUMNS],
         "breadcrumbs": entry.crumbs(_hazards_crumb(), (_("Excel 导入隐患台账"), "")),
     }

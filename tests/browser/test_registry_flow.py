@@ -331,7 +331,7 @@ def test_an_import_with_one_bad_row_reports_it_and_imports_nothing_until_asked(p
     screenshot(page, "enterprise-import.png")
 
     page.get_by_role("button", name="只导入校验通过的 2 行").click()
-    expect(page.get_by_role("alert")).to_contain_text("已导入 2 家生产经营单位。")
+    expect(page.get_by_role("alert")).to_contain_text("已导入 2 行。")
     assert sorted(
         Enterprise.objects.filter(name__startswith="来安县东关").values_list("name", flat=True)
     ) == [

@@ -77,8 +77,7 @@ def job_of_county_office(c):
     return {"pk": job.pk}
 
 
-def import_of_county_office(c):
-    """A checked import of the county office's with one faulty row and its file kept: its owner's alone."""
+def _kept_import_of_county_office(c, result: dict):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -88,9 +87,25 @@ def import_of_county_office(c):
         kind="core.import",
         label="导入生产经营单位：matrix.xlsx",
         params={"importer": "enterprises", "inputs": [stored], "filename": "matrix.xlsx", "extra": {}},
-        result={"total": 2, "valid": 1, "imported": 0, "error_rows": 1, "errors": [[3, "单位名称", "必填"]]},
+        result=result,
     )
     return {"pk": job.pk}
+
+
+def import_of_county_office(c):
+    """A checked import of the county office's with one faulty row and its file kept: its owner's alone."""
+    return _kept_import_of_county_office(
+        c, {"total": 2, "valid": 1, "imported": 0, "error_rows": 1, "errors": [[3, "单位名称", "必填"]]}
+    )
+
+
+def updates_of_county_office(c):
+    """A checked import of the county office's listing one update to confirm, its file kept."""
+    name = c.enterprise_x.name
+    update = [2, name, [["单位名称", name, "新名称"]], ""]
+    return _kept_import_of_county_office(
+        c, {"total": 1, "valid": 1, "imported": 0, "error_rows": 0, "errors": [], "updates": [update]}
+    )
 
 
 def licence_of_x(c):
@@ -214,6 +229,12 @@ ROUTES: list[Route] = [
         "core:job-import-valid-rows",
         page(404, county_office=302),
         kwargs=import_of_county_office,
+        method="post",
+    ),
+    Route(
+        "core:job-confirm-updates",
+        page(404, county_office=302),
+        kwargs=updates_of_county_office,
         method="post",
     ),
     Route("core:enterprise-import-template", SUPERVISORS_ONLY),

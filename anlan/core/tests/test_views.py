@@ -262,14 +262,15 @@ def test_one_bad_row_imports_nothing_and_the_report_names_row_and_column(cast, a
     assert report.imported == 0
     assert {(e.row, e.column) for e in report.errors} == {(3, "统一社会信用代码"), (4, "所属区划代码")}
     assert not Enterprise.objects.filter(name__in=["好行", "坏行", "越界行"]).exists()
-    assert response.context["token"]
+    assert response.context["repeatable"] and response.context["job"].params["inputs"]
 
 
 def test_the_user_can_then_import_only_the_valid_rows(cast, as_user):
     client = as_user(cast["town_a"])
     data = workbook_bytes([row(cast, name="好行"), row(cast, name="坏行", industry_name="不存在的行业")])
     first = client.post(reverse("core:enterprise-import"), {"file": data})
-    second = client.post(reverse("core:enterprise-import"), {"token": first.context["token"]})
+    job = first.context["job"]
+    second = client.post(reverse("core:job-import-valid-rows", args=[job.pk]), follow=True)
     assert second.context["report"].imported == 1
     assert list(Enterprise.objects.filter(name__in=["好行", "坏行"]).values_list("name", flat=True)) == [
         "好行"
