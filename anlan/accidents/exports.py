@@ -15,6 +15,10 @@ from openpyxl import Workbook
 
 from anlan.core.exports import (
     CHUNK,
+    DATETIME,
+    NUMBER,
+    WRAP,
+    Column,
     Ledger,
     choice_labels,
     excel_value,
@@ -29,23 +33,23 @@ from .models import Accident
 
 RIGHT = "accidents.export_accident"
 
-COLUMNS: list[tuple[str, int]] = [
-    (gettext_lazy("事故名称"), 40),
-    (gettext_lazy("发生时间"), 18),
-    (gettext_lazy("发生地区划"), 14),
-    (gettext_lazy("事故地点"), 28),
-    (gettext_lazy("事故单位"), 30),
-    (gettext_lazy("行业领域"), 14),
-    (gettext_lazy("事故类别"), 10),
-    (gettext_lazy("事故类型"), 12),
-    (gettext_lazy("事故等级"), 12),
-    (gettext_lazy("死亡人数"), 8),
-    (gettext_lazy("失踪人数"), 8),
-    (gettext_lazy("重伤人数"), 8),
-    (gettext_lazy("轻伤人数"), 8),
-    (gettext_lazy("直接经济损失（万元）"), 14),
-    (gettext_lazy("初报接收时间"), 18),
-    (gettext_lazy("迟报"), 6),
+COLUMNS: list[Column] = [
+    Column(gettext_lazy("事故名称"), 38, WRAP),
+    Column(gettext_lazy("发生时间"), 0, DATETIME),
+    Column(gettext_lazy("发生地区划"), 12),
+    Column(gettext_lazy("事故地点"), 26, WRAP),
+    Column(gettext_lazy("事故单位"), 28, WRAP),
+    Column(gettext_lazy("行业领域"), 12),
+    Column(gettext_lazy("事故类别"), 8),
+    Column(gettext_lazy("事故类型"), 10),
+    Column(gettext_lazy("事故等级"), 10),
+    Column(gettext_lazy("死亡人数"), 2, NUMBER),
+    Column(gettext_lazy("失踪人数"), 2, NUMBER),
+    Column(gettext_lazy("重伤人数"), 2, NUMBER),
+    Column(gettext_lazy("轻伤人数"), 2, NUMBER),
+    Column(gettext_lazy("直接经济损失（万元）"), 10, NUMBER),
+    Column(gettext_lazy("初报接收时间"), 0, DATETIME),
+    Column(gettext_lazy("迟报"), 2),
 ]
 
 FIELDS = (
@@ -116,15 +120,18 @@ def ledger_rows(queryset: QuerySet) -> Iterator[list]:
 
 
 def accident_ledger(user, params: QueryDict) -> Ledger:
-    """The accident ledger this user may export, filtered by the list's query parameters, newest first."""
-    queryset = Accident.objects.for_user(user, RIGHT)
+    """The accident ledger this user may export, filtered and sorted by the list's query parameters (newest
+    first without a sort, as the list)."""
+    queryset = Accident.objects.for_user(user, RIGHT).order_by("-occurred_at", "-pk")
     filterset = AccidentFilter(params or None, queryset=queryset, request=filter_request(user))
     return Ledger(
         name="accidents",
         sheet_title=_("生产安全事故台账"),
         columns=COLUMNS,
-        queryset=filtered(filterset).order_by("-occurred_at", "-pk"),
+        queryset=filtered(filterset),
         rows=ledger_rows,
+        user=user,
+        filterset=filterset,
     )
 
 
