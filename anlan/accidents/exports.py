@@ -23,9 +23,14 @@ from anlan.core.exports import (
     choice_labels,
     excel_value,
     filter_request,
+    finish_sheet,
+    info_line,
     local_naive,
     safe_row,
+    scope_name,
+    start_sheet,
 )
+from anlan.core.filters import FilterWords, form_in_words, period_in_words
 from anlan.core.paging import filtered
 
 from .filters import AccidentFilter
@@ -135,13 +140,30 @@ def accident_ledger(user, params: QueryDict) -> Ledger:
     )
 
 
-def _table(workbook, title: str, rows) -> None:
-    sheet = workbook.create_sheet(title=title[:31])
+def statistics_heading(user, form, period) -> str:
+    """Row 1 of each statistics sheet: the report, its region (the chosen one, else the user's jurisdiction),
+    its period (the default one too) and the other choices of the query form in words."""
+    valid = form.is_bound and form.is_valid()
+    words = form_in_words(form, period=("date_from", "date_to", "")) if valid else FilterWords()
+    parts = [
+        _("生产安全事故统计"),
+        words.region or scope_name(user),
+        period_in_words(_("统计期"), period.start, period.end),
+        "；".join(words.others),
+    ]
+    return "　".join(str(part) for part in parts if part)
+
+
+def _table(workbook, title: str, rows, heading: str) -> None:
+    """One breakdown as a sheet of the standard (title, info, frozen header, autofilter, widths; a grouped
+    table, so no 序号)."""
     indicators = [_("事故起数"), _("死亡人数"), _("重伤人数"), _("直接经济损失（万元）")]
-    header = [_("分组")]
+    columns = [Column(_("分组"), 14)]
     for name in indicators:
-        header += [name, _("去年同期"), _("增减")]
-    sheet.append(header + [_("四项指标")])
+        columns += [Column(name, 6, NUMBER), Column(_("去年同期"), 6, NUMBER), Column(_("增减"), 6, NUMBER)]
+    columns.append(Column(_("四项指标"), 30))
+    info = info_line(timezone.now(), len(rows))
+    sheet = start_sheet(workbook, title, f"{heading}（{title}）", info, columns)
     for row in rows:
         line = [row.label]
         for current, previous in zip(row.current.values(), row.previous.values(), strict=True):
@@ -149,12 +171,13 @@ def _table(workbook, title: str, rows) -> None:
         sheet.append(
             safe_row(sheet, [float(v) if hasattr(v, "as_tuple") else v for v in line] + [row.summary])
         )
+    finish_sheet(sheet, len(columns), len(rows))
 
 
-def statistics_export(report: dict) -> FileResponse:
+def statistics_export(report: dict, heading: str) -> FileResponse:
     """One sheet per breakdown (small: grouped rows only), written to a temporary file and streamed."""
     workbook = Workbook(write_only=True)
-    _table(workbook, _("合计"), [report["total"]])
+    _table(workbook, _("合计"), [report["total"]], heading)
     for key, title in (
         ("by_region", _("按区划")),
         ("by_industry", _("按行业领域")),
@@ -162,7 +185,7 @@ def statistics_export(report: dict) -> FileResponse:
         ("by_kind", _("按事故类别")),
         ("by_month", _("按月份")),
     ):
-        _table(workbook, title, report[key])
+        _table(workbook, title, list(report[key]), heading)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (FileResponse closes it)
     workbook.save(handle)
     handle.seek(0)

@@ -121,10 +121,12 @@ class Ledger:
 
     def info(self, at: datetime) -> str:
         """Row 2: when it was exported and how many rows it holds."""
-        return _("导出时间：%(at)s　共 %(n)d 条") % {
-            "at": f"{timezone.localtime(at):%Y-%m-%d %H:%M}",
-            "n": self.count(),
-        }
+        return info_line(at, self.count())
+
+
+def info_line(at: datetime, rows: int) -> str:
+    """Row 2 of an exported sheet: when it was exported (local time) and how many rows it holds."""
+    return _("导出时间：%(at)s　共 %(n)d 条") % {"at": f"{timezone.localtime(at):%Y-%m-%d %H:%M}", "n": rows}
 
 
 SERIAL = Column(gettext_lazy("序号"), 4, NUMBER)
@@ -186,28 +188,41 @@ class SheetWriter:
         return out
 
 
+def start_sheet(workbook, sheet_title: str, title: str, info: str, columns: list[Column]):
+    """A write-only sheet with the standard's top: column widths and frozen panes (both must precede the first
+    row), row 1 the title (bold, larger; no merged cells in a write-only sheet, so it overflows from A1), row 2
+    the info line, row 3 the bold header."""
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column_width(column)
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    heading = safe_cell(sheet, title)
+    heading.font = Font(bold=True, size=14)
+    sheet.append([heading])
+    sheet.append([safe_cell(sheet, info)])
+    bold, centred = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
+    header = []
+    for column in columns:
+        cell = safe_cell(sheet, str(column.title))
+        cell.font, cell.alignment = bold, centred
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
+def finish_sheet(sheet, columns: int, rows: int) -> None:
+    """The autofilter over the header and the `rows` written (it goes in the sheet's tail, after the rows)."""
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(columns)}{HEADER_ROW + rows}"
+
+
 def write_xlsx(
     ledger: Ledger, handle, *, progress: Callable[[int], None] | None = None, every: int = 1000
 ) -> int:
     """Write the ledger as a workbook to the binary file `handle`; returns the number of data rows.
     `progress(rows_written)` is called every `every` rows and once at the end."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=ledger.sheet_title[:31])
     columns = [SERIAL, *ledger.columns]
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column_width(column)
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"  # before the first row: the sheet view is written first
-    title = WriteOnlyCell(sheet, value=ledger.title())
-    title.font = Font(bold=True, size=14)
-    sheet.append([title])
-    sheet.append([ledger.info(timezone.now())])
-    bold, centred = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=str(column.title))
-        cell.font, cell.alignment = bold, centred
-        header.append(cell)
-    sheet.append(header)
+    sheet = start_sheet(workbook, ledger.sheet_title, ledger.title(), ledger.info(timezone.now()), columns)
     writer = SheetWriter(sheet, ledger.columns)
     append, step, written = sheet.append, max(every, 1), 0
     for row in ledger.rows(ledger.queryset):
@@ -215,8 +230,7 @@ def write_xlsx(
         append(writer.row(written, row))
         if progress is not None and written % step == 0:
             progress(written)
-    # The autofilter is written after the rows, so it can cover exactly those written.
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW + written}"
+    finish_sheet(sheet, len(columns), written)
     workbook.save(handle)
     if progress is not None:
         progress(written)

@@ -196,21 +196,34 @@ def filters_in_words(filterset) -> FilterWords:
     left out; an invalid filterset filters nothing (`paging.filtered`), so it is described as no filter."""
     if not (filterset.is_bound and filterset.is_valid()):
         return FilterWords()
-    data = filterset.form.cleaned_data
-    start_name, end_name, period_label = getattr(filterset, "period", (None, None, ""))
-    region, others = "", []
-    for name, filter_ in filterset.filters.items():
+    filters = filterset.filters.items()
+    return form_in_words(
+        filterset.form,
+        period=getattr(filterset, "period", None),
+        region=next((name for name, f in filters if isinstance(f, RegionSubtreeFilter)), None),
+        skip={name for name, f in filters if isinstance(f, django_filters.OrderingFilter)},
+    )
+
+
+def form_in_words(form, *, period=None, region: str | None = "region", skip=frozenset()) -> FilterWords:
+    """A valid query form's answers in words (what `filters_in_words` says of a filterset's form): the
+    `region` field's choice by name, the `period = (from, to, label)` pair as one phrase, every other field
+    with a value as "label：value", in the form's order; fields in `skip` and empty ones left out."""
+    data = form.cleaned_data
+    start_name, end_name, period_label = period or (None, None, "")
+    region_name, others = "", []
+    for name, form_field in form.fields.items():
         value = data.get(name)
-        if name in (start_name, end_name) or isinstance(filter_, django_filters.OrderingFilter):
+        if name in skip or name in (start_name, end_name):
             continue
         if value is None or value == "" or value == [] or value == ():
             continue
-        if isinstance(filter_, RegionSubtreeFilter):
-            region = str(value)
+        if name == region:
+            region_name = str(value)
             continue
-        others.append(f"{filter_.label}：{value_in_words(filterset.form.fields[name], value)}")
-    period = period_in_words(period_label, data.get(start_name), data.get(end_name))
-    return FilterWords(region=region, period=period, others=others)
+        others.append(f"{form_field.label}：{value_in_words(form_field, value)}")
+    period_words = period_in_words(period_label, data.get(start_name), data.get(end_name))
+    return FilterWords(region=region_name, period=period_words, others=others)
 
 
 def value_in_words(form_field, value) -> str:
