@@ -199,25 +199,54 @@ def ledgers(users, n: int) -> list[tuple[str, str, object]]:
 
 
 def bare_write(ledger, rows: list[list], handle) -> None:
-    """openpyxl's write-only workbook given ready rows: the same header font and widths as write_xlsx."""
+    """openpyxl's write-only workbook given ready rows, the ledger standard written the plain way: the same
+    title, info and header rows, frozen panes, widths and autofilter as write_xlsx, and a new styled cell for
+    every date, datetime and wrapped text value (write_xlsx reuses one per column)."""
+    from django.utils import timezone
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+
+    from anlan.core import exports
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=ledger.sheet_title[:31])
-    for index, width in enumerate(ledger.widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
+    columns = [exports.SERIAL, *ledger.columns]
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = exports.column_width(column)
+    sheet.freeze_panes = f"A{exports.HEADER_ROW + 1}"
+    title = WriteOnlyCell(sheet, value=ledger.title())
+    title.font = Font(bold=True, size=14)
+    sheet.append([title])
+    sheet.append([ledger.info(timezone.now())])
+    bold, centred = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
     header = []
-    for title in ledger.headers:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=str(column.title))
+        cell.font, cell.alignment = bold, centred
         header.append(cell)
     sheet.append(header)
-    for row in rows:
-        sheet.append(row)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    formats = {exports.DATE: exports.DATE_FORMAT, exports.DATETIME: exports.DATETIME_FORMAT}
+    kinds = [column.kind for column in ledger.columns]
+    for serial, row in enumerate(rows, start=1):
+        line = [serial]
+        for value, kind in zip(row, kinds, strict=True):
+            if value is None or kind not in (exports.DATE, exports.DATETIME, exports.WRAP):
+                line.append(value)
+                continue
+            cell = WriteOnlyCell(sheet)  # styled before its value, or a date would register a default format
+            if kind == exports.WRAP:
+                cell.alignment = wrap
+            else:
+                cell.number_format = formats[kind]
+            cell.value = value
+            line.append(cell)
+        sheet.append(line)
+    sheet.auto_filter.ref = (
+        f"A{exports.HEADER_ROW}:{get_column_letter(len(columns))}{exports.HEADER_ROW + len(rows)}"
+    )
     workbook.save(handle)
 
 

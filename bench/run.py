@@ -292,7 +292,10 @@ def bench_lists(dataset, args, log) -> list[Row]:
 
 
 def _xlsx_rows(body: bytes) -> int:
-    """Data rows in the first sheet of an .xlsx (header excluded), by counting <row> elements."""
+    """Data rows in the first sheet of a ledger (title, info and header rows excluded), by counting <row>
+    elements."""
+    from anlan.core.exports import HEADER_ROW
+
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         sheet = next(name for name in archive.namelist() if name.startswith("xl/worksheets/sheet"))
         with archive.open(sheet) as handle:
@@ -303,7 +306,7 @@ def _xlsx_rows(body: bytes) -> int:
                 tail = data[-5:]
                 count -= tail.count(b"<row ") + tail.count(b"<row>")
             count += tail.count(b"<row ") + tail.count(b"<row>")
-    return count - 1
+    return count - HEADER_ROW
 
 
 def bench_export(dataset, args, log) -> list[Row]:

@@ -15,13 +15,22 @@ from openpyxl import Workbook
 
 from anlan.core.exports import (
     CHUNK,
+    DATETIME,
+    NUMBER,
+    WRAP,
+    Column,
     Ledger,
     choice_labels,
     excel_value,
     filter_request,
+    finish_sheet,
+    info_line,
     local_naive,
     safe_row,
+    scope_name,
+    start_sheet,
 )
+from anlan.core.filters import FilterWords, form_in_words, period_in_words
 from anlan.core.paging import filtered
 
 from .filters import AccidentFilter
@@ -29,23 +38,23 @@ from .models import Accident
 
 RIGHT = "accidents.export_accident"
 
-COLUMNS: list[tuple[str, int]] = [
-    (gettext_lazy("事故名称"), 40),
-    (gettext_lazy("发生时间"), 18),
-    (gettext_lazy("发生地区划"), 14),
-    (gettext_lazy("事故地点"), 28),
-    (gettext_lazy("事故单位"), 30),
-    (gettext_lazy("行业领域"), 14),
-    (gettext_lazy("事故类别"), 10),
-    (gettext_lazy("事故类型"), 12),
-    (gettext_lazy("事故等级"), 12),
-    (gettext_lazy("死亡人数"), 8),
-    (gettext_lazy("失踪人数"), 8),
-    (gettext_lazy("重伤人数"), 8),
-    (gettext_lazy("轻伤人数"), 8),
-    (gettext_lazy("直接经济损失（万元）"), 14),
-    (gettext_lazy("初报接收时间"), 18),
-    (gettext_lazy("迟报"), 6),
+COLUMNS: list[Column] = [
+    Column(gettext_lazy("事故名称"), 38, WRAP),
+    Column(gettext_lazy("发生时间"), 0, DATETIME),
+    Column(gettext_lazy("发生地区划"), 12),
+    Column(gettext_lazy("事故地点"), 26, WRAP),
+    Column(gettext_lazy("事故单位"), 28, WRAP),
+    Column(gettext_lazy("行业领域"), 12),
+    Column(gettext_lazy("事故类别"), 8),
+    Column(gettext_lazy("事故类型"), 10),
+    Column(gettext_lazy("事故等级"), 10),
+    Column(gettext_lazy("死亡人数"), 2, NUMBER),
+    Column(gettext_lazy("失踪人数"), 2, NUMBER),
+    Column(gettext_lazy("重伤人数"), 2, NUMBER),
+    Column(gettext_lazy("轻伤人数"), 2, NUMBER),
+    Column(gettext_lazy("直接经济损失（万元）"), 10, NUMBER),
+    Column(gettext_lazy("初报接收时间"), 0, DATETIME),
+    Column(gettext_lazy("迟报"), 2),
 ]
 
 FIELDS = (
@@ -116,25 +125,45 @@ def ledger_rows(queryset: QuerySet) -> Iterator[list]:
 
 
 def accident_ledger(user, params: QueryDict) -> Ledger:
-    """The accident ledger this user may export, filtered by the list's query parameters, newest first."""
-    queryset = Accident.objects.for_user(user, RIGHT)
+    """The accident ledger this user may export, filtered and sorted by the list's query parameters (newest
+    first without a sort, as the list)."""
+    queryset = Accident.objects.for_user(user, RIGHT).order_by("-occurred_at", "-pk")
     filterset = AccidentFilter(params or None, queryset=queryset, request=filter_request(user))
     return Ledger(
         name="accidents",
         sheet_title=_("生产安全事故台账"),
         columns=COLUMNS,
-        queryset=filtered(filterset).order_by("-occurred_at", "-pk"),
+        queryset=filtered(filterset),
         rows=ledger_rows,
+        user=user,
+        filterset=filterset,
     )
 
 
-def _table(workbook, title: str, rows) -> None:
-    sheet = workbook.create_sheet(title=title[:31])
+def statistics_heading(user, form, period) -> str:
+    """Row 1 of each statistics sheet: the report, its region (the chosen one, else the user's jurisdiction),
+    its period (the default one too) and the other choices of the query form in words."""
+    valid = form.is_bound and form.is_valid()
+    words = form_in_words(form, period=("date_from", "date_to", "")) if valid else FilterWords()
+    parts = [
+        _("生产安全事故统计"),
+        words.region or scope_name(user),
+        period_in_words(_("统计期"), period.start, period.end),
+        "；".join(words.others),
+    ]
+    return "　".join(str(part) for part in parts if part)
+
+
+def _table(workbook, title: str, rows, heading: str) -> None:
+    """One breakdown as a sheet of the standard (title, info, frozen header, autofilter, widths; a grouped
+    table, so no 序号)."""
     indicators = [_("事故起数"), _("死亡人数"), _("重伤人数"), _("直接经济损失（万元）")]
-    header = [_("分组")]
+    columns = [Column(_("分组"), 14)]
     for name in indicators:
-        header += [name, _("去年同期"), _("增减")]
-    sheet.append(header + [_("四项指标")])
+        columns += [Column(name, 6, NUMBER), Column(_("去年同期"), 6, NUMBER), Column(_("增减"), 6, NUMBER)]
+    columns.append(Column(_("四项指标"), 30))
+    info = info_line(timezone.now(), len(rows))
+    sheet = start_sheet(workbook, title, f"{heading}（{title}）", info, columns)
     for row in rows:
         line = [row.label]
         for current, previous in zip(row.current.values(), row.previous.values(), strict=True):
@@ -142,12 +171,13 @@ def _table(workbook, title: str, rows) -> None:
         sheet.append(
             safe_row(sheet, [float(v) if hasattr(v, "as_tuple") else v for v in line] + [row.summary])
         )
+    finish_sheet(sheet, len(columns), len(rows))
 
 
-def statistics_export(report: dict) -> FileResponse:
+def statistics_export(report: dict, heading: str) -> FileResponse:
     """One sheet per breakdown (small: grouped rows only), written to a temporary file and streamed."""
     workbook = Workbook(write_only=True)
-    _table(workbook, _("合计"), [report["total"]])
+    _table(workbook, _("合计"), [report["total"]], heading)
     for key, title in (
         ("by_region", _("按区划")),
         ("by_industry", _("按行业领域")),
@@ -155,7 +185,7 @@ def statistics_export(report: dict) -> FileResponse:
         ("by_kind", _("按事故类别")),
         ("by_month", _("按月份")),
     ):
-        _table(workbook, title, report[key])
+        _table(workbook, title, list(report[key]), heading)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (FileResponse closes it)
     workbook.save(handle)
     handle.seek(0)

@@ -21,6 +21,8 @@ def _local_midnight(day):
 
 
 class AccidentFilter(ScopedFilterSet):
+    # The pair of filters a ledger's title row shows as one period (core.filters.filters_in_words).
+    period = ("date_from", "date_to", _("发生日期"))
     q = django_filters.CharFilter(label=_("名称或地点"), method="filter_q")
     region = RegionSubtreeFilter(
         label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"

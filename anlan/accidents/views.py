@@ -375,8 +375,10 @@ def statistics_page(request):
 @login_required
 def statistics_export(request):
     require_right(request.user, EXPORT)
-    period, filters = forms.StatisticsForm(request.GET or None, user=request.user).query()
-    return exports.statistics_export(statistics.report(request.user, period, filters, _("合计")))
+    form = forms.StatisticsForm(request.GET or None, user=request.user)
+    period, filters = form.query()
+    heading = exports.statistics_heading(request.user, form, period)
+    return exports.statistics_export(statistics.report(request.user, period, filters, _("合计")), heading)
 
 
 # ---------------------------------------------------------------- links of the module's to-dos and indicators

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import trees
@@ -173,3 +175,77 @@ class GridFilter(ScopedFilterSet):
     class Meta:
         model = Grid
         fields = ["region", "q"]
+
+
+# ---------------------------------------------------------------- a list's filters in words (ledger title row)
+
+
+@dataclass(frozen=True)
+class FilterWords:
+    """What a filtered list shows, in words: the region filtered on (its name), the period (a FilterSet's
+    `period = (from, to, label)`) and every other filter as "label：value"."""
+
+    region: str = ""
+    period: str = ""
+    others: list[str] = field(default_factory=list)
+
+
+def filters_in_words(filterset) -> FilterWords:
+    """The filterset's active filters described by their labels and the chosen values' labels, in the order
+    the filterset declares them. Empty values, the sort key and parameters the filterset does not know are
+    left out; an invalid filterset filters nothing (`paging.filtered`), so it is described as no filter."""
+    if not (filterset.is_bound and filterset.is_valid()):
+        return FilterWords()
+    filters = filterset.filters.items()
+    return form_in_words(
+        filterset.form,
+        period=getattr(filterset, "period", None),
+        region=next((name for name, f in filters if isinstance(f, RegionSubtreeFilter)), None),
+        skip={name for name, f in filters if isinstance(f, django_filters.OrderingFilter)},
+    )
+
+
+def form_in_words(form, *, period=None, region: str | None = "region", skip=frozenset()) -> FilterWords:
+    """A valid query form's answers in words (what `filters_in_words` says of a filterset's form): the
+    `region` field's choice by name, the `period = (from, to, label)` pair as one phrase, every other field
+    with a value as "label：value", in the form's order; fields in `skip` and empty ones left out."""
+    data = form.cleaned_data
+    start_name, end_name, period_label = period or (None, None, "")
+    region_name, others = "", []
+    for name, form_field in form.fields.items():
+        value = data.get(name)
+        if name in skip or name in (start_name, end_name):
+            continue
+        if value is None or value == "" or value == [] or value == ():
+            continue
+        if name == region:
+            region_name = str(value)
+            continue
+        others.append(f"{form_field.label}：{value_in_words(form_field, value)}")
+    period_words = period_in_words(period_label, data.get(start_name), data.get(end_name))
+    return FilterWords(region=region_name, period=period_words, others=others)
+
+
+def value_in_words(form_field, value) -> str:
+    """A cleaned filter value as the list shows it: a choice's label, a record's name, yes/no, a date."""
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    if isinstance(value, date):
+        return value.isoformat()
+    choices = getattr(form_field, "choices", None)
+    if choices is not None and not isinstance(form_field, forms.ModelChoiceField):
+        labels = {str(key): str(label) for key, label in form_field.choices}
+        values = value if isinstance(value, list | tuple) else [value]
+        return "、".join(labels.get(str(item), str(item)) for item in values)
+    return str(value)
+
+
+def period_in_words(label, start: date | None, end: date | None) -> str:
+    """ "发现日期 2026-01-01 至 2026-03-31", or with one end open "… 起" / "… 至 2026-03-31"; "" for none."""
+    if start and end:
+        return gettext("%(label)s %(start)s 至 %(end)s") % {"label": label, "start": start, "end": end}
+    if start:
+        return gettext("%(label)s %(start)s 起") % {"label": label, "start": start}
+    if end:
+        return gettext("%(label)s 至 %(end)s") % {"label": label, "end": end}
+    return ""

@@ -95,6 +95,50 @@ def supervising_department(region_code: str, industry_id: int | None) -> Departm
     return supervising_departments(region_code, industry_id).first()
 
 
+class DepartmentRouter:
+    """`supervising_department` for many (region, industry) pairs at once, for a ledger: every active
+    department that may supervise (member departments left out) and its industries are read once, with the
+    industry tree — three queries whatever the number of rows — and each pair is answered in Python by the
+    same rule: a department of the region or one of its ancestors holding the industry or one of its
+    ancestors; nearest level first, an industry department before the comprehensive one, then the lowest id."""
+
+    def __init__(self):
+        self.tree = trees.IndustryTree.load()
+        departments = Department.objects.filter(is_active=True).exclude(kind=Department.Kind.MEMBER)
+        self.rank: dict[int, tuple] = {}
+        self.names: dict[int, str] = {}
+        regions: dict[int, str] = {}
+        rows = departments.values_list("pk", "name", "region_id", "region__level", "kind")
+        for pk, name, region_id, level, kind in rows:
+            self.rank[pk] = (-level, 0 if kind == Department.Kind.INDUSTRY else 1, pk)
+            self.names[pk], regions[pk] = name, region_id
+        self.holding: dict[tuple[str, int], list[int]] = {}
+        through = Department.industries.through.objects.filter(department_id__in=departments.values("pk"))
+        for department_id, industry_id in through.values_list("department_id", "industry_id"):
+            self.holding.setdefault((regions[department_id], industry_id), []).append(department_id)
+        self.chosen: dict[tuple[str, int], int | None] = {}
+
+    def department_id(self, region_code: str, industry_id: int | None) -> int | None:
+        """The id of the department `supervising_department(region_code, industry_id)` gives, or None."""
+        if industry_id is None or not region_code:
+            return None
+        key = (region_code, industry_id)
+        if key not in self.chosen:
+            lineage = self.tree.lineage(industry_id)
+            candidates = [
+                pk
+                for code in trees.ancestor_codes(region_code)
+                for industry in lineage
+                for pk in self.holding.get((code, industry), ())
+            ]
+            self.chosen[key] = min(candidates, key=self.rank.__getitem__, default=None)
+        return self.chosen[key]
+
+    def name(self, region_code: str, industry_id: int | None) -> str:
+        pk = self.department_id(region_code, industry_id)
+        return self.names[pk] if pk is not None else ""
+
+
 def supervising_staff(region_code: str, industry_id: int | None, *, level: int | None = None) -> QuerySet:
     """The staff of every department supervising the industry there (see `supervising_departments`)."""
     departments = supervising_departments(region_code, industry_id, level=level)

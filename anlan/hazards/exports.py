@@ -11,34 +11,49 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anlan.core.exports import CHUNK, Ledger, Names, choice_labels, filter_request, local_naive
-from anlan.core.models import Industry, Region
+from anlan.core.exports import (
+    CHUNK,
+    DATE,
+    DATETIME,
+    NUMBER,
+    WRAP,
+    Column,
+    Ledger,
+    Names,
+    choice_labels,
+    filter_request,
+    local_naive,
+)
+from anlan.core.models import Department, Industry, Region
 from anlan.core.paging import filtered
 
-from . import selectors
+from . import rules, selectors
 from .filters import HazardFilter
-from .models import Hazard, RectificationPlan
+from .models import Hazard, RectificationPlan, Supervision
 
 RIGHT = "hazards.export_hazard"
 
-COLUMNS: list[tuple[str, int]] = [
-    (gettext_lazy("隐患编号"), 22),
-    (gettext_lazy("生产经营单位/场所"), 32),
-    (gettext_lazy("所属区划"), 14),
-    (gettext_lazy("行业领域"), 14),
-    (gettext_lazy("隐患描述"), 48),
-    (gettext_lazy("隐患类别"), 14),
-    (gettext_lazy("隐患等级"), 14),
-    (gettext_lazy("隐患来源"), 12),
-    (gettext_lazy("发现日期"), 12),
-    (gettext_lazy("责任人"), 12),
-    (gettext_lazy("整改措施"), 40),
-    (gettext_lazy("整改资金（万元）"), 14),
-    (gettext_lazy("整改期限"), 12),
-    (gettext_lazy("状态"), 10),
-    (gettext_lazy("验收人"), 12),
-    (gettext_lazy("验收时间"), 18),
-    (gettext_lazy("销号日期"), 12),
+COLUMNS: list[Column] = [
+    Column(gettext_lazy("隐患编号"), 19),
+    Column(gettext_lazy("生产经营单位/场所"), 30, WRAP),
+    Column(gettext_lazy("所属区划"), 12),
+    Column(gettext_lazy("行业领域"), 12),
+    Column(gettext_lazy("监管部门"), 24, WRAP),
+    Column(gettext_lazy("隐患描述"), 46, WRAP),
+    Column(gettext_lazy("隐患类别"), 12),
+    Column(gettext_lazy("隐患等级"), 12),
+    Column(gettext_lazy("隐患来源"), 10),
+    Column(gettext_lazy("发现日期"), 0, DATE),
+    Column(gettext_lazy("责任人"), 8),
+    Column(gettext_lazy("整改措施"), 40, WRAP),
+    Column(gettext_lazy("整改资金（万元）"), 8, NUMBER),
+    Column(gettext_lazy("整改期限"), 0, DATE),
+    Column(gettext_lazy("状态"), 8),
+    Column(gettext_lazy("逾期天数"), 4, NUMBER),
+    Column(gettext_lazy("督办级别"), 6),
+    Column(gettext_lazy("验收人"), 8),
+    Column(gettext_lazy("验收时间"), 0, DATETIME),
+    Column(gettext_lazy("销号日期"), 0, DATE),
 ]
 
 FIELDS = (
@@ -49,6 +64,7 @@ FIELDS = (
     "place",
     "region_id",
     "industry_id",
+    "supervising_department_id",
     "description",
     "category",
     "grade",
@@ -80,18 +96,45 @@ def current_plans(hazard_ids: list[int]) -> dict[int, tuple]:
     return current
 
 
+def supervision_levels(hazard_ids: list[int]) -> dict[int, str]:
+    """{hazard id: level} of each hazard's latest 挂牌督办 (listed or lifted; one revoked with its voided
+    hazard does not count), for a whole chunk in one query."""
+    latest: dict[int, str] = {}
+    supervisions = (
+        Supervision.objects.filter(hazard_id__in=hazard_ids)
+        .exclude(status=Supervision.Status.CLOSED)
+        .order_by("hazard_id", "-pk")
+        .values_list("hazard_id", "level")
+    )
+    for hazard_id, level in supervisions:
+        latest.setdefault(hazard_id, level)
+    return latest
+
+
+def overdue_days(status: str, due_on, today) -> int | None:
+    """Whole days an open hazard is past its deadline on `today` (rules.is_overdue: the due date itself is
+    not overdue, the day after is 1); None when it is not overdue or no longer open."""
+    if status not in Hazard.OPEN or not rules.is_overdue(due_on, today):
+        return None
+    return rules.days_overdue(due_on, today)
+
+
 def ledger_rows(queryset: QuerySet) -> Iterator[list]:
     categories = choice_labels(Hazard, "category")
     grades = choice_labels(Hazard, "grade")
     sources = choice_labels(Hazard, "source")
     statuses = choice_labels(Hazard, "status")
+    levels = choice_labels(Supervision, "level")
     local = local_naive(timezone.get_current_timezone())
-    regions, industries = Names(Region), Names(Industry)
+    today = timezone.localdate()
+    regions, industries, departments = Names(Region), Names(Industry), Names(Department)
     hazards = queryset.values_list(*FIELDS).iterator(chunk_size=CHUNK)
     while chunk := list(islice(hazards, CHUNK)):
-        plans = current_plans([row[0] for row in chunk])
+        ids = [row[0] for row in chunk]
+        plans, supervised = current_plans(ids), supervision_levels(ids)
         regions.load(row[5] for row in chunk)
         industries.load(row[6] for row in chunk)
+        departments.load(row[7] for row in chunk)
         for (
             pk,
             number,
@@ -100,6 +143,7 @@ def ledger_rows(queryset: QuerySet) -> Iterator[list]:
             place,
             region_id,
             industry_id,
+            department_id,
             description,
             category,
             grade,
@@ -114,11 +158,13 @@ def ledger_rows(queryset: QuerySet) -> Iterator[list]:
             closed_on,
         ) in chunk:
             person, measures, funds = plans.get(pk, NO_PLAN)
+            level = supervised.get(pk)
             yield [
                 number,
                 enterprise if enterprise_id else place,
                 regions[region_id],
                 industries[industry_id],
+                departments[department_id],
                 description,
                 categories.get(category, category),
                 grades.get(grade, grade),
@@ -129,6 +175,8 @@ def ledger_rows(queryset: QuerySet) -> Iterator[list]:
                 funds,
                 due_on,
                 statuses.get(status, status),
+                overdue_days(status, due_on, today),
+                levels.get(level, level) if level else "",
                 (real_name or username) if verifier_id is not None else "",  # User.display_name
                 local(verified_at),
                 closed_on,
@@ -145,4 +193,6 @@ def hazard_ledger(user, params: QueryDict) -> Ledger:
         columns=COLUMNS,
         queryset=filtered(filterset),
         rows=ledger_rows,
+        user=user,
+        filterset=filterset,
     )

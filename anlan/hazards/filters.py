@@ -23,6 +23,8 @@ TODO_CHOICES = (
 
 
 class HazardFilter(ScopedFilterSet):
+    # The pair of filters a ledger's title row shows as one period (core.filters.filters_in_words).
+    period = ("found_from", "found_to", _("发现日期"))
     q = django_filters.CharFilter(label=_("编号、单位或描述"), method="filter_q")
     region = RegionSubtreeFilter(
         label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"

@@ -1,6 +1,7 @@
-"""A large ledger export as a background job in a real browser: the county office exports, lands on the job
-page (queued), the page's progress polling follows the worker to the end, and the download link gives the
-file; the notification bell says it is done. The worker is `jobs.work_off()` run by the test meanwhile."""
+"""Ledger exports in a real browser. A large one runs as a background job: the county office exports, lands
+on the job page (queued), the page's progress polling follows the worker to the end, and the download link
+gives the file; the notification bell says it is done. The worker is `jobs.work_off()` run by the test
+meanwhile. A small one downloads at once, filtered as the list is, and follows the ledger standard."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from playwright.sync_api import expect
 
 from anlan.core import jobs
 from anlan.core.tests.factories import EnterpriseFactory, industry
+from anlan.hazards.models import Hazard
+from anlan.hazards.tests.factories import HazardFactory
 
 from .conftest import login, screenshot
 
@@ -39,7 +42,7 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(page, phone_p
     with page.expect_download() as download:
         page.get_by_test_id("job-download").click()
     sheet = load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True).active
-    assert len(list(sheet.iter_rows(values_only=True))) == 1 + 8
+    assert len(list(sheet.iter_rows(values_only=True))) == 3 + 8  # title, info, header, rows
     page.reload()  # the bell counts on each page load
     expect(page.get_by_test_id("unread-count")).to_have_text("1")
 
@@ -49,3 +52,25 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(page, phone_p
     expect(phone_page.get_by_test_id("job-table")).to_contain_text("导出生产经营单位台账（8 行）")
     phone_page.get_by_role("link", name="导出生产经营单位台账（8 行）").click()
     expect(phone_page.get_by_test_id("job-download")).to_be_visible()
+
+
+def test_the_filtered_hazard_list_exports_a_standard_ledger(page, server, cast, tmp_path):
+    HazardFactory(enterprise=cast.enterprise_x, status=Hazard.Status.RECTIFYING, description="=1+1")
+    HazardFactory(enterprise=cast.enterprise_y, status=Hazard.Status.REGISTERED)
+    login(page, server, "county_office")
+    page.goto(f"{server.url}/hazards/")
+    with page.expect_response(lambda r: "status=rectifying" in r.url and r.request.headers.get("hx-request")):
+        page.locator("#id_status").select_option(label="整改中")
+    expect(page.get_by_test_id("result-count")).to_have_text("共 1 条")
+    with page.expect_download() as download:
+        page.locator("#export-link").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    sheet = load_workbook(path).active
+    assert sheet["A1"].value == "隐患排查治理台账　来安县　状态：整改中"
+    assert sheet["A2"].value.endswith("共 1 条")
+    assert [sheet.cell(3, column).value for column in (1, 2)] == ["序号", "隐患编号"]
+    assert sheet.freeze_panes == "A4"
+    assert sheet.auto_filter.ref.startswith("A3:") and sheet.auto_filter.ref.endswith("4")
+    description = sheet.cell(4, [cell.value for cell in sheet[3]].index("隐患描述") + 1)
+    assert (description.value, description.data_type) == ("=1+1", "s")

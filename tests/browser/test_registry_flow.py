@@ -258,8 +258,9 @@ def test_the_county_office_reads_the_dashboard_exports_the_ledger_and_opens_a_to
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     sheet = load_workbook(path, read_only=True).worksheets[0]
-    header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert header[:2] == ["统一社会信用代码", "单位名称"]
+    title, _info, header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert title[0] == "生产经营单位台账　来安县　行业领域：建筑施工"
+    assert header[:3] == ["序号", "统一社会信用代码", "单位名称"]
     name_at, phone_at = header.index("单位名称"), header.index("主要负责人电话")
     assert sorted(r[name_at] for r in rows) == sorted(e.name for e in construction)
     # the county office acts on contacts, so its ledger has phones in full

@@ -141,9 +141,19 @@ def test_statistics_compare_with_last_year_and_export(cast, as_user):
     client = as_user(cast["county_office"])
     page = client.get(reverse("accidents:statistics")).content.decode()
     assert 'data-testid="total-accidents">1<' in page
-    response = client.get(reverse("accidents:statistics-export"))
+    response = client.get(reverse("accidents:statistics-export"), {"kind": AccidentKind.values[0]})
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert "合计" in workbook.sheetnames
+    today = timezone.localdate()
+    kind = AccidentKind.labels[0]
+    by_region = workbook["按区划"]
+    assert by_region["A1"].value == (
+        f"生产安全事故统计　来安县　统计期 {today.year}-01-01 至 {today.isoformat()}　事故类别：{kind}（按区划）"
+    )
+    assert by_region["A2"].value.endswith(f"共 {by_region.max_row - 3} 条")
+    assert [cell.value for cell in by_region[3]][:3] == ["分组", "事故起数", "去年同期"]
+    assert by_region.freeze_panes == "A4"
+    assert by_region.auto_filter.ref == f"A3:N{by_region.max_row}"
 
 
 def test_the_ledger_export_has_one_row_per_accident_in_scope(cast, as_user):
@@ -151,10 +161,10 @@ def test_the_ledger_export_has_one_row_per_accident_in_scope(cast, as_user):
     report(cast, deaths=3)
     response = as_user(cast["town_a"]).get(reverse("accidents:accident-export"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert sheet.max_row == 3
-    assert sheet.cell(1, 1).value == "事故名称"
+    assert sheet.max_row == 3 + 2
+    assert (sheet.cell(3, 1).value, sheet.cell(3, 2).value) == ("序号", "事故名称")
     response = as_user(cast["town_b"]).get(reverse("accidents:accident-export"))
-    assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.max_row == 1
+    assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.max_row == 3
 
 
 def test_the_filter_form_keeps_the_chosen_values(cast, as_user):

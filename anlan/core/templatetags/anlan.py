@@ -83,6 +83,28 @@ def boolean_options(bound_field) -> str:
     return _options((("", _("全部")), ("true", _("是")), ("false", _("否"))), value)
 
 
+@register.simple_tag
+def kept_filters(filterset, shown: str, oob: bool = False) -> str:
+    """Hidden inputs for the list's active filters its form does not show (the sort, a to-do, an enterprise
+    from a link): changing a shown filter keeps them, so the rows, the pager and the export link answer the
+    same query. `shown` names the form's own fields, space-separated. The table fragment sends them again
+    out of band (`oob=True`), so a sort chosen in the table is the one the form sends next."""
+    data = filterset.data
+    visible = set(shown.split())
+    inputs = (
+        format_html('<input type="hidden" name="{}" value="{}">', name, value)
+        for name in filterset.filters
+        if name not in visible and hasattr(data, "getlist")
+        for value in data.getlist(name)
+        if value != ""
+    )
+    return format_html(
+        '<span id="kept-filters"{}>{}</span>',
+        mark_safe(' hx-swap-oob="true"') if oob else "",
+        mark_safe("".join(inputs)),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def nav_active(context, entry) -> str:
     """ " active" when the current page belongs to a navigation entry (its namespace, or "name:<part>" of

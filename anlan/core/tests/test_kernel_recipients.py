@@ -231,3 +231,60 @@ def test_the_duty_office_falls_back_to_the_committee_office_when_nobody_is_on_du
         contract.registry().recipient_groups, "duty_officers", lambda **context: User.objects.none()
     )
     assert names(recipients.duty_office(cast.village_a.code)) == {"county_office"}
+
+
+# ---------------------------------------------------------------- many pairs at once (ledgers)
+
+
+def test_the_department_router_chooses_as_supervising_department_for_every_pair(cast):
+    # Given departments at two levels, of both kinds, a member department, an inactive one, another county's
+    DepartmentFactory(
+        name="来安县应急管理局",
+        region=cast.county,
+        kind=Department.Kind.COMPREHENSIVE,
+        industries=[industry("construction"), industry("transport"), industry("hazchem-production")],
+    )
+    DepartmentFactory(name="新安镇建设办", region=cast.town_a, industries=[industry("construction")])
+    DepartmentFactory(
+        name="来安县总工会",
+        region=cast.county,
+        kind=Department.Kind.MEMBER,
+        industries=[industry("commerce")],
+    )
+    DepartmentFactory(
+        name="来安县经信局", region=cast.county, industries=[industry("industry-trade")], is_active=False
+    )
+    DepartmentFactory(
+        name="全椒县住建局", region=Region.objects.get(pk=OTHER_COUNTY), industries=[industry("construction")]
+    )
+    codes = [cast.county.code, cast.town_a.code, cast.village_a.code, cast.town_b.code, OTHER_COUNTY]
+    industries = [
+        industry(code).pk
+        for code in (
+            "construction",
+            "transport",
+            "road-transport",
+            "hazchem-production",
+            "commerce",
+            "machinery",
+        )
+    ]
+    # When the router answers every pair, Then it chooses the department the query chooses
+    router = recipients.DepartmentRouter()
+    for code in codes:
+        for industry_id in [*industries, None]:
+            expected = recipients.supervising_department(code, industry_id)
+            assert router.department_id(code, industry_id) == (expected.pk if expected else None), (
+                code,
+                industry_id,
+            )
+            assert router.name(code, industry_id) == (expected.name if expected else "")
+
+
+def test_the_department_router_reads_once_and_answers_without_queries(cast, django_assert_num_queries):
+    construction, road = industry("construction").pk, industry("road-transport").pk
+    with django_assert_num_queries(3):
+        router = recipients.DepartmentRouter()
+    with django_assert_num_queries(0):
+        assert router.name(cast.village_a.code, construction) == "来安县住房和城乡建设局"
+        assert router.name(cast.village_b.code, road) == "来安县交通运输局"
