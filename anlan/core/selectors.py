@@ -57,12 +57,13 @@ def enterprise_list(user) -> QuerySet:
 def enterprise_choices(user, query: str, *, limit: int = rules.PICKER_LIMIT) -> list[Enterprise]:
     """What a picker offers for the typed `query`, from the user's scope only, best first: names starting
     with it (by name), then pinyin initials starting with it (by initials), then credit codes starting with
-    it (by code), then names containing it (by name); at most `limit`. Nothing for an empty query.
+    it (by code), then names containing it (by region, then name); at most `limit`. Nothing for an empty query.
 
     One query per kind, each stopping at the places still free, so a query that prefixes fill never scans
     for contained text. Each prefix is read as a range in the order of an index (initials and codes: the
     covering indexes enterprise_initials_region and enterprise_uscc_region), so the walk stops at the
-    `limit`-th match in scope. Contained text reads the scope's part of enterprise_region_name (bench/README.md).
+    `limit`-th match in scope. Contained text walks the scope's part of enterprise_region_name in its order, to
+    the end when fewer than `limit` names match (bench/README.md, "Pickers"; pg_trgm on PostgreSQL).
     """
     query = rules.picker_query(query)
     if not query:
@@ -76,7 +77,8 @@ def enterprise_choices(user, query: str, *, limit: int = rules.PICKER_LIMIT) -> 
     uscc = rules.uscc_query(query)
     if uscc:
         kinds.append((_range("uscc", uscc, rules.uscc_prefix_end(uscc)), ("uscc",)))
-    kinds.append((Q(name__contains=query), ("name", "pk")))
+    # In the order of enterprise_region_name (by place, then name): the walk stops at the limit-th match.
+    kinds.append((Q(name__contains=query), ("region_id", "name", "pk")))
     scoped = Enterprise.objects.for_user(user)
     found: list[int] = []
     for condition, order in kinds:

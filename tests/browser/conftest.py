@@ -182,9 +182,11 @@ def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
 def pick(page: Page, label: str, typed: str, choice: str) -> None:
     """In the type-ahead picker labelled `label` (core/picker.js), type `typed` and choose the drop-down
     option that shows `choice` (a name or a credit code)."""
+    # The box, not its input: with a choice made, tom-select moves the input out of sight until focused.
     control = page.get_by_role("combobox", name=label, exact=True)
-    control.click()
-    control.press_sequentially(typed)
+    control.locator("xpath=ancestor::div[contains(@class, 'ts-control')]").click()
+    expect(control).to_be_focused()
+    page.keyboard.type(typed)
     page.locator(".ts-dropdown.single .option", has_text=choice).first.click()
 
 

@@ -56,6 +56,17 @@ def test_a_credit_code_prefix_ends_at_the_next_code_of_the_alphabet(prefix, end)
     assert rules.uscc_prefix_end(prefix) == end
 
 
+def test_an_initials_prefix_ends_at_the_next_letter_or_digit():
+    assert [rules.initials_prefix_end(p) for p in ("lax", "la9", "lz", "zz")] == ["lay", "laa", "m", ""]
+
+
+@given(st.text(min_size=1, max_size=6), st.text(max_size=12))
+def test_every_text_with_a_prefix_lies_in_its_code_point_range(prefix, rest):
+    end = rules.text_prefix_end(prefix)
+    assert not end or prefix + rest < end
+    assert not end or not end.startswith(prefix)
+
+
 @given(
     st.text(alphabet=rules.USCC_CHARSET, min_size=1, max_size=6),
     st.text(alphabet=rules.USCC_CHARSET, max_size=12),
