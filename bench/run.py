@@ -35,6 +35,7 @@ EXTRA_SECTIONS = (
     "export-ratio",  # bench/bench_exports.py: write_xlsx against the bare write-only writer
     "jobs",  # bench/bench_jobs.py: 10,000 small jobs by two workers; a ledger export as a job
     "home",  # bench/bench_home.py: the 待办 query over 1M hazards (the hazards section's data)
+    "pickers",  # bench/bench_pickers.py: the type-ahead search, each query kind, county office and town
 )
 PAGE_SIZE = 20
 DEEP_PAGE = 1000
@@ -113,6 +114,9 @@ def parse_args(argv):
     from bench.bench_jobs import add_arguments as add_job_arguments
 
     add_job_arguments(parser)
+    from bench.bench_pickers import add_arguments as add_picker_arguments
+
+    add_picker_arguments(parser)
     args = parser.parse_args(argv)
     args.only = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = sorted(set(args.only) - set(SECTIONS) - set(EXTRA_SECTIONS))
@@ -497,6 +501,10 @@ def main(argv=None) -> int:
         from bench.bench_home import run as bench_home
 
         rows += bench_home(dataset, args, log, Row)
+    if "pickers" in args.only:
+        from bench.bench_pickers import run as bench_pickers
+
+        rows += bench_pickers(dataset, args, log, Row)
 
     print()
     print(

@@ -34,6 +34,9 @@ FILES = [
     ("leaflet/dist/leaflet.css", "leaflet/leaflet.css"),
     ("leaflet/dist/leaflet.js", "leaflet/leaflet.js"),
     ("leaflet/dist/images/", "leaflet/images/"),
+    # The type-ahead pickers (core.widgets.EnterprisePicker): the complete build (clear button plugin).
+    ("tom-select/dist/js/tom-select.complete.min.js", "tom-select/tom-select.complete.min.js"),
+    ("tom-select/dist/css/tom-select.bootstrap5.min.css", "tom-select/tom-select.bootstrap5.min.css"),
 ]
 
 # "//# sourceMappingURL=x.map" (JS) and "/*# sourceMappingURL=x.map */" (CSS), on their own line.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from anlan.core import capacity, trees
 from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
 from anlan.core.models import Enterprise, Industry, Region, Role
+from anlan.core.pickers import EnterpriseChoiceField
 from anlan.core.rules import RuleViolation
 
 from . import rules, selectors, services, statistics
@@ -69,8 +70,7 @@ class AccidentForm(BootstrapMixin, CasualtyFields):
     type_code = forms.ChoiceField(label=_("事故类型（GB 6441）"), choices=AccidentType.choices)
     region = RegionChoiceField(queryset=Region.objects.none(), label=_("发生地区划"))
     place = forms.CharField(label=_("事故地点"), max_length=200)
-    enterprise = forms.ModelChoiceField(
-        queryset=Enterprise.objects.none(),
+    enterprise = EnterpriseChoiceField(
         label=_("事故单位"),
         required=False,
         help_text=_("道路交通等无事故单位的可不选"),
@@ -106,8 +106,7 @@ class AccidentForm(BootstrapMixin, CasualtyFields):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = selectors.reporting_regions(user)
-        enterprises = Enterprise.objects.for_user(user).order_by("name")
-        self.fields["enterprise"].queryset = enterprises
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
         _industries(self.fields["industry"])
         own = capacity.capacities(user, right=services.REPORT, roles=[Role.ENTERPRISE])
         if own and not self.is_bound:
@@ -171,16 +170,14 @@ class ConcludeForm(BootstrapMixin, forms.Form):
 class ResponsibilityForm(BootstrapMixin, forms.Form):
     party = forms.ChoiceField(label=_("责任主体类型"), choices=Responsibility.Party.choices)
     name = forms.CharField(label=_("名称或姓名"), max_length=120, required=False)
-    enterprise = forms.ModelChoiceField(
-        queryset=Enterprise.objects.none(), label=_("对应生产经营单位"), required=False
-    )
+    enterprise = EnterpriseChoiceField(label=_("对应生产经营单位"), required=False)
     position = forms.CharField(label=_("单位类型或职务"), max_length=120, required=False)
     finding = forms.CharField(label=_("责任认定"), widget=TEXT)
     recommended_handling = forms.CharField(label=_("处理建议"), widget=TEXT)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
 
 
 class MeasureForm(BootstrapMixin, forms.Form):
@@ -198,7 +195,7 @@ class MinorEventForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=MinorEvent.Kind.choices)
     occurred_at = forms.DateTimeField(label=_("发生时间"), widget=DATETIME)
     region = RegionChoiceField(queryset=Region.objects.none(), label=_("发生地区划"))
-    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("单位"), required=False)
+    enterprise = EnterpriseChoiceField(label=_("单位"), required=False)
     industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"))
     minor_injuries = figure_field("minor_injuries", MinorEvent)
     description = forms.CharField(label=_("经过"), widget=TEXT)
@@ -206,7 +203,7 @@ class MinorEventForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = selectors.reporting_regions(user)
-        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
         _industries(self.fields["industry"])
 
 

@@ -208,6 +208,31 @@ class Department(models.Model):
         return self.name
 
 
+class EnterpriseQuerySet(ScopedQuerySet):
+    """Keeps `name_initials` in step with `name` on the bulk paths that bypass `Enterprise.save()`."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.name_initials = rules.name_initials(obj.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "name" in fields:
+            for obj in objs:
+                obj.name_initials = rules.name_initials(obj.name)
+            fields = [*fields, "name_initials"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if "name" in kwargs and "name_initials" not in kwargs:  # bulk_update passes both
+            if not isinstance(kwargs["name"], str):  # an expression: the initials cannot follow it in SQL
+                raise TypeError("Enterprise names are updated with a value, so that their initials follow.")
+            kwargs["name_initials"] = rules.name_initials(kwargs["name"])
+        return super().update(**kwargs)
+
+
 class Enterprise(models.Model):
     """生产经营单位, keyed by its 统一社会信用代码 (GB 32100)."""
 
@@ -224,6 +249,10 @@ class Enterprise(models.Model):
 
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     name = models.CharField(_("单位名称"), max_length=120, db_index=True)
+    # Derived from the name on every save and bulk path (EnterpriseQuerySet); the pickers search it.
+    name_initials = models.CharField(
+        _("名称拼音首字母"), max_length=rules.NAME_INITIALS_LENGTH, blank=True, editable=False
+    )
     region = models.ForeignKey(
         Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="enterprises"
     )
@@ -279,7 +308,7 @@ class Enterprise(models.Model):
     is_crowded_place = models.BooleanField(_("人员密集场所"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    objects = ScopedQuerySet.as_manager()
+    objects = EnterpriseQuerySet.as_manager()
     scope = ScopeSpec(
         region="region",
         industry="industry",
@@ -287,7 +316,9 @@ class Enterprise(models.Model):
         grid="grid",
         enterprise="pk",
     )
-    history = HistoricalRecords(m2m_fields=[other_industries], excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        m2m_fields=[other_industries], excluded_fields=["updated_at", "name_initials"]
+    )
 
     class Meta:
         verbose_name = _("生产经营单位")
@@ -304,10 +335,21 @@ class Enterprise(models.Model):
             ),
             models.Index(fields=["industry", "region"], name="enterprise_industry_region"),
             models.Index(fields=["grid"], name="enterprise_grid"),
+            # The pickers' initials and credit-code prefixes (core.selectors.enterprise_choices): a range walked
+            # in order, the scope (region range, a department's industries) checked inside the index.
+            models.Index(fields=["name_initials", "region", "industry"], name="enterprise_initials_region"),
+            models.Index(fields=["uscc", "region", "industry"], name="enterprise_uscc_region"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_initials = rules.name_initials(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_initials"}
+        super().save(*args, **kwargs)
 
     @property
     def status_style(self) -> str:

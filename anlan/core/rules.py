@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
 
 from .errors import ErrorCode
 
@@ -411,3 +413,85 @@ def industry_section(code: str) -> str:
                 raise ValueError(f"division {division:02d} belongs to section {section}, not {letter}")
             return section
     raise ValueError(f"no section holds division {division:02d}")
+
+
+# ---------------------------------------------------------------- type-ahead pickers
+
+NAME_INITIALS_LENGTH = 120  # Enterprise.name's max_length: one letter or digit per character at most
+PICKER_QUERY_LENGTH = 50  # longer input is cut: no name or code needs more to be found
+PICKER_LIMIT = 20  # at most this many choices in a picker's drop-down
+
+
+def name_initials(name: str) -> str:
+    """The pinyin initials of a name, for typing ahead (安澜化工有限公司 → "alhgyxgs").
+
+    Full-width letters and digits count as their ASCII forms (NFKC); Latin letters are kept lower-cased and
+    digits kept, one per character (3D打印 → "3ddy"); punctuation, spaces and brackets are dropped. A
+    polyphonic character takes pypinyin's reading in context (its phrase dictionary, heteronym=False): 重庆
+    → "cq", 银行 → "yh", and 长丰 → "zf" (长 read zhǎng there), so a user typing the other reading finds the
+    name by its text, not its initials. Characters pypinyin does not know are dropped.
+    """
+    text = unicodedata.normalize("NFKC", name or "")
+    letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=list)
+    initials = "".join(ch for part in letters for ch in part.lower() if ch in _INITIAL_CHARACTERS)
+    return initials[:NAME_INITIALS_LENGTH]
+
+
+_INITIAL_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")  # INITIALS_ALPHABET
+
+
+def picker_query(raw: str) -> str:
+    """What a picker searches for: the typed text trimmed (full-width forms as ASCII), at most 50 characters;
+    "" means nothing to search (one character is enough: a Chinese character, a letter or a digit)."""
+    return unicodedata.normalize("NFKC", raw or "").strip()[:PICKER_QUERY_LENGTH]
+
+
+def initials_query(query: str) -> str | None:
+    """The initials a query can be a prefix of (ASCII letters and digits only, lower-cased), or None."""
+    text = query.lower()
+    return text if text and all(ch in _INITIAL_CHARACTERS for ch in text) else None
+
+
+def uscc_query(query: str) -> str | None:
+    """The credit-code prefix a query can be (only characters of the code's alphabet, upper-cased), or None."""
+    text = query.upper()
+    return text if text and all(ch in USCC_CHARSET for ch in text) else None
+
+
+INITIALS_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def prefix_end(prefix: str, alphabet: str) -> str:
+    """The smallest string of `alphabet` past every string starting with `prefix` ("9134" → "9135", "91Y" →
+    "92" in the credit code's alphabet), so a prefix is a range an ordinary index serves on SQLite and
+    PostgreSQL alike (where a LIKE may not use it); "" when no string is past them. The alphabet's order
+    is the database's for these characters in any collation (digits, then letters of one case)."""
+    while prefix:
+        position = alphabet.index(prefix[-1]) + 1
+        if position < len(alphabet):
+            return prefix[:-1] + alphabet[position]
+        prefix = prefix[:-1]
+    return ""
+
+
+def uscc_prefix_end(prefix: str) -> str:
+    """`prefix_end` of a credit-code prefix (`uscc_query`)."""
+    return prefix_end(prefix, USCC_CHARSET)
+
+
+def initials_prefix_end(prefix: str) -> str:
+    """`prefix_end` of an initials prefix (`initials_query`)."""
+    return prefix_end(prefix, INITIALS_ALPHABET)
+
+
+def text_prefix_end(prefix: str) -> str:
+    """The smallest text past every text starting with `prefix` in code-point order (SQLite's BINARY
+    collation, not a linguistic one): its last character's successor ("来安" → "来宊")."""
+    while prefix:
+        code = ord(prefix[-1]) + 1
+        if 0xD800 <= code <= 0xDFFF:  # surrogates are not characters
+            code = 0xE000
+        if code <= 0x10FFFF:
+            return prefix[:-1] + chr(code)
+        prefix = prefix[:-1]
+    return ""

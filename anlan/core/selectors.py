@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -51,6 +52,55 @@ def access_department(user, pk, *, for_update: bool = False) -> Department:
 
 def enterprise_list(user) -> QuerySet:
     return Enterprise.objects.for_user(user).select_related("region", "industry", "principal")
+
+
+def enterprise_choices(user, query: str, *, limit: int = rules.PICKER_LIMIT) -> list[Enterprise]:
+    """What a picker offers for the typed `query`, from the user's scope only, best first: names starting
+    with it (by name), then pinyin initials starting with it (by initials), then credit codes starting with
+    it (by code), then names containing it (by region, then name); at most `limit`. Nothing for an empty query.
+
+    One query per kind, each stopping at the places still free, so a query that prefixes fill never scans
+    for contained text. Each prefix is read as a range in the order of an index (initials and codes: the
+    covering indexes enterprise_initials_region and enterprise_uscc_region), so the walk stops at the
+    `limit`-th match in scope. Contained text walks the scope's part of enterprise_region_name in its order, to
+    the end when fewer than `limit` names match (bench/README.md, "Pickers"; pg_trgm on PostgreSQL).
+    """
+    query = rules.picker_query(query)
+    if not query:
+        return []
+    kinds = [(_name_prefix(query), ("name", "pk"))]
+    initials = rules.initials_query(query)
+    if initials:
+        kinds.append(
+            (_range("name_initials", initials, rules.initials_prefix_end(initials)), ("name_initials", "pk"))
+        )
+    uscc = rules.uscc_query(query)
+    if uscc:
+        kinds.append((_range("uscc", uscc, rules.uscc_prefix_end(uscc)), ("uscc",)))
+    # In the order of enterprise_region_name (by place, then name): the walk stops at the limit-th match.
+    kinds.append((Q(name__contains=query), ("region_id", "name", "pk")))
+    scoped = Enterprise.objects.for_user(user)
+    found: list[int] = []
+    for condition, order in kinds:
+        if len(found) >= limit:
+            break
+        matches = scoped.filter(condition).exclude(pk__in=found).order_by(*order)
+        found += matches.values_list("pk", flat=True)[: limit - len(found)]
+    rows = Enterprise.objects.select_related("region__parent").in_bulk(found)
+    return [rows[pk] for pk in found]
+
+
+def _range(field: str, low: str, end: str) -> Q:
+    return Q(**{f"{field}__gte": low, f"{field}__lt": end}) if end else Q(**{f"{field}__gte": low})
+
+
+def _name_prefix(text: str) -> Q:
+    """Names starting with `text`. SQLite's LIKE ignores ASCII case, so no index serves it there; the range of
+    code points does (exact in SQLite's BINARY order). PostgreSQL's LIKE 'text%' uses the name's pattern
+    index (varchar_pattern_ops, made with db_index), where a range would follow the linguistic collation."""
+    if connection.vendor == "sqlite":
+        return _range("name", text, rules.text_prefix_end(text))
+    return Q(name__startswith=text)
 
 
 def regions_for_choice(user, min_level: int = Region.Level.TOWN) -> QuerySet:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("todos/count/", views.todo_count, name="todo-count"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     path("enterprises/new/", views.enterprise_create, name="enterprise-create"),
+    path("enterprises/search/", views.enterprise_search, name="enterprise-search"),
     path("enterprises/export/", views.enterprise_export, name="enterprise-export"),
     path("enterprises/import/", views.enterprise_import, name="enterprise-import"),
     path("enterprises/import/template/", views.enterprise_import_template, name="enterprise-import-template"),

@@ -8,14 +8,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import audit, exporting, importing, imports, jobs, selectors, services
+from . import audit, exporting, importing, imports, jobs, pickers, selectors, services
 from .contract import registry
 from .entry import crumbs, done, form_page, list_page, post_action, transition_view
 from .errors import DomainError
@@ -95,6 +95,14 @@ def enterprise_list(request):
             "breadcrumbs": crumbs((_("生产经营单位"), "")),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def enterprise_search(request):
+    """`?q=`: the type-ahead pickers' choices, from the user's scope only (JSON for core/picker.js)."""
+    choices = selectors.enterprise_choices(request.user, request.GET.get("q", ""))
+    return JsonResponse({"results": [pickers.enterprise_choice(e) for e in choices]})
 
 
 @login_required

@@ -9,6 +9,7 @@ from anlan.core import capacity
 from anlan.core import selectors as core_selectors
 from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
 from anlan.core.models import Enterprise, Grid, Industry, Region, Role, Unit
+from anlan.core.pickers import EnterpriseChoiceField
 
 from .data.major_criteria import CRITERIA
 from .models import Extension, Hazard, Lead, Supervision, Verification
@@ -93,10 +94,11 @@ class HazardForm(BootstrapMixin, forms.ModelForm):
             "major_basis": forms.Textarea(attrs={"rows": 2}),
             **COORDINATE_WIDGETS,
         }
+        field_classes = {"enterprise": EnterpriseChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
         self.fields["enterprise"].required = False
         self.fields["region"].queryset = core_selectors.regions_for_choice(user)
         self.fields["grid"].queryset = Grid.objects.for_user(user)
@@ -254,10 +256,11 @@ class LeadForm(BootstrapMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             **COORDINATE_WIDGETS,
         }
+        field_classes = {"enterprise": EnterpriseChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
         self.fields["region"] = RegionChoiceField(
             queryset=core_selectors.regions_for_choice(user), label=_("所属区划"), required=False
         )

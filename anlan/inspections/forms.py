@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anlan.core import selectors as core_selectors
 from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
-from anlan.core.models import Department, Enterprise, Industry, Region
+from anlan.core.models import Enterprise, Industry, Region
+from anlan.core.pickers import EnterpriseChoiceField
 from anlan.hazards.models import Hazard
 
 from . import selectors
@@ -134,13 +135,13 @@ class InspectorForm(PlanningMixin, BootstrapMixin, forms.ModelForm):
 
 
 class ConflictForm(BootstrapMixin, forms.Form):
-    enterprise = forms.ModelChoiceField(queryset=None, label=_("生产经营单位"))
+    enterprise = EnterpriseChoiceField(label=_("生产经营单位"))
     reason = forms.CharField(label=_("回避事由"), max_length=200)
     declared_on = forms.DateField(label=_("申报日期"), widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
 
 
 class DrawForm(PlanningMixin, BootstrapMixin, forms.Form):
@@ -179,7 +180,7 @@ class InspectionForm(DepartmentMixin, BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(
         choices=[c for c in Inspection.Kind.choices if c[0] != Inspection.Kind.RANDOM], label=_("检查类型")
     )
-    enterprise = forms.ModelChoiceField(queryset=None, required=False, label=_("生产经营单位"))
+    enterprise = EnterpriseChoiceField(required=False, label=_("生产经营单位"))
     place = forms.CharField(
         label=_("检查场所"), max_length=200, required=False, help_text=_("没有生产经营单位时填写")
     )
@@ -197,22 +198,11 @@ class InspectionForm(DepartmentMixin, BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
         self.fields["region"].queryset = core_selectors.regions_for_choice(user)
-        # A 联合执法 team draws on several departments' pools: every certified inspector of a department in
-        # the user's reach, shown with their department (the service checks the team against the kind).
-        self.fields["team"].queryset = (
-            Inspector.objects.filter(
-                is_active=True,
-                certificate_expires_on__gte=timezone.localdate(),
-                department__in=Department.objects.for_user(user),
-            )
-            .select_related("department")
-            .order_by("department__name", "name")
-        )
-        self.fields["team"].label_from_instance = lambda i: (
-            f"{i.name}（{i.department.short_name or i.department}）"
-        )
+        # The acting departments' pools and, for a 联合执法, their partners' (selectors.team_pool).
+        self.fields["team"].queryset = selectors.team_pool(user, self.right)
+        self.fields["team"].label_from_instance = selectors.inspector_label
         self.fields["team"].widget.attrs["class"] = ""
 
     def service_data(self) -> dict:
@@ -367,7 +357,7 @@ class OwnCheckForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(
         choices=[(k, Inspection.Kind(k).label) for k in ("unannounced", "supervision")], label=_("检查类型")
     )
-    enterprise = forms.ModelChoiceField(queryset=None, required=False, label=_("生产经营单位"))
+    enterprise = EnterpriseChoiceField(required=False, label=_("生产经营单位"))
     place = forms.CharField(
         label=_("检查场所"), max_length=200, required=False, help_text=_("没有生产经营单位时填写")
     )
@@ -382,7 +372,7 @@ class OwnCheckForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
         self.fields["region"].queryset = core_selectors.regions_for_choice(user)
 
     def service_data(self) -> dict:
@@ -424,13 +414,13 @@ class ScoreProposalForm(BootstrapMixin, forms.Form):
 
 
 class PersonForm(BootstrapMixin, forms.Form):
-    enterprise = forms.ModelChoiceField(queryset=None, label=_("生产经营单位"))
+    enterprise = EnterpriseChoiceField(label=_("生产经营单位"))
     name = forms.CharField(label=_("姓名"), max_length=50)
     position = forms.CharField(label=_("职务"), max_length=50)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
 
 
 class ScoreForm(BootstrapMixin, forms.Form):

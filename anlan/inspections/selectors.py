@@ -52,6 +52,34 @@ def departments_for(user, right: str) -> QuerySet:
     return departments.filter(q)
 
 
+def team_pool(user, right: str) -> QuerySet:
+    """The inspectors a team may be drawn from: those certified today, in the pool (is_active), of an active
+    department the user acts for with `right` — and, for a 联合执法, of the active departments of the same
+    region (its partners; 安全生产法 第六十九条). The service still checks the team against the kind
+    (`rules.check_joint_team`): a team of any other kind is the acting department's alone."""
+    regions = departments_for(user, right).values("region_id")
+    return (
+        Inspector.objects.filter(
+            is_active=True,
+            certificate_expires_on__gte=timezone.localdate(),
+            department__is_active=True,
+            department__region_id__in=regions,
+        )
+        .select_related("department")
+        .order_by("department__name", "name", "certificate_number")
+    )
+
+
+def inspector_label(inspector: Inspector) -> str:
+    """姓名（部门 · 执法证号）: namesakes of one department differ by their certificate number."""
+    department = inspector.department.short_name or inspector.department.name
+    return _("%(name)s（%(department)s · 执法证 %(number)s）") % {
+        "name": inspector.name,
+        "department": department,
+        "number": inspector.certificate_number,
+    }
+
+
 def planning_departments(user, right: str) -> QuerySet:
     """The active departments whose planning (plans, inspector pool, draws) the user keeps with `right`: those
     they sign for (core.capacity.signs_for) — their own, and for the 安委办 the comprehensive department of

@@ -179,6 +179,17 @@ def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
     return path
 
 
+def pick(page: Page, label: str, typed: str, choice: str) -> None:
+    """In the type-ahead picker labelled `label` (core/picker.js), type `typed` and choose the drop-down
+    option that shows `choice` (a name or a credit code)."""
+    # The box, not its input: with a choice made, tom-select moves the input out of sight until focused.
+    control = page.get_by_role("combobox", name=label, exact=True)
+    control.locator("xpath=ancestor::div[contains(@class, 'ts-control')]").click()
+    expect(control).to_be_focused()
+    page.keyboard.type(typed)
+    page.locator(".ts-dropdown.single .option", has_text=choice).first.click()
+
+
 def verify_on_site(page: Page, opinion: str) -> None:
     """On a hazard's page: 验收 with 现场核查 and `opinion`, and wait for 已销号."""
     page.get_by_test_id("action-verify").click()

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from anlan.accidents.models import Accident
 from anlan.core.tests.factories import industry
 
-from .conftest import login, screenshot
+from .conftest import login, pick, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def test_an_enterprise_report_reaches_the_county_at_once_and_a_follow_up_raises_
     page.locator("#id_type_code").select_option("09")
     page.locator("#id_region").select_option(cast.village_a.code)
     page.locator("#id_place").fill("东关社区安置房项目3号楼")
-    page.locator("#id_enterprise").select_option(str(cast.enterprise_x.pk))
+    pick(page, "事故单位", "laxjg", cast.enterprise_x.uscc)
     page.locator("#id_industry").select_option(str(industry("construction").pk))
     page.locator("#id_deaths").fill("1")
     page.locator("#id_serious_injuries").fill("2")

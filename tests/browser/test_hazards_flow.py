@@ -16,7 +16,7 @@ from anlan.hazards import services
 from anlan.hazards.models import Hazard, Lead, Supervision
 from anlan.hazards.tests.factories import HazardFactory, png_bytes
 
-from .conftest import login, logout, verify_on_site
+from .conftest import login, logout, pick, verify_on_site
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_lead_to_closed_hazard(page: Page, server, cast):
     today = timezone.localdate()
     login(page, server, "grid_worker")
     page.goto(f"{server.url}/hazards/leads/new/")
-    page.get_by_label("生产经营单位").select_option(str(cast.enterprise_x.pk))
+    pick(page, "生产经营单位", "来安县建工", cast.enterprise_x.uscc)
     page.get_by_label("情况描述").fill("三号楼临边防护栏杆缺失")
     page.locator("input[name=photos]").set_input_files([picture("site.png")])
     page.get_by_role("button", name="提交").click()

@@ -24,7 +24,7 @@ from anlan.inspections.data.checklists import items_of
 from anlan.inspections.models import EnforcementAction, Inspection, RandomDraw, Resumption, Suspension
 from anlan.inspections.tests.factories import answers, inspector, planned, record_data
 
-from .conftest import login, logout
+from .conftest import login, logout, pick
 
 pytestmark = pytest.mark.browser
 
@@ -174,7 +174,7 @@ def test_a_town_records_its_own_unannounced_check_that_found_nothing(page: Page,
     page.goto(f"{server.url}/inspections/")
     page.get_by_test_id("own-check-create").click()
     page.get_by_label("检查类型").select_option("unannounced")
-    page.get_by_label("生产经营单位").select_option(str(cast.enterprise_x.pk))
+    pick(page, "生产经营单位", "laxjg", cast.enterprise_x.uscc)
     page.get_by_label("检查人员").fill("镇长 王某、安监办 李某")
     page.get_by_role("button", name="提交").click()
 

@@ -178,6 +178,8 @@ LICENCE_KEEPERS_DONE = {**page(403, county_office=302, dept_housing=302), **X_OU
 ROUTES: list[Route] = [
     Route("core:home", ALL_PAGES),
     Route("core:enterprise-list", ALL_PAGES),
+    # Every signed-in user may search; the answer holds only their scope (core/tests/test_pickers.py).
+    Route("core:enterprise-search", ALL_PAGES, data=lambda c: {"q": "来安"}),
     Route("core:enterprise-create", SUPERVISORS_ONLY),
     Route(
         "core:enterprise-create",

@@ -52,6 +52,12 @@ class TestTheDemoCounty:
             region == grid_region and level == Region.Level.VILLAGE for _u, region, grid_region, level in rows
         )
 
+    def test_every_demo_enterprise_carries_the_pinyin_initials_of_its_name(self, built):
+        rows = list(Enterprise.objects.values_list("name", "name_initials"))
+        assert rows
+        assert [initials for _name, initials in rows] == [rules.name_initials(name) for name, _i in rows]
+        assert all(initials for _name, initials in rows)
+
     def test_every_enterprise_passes_model_validation(self, built):
         for enterprise in Enterprise.objects.select_related("region", "grid__region")[:200]:
             enterprise.full_clean()
