@@ -60,6 +60,7 @@ class ScopedFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.data = _without_empty_choices(self.data, self.filters)
         for filter_ in self.filters.values():
             if isinstance(filter_, django_filters.filters.BaseCSVFilter):
                 continue  # a list of values: its items are not bounded here
@@ -70,6 +71,18 @@ class ScopedFilterSet(django_filters.FilterSet):
                     _bound(filter_, EARLIEST_DATE.year, LATEST_DATE.year)
                 else:
                     _bound(filter_, -LARGEST_NUMBER, LARGEST_NUMBER)
+
+
+def _without_empty_choices(data, filters):
+    """A form's select of a multiple-choice filter sends `status=` for 全部: that empty value means no choice,
+    not a choice that does not exist (which would make the whole filter invalid and the list unfiltered)."""
+    names = [name for name, f in filters.items() if isinstance(f, django_filters.MultipleChoiceFilter)]
+    if not hasattr(data, "getlist") or not any("" in data.getlist(name) for name in names):
+        return data
+    data = data.copy()
+    for name in names:
+        data.setlist(name, [value for value in data.getlist(name) if value != ""])
+    return data
 
 
 def _is_scoped(model) -> bool:

@@ -5,14 +5,22 @@ rows. Asking first for the ids alone lets it walk a covering index (filter + ord
 twenty rows are then fetched by primary key alone, with their joins and annotations, in the same order.
 Counts and page numbers behave exactly as Django's Paginator.
 
-`filtered` and `query_without_page` are the rest of a filtered list's set-up (rows, pager and export links).
+`filtered` and `query_without_page` are the rest of a filtered list's set-up (rows, pager and export links);
+`active_filters` gives the chips shown above a list (each removes one filter) and `cleared_query` its 清除 link.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
+import django_filters
+from django import forms
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.sql.where import WhereNode
+from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 
 class IdFirstPaginator(Paginator):
@@ -58,3 +66,78 @@ def query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def query_without(query: str, *keys: str) -> str:
+    """A query string without `keys` (a sort link replaces the sort key; a chip's × drops one filter)."""
+    params = QueryDict(query, mutable=True)
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One active filter of a list: its label, its value as the user chose it (the choice's label, the
+    record's name, 是/否), and the query string of the same list without it (other filters and sort kept)."""
+
+    label: str
+    value: str
+    remove_query: str
+
+
+def active_filters(filterset) -> list[Chip]:
+    """The filters a list is narrowed by now, in the filterset's order; the ordering filter is not one."""
+    if filterset is None or not filterset.is_bound:
+        return []
+    form = filterset.form
+    form.is_valid()  # cleans once; a value that failed is shown as typed, so it can be removed too
+    query = filterset.data.urlencode() if hasattr(filterset.data, "urlencode") else ""
+    chips = []
+    for name, filter_ in filterset.filters.items():
+        if isinstance(filter_, django_filters.OrderingFilter) or name not in form.fields:
+            continue
+        field = form.fields[name]
+        keys = [name, *(name + suffix for suffix in getattr(field.widget, "widgets_names", ()))]
+        if name in form.errors:
+            value = ", ".join(filterset.data.getlist(name)) if hasattr(filterset.data, "getlist") else ""
+        else:
+            value = _value_label(field, form.cleaned_data.get(name))
+        if value:
+            chips.append(Chip(str(form[name].label), value, query_without(query, *keys, "page")))
+    return chips
+
+
+def cleared_query(filterset) -> str:
+    """The query string of the list with no filter: only its sort is kept."""
+    data = getattr(filterset, "data", None)
+    params = QueryDict(mutable=True)
+    for name, filter_ in getattr(filterset, "filters", {}).items():
+        if isinstance(filter_, django_filters.OrderingFilter) and data is not None and data.get(name):
+            params.setlist(name, data.getlist(name))
+    return params.urlencode()
+
+
+def _value_label(field, value) -> str:
+    if value is None or value == "" or (isinstance(value, list | tuple | QuerySet) and not value):
+        return ""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, list | tuple | QuerySet):
+        return "、".join(_value_label(field, item) for item in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        labels = {str(key): label for key, label in _flat_choices(field.choices)}
+        return str(labels.get(str(value), value))
+    return str(value)
+
+
+def _flat_choices(choices):
+    for key, label in choices:
+        if isinstance(label, list | tuple):
+            yield from label
+        else:
+            yield key, label

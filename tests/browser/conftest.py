@@ -84,9 +84,9 @@ def server(live_server, django_db_serialized_rollback, cast):
     return live_server
 
 
-def _new_page(browser, request, tmp_path, viewport) -> Page:
+def _new_page(browser, request, tmp_path, viewport, **options) -> Page:
     context = browser.new_context(
-        viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
+        viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True, **options
     )
     page = context.new_page()
     problems: list[str] = []

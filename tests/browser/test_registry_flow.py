@@ -108,6 +108,14 @@ def search(page: Page, text: str) -> None:
     box.press("End")
 
 
+def search_in_panel(page: Page, text: str) -> None:
+    """On a phone: open the 筛选 panel, search, and close it with 查询."""
+    page.get_by_test_id("filter-toggle").click()
+    search(page, text)
+    page.get_by_test_id("filter-apply").click()
+    expect(page.locator("#filter-panel")).to_be_hidden()
+
+
 def wrong_check_character(uscc: str) -> str:
     return uscc[:17] + next(ch for ch in USCC_CHARSET if ch != uscc[17])
 
@@ -394,9 +402,10 @@ def test_on_a_phone_the_menu_collapses_and_the_list_still_works(phone_page, serv
     expect(uscc_header).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
-    search(page, "化工")
+    # the filters wait behind the 筛选 button; 查询 applies them and closes the panel
+    search_in_panel(page, "化工")
     expect(page.get_by_test_id("empty")).to_be_visible()
-    search(page, "建工")
+    search_in_panel(page, "建工")
     link = results(page).get_by_role("link", name="来安县建工集团有限公司")
     expect(link).to_be_visible()
     link.click()

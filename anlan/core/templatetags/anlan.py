@@ -2,12 +2,14 @@
 
 from django import template
 from django.conf import settings
-from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from anlan.core.cards import label_cells
+from anlan.core.paging import active_filters, cleared_query, query_without
 from anlan.core.rules import mask_id_number as _mask_id_number
 from anlan.core.rules import mask_phone as _mask_phone
 
@@ -171,6 +173,97 @@ def days_left(due, today):
 @register.filter
 def without(query: str, key: str) -> str:
     """A query string without `key` (a sort link replaces the sort key instead of adding a second one)."""
-    params = QueryDict(query, mutable=True)
-    params.pop(key, None)
-    return params.urlencode()
+    return query_without(query, key)
+
+
+@register.filter
+def styled(bound_field):
+    """A filter's widget with Bootstrap's small control classes (a select, a check box or a text input)."""
+    kind = getattr(bound_field.field.widget, "input_type", "select")
+    css = {"select": "form-select form-select-sm", "checkbox": "form-check-input"}.get(
+        kind, "form-control form-control-sm"
+    )
+    return bound_field.as_widget(attrs={"class": css})
+
+
+@register.tag
+def cardtable(parser, token):
+    """`{% cardtable %}<table>…</table>{% endcardtable %}`: a list table that reads as cards on a phone (each
+    cell labelled by its column header, see core/cards.py). `{% cardtable title=2 %}` when the record's title
+    is not the first column."""
+    bits = token.split_contents()[1:]
+    title = 1
+    for bit in bits:
+        name, _sep, value = bit.partition("=")
+        if name != "title" or not value.isdigit():
+            raise template.TemplateSyntaxError("cardtable takes only title=<column number>")
+        title = int(value)
+    nodelist = parser.parse(("endcardtable",))
+    parser.delete_first_token()
+    return CardTableNode(nodelist, title)
+
+
+class CardTableNode(template.Node):
+    def __init__(self, nodelist, title: int):
+        self.nodelist = nodelist
+        self.title = title
+
+    def render(self, context):
+        return mark_safe(label_cells(self.nodelist.render(context), self.title))
+
+
+@register.tag
+def filterform(parser, token):
+    """`{% filterform target="#x-table" %}<div class="col…">…fields…</div>{% endfilterform %}`: a list's
+    filter form (GET), with 查询 and 清除; inline above the list on a computer, behind a “筛选 (n)” button in a
+    bottom panel on a phone. With `target`, htmx swaps that element (the table fragment) as filters change."""
+    kwargs = {}
+    for bit in token.split_contents()[1:]:
+        name, _sep, value = bit.partition("=")
+        if name not in ("target", "action"):
+            raise template.TemplateSyntaxError("filterform takes target= and action=")
+        kwargs[name] = parser.compile_filter(value)
+    nodelist = parser.parse(("endfilterform",))
+    parser.delete_first_token()
+    return FilterFormNode(nodelist, kwargs)
+
+
+class FilterFormNode(template.Node):
+    def __init__(self, nodelist, kwargs):
+        self.nodelist = nodelist
+        self.kwargs = kwargs
+
+    def render(self, context):
+        values = {name: value.resolve(context) for name, value in self.kwargs.items()}
+        filterset = context.get("filter")
+        request = context.get("request")
+        fields = self.nodelist.render(context)
+        return render_to_string(
+            "components/filter_form.html",
+            {
+                "fields": fields,
+                "target": values.get("target"),
+                "action": values.get("action") or (request.path if request else ""),
+                "count": len(active_filters(filterset)),
+                "clear_query": cleared_query(filterset),
+                # A form holding {% kept_filters %} sends the sort with the other kept filters (kept
+                # up to date out of band when the table is re-sorted); the others send it here.
+                "sort": request.GET.get("sort", "") if request and 'id="kept-filters"' not in fields else "",
+                "has_q": bool(filterset is not None and "q" in filterset.form.fields),
+            },
+            request=request,
+        )
+
+
+@register.inclusion_tag("components/filter_chips.html", takes_context=True)
+def filter_chips(context):
+    """The active filters of the list above it, as chips whose × removes that filter alone (the others and
+    the sort stay); on an htmx swap, also the count on the phone's 筛选 button."""
+    filterset = context.get("filter")
+    request = context.get("request")
+    chips = active_filters(filterset)
+    return {
+        "chips": chips,
+        "clear_query": cleared_query(filterset),
+        "swap_count": filterset is not None and bool(getattr(request, "htmx", False)),
+    }
