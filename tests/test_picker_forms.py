@@ -56,3 +56,12 @@ def test_every_enterprise_field_is_a_picker_that_refuses_an_enterprise_outside_t
     accepted = import_string(form_path)({"enterprise": cast.enterprise_x.pk}, user=cast["town_a"], **kwargs)
     accepted.is_valid()
     assert "enterprise" not in accepted.errors
+
+
+def test_an_enterprise_user_registers_for_their_own_enterprise_without_searching(cast, client):
+    client.force_login(cast["enterprise_x"])
+    page = client.get(reverse("hazards:hazard-create")).content.decode()
+    assert f'<option value="{cast.enterprise_x.pk}" selected' in page
+    client.force_login(cast["county_office"])  # a supervisor chooses: nothing is chosen for them
+    page = client.get(reverse("hazards:hazard-create")).content.decode()
+    assert f'<option value="{cast.enterprise_x.pk}" selected' not in page

@@ -103,6 +103,9 @@ class HazardForm(BootstrapMixin, forms.ModelForm):
         self.fields["region"].queryset = core_selectors.regions_for_choice(user)
         self.fields["grid"].queryset = Grid.objects.for_user(user)
         _industry_choices(self.fields["industry"])
+        own = not capacity.capacities(user, roles=NOT_ENTERPRISE) and set(capacity.own_enterprise_ids(user))
+        if not self.initial.get("enterprise") and own and len(own) == 1:
+            self.initial["enterprise"] = next(iter(own))  # an enterprise's user registers its own hazards
         enterprise = Enterprise.objects.filter(pk=self.initial.get("enterprise") or None).first()
         self.fields["major_criterion"].choices = criterion_choices(
             enterprise.industry_id if enterprise else None
