@@ -243,6 +243,13 @@ def _investigations(demo, rng, accidents) -> None:
             investigation.concluded_on = min(occurred_on + timedelta(days=55 + extended), today)
             if status == "closed":
                 investigation.closed_on = min(investigation.concluded_on + timedelta(days=40), today)
+            _reply(
+                rng,
+                investigation,
+                accident.grade,
+                today,
+                late=not any(i.reply_overdue for i in investigations),
+            )
         investigations.append(investigation)
     investigations = _bulk(Investigation, investigations)
     responsibilities, measures = [], []
@@ -302,6 +309,24 @@ def _investigations(demo, rng, accidents) -> None:
             for a in late
         ],
     )
+
+
+def _reply(rng, investigation, grade: str, today: date, *, late: bool) -> None:
+    """The report's receipt by the government and its 批复 (第三十二条); `late` leaves one without a reply
+    past its due date, so the demo shows a 批复超期."""
+    received_on = investigation.concluded_on + timedelta(days=rng.randint(1, 5))
+    if received_on > today:
+        return
+    due_on, _latest = rules.reply_due(grade, received_on)
+    investigation.report_received_on, investigation.reply_due_on = received_on, due_on
+    if late and due_on < today:
+        investigation.reply_overdue = True
+        return
+    replied_on = received_on + timedelta(days=rng.randint(5, 14))
+    if replied_on <= today:
+        investigation.replied_on, investigation.reply_authority = replied_on, investigation.lead_organ
+        investigation.reply_number = f"来政复〔{replied_on.year}〕{rng.randint(1, 60)}号"
+    investigation.reply_overdue = rules.reply_overdue(due_on, investigation.replied_on, today)
 
 
 def _minor_events(demo, rng, enterprises) -> None:

@@ -194,6 +194,21 @@ class CompleteMeasureForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("完成情况"), max_length=500)
 
 
+class ReportReceivedForm(BootstrapMixin, forms.Form):
+    received_on = forms.DateField(label=_("收到调查报告日期"), widget=DATE, initial=date.today)
+
+
+class ReplyExtendForm(BootstrapMixin, forms.Form):
+    days = forms.IntegerField(label=_("批复延长天数"), min_value=1, max_value=rules.MAX_REPLY_EXTENSION_DAYS)
+    reason = forms.CharField(label=_("批复延期理由"), widget=TEXT)
+
+
+class ReplyForm(BootstrapMixin, forms.Form):
+    replied_on = forms.DateField(label=_("批复日期"), widget=DATE, initial=date.today)
+    authority = forms.CharField(label=_("批复机关"), max_length=120)
+    number = forms.CharField(label=_("批复文号"), max_length=60, required=False)
+
+
 class MinorEventForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=MinorEvent.Kind.choices)
     occurred_at = forms.DateTimeField(label=_("发生时间"), widget=DATETIME)

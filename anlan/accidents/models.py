@@ -368,6 +368,20 @@ class Investigation(models.Model):
     nature = models.CharField(_("事故性质"), max_length=60, blank=True)
     concluded_on = models.DateField(_("结案日期"), null=True, blank=True, editable=False)
     closed_on = models.DateField(_("闭环日期"), null=True, blank=True, editable=False)
+    # 批复 (493号令 第三十二条): counted from the day the government receives the report.
+    report_received_on = models.DateField(_("收到调查报告日期"), null=True, blank=True, editable=False)
+    reply_due_on = models.DateField(_("批复期限"), null=True, blank=True, editable=False)
+    reply_extended_days = models.PositiveSmallIntegerField(
+        _("批复延长天数"),
+        default=0,
+        validators=[MaxValueValidator(rules.MAX_REPLY_EXTENSION_DAYS)],
+        editable=False,
+    )
+    reply_extension_reason = models.TextField(_("批复延期理由"), blank=True, editable=False)
+    replied_on = models.DateField(_("批复日期"), null=True, blank=True, editable=False)
+    reply_authority = models.CharField(_("批复机关"), max_length=120, blank=True, editable=False)
+    reply_number = models.CharField(_("批复文号"), max_length=60, blank=True, editable=False)
+    reply_overdue = models.BooleanField(_("批复超期"), default=False, db_index=True, editable=False)
     objects = ScopedQuerySet.as_manager()
     scope = _scope("accident__")
     history = HistoricalRecords()
@@ -406,6 +420,7 @@ class Investigation(models.Model):
     class Meta:
         verbose_name = _("事故调查")
         verbose_name_plural = _("事故调查")
+        indexes = [models.Index(fields=["replied_on", "reply_due_on"], name="investigation_reply_open_due")]
 
     def __str__(self) -> str:
         return f"{self.accident} · {self.get_status_display()}"
@@ -418,6 +433,11 @@ class Investigation(models.Model):
     def is_running(self) -> bool:
         """Still investigating (the report not yet concluded), so its due date still matters."""
         return self.status in (self.Status.ONGOING, self.Status.EXTENDED)
+
+    @property
+    def awaits_reply(self) -> bool:
+        """The report reached the government and its 批复 is not recorded yet."""
+        return self.report_received_on is not None and self.replied_on is None
 
     def closing_refusal(self) -> Refusal | None:
         """Why the loop cannot close now (no measures, or some not done), or None (one query)."""

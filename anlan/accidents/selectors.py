@@ -43,6 +43,7 @@ from .statistics import counted_deaths_sql
 
 REPORT = "accidents.report_accident"
 RECEIVE = "accidents.receive_report"
+INVESTIGATE = "accidents.manage_investigation"
 
 
 def access_accident(user, pk, *, for_update: bool = False) -> Accident:
@@ -111,6 +112,8 @@ class Detail:
     investigation_level: str = ""
     may_delegate: bool = False
     window_open: bool = False
+    reply_overdue: bool = False
+    reply_latest_on: date | None = None
 
 
 def accident_detail(user, pk, *, now: datetime) -> Detail:
@@ -143,6 +146,11 @@ def accident_detail(user, pk, *, now: datetime) -> Detail:
         for measure in detail.measures:
             measure.investigation = investigation
         detail.investigation_overdue = investigation_overdue(investigation, today)
+        if investigation.report_received_on is not None:
+            detail.reply_overdue = investigation.reply_overdue or rules.reply_overdue(
+                investigation.reply_due_on, investigation.replied_on, today
+            )
+            detail.reply_latest_on = rules.reply_due(accident.grade, investigation.report_received_on)[1]
     return detail
 
 
@@ -222,6 +230,23 @@ def follow_ups_due(user, today: date | None = None) -> QuerySet:
     return in_supplement_window(mine, today or timezone.localdate())
 
 
+def awaiting_reply_ids() -> QuerySet:
+    """Ids of accidents whose investigation report reached the government and has no 批复 yet (a subquery)."""
+    return Investigation.objects.filter(report_received_on__isnull=False, replied_on__isnull=True).values(
+        "accident_id"
+    )
+
+
+def replies_due(user) -> QuerySet:
+    """待办 of those who manage the investigation: reports awaiting the government's 批复 (493号令
+    第三十二条), to chase and record once it comes."""
+    return (
+        Accident.objects.for_user(user, INVESTIGATE)
+        .filter(pk__in=awaiting_reply_ids())
+        .select_related("investigation")
+    )
+
+
 def accidents_this_year(user, today: date | None = None) -> QuerySet:
     """Home indicator: the accidents in the user's scope that happened this calendar year (local time)."""
     today = today or timezone.localdate()
@@ -262,6 +287,20 @@ def follow_up_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
             reverse("accidents:accident-detail", args=[accident.pk]),
             rules.supplement_window_closes_on(timezone.localtime(accident.occurred_at).date(), accident.kind),
             _("伤亡人数有变化时须续报"),
+        )
+        for accident in accidents
+    ]
+
+
+def reply_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """Reports awaiting their 批复, the earliest due first."""
+    accidents = rows.order_by("investigation__reply_due_on", "pk")[:limit]
+    return [
+        TodoItem(
+            accident.title,
+            reverse("accidents:accident-detail", args=[accident.pk]),
+            accident.investigation.reply_due_on,
+            _("调查报告待批复"),
         )
         for accident in accidents
     ]

@@ -577,6 +577,107 @@ def take_investigation_transition(*, actor, investigation: Investigation, transi
     raise KeyError(transition.name)
 
 
+# ---------------------------------------------------------------- 批复 of the investigation report
+
+
+def _concluded_investigation_for_update(actor, accident_pk) -> Investigation:
+    """The investigation (scoped, locked) once its report is concluded; the right to manage it."""
+    investigation = selectors.access_investigation(actor, accident_pk, for_update=True)
+    require(actor, INVESTIGATE, investigation)
+    if investigation.is_running:
+        raise DomainError(
+            ErrorCode.REPORT_NOT_CONCLUDED, _("调查报告尚未提交结论，不能登记报送或批复。"), field="__all__"
+        )
+    return investigation
+
+
+def _awaiting_reply(investigation: Investigation) -> None:
+    if investigation.report_received_on is None:
+        raise DomainError(
+            ErrorCode.REPLY_REPORT_NOT_RECEIVED, _("请先登记人民政府收到调查报告的日期。"), field="__all__"
+        )
+    if investigation.replied_on is not None:
+        raise DomainError(ErrorCode.REPLY_ALREADY_RECORDED, _("该调查报告已登记批复。"), field="__all__")
+
+
+def record_report_received(*, actor, accident_pk, received_on: date) -> Investigation:
+    """The government received the investigation report: the 批复 deadline starts (493号令 第三十二条)."""
+    if received_on is None:
+        raise DomainError(Code.INVALID, _("请填写收到调查报告日期。"), field="received_on")
+    with transaction.atomic():
+        investigation = _concluded_investigation_for_update(actor, accident_pk)
+        if investigation.report_received_on is not None:
+            raise DomainError(Code.DUPLICATE, _("已登记收到调查报告日期。"), field="received_on")
+        today = _today()
+        checked(rules.check_report_received_on, received_on, investigation.concluded_on, today)
+        due_on, _latest = rules.reply_due(investigation.accident.grade, received_on)
+        investigation.report_received_on, investigation.reply_due_on = received_on, due_on
+        investigation.reply_overdue = rules.reply_overdue(due_on, None, today)
+        records.validate(investigation)
+        records.save_with_history(investigation, actor, record_text(gettext_lazy("调查报告报送人民政府")))
+    return investigation
+
+
+def extend_reply(*, actor, accident_pk, days: int, reason: str) -> Investigation:
+    """The one extension of a 特别重大 report's 批复, up to the latest date the rule allows."""
+    if not (reason or "").strip():
+        raise DomainError(Code.INVALID, _("请填写批复延期理由。"), field="reason")
+    with transaction.atomic():
+        investigation = _concluded_investigation_for_update(actor, accident_pk)
+        _awaiting_reply(investigation)
+        if investigation.reply_extended_days:
+            raise DomainError(Code.DUPLICATE, _("批复期限已延长过一次。"), field="days")
+        due_on = checked(
+            rules.extended_reply_due_on, investigation.accident.grade, investigation.report_received_on, days
+        )
+        investigation.reply_extended_days = (due_on - investigation.reply_due_on).days
+        investigation.reply_due_on = due_on
+        investigation.reply_extension_reason = reason.strip()
+        investigation.reply_overdue = rules.reply_overdue(due_on, None, _today())
+        records.validate(investigation)
+        records.save_with_history(investigation, actor, record_text(reason.strip()))
+    return investigation
+
+
+def record_reply(*, actor, accident_pk, replied_on: date, authority: str, number: str = "") -> Investigation:
+    """The government's 批复: date, authority and document number; a reply after the due date stays flagged."""
+    if replied_on is None:
+        raise DomainError(Code.INVALID, _("请填写批复日期。"), field="replied_on")
+    if not (authority or "").strip():
+        raise DomainError(Code.INVALID, _("请填写批复机关。"), field="authority")
+    with transaction.atomic():
+        investigation = _concluded_investigation_for_update(actor, accident_pk)
+        _awaiting_reply(investigation)
+        checked(rules.check_replied_on, replied_on, investigation.report_received_on, _today())
+        investigation.replied_on = replied_on
+        investigation.reply_authority = authority.strip()
+        investigation.reply_number = (number or "").strip()
+        investigation.reply_overdue = rules.reply_overdue(investigation.reply_due_on, replied_on, _today())
+        records.validate(investigation)
+        records.save_with_history(investigation, actor, record_text(gettext_lazy("登记调查报告批复")))
+    return investigation
+
+
+def flag_overdue_replies(*, actor, today: date) -> int:
+    """Sweep: flag 批复超期 on every received report still without a reply after its due date.
+
+    Each row is claimed with a conditional UPDATE (still unreplied, not yet flagged), so concurrent or
+    repeated runs flag each investigation once, with one history row as `actor`. Returns the number flagged."""
+    reason = record_text(gettext_lazy("超过批复期限仍未批复，系统标记超期"))
+    flagged = 0
+    open_replies = Investigation.objects.filter(
+        report_received_on__isnull=False, replied_on__isnull=True, reply_due_on__lt=today, reply_overdue=False
+    )
+    for investigation in open_replies.order_by("pk"):
+        claimed = Investigation.objects.filter(
+            pk=investigation.pk, replied_on__isnull=True, reply_due_on__lt=today, reply_overdue=False
+        ).update(reply_overdue=True)
+        if claimed:
+            records.update_with_history(investigation, actor, reason, reply_overdue=True)
+            flagged += 1
+    return flagged
+
+
 def _open_investigation_for_update(actor, accident_pk) -> Investigation:
     investigation = selectors.access_investigation(actor, accident_pk, for_update=True)
     require(actor, INVESTIGATE, investigation)

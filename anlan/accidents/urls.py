@@ -26,6 +26,9 @@ urlpatterns = [
         name="responsibility-create",
     ),
     path("<int:pk>/investigation/measures/new/", views.measure_create, name="measure-create"),
+    path("<int:pk>/investigation/report-received/", views.report_received, name="report-received"),
+    path("<int:pk>/investigation/reply/extend/", views.reply_extend, name="reply-extend"),
+    path("<int:pk>/investigation/reply/", views.reply_record, name="reply-record"),
     # investigations/<pk>/extend|conclude|close/ and measures/<pk>/complete/, from the TRANSITIONS tables
     path(
         "investigations/",

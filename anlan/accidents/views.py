@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anlan.core import audit, entry, exporting
@@ -88,6 +89,9 @@ def accident_detail(request, pk):
         if can_investigate and investigation
         else None,
         "measure_form": forms.MeasureForm() if can_investigate and investigation else None,
+        "report_received_form": forms.ReportReceivedForm(),
+        "reply_extend_form": forms.ReplyExtendForm(),
+        "reply_form": forms.ReplyForm(),
         "timeline": audit.timeline(accident, selectors.timeline_sources(accident, investigation)),
         "now": now,
         "breadcrumbs": entry.crumbs(_list_crumb(), (accident.title, "")),
@@ -265,6 +269,37 @@ def measure_create(request, pk):
     )
 
 
+def _investigation_step(form_class, service, message):
+    """A POST step of the investigation's 批复 on the accident page: the form's data go to `service`."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        return _accident_action(
+            request,
+            pk,
+            INVESTIGATE,
+            form_class(request.POST),
+            lambda user, data: service(actor=user, accident_pk=pk, **data),
+            message,
+        )
+
+    return view
+
+
+report_received = _investigation_step(
+    forms.ReportReceivedForm,
+    services.record_report_received,
+    gettext_lazy("已登记收到调查报告日期，批复期限已计算。"),
+)
+reply_extend = _investigation_step(
+    forms.ReplyExtendForm, services.extend_reply, gettext_lazy("已延长批复期限。")
+)
+reply_record = _investigation_step(
+    forms.ReplyForm, services.record_reply, gettext_lazy("已登记调查报告批复。")
+)
+
+
 # ---------------------------------------------------------------- minor events, economy
 
 
@@ -388,6 +423,10 @@ def reports_to_receive_url(user) -> str:
 
 def follow_ups_due_url(user) -> str:
     return f"{reverse('accidents:accident-list')}?pending=follow_up"
+
+
+def replies_due_url(user) -> str:
+    return f"{reverse('accidents:accident-list')}?pending=reply"
 
 
 def this_year_url(user) -> str:

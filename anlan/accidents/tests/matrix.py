@@ -24,11 +24,11 @@ def accident(c):
     return {"pk": _accident(c).pk}
 
 
-def _investigation(c, conclude=False, done_measure=False):
+def _investigation(c, conclude=False, done_measure=False, received=False, **accident_overrides):
     from anlan.accidents import services
 
     office = c["county_office"]
-    pk = _accident(c).pk
+    pk = _accident(c, **accident_overrides).pk
     opened = services.open_investigation(
         actor=office, accident_pk=pk, data={"lead_organ": "县政府", "team_leader": "张"}
     )
@@ -49,7 +49,24 @@ def _investigation(c, conclude=False, done_measure=False):
             completed_on=timezone.localdate(),
             note="完成",
         )
+    if received:
+        services.record_report_received(actor=office, accident_pk=pk, received_on=timezone.localdate())
     return {"pk": pk, "investigation_pk": opened.pk, "measure_pk": measure.pk}
+
+
+def concluded(c):
+    """kwargs of an accident whose investigation report is concluded (to be sent to the government)."""
+    return {"pk": _investigation(c, conclude=True)["pk"]}
+
+
+def awaiting_reply(c):
+    """kwargs of an accident whose investigation report the government received, without a 批复 yet."""
+    return {"pk": _investigation(c, conclude=True, received=True)["pk"]}
+
+
+def extraordinary_awaiting_reply(c):
+    """The same for a 特别重大 accident, whose 批复 may be extended once."""
+    return {"pk": _investigation(c, conclude=True, received=True, deaths=30)["pk"]}
 
 
 def investigation(c):
@@ -245,6 +262,28 @@ ROUTES = [
         investigation,
     ),
     _post(
+        "accidents:report-received",
+        RECEIVERS,
+        lambda c: {"received_on": timezone.localdate().isoformat()},
+        concluded,
+    ),
+    _post(
+        "accidents:reply-extend",
+        RECEIVERS,
+        lambda c: {"days": 30, "reason": "需补充调查"},
+        extraordinary_awaiting_reply,
+    ),
+    _post(
+        "accidents:reply-record",
+        RECEIVERS,
+        lambda c: {
+            "replied_on": timezone.localdate().isoformat(),
+            "authority": "来安县人民政府",
+            "number": "来政复〔2026〕1号",
+        },
+        awaiting_reply,
+    ),
+    _post(
         "accidents:measure-complete",
         RECEIVERS,
         lambda c: {"completed_on": timezone.localdate().isoformat(), "note": "已完成"},
@@ -352,6 +391,24 @@ ROUTES += [
             "due_on": timezone.localdate().isoformat(),
         },
         investigation,
+    ),
+    _api_post(
+        "api:accident-report-received",
+        API_RECEIVERS,
+        lambda c: {"received_on": timezone.localdate().isoformat()},
+        concluded,
+    ),
+    _api_post(
+        "api:accident-reply-extend",
+        API_RECEIVERS,
+        lambda c: {"days": 10, "reason": "需补充调查"},
+        extraordinary_awaiting_reply,
+    ),
+    _api_post(
+        "api:accident-reply",
+        API_RECEIVERS,
+        lambda c: {"replied_on": timezone.localdate().isoformat(), "authority": "来安县人民政府"},
+        awaiting_reply,
     ),
     _api_post(
         "api:accident-complete-measure",

@@ -46,3 +46,10 @@ class TestTheAccidentsDemo:
         year = statistics.Period(date(2025, 1, 1), date(2025, 12, 31))
         rates = statistics.relative_rates(statistics.scoped(office, statistics.Filters()), year, built.county)
         assert rates.per_100m_gdp is not None
+
+    def test_reports_were_replied_to_and_one_reply_is_overdue(self, built):
+        received = Investigation.objects.filter(report_received_on__isnull=False)
+        assert received.filter(replied_on__isnull=False).count() > 5
+        overdue = received.filter(reply_overdue=True, replied_on__isnull=True)
+        assert overdue.count() == 1
+        assert overdue.get().reply_due_on < TODAY

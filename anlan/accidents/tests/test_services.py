@@ -245,7 +245,7 @@ def test_the_sweep_writes_one_history_row_per_flag_as_the_system_user(cast):
     accidents_before = Accident.history.filter(id=accident.pk).count()
     run = sweeps.run(today=T0.date(), now=T0 + timedelta(hours=3))
     sweeps.run(today=T0.date(), now=T0 + timedelta(hours=4))  # a second run flags and writes nothing
-    assert run == {"late_steps_flagged": 1}
+    assert run == {"late_steps_flagged": 1, "late_replies_flagged": 0}
     step_rows = ReportStep.history.filter(id=city.pk)
     accident_rows = Accident.history.filter(id=accident.pk)
     assert step_rows.count() == steps_before + 1
