@@ -22,6 +22,7 @@ from anlan.accidents.models import (
     AccidentKind,
     AccidentReport,
     AccidentType,
+    FindingKind,
     Investigation,
     Level,
     PreventiveMeasure,
@@ -168,9 +169,33 @@ class ForwardSerializer(serializers.Serializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
+    """The facts are written; the classification (`kinds`) and the verification flag follow from them."""
+
+    false_fields = serializers.MultipleChoiceField(
+        label=_("不如实报告的事项"), choices=ReportingFinding.FalseField.choices, required=False
+    )
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=FindingKind.choices), read_only=True, label=_("认定类型")
+    )
+
     class Meta:
         model = ReportingFinding
-        fields = ["id", "kind", "description", "found_on"]
+        fields = [
+            "id",
+            "reported",
+            "late",
+            "omission",
+            "omission_by_negligence",
+            "intentional_falsehood",
+            "false_fields",
+            "deadline_passed",
+            "concealment_verified",
+            "kinds",
+            "awaiting_verification",
+            "description",
+            "found_on",
+        ]
+        read_only_fields = ["awaiting_verification"]
 
 
 class ResponsibilitySerializer(serializers.ModelSerializer):

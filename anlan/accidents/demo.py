@@ -302,13 +302,43 @@ def _investigations(demo, rng, accidents) -> None:
         [
             ReportingFinding(
                 accident=a,
-                kind="late",
+                reported=True,
+                late=True,
+                is_late=True,
                 description="经查，事故单位超过1小时报告时限",
                 found_on=min(timezone.localtime(a.occurred_at).date() + timedelta(days=20), today),
             )
             for a in late
-        ],
+        ]
+        + _concealment_findings(accidents, today),
     )
+
+
+def _concealment_findings(accidents, today: date) -> list:
+    """One accident found concealed (瞒报, verified) and one still awaiting verification, from their facts."""
+    on_time = [a for a in accidents if not a.is_late and a.enterprise is not None]
+    findings = []
+    for accident, verified in zip(on_time[-2:], (True, False), strict=False):
+        findings.append(
+            ReportingFinding(
+                accident=accident,
+                reported=False,
+                deadline_passed=True,
+                concealment_verified=verified,
+                is_concealed=rules.CONCEALED
+                in rules.reporting_finding(
+                    reported=False, deadline_passed=True, concealment_verified=verified
+                ),
+                awaiting_verification=rules.concealment_unverified(
+                    reported=False, deadline_passed=True, concealment_verified=verified
+                ),
+                description="经群众举报核查，事故单位未按规定报告"
+                if verified
+                else "事故单位未报告，正在核查是否隐瞒",
+                found_on=min(timezone.localtime(accident.occurred_at).date() + timedelta(days=30), today),
+            )
+        )
+    return findings
 
 
 def _reply(rng, investigation, grade: str, today: date, *, late: bool) -> None:

@@ -142,7 +142,27 @@ class ForwardForm(forms.Form):
 
 
 class FindingForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("认定类型"), choices=ReportingFinding.Kind.choices)
+    """The facts of the reporting; the classification follows from them (services.record_finding)."""
+
+    reported = forms.TypedChoiceField(
+        label=_("事故单位是否报告"),
+        choices=[("1", _("已报告")), ("0", _("未报告"))],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    late = forms.BooleanField(label=_("超过规定时限报告"), required=False)
+    omission = forms.BooleanField(label=_("应报事故或报告内容有遗漏"), required=False)
+    omission_by_negligence = forms.BooleanField(label=_("遗漏系过失所致"), required=False)
+    intentional_falsehood = forms.BooleanField(label=_("故意不如实报告"), required=False)
+    false_fields = forms.MultipleChoiceField(
+        label=_("不如实报告的事项"),
+        choices=ReportingFinding.FalseField.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deadline_passed = forms.BooleanField(label=_("未报告且已超过报告时限"), required=False)
+    concealment_verified = forms.BooleanField(label=_("隐瞒不报经查证属实"), required=False)
     found_on = forms.DateField(label=_("认定日期"), widget=DATE, initial=date.today)
     description = forms.CharField(label=_("查证情况"), widget=TEXT)
 

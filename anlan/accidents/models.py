@@ -303,18 +303,44 @@ class ReportStep(models.Model):
 
 
 class ReportingFinding(models.Model):
-    """An investigator's finding of 迟报/漏报/谎报/瞒报 (应急管理部令第14号 definitions, regulations.md §1.3)."""
+    """An investigator's facts about how the accident was reported, and the 迟报/漏报/谎报/瞒报 that follow from
+    them by rule (`rules.reporting_finding`, 应急管理部令第14号 definitions, regulations.md §1.3)."""
 
     class Kind(models.TextChoices):
-        LATE = "late", _("迟报")
-        OMITTED = "omitted", _("漏报")
-        FALSE = "false", _("谎报")
-        CONCEALED = "concealed", _("瞒报")
+        LATE = rules.LATE, _("迟报")
+        OMITTED = rules.OMITTED, _("漏报")
+        FALSE = rules.FALSE, _("谎报")
+        CONCEALED = rules.CONCEALED, _("瞒报")
+
+    class FalseField(models.TextChoices):
+        """What 谎报 may concern (14号令): time, place, preliminary cause, nature, casualties, people at risk, loss."""
+
+        TIME = "time", _("事故发生时间")
+        PLACE = "place", _("事故发生地点")
+        CAUSE = "preliminary_cause", _("事故初步原因")
+        NATURE = "nature", _("事故性质")
+        CASUALTIES = "casualties", _("伤亡人数")
+        PEOPLE_AT_RISK = "people_at_risk", _("涉险人数")
+        DIRECT_LOSS = "direct_loss", _("直接经济损失")
 
     accident = models.ForeignKey(
         Accident, verbose_name=_("事故"), on_delete=models.CASCADE, related_name="findings"
     )
-    kind = models.CharField(_("认定类型"), max_length=20, choices=Kind.choices)
+    # the facts the investigator records
+    reported = models.BooleanField(_("事故单位已报告"), default=True)
+    late = models.BooleanField(_("超过规定时限报告"), default=False)
+    omission = models.BooleanField(_("应报事故或报告内容有遗漏"), default=False)
+    omission_by_negligence = models.BooleanField(_("遗漏系过失所致"), default=False)
+    intentional_falsehood = models.BooleanField(_("故意不如实报告"), default=False)
+    false_fields = models.JSONField(_("不如实报告的事项"), default=list, blank=True)
+    deadline_passed = models.BooleanField(_("已超过报告时限"), default=False)
+    concealment_verified = models.BooleanField(_("隐瞒不报经查证属实"), default=False)
+    # what follows from them by rule
+    is_late = models.BooleanField(_("迟报"), default=False, editable=False)
+    is_omitted = models.BooleanField(_("漏报"), default=False, editable=False)
+    is_false = models.BooleanField(_("谎报"), default=False, editable=False)
+    is_concealed = models.BooleanField(_("瞒报"), default=False, editable=False)
+    awaiting_verification = models.BooleanField(_("瞒报待查证"), default=False, editable=False)
     description = models.TextField(_("查证情况"))
     found_on = models.DateField(_("认定日期"))
     recorded_by = models.ForeignKey(
@@ -328,13 +354,30 @@ class ReportingFinding(models.Model):
     scope = _scope("accident__")
     history = HistoricalRecords()
 
+    KIND_FLAGS = {
+        Kind.LATE: "is_late",
+        Kind.OMITTED: "is_omitted",
+        Kind.FALSE: "is_false",
+        Kind.CONCEALED: "is_concealed",
+    }
+
     class Meta:
         verbose_name = _("报告问题认定")
         verbose_name_plural = _("报告问题认定")
         ordering = ["found_on", "pk"]
 
     def __str__(self) -> str:
-        return str(self.get_kind_display())
+        return "、".join(str(kind.label) for kind in self.kinds) or str(_("瞒报待查证"))
+
+    @property
+    def kinds(self) -> list[Kind]:
+        """The failures found, in the order of the 条例's wording (迟报, 漏报, 谎报, 瞒报)."""
+        return [kind for kind, flag in self.KIND_FLAGS.items() if getattr(self, flag)]
+
+    @property
+    def false_field_labels(self) -> list[str]:
+        labels = dict(self.FalseField.choices)
+        return [str(labels.get(name, name)) for name in self.false_fields]
 
 
 class Investigation(models.Model):

@@ -45,6 +45,8 @@ class ErrorCode(StrEnum):
     LEVEL_IS_TOP = "level_is_top"
     FORWARDED_OUTSIDE_WINDOW = "forwarded_outside_window"
     FOUND_IN_FUTURE = "found_in_future"
+    FALSE_FIELDS_REQUIRED = "false_fields_required"
+    FINDING_EMPTY = "finding_empty"
     # investigation
     STARTED_OUTSIDE_PERIOD = "started_outside_period"
     EXTENSION_DAYS = "extension_days"

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -114,6 +114,7 @@ class Detail:
     window_open: bool = False
     reply_overdue: bool = False
     reply_latest_on: date | None = None
+    concealment_unverified: bool = False
 
 
 def accident_detail(user, pk, *, now: datetime) -> Detail:
@@ -138,6 +139,7 @@ def accident_detail(user, pk, *, now: datetime) -> Detail:
             accident.grade, accident.counted_deaths, accident.serious_injuries + accident.minor_injuries
         ),
         window_open=rules.within_supplement_window(accident.occurred_on, accident.kind, today),
+        concealment_unverified=concealment_unverified(accident),
     )
     if investigation is not None:
         investigation.accident = accident
@@ -152,6 +154,16 @@ def accident_detail(user, pk, *, now: datetime) -> Detail:
             )
             detail.reply_latest_on = rules.reply_due(accident.grade, investigation.report_received_on)[1]
     return detail
+
+
+def concealment_unverified(accident: Accident) -> bool:
+    """Not reported past the deadline, and no finding has verified the concealment yet: flagged for verification
+    (`rules.concealment_unverified`, recorded on each finding as `awaiting_verification`)."""
+    flags = accident.findings.aggregate(
+        awaiting=Count("pk", filter=Q(awaiting_verification=True)),
+        concealed=Count("pk", filter=Q(is_concealed=True)),
+    )
+    return bool(flags["awaiting"]) and not flags["concealed"]
 
 
 def investigation_overdue(investigation: Investigation, today: date) -> bool:

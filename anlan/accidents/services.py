@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -461,8 +461,67 @@ def flag_overdue_steps(*, actor, now: datetime) -> int:
     return flagged
 
 
-def record_finding(*, actor, accident_pk, kind: str, description: str, found_on: date) -> ReportingFinding:
-    """An investigator's 迟报/漏报/谎报/瞒报 finding (verified facts, regulations.md §1.3)."""
+def _classify(facts: dict) -> tuple[frozenset[str], bool]:
+    """The failures the facts amount to (`rules.reporting_finding`) and whether concealment awaits verification."""
+    return rules.reporting_finding(**facts), rules.concealment_unverified(
+        reported=facts["reported"],
+        deadline_passed=facts["deadline_passed"],
+        concealment_verified=facts["concealment_verified"],
+    )
+
+
+# The facts of a finding (the keyword arguments of `rules.reporting_finding` that the form asks for), by default.
+FINDING_FACTS = {
+    "reported": True,
+    "late": False,
+    "omission": False,
+    "omission_by_negligence": False,
+    "intentional_falsehood": False,
+    "false_fields": (),
+    "deadline_passed": False,
+    "concealment_verified": False,
+}
+
+
+def finding_facts(given: dict) -> dict:
+    """The facts as recorded: those of a report made, or those of one not made (the others do not apply)."""
+    if set(given) - set(FINDING_FACTS):
+        raise TypeError(f"unknown facts {sorted(set(given) - set(FINDING_FACTS))}")
+    facts = {**FINDING_FACTS, **given}
+    named = set(facts["false_fields"] or ())
+    if named - set(ReportingFinding.FalseField.values):
+        raise DomainError(Code.INVALID, _("不如实报告的事项不在可选范围内。"), field="false_fields")
+    facts = {name: bool(value) for name, value in facts.items() if name != "false_fields"}
+    facts["false_fields"] = [name for name in ReportingFinding.FalseField.values if name in named]
+    if facts["reported"]:
+        facts["deadline_passed"] = facts["concealment_verified"] = False
+        facts["omission_by_negligence"] &= facts["omission"]
+        if not facts["intentional_falsehood"]:
+            facts["false_fields"] = []
+    else:
+        facts.update(late=False, omission=False, omission_by_negligence=False, intentional_falsehood=False)
+        facts["false_fields"] = []
+    if facts["intentional_falsehood"] and not facts["false_fields"]:
+        raise DomainError(
+            ErrorCode.FALSE_FIELDS_REQUIRED,
+            _("认定故意不如实报告的，请选择不如实的事项。"),
+            field="false_fields",
+        )
+    return facts
+
+
+def record_finding(*, actor, accident_pk, description: str, found_on: date, **facts) -> ReportingFinding:
+    """The investigator's facts about the reporting (`FINDING_FACTS`); 迟报/漏报/谎报/瞒报 follow from them by
+    rule (14号令, regulations.md §1.3). Not reported past the deadline without verified concealment is recorded
+    as awaiting verification; facts that amount to no failure are refused (there is nothing to find)."""
+    facts = finding_facts(facts)
+    kinds, awaiting = _classify(facts)
+    if not kinds and not awaiting:
+        raise DomainError(
+            ErrorCode.FINDING_EMPTY,
+            _("按所填事实不构成迟报、漏报、谎报或瞒报，无需登记认定。"),
+            field="__all__",
+        )
     with transaction.atomic():
         accident = selectors.access_accident(actor, accident_pk, for_update=True)
         require(actor, "accidents.record_finding", accident)
@@ -480,13 +539,16 @@ def record_finding(*, actor, accident_pk, kind: str, description: str, found_on:
             )
         finding = ReportingFinding(
             accident=accident,
-            kind=kind,
             description=(description or "").strip(),
             found_on=found_on,
             recorded_by=actor,
+            awaiting_verification=awaiting,
+            **facts,
+            **{flag: kind in kinds for kind, flag in ReportingFinding.KIND_FLAGS.items()},
         )
         records.validate(finding)
-        records.save_with_history(finding, actor, record_text(type(finding).Kind(finding.kind).label))
+        reason = "、".join(record_text(kind.label) for kind in finding.kinds)
+        records.save_with_history(finding, actor, reason or record_text(gettext_lazy("瞒报待查证")))
     return finding
 
 
@@ -687,9 +749,7 @@ def _open_investigation_for_update(actor, accident_pk) -> Investigation:
 
 def dishonesty_basis(accident: Accident) -> str:
     """Why a responsible unit is a candidate for the serious-dishonesty list (应急管理部令第11号, regulations.md §4)."""
-    falsely_reported = accident.findings.filter(
-        kind__in=[ReportingFinding.Kind.FALSE, ReportingFinding.Kind.CONCEALED]
-    ).exists()
+    falsely_reported = accident.findings.filter(Q(is_false=True) | Q(is_concealed=True)).exists()
     texts = {
         rules.MAJOR_ACCIDENT: _("发生特别重大或重大事故"),
         rules.FALSE_OR_CONCEALED_REPORT: _("瞒报、谎报事故"),

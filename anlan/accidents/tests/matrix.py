@@ -211,7 +211,9 @@ ROUTES = [
         "accidents:accident-finding",
         OFFICE,
         lambda c: {
-            "kind": "concealed",
+            "reported": "0",
+            "deadline_passed": "on",
+            "concealment_verified": "on",
             "found_on": timezone.localdate().isoformat(),
             "description": "经查证属实",
         },
@@ -351,7 +353,9 @@ ROUTES += [
         "api:accident-findings",
         api(403, county_office=201, town_b=404, dept_transport=404, expert=404),
         lambda c: {
-            "kind": "omitted",
+            "reported": True,
+            "omission": True,
+            "omission_by_negligence": True,
             "found_on": timezone.localdate().isoformat(),
             "description": "漏报伤亡人数",
         },

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from anlan.accidents import statistics
-from anlan.accidents.models import Accident, Investigation, MinorEvent, RegionEconomy
+from anlan.accidents.models import Accident, Investigation, MinorEvent, RegionEconomy, ReportingFinding
 from anlan.core import demo
 
 TODAY = date(2026, 6, 30)
@@ -53,3 +53,8 @@ class TestTheAccidentsDemo:
         overdue = received.filter(reply_overdue=True, replied_on__isnull=True)
         assert overdue.count() == 1
         assert overdue.get().reply_due_on < TODAY
+
+    def test_one_accident_is_found_concealed_and_one_awaits_verification(self, built):
+        assert ReportingFinding.objects.filter(is_concealed=True, concealment_verified=True).count() == 1
+        assert ReportingFinding.objects.filter(awaiting_verification=True, is_concealed=False).count() == 1
+        assert ReportingFinding.objects.filter(is_late=True).exists()

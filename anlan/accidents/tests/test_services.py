@@ -376,16 +376,20 @@ def test_the_county_office_records_a_concealment_finding(cast):
     finding = services.record_finding(
         actor=cast["county_office"],
         accident_pk=accident.pk,
-        kind="concealed",
+        reported=False,
+        deadline_passed=True,
+        concealment_verified=True,
         description="经查证属实",
         found_on=timezone.localdate(),
     )
-    assert finding.get_kind_display() == "瞒报"
+    assert finding.kinds == [ReportingFinding.Kind.CONCEALED]
+    assert str(finding) == "瞒报"
     with pytest.raises(PermissionDenied):
         services.record_finding(
             actor=cast["town_a"],
             accident_pk=accident.pk,
-            kind="omitted",
+            omission=True,
+            omission_by_negligence=True,
             description="x",
             found_on=timezone.localdate(),
         )
