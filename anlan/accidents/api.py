@@ -215,8 +215,13 @@ class ResponsibilitySerializer(serializers.ModelSerializer):
             "recommended_handling",
             "is_dishonesty_candidate",
             "candidate_basis",
+            "aggravated",
+            "is_principal",
+            "last_year_income_wan",
+            "fine_percent",
+            "fine_wan",
         ]
-        read_only_fields = ["is_dishonesty_candidate", "candidate_basis"]
+        read_only_fields = ["is_dishonesty_candidate", "candidate_basis", "fine_percent"]
         extra_kwargs = {"name": {"required": False}}
 
 

@@ -269,6 +269,7 @@ def _investigations(demo, rng, accidents) -> None:
                     recommended_handling="依法给予行政处罚",
                     is_dishonesty_candidate=True,
                     candidate_basis="事故责任单位，待信用管理部门认定",
+                    fine_wan=Decimal(rules.unit_fine_range(accident.grade)[0]),
                 )
             )
         responsibilities.append(
@@ -279,6 +280,21 @@ def _investigations(demo, rng, accidents) -> None:
                 position="安全管理人员",
                 finding="未履行安全管理职责",
                 recommended_handling="建议给予处分",
+            )
+        )
+        income = Decimal(rng.randint(12, 40))
+        responsibilities.append(
+            Responsibility(
+                investigation=investigation,
+                party="person",
+                name="赵经理",
+                position="事故发生单位主要负责人",
+                finding="未履行安全生产管理职责",
+                recommended_handling="处上一年年收入百分比罚款",
+                is_principal=True,
+                last_year_income_wan=income,
+                fine_percent=rules.principal_fine_percent(accident.grade),
+                fine_wan=rules.principal_fine_wan(accident.grade, income),
             )
         )
         for n in range(2):

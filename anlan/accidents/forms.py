@@ -197,10 +197,20 @@ class ResponsibilityForm(BootstrapMixin, forms.Form):
     position = forms.CharField(label=_("单位类型或职务"), max_length=120, required=False)
     finding = forms.CharField(label=_("责任认定"), widget=TEXT)
     recommended_handling = forms.CharField(label=_("处理建议"), widget=TEXT)
+    fine_wan = forms.DecimalField(label=_("对单位罚款（万元）"), required=False, decimal_places=6)
+    aggravated = forms.BooleanField(label=_("情节特别严重、影响特别恶劣"), required=False)
+    is_principal = forms.BooleanField(label=_("事故发生单位主要负责人"), required=False)
+    last_year_income_wan = forms.DecimalField(
+        label=_("上一年年收入（万元）"), required=False, decimal_places=4
+    )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, grade=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        if grade:
+            guide = selectors.fine_guide(grade)
+            self.fields["fine_wan"].help_text = guide["unit"]
+            self.fields["last_year_income_wan"].help_text = guide["principal"]
 
 
 class MeasureForm(BootstrapMixin, forms.Form):

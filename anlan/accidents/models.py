@@ -515,6 +515,26 @@ class Responsibility(models.Model):
     recommended_handling = models.TextField(_("处理建议"))
     is_dishonesty_candidate = models.BooleanField(_("严重失信主体名单候选"), default=False, editable=False)
     candidate_basis = models.CharField(_("列入依据"), max_length=300, blank=True, editable=False)
+    # 安全生产法 第一百一十四条 (the unit) and 第九十五条 (its 主要负责人): the fine proposed, in 万元.
+    aggravated = models.BooleanField(_("情节特别严重、影响特别恶劣"), default=False)
+    is_principal = models.BooleanField(_("事故发生单位主要负责人"), default=False)
+    last_year_income_wan = models.DecimalField(
+        _("上一年年收入（万元）"),
+        max_digits=10,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    fine_percent = models.PositiveSmallIntegerField(_("罚款比例（%）"), null=True, blank=True, editable=False)
+    fine_wan = models.DecimalField(
+        _("罚款金额（万元）"),
+        max_digits=14,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     objects = ScopedQuerySet.as_manager()
     scope = _scope("investigation__accident__")
     history = HistoricalRecords()

@@ -166,6 +166,22 @@ def concealment_unverified(accident: Accident) -> bool:
     return bool(flags["awaiting"]) and not flags["concealed"]
 
 
+def fine_guide(grade: str) -> dict[str, str]:
+    """What the law allows for this grade, as the investigator sees it when recording responsibility:
+    the unit's range (and the aggravated one, 安全生产法 第一百一十四条) and the 主要负责人's share (第九十五条)."""
+    low, high = rules.unit_fine_range(grade)
+    aggravated_low, aggravated_high = rules.unit_fine_range(grade, aggravated=True)
+    return {
+        "unit": _(
+            "对事故发生单位罚款%(low)d万元至%(high)d万元；情节特别严重、影响特别恶劣的，%(alow)d万元至%(ahigh)d万元"
+            "（安全生产法第一百一十四条）。"
+        )
+        % {"low": low, "high": high, "alow": aggravated_low, "ahigh": aggravated_high},
+        "principal": _("主要负责人处上一年年收入%(percent)d%%的罚款（安全生产法第九十五条）。")
+        % {"percent": rules.principal_fine_percent(grade)},
+    }
+
+
 def investigation_overdue(investigation: Investigation, today: date) -> bool:
     return rules.investigation_overdue(investigation.is_running, investigation.due_on, today)
 

@@ -760,6 +760,28 @@ def dishonesty_basis(accident: Accident) -> str:
     return record_text(_("；").join(str(r) for r in reasons))
 
 
+def _set_fine(responsibility: Responsibility, grade: str, data: dict) -> None:
+    """The fine of a responsible party (安全生产法 2021): a unit's entered amount must lie in its grade's range
+    (第一百一十四条, 2–5× when aggravated); the 主要负责人's is the grade's share of last year's income (第九十五条)."""
+    if responsibility.party == Responsibility.Party.UNIT:
+        responsibility.aggravated = bool(data.get("aggravated"))
+        fine = data.get("fine_wan")
+        if fine is not None:
+            checked(rules.check_unit_fine, grade, fine, aggravated=responsibility.aggravated)
+            responsibility.fine_wan = Decimal(fine)
+        return
+    responsibility.is_principal = bool(data.get("is_principal"))
+    if not responsibility.is_principal:
+        return
+    responsibility.fine_percent = rules.principal_fine_percent(grade)
+    income = data.get("last_year_income_wan")
+    if income is not None:
+        if Decimal(income) < 0:
+            raise DomainError(Code.INVALID, _("上一年年收入不能为负数。"), field="last_year_income_wan")
+        responsibility.last_year_income_wan = Decimal(income)
+        responsibility.fine_wan = rules.principal_fine_wan(grade, Decimal(income))
+
+
 def add_responsibility(*, actor, accident_pk, data: dict) -> Responsibility:
     """A unit or person found responsible; a unit is recorded as a serious-dishonesty-list candidate."""
     with transaction.atomic():
@@ -782,6 +804,7 @@ def add_responsibility(*, actor, accident_pk, data: dict) -> Responsibility:
         if responsibility.party == Responsibility.Party.UNIT:
             responsibility.is_dishonesty_candidate = True
             responsibility.candidate_basis = dishonesty_basis(investigation.accident)
+        _set_fine(responsibility, investigation.accident.grade, data)
         records.validate(responsibility)
         records.save_with_history(responsibility, actor, record_text(gettext_lazy("责任认定")))
     return responsibility

@@ -85,7 +85,7 @@ def accident_detail(request, pk):
         "investigation_form": forms.InvestigationForm()
         if can_investigate and investigation is None
         else None,
-        "responsibility_form": forms.ResponsibilityForm(user=user)
+        "responsibility_form": forms.ResponsibilityForm(user=user, grade=accident.grade)
         if can_investigate and investigation
         else None,
         "measure_form": forms.MeasureForm() if can_investigate and investigation else None,

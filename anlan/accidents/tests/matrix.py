@@ -250,6 +250,7 @@ ROUTES = [
             "enterprise": c.enterprise_x.pk,
             "finding": "安全管理不到位",
             "recommended_handling": "行政处罚",
+            "fine_wan": "50",
         },
         investigation,
     ),
@@ -383,7 +384,14 @@ ROUTES += [
     _api_post(
         "api:accident-responsibilities",
         API_CREATED,
-        lambda c: {"party": "person", "name": "李四", "finding": "违章指挥", "recommended_handling": "处分"},
+        lambda c: {
+            "party": "person",
+            "name": "李四",
+            "is_principal": True,
+            "last_year_income_wan": "30",
+            "finding": "违章指挥",
+            "recommended_handling": "处分",
+        },
         investigation,
     ),
     _api_post(

@@ -5,8 +5,15 @@ from datetime import date
 import pytest
 from django.db import transaction
 
-from anlan.accidents import statistics
-from anlan.accidents.models import Accident, Investigation, MinorEvent, RegionEconomy, ReportingFinding
+from anlan.accidents import rules, statistics
+from anlan.accidents.models import (
+    Accident,
+    Investigation,
+    MinorEvent,
+    RegionEconomy,
+    ReportingFinding,
+    Responsibility,
+)
 from anlan.core import demo
 
 TODAY = date(2026, 6, 30)
@@ -58,3 +65,18 @@ class TestTheAccidentsDemo:
         assert ReportingFinding.objects.filter(is_concealed=True, concealment_verified=True).count() == 1
         assert ReportingFinding.objects.filter(awaiting_verification=True, is_concealed=False).count() == 1
         assert ReportingFinding.objects.filter(is_late=True).exists()
+
+    def test_responsible_units_and_principals_carry_fines_within_the_law(self, built):
+        units = Responsibility.objects.filter(party="unit", fine_wan__isnull=False).select_related(
+            "investigation__accident"
+        )
+        assert units.exists()
+        for unit in units:
+            rules.check_unit_fine(unit.investigation.accident.grade, unit.fine_wan)
+        principals = Responsibility.objects.filter(is_principal=True).select_related(
+            "investigation__accident"
+        )
+        assert principals.exists()
+        for principal in principals:
+            grade = principal.investigation.accident.grade
+            assert principal.fine_wan == rules.principal_fine_wan(grade, principal.last_year_income_wan)
