@@ -19,6 +19,7 @@ from .models import (
     AccidentReport,
     Investigation,
     MinorEvent,
+    NearMissIncident,
     PreventiveMeasure,
     RegionEconomy,
     ReportingFinding,
@@ -200,6 +201,7 @@ def accidents_step(demo) -> None:
     _bulk(ReportStep, steps)
     _investigations(demo, rng, accidents)
     _minor_events(demo, rng, enterprises)
+    _near_miss(demo, enterprises)
     _economy(demo, rng)
     demo.counts[_("生产安全事故")] = len(accidents)
 
@@ -397,6 +399,35 @@ def _minor_events(demo, rng, enterprises) -> None:
                 )
             )
     _bulk(MinorEvent, events)
+
+
+def _near_miss(demo, enterprises) -> None:
+    """One 较大涉险事故 this year (12 people at risk, reported on time), counted apart from the accidents."""
+    enterprise = enterprises[0]
+    day = demo.today - timedelta(days=20)
+    occurred_at = timezone.make_aware(datetime.combine(day, time(10, 30)))
+    reported_at = occurred_at + timedelta(minutes=40)
+    _bulk(
+        NearMissIncident,
+        [
+            NearMissIncident(
+                title=f"{enterprise.name}“{day.month}·{day.day}”较大涉险事故",
+                occurred_at=occurred_at,
+                place="厂区东侧作业区",
+                region=enterprise.region,
+                enterprise=enterprise,
+                industry=enterprise.industry,
+                people_at_risk=12,
+                description="演示：作业平台局部坍塌，12名作业人员涉险，经疏散无人员伤亡",
+                measures_taken="停止作业，疏散人员，设置警戒",
+                reporter_name="王安全",
+                reporter_phone="13800001111",
+                reported_at=reported_at,
+                due_at=rules.report_deadline(occurred_at, rules.UNIT),
+                is_late=False,
+            )
+        ],
+    )
 
 
 def _economy(demo, rng) -> None:

@@ -23,6 +23,7 @@ from .models import (
     AccidentReport,
     AccidentType,
     MinorEvent,
+    NearMissIncident,
     ReportingFinding,
     Responsibility,
 )
@@ -247,6 +248,39 @@ class MinorEventForm(BootstrapMixin, forms.Form):
     industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"))
     minor_injuries = figure_field("minor_injuries", MinorEvent)
     description = forms.CharField(label=_("经过"), widget=TEXT)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = selectors.reporting_regions(user)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        _industries(self.fields["industry"])
+
+
+class NearMissForm(BootstrapMixin, forms.Form):
+    """较大涉险事故: the facts the rule reads, and the report's particulars as for an accident."""
+
+    occurred_at = forms.DateTimeField(label=_("发生时间"), widget=DATETIME)
+    head_notified_at = forms.DateTimeField(
+        label=_("单位负责人接报时间"),
+        widget=DATETIME,
+        required=False,
+        help_text=_("未知时按发生时间计算报告时限"),
+    )
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("发生地区划"))
+    place = forms.CharField(label=_("事件地点"), max_length=200)
+    enterprise = forms.ModelChoiceField(
+        queryset=Enterprise.objects.none(), label=_("事件单位"), required=False
+    )
+    industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"))
+    people_at_risk = figure_field("people_at_risk", NearMissIncident)
+    trapped_or_missing = figure_field("trapped_or_missing", NearMissIncident)
+    evacuated = figure_field("evacuated", NearMissIncident)
+    threatens_key_site = forms.BooleanField(label=_("危及重要场所和设施"), required=False)
+    serious_pollution = forms.BooleanField(label=_("严重污染水源、耕地、河流等"), required=False)
+    description = forms.CharField(label=_("事件简要经过"), widget=TEXT)
+    measures_taken = forms.CharField(label=_("已采取的措施"), widget=TEXT, required=False)
+    reporter_name = forms.CharField(label=_("报告人"), max_length=50)
+    reporter_phone = forms.CharField(label=_("联系电话"), max_length=30)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

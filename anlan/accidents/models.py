@@ -647,6 +647,66 @@ class MinorEvent(models.Model):
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
 
 
+class NearMissIncident(models.Model):
+    """较大涉险事故 (原安监总局令第21号 第二十六条): no or few casualties, but people or key sites were at risk;
+    reported like an accident within 1 hour, graded `relatively_major_near_miss`, counted apart from accidents."""
+
+    title = models.CharField(_("事件名称"), max_length=200)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    head_notified_at = models.DateTimeField(_("单位负责人接报时间"), null=True, blank=True)
+    place = models.CharField(_("事件地点"), max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name=_("发生地区划"), on_delete=models.PROTECT, related_name="near_miss_incidents"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("事件单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="near_miss_incidents",
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("行业领域"), on_delete=models.PROTECT, related_name="near_miss_incidents"
+    )
+    people_at_risk = models.PositiveIntegerField(_("涉险人数"), default=0, validators=PEOPLE)
+    trapped_or_missing = models.PositiveIntegerField(_("被困或下落不明人数"), default=0, validators=PEOPLE)
+    evacuated = models.PositiveIntegerField(
+        _("紧急疏散人数"), default=0, validators=[MaxValueValidator(10**7)]
+    )
+    threatens_key_site = models.BooleanField(_("危及重要场所和设施"), default=False)
+    serious_pollution = models.BooleanField(_("严重污染水源、耕地、河流等"), default=False)
+    grade = models.CharField(
+        _("等级"), max_length=30, default=rules.RELATIVELY_MAJOR_NEAR_MISS, editable=False
+    )
+    description = models.TextField(_("事件简要经过"))
+    measures_taken = models.TextField(_("已采取的措施"), blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人账号"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reporter_name = models.CharField(_("报告人"), max_length=50)
+    reporter_phone = models.CharField(_("联系电话"), max_length=30)
+    reported_at = models.DateTimeField(_("报告接收时间"), default=timezone.now, editable=False)
+    due_at = models.DateTimeField(_("应报时限"), editable=False)
+    is_late = models.BooleanField(_("迟报"), default=False, editable=False)
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope("")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("较大涉险事故")
+        verbose_name_plural = _("较大涉险事故")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["region", "occurred_at"], name="near_miss_region_occurred")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class RegionEconomy(models.Model):
     """A region's GDP and 工矿商贸 employment for one year, the denominators of the relative indicators."""
 

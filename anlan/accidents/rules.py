@@ -62,6 +62,8 @@ class ErrorCode(StrEnum):
     REPLY_OUTSIDE_PERIOD = "reply_outside_period"
     REPLY_EXTENSION_NOT_ALLOWED = "reply_extension_not_allowed"
     REPLY_EXTENSION_DAYS = "reply_extension_days"
+    # 较大涉险事故
+    NOT_NEAR_MISS = "not_near_miss"
     # fines
     FINE_OUT_OF_RANGE = "fine_out_of_range"
 

@@ -33,6 +33,7 @@ from .models import (
     Investigation,
     Level,
     MinorEvent,
+    NearMissIncident,
     PreventiveMeasure,
     RegionEconomy,
     ReportingFinding,
@@ -79,6 +80,10 @@ def accident_list(user) -> QuerySet:
 
 def minor_event_list(user) -> QuerySet:
     return MinorEvent.objects.for_user(user).select_related("region", "industry", "enterprise")
+
+
+def near_miss_list(user) -> QuerySet:
+    return NearMissIncident.objects.for_user(user).select_related("region", "industry", "enterprise")
 
 
 def economy_list(user) -> QuerySet:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("statistics/export/", views.statistics_export, name="statistics-export"),
     path("economy/", views.economy_list, name="economy-list"),
     path("minor-events/", views.minor_event_list, name="minor-event-list"),
+    path("near-misses/", views.near_miss_list, name="near-miss-list"),
     path("<int:pk>/", views.accident_detail, name="accident-detail"),
     path("<int:pk>/reports/new/", views.accident_report, name="accident-report"),
     path("<int:pk>/forward/", views.accident_forward, name="accident-forward"),

@@ -303,28 +303,58 @@ reply_record = _investigation_step(
 # ---------------------------------------------------------------- minor events, economy
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def minor_event_list(request):
+def _event_page(request, *, rows, form_class, service, template: str, title, url_name: str, message):
+    """A list of events below the accident record (未遂事件, 较大涉险事故) with, for those who report accidents,
+    the form that records one through `service`."""
     user = request.user
     if request.method == "POST":
         require_right(user, REPORT)
     context = {
-        "page": page_of(request, selectors.minor_event_list(user), entry.PAGE_SIZE),
+        "page": page_of(request, rows(user), entry.PAGE_SIZE),
         "query": query_without_page(request),
-        "breadcrumbs": entry.crumbs(_list_crumb(), (_("未遂事件和轻微事故"), "")),
+        "breadcrumbs": entry.crumbs(_list_crumb(), (title, "")),
     }
-    template = "accidents/minor_event_list.html"
     if not has_right(user, REPORT):
         return render(request, template, {"form": None, **context})
     return entry.form_page(
         request,
-        form=forms.MinorEventForm(request.POST or None, user=user),
-        call=lambda data: services.record_minor_event(actor=user, data=data),
-        success_url=reverse("accidents:minor-event-list"),
+        form=form_class(request.POST or None, user=user),
+        call=lambda data: service(actor=user, data=data),
+        success_url=reverse(url_name),
         template=template,
         context=context,
+        message=message,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minor_event_list(request):
+    return _event_page(
+        request,
+        rows=selectors.minor_event_list,
+        form_class=forms.MinorEventForm,
+        service=services.record_minor_event,
+        template="accidents/minor_event_list.html",
+        title=_("未遂事件和轻微事故"),
+        url_name="accidents:minor-event-list",
         message=_("已登记。"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def near_miss_list(request):
+    """较大涉险事故: the list, and the report form for those who report accidents."""
+    return _event_page(
+        request,
+        rows=selectors.near_miss_list,
+        form_class=forms.NearMissForm,
+        service=services.report_near_miss,
+        template="accidents/near_miss_list.html",
+        title=_("较大涉险事故"),
+        url_name="accidents:near-miss-list",
+        message=_("较大涉险事故已报告，县级值班部门已收到通知。"),
     )
 
 
@@ -389,6 +419,7 @@ def statistics_page(request):
     period, filters = form.query()
     report = statistics.report(user, period, filters, _("合计"))
     report["pyramid"] = statistics.pyramid(user, period, filters)
+    report["near_misses"] = statistics.near_miss_count(user, period, filters)
     context = {
         "form": form,
         **report,

@@ -129,6 +129,24 @@ def new_event(c):
     }
 
 
+def new_near_miss(c):
+    from anlan.core.tests.factories import industry
+
+    return {
+        "occurred_at": (timezone.localtime() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
+        "region": c.village_a.code,
+        "place": "东关社区工地",
+        "enterprise": c.enterprise_x.pk,
+        "industry": industry("construction").pk,
+        "people_at_risk": 12,
+        "trapped_or_missing": 0,
+        "evacuated": 0,
+        "description": "脚手架局部坍塌，12名工人涉险，无人员伤亡",
+        "reporter_name": "王安全",
+        "reporter_phone": "13800001111",
+    }
+
+
 def follow_up(c):
     return {
         "kind": "follow_up",
@@ -202,6 +220,13 @@ ROUTES = [
             enterprise_x=302,
         ),
         new_event,
+    ),
+    Route("accidents:near-miss-list", ALL),
+    _post(
+        "accidents:near-miss-list",
+        CREATE,
+        new_near_miss,
+        label="(enterprise X's; town B refused on the field)",
     ),
     Route("accidents:accident-detail", READ, kwargs=accident),
     Route("accidents:accident-report", REPORT_ON, kwargs=accident),
@@ -442,6 +467,7 @@ def _audited():
         AccidentReport,
         Investigation,
         MinorEvent,
+        NearMissIncident,
         PreventiveMeasure,
         RegionEconomy,
         ReportingFinding,
@@ -458,6 +484,7 @@ def _audited():
         Responsibility,
         PreventiveMeasure,
         MinorEvent,
+        NearMissIncident,
         RegionEconomy,
     ]
 

@@ -10,6 +10,7 @@ from anlan.accidents.models import (
     Accident,
     Investigation,
     MinorEvent,
+    NearMissIncident,
     RegionEconomy,
     ReportingFinding,
     Responsibility,
@@ -80,3 +81,8 @@ class TestTheAccidentsDemo:
         for principal in principals:
             grade = principal.investigation.accident.grade
             assert principal.fine_wan == rules.principal_fine_wan(grade, principal.last_year_income_wan)
+
+    def test_one_relatively_major_near_miss_is_recorded_apart(self, built):
+        incident = NearMissIncident.objects.get()
+        assert rules.is_relatively_major_near_miss(people_at_risk=incident.people_at_risk)
+        assert incident.is_late is False
