@@ -37,6 +37,7 @@ def test_a_picker_never_renders_an_enterprise_outside_the_scope_even_when_posted
         ("anlan.accidents.forms.AccidentForm", {}),
         ("anlan.accidents.forms.ResponsibilityForm", {}),
         ("anlan.accidents.forms.MinorEventForm", {}),
+        ("anlan.accidents.forms.NearMissForm", {}),
         ("anlan.inspections.forms.ConflictForm", {}),
         ("anlan.inspections.forms.InspectionForm", {}),
         ("anlan.inspections.forms.OwnCheckForm", {}),

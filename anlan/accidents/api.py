@@ -22,6 +22,7 @@ from anlan.accidents.models import (
     AccidentKind,
     AccidentReport,
     AccidentType,
+    FindingKind,
     Investigation,
     Level,
     PreventiveMeasure,
@@ -168,9 +169,33 @@ class ForwardSerializer(serializers.Serializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
+    """The facts are written; the classification (`kinds`) and the verification flag follow from them."""
+
+    false_fields = serializers.MultipleChoiceField(
+        label=_("不如实报告的事项"), choices=ReportingFinding.FalseField.choices, required=False
+    )
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=FindingKind.choices), read_only=True, label=_("认定类型")
+    )
+
     class Meta:
         model = ReportingFinding
-        fields = ["id", "kind", "description", "found_on"]
+        fields = [
+            "id",
+            "reported",
+            "late",
+            "omission",
+            "omission_by_negligence",
+            "intentional_falsehood",
+            "false_fields",
+            "deadline_passed",
+            "concealment_verified",
+            "kinds",
+            "awaiting_verification",
+            "description",
+            "found_on",
+        ]
+        read_only_fields = ["awaiting_verification"]
 
 
 class ResponsibilitySerializer(serializers.ModelSerializer):
@@ -190,8 +215,13 @@ class ResponsibilitySerializer(serializers.ModelSerializer):
             "recommended_handling",
             "is_dishonesty_candidate",
             "candidate_basis",
+            "aggravated",
+            "is_principal",
+            "last_year_income_wan",
+            "fine_percent",
+            "fine_wan",
         ]
-        read_only_fields = ["is_dishonesty_candidate", "candidate_basis"]
+        read_only_fields = ["is_dishonesty_candidate", "candidate_basis", "fine_percent"]
         extra_kwargs = {"name": {"required": False}}
 
 
@@ -232,6 +262,14 @@ class InvestigationSerializer(serializers.ModelSerializer):
             "nature",
             "concluded_on",
             "closed_on",
+            "report_received_on",
+            "reply_due_on",
+            "reply_extended_days",
+            "reply_extension_reason",
+            "replied_on",
+            "reply_authority",
+            "reply_number",
+            "reply_overdue",
             "responsibilities",
             "measures",
         ]
@@ -251,6 +289,21 @@ class ConcludeSerializer(serializers.Serializer):
     direct_cause = serializers.CharField(label=_("直接原因"))
     indirect_cause = serializers.CharField(label=_("间接原因"), required=False, allow_blank=True)
     nature = serializers.CharField(label=_("事故性质"), required=False, allow_blank=True)
+
+
+class ReportReceivedSerializer(serializers.Serializer):
+    received_on = serializers.DateField(label=_("收到调查报告日期"))
+
+
+class ReplyExtendSerializer(serializers.Serializer):
+    days = serializers.IntegerField(label=_("批复延长天数"), min_value=1, max_value=30)
+    reason = serializers.CharField(label=_("批复延期理由"))
+
+
+class ReplySerializer(serializers.Serializer):
+    replied_on = serializers.DateField(label=_("批复日期"))
+    authority = serializers.CharField(label=_("批复机关"), max_length=120)
+    number = serializers.CharField(label=_("批复文号"), max_length=60, required=False, allow_blank=True)
 
 
 class CompleteMeasureSerializer(serializers.Serializer):
@@ -389,6 +442,32 @@ class AccidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """Close the loop once every preventive measure is done."""
         self._may_investigate(self.get_object())
         services.close_investigation(actor=request.user, accident_pk=pk)
+        return self._investigation(pk)
+
+    @extend_schema(request=ReportReceivedSerializer, responses=InvestigationSerializer)
+    @action(detail=True, methods=["post"], url_path="investigation/report-received")
+    def report_received(self, request, pk=None):
+        """The government received the investigation report: the 批复 deadline starts."""
+        self._may_investigate(self.get_object())
+        services.record_report_received(
+            actor=request.user, accident_pk=pk, **_payload(ReportReceivedSerializer, request)
+        )
+        return self._investigation(pk)
+
+    @extend_schema(request=ReplyExtendSerializer, responses=InvestigationSerializer)
+    @action(detail=True, methods=["post"], url_path="investigation/reply/extend")
+    def reply_extend(self, request, pk=None):
+        """The one extension of a 特别重大 report's 批复 (at most 30 days)."""
+        self._may_investigate(self.get_object())
+        services.extend_reply(actor=request.user, accident_pk=pk, **_payload(ReplyExtendSerializer, request))
+        return self._investigation(pk)
+
+    @extend_schema(request=ReplySerializer, responses=InvestigationSerializer)
+    @action(detail=True, methods=["post"], url_path="investigation/reply")
+    def reply(self, request, pk=None):
+        """The government's 批复 of the investigation report."""
+        self._may_investigate(self.get_object())
+        services.record_reply(actor=request.user, accident_pk=pk, **_payload(ReplySerializer, request))
         return self._investigation(pk)
 
     @extend_schema(request=ResponsibilitySerializer, responses={201: ResponsibilitySerializer})

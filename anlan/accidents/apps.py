@@ -51,6 +51,14 @@ class AccidentsConfig(contract.ModuleConfig):
                 items="anlan.accidents.selectors.follow_up_todo_items",
                 order=31,
             ),
+            contract.TodoProvider(
+                "accidents.replies_due",
+                _("待批复的事故调查报告"),
+                queryset="anlan.accidents.selectors.replies_due",
+                url="anlan.accidents.views.replies_due_url",
+                items="anlan.accidents.selectors.reply_todo_items",
+                order=32,
+            ),
         )
         c.shortcut(
             contract.Shortcut(

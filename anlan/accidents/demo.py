@@ -19,6 +19,7 @@ from .models import (
     AccidentReport,
     Investigation,
     MinorEvent,
+    NearMissIncident,
     PreventiveMeasure,
     RegionEconomy,
     ReportingFinding,
@@ -200,6 +201,7 @@ def accidents_step(demo) -> None:
     _bulk(ReportStep, steps)
     _investigations(demo, rng, accidents)
     _minor_events(demo, rng, enterprises)
+    _near_miss(demo, enterprises)
     _economy(demo, rng)
     demo.counts[_("生产安全事故")] = len(accidents)
 
@@ -243,6 +245,13 @@ def _investigations(demo, rng, accidents) -> None:
             investigation.concluded_on = min(occurred_on + timedelta(days=55 + extended), today)
             if status == "closed":
                 investigation.closed_on = min(investigation.concluded_on + timedelta(days=40), today)
+            _reply(
+                rng,
+                investigation,
+                accident.grade,
+                today,
+                late=not any(i.reply_overdue for i in investigations),
+            )
         investigations.append(investigation)
     investigations = _bulk(Investigation, investigations)
     responsibilities, measures = [], []
@@ -262,6 +271,7 @@ def _investigations(demo, rng, accidents) -> None:
                     recommended_handling="依法给予行政处罚",
                     is_dishonesty_candidate=True,
                     candidate_basis="事故责任单位，待信用管理部门认定",
+                    fine_wan=Decimal(rules.unit_fine_range(accident.grade)[0]),
                 )
             )
         responsibilities.append(
@@ -272,6 +282,21 @@ def _investigations(demo, rng, accidents) -> None:
                 position="安全管理人员",
                 finding="未履行安全管理职责",
                 recommended_handling="建议给予处分",
+            )
+        )
+        income = Decimal(rng.randint(12, 40))
+        responsibilities.append(
+            Responsibility(
+                investigation=investigation,
+                party="person",
+                name="赵经理",
+                position="事故发生单位主要负责人",
+                finding="未履行安全生产管理职责",
+                recommended_handling="处上一年年收入百分比罚款",
+                is_principal=True,
+                last_year_income_wan=income,
+                fine_percent=rules.principal_fine_percent(accident.grade),
+                fine_wan=rules.principal_fine_wan(accident.grade, income),
             )
         )
         for n in range(2):
@@ -295,13 +320,61 @@ def _investigations(demo, rng, accidents) -> None:
         [
             ReportingFinding(
                 accident=a,
-                kind="late",
+                reported=True,
+                late=True,
+                is_late=True,
                 description="经查，事故单位超过1小时报告时限",
                 found_on=min(timezone.localtime(a.occurred_at).date() + timedelta(days=20), today),
             )
             for a in late
-        ],
+        ]
+        + _concealment_findings(accidents, today),
     )
+
+
+def _concealment_findings(accidents, today: date) -> list:
+    """One accident found concealed (瞒报, verified) and one still awaiting verification, from their facts."""
+    on_time = [a for a in accidents if not a.is_late and a.enterprise is not None]
+    findings = []
+    for accident, verified in zip(on_time[-2:], (True, False), strict=False):
+        findings.append(
+            ReportingFinding(
+                accident=accident,
+                reported=False,
+                deadline_passed=True,
+                concealment_verified=verified,
+                is_concealed=rules.CONCEALED
+                in rules.reporting_finding(
+                    reported=False, deadline_passed=True, concealment_verified=verified
+                ),
+                awaiting_verification=rules.concealment_unverified(
+                    reported=False, deadline_passed=True, concealment_verified=verified
+                ),
+                description="经群众举报核查，事故单位未按规定报告"
+                if verified
+                else "事故单位未报告，正在核查是否隐瞒",
+                found_on=min(timezone.localtime(accident.occurred_at).date() + timedelta(days=30), today),
+            )
+        )
+    return findings
+
+
+def _reply(rng, investigation, grade: str, today: date, *, late: bool) -> None:
+    """The report's receipt by the government and its 批复 (第三十二条); `late` leaves one without a reply
+    past its due date, so the demo shows a 批复超期."""
+    received_on = investigation.concluded_on + timedelta(days=rng.randint(1, 5))
+    if received_on > today:
+        return
+    due_on, _latest = rules.reply_due(grade, received_on)
+    investigation.report_received_on, investigation.reply_due_on = received_on, due_on
+    if late and due_on < today:
+        investigation.reply_overdue = True
+        return
+    replied_on = received_on + timedelta(days=rng.randint(5, 14))
+    if replied_on <= today:
+        investigation.replied_on, investigation.reply_authority = replied_on, investigation.lead_organ
+        investigation.reply_number = f"来政复〔{replied_on.year}〕{rng.randint(1, 60)}号"
+    investigation.reply_overdue = rules.reply_overdue(due_on, investigation.replied_on, today)
 
 
 def _minor_events(demo, rng, enterprises) -> None:
@@ -326,6 +399,35 @@ def _minor_events(demo, rng, enterprises) -> None:
                 )
             )
     _bulk(MinorEvent, events)
+
+
+def _near_miss(demo, enterprises) -> None:
+    """One 较大涉险事故 this year (12 people at risk, reported on time), counted apart from the accidents."""
+    enterprise = enterprises[0]
+    day = demo.today - timedelta(days=20)
+    occurred_at = timezone.make_aware(datetime.combine(day, time(10, 30)))
+    reported_at = occurred_at + timedelta(minutes=40)
+    _bulk(
+        NearMissIncident,
+        [
+            NearMissIncident(
+                title=f"{enterprise.name}“{day.month}·{day.day}”较大涉险事故",
+                occurred_at=occurred_at,
+                place="厂区东侧作业区",
+                region=enterprise.region,
+                enterprise=enterprise,
+                industry=enterprise.industry,
+                people_at_risk=12,
+                description="演示：作业平台局部坍塌，12名作业人员涉险，经疏散无人员伤亡",
+                measures_taken="停止作业，疏散人员，设置警戒",
+                reporter_name="王安全",
+                reporter_phone="13800001111",
+                reported_at=reported_at,
+                due_at=rules.report_deadline(occurred_at, rules.UNIT),
+                is_late=False,
+            )
+        ],
+    )
 
 
 def _economy(demo, rng) -> None:

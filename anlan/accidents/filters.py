@@ -34,6 +34,9 @@ class AccidentFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(label=_("事故类别"), choices=AccidentKind.choices)
     type_code = django_filters.ChoiceFilter(label=_("事故类型"), choices=AccidentType.choices)
     late = django_filters.BooleanFilter(label=_("迟报"), field_name="is_late")
+    reply_overdue = django_filters.BooleanFilter(
+        label=_("批复超期"), field_name="investigation__reply_overdue"
+    )
     investigation = django_filters.ChoiceFilter(
         label=_("调查状态"),
         choices=[("none", _("未成立调查组")), *Investigation.Status.choices],
@@ -41,7 +44,11 @@ class AccidentFilter(ScopedFilterSet):
     )
     pending = django_filters.ChoiceFilter(
         label=_("待办"),
-        choices=[("receive", _("待逐级接报")), ("follow_up", _("续报/补报时限内"))],
+        choices=[
+            ("receive", _("待逐级接报")),
+            ("follow_up", _("续报/补报时限内")),
+            ("reply", _("调查报告待批复")),
+        ],
         method="filter_pending",
     )
     date_from = django_filters.DateFilter(label=_("发生日期起"), method="filter_from")
@@ -58,7 +65,18 @@ class AccidentFilter(ScopedFilterSet):
 
     class Meta:
         model = Accident
-        fields = ["q", "region", "industry", "grade", "kind", "type_code", "late", "date_from", "date_to"]
+        fields = [
+            "q",
+            "region",
+            "industry",
+            "grade",
+            "kind",
+            "type_code",
+            "late",
+            "reply_overdue",
+            "date_from",
+            "date_to",
+        ]
 
     def filter_q(self, qs, name, value):
         value = (value or "").strip()
@@ -82,6 +100,8 @@ class AccidentFilter(ScopedFilterSet):
             return qs.filter(pk__in=selectors.unreceived_accident_ids())
         if value == "follow_up":
             return selectors.in_supplement_window(qs, timezone.localdate())
+        if value == "reply":
+            return qs.filter(pk__in=selectors.awaiting_reply_ids())
         return qs
 
     def filter_from(self, qs, name, value):

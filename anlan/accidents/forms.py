@@ -24,6 +24,7 @@ from .models import (
     AccidentReport,
     AccidentType,
     MinorEvent,
+    NearMissIncident,
     ReportingFinding,
     Responsibility,
 )
@@ -141,7 +142,27 @@ class ForwardForm(forms.Form):
 
 
 class FindingForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("认定类型"), choices=ReportingFinding.Kind.choices)
+    """The facts of the reporting; the classification follows from them (services.record_finding)."""
+
+    reported = forms.TypedChoiceField(
+        label=_("事故单位是否报告"),
+        choices=[("1", _("已报告")), ("0", _("未报告"))],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    late = forms.BooleanField(label=_("超过规定时限报告"), required=False)
+    omission = forms.BooleanField(label=_("应报事故或报告内容有遗漏"), required=False)
+    omission_by_negligence = forms.BooleanField(label=_("遗漏系过失所致"), required=False)
+    intentional_falsehood = forms.BooleanField(label=_("故意不如实报告"), required=False)
+    false_fields = forms.MultipleChoiceField(
+        label=_("不如实报告的事项"),
+        choices=ReportingFinding.FalseField.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deadline_passed = forms.BooleanField(label=_("未报告且已超过报告时限"), required=False)
+    concealment_verified = forms.BooleanField(label=_("隐瞒不报经查证属实"), required=False)
     found_on = forms.DateField(label=_("认定日期"), widget=DATE, initial=date.today)
     description = forms.CharField(label=_("查证情况"), widget=TEXT)
 
@@ -174,10 +195,20 @@ class ResponsibilityForm(BootstrapMixin, forms.Form):
     position = forms.CharField(label=_("单位类型或职务"), max_length=120, required=False)
     finding = forms.CharField(label=_("责任认定"), widget=TEXT)
     recommended_handling = forms.CharField(label=_("处理建议"), widget=TEXT)
+    fine_wan = forms.DecimalField(label=_("对单位罚款（万元）"), required=False, decimal_places=6)
+    aggravated = forms.BooleanField(label=_("情节特别严重、影响特别恶劣"), required=False)
+    is_principal = forms.BooleanField(label=_("事故发生单位主要负责人"), required=False)
+    last_year_income_wan = forms.DecimalField(
+        label=_("上一年年收入（万元）"), required=False, decimal_places=4
+    )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, grade=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
+        if grade:
+            guide = selectors.fine_guide(grade)
+            self.fields["fine_wan"].help_text = guide["unit"]
+            self.fields["last_year_income_wan"].help_text = guide["principal"]
 
 
 class MeasureForm(BootstrapMixin, forms.Form):
@@ -191,6 +222,21 @@ class CompleteMeasureForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("完成情况"), max_length=500)
 
 
+class ReportReceivedForm(BootstrapMixin, forms.Form):
+    received_on = forms.DateField(label=_("收到调查报告日期"), widget=DATE, initial=date.today)
+
+
+class ReplyExtendForm(BootstrapMixin, forms.Form):
+    days = forms.IntegerField(label=_("批复延长天数"), min_value=1, max_value=rules.MAX_REPLY_EXTENSION_DAYS)
+    reason = forms.CharField(label=_("批复延期理由"), widget=TEXT)
+
+
+class ReplyForm(BootstrapMixin, forms.Form):
+    replied_on = forms.DateField(label=_("批复日期"), widget=DATE, initial=date.today)
+    authority = forms.CharField(label=_("批复机关"), max_length=120)
+    number = forms.CharField(label=_("批复文号"), max_length=60, required=False)
+
+
 class MinorEventForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=MinorEvent.Kind.choices)
     occurred_at = forms.DateTimeField(label=_("发生时间"), widget=DATETIME)
@@ -199,6 +245,37 @@ class MinorEventForm(BootstrapMixin, forms.Form):
     industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"))
     minor_injuries = figure_field("minor_injuries", MinorEvent)
     description = forms.CharField(label=_("经过"), widget=TEXT)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = selectors.reporting_regions(user)
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user)
+        _industries(self.fields["industry"])
+
+
+class NearMissForm(BootstrapMixin, forms.Form):
+    """较大涉险事故: the facts the rule reads, and the report's particulars as for an accident."""
+
+    occurred_at = forms.DateTimeField(label=_("发生时间"), widget=DATETIME)
+    head_notified_at = forms.DateTimeField(
+        label=_("单位负责人接报时间"),
+        widget=DATETIME,
+        required=False,
+        help_text=_("未知时按发生时间计算报告时限"),
+    )
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("发生地区划"))
+    place = forms.CharField(label=_("事件地点"), max_length=200)
+    enterprise = EnterpriseChoiceField(label=_("事件单位"), required=False)
+    industry = IndustryChoiceField(queryset=Industry.objects.none(), label=_("行业领域"))
+    people_at_risk = figure_field("people_at_risk", NearMissIncident)
+    trapped_or_missing = figure_field("trapped_or_missing", NearMissIncident)
+    evacuated = figure_field("evacuated", NearMissIncident)
+    threatens_key_site = forms.BooleanField(label=_("危及重要场所和设施"), required=False)
+    serious_pollution = forms.BooleanField(label=_("严重污染水源、耕地、河流等"), required=False)
+    description = forms.CharField(label=_("事件简要经过"), widget=TEXT)
+    measures_taken = forms.CharField(label=_("已采取的措施"), widget=TEXT, required=False)
+    reporter_name = forms.CharField(label=_("报告人"), max_length=50)
+    reporter_phone = forms.CharField(label=_("联系电话"), max_length=30)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -303,18 +303,44 @@ class ReportStep(models.Model):
 
 
 class ReportingFinding(models.Model):
-    """An investigator's finding of 迟报/漏报/谎报/瞒报 (应急管理部令第14号 definitions, regulations.md §1.3)."""
+    """An investigator's facts about how the accident was reported, and the 迟报/漏报/谎报/瞒报 that follow from
+    them by rule (`rules.reporting_finding`, 应急管理部令第14号 definitions, regulations.md §1.3)."""
 
     class Kind(models.TextChoices):
-        LATE = "late", _("迟报")
-        OMITTED = "omitted", _("漏报")
-        FALSE = "false", _("谎报")
-        CONCEALED = "concealed", _("瞒报")
+        LATE = rules.LATE, _("迟报")
+        OMITTED = rules.OMITTED, _("漏报")
+        FALSE = rules.FALSE, _("谎报")
+        CONCEALED = rules.CONCEALED, _("瞒报")
+
+    class FalseField(models.TextChoices):
+        """What 谎报 may concern (14号令): time, place, preliminary cause, nature, casualties, people at risk, loss."""
+
+        TIME = "time", _("事故发生时间")
+        PLACE = "place", _("事故发生地点")
+        CAUSE = "preliminary_cause", _("事故初步原因")
+        NATURE = "nature", _("事故性质")
+        CASUALTIES = "casualties", _("伤亡人数")
+        PEOPLE_AT_RISK = "people_at_risk", _("涉险人数")
+        DIRECT_LOSS = "direct_loss", _("直接经济损失")
 
     accident = models.ForeignKey(
         Accident, verbose_name=_("事故"), on_delete=models.CASCADE, related_name="findings"
     )
-    kind = models.CharField(_("认定类型"), max_length=20, choices=Kind.choices)
+    # the facts the investigator records
+    reported = models.BooleanField(_("事故单位已报告"), default=True)
+    late = models.BooleanField(_("超过规定时限报告"), default=False)
+    omission = models.BooleanField(_("应报事故或报告内容有遗漏"), default=False)
+    omission_by_negligence = models.BooleanField(_("遗漏系过失所致"), default=False)
+    intentional_falsehood = models.BooleanField(_("故意不如实报告"), default=False)
+    false_fields = models.JSONField(_("不如实报告的事项"), default=list, blank=True)
+    deadline_passed = models.BooleanField(_("已超过报告时限"), default=False)
+    concealment_verified = models.BooleanField(_("隐瞒不报经查证属实"), default=False)
+    # what follows from them by rule
+    is_late = models.BooleanField(_("迟报"), default=False, editable=False)
+    is_omitted = models.BooleanField(_("漏报"), default=False, editable=False)
+    is_false = models.BooleanField(_("谎报"), default=False, editable=False)
+    is_concealed = models.BooleanField(_("瞒报"), default=False, editable=False)
+    awaiting_verification = models.BooleanField(_("瞒报待查证"), default=False, editable=False)
     description = models.TextField(_("查证情况"))
     found_on = models.DateField(_("认定日期"))
     recorded_by = models.ForeignKey(
@@ -328,13 +354,30 @@ class ReportingFinding(models.Model):
     scope = _scope("accident__")
     history = HistoricalRecords()
 
+    KIND_FLAGS = {
+        Kind.LATE: "is_late",
+        Kind.OMITTED: "is_omitted",
+        Kind.FALSE: "is_false",
+        Kind.CONCEALED: "is_concealed",
+    }
+
     class Meta:
         verbose_name = _("报告问题认定")
         verbose_name_plural = _("报告问题认定")
         ordering = ["found_on", "pk"]
 
     def __str__(self) -> str:
-        return str(self.get_kind_display())
+        return "、".join(str(kind.label) for kind in self.kinds) or str(_("瞒报待查证"))
+
+    @property
+    def kinds(self) -> list[Kind]:
+        """The failures found, in the order of the 条例's wording (迟报, 漏报, 谎报, 瞒报)."""
+        return [kind for kind, flag in self.KIND_FLAGS.items() if getattr(self, flag)]
+
+    @property
+    def false_field_labels(self) -> list[str]:
+        labels = dict(self.FalseField.choices)
+        return [str(labels.get(name, name)) for name in self.false_fields]
 
 
 class Investigation(models.Model):
@@ -368,6 +411,20 @@ class Investigation(models.Model):
     nature = models.CharField(_("事故性质"), max_length=60, blank=True)
     concluded_on = models.DateField(_("结案日期"), null=True, blank=True, editable=False)
     closed_on = models.DateField(_("闭环日期"), null=True, blank=True, editable=False)
+    # 批复 (493号令 第三十二条): counted from the day the government receives the report.
+    report_received_on = models.DateField(_("收到调查报告日期"), null=True, blank=True, editable=False)
+    reply_due_on = models.DateField(_("批复期限"), null=True, blank=True, editable=False)
+    reply_extended_days = models.PositiveSmallIntegerField(
+        _("批复延长天数"),
+        default=0,
+        validators=[MaxValueValidator(rules.MAX_REPLY_EXTENSION_DAYS)],
+        editable=False,
+    )
+    reply_extension_reason = models.TextField(_("批复延期理由"), blank=True, editable=False)
+    replied_on = models.DateField(_("批复日期"), null=True, blank=True, editable=False)
+    reply_authority = models.CharField(_("批复机关"), max_length=120, blank=True, editable=False)
+    reply_number = models.CharField(_("批复文号"), max_length=60, blank=True, editable=False)
+    reply_overdue = models.BooleanField(_("批复超期"), default=False, db_index=True, editable=False)
     objects = ScopedQuerySet.as_manager()
     scope = _scope("accident__")
     history = HistoricalRecords()
@@ -406,6 +463,7 @@ class Investigation(models.Model):
     class Meta:
         verbose_name = _("事故调查")
         verbose_name_plural = _("事故调查")
+        indexes = [models.Index(fields=["replied_on", "reply_due_on"], name="investigation_reply_open_due")]
 
     def __str__(self) -> str:
         return f"{self.accident} · {self.get_status_display()}"
@@ -418,6 +476,11 @@ class Investigation(models.Model):
     def is_running(self) -> bool:
         """Still investigating (the report not yet concluded), so its due date still matters."""
         return self.status in (self.Status.ONGOING, self.Status.EXTENDED)
+
+    @property
+    def awaits_reply(self) -> bool:
+        """The report reached the government and its 批复 is not recorded yet."""
+        return self.report_received_on is not None and self.replied_on is None
 
     def closing_refusal(self) -> Refusal | None:
         """Why the loop cannot close now (no measures, or some not done), or None (one query)."""
@@ -452,6 +515,26 @@ class Responsibility(models.Model):
     recommended_handling = models.TextField(_("处理建议"))
     is_dishonesty_candidate = models.BooleanField(_("严重失信主体名单候选"), default=False, editable=False)
     candidate_basis = models.CharField(_("列入依据"), max_length=300, blank=True, editable=False)
+    # 安全生产法 第一百一十四条 (the unit) and 第九十五条 (its 主要负责人): the fine proposed, in 万元.
+    aggravated = models.BooleanField(_("情节特别严重、影响特别恶劣"), default=False)
+    is_principal = models.BooleanField(_("事故发生单位主要负责人"), default=False)
+    last_year_income_wan = models.DecimalField(
+        _("上一年年收入（万元）"),
+        max_digits=10,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    fine_percent = models.PositiveSmallIntegerField(_("罚款比例（%）"), null=True, blank=True, editable=False)
+    fine_wan = models.DecimalField(
+        _("罚款金额（万元）"),
+        max_digits=14,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     objects = ScopedQuerySet.as_manager()
     scope = _scope("investigation__accident__")
     history = HistoricalRecords()
@@ -562,6 +645,66 @@ class MinorEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class NearMissIncident(models.Model):
+    """较大涉险事故 (原安监总局令第21号 第二十六条): no or few casualties, but people or key sites were at risk;
+    reported like an accident within 1 hour, graded `relatively_major_near_miss`, counted apart from accidents."""
+
+    title = models.CharField(_("事件名称"), max_length=200)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    head_notified_at = models.DateTimeField(_("单位负责人接报时间"), null=True, blank=True)
+    place = models.CharField(_("事件地点"), max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name=_("发生地区划"), on_delete=models.PROTECT, related_name="near_miss_incidents"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("事件单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="near_miss_incidents",
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("行业领域"), on_delete=models.PROTECT, related_name="near_miss_incidents"
+    )
+    people_at_risk = models.PositiveIntegerField(_("涉险人数"), default=0, validators=PEOPLE)
+    trapped_or_missing = models.PositiveIntegerField(_("被困或下落不明人数"), default=0, validators=PEOPLE)
+    evacuated = models.PositiveIntegerField(
+        _("紧急疏散人数"), default=0, validators=[MaxValueValidator(10**7)]
+    )
+    threatens_key_site = models.BooleanField(_("危及重要场所和设施"), default=False)
+    serious_pollution = models.BooleanField(_("严重污染水源、耕地、河流等"), default=False)
+    grade = models.CharField(
+        _("等级"), max_length=30, default=rules.RELATIVELY_MAJOR_NEAR_MISS, editable=False
+    )
+    description = models.TextField(_("事件简要经过"))
+    measures_taken = models.TextField(_("已采取的措施"), blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人账号"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reporter_name = models.CharField(_("报告人"), max_length=50)
+    reporter_phone = models.CharField(_("联系电话"), max_length=30)
+    reported_at = models.DateTimeField(_("报告接收时间"), default=timezone.now, editable=False)
+    due_at = models.DateTimeField(_("应报时限"), editable=False)
+    is_late = models.BooleanField(_("迟报"), default=False, editable=False)
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope("")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("较大涉险事故")
+        verbose_name_plural = _("较大涉险事故")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["region", "occurred_at"], name="near_miss_region_occurred")]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class RegionEconomy(models.Model):

@@ -45,6 +45,8 @@ class ErrorCode(StrEnum):
     LEVEL_IS_TOP = "level_is_top"
     FORWARDED_OUTSIDE_WINDOW = "forwarded_outside_window"
     FOUND_IN_FUTURE = "found_in_future"
+    FALSE_FIELDS_REQUIRED = "false_fields_required"
+    FINDING_EMPTY = "finding_empty"
     # investigation
     STARTED_OUTSIDE_PERIOD = "started_outside_period"
     EXTENSION_DAYS = "extension_days"
@@ -52,6 +54,16 @@ class ErrorCode(StrEnum):
     MEASURES_OPEN = "measures_open"
     INVESTIGATION_CLOSED = "investigation_closed"
     COMPLETED_IN_FUTURE = "completed_in_future"
+    # 批复 of the investigation report
+    REPORT_NOT_CONCLUDED = "report_not_concluded"
+    REPORT_RECEIVED_OUTSIDE_PERIOD = "report_received_outside_period"
+    REPLY_REPORT_NOT_RECEIVED = "reply_report_not_received"
+    REPLY_ALREADY_RECORDED = "reply_already_recorded"
+    REPLY_OUTSIDE_PERIOD = "reply_outside_period"
+    REPLY_EXTENSION_NOT_ALLOWED = "reply_extension_not_allowed"
+    REPLY_EXTENSION_DAYS = "reply_extension_days"
+    # 较大涉险事故
+    NOT_NEAR_MISS = "not_near_miss"
     # fines
     FINE_OUT_OF_RANGE = "fine_out_of_range"
 
@@ -620,6 +632,48 @@ def reply_due(grade: str, report_received_on: date) -> tuple[date, date | None]:
 def reply_overdue(due_on: date, replied_on: date | None, today: date) -> bool:
     """A reply after its due date, or none yet once the due date has passed (the due date itself is on time)."""
     return (replied_on if replied_on is not None else today) > due_on
+
+
+def check_report_received_on(received_on: date, concluded_on: date | None, today: date) -> None:
+    """The government receives the investigation report once it is concluded, and not in the future."""
+    # 493号令 第三十二条: the reply runs from the day the government receives the report.
+    if (concluded_on is not None and received_on < concluded_on) or received_on > today:
+        raise RuleViolation(
+            "received_on",
+            ErrorCode.REPORT_RECEIVED_OUTSIDE_PERIOD,
+            _("收到调查报告日期应在调查结案日期与今天之间。"),
+        )
+
+
+def extended_reply_due_on(grade: str, report_received_on: date, days) -> date:
+    """The reply's due date after the one extension of a 特别重大 report (1 to 30 days), else a violation."""
+    # 493号令 第三十二条: only 特别重大 may be extended, by at most 30 days.
+    due, latest = reply_due(grade, report_received_on)
+    if latest is None:
+        raise RuleViolation(
+            "days",
+            ErrorCode.REPLY_EXTENSION_NOT_ALLOWED,
+            _("只有特别重大事故的调查报告批复可以延长（第三十二条）。"),
+        )
+    try:
+        extended = int(days)
+    except (TypeError, ValueError):
+        extended = 0
+    if not 1 <= extended <= MAX_REPLY_EXTENSION_DAYS:
+        raise RuleViolation(
+            "days",
+            ErrorCode.REPLY_EXTENSION_DAYS,
+            _("批复延长天数应为1至%(max)d天。") % {"max": MAX_REPLY_EXTENSION_DAYS},
+        )
+    return due + timedelta(days=extended)
+
+
+def check_replied_on(replied_on: date, report_received_on: date, today: date) -> None:
+    """The reply is dated between the report's receipt and today."""
+    if not report_received_on <= replied_on <= today:
+        raise RuleViolation(
+            "replied_on", ErrorCode.REPLY_OUTSIDE_PERIOD, _("批复日期应在收到调查报告日期与今天之间。")
+        )
 
 
 # ---------------------------------------------------------------- fines (安全生产法 2021)

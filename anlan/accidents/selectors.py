@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from .models import (
     Investigation,
     Level,
     MinorEvent,
+    NearMissIncident,
     PreventiveMeasure,
     RegionEconomy,
     ReportingFinding,
@@ -43,6 +44,7 @@ from .statistics import counted_deaths_sql
 
 REPORT = "accidents.report_accident"
 RECEIVE = "accidents.receive_report"
+INVESTIGATE = "accidents.manage_investigation"
 
 
 def access_accident(user, pk, *, for_update: bool = False) -> Accident:
@@ -80,6 +82,10 @@ def minor_event_list(user) -> QuerySet:
     return MinorEvent.objects.for_user(user).select_related("region", "industry", "enterprise")
 
 
+def near_miss_list(user) -> QuerySet:
+    return NearMissIncident.objects.for_user(user).select_related("region", "industry", "enterprise")
+
+
 def economy_list(user) -> QuerySet:
     return RegionEconomy.objects.for_user(user).select_related("region")
 
@@ -111,6 +117,9 @@ class Detail:
     investigation_level: str = ""
     may_delegate: bool = False
     window_open: bool = False
+    reply_overdue: bool = False
+    reply_latest_on: date | None = None
+    concealment_unverified: bool = False
 
 
 def accident_detail(user, pk, *, now: datetime) -> Detail:
@@ -135,6 +144,7 @@ def accident_detail(user, pk, *, now: datetime) -> Detail:
             accident.grade, accident.counted_deaths, accident.serious_injuries + accident.minor_injuries
         ),
         window_open=rules.within_supplement_window(accident.occurred_on, accident.kind, today),
+        concealment_unverified=concealment_unverified(accident),
     )
     if investigation is not None:
         investigation.accident = accident
@@ -143,7 +153,38 @@ def accident_detail(user, pk, *, now: datetime) -> Detail:
         for measure in detail.measures:
             measure.investigation = investigation
         detail.investigation_overdue = investigation_overdue(investigation, today)
+        if investigation.report_received_on is not None:
+            detail.reply_overdue = investigation.reply_overdue or rules.reply_overdue(
+                investigation.reply_due_on, investigation.replied_on, today
+            )
+            detail.reply_latest_on = rules.reply_due(accident.grade, investigation.report_received_on)[1]
     return detail
+
+
+def concealment_unverified(accident: Accident) -> bool:
+    """Not reported past the deadline, and no finding has verified the concealment yet: flagged for verification
+    (`rules.concealment_unverified`, recorded on each finding as `awaiting_verification`)."""
+    flags = accident.findings.aggregate(
+        awaiting=Count("pk", filter=Q(awaiting_verification=True)),
+        concealed=Count("pk", filter=Q(is_concealed=True)),
+    )
+    return bool(flags["awaiting"]) and not flags["concealed"]
+
+
+def fine_guide(grade: str) -> dict[str, str]:
+    """What the law allows for this grade, as the investigator sees it when recording responsibility:
+    the unit's range (and the aggravated one, 安全生产法 第一百一十四条) and the 主要负责人's share (第九十五条)."""
+    low, high = rules.unit_fine_range(grade)
+    aggravated_low, aggravated_high = rules.unit_fine_range(grade, aggravated=True)
+    return {
+        "unit": _(
+            "对事故发生单位罚款%(low)d万元至%(high)d万元；情节特别严重、影响特别恶劣的，%(alow)d万元至%(ahigh)d万元"
+            "（安全生产法第一百一十四条）。"
+        )
+        % {"low": low, "high": high, "alow": aggravated_low, "ahigh": aggravated_high},
+        "principal": _("主要负责人处上一年年收入%(percent)d%%的罚款（安全生产法第九十五条）。")
+        % {"percent": rules.principal_fine_percent(grade)},
+    }
 
 
 def investigation_overdue(investigation: Investigation, today: date) -> bool:
@@ -222,6 +263,23 @@ def follow_ups_due(user, today: date | None = None) -> QuerySet:
     return in_supplement_window(mine, today or timezone.localdate())
 
 
+def awaiting_reply_ids() -> QuerySet:
+    """Ids of accidents whose investigation report reached the government and has no 批复 yet (a subquery)."""
+    return Investigation.objects.filter(report_received_on__isnull=False, replied_on__isnull=True).values(
+        "accident_id"
+    )
+
+
+def replies_due(user) -> QuerySet:
+    """待办 of those who manage the investigation: reports awaiting the government's 批复 (493号令
+    第三十二条), to chase and record once it comes."""
+    return (
+        Accident.objects.for_user(user, INVESTIGATE)
+        .filter(pk__in=awaiting_reply_ids())
+        .select_related("investigation")
+    )
+
+
 def accidents_this_year(user, today: date | None = None) -> QuerySet:
     """Home indicator: the accidents in the user's scope that happened this calendar year (local time)."""
     today = today or timezone.localdate()
@@ -262,6 +320,20 @@ def follow_up_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
             reverse("accidents:accident-detail", args=[accident.pk]),
             rules.supplement_window_closes_on(timezone.localtime(accident.occurred_at).date(), accident.kind),
             _("伤亡人数有变化时须续报"),
+        )
+        for accident in accidents
+    ]
+
+
+def reply_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """Reports awaiting their 批复, the earliest due first."""
+    accidents = rows.order_by("investigation__reply_due_on", "pk")[:limit]
+    return [
+        TodoItem(
+            accident.title,
+            reverse("accidents:accident-detail", args=[accident.pk]),
+            accident.investigation.reply_due_on,
+            _("调查报告待批复"),
         )
         for accident in accidents
     ]

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from .models import (
     AccidentReport,
     Investigation,
     MinorEvent,
+    NearMissIncident,
     PreventiveMeasure,
     RegionEconomy,
     ReportingFinding,
@@ -461,8 +462,67 @@ def flag_overdue_steps(*, actor, now: datetime) -> int:
     return flagged
 
 
-def record_finding(*, actor, accident_pk, kind: str, description: str, found_on: date) -> ReportingFinding:
-    """An investigator's 迟报/漏报/谎报/瞒报 finding (verified facts, regulations.md §1.3)."""
+def _classify(facts: dict) -> tuple[frozenset[str], bool]:
+    """The failures the facts amount to (`rules.reporting_finding`) and whether concealment awaits verification."""
+    return rules.reporting_finding(**facts), rules.concealment_unverified(
+        reported=facts["reported"],
+        deadline_passed=facts["deadline_passed"],
+        concealment_verified=facts["concealment_verified"],
+    )
+
+
+# The facts of a finding (the keyword arguments of `rules.reporting_finding` that the form asks for), by default.
+FINDING_FACTS = {
+    "reported": True,
+    "late": False,
+    "omission": False,
+    "omission_by_negligence": False,
+    "intentional_falsehood": False,
+    "false_fields": (),
+    "deadline_passed": False,
+    "concealment_verified": False,
+}
+
+
+def finding_facts(given: dict) -> dict:
+    """The facts as recorded: those of a report made, or those of one not made (the others do not apply)."""
+    if set(given) - set(FINDING_FACTS):
+        raise TypeError(f"unknown facts {sorted(set(given) - set(FINDING_FACTS))}")
+    facts = {**FINDING_FACTS, **given}
+    named = set(facts["false_fields"] or ())
+    if named - set(ReportingFinding.FalseField.values):
+        raise DomainError(Code.INVALID, _("不如实报告的事项不在可选范围内。"), field="false_fields")
+    facts = {name: bool(value) for name, value in facts.items() if name != "false_fields"}
+    facts["false_fields"] = [name for name in ReportingFinding.FalseField.values if name in named]
+    if facts["reported"]:
+        facts["deadline_passed"] = facts["concealment_verified"] = False
+        facts["omission_by_negligence"] &= facts["omission"]
+        if not facts["intentional_falsehood"]:
+            facts["false_fields"] = []
+    else:
+        facts.update(late=False, omission=False, omission_by_negligence=False, intentional_falsehood=False)
+        facts["false_fields"] = []
+    if facts["intentional_falsehood"] and not facts["false_fields"]:
+        raise DomainError(
+            ErrorCode.FALSE_FIELDS_REQUIRED,
+            _("认定故意不如实报告的，请选择不如实的事项。"),
+            field="false_fields",
+        )
+    return facts
+
+
+def record_finding(*, actor, accident_pk, description: str, found_on: date, **facts) -> ReportingFinding:
+    """The investigator's facts about the reporting (`FINDING_FACTS`); 迟报/漏报/谎报/瞒报 follow from them by
+    rule (14号令, regulations.md §1.3). Not reported past the deadline without verified concealment is recorded
+    as awaiting verification; facts that amount to no failure are refused (there is nothing to find)."""
+    facts = finding_facts(facts)
+    kinds, awaiting = _classify(facts)
+    if not kinds and not awaiting:
+        raise DomainError(
+            ErrorCode.FINDING_EMPTY,
+            _("按所填事实不构成迟报、漏报、谎报或瞒报，无需登记认定。"),
+            field="__all__",
+        )
     with transaction.atomic():
         accident = selectors.access_accident(actor, accident_pk, for_update=True)
         require(actor, "accidents.record_finding", accident)
@@ -480,13 +540,16 @@ def record_finding(*, actor, accident_pk, kind: str, description: str, found_on:
             )
         finding = ReportingFinding(
             accident=accident,
-            kind=kind,
             description=(description or "").strip(),
             found_on=found_on,
             recorded_by=actor,
+            awaiting_verification=awaiting,
+            **facts,
+            **{flag: kind in kinds for kind, flag in ReportingFinding.KIND_FLAGS.items()},
         )
         records.validate(finding)
-        records.save_with_history(finding, actor, record_text(type(finding).Kind(finding.kind).label))
+        reason = "、".join(record_text(kind.label) for kind in finding.kinds)
+        records.save_with_history(finding, actor, reason or record_text(gettext_lazy("瞒报待查证")))
     return finding
 
 
@@ -577,6 +640,107 @@ def take_investigation_transition(*, actor, investigation: Investigation, transi
     raise KeyError(transition.name)
 
 
+# ---------------------------------------------------------------- 批复 of the investigation report
+
+
+def _concluded_investigation_for_update(actor, accident_pk) -> Investigation:
+    """The investigation (scoped, locked) once its report is concluded; the right to manage it."""
+    investigation = selectors.access_investigation(actor, accident_pk, for_update=True)
+    require(actor, INVESTIGATE, investigation)
+    if investigation.is_running:
+        raise DomainError(
+            ErrorCode.REPORT_NOT_CONCLUDED, _("调查报告尚未提交结论，不能登记报送或批复。"), field="__all__"
+        )
+    return investigation
+
+
+def _awaiting_reply(investigation: Investigation) -> None:
+    if investigation.report_received_on is None:
+        raise DomainError(
+            ErrorCode.REPLY_REPORT_NOT_RECEIVED, _("请先登记人民政府收到调查报告的日期。"), field="__all__"
+        )
+    if investigation.replied_on is not None:
+        raise DomainError(ErrorCode.REPLY_ALREADY_RECORDED, _("该调查报告已登记批复。"), field="__all__")
+
+
+def record_report_received(*, actor, accident_pk, received_on: date) -> Investigation:
+    """The government received the investigation report: the 批复 deadline starts (493号令 第三十二条)."""
+    if received_on is None:
+        raise DomainError(Code.INVALID, _("请填写收到调查报告日期。"), field="received_on")
+    with transaction.atomic():
+        investigation = _concluded_investigation_for_update(actor, accident_pk)
+        if investigation.report_received_on is not None:
+            raise DomainError(Code.DUPLICATE, _("已登记收到调查报告日期。"), field="received_on")
+        today = _today()
+        checked(rules.check_report_received_on, received_on, investigation.concluded_on, today)
+        due_on, _latest = rules.reply_due(investigation.accident.grade, received_on)
+        investigation.report_received_on, investigation.reply_due_on = received_on, due_on
+        investigation.reply_overdue = rules.reply_overdue(due_on, None, today)
+        records.validate(investigation)
+        records.save_with_history(investigation, actor, record_text(gettext_lazy("调查报告报送人民政府")))
+    return investigation
+
+
+def extend_reply(*, actor, accident_pk, days: int, reason: str) -> Investigation:
+    """The one extension of a 特别重大 report's 批复, up to the latest date the rule allows."""
+    if not (reason or "").strip():
+        raise DomainError(Code.INVALID, _("请填写批复延期理由。"), field="reason")
+    with transaction.atomic():
+        investigation = _concluded_investigation_for_update(actor, accident_pk)
+        _awaiting_reply(investigation)
+        if investigation.reply_extended_days:
+            raise DomainError(Code.DUPLICATE, _("批复期限已延长过一次。"), field="days")
+        due_on = checked(
+            rules.extended_reply_due_on, investigation.accident.grade, investigation.report_received_on, days
+        )
+        investigation.reply_extended_days = (due_on - investigation.reply_due_on).days
+        investigation.reply_due_on = due_on
+        investigation.reply_extension_reason = reason.strip()
+        investigation.reply_overdue = rules.reply_overdue(due_on, None, _today())
+        records.validate(investigation)
+        records.save_with_history(investigation, actor, record_text(reason.strip()))
+    return investigation
+
+
+def record_reply(*, actor, accident_pk, replied_on: date, authority: str, number: str = "") -> Investigation:
+    """The government's 批复: date, authority and document number; a reply after the due date stays flagged."""
+    if replied_on is None:
+        raise DomainError(Code.INVALID, _("请填写批复日期。"), field="replied_on")
+    if not (authority or "").strip():
+        raise DomainError(Code.INVALID, _("请填写批复机关。"), field="authority")
+    with transaction.atomic():
+        investigation = _concluded_investigation_for_update(actor, accident_pk)
+        _awaiting_reply(investigation)
+        checked(rules.check_replied_on, replied_on, investigation.report_received_on, _today())
+        investigation.replied_on = replied_on
+        investigation.reply_authority = authority.strip()
+        investigation.reply_number = (number or "").strip()
+        investigation.reply_overdue = rules.reply_overdue(investigation.reply_due_on, replied_on, _today())
+        records.validate(investigation)
+        records.save_with_history(investigation, actor, record_text(gettext_lazy("登记调查报告批复")))
+    return investigation
+
+
+def flag_overdue_replies(*, actor, today: date) -> int:
+    """Sweep: flag 批复超期 on every received report still without a reply after its due date.
+
+    Each row is claimed with a conditional UPDATE (still unreplied, not yet flagged), so concurrent or
+    repeated runs flag each investigation once, with one history row as `actor`. Returns the number flagged."""
+    reason = record_text(gettext_lazy("超过批复期限仍未批复，系统标记超期"))
+    flagged = 0
+    open_replies = Investigation.objects.filter(
+        report_received_on__isnull=False, replied_on__isnull=True, reply_due_on__lt=today, reply_overdue=False
+    )
+    for investigation in open_replies.order_by("pk"):
+        claimed = Investigation.objects.filter(
+            pk=investigation.pk, replied_on__isnull=True, reply_due_on__lt=today, reply_overdue=False
+        ).update(reply_overdue=True)
+        if claimed:
+            records.update_with_history(investigation, actor, reason, reply_overdue=True)
+            flagged += 1
+    return flagged
+
+
 def _open_investigation_for_update(actor, accident_pk) -> Investigation:
     investigation = selectors.access_investigation(actor, accident_pk, for_update=True)
     require(actor, INVESTIGATE, investigation)
@@ -586,9 +750,7 @@ def _open_investigation_for_update(actor, accident_pk) -> Investigation:
 
 def dishonesty_basis(accident: Accident) -> str:
     """Why a responsible unit is a candidate for the serious-dishonesty list (应急管理部令第11号, regulations.md §4)."""
-    falsely_reported = accident.findings.filter(
-        kind__in=[ReportingFinding.Kind.FALSE, ReportingFinding.Kind.CONCEALED]
-    ).exists()
+    falsely_reported = accident.findings.filter(Q(is_false=True) | Q(is_concealed=True)).exists()
     texts = {
         rules.MAJOR_ACCIDENT: _("发生特别重大或重大事故"),
         rules.FALSE_OR_CONCEALED_REPORT: _("瞒报、谎报事故"),
@@ -597,6 +759,28 @@ def dishonesty_basis(accident: Accident) -> str:
     if not reasons:
         reasons.append(_("事故责任单位，待信用管理部门认定"))
     return record_text(_("；").join(str(r) for r in reasons))
+
+
+def _set_fine(responsibility: Responsibility, grade: str, data: dict) -> None:
+    """The fine of a responsible party (安全生产法 2021): a unit's entered amount must lie in its grade's range
+    (第一百一十四条, 2–5× when aggravated); the 主要负责人's is the grade's share of last year's income (第九十五条)."""
+    if responsibility.party == Responsibility.Party.UNIT:
+        responsibility.aggravated = bool(data.get("aggravated"))
+        fine = data.get("fine_wan")
+        if fine is not None:
+            checked(rules.check_unit_fine, grade, fine, aggravated=responsibility.aggravated)
+            responsibility.fine_wan = Decimal(fine)
+        return
+    responsibility.is_principal = bool(data.get("is_principal"))
+    if not responsibility.is_principal:
+        return
+    responsibility.fine_percent = rules.principal_fine_percent(grade)
+    income = data.get("last_year_income_wan")
+    if income is not None:
+        if Decimal(income) < 0:
+            raise DomainError(Code.INVALID, _("上一年年收入不能为负数。"), field="last_year_income_wan")
+        responsibility.last_year_income_wan = Decimal(income)
+        responsibility.fine_wan = rules.principal_fine_wan(grade, Decimal(income))
 
 
 def add_responsibility(*, actor, accident_pk, data: dict) -> Responsibility:
@@ -621,6 +805,7 @@ def add_responsibility(*, actor, accident_pk, data: dict) -> Responsibility:
         if responsibility.party == Responsibility.Party.UNIT:
             responsibility.is_dishonesty_candidate = True
             responsibility.candidate_basis = dishonesty_basis(investigation.accident)
+        _set_fine(responsibility, investigation.accident.grade, data)
         records.validate(responsibility)
         records.save_with_history(responsibility, actor, record_text(gettext_lazy("责任认定")))
     return responsibility
@@ -709,6 +894,80 @@ def record_minor_event(*, actor, data: dict) -> MinorEvent:
         records.save_with_history(event, actor, record_text(type(event).Kind(event.kind).label))
         records.ensure_in_scope(actor, REPORT, event, "region")
     return event
+
+
+NEAR_MISS_FIGURES = ("people_at_risk", "trapped_or_missing", "evacuated")
+NEAR_MISS_SITES = ("threatens_key_site", "serious_pollution")
+
+
+def report_near_miss(*, actor, data: dict) -> NearMissIncident:
+    """较大涉险事故: reported like an accident, within 1 hour of the head's notification (21号令 第二十六条).
+    Refused when none of its criteria is reached: such an event is a 未遂事件 (or, with casualties, an accident),
+    recorded on those pages, so the separate count holds only what the rule calls 较大涉险."""
+    require_right(actor, REPORT)
+    now = timezone.now()
+    figures = clean_counts(data, NearMissIncident, fields=NEAR_MISS_FIGURES)
+    sites = {name: bool(data.get(name)) for name in NEAR_MISS_SITES}
+    occurred_at, head_notified_at = data.get("occurred_at"), data.get("head_notified_at")
+    _clean_times(occurred_at, head_notified_at, now)
+    region, industry, enterprise = data.get("region"), data.get("industry"), data.get("enterprise")
+    if region is None or industry is None:
+        field = "region" if region is None else "industry"
+        raise DomainError(
+            Code.INVALID, _("请选择%(f)s。") % {"f": _label(NearMissIncident, field)}, field=field
+        )
+    _check_reporting_scope(actor, region, industry, enterprise)
+    if not rules.is_relatively_major_near_miss(**figures, **sites):
+        raise DomainError(
+            ErrorCode.NOT_NEAR_MISS,
+            _(
+                "未达到较大涉险事故标准（涉险10人以上、被困或下落不明3人以上、紧急疏散500人以上、"
+                "严重污染或危及重要场所），请登记为未遂事件或按生产安全事故报告。"
+            ),
+            field="__all__",
+        )
+    due_at = rules.report_deadline(head_notified_at or occurred_at, rules.UNIT)
+    with transaction.atomic():
+        incident = NearMissIncident(
+            occurred_at=occurred_at,
+            head_notified_at=head_notified_at,
+            place=(data.get("place") or "").strip(),
+            region=region,
+            enterprise=enterprise,
+            industry=industry,
+            description=(data.get("description") or "").strip(),
+            measures_taken=(data.get("measures_taken") or "").strip(),
+            reporter=actor,
+            reporter_name=(data.get("reporter_name") or "").strip(),
+            reporter_phone=(data.get("reporter_phone") or "").strip(),
+            reported_at=now,
+            due_at=due_at,
+            is_late=rules.report_is_late(due_at, now, now),
+            **figures,
+            **sites,
+        )
+        local = timezone.localtime(occurred_at)
+        incident.title = record_text(
+            gettext_lazy("%(where)s“%(m)d·%(d)d”较大涉险事故"),
+            where=enterprise.name if enterprise else region.name,
+            m=local.month,
+            d=local.day,
+        )
+        records.validate(incident)
+        records.save_with_history(incident, actor, record_text(gettext_lazy("较大涉险事故报告")))
+        records.ensure_in_scope(actor, REPORT, incident, "region")
+        people = _duty_office(incident, rules.Level.COUNTY)
+        transaction.on_commit(
+            lambda: notify(
+                people,
+                kind="accident.near_miss",
+                title=record_text(gettext_lazy("较大涉险事故：%(title)s"), title=incident.title),
+                body=incident.description,
+                url=reverse("accidents:near-miss-list"),
+                dedupe_key=f"near_miss:{incident.pk}",
+            )
+        )
+    return incident
 
 
 def save_economy(

@@ -20,7 +20,7 @@ from anlan.core import rules as core_rules
 from anlan.core.models import Region, Role
 
 from . import rules
-from .models import Accident, AccidentKind, AccidentType, MinorEvent, RegionEconomy
+from .models import Accident, AccidentKind, AccidentType, MinorEvent, NearMissIncident, RegionEconomy
 
 INDICATORS = ("accidents", "deaths", "injuries", "loss_wan")
 # The hook a hazards module provides: `count(user, start, end, *, region, industry_ids, enterprise_id) -> int`.
@@ -356,3 +356,8 @@ def pyramid(user, period: Period, filters: Filters) -> Pyramid:
     if result.hazards is not None:
         result.layers.append((_("事故隐患"), result.hazards))
     return result
+
+
+def near_miss_count(user, period: Period, filters: Filters) -> int:
+    """较大涉险事故 in the period: counted on their own, never in the 四项指标 of accidents (21号令 第二十六条)."""
+    return scoped(user, filters, NearMissIncident).filter(_in(period)).count()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("statistics/export/", views.statistics_export, name="statistics-export"),
     path("economy/", views.economy_list, name="economy-list"),
     path("minor-events/", views.minor_event_list, name="minor-event-list"),
+    path("near-misses/", views.near_miss_list, name="near-miss-list"),
     path("<int:pk>/", views.accident_detail, name="accident-detail"),
     path("<int:pk>/reports/new/", views.accident_report, name="accident-report"),
     path("<int:pk>/forward/", views.accident_forward, name="accident-forward"),
@@ -26,6 +27,9 @@ urlpatterns = [
         name="responsibility-create",
     ),
     path("<int:pk>/investigation/measures/new/", views.measure_create, name="measure-create"),
+    path("<int:pk>/investigation/report-received/", views.report_received, name="report-received"),
+    path("<int:pk>/investigation/reply/extend/", views.reply_extend, name="reply-extend"),
+    path("<int:pk>/investigation/reply/", views.reply_record, name="reply-record"),
     # investigations/<pk>/extend|conclude|close/ and measures/<pk>/complete/, from the TRANSITIONS tables
     path(
         "investigations/",

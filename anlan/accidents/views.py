@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anlan.core import audit, entry, exporting
@@ -84,10 +85,13 @@ def accident_detail(request, pk):
         "investigation_form": forms.InvestigationForm()
         if can_investigate and investigation is None
         else None,
-        "responsibility_form": forms.ResponsibilityForm(user=user)
+        "responsibility_form": forms.ResponsibilityForm(user=user, grade=accident.grade)
         if can_investigate and investigation
         else None,
         "measure_form": forms.MeasureForm() if can_investigate and investigation else None,
+        "report_received_form": forms.ReportReceivedForm(),
+        "reply_extend_form": forms.ReplyExtendForm(),
+        "reply_form": forms.ReplyForm(),
         "timeline": audit.timeline(accident, selectors.timeline_sources(accident, investigation)),
         "now": now,
         "breadcrumbs": entry.crumbs(_list_crumb(), (accident.title, "")),
@@ -265,31 +269,92 @@ def measure_create(request, pk):
     )
 
 
+def _investigation_step(form_class, service, message):
+    """A POST step of the investigation's 批复 on the accident page: the form's data go to `service`."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        return _accident_action(
+            request,
+            pk,
+            INVESTIGATE,
+            form_class(request.POST),
+            lambda user, data: service(actor=user, accident_pk=pk, **data),
+            message,
+        )
+
+    return view
+
+
+report_received = _investigation_step(
+    forms.ReportReceivedForm,
+    services.record_report_received,
+    gettext_lazy("已登记收到调查报告日期，批复期限已计算。"),
+)
+reply_extend = _investigation_step(
+    forms.ReplyExtendForm, services.extend_reply, gettext_lazy("已延长批复期限。")
+)
+reply_record = _investigation_step(
+    forms.ReplyForm, services.record_reply, gettext_lazy("已登记调查报告批复。")
+)
+
+
 # ---------------------------------------------------------------- minor events, economy
+
+
+def _event_page(request, *, rows, form_class, service, template: str, title, url_name: str, message):
+    """A list of events below the accident record (未遂事件, 较大涉险事故) with, for those who report accidents,
+    the form that records one through `service`."""
+    user = request.user
+    if request.method == "POST":
+        require_right(user, REPORT)
+    context = {
+        "page": page_of(request, rows(user), entry.PAGE_SIZE),
+        "query": query_without_page(request),
+        "breadcrumbs": entry.crumbs(_list_crumb(), (title, "")),
+    }
+    if not has_right(user, REPORT):
+        return render(request, template, {"form": None, **context})
+    return entry.form_page(
+        request,
+        form=form_class(request.POST or None, user=user),
+        call=lambda data: service(actor=user, data=data),
+        success_url=reverse(url_name),
+        template=template,
+        context=context,
+        message=message,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def minor_event_list(request):
-    user = request.user
-    if request.method == "POST":
-        require_right(user, REPORT)
-    context = {
-        "page": page_of(request, selectors.minor_event_list(user), entry.PAGE_SIZE),
-        "query": query_without_page(request),
-        "breadcrumbs": entry.crumbs(_list_crumb(), (_("未遂事件和轻微事故"), "")),
-    }
-    template = "accidents/minor_event_list.html"
-    if not has_right(user, REPORT):
-        return render(request, template, {"form": None, **context})
-    return entry.form_page(
+    return _event_page(
         request,
-        form=forms.MinorEventForm(request.POST or None, user=user),
-        call=lambda data: services.record_minor_event(actor=user, data=data),
-        success_url=reverse("accidents:minor-event-list"),
-        template=template,
-        context=context,
+        rows=selectors.minor_event_list,
+        form_class=forms.MinorEventForm,
+        service=services.record_minor_event,
+        template="accidents/minor_event_list.html",
+        title=_("未遂事件和轻微事故"),
+        url_name="accidents:minor-event-list",
         message=_("已登记。"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def near_miss_list(request):
+    """较大涉险事故: the list, and the report form for those who report accidents."""
+    return _event_page(
+        request,
+        rows=selectors.near_miss_list,
+        form_class=forms.NearMissForm,
+        service=services.report_near_miss,
+        template="accidents/near_miss_list.html",
+        title=_("较大涉险事故"),
+        url_name="accidents:near-miss-list",
+        message=_("较大涉险事故已报告，县级值班部门已收到通知。"),
     )
 
 
@@ -354,6 +419,7 @@ def statistics_page(request):
     period, filters = form.query()
     report = statistics.report(user, period, filters, _("合计"))
     report["pyramid"] = statistics.pyramid(user, period, filters)
+    report["near_misses"] = statistics.near_miss_count(user, period, filters)
     context = {
         "form": form,
         **report,
@@ -390,6 +456,10 @@ def reports_to_receive_url(user) -> str:
 
 def follow_ups_due_url(user) -> str:
     return f"{reverse('accidents:accident-list')}?pending=follow_up"
+
+
+def replies_due_url(user) -> str:
+    return f"{reverse('accidents:accident-list')}?pending=reply"
 
 
 def this_year_url(user) -> str:

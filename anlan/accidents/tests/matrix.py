@@ -24,11 +24,11 @@ def accident(c):
     return {"pk": _accident(c).pk}
 
 
-def _investigation(c, conclude=False, done_measure=False):
+def _investigation(c, conclude=False, done_measure=False, received=False, **accident_overrides):
     from anlan.accidents import services
 
     office = c["county_office"]
-    pk = _accident(c).pk
+    pk = _accident(c, **accident_overrides).pk
     opened = services.open_investigation(
         actor=office, accident_pk=pk, data={"lead_organ": "县政府", "team_leader": "张"}
     )
@@ -49,7 +49,24 @@ def _investigation(c, conclude=False, done_measure=False):
             completed_on=timezone.localdate(),
             note="完成",
         )
+    if received:
+        services.record_report_received(actor=office, accident_pk=pk, received_on=timezone.localdate())
     return {"pk": pk, "investigation_pk": opened.pk, "measure_pk": measure.pk}
+
+
+def concluded(c):
+    """kwargs of an accident whose investigation report is concluded (to be sent to the government)."""
+    return {"pk": _investigation(c, conclude=True)["pk"]}
+
+
+def awaiting_reply(c):
+    """kwargs of an accident whose investigation report the government received, without a 批复 yet."""
+    return {"pk": _investigation(c, conclude=True, received=True)["pk"]}
+
+
+def extraordinary_awaiting_reply(c):
+    """The same for a 特别重大 accident, whose 批复 may be extended once."""
+    return {"pk": _investigation(c, conclude=True, received=True, deaths=30)["pk"]}
 
 
 def investigation(c):
@@ -109,6 +126,24 @@ def new_event(c):
         "industry": industry("construction").pk,
         "minor_injuries": 0,
         "description": "吊物险些坠落",
+    }
+
+
+def new_near_miss(c):
+    from anlan.core.tests.factories import industry
+
+    return {
+        "occurred_at": (timezone.localtime() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
+        "region": c.village_a.code,
+        "place": "东关社区工地",
+        "enterprise": c.enterprise_x.pk,
+        "industry": industry("construction").pk,
+        "people_at_risk": 12,
+        "trapped_or_missing": 0,
+        "evacuated": 0,
+        "description": "脚手架局部坍塌，12名工人涉险，无人员伤亡",
+        "reporter_name": "王安全",
+        "reporter_phone": "13800001111",
     }
 
 
@@ -186,6 +221,13 @@ ROUTES = [
         ),
         new_event,
     ),
+    Route("accidents:near-miss-list", ALL),
+    _post(
+        "accidents:near-miss-list",
+        CREATE,
+        new_near_miss,
+        label="(enterprise X's; town B refused on the field)",
+    ),
     Route("accidents:accident-detail", READ, kwargs=accident),
     Route("accidents:accident-report", REPORT_ON, kwargs=accident),
     _post("accidents:accident-report", REPORT_DONE, follow_up, accident),
@@ -194,7 +236,9 @@ ROUTES = [
         "accidents:accident-finding",
         OFFICE,
         lambda c: {
-            "kind": "concealed",
+            "reported": "0",
+            "deadline_passed": "on",
+            "concealment_verified": "on",
             "found_on": timezone.localdate().isoformat(),
             "description": "经查证属实",
         },
@@ -231,6 +275,7 @@ ROUTES = [
             "enterprise": c.enterprise_x.pk,
             "finding": "安全管理不到位",
             "recommended_handling": "行政处罚",
+            "fine_wan": "50",
         },
         investigation,
     ),
@@ -243,6 +288,28 @@ ROUTES = [
             "due_on": timezone.localdate().isoformat(),
         },
         investigation,
+    ),
+    _post(
+        "accidents:report-received",
+        RECEIVERS,
+        lambda c: {"received_on": timezone.localdate().isoformat()},
+        concluded,
+    ),
+    _post(
+        "accidents:reply-extend",
+        RECEIVERS,
+        lambda c: {"days": 30, "reason": "需补充调查"},
+        extraordinary_awaiting_reply,
+    ),
+    _post(
+        "accidents:reply-record",
+        RECEIVERS,
+        lambda c: {
+            "replied_on": timezone.localdate().isoformat(),
+            "authority": "来安县人民政府",
+            "number": "来政复〔2026〕1号",
+        },
+        awaiting_reply,
     ),
     _post(
         "accidents:measure-complete",
@@ -312,7 +379,9 @@ ROUTES += [
         "api:accident-findings",
         api(403, county_office=201, town_b=404, dept_transport=404, expert=404),
         lambda c: {
-            "kind": "omitted",
+            "reported": True,
+            "omission": True,
+            "omission_by_negligence": True,
             "found_on": timezone.localdate().isoformat(),
             "description": "漏报伤亡人数",
         },
@@ -340,7 +409,14 @@ ROUTES += [
     _api_post(
         "api:accident-responsibilities",
         API_CREATED,
-        lambda c: {"party": "person", "name": "李四", "finding": "违章指挥", "recommended_handling": "处分"},
+        lambda c: {
+            "party": "person",
+            "name": "李四",
+            "is_principal": True,
+            "last_year_income_wan": "30",
+            "finding": "违章指挥",
+            "recommended_handling": "处分",
+        },
         investigation,
     ),
     _api_post(
@@ -352,6 +428,24 @@ ROUTES += [
             "due_on": timezone.localdate().isoformat(),
         },
         investigation,
+    ),
+    _api_post(
+        "api:accident-report-received",
+        API_RECEIVERS,
+        lambda c: {"received_on": timezone.localdate().isoformat()},
+        concluded,
+    ),
+    _api_post(
+        "api:accident-reply-extend",
+        API_RECEIVERS,
+        lambda c: {"days": 10, "reason": "需补充调查"},
+        extraordinary_awaiting_reply,
+    ),
+    _api_post(
+        "api:accident-reply",
+        API_RECEIVERS,
+        lambda c: {"replied_on": timezone.localdate().isoformat(), "authority": "来安县人民政府"},
+        awaiting_reply,
     ),
     _api_post(
         "api:accident-complete-measure",
@@ -373,6 +467,7 @@ def _audited():
         AccidentReport,
         Investigation,
         MinorEvent,
+        NearMissIncident,
         PreventiveMeasure,
         RegionEconomy,
         ReportingFinding,
@@ -389,6 +484,7 @@ def _audited():
         Responsibility,
         PreventiveMeasure,
         MinorEvent,
+        NearMissIncident,
         RegionEconomy,
     ]
 

@@ -157,7 +157,9 @@ def test_finding_and_measure_dates_are_bounded(cast):
         services.record_finding(
             actor=office,
             accident_pk=accident.pk,
-            kind="concealed",
+            reported=False,
+            deadline_passed=True,
+            concealment_verified=True,
             description="x",
             found_on=date(1900, 1, 1),
         )

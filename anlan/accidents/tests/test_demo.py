@@ -5,8 +5,16 @@ from datetime import date
 import pytest
 from django.db import transaction
 
-from anlan.accidents import statistics
-from anlan.accidents.models import Accident, Investigation, MinorEvent, RegionEconomy
+from anlan.accidents import rules, statistics
+from anlan.accidents.models import (
+    Accident,
+    Investigation,
+    MinorEvent,
+    NearMissIncident,
+    RegionEconomy,
+    ReportingFinding,
+    Responsibility,
+)
 from anlan.core import demo
 
 TODAY = date(2026, 6, 30)
@@ -46,3 +54,35 @@ class TestTheAccidentsDemo:
         year = statistics.Period(date(2025, 1, 1), date(2025, 12, 31))
         rates = statistics.relative_rates(statistics.scoped(office, statistics.Filters()), year, built.county)
         assert rates.per_100m_gdp is not None
+
+    def test_reports_were_replied_to_and_one_reply_is_overdue(self, built):
+        received = Investigation.objects.filter(report_received_on__isnull=False)
+        assert received.filter(replied_on__isnull=False).count() > 5
+        overdue = received.filter(reply_overdue=True, replied_on__isnull=True)
+        assert overdue.count() == 1
+        assert overdue.get().reply_due_on < TODAY
+
+    def test_one_accident_is_found_concealed_and_one_awaits_verification(self, built):
+        assert ReportingFinding.objects.filter(is_concealed=True, concealment_verified=True).count() == 1
+        assert ReportingFinding.objects.filter(awaiting_verification=True, is_concealed=False).count() == 1
+        assert ReportingFinding.objects.filter(is_late=True).exists()
+
+    def test_responsible_units_and_principals_carry_fines_within_the_law(self, built):
+        units = Responsibility.objects.filter(party="unit", fine_wan__isnull=False).select_related(
+            "investigation__accident"
+        )
+        assert units.exists()
+        for unit in units:
+            rules.check_unit_fine(unit.investigation.accident.grade, unit.fine_wan)
+        principals = Responsibility.objects.filter(is_principal=True).select_related(
+            "investigation__accident"
+        )
+        assert principals.exists()
+        for principal in principals:
+            grade = principal.investigation.accident.grade
+            assert principal.fine_wan == rules.principal_fine_wan(grade, principal.last_year_income_wan)
+
+    def test_one_relatively_major_near_miss_is_recorded_apart(self, built):
+        incident = NearMissIncident.objects.get()
+        assert rules.is_relatively_major_near_miss(people_at_risk=incident.people_at_risk)
+        assert incident.is_late is False

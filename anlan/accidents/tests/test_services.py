@@ -245,7 +245,7 @@ def test_the_sweep_writes_one_history_row_per_flag_as_the_system_user(cast):
     accidents_before = Accident.history.filter(id=accident.pk).count()
     run = sweeps.run(today=T0.date(), now=T0 + timedelta(hours=3))
     sweeps.run(today=T0.date(), now=T0 + timedelta(hours=4))  # a second run flags and writes nothing
-    assert run == {"late_steps_flagged": 1}
+    assert run == {"late_steps_flagged": 1, "late_replies_flagged": 0}
     step_rows = ReportStep.history.filter(id=city.pk)
     accident_rows = Accident.history.filter(id=accident.pk)
     assert step_rows.count() == steps_before + 1
@@ -376,16 +376,20 @@ def test_the_county_office_records_a_concealment_finding(cast):
     finding = services.record_finding(
         actor=cast["county_office"],
         accident_pk=accident.pk,
-        kind="concealed",
+        reported=False,
+        deadline_passed=True,
+        concealment_verified=True,
         description="经查证属实",
         found_on=timezone.localdate(),
     )
-    assert finding.get_kind_display() == "瞒报"
+    assert finding.kinds == [ReportingFinding.Kind.CONCEALED]
+    assert str(finding) == "瞒报"
     with pytest.raises(PermissionDenied):
         services.record_finding(
             actor=cast["town_a"],
             accident_pk=accident.pk,
-            kind="omitted",
+            omission=True,
+            omission_by_negligence=True,
             description="x",
             found_on=timezone.localdate(),
         )
