@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import trees
 from .models import Department, Enterprise, Grid, Industry, Region
+from .paging import value_label
 from .scope import ScopedQuerySet
 
 # Bounds of every date and number a filter accepts: past them a query would overflow (a date in year 1 shifted
@@ -234,23 +235,9 @@ def form_in_words(form, *, period=None, region: str | None = "region", skip=froz
         if name == region:
             region_name = str(value)
             continue
-        others.append(f"{form_field.label}：{value_in_words(form_field, value)}")
+        others.append(f"{form_field.label}：{value_label(form_field, value)}")
     period_words = period_in_words(period_label, data.get(start_name), data.get(end_name))
     return FilterWords(region=region_name, period=period_words, others=others)
-
-
-def value_in_words(form_field, value) -> str:
-    """A cleaned filter value as the list shows it: a choice's label, a record's name, yes/no, a date."""
-    if isinstance(value, bool):
-        return gettext("是") if value else gettext("否")
-    if isinstance(value, date):
-        return value.isoformat()
-    choices = getattr(form_field, "choices", None)
-    if choices is not None and not isinstance(form_field, forms.ModelChoiceField):
-        labels = {str(key): str(label) for key, label in form_field.choices}
-        values = value if isinstance(value, list | tuple) else [value]
-        return "、".join(labels.get(str(item), str(item)) for item in values)
-    return str(value)
 
 
 def period_in_words(label, start: date | None, end: date | None) -> str:

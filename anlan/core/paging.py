@@ -102,7 +102,7 @@ def active_filters(filterset) -> list[Chip]:
         if name in form.errors:
             value = ", ".join(filterset.data.getlist(name)) if hasattr(filterset.data, "getlist") else ""
         else:
-            value = _value_label(field, form.cleaned_data.get(name))
+            value = value_label(field, form.cleaned_data.get(name))
         if value:
             chips.append(Chip(str(form[name].label), value, query_without(query, *keys, "page")))
     return chips
@@ -118,7 +118,9 @@ def cleared_query(filterset) -> str:
     return params.urlencode()
 
 
-def _value_label(field, value) -> str:
+def value_label(field, value) -> str:
+    """A cleaned filter value as the user chose it: a choice's label, a record's name, 是/否, a date; a list
+    joined with 、; "" for no value. The chips and the ledgers' title rows (filters.form_in_words) say it so."""
     if value is None or value == "" or (isinstance(value, list | tuple | QuerySet) and not value):
         return ""
     if isinstance(value, bool):
@@ -126,7 +128,7 @@ def _value_label(field, value) -> str:
     if isinstance(value, Model):
         return str(value)
     if isinstance(value, list | tuple | QuerySet):
-        return "、".join(_value_label(field, item) for item in value)
+        return "、".join(value_label(field, item) for item in value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
