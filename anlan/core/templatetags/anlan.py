@@ -216,12 +216,14 @@ class CardTableNode(template.Node):
 def filterform(parser, token):
     """`{% filterform target="#x-table" %}<div class="col…">…fields…</div>{% endfilterform %}`: a list's
     filter form (GET), with 查询 and 清除; inline above the list on a computer, behind a “筛选 (n)” button in a
-    bottom panel on a phone. With `target`, htmx swaps that element (the table fragment) as filters change."""
+    bottom panel on a phone. With `target`, htmx swaps that element (the table fragment) as filters change.
+    With `shown="q region …"` (the form's own fields), the active filters the form does not show, the sort
+    among them, ride along as {% kept_filters %}; without it, only the sort does."""
     kwargs = {}
     for bit in token.split_contents()[1:]:
         name, _sep, value = bit.partition("=")
-        if name not in ("target", "action"):
-            raise template.TemplateSyntaxError("filterform takes target= and action=")
+        if name not in ("target", "action", "shown"):
+            raise template.TemplateSyntaxError("filterform takes target=, action= and shown=")
         kwargs[name] = parser.compile_filter(value)
     nodelist = parser.parse(("endfilterform",))
     parser.delete_first_token()
@@ -238,6 +240,7 @@ class FilterFormNode(template.Node):
         filterset = context.get("filter")
         request = context.get("request")
         fields = self.nodelist.render(context)
+        shown = values.get("shown")
         return render_to_string(
             "components/filter_form.html",
             {
@@ -246,9 +249,8 @@ class FilterFormNode(template.Node):
                 "action": values.get("action") or (request.path if request else ""),
                 "count": len(active_filters(filterset)),
                 "clear_query": cleared_query(filterset),
-                # A form holding {% kept_filters %} sends the sort with the other kept filters (kept
-                # up to date out of band when the table is re-sorted); the others send it here.
-                "sort": request.GET.get("sort", "") if request and 'id="kept-filters"' not in fields else "",
+                "kept": kept_filters(filterset, shown) if shown is not None else "",
+                "sort": request.GET.get("sort", "") if request and shown is None else "",
                 "has_q": bool(filterset is not None and "q" in filterset.form.fields),
             },
             request=request,
