@@ -437,7 +437,9 @@ def name_initials(name: str) -> str:
     return initials[:NAME_INITIALS_LENGTH]
 
 
-_INITIAL_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")  # INITIALS_ALPHABET
+# The characters initials are made of, in the order the database sorts them (digits, then letters).
+INITIALS_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+_INITIAL_CHARACTERS = frozenset(INITIALS_ALPHABET)
 
 
 def picker_query(raw: str) -> str:
@@ -456,9 +458,6 @@ def uscc_query(query: str) -> str | None:
     """The credit-code prefix a query can be (only characters of the code's alphabet, upper-cased), or None."""
     text = query.upper()
     return text if text and all(ch in USCC_CHARSET for ch in text) else None
-
-
-INITIALS_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def prefix_end(prefix: str, alphabet: str) -> str:
