@@ -61,8 +61,12 @@ def test_a_grid_worker_reports_a_lead_with_photo_and_position_through_a_network_
     login(page, server, "grid_worker")
     # The service worker installs on the first page and takes control (it then keeps the report form).
     page.evaluate(
-        """() => navigator.serviceWorker.controller || new Promise((resolve) =>
-            navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true)))"""
+        """() => navigator.serviceWorker.controller || Promise.race([
+            new Promise((resolve) =>
+                navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true))),
+            new Promise((_, reject) =>
+                setTimeout(() => reject(new Error("no service worker took control in 20 s")), 20000)),
+        ])"""
     )
     page.locator("[data-shortcut=report_lead]").click()
     expect(page).to_have_url(f"{server.url}/hazards/leads/new/")
