@@ -34,6 +34,10 @@ class AccidentsConfig(contract.ModuleConfig):
         c.api("accidents", "anlan.accidents.api.AccidentViewSet", "accident")
         c.api_urls("anlan.accidents.api.urlpatterns")
         c.event("accidents.reported", "An accident's 初报 was filed: payload `accident`.")
+        c.event(
+            "accidents.near_miss_reported",
+            "A 较大涉险事故 was reported (it may start a response): payload `incident`.",
+        )
         c.todo(
             contract.TodoProvider(
                 "accidents.reports_to_receive",

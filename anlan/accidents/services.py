@@ -903,7 +903,8 @@ NEAR_MISS_SITES = ("threatens_key_site", "serious_pollution")
 def report_near_miss(*, actor, data: dict) -> NearMissIncident:
     """较大涉险事故: reported like an accident, within 1 hour of the head's notification (21号令 第二十六条).
     Refused when none of its criteria is reached: such an event is a 未遂事件 (or, with casualties, an accident),
-    recorded on those pages, so the separate count holds only what the rule calls 较大涉险."""
+    recorded on those pages, so the separate count holds only what the rule calls 较大涉险. Once committed,
+    other modules hear of it (`accidents.near_miss_reported`), as of an accident."""
     require_right(actor, REPORT)
     now = timezone.now()
     figures = clean_counts(data, NearMissIncident, fields=NEAR_MISS_FIGURES)
@@ -967,6 +968,7 @@ def report_near_miss(*, actor, data: dict) -> NearMissIncident:
                 dedupe_key=f"near_miss:{incident.pk}",
             )
         )
+        transaction.on_commit(lambda: contract.emit("accidents.near_miss_reported", incident=incident))
     return incident
 
 

@@ -12,6 +12,7 @@ from anlan.accidents import rules, services, statistics
 from anlan.accidents.models import Accident, NearMissIncident
 from anlan.accidents.rules import ErrorCode
 from anlan.accidents.tests.factories import local, report
+from anlan.core import contract
 from anlan.core.errors import DomainError
 from anlan.core.tests.factories import industry
 
@@ -104,3 +105,32 @@ def test_it_is_counted_apart_from_the_accidents(cast, client):
         assert page.context["total"].current.accidents == 1
         assert "较大涉险事故（单独统计，不计入四项指标）：1 起" in page.content.decode()
         assert client.get("/accidents/near-misses/").context["page"][0].people_at_risk == 15
+
+
+def test_other_modules_hear_of_a_near_miss_once_committed(
+    cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    seen = []
+    monkeypatch.setitem(
+        contract.registry().handlers,
+        "accidents.near_miss_reported",
+        [lambda *, incident: seen.append(incident.pk)],
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        incident = _report(cast, people_at_risk=10)
+        assert seen == []  # not inside the transaction
+    for callback in callbacks:
+        callback()
+    assert seen == [incident.pk]
+
+
+def test_a_refused_near_miss_emits_nothing(cast, monkeypatch, django_capture_on_commit_callbacks):
+    seen = []
+    monkeypatch.setitem(
+        contract.registry().handlers,
+        "accidents.near_miss_reported",
+        [lambda *, incident: seen.append(incident.pk)],
+    )
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError):
+        _report(cast, people_at_risk=9)
+    assert seen == []
