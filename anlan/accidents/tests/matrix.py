@@ -490,12 +490,12 @@ def _audited():
     from anlan.accidents.models import (
         Accident,
         AccidentReport,
+        InjuredPerson,
         Investigation,
         MinorEvent,
         NearMissIncident,
         PreventiveMeasure,
         RegionEconomy,
-        InjuredPerson,
         ReportingFinding,
         ReportStep,
         Responsibility,

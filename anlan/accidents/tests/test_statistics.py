@@ -302,3 +302,25 @@ def test_the_pyramid_base_counts_the_hazards_found_in_the_period_and_scope(cast)
     assert hazards(cast["county_office"], Filters(enterprise_id=x.pk)) == 2
     construction = [industry("construction").pk]
     assert hazards(cast["county_office"], Filters(industry_ids=construction)) == 2
+
+
+def test_the_statistics_page_switches_pyramids_keeping_the_filters_and_shows_expectations(
+    cast, accidents, as_user, monkeypatch
+):
+    from django.urls import reverse
+
+    monkeypatch.delitem(contract.registry().hooks, statistics.HAZARD_COUNT_HOOK)
+    economy(cast, motor_vehicles=100000)
+    client = as_user(cast["county_office"])
+    query = {"date_from": "2025-01-01", "date_to": "2025-12-31", "region": cast.county.code}
+    page = client.get(reverse("accidents:statistics"), query).content.decode()
+    assert "海因里希法则 1:29:300" in page
+    assert 'data-testid="layer-hazards_or_unsafe_acts"' not in page
+    assert "pyramid=with_hazards" in page and "date_from=2025-01-01" in page
+    assert 'data-testid="rate-vehicles">0.200<' in page
+    assert "未录入原煤产量" in page
+    page = client.get(reverse("accidents:statistics"), {**query, "pyramid": "with_hazards"}).content.decode()
+    assert 'data-testid="layer-hazards_or_unsafe_acts"' in page
+    assert "未接入隐患排查治理模块，无法统计事故隐患数。" in page
+    assert 'name="pyramid" value="with_hazards"' in page
+    assert client.get(reverse("accidents:statistics"), {"pyramid": "bogus"}).status_code == 200
