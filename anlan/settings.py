@@ -298,6 +298,7 @@ SPECTACULAR_SETTINGS = {
         "ReportingFindingKindEnum": "anlan.accidents.models.FindingKind.choices",
         "InvestigationStatusEnum": "anlan.accidents.models.InvestigationStatus.choices",
         "PreventiveMeasureStatusEnum": "anlan.accidents.models.MeasureStatus.choices",
+        "InjurySeverityEnum": "anlan.accidents.models.InjurySeverity.choices",
         # hazards' sets that share the names "grade" and "level" with the accidents ones
         "HazardGradeEnum": "anlan.hazards.models.Hazard.Grade",
         "SupervisionLevelEnum": "anlan.hazards.models.Supervision.Level",

@@ -23,6 +23,7 @@ from anlan.accidents.models import (
     AccidentReport,
     AccidentType,
     FindingKind,
+    InjuredPerson,
     Investigation,
     Level,
     PreventiveMeasure,
@@ -79,11 +80,29 @@ class AccidentReportSerializer(serializers.ModelSerializer):
         ]
 
 
+class InjuredPersonSerializer(serializers.ModelSerializer):
+    """An injured person by lost work days (read-only here; recorded on the accident page)."""
+
+    severity_display = serializers.CharField(source="severity_text", read_only=True)
+
+    class Meta:
+        model = InjuredPerson
+        fields = ["id", "name", "identifier", "lost_work_days", "severity", "severity_display", "note"]
+        read_only_fields = fields
+
+
 class AccidentSerializer(serializers.ModelSerializer):
     grade_display = serializers.CharField(source="get_grade_display", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     industry_name = serializers.CharField(source="industry.name", read_only=True)
     steps = ReportStepSerializer(many=True, read_only=True)
+    injured_persons = InjuredPersonSerializer(
+        many=True,
+        read_only=True,
+        help_text=_(
+            "按损失工作日登记的伤员；有登记时，重伤、轻伤人数由其计算（6000日及以上按死亡折算，计入重伤）"
+        ),
+    )
 
     class Meta:
         model = Accident
@@ -117,6 +136,7 @@ class AccidentSerializer(serializers.ModelSerializer):
             "reported_at",
             "is_late",
             "steps",
+            "injured_persons",
         ]
         read_only_fields = fields
 
@@ -155,6 +175,9 @@ class AccidentCreateSerializer(CasualtySerializer):
 
 
 class FollowUpSerializer(CasualtySerializer):
+    """续报/补报. While the accident has injured persons recorded by lost work days, its 重伤/轻伤人数 are counted
+    from them and the submitted ones are not used."""
+
     kind = serializers.ChoiceField(label=_("报告类型（续报或补报）"), choices=AccidentReport.Kind.choices)
     description = serializers.CharField(label=_("情况说明"))
     reporter_name = serializers.CharField(label=_("报告人"), max_length=50, required=False, allow_blank=True)
@@ -331,7 +354,7 @@ class AccidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return Accident.objects.none()
         return (
             selectors.accident_list(self.request.user)
-            .prefetch_related("steps")
+            .prefetch_related("steps", "injured_persons")
             .order_by("-occurred_at", "-pk")
         )
 
@@ -532,6 +555,8 @@ class StatisticsSerializer(serializers.Serializer):
     by_month = StatisticsRowSerializer(many=True)
     per_100m_gdp = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)
     per_100k_workers = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)
+    per_10k_vehicles = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)
+    per_million_tonnes = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True)
 
 
 class AccidentStatisticsView(APIView):
@@ -559,6 +584,8 @@ class AccidentStatisticsView(APIView):
             "date_to": period.end,
             "per_100m_gdp": report["rates"].per_100m_gdp,
             "per_100k_workers": report["rates"].per_100k_workers,
+            "per_10k_vehicles": report["rates"].per_10k_vehicles,
+            "per_million_tonnes": report["rates"].per_million_tonnes,
         }
         return Response(StatisticsSerializer(body).data)
 

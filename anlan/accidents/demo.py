@@ -17,6 +17,7 @@ from .models import (
     Accident,
     AccidentKind,
     AccidentReport,
+    InjuredPerson,
     Investigation,
     MinorEvent,
     NearMissIncident,
@@ -199,11 +200,53 @@ def accidents_step(demo) -> None:
     Accident.objects.filter(pk__in=late_chain).update(is_late=True)
     _bulk(AccidentReport, reports)
     _bulk(ReportStep, steps)
+    _injured_persons(accidents, today)
     _investigations(demo, rng, accidents)
     _minor_events(demo, rng, enterprises)
     _near_miss(demo, enterprises)
     _economy(demo, rng)
     demo.counts[_("生产安全事故")] = len(accidents)
+
+
+# Two of this year's 一般 accidents record their injured by lost work days: one person of each severity (a
+# 6000-day case counted as 重伤), and one without a lost day. (name, days, note)
+INJURED = (
+    (("张某", 180, "右腿骨折"), ("李某", 6000, "双下肢截瘫，按死亡折算"), ("王某", 35, "手部挫伤")),
+    (("赵某", 12, "轻度烫伤"), ("钱某", 0, "送医观察后当日返岗")),
+)
+
+
+def _injured_persons(accidents, today: date) -> None:
+    """Injured persons by lost work days on two recent ordinary accidents; their counts follow from the rows
+    (as services.sync_injury_counts makes them), which keeps them 一般 (serious injuries stay below 10)."""
+    chosen = [
+        a
+        for a in accidents
+        if a.grade == rules.ORDINARY
+        and a.enterprise is not None
+        and timezone.localtime(a.occurred_at).year == today.year
+    ][-len(INJURED) :]
+    persons = []
+    for accident, people in zip(chosen, INJURED, strict=False):
+        rows = [
+            InjuredPerson(
+                accident=accident,
+                name=name,
+                lost_work_days=days,
+                severity=rules.injury_severity(days) or "",
+                note=note,
+            )
+            for name, days, note in people
+        ]
+        severities: dict = {}
+        for row in rows:
+            severities[row.severity or None] = severities.get(row.severity or None, 0) + 1
+        counts = rules.injury_counts(severities)
+        for name, value in counts.items():
+            setattr(accident, name, value)
+        Accident.objects.filter(pk=accident.pk).update(**counts)
+        persons += rows
+    _bulk(InjuredPerson, persons)
 
 
 def _investigations(demo, rng, accidents) -> None:
@@ -440,6 +483,9 @@ def _economy(demo, rng) -> None:
                 year=year,
                 gdp_yi=Decimal("300.00") + Decimal(offset * -18 + rng.randint(0, 9)),
                 industrial_employment=62000 + rng.randint(0, 3000) - offset * 800,
+                # vehicles this year and last; raw coal output for last year only (other years: not entered)
+                motor_vehicles=186000 + (1 - offset) * 9000 if offset <= 1 else None,
+                raw_coal_wan_tonnes=Decimal("42.50") if offset == 1 else None,
             )
         )
     _bulk(RegionEconomy, rows)

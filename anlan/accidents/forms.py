@@ -6,6 +6,7 @@ the service, for the pages and the API alike."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -132,13 +133,42 @@ class FollowUpForm(BootstrapMixin, CasualtyFields):
 
     @classmethod
     def for_accident(cls, accident: Accident, data=None):
+        """The 续报 form with the accident's figures; while injured persons are recorded by lost work days,
+        重伤/轻伤人数 are counted from them (services.add_report), so their fields are read-only here."""
         initial = {name: getattr(accident, name) for name in services.CASUALTY_FIELDS}
-        return cls(data, initial={**initial, "kind": AccidentReport.Kind.FOLLOW_UP})
+        form = cls(data, initial={**initial, "kind": AccidentReport.Kind.FOLLOW_UP})
+        if accident.injured_persons.exists():
+            for name in ("serious_injuries", "minor_injuries"):
+                form.fields[name].disabled = True
+                form.fields[name].help_text = _(
+                    "已按伤员损失工作日登记，由登记结果计算；请在事故页“伤员损失工作日”中增改。"
+                )
+        return form
+
+
+class InjuredPersonForm(BootstrapMixin, forms.Form):
+    """An injured person by lost work days. Typed only, nothing required here: the service checks the name and
+    the days (whole, not negative) and its message names the field."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    identifier = forms.CharField(label=_("身份证号或工号"), max_length=40, required=False)
+    lost_work_days = forms.CharField(
+        label=_("损失工作日"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("GB 6441：1–104日为轻伤，105–5999日为重伤，6000日及以上按死亡折算（计入重伤）"),
+    )
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
 class ForwardForm(forms.Form):
     level = forms.CharField()
     at = forms.DateTimeField(required=False, widget=DATETIME)
+
+
+class RemoveForm(forms.Form):
+    """A remove button: no field, only the POST."""
 
 
 class FindingForm(BootstrapMixin, forms.Form):
@@ -291,6 +321,17 @@ class EconomyForm(BootstrapMixin, forms.Form):
         label=_("地区生产总值（亿元）"), min_value=0.01, max_digits=12, decimal_places=2
     )
     industrial_employment = forms.IntegerField(label=_("工矿商贸就业人员数"), min_value=1)
+    motor_vehicles = forms.IntegerField(
+        label=_("机动车保有量（辆）"), min_value=1, required=False, help_text=_("用于道路交通事故万车死亡率")
+    )
+    raw_coal_wan_tonnes = forms.DecimalField(
+        label=_("原煤产量（万吨）"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text=_("无煤矿的地区不填；用于煤矿百万吨死亡率"),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -321,10 +362,18 @@ class StatisticsForm(BootstrapMixin, forms.Form):
         label=_("事故类别"), choices=[("", _("全部"))] + AccidentKind.choices, required=False
     )
 
+    # Which Heinrich variant the pyramid card shows (statistics.PYRAMID_VARIANTS); kept with the filters.
+    pyramid = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.for_user(user).filter(level__gte=Region.Level.COUNTY)
         _industries(self.fields["industry"])
+
+    def pyramid_variant(self) -> str:
+        """The variant asked for, or the classic 1:29:300 for anything else."""
+        asked = self.data.get("pyramid") if self.is_bound else None
+        return asked if asked in rules.HEINRICH else statistics.DEFAULT_PYRAMID
 
     def clean(self):
         data = super().clean()

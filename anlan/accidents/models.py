@@ -115,7 +115,8 @@ GRADE_STYLE = {Grade.ORDINARY: "secondary", Grade.RELATIVELY_MAJOR: "warning"}
 
 
 class Accident(models.Model):
-    """A 生产安全事故 as currently known: the figures of the last report inside the 续报/补报 window."""
+    """A 生产安全事故 as currently known: the figures of the last report inside the 续报/补报 window, except
+    that 重伤/轻伤人数 are counted from the injured persons recorded by lost work days when there are any."""
 
     title = models.CharField(_("事故名称"), max_length=200)
     kind = models.CharField(
@@ -207,6 +208,57 @@ class Accident(models.Model):
     @property
     def window_closes_on(self):
         return rules.supplement_window_closes_on(self.occurred_on, self.kind)
+
+
+class InjuredPerson(models.Model):
+    """An injured person of an accident recorded by 损失工作日 (GB 6441-1986, regulations.md §10); the severity
+    follows from the days by `rules.injury_severity`. While an accident has such rows, its 重伤/轻伤人数 are
+    counted from them (services.sync_injury_counts) and a 续报 cannot set them otherwise."""
+
+    class Severity(models.TextChoices):
+        MINOR = rules.MINOR, _("轻伤")
+        SERIOUS = rules.SERIOUS, _("重伤")
+        FATAL_EQUIVALENT = rules.FATAL_EQUIVALENT, _("按死亡折算")
+
+    accident = models.ForeignKey(
+        Accident, verbose_name=_("事故"), on_delete=models.CASCADE, related_name="injured_persons"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    identifier = models.CharField(_("身份证号或工号"), max_length=40, blank=True)
+    lost_work_days = models.PositiveIntegerField(
+        _("损失工作日"), validators=[MaxValueValidator(rules.MAX_LOST_WORK_DAYS)]
+    )
+    severity = models.CharField(
+        _("伤害程度"), max_length=20, choices=Severity.choices, blank=True, editable=False
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    objects = ScopedQuerySet.as_manager()
+    scope = _scope("accident__")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("伤员损失工作日")
+        verbose_name_plural = _("伤员损失工作日")
+        ordering = ["accident", "-lost_work_days", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def severity_text(self) -> str:
+        """轻伤 / 重伤 / 按死亡折算6000日 (counted as 重伤), or 未损失工作日 for a row without a lost day."""
+        if not self.severity:
+            return str(_("未损失工作日"))
+        if self.severity == self.Severity.FATAL_EQUIVALENT:
+            return str(_("按死亡折算%(days)d日（计入重伤人数）") % {"days": rules.FATAL_DAYS})
+        return str(self.get_severity_display())
 
 
 class AccidentReport(models.Model):
@@ -708,7 +760,8 @@ class NearMissIncident(models.Model):
 
 
 class RegionEconomy(models.Model):
-    """A region's GDP and 工矿商贸 employment for one year, the denominators of the relative indicators."""
+    """A region's GDP, 工矿商贸 employment, motor vehicles and raw coal output for one year, the denominators of
+    the relative indicators (regulations.md §11); vehicles and coal are optional (a region may have no mine)."""
 
     region = models.ForeignKey(
         Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="economy_figures"
@@ -724,6 +777,17 @@ class RegionEconomy(models.Model):
     )
     industrial_employment = models.PositiveIntegerField(
         _("工矿商贸就业人员数"), validators=[MinValueValidator(1)]
+    )
+    motor_vehicles = models.PositiveIntegerField(
+        _("机动车保有量（辆）"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    raw_coal_wan_tonnes = models.DecimalField(
+        _("原煤产量（万吨）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(region="region")
@@ -741,6 +805,7 @@ class RegionEconomy(models.Model):
 
 # Importable names of the nested choice sets (for drf-spectacular's ENUM_NAME_OVERRIDES in settings).
 ReportKind = AccidentReport.Kind
+InjurySeverity = InjuredPerson.Severity
 FindingKind = ReportingFinding.Kind
 InvestigationStatus = Investigation.Status
 MeasureStatus = PreventiveMeasure.Status

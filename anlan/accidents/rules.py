@@ -66,6 +66,10 @@ class ErrorCode(StrEnum):
     NOT_NEAR_MISS = "not_near_miss"
     # fines
     FINE_OUT_OF_RANGE = "fine_out_of_range"
+    # injured persons recorded by lost work days
+    DAYS_NOT_WHOLE = "days_not_whole"
+    DAYS_NEGATIVE = "days_negative"
+    DAYS_TOO_LARGE = "days_too_large"
 
 
 EXTRAORDINARILY_SERIOUS = "extraordinarily_serious"
@@ -761,3 +765,69 @@ HEINRICH = {
     "classic": {"major_injury": 1, "minor_injury": 29, "no_injury": 300},
     "with_hazards": {"major_injury": 1, "minor_injury": 29, "no_injury": 300, "hazards_or_unsafe_acts": 1000},
 }
+
+
+# ---------------------------------------------------------------- injured persons by lost work days (issue #14)
+
+# Plausibility bound: far above the 6000 days a death counts for; a larger figure is a typing error.
+MAX_LOST_WORK_DAYS = 99_999
+
+
+def lost_work_days(value, label: str) -> int:
+    """Lost work days as entered: a whole number, not negative (blank refused); the violation names the field."""
+    # GB 6441-1986 (regulations.md §10) counts whole 损失工作日.
+    field = "lost_work_days"
+    if value in (None, ""):
+        raise RuleViolation(field, ErrorCode.DAYS_NOT_WHOLE, _("请填写%(field)s。") % {"field": label})
+    try:
+        number = int(value)
+        if number != Decimal(str(value).strip()):
+            raise ValueError(value)
+    except (TypeError, ValueError, InvalidOperation) as exc:
+        raise RuleViolation(
+            field, ErrorCode.DAYS_NOT_WHOLE, _("%(field)s应为整数（天）。") % {"field": label}
+        ) from exc
+    if number < 0:
+        raise RuleViolation(field, ErrorCode.DAYS_NEGATIVE, _("%(field)s不能为负数。") % {"field": label})
+    if number > MAX_LOST_WORK_DAYS:
+        raise RuleViolation(
+            field,
+            ErrorCode.DAYS_TOO_LARGE,
+            _("%(field)s不能超过 %(max)d 日（死亡按 %(fatal)d 日折算），请核对。")
+            % {"field": label, "max": MAX_LOST_WORK_DAYS, "fatal": FATAL_DAYS},
+        )
+    return number
+
+
+def injury_counts(severities: Mapping[str | None, int]) -> dict[str, int]:
+    """重伤/轻伤人数 from the number of persons of each severity: 6000 days or more without a death is counted
+    as 重伤 (the person is alive); persons without a lost day are not injured."""
+    # GB 6441-1986 (regulations.md §10): 重伤 105 ≤ d < 6000; 死亡 counted as 6000 days, which only a death is.
+    return {
+        "serious_injuries": severities.get(SERIOUS, 0) + severities.get(FATAL_EQUIVALENT, 0),
+        "minor_injuries": severities.get(MINOR, 0),
+    }
+
+
+# ---------------------------------------------------------------- coal mining (regulations.md §10, §11)
+
+# GB/T 4754-2017 大类 06 煤炭开采和洗选业: the accidents whose deaths 煤矿百万吨死亡率 counts.
+COAL_MINING_DIVISION = 6
+
+
+def covers_coal_mining(gb4754_codes: str) -> bool:
+    """Whether an industry's GB/T 4754 codes ("B06", "06", "B0610", comma-separated) name division 06; a
+    whole section ("B") does not, since most of 采矿业 is not coal."""
+    for code in (gb4754_codes or "").split(","):
+        digits = code.strip().lstrip("Bb")
+        if len(digits) >= 2 and digits[:2].isdigit() and int(digits[:2]) == COAL_MINING_DIVISION:
+            return True
+    return False
+
+
+def heinrich_expected(variant: str, top: int) -> dict[str, int]:
+    """Each layer's expectation under the variant's ratio, scaled from the top layer's actual count
+    (top = 2 under 1:29:300 → 2, 58, 600)."""
+    ratios = HEINRICH[variant]
+    unit = ratios[next(iter(ratios))]
+    return {key: top * ratio // unit for key, ratio in ratios.items()}

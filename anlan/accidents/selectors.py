@@ -30,6 +30,7 @@ from .models import (
     Accident,
     AccidentKind,
     AccidentReport,
+    InjuredPerson,
     Investigation,
     Level,
     MinorEvent,
@@ -120,6 +121,8 @@ class Detail:
     reply_overdue: bool = False
     reply_latest_on: date | None = None
     concealment_unverified: bool = False
+    injured: list = field(default_factory=list)
+    lost_work_days_total: int = 0
 
 
 def accident_detail(user, pk, *, now: datetime) -> Detail:
@@ -145,7 +148,9 @@ def accident_detail(user, pk, *, now: datetime) -> Detail:
         ),
         window_open=rules.within_supplement_window(accident.occurred_on, accident.kind, today),
         concealment_unverified=concealment_unverified(accident),
+        injured=list(accident.injured_persons.all()),
     )
+    detail.lost_work_days_total = sum(person.lost_work_days for person in detail.injured)
     if investigation is not None:
         investigation.accident = accident
         detail.responsibilities = list(investigation.responsibilities.select_related("enterprise"))
@@ -202,6 +207,11 @@ def timeline_sources(accident: Accident, investigation: Investigation | None) ->
             _("报告问题认定"),
         ),
         (Investigation.history.model.objects.filter(accident_id=accident.pk), Investigation, _("事故调查")),
+        (
+            InjuredPerson.history.model.objects.filter(accident_id=accident.pk),
+            InjuredPerson,
+            _("伤员损失工作日") + " {record.name}",
+        ),
     ]
     if investigation is not None:
         history += [

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from . import rules, selectors
 from .models import (
     Accident,
     AccidentReport,
+    InjuredPerson,
     Investigation,
     MinorEvent,
     NearMissIncident,
@@ -322,6 +323,7 @@ def add_report(*, actor, accident_pk, kind: str, data: dict) -> AccidentReport:
     with transaction.atomic():
         accident = selectors.access_accident(actor, accident_pk, for_update=True)
         require(actor, REPORT, accident)
+        counts.update(injury_counts_of(accident) or {})
         sequence = (accident.reports.aggregate(n=Max("sequence"))["n"] or 0) + 1
         within = rules.within_supplement_window(accident.occurred_on, accident.kind, timezone.localdate(now))
         old_grade = accident.grade
@@ -348,21 +350,26 @@ def add_report(*, actor, accident_pk, kind: str, data: dict) -> AccidentReport:
             for name, value in counts.items():
                 setattr(accident, name, value)
             accident.direct_loss_yuan, accident.grade, accident.grade_criterion = loss, new_grade, criterion
-            reason = (
-                record_text(
-                    gettext_lazy("%(kind)s：等级由%(old)s调整为%(new)s"),
-                    kind=label,
-                    old=_choice_label(accident, "grade", old_grade),
-                    new=_choice_label(accident, "grade"),
-                )
-                if new_grade != old_grade
-                else record_text(label)
-            )
-            records.save_with_history(accident, actor, reason)
-            for step in _ensure_steps(accident, actor, now, reason):
-                _notify_holder_of(accident, step)
+            _save_regraded(accident, actor, now, label, old_grade)
         _notify_report(accident, report)
     return report
+
+
+def _save_regraded(accident: Accident, actor, now: datetime, label, old_grade: str) -> None:
+    """Save the accident's new figures and grade; a risen grade creates the newly required upward reports."""
+    reason = (
+        record_text(
+            gettext_lazy("%(kind)s：等级由%(old)s调整为%(new)s"),
+            kind=label,
+            old=_choice_label(accident, "grade", old_grade),
+            new=_choice_label(accident, "grade"),
+        )
+        if accident.grade != old_grade
+        else record_text(label)
+    )
+    records.save_with_history(accident, actor, reason)
+    for step in _ensure_steps(accident, actor, now, reason):
+        _notify_holder_of(accident, step)
 
 
 def _notify_holder_of(accident, new_step: ReportStep) -> None:
@@ -865,6 +872,118 @@ def complete_measure(*, actor, accident_pk, measure_pk, completed_on: date, note
         )
 
 
+# ---------------------------------------------------------------- injured persons by lost work days
+
+
+def injury_counts_of(accident: Accident) -> dict[str, int] | None:
+    """重伤/轻伤人数 counted from the accident's injured persons (one grouped query), or None when it has none:
+    then the reports' figures stand."""
+    rows = (
+        InjuredPerson.objects.filter(accident=accident).values("severity").annotate(n=Count("pk")).order_by()
+    )
+    severities = {row["severity"] or None: row["n"] for row in rows}
+    if not severities:
+        return None
+    return rules.injury_counts(severities)
+
+
+def _latest_reported_counts(accident: Accident) -> dict[str, int]:
+    """The injury counts of the last report inside the window (what stands once the last row is removed)."""
+    report = accident.reports.filter(within_window=True).order_by("-sequence").first()
+    fields = ("serious_injuries", "minor_injuries")
+    return {name: getattr(report, name) if report else 0 for name in fields}
+
+
+def sync_injury_counts(accident: Accident, actor, label, now: datetime | None = None) -> None:
+    """Make the accident's 重伤/轻伤人数 follow its injured persons (or, without any, its last report). Inside the
+    续报/补报 window the accident is re-graded as a 续报 would re-grade it (493号令 第十三条); after it the counts
+    still follow (statistics count injuries without a time limit) but the grade stays."""
+    now = now or timezone.now()
+    counts = injury_counts_of(accident) or _latest_reported_counts(accident)
+    for name, value in counts.items():  # the model's bound (issue #12): at most MAX_PEOPLE of each
+        checked(rules.figure_count, value, name, _label(Accident, name))
+    if all(getattr(accident, name) == value for name, value in counts.items()):
+        return
+    for name, value in counts.items():
+        setattr(accident, name, value)
+    old_grade = accident.grade
+    if rules.within_supplement_window(accident.occurred_on, accident.kind, timezone.localdate(now)):
+        figures = {name: getattr(accident, name) for name in rules.COUNT_FIGURES}
+        accident.grade, accident.grade_criterion = _grade(figures, accident.direct_loss_yuan)
+    _save_regraded(accident, actor, now, label, old_grade)
+
+
+def _clean_injured(data: dict) -> dict:
+    """A person's name, identifier, note and lost work days (whole, not negative), each error naming its field."""
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise DomainError(Code.INVALID, _("请填写伤员姓名。"), field="name")
+    days = checked(rules.lost_work_days, data.get("lost_work_days"), _label(InjuredPerson, "lost_work_days"))
+    return {
+        "name": name,
+        "identifier": (data.get("identifier") or "").strip(),
+        "note": (data.get("note") or "").strip(),
+        "lost_work_days": days,
+    }
+
+
+def _accident_for_injuries(actor, accident_pk) -> Accident:
+    """The accident, scoped (404) and locked; its figures are changed by those who file its 续报."""
+    accident = selectors.access_accident(actor, accident_pk, for_update=True)
+    require(actor, REPORT, accident)
+    return accident
+
+
+def _injured_of(accident: Accident, person_pk) -> InjuredPerson:
+    person = InjuredPerson.objects.select_for_update().filter(pk=person_pk, accident=accident).first()
+    if person is None:
+        raise Http404(_("记录不存在或不在您的管辖范围内。"))
+    return person
+
+
+def _write_injured(person: InjuredPerson, values: dict, actor, reason) -> None:
+    for name, value in values.items():
+        setattr(person, name, value)
+    person.severity = rules.injury_severity(person.lost_work_days) or ""
+    person.recorded_by = actor
+    records.validate(person)
+    records.save_with_history(person, actor, reason)
+
+
+def add_injured_person(*, actor, accident_pk, data: dict) -> InjuredPerson:
+    """Record an injured person by lost work days; the accident's 重伤/轻伤人数 follow in the same transaction."""
+    values = _clean_injured(data)
+    with transaction.atomic():
+        accident = _accident_for_injuries(actor, accident_pk)
+        person = InjuredPerson(accident=accident)
+        reason = record_text(gettext_lazy("登记伤员损失工作日"))
+        _write_injured(person, values, actor, reason)
+        sync_injury_counts(accident, actor, reason)
+    return person
+
+
+def correct_injured_person(*, actor, accident_pk, person_pk, data: dict) -> InjuredPerson:
+    """Correct a person's days (and so severity), name or note; the counts follow."""
+    values = _clean_injured(data)
+    with transaction.atomic():
+        accident = _accident_for_injuries(actor, accident_pk)
+        person = _injured_of(accident, person_pk)
+        reason = record_text(gettext_lazy("更正伤员损失工作日"))
+        _write_injured(person, values, actor, reason)
+        sync_injury_counts(accident, actor, reason)
+    return person
+
+
+def remove_injured_person(*, actor, accident_pk, person_pk) -> None:
+    """Remove a person recorded in error; without any row left, the last report's counts stand again."""
+    with transaction.atomic():
+        accident = _accident_for_injuries(actor, accident_pk)
+        person = _injured_of(accident, person_pk)
+        reason = record_text(gettext_lazy("删除伤员损失工作日记录"))
+        records.delete_with_history(person, actor, reason)
+        sync_injury_counts(accident, actor, reason)
+
+
 # ---------------------------------------------------------------- minor events, economy
 
 
@@ -973,9 +1092,17 @@ def report_near_miss(*, actor, data: dict) -> NearMissIncident:
 
 
 def save_economy(
-    *, actor, region_pk, year: int, gdp_yi: Decimal, industrial_employment: int
+    *,
+    actor,
+    region_pk,
+    year: int,
+    gdp_yi: Decimal,
+    industrial_employment: int,
+    motor_vehicles: int | None = None,
+    raw_coal_wan_tonnes: Decimal | None = None,
 ) -> RegionEconomy:
-    """Enter or correct a region's GDP and 工矿商贸 employment for a year."""
+    """Enter or correct a region's GDP, 工矿商贸 employment, motor vehicles and raw coal output for a year
+    (the last two optional: blank means not known or, for coal, no mine)."""
     from anlan.core.selectors import access_region
 
     with transaction.atomic():
@@ -984,6 +1111,7 @@ def save_economy(
         figures = RegionEconomy.objects.select_for_update().filter(region=region, year=year).first()
         figures = figures or RegionEconomy(region=region, year=year)
         figures.gdp_yi, figures.industrial_employment = gdp_yi, industrial_employment
+        figures.motor_vehicles, figures.raw_coal_wan_tonnes = motor_vehicles, raw_coal_wan_tonnes
         records.validate(figures)
         records.save_with_history(figures, actor, "")
     return figures

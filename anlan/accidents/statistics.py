@@ -263,13 +263,33 @@ class Rates:
     region: Region | None = None
     gdp_yi: Decimal | None = None
     employment: int | None = None
+    vehicles: int | None = None
+    coal_wan_tonnes: Decimal | None = None
     per_100m_gdp: Decimal | None = None
     per_100k_workers: Decimal | None = None
+    per_10k_vehicles: Decimal | None = None
+    per_million_tonnes: Decimal | None = None
     note: str = ""
+    vehicles_note: str = ""
+    coal_note: str = ""
+
+
+def coal_mining_industry_ids() -> frozenset[int]:
+    """Industries coded in GB/T 4754 division 06 (煤炭开采和洗选业), with their sub-industries (a small
+    reference table, read once per statistic)."""
+    from anlan.core.models import Industry
+
+    coded = [
+        pk for pk, codes in Industry.objects.values_list("pk", "gb4754") if rules.covers_coal_mining(codes)
+    ]
+    return trees.industry_descendants(*coded) if coded else frozenset()
 
 
 def relative_rates(queryset: QuerySet, period: Period, region: Region | None) -> Rates:
-    """亿元GDP死亡率 and 工矿商贸十万就业人员死亡率, for a whole calendar year of a region with figures."""
+    """The four relative indicators of regulations.md §11 for a whole calendar year of a region with figures:
+    亿元GDP死亡率, 工矿商贸十万就业人员死亡率, 道路交通事故万车死亡率 (road-traffic deaths) and 煤矿百万吨死亡率
+    (deaths in coal-mining industries), deaths counted as everywhere (`counted_deaths_sql`), in one aggregate.
+    Vehicles and coal output are optional: a missing one leaves its rate empty with a note."""
     from django.utils.translation import gettext as _
 
     rates = Rates(year=period.whole_year, region=region)
@@ -277,31 +297,85 @@ def relative_rates(queryset: QuerySet, period: Period, region: Region | None) ->
         rates.note = _("选择一个区划和一个完整自然年度时计算相对指标。")
         return rates
     figures = RegionEconomy.objects.filter(region=region, year=rates.year).first()
+    names = {"region": region.name, "year": rates.year}
     if figures is None:
-        rates.note = _("尚未录入%(region)s%(year)d年的地区生产总值和就业人员数。") % {
-            "region": region.name,
-            "year": rates.year,
-        }
+        rates.note = _("尚未录入%(region)s%(year)d年的地区生产总值和就业人员数。") % names
         return rates
+    deaths = counted_deaths_sql()
     row = queryset.filter(_in(period)).aggregate(
-        n_deaths=Coalesce(Sum(counted_deaths_sql()), Value(0)),
-        industrial=Coalesce(Sum(counted_deaths_sql(), filter=Q(kind=AccidentKind.INDUSTRIAL)), Value(0)),
+        n_deaths=Coalesce(Sum(deaths), Value(0)),
+        industrial=Coalesce(Sum(deaths, filter=Q(kind=AccidentKind.INDUSTRIAL)), Value(0)),
+        road=Coalesce(Sum(deaths, filter=Q(kind=AccidentKind.ROAD_TRAFFIC)), Value(0)),
+        coal=Coalesce(Sum(deaths, filter=Q(industry_id__in=coal_mining_industry_ids())), Value(0)),
     )
     rates.gdp_yi, rates.employment = figures.gdp_yi, figures.industrial_employment
+    rates.vehicles, rates.coal_wan_tonnes = figures.motor_vehicles, figures.raw_coal_wan_tonnes
     rates.per_100m_gdp = rules.deaths_per_100m_gdp(row["n_deaths"], figures.gdp_yi)
     rates.per_100k_workers = rules.deaths_per_100k_workers(row["industrial"], figures.industrial_employment)
+    rates.per_10k_vehicles = rules.deaths_per_10k_vehicles(row["road"], figures.motor_vehicles)
+    rates.per_million_tonnes = rules.deaths_per_million_tonnes(row["coal"], figures.raw_coal_wan_tonnes)
+    if rates.per_10k_vehicles is None:
+        rates.vehicles_note = _("尚未录入%(region)s%(year)d年的机动车保有量，不计算万车死亡率。") % names
+    if rates.per_million_tonnes is None:
+        rates.coal_note = (
+            _("%(region)s%(year)d年未录入原煤产量（无煤矿的地区不填），不计算百万吨死亡率。") % names
+        )
     return rates
+
+
+# Heinrich's pyramids (rules.HEINRICH, regulations.md §12): the variant the card shows unless asked otherwise.
+DEFAULT_PYRAMID = "classic"
+
+
+def layer_labels() -> dict[str, str]:
+    """The one mapping of the HEINRICH layer keys to what the card and the chart call them."""
+    from django.utils.translation import gettext as _
+
+    return {
+        "major_injury": _("死亡或重伤事故"),
+        "minor_injury": _("轻伤和轻微事故"),
+        "no_injury": _("无伤害事故和未遂事件"),
+        "hazards_or_unsafe_acts": _("事故隐患或不安全行为"),
+    }
+
+
+def variant_label(variant: str) -> str:
+    """A variant's name with its ratio written from the data (the template writes no ratio)."""
+    from django.utils.translation import gettext as _
+
+    ratio = ":".join(str(n) for n in rules.HEINRICH[variant].values())
+    names = {"classic": _("海因里希法则"), "with_hazards": _("含隐患和不安全行为")}
+    return _("%(name)s %(ratio)s") % {"name": names.get(variant, variant), "ratio": ratio}
+
+
+@dataclass
+class Layer:
+    """One layer of the pyramid: the actual count (None when no module counts it) and what the ratio expects
+    of it, scaled from the top layer's actual count."""
+
+    key: str
+    label: str
+    ratio: int
+    actual: int | None
+    expected: int
 
 
 @dataclass
 class Pyramid:
-    """Heinrich's 1:29:300 (+ hazards as the base when a module provides them), regulations.md §12."""
+    """Heinrich's pyramid of one variant (rules.HEINRICH): the actual count of each layer next to the ratio's
+    expectation; the hazards layer comes from the module providing HAZARD_COUNT_HOOK."""
 
+    variant: str = DEFAULT_PYRAMID
     serious: int = 0
     minor: int = 0
     no_injury: int = 0
     hazards: int | None = None
-    layers: list[tuple[str, int]] = field(default_factory=list)
+    layers: list[Layer] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return variant_label(self.variant)
 
 
 def hazard_count(user, period: Period, filters: Filters) -> int | None:
@@ -321,7 +395,9 @@ def hazard_count(user, period: Period, filters: Filters) -> int | None:
     )
 
 
-def pyramid(user, period: Period, filters: Filters) -> Pyramid:
+def pyramid(user, period: Period, filters: Filters, variant: str = DEFAULT_PYRAMID) -> Pyramid:
+    """The layers of `variant` counted in SQL: accidents with deaths or serious injuries; those with minor
+    injuries only and 轻微事故; those without injury and 未遂事件; and (with_hazards) the hazards found."""
     from django.utils.translation import gettext as _
 
     accidents = (
@@ -342,20 +418,32 @@ def pyramid(user, period: Period, filters: Filters) -> Pyramid:
             near=Count("pk", filter=Q(kind=MinorEvent.Kind.NEAR_MISS)),
         )
     )
+    ratios = rules.HEINRICH[variant]
     result = Pyramid(
+        variant=variant,
         serious=accidents["serious"],
         minor=accidents["minor"] + events["minor"],
         no_injury=accidents["none"] + events["near"],
-        hazards=hazard_count(user, period, filters),
+        hazards=hazard_count(user, period, filters) if "hazards_or_unsafe_acts" in ratios else None,
     )
+    actual = {
+        "major_injury": result.serious,
+        "minor_injury": result.minor,
+        "no_injury": result.no_injury,
+        "hazards_or_unsafe_acts": result.hazards,
+    }
+    expected = rules.heinrich_expected(variant, result.serious)
+    labels = layer_labels()
     result.layers = [
-        (_("死亡或重伤事故"), result.serious),
-        (_("轻伤和轻微事故"), result.minor),
-        (_("无伤害事故和未遂事件"), result.no_injury),
+        Layer(key, labels[key], ratio, actual[key], expected[key]) for key, ratio in ratios.items()
     ]
-    if result.hazards is not None:
-        result.layers.append((_("事故隐患"), result.hazards))
+    if "hazards_or_unsafe_acts" in ratios and result.hazards is None:
+        result.note = _("未接入隐患排查治理模块，无法统计事故隐患数。")
     return result
+
+
+def pyramid_variants() -> list[tuple[str, str]]:
+    return [(variant, variant_label(variant)) for variant in rules.HEINRICH]
 
 
 def near_miss_count(user, period: Period, filters: Filters) -> int:

@@ -20,6 +20,9 @@ urlpatterns = [
     path("<int:pk>/reports/new/", views.accident_report, name="accident-report"),
     path("<int:pk>/forward/", views.accident_forward, name="accident-forward"),
     path("<int:pk>/findings/new/", views.accident_finding, name="accident-finding"),
+    path("<int:pk>/injured/new/", views.injured_create, name="injured-create"),
+    path("<int:pk>/injured/<int:person_pk>/", views.injured_update, name="injured-update"),
+    path("<int:pk>/injured/<int:person_pk>/remove/", views.injured_remove, name="injured-remove"),
     path("<int:pk>/investigation/new/", views.investigation_create, name="investigation-create"),
     path(
         "<int:pk>/investigation/responsibilities/new/",

@@ -82,6 +82,7 @@ def accident_detail(request, pk):
         "can_find": can(user, "accidents.record_finding", accident),
         "can_investigate": can_investigate,
         "finding_form": forms.FindingForm(),
+        "injured_form": forms.InjuredPersonForm(auto_id="id_injured_%s"),
         "investigation_form": forms.InvestigationForm()
         if can_investigate and investigation is None
         else None,
@@ -200,6 +201,50 @@ def accident_finding(request, pk):
         forms.FindingForm(request.POST),
         lambda user, data: services.record_finding(actor=user, accident_pk=pk, **data),
         _("已登记认定情况。"),
+    )
+
+
+# ---------------------------------------------------------------- injured persons by lost work days
+
+
+@login_required
+@require_POST
+def injured_create(request, pk):
+    return _accident_action(
+        request,
+        pk,
+        REPORT,
+        forms.InjuredPersonForm(request.POST),
+        lambda user, data: services.add_injured_person(actor=user, accident_pk=pk, data=data),
+        _("已登记伤员损失工作日，重伤、轻伤人数已按登记结果更新。"),
+    )
+
+
+@login_required
+@require_POST
+def injured_update(request, pk, person_pk):
+    return _accident_action(
+        request,
+        pk,
+        REPORT,
+        forms.InjuredPersonForm(request.POST),
+        lambda user, data: services.correct_injured_person(
+            actor=user, accident_pk=pk, person_pk=person_pk, data=data
+        ),
+        _("已更正伤员损失工作日。"),
+    )
+
+
+@login_required
+@require_POST
+def injured_remove(request, pk, person_pk):
+    return _accident_action(
+        request,
+        pk,
+        REPORT,
+        forms.RemoveForm(request.POST),
+        lambda user, data: services.remove_injured_person(actor=user, accident_pk=pk, person_pk=person_pk),
+        _("已删除该伤员记录。"),
     )
 
 
@@ -382,6 +427,8 @@ def economy_list(request):
             year=data["year"],
             gdp_yi=data["gdp_yi"],
             industrial_employment=data["industrial_employment"],
+            motor_vehicles=data.get("motor_vehicles"),
+            raw_coal_wan_tonnes=data.get("raw_coal_wan_tonnes"),
         ),
         success_url=reverse("accidents:economy-list"),
         template=template,
@@ -402,7 +449,9 @@ def _chart_data(report: dict) -> dict:
         "deaths": [row.current.deaths for row in months],
         "deaths_before": [row.previous.deaths for row in months],
         "industry": [[row.label, row.current.accidents, row.current.deaths] for row in report["by_industry"]],
-        "pyramid": [[str(label), n] for label, n in report["pyramid"].layers],
+        "pyramid": [
+            [layer.label, layer.actual] for layer in report["pyramid"].layers if layer.actual is not None
+        ],
         "labels": {
             "accidents": _("事故起数"),
             "accidents_before": _("去年同期起数"),
@@ -412,19 +461,31 @@ def _chart_data(report: dict) -> dict:
     }
 
 
+def _pyramid_switch(request, chosen: str) -> list[dict]:
+    """The pyramid card's switch: one link per Heinrich variant, keeping the other filters of the query."""
+    links = []
+    for variant, label in statistics.pyramid_variants():
+        query = request.GET.copy()
+        query["pyramid"] = variant
+        links.append({"label": label, "url": f"?{query.urlencode()}", "active": variant == chosen})
+    return links
+
+
 @login_required
 def statistics_page(request):
     user = request.user
     form = forms.StatisticsForm(request.GET or None, user=user)
     period, filters = form.query()
     report = statistics.report(user, period, filters, _("合计"))
-    report["pyramid"] = statistics.pyramid(user, period, filters)
+    variant = form.pyramid_variant()
+    report["pyramid"] = statistics.pyramid(user, period, filters, variant)
     report["near_misses"] = statistics.near_miss_count(user, period, filters)
     context = {
         "form": form,
         **report,
         "charts": _chart_data(report),
         "query": request.GET.urlencode(),
+        "pyramid_variants": _pyramid_switch(request, variant),
         "can_export": has_right(user, EXPORT),
         "can_edit_economy": has_right(user, "accidents.edit_economy"),
         "indicator_labels": [

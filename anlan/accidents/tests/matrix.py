@@ -147,6 +147,21 @@ def new_near_miss(c):
     }
 
 
+def injured(c):
+    """kwargs of an accident with one injured person recorded by lost work days (its row's id as person_pk)."""
+    from anlan.accidents import services
+
+    pk = _accident(c).pk
+    person = services.add_injured_person(
+        actor=c["county_office"], accident_pk=pk, data={"name": "张某", "lost_work_days": "180"}
+    )
+    return {"pk": pk, "person_pk": person.pk}
+
+
+def injured_person(c):
+    return {"name": "李某", "lost_work_days": "30", "note": "手部挫伤"}
+
+
 def follow_up(c):
     return {
         "kind": "follow_up",
@@ -205,7 +220,14 @@ ROUTES = [
     _post(
         "accidents:economy-list",
         page(403, county_office=302),
-        lambda c: {"region": c.county.code, "year": 2025, "gdp_yi": "320.5", "industrial_employment": 80000},
+        lambda c: {
+            "region": c.county.code,
+            "year": 2025,
+            "gdp_yi": "320.5",
+            "industrial_employment": 80000,
+            "motor_vehicles": 190000,
+            "raw_coal_wan_tonnes": "",
+        },
     ),
     Route("accidents:minor-event-list", ALL),
     _post(
@@ -232,6 +254,9 @@ ROUTES = [
     Route("accidents:accident-report", REPORT_ON, kwargs=accident),
     _post("accidents:accident-report", REPORT_DONE, follow_up, accident),
     _post("accidents:accident-forward", RECEIVERS, lambda c: {"level": "county"}, accident),
+    _post("accidents:injured-create", REPORT_DONE, injured_person, accident),
+    _post("accidents:injured-update", REPORT_DONE, injured_person, injured),
+    _post("accidents:injured-remove", REPORT_DONE, None, injured),
     _post(
         "accidents:accident-finding",
         OFFICE,
@@ -465,6 +490,7 @@ def _audited():
     from anlan.accidents.models import (
         Accident,
         AccidentReport,
+        InjuredPerson,
         Investigation,
         MinorEvent,
         NearMissIncident,
@@ -476,6 +502,7 @@ def _audited():
     )
 
     return [
+        InjuredPerson,
         Accident,
         AccidentReport,
         ReportStep,

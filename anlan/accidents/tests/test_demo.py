@@ -86,3 +86,30 @@ class TestTheAccidentsDemo:
         incident = NearMissIncident.objects.get()
         assert rules.is_relatively_major_near_miss(people_at_risk=incident.people_at_risk)
         assert incident.is_late is False
+
+    def test_injured_persons_by_days_cover_every_severity_and_the_counts_follow(self, built):
+        from anlan.accidents.models import InjuredPerson
+        from anlan.accidents.services import injury_counts_of
+
+        days = set(InjuredPerson.objects.values_list("lost_work_days", flat=True))
+        assert {0, 6000} <= days
+        assert set(InjuredPerson.objects.values_list("severity", flat=True)) == {
+            "",
+            "minor",
+            "serious",
+            "fatal_equivalent",
+        }
+        for accident in Accident.objects.filter(injured_persons__isnull=False).distinct():
+            figures = {
+                "serious_injuries": accident.serious_injuries,
+                "minor_injuries": accident.minor_injuries,
+            }
+            assert injury_counts_of(accident) == figures
+
+    def test_last_years_vehicles_and_coal_output_give_both_new_rates(self, built):
+        office = built.users["anweiban"]
+        year = statistics.Period(date(2025, 1, 1), date(2025, 12, 31))
+        rates = statistics.relative_rates(statistics.scoped(office, statistics.Filters()), year, built.county)
+        assert rates.per_10k_vehicles is not None
+        assert rates.per_million_tonnes is not None
+        assert RegionEconomy.objects.get(region_id=demo.COUNTY_CODE, year=2026).motor_vehicles

@@ -10,6 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from anlan.accidents import services, statistics
+from anlan.accidents.models import Accident
 from anlan.accidents.statistics import Filters, Period
 from anlan.accidents.tests.factories import local, report
 from anlan.core import contract
@@ -108,10 +109,90 @@ def test_relative_rates_use_the_region_figures_and_only_industrial_deaths_per_wo
     assert partial.per_100m_gdp is None
 
 
-def test_the_pyramid_counts_accidents_and_minor_events_and_has_no_hazard_layer_without_the_hook(
-    cast, accidents, monkeypatch
-):
-    monkeypatch.delitem(contract.registry().hooks, statistics.HAZARD_COUNT_HOOK)
+def economy(cast, **figures):
+    return services.save_economy(
+        actor=cast["county_office"],
+        region_pk=cast.county.pk,
+        year=2025,
+        gdp_yi=Decimal("350.00"),
+        industrial_employment=50000,
+        **figures,
+    )
+
+
+def coal_accident(cast, deaths=1):
+    return at(
+        cast,
+        local(2025, 5, 5, 10),
+        actor=cast["county_office"],
+        enterprise=None,
+        type_code="15",
+        industry=industry("coal-mine"),
+        deaths=deaths,
+        direct_loss_yuan=Decimal("0"),
+    )
+
+
+def county_rates(cast, period=YEAR):
+    return statistics.relative_rates(statistics.scoped(cast["county_office"], Filters()), period, cast.county)
+
+
+def test_road_and_coal_rates_divide_their_own_deaths_by_vehicles_and_coal_output(cast, accidents):
+    coal_accident(cast)
+    economy(cast, motor_vehicles=100000, raw_coal_wan_tonnes=Decimal("50.00"))
+    rates = county_rates(cast)
+    assert rates.per_10k_vehicles == Decimal("0.200")  # 2 road-traffic deaths / 100000 × 10000
+    assert rates.per_million_tonnes == Decimal("2.000")  # 1 coal-mine death / 50 万吨 × 100
+    assert rates.per_100m_gdp == Decimal("0.023")  # 8 deaths of every kind / 350
+    assert (rates.vehicles, rates.coal_wan_tonnes) == (100000, Decimal("50.00"))
+    assert (rates.vehicles_note, rates.coal_note) == ("", "")
+
+
+def test_without_vehicles_or_coal_output_the_two_rates_stay_empty_with_a_note(cast, accidents):
+    economy(cast)
+    rates = county_rates(cast)
+    assert rates.per_100m_gdp is not None
+    assert (rates.per_10k_vehicles, rates.per_million_tonnes) == (None, None)
+    assert rates.vehicles_note == "尚未录入来安县2025年的机动车保有量，不计算万车死亡率。"
+    assert "未录入原煤产量" in rates.coal_note
+
+
+def test_without_economy_figures_or_a_whole_year_no_rate_is_computed(cast, accidents):
+    assert county_rates(cast).per_10k_vehicles is None
+    assert "尚未录入来安县2025年" in county_rates(cast).note
+    economy(cast, motor_vehicles=100000, raw_coal_wan_tonnes=Decimal("50.00"))
+    partial = county_rates(cast, Period(date(2025, 1, 1), date(2025, 6, 30)))
+    assert (partial.per_10k_vehicles, partial.per_million_tonnes) == (None, None)
+
+
+def test_a_road_death_reported_on_day_7_counts_in_the_vehicle_rate_and_one_on_day_8_does_not(cast, accidents):
+    road = Accident.objects.get(kind="road_traffic")  # 2025-08-08 08:00, 2 deaths; 7-day window (§11)
+    data = {"serious_injuries": 0, "minor_injuries": 0, "direct_loss_yuan": "0", "description": "伤员死亡"}
+    with time_machine.travel(local(2025, 8, 15, 23, 0), tick=False):
+        services.add_report(
+            actor=cast["town_b"], accident_pk=road.pk, kind="follow_up", data={**data, "deaths": 3}
+        )
+    with time_machine.travel(local(2025, 8, 16, 0, 30), tick=False):
+        late = services.add_report(
+            actor=cast["town_b"], accident_pk=road.pk, kind="follow_up", data={**data, "deaths": 4}
+        )
+    assert late.within_window is False
+    economy(cast, motor_vehicles=100000)
+    assert county_rates(cast).per_10k_vehicles == Decimal("0.300")  # 3, not 4, × 10000 / 100000
+
+
+def test_coal_mining_industries_are_those_coded_in_division_06_with_their_sub_industries(cast):
+    from anlan.core.models import Industry
+
+    coal = industry("coal-mine")
+    child = Industry.objects.create(code="coal-washing", name="洗选煤", parent=coal, gb4754="")
+    ids = statistics.coal_mining_industry_ids()
+    assert {coal.pk, child.pk} <= ids
+    assert industry("non-coal-mine").pk not in ids
+    assert industry("construction").pk not in ids
+
+
+def _near_miss_event(cast):
     with time_machine.travel(local(2025, 9, 1, 12), tick=False):
         services.record_minor_event(
             actor=cast["enterprise_x"],
@@ -124,25 +205,63 @@ def test_the_pyramid_counts_accidents_and_minor_events_and_has_no_hazard_layer_w
                 "description": "险情",
             },
         )
+
+
+def layers(pyramid) -> dict:
+    return {layer.key: (layer.actual, layer.expected) for layer in pyramid.layers}
+
+
+def test_the_classic_pyramid_counts_three_layers_and_scales_1_29_300_from_the_top(cast, accidents):
+    _near_miss_event(cast)
     pyramid = statistics.pyramid(cast["county_office"], YEAR, Filters())
-    assert (pyramid.serious, pyramid.minor, pyramid.no_injury, pyramid.hazards) == (3, 1, 1, None)
-    assert "事故隐患" not in dict(pyramid.layers)
-    assert len(pyramid.layers) == 3
+    assert (pyramid.serious, pyramid.minor, pyramid.no_injury) == (3, 1, 1)
+    assert pyramid.variant == "classic"
+    # top = 3 accidents with deaths or serious injuries → 3 × 29 = 87, 3 × 300 = 900
+    assert layers(pyramid) == {"major_injury": (3, 3), "minor_injury": (1, 87), "no_injury": (1, 900)}
+    assert [layer.label for layer in pyramid.layers] == [
+        "死亡或重伤事故",
+        "轻伤和轻微事故",
+        "无伤害事故和未遂事件",
+    ]
+    assert pyramid.label == "海因里希法则 1:29:300"
+    assert pyramid.note == ""
 
 
-def count_five(user, start, end, **filters):
-    return 5
+def test_the_pyramid_with_hazards_adds_a_fourth_layer_expected_at_1000_per_top(cast, accidents, monkeypatch):
+    monkeypatch.setitem(
+        contract.registry().hooks,
+        statistics.HAZARD_COUNT_HOOK,
+        "anlan.accidents.tests.test_statistics.count_five",
+    )
+    pyramid = statistics.pyramid(cast["county_office"], YEAR, Filters(), "with_hazards")
+    assert layers(pyramid)["hazards_or_unsafe_acts"] == (5, 3000)
+    assert [layer.ratio for layer in pyramid.layers] == [1, 29, 300, 1000]
+    assert pyramid.label == "含隐患和不安全行为 1:29:300:1000"
 
 
-def test_the_pyramid_base_comes_from_the_module_providing_the_hazard_hook(cast, monkeypatch):
+def test_the_pyramid_with_hazards_says_so_when_no_module_counts_hazards_instead_of_showing_0(
+    cast, accidents, monkeypatch
+):
+    monkeypatch.delitem(contract.registry().hooks, statistics.HAZARD_COUNT_HOOK)
+    pyramid = statistics.pyramid(cast["county_office"], YEAR, Filters(), "with_hazards")
+    assert pyramid.hazards is None
+    assert layers(pyramid)["hazards_or_unsafe_acts"] == (None, 3000)
+    assert pyramid.note == "未接入隐患排查治理模块，无法统计事故隐患数。"
+
+
+def test_the_classic_pyramid_does_not_ask_for_hazards(cast, monkeypatch):
     monkeypatch.setitem(
         contract.registry().hooks,
         statistics.HAZARD_COUNT_HOOK,
         "anlan.accidents.tests.test_statistics.count_five",
     )
     pyramid = statistics.pyramid(cast["county_office"], YEAR, Filters())
-    assert pyramid.hazards == 5
-    assert dict(pyramid.layers)["事故隐患"] == 5
+    assert pyramid.hazards is None
+    assert "hazards_or_unsafe_acts" not in layers(pyramid)
+
+
+def count_five(user, start, end, **filters):
+    return 5
 
 
 def test_the_hazards_module_provides_the_pyramid_hook():
@@ -174,10 +293,34 @@ def test_the_pyramid_base_counts_the_hazards_found_in_the_period_and_scope(cast)
     )
     HazardFactory(enterprise=x, found_on=date(2026, 1, 1), due_on=date(2026, 1, 31))
 
-    assert statistics.pyramid(cast["county_office"], YEAR, Filters()).hazards == 3
-    assert statistics.pyramid(cast["town_a"], YEAR, Filters()).hazards == 2
-    assert statistics.pyramid(cast["county_office"], YEAR, Filters(region=cast.town_b)).hazards == 1
-    assert statistics.pyramid(cast["county_office"], YEAR, Filters(enterprise_id=x.pk)).hazards == 2
+    def hazards(user, filters):
+        return statistics.pyramid(user, YEAR, filters, "with_hazards").hazards
+
+    assert hazards(cast["county_office"], Filters()) == 3
+    assert hazards(cast["town_a"], Filters()) == 2
+    assert hazards(cast["county_office"], Filters(region=cast.town_b)) == 1
+    assert hazards(cast["county_office"], Filters(enterprise_id=x.pk)) == 2
     construction = [industry("construction").pk]
-    layers = dict(statistics.pyramid(cast["county_office"], YEAR, Filters(industry_ids=construction)).layers)
-    assert layers["事故隐患"] == 2
+    assert hazards(cast["county_office"], Filters(industry_ids=construction)) == 2
+
+
+def test_the_statistics_page_switches_pyramids_keeping_the_filters_and_shows_expectations(
+    cast, accidents, as_user, monkeypatch
+):
+    from django.urls import reverse
+
+    monkeypatch.delitem(contract.registry().hooks, statistics.HAZARD_COUNT_HOOK)
+    economy(cast, motor_vehicles=100000)
+    client = as_user(cast["county_office"])
+    query = {"date_from": "2025-01-01", "date_to": "2025-12-31", "region": cast.county.code}
+    page = client.get(reverse("accidents:statistics"), query).content.decode()
+    assert "海因里希法则 1:29:300" in page
+    assert 'data-testid="layer-hazards_or_unsafe_acts"' not in page
+    assert "pyramid=with_hazards" in page and "date_from=2025-01-01" in page
+    assert 'data-testid="rate-vehicles">0.200<' in page
+    assert "未录入原煤产量" in page
+    page = client.get(reverse("accidents:statistics"), {**query, "pyramid": "with_hazards"}).content.decode()
+    assert 'data-testid="layer-hazards_or_unsafe_acts"' in page
+    assert "未接入隐患排查治理模块，无法统计事故隐患数。" in page
+    assert 'name="pyramid" value="with_hazards"' in page
+    assert client.get(reverse("accidents:statistics"), {"pyramid": "bogus"}).status_code == 200
