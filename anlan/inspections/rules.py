@@ -440,9 +440,7 @@ def resumption_review_due(application_received_on: date) -> date:
 # 安全生产法 (2021) 第一百一十三条: 存在重大事故隐患，一百八十日内三次或者一年内四次受到本法规定的行政处罚的 →
 # 提请予以关闭. Its penalties (本法规定的行政处罚, 行政处罚法 第九条): 罚款, 没收违法所得, 责令停产停业整顿, 暂扣或
 # 吊销许可证. A 责令限期整改 is an order, not a penalty; a 移送 decides nothing; 关闭 is the outcome itself.
-PENALTY_KINDS = frozenset(
-    {"fine", "confiscation", "suspension", "licence_suspension", "licence_revocation"}
-)
+PENALTY_KINDS = frozenset({"fine", "confiscation", "suspension", "licence_suspension", "licence_revocation"})
 
 
 # The fewest penalties any window of 第一百一十三条 counts (3 within 180 days).

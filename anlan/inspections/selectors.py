@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -167,7 +167,9 @@ def access_suspension(user, pk, *, for_update: bool = False) -> Suspension:
 
 
 def access_closure(user, pk, *, for_update: bool = False) -> ClosureProposal:
-    queryset = ClosureProposal.objects.select_related("enterprise__principal", "department__region", "document")
+    queryset = ClosureProposal.objects.select_related(
+        "enterprise__principal", "department__region", "document"
+    )
     if for_update:
         queryset = ClosureProposal.objects.select_related("enterprise", "department__region")
     return access(queryset, user, pk, for_update=for_update)
@@ -345,9 +347,7 @@ def had_major_hazard(enterprise_id, first: date, last: date) -> bool:
     重大事故隐患 of the enterprise, not voided, found (registered) on or before the last counted penalty and
     not closed (销号) before the first one — so it existed while the enterprise was being penalised."""
     return (
-        Hazard.objects.filter(
-            enterprise_id=enterprise_id, grade=Hazard.Grade.MAJOR, found_on__lte=last
-        )
+        Hazard.objects.filter(enterprise_id=enterprise_id, grade=Hazard.Grade.MAJOR, found_on__lte=last)
         .exclude(status=Hazard.Status.VOIDED)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first))
         .exists()
@@ -389,7 +389,9 @@ def open_closure(enterprise_id) -> ClosureProposal | None:
 
 def closures_to_draft(user) -> QuerySet:
     """Flagged proposals in scope that the user may draft (提请) or dismiss."""
-    return ClosureProposal.objects.for_user(user, PROPOSE_CLOSURE).filter(status=ClosureProposal.Status.FLAGGED)
+    return ClosureProposal.objects.for_user(user, PROPOSE_CLOSURE).filter(
+        status=ClosureProposal.Status.FLAGGED
+    )
 
 
 def closures_to_draft_url(user) -> str:
@@ -405,7 +407,11 @@ def closure_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
             reverse("inspections:closure-detail", args=[proposal.pk]),
             None,
             _("%(first)s至%(last)s受到行政处罚%(count)s次")
-            % {"first": proposal.window_start, "last": proposal.window_end, "count": proposal.actions.count()},
+            % {
+                "first": proposal.window_start,
+                "last": proposal.window_end,
+                "count": proposal.actions.count(),
+            },
         )
         for proposal in proposals
     ]

@@ -147,9 +147,7 @@ def _propose(actor, proposal: ClosureProposal, step, data: dict) -> None:
     facts = str(data.get("facts") or "").strip()
     basis = str(data.get("legal_basis") or "").strip()
     if not facts:
-        raise DomainError(
-            ErrorCode.CLOSURE_FACTS_MISSING, _("请填写提请关闭的违法事实。"), field="facts"
-        )
+        raise DomainError(ErrorCode.CLOSURE_FACTS_MISSING, _("请填写提请关闭的违法事实。"), field="facts")
     if not basis:
         raise DomainError(
             ErrorCode.CLOSURE_BASIS_MISSING, _("请填写提请关闭的法律依据。"), field="legal_basis"
@@ -183,12 +181,18 @@ def _close(actor, proposal: ClosureProposal, step, data: dict) -> None:
     decided_on = data.get("decided_on")
     if not number:
         raise DomainError(
-            ErrorCode.CLOSURE_DECISION_NUMBER_MISSING, _("请填写人民政府关闭决定的文号。"), field="decision_number"
+            ErrorCode.CLOSURE_DECISION_NUMBER_MISSING,
+            _("请填写人民政府关闭决定的文号。"),
+            field="decision_number",
         )
     if not decided_on:
-        raise DomainError(ErrorCode.CLOSURE_DECISION_DATE_MISSING, _("请填写关闭决定日期。"), field="decided_on")
+        raise DomainError(
+            ErrorCode.CLOSURE_DECISION_DATE_MISSING, _("请填写关闭决定日期。"), field="decided_on"
+        )
     if decided_on > today():
-        raise DomainError(ErrorCode.CLOSURE_DECISION_DATE_FUTURE, _("决定日期不能晚于今天。"), field="decided_on")
+        raise DomainError(
+            ErrorCode.CLOSURE_DECISION_DATE_FUTURE, _("决定日期不能晚于今天。"), field="decided_on"
+        )
     if proposal.proposed_on and decided_on < proposal.proposed_on:
         raise DomainError(
             ErrorCode.CLOSURE_DECISION_BEFORE_PROPOSAL, _("决定日期不能早于提请日期。"), field="decided_on"
