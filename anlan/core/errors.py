@@ -34,6 +34,8 @@ class ErrorCode(StrEnum):
     ENTERPRISE_RESUME_NEEDS_ACCEPTANCE = "enterprise_resume_needs_acceptance"
     ENTERPRISE_PRINCIPAL_REQUIRED = "enterprise_principal_required"
     ENTERPRISE_PRINCIPAL_ID_NUMBER_REQUIRED = "enterprise_principal_id_number_required"
+    ENTERPRISE_PRINCIPAL_BARRED = "enterprise_principal_barred"
+    PRINCIPAL_BAR_REASON = "principal_bar_reason"
     # Licences
     LICENCE_DATES = "licence_dates"
     LICENCE_KEPT_BY_SUPERVISOR = "licence_kept_by_supervisor"

@@ -712,6 +712,55 @@ class Person(models.Model):
                 raise ValidationError({"id_number": exc.message}, code=str(exc.code)) from exc
 
 
+class PrincipalBar(models.Model):
+    """从业禁止: a person may not be the 主要负责人 of any 生产经营单位 from `starts_on` to `ends_on` (both
+    included), e.g. for five years after the enterprise they led was closed (安全生产法 第一百一十三条,
+    `rules.principal_bar_ends`). Recorded by the module that decided it, which the source names; the core
+    services that set an enterprise's 主要负责人 refuse a barred person."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="principal_bars"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("原任主要负责人的单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="principal_bars",
+    )
+    starts_on = models.DateField(_("起始日期"))
+    ends_on = models.DateField(_("截止日期"))
+    basis = models.CharField(_("法律依据"), max_length=200)
+    reason = models.TextField(_("原因"))
+    source_type = models.ForeignKey(
+        ContentType, verbose_name=_("来源记录类型"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    source_id = models.CharField(_("来源记录"), max_length=40, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    source_text = models.CharField(_("来源说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    objects = ScopedQuerySet.as_manager()
+    # Supervisors of the enterprise's region and industry see it; the enterprise's own users do not.
+    scope = ScopeSpec(region="enterprise__region", industry="enterprise__industry")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("主要负责人任职禁止")
+        verbose_name_plural = _("主要负责人任职禁止")
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["person", "ends_on"], name="principal_bar_person_ends")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.starts_on}—{self.ends_on}"
+
+    def in_force(self, day) -> bool:
+        return rules.bar_in_force(self.starts_on, self.ends_on, day)
+
+
 # ---------------------------------------------------------------- working-day calendar
 
 

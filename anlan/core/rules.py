@@ -494,3 +494,23 @@ def text_prefix_end(prefix: str) -> str:
             return prefix[:-1] + chr(code)
         prefix = prefix[:-1]
     return ""
+
+
+# ---------------------------------------------------------------- 主要负责人 barred after a closure
+
+# 安全生产法 (2021) 第一百一十三条: 予以关闭的生产经营单位，其主要负责人五年内不得担任任何生产经营单位的主要负责人.
+PRINCIPAL_BAR_YEARS = 5
+
+
+def principal_bar_ends(starts_on: date, years: int = PRINCIPAL_BAR_YEARS) -> date:
+    """The last day of a bar starting on `starts_on`: the same calendar day `years` later (民法典 第二百零一条:
+    the first day is not counted, the period ends on the corresponding day; 29 February ends on 28 February)."""
+    try:
+        return starts_on.replace(year=starts_on.year + years)
+    except ValueError:  # 29 February → a year without one
+        return starts_on.replace(year=starts_on.year + years, day=28)
+
+
+def bar_in_force(starts_on: date, ends_on: date, day: date) -> bool:
+    """Whether a bar holds on `day`: from its first day to its last, both included."""
+    return starts_on <= day <= ends_on

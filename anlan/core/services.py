@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from . import records, rules, selectors, units
 from .errors import Code, DomainError, ErrorCode
 from .models import Department, Enterprise, Grid, Industry, Licence, LicenceChange, Person, Region, Unit
-from .people import find_or_create_person
+from .people import check_not_barred, find_or_create_person
 from .permissions import can, require, require_right
 from .workflow import Transition, apply_transition, find
 
@@ -72,6 +72,7 @@ def create_enterprise(
         records.validate(enterprise)
         records.ensure_region_in_scope(actor, "core.add_enterprise", enterprise.region_id)
         enterprise.principal = _principal_from(actor, {"principal": "", **data}, None)
+        check_not_barred(enterprise.principal)
         records.save_with_history(enterprise, actor, reason, {"other_industries": list(other_industries)})
         records.ensure_in_scope(actor, "core.add_enterprise", enterprise, "industry")
         units.follow_anchor(enterprise, actor)
@@ -93,6 +94,7 @@ def update_enterprise(
         }
         principal = _principal_from(actor, data, enterprise.principal)
         if principal != enterprise.principal:
+            check_not_barred(principal)  # 安全生产法 第一百一十三条: a barred person leads no enterprise
             changes["principal"] = principal
         if other_industries is not None and set(other_industries) != set(enterprise.other_industries.all()):
             changes["other_industries"] = list(other_industries)

@@ -32,7 +32,7 @@ from .forms import (
     RegionEditForm,
     RegionForm,
 )
-from .models import Department, Job, Licence, LicenceChange, Region
+from .models import Department, Job, Licence, LicenceChange, PrincipalBar, Region
 from .paging import page_of
 from .permissions import can, has_right, require, require_right
 
@@ -137,6 +137,13 @@ def enterprise_detail(request, pk):
             initial={"status": targets[0] if targets else ""}, targets=targets
         ),
         "today": timezone.localdate(),
+        # 主要负责人任职禁止 in force or to come (安全生产法 第一百一十三条), for supervisors (PrincipalBar's scope).
+        "principal_bar": PrincipalBar.objects.for_user(user)
+        .filter(person_id=enterprise.principal_id, ends_on__gte=timezone.localdate())
+        .order_by("-ends_on")
+        .first()
+        if enterprise.principal_id
+        else None,
         "panels": [
             panel for panel in registry().panels if panel.right is None or has_right(user, panel.right)
         ],

@@ -29,6 +29,7 @@ class DocumentKind(models.TextChoices):
     PENALTY_DECISION = "penalty_decision", _("行政处罚决定书")
     REFERRAL = "referral", _("案件移送书")
     RESUMPTION_NOTICE = "resumption_notice", _("复产通知")
+    CLOSURE_PROPOSAL = "closure_proposal", _("提请关闭建议")
 
 
 class DocumentNumber(models.Model):

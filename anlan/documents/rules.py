@@ -17,6 +17,7 @@ KIND_CODES = {
     "penalty_decision": "罚",
     "referral": "移",
     "resumption_notice": "复产",
+    "closure_proposal": "提关",
 }
 
 _REGION_SUFFIXES = ("自治县", "县", "市", "区", "旗")

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core import contract
@@ -26,6 +28,12 @@ class InspectionsConfig(contract.ModuleConfig):
                 "inspections.score": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
                 # A town's or a leader's own check (四不两直, 督查): recorded, never enforced.
                 "inspections.own_check": {Role.TOWN, Role.LEADER},
+                # 提请关闭 (安全生产法 第一百一十三条): supervisors read the proposals (never the enterprise); the
+                # department or the 安委办 drafts or dismisses one; the county office records the government's
+                # decision.
+                "inspections.view_closure": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT, Role.TOWN, Role.LEADER},
+                "inspections.propose_closure": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
+                "inspections.decide_closure": {Role.COMMITTEE_OFFICE},
             }
         )
         # core refuses a status change back to operating while a 停产整顿 order is in force (复产验收 only).
@@ -64,6 +72,14 @@ class InspectionsConfig(contract.ModuleConfig):
                 items=selectors + "document_todo_items",
                 order=32,
             ),
+            contract.TodoProvider(
+                "closures_to_draft",
+                _("已达提请关闭条件的单位"),
+                selectors + "closures_to_draft",
+                selectors + "closures_to_draft_url",
+                items=selectors + "closure_todo_items",
+                order=33,
+            ),
         )
         c.shortcut(
             contract.Shortcut(
@@ -98,5 +114,6 @@ class InspectionsConfig(contract.ModuleConfig):
         c.api("enforcement-actions", f"{api}.EnforcementViewSet", "enforcement-action")
         c.api("suspensions", f"{api}.SuspensionViewSet", "suspension")
         c.api("resumptions", f"{api}.ResumptionViewSet", "resumption")
+        c.sweep("inspections", "anlan.inspections.sweeps.run", every=timedelta(hours=1))
         c.demo("inspections", "anlan.inspections.demo.build", after=["hazards"])
         c.matrix("anlan.inspections.tests.matrix")

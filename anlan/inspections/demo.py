@@ -4,7 +4,9 @@ A year of plans (one per department with an inspector pool), ≈1,500 inspection
 checklist answers (findings linked to the hazards module's department-found hazards of the same enterprise),
 enforcement actions with their numbered DOCX, two confirmed 双随机 draws, a 安全生产记分 scheme with a person
 over the threshold, and two suspended enterprises: the demo enterprise resumed through the full 复产验收 chain
-(department → 安委办 → county leader), another still suspended with an 擅自复产 flag.
+(department → 安委办 → county leader), another still suspended with an 擅自复产 flag, and a construction site
+with a 重大事故隐患 fined three times within 180 days, flagged for 提请关闭 (安全生产法 第一百一十三条) by the
+enforcement service when the third fine is decided.
 
 Bulk rows go in with bulk_create_with_history (one history row each, reason 演示数据); the draws, the two
 suspensions and the chain go through the services. The bulk inspections carry no 现场检查记录 DOCX (rendering
@@ -31,6 +33,7 @@ from .data import legal_basis
 from .data.checklists import answer_sheet, items_of
 from .models import (
     Answer,
+    DocumentKind,
     EnforcementAction,
     Inspection,
     InspectionPlan,
@@ -100,11 +103,12 @@ def build(demo: DemoResult) -> None:
     _signoff_chain(demo)
     scheme = _bulk(ScoringRule, [ScoringRule(code=c, violation=v, points=p) for c, v, p in SCHEME])
     suspended = _suspensions(demo, pools)
+    flagged = _closure(demo, pools)
     _own_checks(demo)
     scored = _scores(demo, inspections, rng, scheme)
     demo.counts[_("执法人员")] = sum(len(p) for p in pools.values())
     demo.counts[_("监督检查")] = Inspection.objects.count()
-    demo.counts[_("执法措施")] = actions + suspended
+    demo.counts[_("执法措施")] = actions + suspended + flagged
     demo.counts[_("双随机抽取")] = draws
     demo.counts[_("记分对象")] = scored
 
@@ -449,6 +453,120 @@ def _suspensions(demo: DemoResult, pools) -> int:
                 answers=answer_sheet(later.checklist),
             )
     return count
+
+
+CLOSURE_FINES_DAYS_AGO = (150, 75)  # the two earlier fines; the third is decided today through the service
+
+
+def _closure(demo: DemoResult, pools) -> int:
+    """A construction site (not the demo enterprise, not suspended) fined 150 and 75 days ago on back-dated
+    inspections (bulk rows with their DOCX, like the year of enforcement above); today the housing department
+    inspects it, finds a 重大事故隐患 and fines it a third time through the service, which flags the
+    提请关闭 (services.evaluate_closure). Returns the number of fines."""
+    from anlan.core.models import Enterprise
+
+    from .models import ClosureProposal, Suspension
+
+    housing = demo.departments["住建局"]
+    zhujian = demo.users["zhujian"]
+    suspended = set(Suspension.objects.values_list("enterprise_id", flat=True))
+    site = next(
+        (
+            e
+            for e in demo.enterprises
+            if e.industry.code == "construction"
+            and e != demo.demo_enterprise
+            and e.pk not in suspended
+            and e.status == Enterprise.Status.OPERATING
+            and not ClosureProposal.objects.filter(enterprise=e).exists()
+        ),
+        None,
+    )
+    if site is None:
+        return 0
+    today = timezone.localdate()
+    checklist = _checklist(site)
+    item = items_of(checklist)[0]
+    for days in CLOSURE_FINES_DAYS_AGO:
+        day = today - timedelta(days=days)
+        arrived = timezone.make_aware(datetime.combine(day, time(9, 30)))
+        visit = _bulk(
+            Inspection,
+            [
+                Inspection(
+                    kind=Inspection.Kind.SPECIAL,
+                    department=housing,
+                    enterprise=site,
+                    region_id=site.region_id,
+                    industry_id=site.industry_id,
+                    grid_id=site.grid_id,
+                    checklist=checklist,
+                    planned_on=day,
+                    status=Inspection.Status.RECORDED,
+                    result=Inspection.Result.PROBLEMS,
+                    arrived_at=arrived,
+                    finished_at=arrived + timedelta(hours=2),
+                    people_met=site.principal.name if site.principal else "",
+                    recorded_by=zhujian,
+                    created_by=zhujian,
+                )
+            ],
+        )[0]
+        visit.team.set(pools[housing.pk][:2])
+        finding = _bulk(
+            Answer,
+            [
+                Answer(
+                    inspection=visit,
+                    item_key=item.key,
+                    item_text=item.text,
+                    basis=item.basis[:300],
+                    result=Answer.Result.NON_COMPLIANT,
+                    note="深基坑工程未按专项施工方案施工",
+                    grade=item.grade,
+                )
+            ],
+        )[0]
+        fine = _bulk(
+            EnforcementAction,
+            [
+                EnforcementAction(
+                    inspection=visit,
+                    kind=EnforcementAction.Kind.FINE,
+                    legal_basis=legal_basis.basis_text(EnforcementAction.Kind.FINE, [item.key]),
+                    description="依法处以罚款",
+                    amount=Decimal(20000),
+                    status=EnforcementAction.Status.COMPLETED,
+                    issued_by=zhujian,
+                    issued_on=day,
+                )
+            ],
+        )[0]
+        fine.findings.set([finding])
+        document = issue_document(
+            actor=zhujian,
+            issuer=housing,
+            kind=DocumentKind.PENALTY_DECISION,
+            title=f"{documents.TITLES[DocumentKind.PENALTY_DECISION]}（{site.name}）",
+            render=lambda number, a=fine: documents.action_document(a, number),
+            target=fine,
+        )
+        EnforcementAction.objects.filter(pk=fine.pk).update(document=document)
+    # Today: the major hazard is found and the third fine decided through the services (which flag it).
+    visit, record = _suspended_visit(demo, site, pools, failing=("con-4",))
+    given = answer_sheet(
+        visit.checklist, failing=("con-4",), note="深基坑工程未编制专项施工方案，仍在开挖作业"
+    )
+    given["con-4"]["grade"] = Hazard.Grade.MAJOR
+    services.record_inspection(actor=zhujian, inspection_pk=visit.pk, data=record, answers=given)
+    finding = visit.answers.get(result=Answer.Result.NON_COMPLIANT)
+    services.take_enforcement(
+        actor=zhujian,
+        inspection_pk=visit.pk,
+        data={"kind": EnforcementAction.Kind.FINE, "amount": "50000", "description": "依法处以罚款"},
+        finding_ids=[finding.pk],
+    )
+    return len(CLOSURE_FINES_DAYS_AGO) + 1
 
 
 def _scores(demo: DemoResult, inspections: list[Inspection], rng, rules: list[ScoringRule]) -> int:

@@ -35,6 +35,7 @@ TITLES = {
     DocumentKind.PENALTY_DECISION: "行政处罚决定书",
     DocumentKind.REFERRAL: "案件移送书",
     DocumentKind.RESUMPTION_NOTICE: "复产通知",
+    DocumentKind.CLOSURE_PROPOSAL: "关于提请予以关闭的建议",
 }
 RESULT_TEXT = {"compliant": "符合", "non_compliant": "不符合", "not_applicable": "不适用"}
 
@@ -189,5 +190,45 @@ def resumption_notice(application, number: str, issuer) -> bytes:
         basis="依据：《中华人民共和国安全生产法》第六十五条第一款第（三）项。",
         signature=issuer.name,
         signed_on=timezone.localdate(),
+    )
+    return build_docx(document)
+
+
+def closure_proposal(proposal, number: str) -> bytes:
+    """提请关闭建议 to the 人民政府: the enterprise, the penalties counted (each with its decision's number and
+    date), the 重大事故隐患 condition, the facts and the basis of 安全生产法 第一百一十三条."""
+    department = proposal.department
+    enterprise = proposal.enterprise
+    actions = list(proposal.actions.select_related("document").order_by("issued_on", "pk"))
+    penalties = [
+        f"{index}. {chinese_date(a.issued_on)}，{a.get_kind_display()}"
+        + (f"（{a.document.number}）" if a.document_id else "")
+        + (f"，人民币{a.amount}元" if a.amount is not None else "")
+        + "。"
+        for index, a in enumerate(actions, 1)
+    ]
+    paragraphs = [
+        f"{enterprise.name}（统一社会信用代码{enterprise.uscc}）存在重大事故隐患，"
+        f"自{chinese_date(proposal.window_start)}至{chinese_date(proposal.window_end)}，"
+        f"{proposal.window_days}日内受到本法规定的行政处罚{len(actions)}次：",
+        *penalties,
+        *[p.strip() for p in proposal.facts.splitlines() if p.strip()],
+        "根据《中华人民共和国安全生产法》第一百一十三条的规定，特提请予以关闭，并由有关部门依法吊销其有关证照。",
+    ]
+    items = [
+        ("生产经营单位", enterprise.name),
+        ("主要负责人", enterprise.principal.name if enterprise.principal_id else ""),
+        ("生产经营地址", enterprise.address),
+    ]
+    document = OfficialDocument(
+        issuer_mark=department.name,
+        number=number,
+        title=TITLES[DocumentKind.CLOSURE_PROPOSAL],
+        addressee=f"{department.region.name}人民政府",
+        paragraphs=paragraphs,
+        items=items,
+        basis=f"法律依据：{proposal.legal_basis}",
+        signature=department.name,
+        signed_on=proposal.proposed_on or timezone.localdate(),
     )
     return build_docx(document)

@@ -84,3 +84,10 @@ class ErrorCode(StrEnum):
     SCORING_RULE_INACTIVE = "scoring_rule_inactive"
     SCORED_IN_FUTURE = "scored_in_future"
     INSPECTION_OF_OTHER_ENTERPRISE = "inspection_of_other_enterprise"
+    # 提请关闭 (安全生产法 第一百一十三条)
+    CLOSURE_FACTS_MISSING = "closure_facts_missing"
+    CLOSURE_BASIS_MISSING = "closure_basis_missing"
+    CLOSURE_DECISION_NUMBER_MISSING = "closure_decision_number_missing"
+    CLOSURE_DECISION_DATE_MISSING = "closure_decision_date_missing"
+    CLOSURE_DECISION_DATE_FUTURE = "closure_decision_date_future"
+    CLOSURE_DECISION_BEFORE_PROPOSAL = "closure_decision_before_proposal"

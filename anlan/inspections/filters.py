@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from anlan.core import capacity
 from anlan.core.filters import ScopedFilterSet
 
-from .models import EnforcementAction, Inspection, Suspension
+from .models import ClosureProposal, EnforcementAction, Inspection, Suspension
 
 
 class InspectionFilter(ScopedFilterSet):
@@ -41,4 +41,12 @@ class SuspensionFilter(ScopedFilterSet):
 
     class Meta:
         model = Suspension
+        fields = ["status", "enterprise"]
+
+
+class ClosureFilter(ScopedFilterSet):
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=ClosureProposal.Status.choices)
+
+    class Meta:
+        model = ClosureProposal
         fields = ["status", "enterprise"]

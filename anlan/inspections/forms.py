@@ -433,3 +433,23 @@ class ScoreForm(BootstrapMixin, forms.Form):
         self.fields["inspection"].queryset = Inspection.objects.for_user(user).filter(
             enterprise_id=person.enterprise_id, status=Inspection.Status.RECORDED
         )
+
+
+class ClosureDraftForm(BootstrapMixin, forms.Form):
+    """The 提请关闭建议: the facts and the legal basis (prefilled with 第一百一十三条)."""
+
+    facts = forms.CharField(
+        label=_("违法事实"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("重大事故隐患的情况、受到行政处罚的情况及整改情况"),
+    )
+    legal_basis = forms.CharField(
+        label=_("法律依据"), widget=forms.Textarea(attrs={"rows": 4}), initial=legal_basis.CLOSURE_BASIS
+    )
+
+
+class ClosureDecisionForm(BootstrapMixin, forms.Form):
+    """The government's decision to close, as the county office records it."""
+
+    decision_number = forms.CharField(label=_("关闭决定文号"), max_length=60)
+    decided_on = forms.DateField(label=_("决定日期"), widget=forms.DateInput(attrs={"type": "date"}))

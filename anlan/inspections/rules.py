@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core.rules import RuleViolation
+from anlan.hazards import rules as hazard_rules
 
 from .errors import ErrorCode
 
@@ -432,3 +433,44 @@ def resumption_review_due(application_received_on: date) -> date:
     """The on-site review of a written application to resume after a 挂牌督办 halt is due by this date."""
     # 16号令 第二十三条 (regulations.md §2.3): 收到申请报告之日起10日内进行现场审查.
     return application_received_on + timedelta(days=RESUMPTION_REVIEW_DAYS)
+
+
+# ---------------------------------------------------------------- 提请关闭 after repeated penalties (issue #14)
+
+# 安全生产法 (2021) 第一百一十三条: 存在重大事故隐患，一百八十日内三次或者一年内四次受到本法规定的行政处罚的 →
+# 提请予以关闭. Its penalties (本法规定的行政处罚, 行政处罚法 第九条): 罚款, 没收违法所得, 责令停产停业整顿, 暂扣或
+# 吊销许可证. A 责令限期整改 is an order, not a penalty; a 移送 decides nothing; 关闭 is the outcome itself.
+PENALTY_KINDS = frozenset({"fine", "confiscation", "suspension", "licence_suspension", "licence_revocation"})
+
+
+# The fewest penalties any window of 第一百一十三条 counts (3 within 180 days).
+MIN_CLOSURE_PENALTIES = min(count for count, _days in hazard_rules.CLOSURE_WINDOWS)
+
+
+def is_penalty(kind: str) -> bool:
+    """Whether an enforcement action of this kind is an administrative penalty counted by 第一百一十三条."""
+    return kind in PENALTY_KINDS
+
+
+@dataclass(frozen=True)
+class ClosureWindow:
+    """A run of penalties that makes closure due: `count` penalties from `first` to `last`, within `days`."""
+
+    first: date
+    last: date
+    days: int
+    ids: tuple[int, ...]
+
+
+def closure_windows(penalties: Iterable[tuple[date, int]]) -> list[ClosureWindow]:
+    """Every qualifying run of consecutive penalties ((issued_on, id) pairs, taken in date then id order) by the
+    windows of `hazards.rules.closure_proposal_due` (3 within 180 days, 4 within 365, both ends counted); the
+    latest last penalty first, the shorter rule first on a tie. Empty exactly when that rule says not due."""
+    ordered = sorted(penalties)
+    found = []
+    for count, window in hazard_rules.CLOSURE_WINDOWS:
+        for start in range(len(ordered) - count + 1):
+            run = ordered[start : start + count]
+            if (run[-1][0] - run[0][0]).days <= window:
+                found.append(ClosureWindow(run[0][0], run[-1][0], window, tuple(pk for _day, pk in run)))
+    return sorted(found, key=lambda w: (w.last, -w.days, w.ids), reverse=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -15,9 +17,11 @@ from anlan.core.models import Department, Enterprise, Role
 from anlan.core.permissions import can
 from anlan.core.scope import NOTHING
 from anlan.core.selectors import access
+from anlan.hazards.models import Hazard
 
-from . import guards
+from . import guards, rules
 from .models import (
+    ClosureProposal,
     EnforcementAction,
     Inspection,
     InspectionPlan,
@@ -32,6 +36,7 @@ from .models import (
 
 INSPECT = "inspections.inspect"
 APPROVE = "inspections.approve_resumption"
+PROPOSE_CLOSURE = "inspections.propose_closure"
 
 
 def departments_for(user, right: str) -> QuerySet:
@@ -159,6 +164,15 @@ def access_suspension(user, pk, *, for_update: bool = False) -> Suspension:
         pk,
         for_update=for_update,
     )
+
+
+def access_closure(user, pk, *, for_update: bool = False) -> ClosureProposal:
+    queryset = ClosureProposal.objects.select_related(
+        "enterprise__principal", "department__region", "document"
+    )
+    if for_update:
+        queryset = ClosureProposal.objects.select_related("enterprise", "department__region")
+    return access(queryset, user, pk, for_update=for_update)
 
 
 def access_resumption(user, pk, *, for_update: bool = False) -> Resumption:
@@ -309,4 +323,95 @@ def document_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
             Truncator(action.description).chars(40),
         )
         for action in actions
+    ]
+
+
+# ---------------------------------------------------------------- 提请关闭 (安全生产法 第一百一十三条)
+
+
+def penalty_actions(enterprise_id) -> QuerySet:
+    """The enterprise's administrative penalties counted by 第一百一十三条: enforcement actions of a penalty kind
+    (rules.PENALTY_KINDS) on its inspections, not revoked (a revoked decision is no penalty)."""
+    return EnforcementAction.objects.filter(
+        inspection__enterprise_id=enterprise_id, kind__in=rules.PENALTY_KINDS
+    ).exclude(status=EnforcementAction.Status.REVOKED)
+
+
+def penalty_dates(enterprise_id) -> list[tuple[date, int]]:
+    """(issued_on, id) of each counted penalty, the input of rules.closure_windows."""
+    return list(penalty_actions(enterprise_id).order_by("issued_on", "pk").values_list("issued_on", "pk"))
+
+
+def had_major_hazard(enterprise_id, first: date, last: date) -> bool:
+    """The 存在重大事故隐患 condition of 第一百一十三条 for a window of penalties from `first` to `last`: a
+    重大事故隐患 of the enterprise, not voided, found (registered) on or before the last counted penalty and
+    not closed (销号) before the first one — so it existed while the enterprise was being penalised."""
+    return (
+        Hazard.objects.filter(enterprise_id=enterprise_id, grade=Hazard.Grade.MAJOR, found_on__lte=last)
+        .exclude(status=Hazard.Status.VOIDED)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first))
+        .exists()
+    )
+
+
+def closure_candidates() -> QuerySet:
+    """Ids of the enterprises with at least three counted penalties and no open proposal (the sweep's walk)."""
+    open_ = ClosureProposal.objects.filter(status__in=ClosureProposal.OPEN).values("enterprise_id")
+    return (
+        EnforcementAction.objects.filter(kind__in=rules.PENALTY_KINDS, inspection__enterprise__isnull=False)
+        .exclude(status=EnforcementAction.Status.REVOKED)
+        .exclude(inspection__enterprise_id__in=open_)
+        .values("inspection__enterprise_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=rules.MIN_CLOSURE_PENALTIES)
+        .values_list("inspection__enterprise_id", flat=True)
+        .order_by("inspection__enterprise_id")
+    )
+
+
+def counted_before(enterprise_id) -> set[int]:
+    """Ids of the penalties an earlier (decided or dismissed) proposal of the enterprise already counted: a
+    window made only of those flags nothing again."""
+    return set(
+        ClosureProposal.actions.through.objects.filter(
+            closureproposal__enterprise_id=enterprise_id
+        ).values_list("enforcementaction_id", flat=True)
+    )
+
+
+def open_closure(enterprise_id) -> ClosureProposal | None:
+    return (
+        ClosureProposal.objects.filter(enterprise_id=enterprise_id, status__in=ClosureProposal.OPEN)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def closures_to_draft(user) -> QuerySet:
+    """Flagged proposals in scope that the user may draft (提请) or dismiss."""
+    return ClosureProposal.objects.for_user(user, PROPOSE_CLOSURE).filter(
+        status=ClosureProposal.Status.FLAGGED
+    )
+
+
+def closures_to_draft_url(user) -> str:
+    return _list_url("inspections:closure-list", "status=flagged")
+
+
+def closure_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """Flagged proposals, the oldest first."""
+    proposals = rows.select_related("enterprise").order_by("flagged_on", "pk")[:limit]
+    return [
+        TodoItem(
+            proposal.enterprise.name,
+            reverse("inspections:closure-detail", args=[proposal.pk]),
+            None,
+            _("%(first)s至%(last)s受到行政处罚%(count)s次")
+            % {
+                "first": proposal.window_start,
+                "last": proposal.window_end,
+                "count": proposal.actions.count(),
+            },
+        )
+        for proposal in proposals
     ]

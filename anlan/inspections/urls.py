@@ -3,7 +3,7 @@ from django.urls import include, path
 from anlan.core.entry import transition_patterns
 
 from . import views
-from .models import EnforcementAction, Inspection, RandomDraw
+from .models import ClosureProposal, EnforcementAction, Inspection, RandomDraw
 
 app_name = "inspections"
 
@@ -47,6 +47,12 @@ urlpatterns = [
     path("suspensions/<int:pk>/apply/", views.resumption_apply, name="resumption-apply"),
     path("resumptions/<int:pk>/decide/", views.resumption_decide, name="resumption-decide"),
     path("resumptions/<int:pk>/proof/", views.resumption_proof, name="resumption-proof"),
+    path("closures/", views.closure_list, name="closure-list"),
+    path("closures/<int:pk>/", views.closure_detail, name="closure-detail"),
+    path(
+        "closures/",
+        include(transition_patterns("closure", ClosureProposal.TRANSITIONS, views.closure_transition)),
+    ),
     path("score-proposals/<int:pk>/decide/", views.score_proposal_decide, name="score-proposal-decide"),
     path("scores/", views.person_list, name="person-list"),
     path("scores/new/", views.person_create, name="person-create"),

@@ -169,3 +169,11 @@ def basis_text(kind: str, item_keys: list[str]) -> str:
     if applied:
         parts.append("依据" + "、".join(a.citation for a in applied))
     return "；".join(parts)
+
+
+# The text of the 提请关闭建议's basis, prefilled on the draft (the department may amend it).
+CLOSURE_BASIS = (
+    "《中华人民共和国安全生产法》第一百一十三条：生产经营单位存在重大事故隐患，一百八十日内三次或者一年内四次"
+    "受到本法规定的行政处罚的，负有安全生产监督管理职责的部门应当提请地方人民政府予以关闭，有关部门应当依法"
+    "吊销其有关证照。生产经营单位主要负责人五年内不得担任任何生产经营单位的主要负责人。"
+)

@@ -2,6 +2,7 @@
 actions and their documents, 停产整顿 with 复产验收, and 安全生产记分. One module per sub-domain; every model
 keeps the `inspections` app label and its table. State machines: each model's `TRANSITIONS` table."""
 
+from .closure import ClosureProposal
 from .common import THROUGH_DEPARTMENT, USER, DocumentKind, RiskLevel
 from .enforcement import EnforcementAction, Letter
 from .plans import Conflict, InspectionPlan, Inspector, PlanTarget, RandomDraw
@@ -23,6 +24,7 @@ __all__ = [
     "THROUGH_INSPECTION",
     "USER",
     "Answer",
+    "ClosureProposal",
     "AnswerPhoto",
     "Conflict",
     "DocumentKind",

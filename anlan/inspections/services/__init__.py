@@ -6,6 +6,13 @@ A 四不两直 visit that is still planned is never announced to the enterprise:
 to notify about a hidden inspection, whoever calls it.
 """
 
+from .closure import (
+    CLOSURE_FLAGGED,
+    CLOSURE_PROPOSED,
+    evaluate_closure,
+    flag_closures,
+    move_closure,
+)
 from .common import (
     ANNOUNCED,
     ASSIGNED,
@@ -67,6 +74,8 @@ __all__ = [
     "ACTION_FIELDS",
     "ANNOUNCED",
     "ASSIGNED",
+    "CLOSURE_FLAGGED",
+    "CLOSURE_PROPOSED",
     "ENFORCEMENT",
     "HAZARD_SOURCE",
     "INSPECTION_FIELDS",
@@ -82,6 +91,9 @@ __all__ = [
     "confirm_score_proposal",
     "create_own_check",
     "dismiss_score_proposal",
+    "evaluate_closure",
+    "flag_closures",
+    "move_closure",
     "is_certified_inspector",
     "may_enforce",
     "propose_score",

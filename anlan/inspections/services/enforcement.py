@@ -22,6 +22,7 @@ from .. import documents, rules, selectors
 from ..data import legal_basis
 from ..errors import ErrorCode
 from ..models import Answer, DocumentKind, EnforcementAction, Inspection, Inspector, Letter
+from .closure import evaluate_closure
 from .common import ENFORCEMENT, check_rule, move_enterprise, tell_enterprise, today
 from .suspension import start_suspension
 
@@ -144,6 +145,9 @@ def take_enforcement(
         elif action.kind == EnforcementAction.Kind.CLOSURE:
             enterprise = core_selectors.access_enterprise(actor, inspection.enterprise_id, for_update=True)
             move_enterprise(enterprise, "close", actor, str(_("依法予以关闭")))
+        if rules.is_penalty(action.kind) and inspection.enterprise_id:
+            # 安全生产法 第一百一十三条: this penalty may make a 提请关闭 due.
+            evaluate_closure(inspection.enterprise_id, actor=actor)
         transaction.on_commit(
             lambda: tell_enterprise(
                 inspection,

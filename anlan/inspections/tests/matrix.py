@@ -124,6 +124,47 @@ def application_with_proof(c):
     return {"pk": application.pk}
 
 
+def _closure(c, propose: bool = False):
+    """Enterprise X flagged for 提请关闭: a major hazard and three fines within 180 days (and drafted)."""
+    from anlan.hazards.models import Hazard
+    from anlan.hazards.tests.factories import HazardFactory
+    from anlan.inspections import services
+    from anlan.inspections.models import EnforcementAction
+
+    inspection = _recorded(c)
+    HazardFactory(enterprise=c.enterprise_x, grade=Hazard.Grade.MAJOR, found_on=_today() - timedelta(days=90))
+    for days in (60, 30, 0):
+        EnforcementAction.objects.create(
+            inspection=inspection,
+            kind="fine",
+            legal_basis="《安全生产法》第一百零二条",
+            description="罚款",
+            issued_by=c["dept_housing"],
+            issued_on=_today() - timedelta(days=days),
+        )
+    proposal = services.evaluate_closure(c.enterprise_x.pk)
+    if propose:
+        proposal = services.move_closure(
+            actor=c["dept_housing"],
+            proposal_pk=proposal.pk,
+            transition="propose",
+            data={"facts": "重大事故隐患未整改", "legal_basis": "《安全生产法》第一百一十三条"},
+        )
+    return proposal
+
+
+def closure(c):
+    return {"pk": _closure(c).pk}
+
+
+def proposed_closure(c):
+    return {"pk": _closure(c, propose=True).pk}
+
+
+def closure_document(c):
+    return {"pk": _closure(c, propose=True).document_id}
+
+
 def score_proposal(c):
     from anlan.inspections.models import ScoreProposal, ScoringRule
 
@@ -304,6 +345,14 @@ ENFORCE_X_DONE = page(403, county_office=302, dept_housing=302, town_b=404, dept
 CERTIFIED_X = {**ENFORCE_X, "county_office": 403}
 CERTIFIED_X_DONE = {**ENFORCE_X_DONE, "county_office": 403}
 
+CLOSURE_READ_ANY = page(
+    403, county_office=200, town_a=200, town_b=200, dept_housing=200, dept_transport=200, leader=200
+)
+CLOSURE_READ = page(404, county_office=200, town_a=200, dept_housing=200, leader=200)
+CLOSURE_DRAFT = page(404, county_office=200, dept_housing=200, town_a=403, leader=403)
+CLOSURE_DRAFT_DONE = page(404, county_office=302, dept_housing=302, town_a=403, leader=403)
+CLOSURE_DECIDE_DONE = page(404, county_office=302, dept_housing=403, town_a=403, leader=403)
+
 ROUTES: list[Route] = [
     Route("inspections:inspection-list", ALL),
     Route("inspections:statistics", ALL),
@@ -441,6 +490,44 @@ ROUTES: list[Route] = [
         data=lambda c: {"approve": "1", "opinion": "现场验收合格"},
     ),
     Route("inspections:resumption-proof", X_READ, kwargs=application_with_proof),
+    # 提请关闭: supervisors read (never the enterprise: 403 on the list, 404 on a proposal); the department or
+    # the 安委办 drafts or dismisses; only the county office records the government's decision.
+    Route("inspections:closure-list", CLOSURE_READ_ANY),
+    Route("inspections:closure-detail", CLOSURE_READ, kwargs=closure),
+    Route("inspections:document", CLOSURE_READ, kwargs=closure_document, label="(提请关闭建议)"),
+    Route("inspections:closure-propose", CLOSURE_DRAFT, kwargs=closure),
+    Route(
+        "inspections:closure-propose",
+        CLOSURE_DRAFT_DONE,
+        kwargs=closure,
+        method="post",
+        data=lambda c: {"facts": "重大事故隐患未整改", "legal_basis": "《安全生产法》第一百一十三条"},
+        writes=True,
+    ),
+    Route(
+        "inspections:closure-dismiss",
+        CLOSURE_DRAFT_DONE,
+        kwargs=closure,
+        method="post",
+        data=lambda c: {"reason": "处罚已撤销"},
+        writes=True,
+    ),
+    Route(
+        "inspections:closure-close",
+        CLOSURE_DECIDE_DONE,
+        kwargs=proposed_closure,
+        method="post",
+        data=lambda c: {"decision_number": "来政〔2026〕12号", "decided_on": _today().isoformat()},
+        writes=True,
+    ),
+    Route(
+        "inspections:closure-keep-open",
+        CLOSURE_DECIDE_DONE,
+        kwargs=proposed_closure,
+        method="post",
+        data=lambda c: {"reason": "已整改到位"},
+        writes=True,
+    ),
     Route(
         "inspections:score-proposal-decide",
         page(403, county_office=302, dept_housing=302, town_b=404, dept_transport=404, expert=404),
@@ -672,6 +759,7 @@ def _audited():
         models.ScoredPerson,
         models.ScoreEntry,
         models.ScoreProposal,
+        models.ClosureProposal,
     ]
 
 

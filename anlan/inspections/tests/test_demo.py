@@ -7,6 +7,7 @@ from anlan.core import demo
 from anlan.core.models import Enterprise
 from anlan.inspections.models import (
     Answer,
+    ClosureProposal,
     EnforcementAction,
     Inspection,
     InspectionPlan,
@@ -39,3 +40,9 @@ def test_the_demo_has_a_year_of_inspections_draws_enforcement_and_suspensions(db
     assert still.enterprise.status == Enterprise.Status.SUSPENDED
     assert still.unauthorised_production_at is not None
     assert ScoreEntry.objects.filter(action_due=True).exists()
+    # 提请关闭: one construction site with a major hazard, fined three times within 180 days, flagged by the
+    # enforcement service on the third fine.
+    proposal = ClosureProposal.objects.get()
+    assert proposal.status == ClosureProposal.Status.FLAGGED
+    assert proposal.actions.count() == 3 and proposal.window_days == 180
+    assert proposal.history.first().history_user is not None

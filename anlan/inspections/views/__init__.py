@@ -1,5 +1,6 @@
 """Inspection pages, one module per sub-domain; the URLconf names them from here."""
 
+from .closure import closure_detail, closure_list, closure_transition
 from .enforcement import document, enforcement_create, enforcement_transition, letter_create
 from .plans import (
     conflict_create,
@@ -38,6 +39,9 @@ from .visits import (
 
 __all__ = [
     "answer_photo",
+    "closure_detail",
+    "closure_list",
+    "closure_transition",
     "conflict_create",
     "document",
     "draw_create",

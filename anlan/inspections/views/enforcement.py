@@ -16,7 +16,7 @@ from anlan.documents.models import IssuedDocument
 
 from .. import selectors, services
 from ..forms import EnforcementForm, LetterForm
-from ..models import EnforcementAction, Inspection, Resumption
+from ..models import ClosureProposal, EnforcementAction, Inspection, Resumption
 from .common import download, form_context, root
 
 
@@ -116,6 +116,8 @@ def document(request, pk):
         selectors.access_action(request.user, issued.target_id)
     elif model is Resumption:
         selectors.access_resumption(request.user, issued.target_id)
+    elif model is ClosureProposal:
+        selectors.access_closure(request.user, issued.target_id)
     else:
         raise Http404
     return download(issued.file, f"{issued.number}.docx")

@@ -19,7 +19,16 @@ from anlan.core.permissions import can, has_right, require, require_right
 from .. import guards, selectors, services, statistics
 from ..filters import InspectionFilter
 from ..forms import InspectionForm, OwnCheckForm, RecordForm
-from ..models import Answer, AnswerPhoto, EnforcementAction, Inspection, InspectionPlan, Letter, Suspension
+from ..models import (
+    Answer,
+    AnswerPhoto,
+    ClosureProposal,
+    EnforcementAction,
+    Inspection,
+    InspectionPlan,
+    Letter,
+    Suspension,
+)
 from .common import form_context, root
 
 
@@ -42,6 +51,7 @@ def inspection_list(request):
             "shows_planning": _plans_for_a_department(user) or InspectionPlan.objects.for_user(user).exists(),
             "can_own_check": has_right(user, "inspections.own_check"),
             "can_draw": has_right(user, "inspections.draw"),
+            "can_view_closures": has_right(user, "inspections.view_closure"),
             "breadcrumbs": entry.crumbs((_("监督检查"), "")),
         },
     )
@@ -242,5 +252,9 @@ def enterprise_inspections(request, pk):
         "suspensions": list(
             Suspension.objects.for_user(user).filter(enterprise=enterprise).order_by("-id")[:5]
         ),
+        # 已达提请关闭条件: supervisors only (the scope of ClosureProposal leaves out the enterprise's users).
+        "closure": ClosureProposal.objects.for_user(user)
+        .filter(enterprise=enterprise, status__in=ClosureProposal.OPEN)
+        .first(),
     }
     return render(request, "inspections/_enterprise_inspections.html", context)
