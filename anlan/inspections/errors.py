@@ -84,3 +84,8 @@ class ErrorCode(StrEnum):
     SCORING_RULE_INACTIVE = "scoring_rule_inactive"
     SCORED_IN_FUTURE = "scored_in_future"
     INSPECTION_OF_OTHER_ENTERPRISE = "inspection_of_other_enterprise"
+    # issue #14: 复产 after a 挂牌督办 halt, 双随机 publication
+    SUPERVISION_NOT_OF_ENTERPRISE = "supervision_not_of_enterprise"
+    SUPERVISION_ONLY_FOR_SUSPENSION = "supervision_only_for_suspension"
+    SUPERVISION_ALREADY_LINKED = "supervision_already_linked"
+    PUBLISH_DAYS_NEGATIVE = "publish_days_negative"
