@@ -467,3 +467,10 @@ def published_late(published_on: date, due_on: date | None) -> bool:
 def is_past_due(due_on: date | None, today: date) -> bool:
     """A deadline is missed from the day after its due day."""
     return due_on is not None and today > due_on
+
+
+# 16号令 第二十三条 (regulations.md §2.3): the department (负有安全生产监督管理职责的部门) reviews on site.
+def review_step_index(approvers: Sequence[str]) -> int:
+    """Which step of a 复产验收 chain is the on-site review: the first department step (its 现场验收), else the
+    first step."""
+    return next((index for index, approver in enumerate(approvers) if approver == "department"), 0)

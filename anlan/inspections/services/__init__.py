@@ -49,8 +49,10 @@ from .suspension import (
     current_step,
     decide_resumption,
     flag_unauthorised_production,
+    link_supervision,
     may_sign,
     start_suspension,
+    supervision_for,
 )
 from .visits import (
     HAZARD_SOURCE,

@@ -23,6 +23,7 @@ from anlan.core.workflow import apply_transition, find
 from .. import rules, selectors
 from ..errors import ErrorCode
 from ..models import Conflict, Inspection, InspectionPlan, Inspector, PlanTarget, RandomDraw
+from . import publication
 from .common import check_rule, tell_team, today
 from .visits import checklist_code
 
@@ -312,13 +313,16 @@ def confirm_draw(*, actor, draw_pk) -> RandomDraw:
             )
             save_with_history(inspection, actor, str(_("双随机抽取确认")), {"team": entry["team"]})
             created.append(inspection)
+        # The publication deadline from the end of the period (the latest the inspection can end); brought
+        # forward when the last drawn inspection is recorded earlier.
+        publication.refresh_deadline(draw, actor)
         for inspection in created:
             transaction.on_commit(lambda i=inspection: tell_team(i))
     return draw
 
 
 def publish_draw(*, actor, draw_pk) -> RandomDraw:
-    """Publish a confirmed draw's result (双随机、一公开)."""
+    """Publish a confirmed draw's result (双随机、一公开); after its deadline it is marked 逾期公开."""
     with transaction.atomic():
         draw = selectors.access_draw(actor, draw_pk, for_update=True)
         selectors.require_planning(actor, "inspections.draw", draw)
@@ -326,6 +330,6 @@ def publish_draw(*, actor, draw_pk) -> RandomDraw:
             draw,
             find(RandomDraw.TRANSITIONS, "publish"),
             actor=actor,
-            changes={"published_at": timezone.now()},
+            changes=publication.publication_changes(draw, today()),
         )
     return draw

@@ -21,6 +21,7 @@ from .suspension import (
     resumption_decide,
     resumption_proof,
     suspension_detail,
+    suspension_link_supervision,
     suspension_list,
 )
 from .visits import (
@@ -72,5 +73,6 @@ __all__ = [
     "score_create",
     "score_proposal_decide",
     "suspension_detail",
+    "suspension_link_supervision",
     "suspension_list",
 ]
