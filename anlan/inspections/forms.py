@@ -319,7 +319,9 @@ class EnforcementForm(BootstrapMixin, forms.Form):
         queryset=None,
         required=False,
         label=_("所依据的挂牌督办"),
-        help_text=_("责令停产停业整顿系因挂牌督办的重大事故隐患而下达时选择；复产申请须在收到之日起10日内现场审查"),
+        help_text=_(
+            "责令停产停业整顿系因挂牌督办的重大事故隐患而下达时选择；复产申请须在收到之日起10日内现场审查"
+        ),
     )
 
     def __init__(self, *args, inspection: Inspection, user=None, **kwargs):
@@ -357,7 +359,9 @@ class SupervisionLinkForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["supervision"].queryset = selectors.supervisions_to_link(user, suspension.enterprise_id)
         self.fields["supervision"].label_from_instance = _supervision_label
-        self.fields["supervision"].help_text = _("关联后，复产申请须在收到之日起10日内现场审查（16号令第二十三条）")
+        self.fields["supervision"].help_text = _(
+            "关联后，复产申请须在收到之日起10日内现场审查（16号令第二十三条）"
+        )
 
 
 class LetterForm(BootstrapMixin, forms.Form):

@@ -35,7 +35,9 @@ PUBLICATION_OVERDUE = "inspection_publication_overdue"
 
 def _claim(model, pk: int, marker: str, candidates, now) -> bool:
     """Set the row's flag if it is still a candidate and unflagged; True for the one caller that did."""
-    return bool(model.objects.filter(candidates, pk=pk, **{f"{marker}__isnull": True}).update(**{marker: now}))
+    return bool(
+        model.objects.filter(candidates, pk=pk, **{f"{marker}__isnull": True}).update(**{marker: now})
+    )
 
 
 def flag_overdue_reviews(today: date, now) -> tuple[int, int]:

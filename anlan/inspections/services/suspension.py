@@ -103,7 +103,10 @@ def link_supervision(*, actor, suspension_pk, supervision_pk) -> Suspension:
                 ErrorCode.SUPERVISION_NOT_OF_ENTERPRISE, _("请选择所依据的挂牌督办。"), field="supervision"
             )
         update_with_history(
-            suspension, actor, str(_("关联挂牌督办 %(letter)s") % {"letter": supervision}), supervision=supervision
+            suspension,
+            actor,
+            str(_("关联挂牌督办 %(letter)s") % {"letter": supervision}),
+            supervision=supervision,
         )
         pending = (
             Resumption.objects.select_for_update()
