@@ -99,6 +99,7 @@ __all__ = [
     "flag_unauthorised_production",
     "is_hidden_from_enterprise",
     "issue_letter",
+    "link_supervision",
     "may_sign",
     "move_action",
     "publish_draw",
@@ -108,6 +109,7 @@ __all__ = [
     "save_plan",
     "score",
     "start_suspension",
+    "supervision_for",
     "take_enforcement",
     "used_pairs",
 ]

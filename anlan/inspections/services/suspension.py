@@ -235,10 +235,10 @@ def decide_resumption(*, actor, application_pk, approve: bool, opinion: str = ""
             raise DomainError(Code.STALE, _("该记录已被他人处理，请刷新页面后重试。"), field="__all__")
         step.refresh_from_db()
         save_with_history(step, actor, step.opinion)
-        if application.review_due_on and not application.reviewed_on:
-            if index == rules.review_step_index([s.approver for s in steps]):
-                # The department's on-site step decided: the 现场审查 of 16号令 第二十三条 is done.
-                update_with_history(application, actor, str(_("现场审查")), reviewed_on=today())
+        reviews = index == rules.review_step_index([s.approver for s in steps])
+        if reviews and application.review_due_on and not application.reviewed_on:
+            # The department's on-site step decided: the 现场审查 of 16号令 第二十三条 is done.
+            update_with_history(application, actor, str(_("现场审查")), reviewed_on=today())
         if approve and index < len(steps) - 1:
             following = steps[index + 1]
             transaction.on_commit(lambda: _tell_approvers(application, following))
