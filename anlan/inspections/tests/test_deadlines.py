@@ -333,3 +333,24 @@ def test_the_sweep_flags_an_unpublished_draw_once_and_the_list_filters_it(cast, 
         assert 'data-testid="publication-overdue"' in page
         everything = client.get(reverse("inspections:draw-list")).content.decode()
         assert 'data-testid="days-left"' in everything  # the one due soon
+
+
+def test_the_order_form_offers_the_enterprises_listed_supervisions(cast, recorded_x, as_user):
+    listed = _listed(cast)
+    other = _listed(cast, enterprise=cast.enterprise_y)
+    client = as_user(cast["dept_housing"])
+    url = reverse("inspections:enforcement-create", args=[recorded_x.pk])
+    page = client.get(url).content.decode()
+    assert 'name="supervision"' in page and listed.letter_number in page and other.letter_number not in page
+    finding = recorded_x.answers.filter(result="non_compliant").first()
+    response = client.post(
+        url,
+        {
+            "kind": "suspension",
+            "description": "责令停产整顿",
+            "findings": [finding.pk],
+            "supervision": listed.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert recorded_x.actions.get().suspension.supervision == listed
