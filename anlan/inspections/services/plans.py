@@ -291,7 +291,13 @@ def confirm_draw(*, actor, draw_pk) -> RandomDraw:
             draw,
             find(RandomDraw.TRANSITIONS, "confirm"),
             actor=actor,
-            changes={"confirmed_by": actor, "confirmed_at": timezone.now()},
+            # The publication deadline from the end of the period (the latest the inspection can end; brought
+            # forward when the last drawn inspection is recorded earlier), in the confirmation's history row.
+            changes={
+                "confirmed_by": actor,
+                "confirmed_at": timezone.now(),
+                **publication.deadline_changes(draw),
+            },
         )
         enterprises = Enterprise.objects.select_related("industry__parent").in_bulk(
             [entry["enterprise"] for entry in draw.result]
@@ -313,9 +319,6 @@ def confirm_draw(*, actor, draw_pk) -> RandomDraw:
             )
             save_with_history(inspection, actor, str(_("双随机抽取确认")), {"team": entry["team"]})
             created.append(inspection)
-        # The publication deadline from the end of the period (the latest the inspection can end); brought
-        # forward when the last drawn inspection is recorded earlier.
-        publication.refresh_deadline(draw, actor)
         for inspection in created:
             transaction.on_commit(lambda i=inspection: tell_team(i))
     return draw
