@@ -232,6 +232,10 @@ ANLAN_HAZARD_REMIND_DAYS = env_int("ANLAN_HAZARD_REMIND_DAYS", 3)
 # The rectification deadline a form proposes for a hazard, in days after it was found. No law sets a default
 # (the deadline is fixed case by case); 15 days is local practice, and the person registering may change it.
 ANLAN_RECTIFICATION_DAYS = env_int("ANLAN_RECTIFICATION_DAYS", 15)
+# 双随机、一公开 (regulations.md §8): a draw's results are published within this many days of the end of its
+# inspection; whether they are working days (the kernel's calendar) or calendar days is unconfirmed.
+ANLAN_DRAW_PUBLISH_DAYS = env_int("ANLAN_DRAW_PUBLISH_DAYS", 20)
+ANLAN_DRAW_PUBLISH_WORKING_DAYS = env_bool("ANLAN_DRAW_PUBLISH_WORKING_DAYS", True)
 # Backups (core/backups.py): where they go, how many are kept, where pg_dump/pg_restore are (empty: PATH).
 ANLAN_BACKUP_DIR = Path(env_str("ANLAN_BACKUP_DIR", str(VAR_DIR / "backups")))
 ANLAN_BACKUP_KEEP = env_int("ANLAN_BACKUP_KEEP", 14)

@@ -168,6 +168,9 @@ class DrawSerializer(serializers.ModelSerializer):
             "drawn_at",
             "confirmed_at",
             "published_at",
+            "ended_on",
+            "publish_due_on",
+            "published_late",
         ]
         read_only_fields = [
             "pool",
@@ -179,6 +182,9 @@ class DrawSerializer(serializers.ModelSerializer):
             "drawn_at",
             "confirmed_at",
             "published_at",
+            "ended_on",
+            "publish_due_on",
+            "published_late",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -475,7 +481,18 @@ class ResumptionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Resumption
-        fields = ["id", "suspension", "evidence", "status", "applied_by", "applied_at", "steps", "notice"]
+        fields = [
+            "id",
+            "suspension",
+            "evidence",
+            "status",
+            "applied_by",
+            "applied_at",
+            "review_due_on",
+            "reviewed_on",
+            "steps",
+            "notice",
+        ]
         read_only_fields = fields
 
 
@@ -491,6 +508,7 @@ class SuspensionSerializer(serializers.ModelSerializer):
             "unauthorised_production_at",
             "unauthorised_production_by",
             "resumed_on",
+            "supervision",
         ]
         read_only_fields = fields
 

@@ -58,7 +58,7 @@ class InspectionsConfig(contract.ModuleConfig):
             ),
             contract.TodoProvider(
                 "resumption_steps_to_sign",
-                _("待审批的复产验收"),
+                _("待审批的复产验收（含待现场审查）"),
                 selectors + "resumption_steps_to_sign",
                 selectors + "resumption_steps_to_sign_url",
                 items=selectors + "resumption_todo_items",
@@ -114,6 +114,8 @@ class InspectionsConfig(contract.ModuleConfig):
         c.api("enforcement-actions", f"{api}.EnforcementViewSet", "enforcement-action")
         c.api("suspensions", f"{api}.SuspensionViewSet", "suspension")
         c.api("resumptions", f"{api}.ResumptionViewSet", "resumption")
+        # Deadlines: the on-site review of a 复产 application after a 挂牌督办 halt, the 双随机 publication;
+        # the 提请关闭 after repeated penalties.
         c.sweep("inspections", "anlan.inspections.sweeps.run", every=timedelta(hours=1))
         c.demo("inspections", "anlan.inspections.demo.build", after=["hazards"])
         c.matrix("anlan.inspections.tests.matrix")

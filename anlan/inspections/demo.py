@@ -2,11 +2,13 @@
 
 A year of plans (one per department with an inspector pool), ≈1,500 inspections over the past year with their
 checklist answers (findings linked to the hazards module's department-found hazards of the same enterprise),
-enforcement actions with their numbered DOCX, two confirmed 双随机 draws, a 安全生产记分 scheme with a person
-over the threshold, and two suspended enterprises: the demo enterprise resumed through the full 复产验收 chain
-(department → 安委办 → county leader), another still suspended with an 擅自复产 flag, and a construction site
-with a 重大事故隐患 fined three times within 180 days, flagged for 提请关闭 (安全生产法 第一百一十三条) by the
-enforcement service when the third fine is decided.
+enforcement actions with their numbered DOCX, four confirmed 双随机 draws (two of them past their period: one
+published after its deadline, 逾期公开, one due for publication in a few days), a 安全生产记分 scheme with a person
+over the threshold, three suspended enterprises: the demo enterprise resumed through the full 复产验收 chain
+(department → 安委办 → county leader), another still suspended with an 擅自复产 flag, and a third halted after a
+挂牌督办 whose 复产 application waits for its on-site review two days past the 10-day deadline; and a
+construction site with a 重大事故隐患 fined three times within 180 days, flagged for 提请关闭 (安全生产法
+第一百一十三条) by the enforcement service when the third fine is decided.
 
 Bulk rows go in with bulk_create_with_history (one history row each, reason 演示数据); the draws, the two
 suspensions and the chain go through the services. The bulk inspections carry no 现场检查记录 DOCX (rendering
@@ -23,10 +25,11 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anlan.core import recipients
+from anlan.core import recipients, units
 from anlan.core.models import Department
 from anlan.documents.services import issue_document
-from anlan.hazards.models import Hazard
+from anlan.hazards import services as hazard_services
+from anlan.hazards.models import Hazard, Supervision
 
 from . import documents, services
 from .data import legal_basis
@@ -39,12 +42,14 @@ from .models import (
     InspectionPlan,
     Inspector,
     RandomDraw,
+    Resumption,
     ScoredPerson,
     ScoreEntry,
     ScoringRule,
     SignoffStep,
 )
-from .rules import cycle_of, threshold_reached
+from .rules import cycle_of, resumption_review_due, threshold_reached
+from .services import publication
 
 if TYPE_CHECKING:
     from anlan.core.demo import DemoResult
@@ -357,6 +362,47 @@ def _draws(demo: DemoResult) -> int:
         )
         services.confirm_draw(actor=zhujian, draw_pk=draw.pk)
     services.publish_draw(actor=zhujian, draw_pk=RandomDraw.objects.order_by("pk").first().pk)
+    return len(periods) + _past_draws(demo)
+
+
+def _past_draws(demo: DemoResult) -> int:
+    """Two draws whose period is over (issue #14, 双随机、一公开): one published after its deadline (逾期公开),
+    one whose deadline is a few days away. Their visits are left to record: the inspection ended with the
+    period (RandomDraw's docstring)."""
+    zhujian = demo.users["zhujian"]
+    housing = demo.departments["住建局"]
+    now = timezone.localdate()
+    # The latest period end whose deadline (by the configured days and the calendar) is 2 to 7 days away.
+    soon_end = next(
+        (
+            now - timedelta(days=back)
+            for back in range(2, 60)
+            if (due := publication.due_on(now - timedelta(days=back))) is not None
+            and timedelta(days=2) <= due - now <= timedelta(days=7)
+        ),
+        now - timedelta(days=25),
+    )
+    periods = [
+        ("已逾期公开", now - timedelta(days=75), now - timedelta(days=60), 2026003),
+        ("即将到期", soon_end - timedelta(days=14), soon_end, 2026004),
+    ]
+    for label, start, end, seed in periods:
+        draw = services.create_draw(
+            actor=zhujian,
+            data={
+                "department": housing.pk,
+                "title": f"{start.year}年建筑施工领域双随机抽查（{label}）",
+                "period_start": start,
+                "period_end": end,
+                "region": demo.county.pk,
+                "method": RandomDraw.Method.UNIFORM,
+                "sample_size": 3,
+                "seed": seed,
+            },
+        )
+        services.confirm_draw(actor=zhujian, draw_pk=draw.pk)
+        if label == "已逾期公开":
+            services.publish_draw(actor=zhujian, draw_pk=draw.pk)
     return len(periods)
 
 
@@ -452,7 +498,68 @@ def _suspensions(demo: DemoResult, pools) -> int:
                 data=record | {"production_during_suspension": True, "summary": "停产整顿期间现场仍在施工"},
                 answers=answer_sheet(later.checklist),
             )
-    return count
+    return count + _suspension_after_supervision(demo, pools, exclude={resumed, still})
+
+
+def _suspension_after_supervision(demo: DemoResult, pools, *, exclude) -> int:
+    """Issue #14: a 停产整顿 that follows a 挂牌督办 of the same construction site, with the site's 复产
+    application received 12 days ago and not yet reviewed on site (the 10-day review is 2 days overdue)."""
+    zhujian = demo.users["zhujian"]
+    candidates = [
+        e
+        for e in demo.enterprises
+        if e.industry.code == "construction" and e not in exclude and e.principal_id
+    ]
+    listed = (
+        Supervision.objects.filter(status=Supervision.Status.LISTED, hazard__enterprise__in=candidates)
+        .select_related("hazard__enterprise")
+        .order_by("pk")
+        .first()
+    )
+    if listed is None:
+        hazard = (
+            Hazard.objects.filter(enterprise__in=candidates)
+            .exclude(status__in=[Hazard.Status.CLOSED, Hazard.Status.VOIDED])
+            .order_by("pk")
+            .first()
+        )
+        if hazard is None:
+            return 0
+        listed = hazard_services.issue_supervision(
+            actor=demo.users["anweiban"],
+            hazard_pk=hazard.pk,
+            level=Supervision.Level.COUNTY,
+            due_on=max(hazard.due_on, timezone.localdate()) + timedelta(days=30),
+            responsible_unit=units.unit_for(hazard.enterprise),
+            requirements="立即停止相关区域作业，落实整改责任、措施、资金、时限和预案。",
+        )
+    enterprise = listed.hazard.enterprise
+    visit, record = _suspended_visit(demo, enterprise, pools, failing=("con-4",))
+    given = answer_sheet(visit.checklist, failing=("con-4",), note="挂牌督办的重大事故隐患未整改，继续施工")
+    services.record_inspection(actor=zhujian, inspection_pk=visit.pk, data=record, answers=given)
+    finding = visit.answers.get(result=Answer.Result.NON_COMPLIANT)
+    action = services.take_enforcement(
+        actor=zhujian,
+        inspection_pk=visit.pk,
+        data={
+            "kind": EnforcementAction.Kind.SUSPENSION,
+            "description": "挂牌督办期间隐患未消除，责令停产停业整顿",
+        },
+        finding_ids=[finding.pk],
+        supervision_pk=listed.pk,
+    )
+    application = services.apply_resumption(
+        actor=_enterprise_user(demo, enterprise),
+        suspension_pk=action.suspension.pk,
+        evidence="已完成整改并经安全评价机构评估，申请恢复生产。附评估报告。",
+    )
+    # Received 12 days ago (demo data): the on-site review was due 2 days ago.
+    received = timezone.localdate() - timedelta(days=12)
+    Resumption.objects.filter(pk=application.pk).update(
+        applied_at=timezone.make_aware(datetime.combine(received, time(9, 30))),
+        review_due_on=resumption_review_due(received),
+    )
+    return 1
 
 
 CLOSURE_FINES_DAYS_AGO = (150, 75)  # the two earlier fines; the third is decided today through the service

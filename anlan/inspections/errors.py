@@ -91,3 +91,8 @@ class ErrorCode(StrEnum):
     CLOSURE_DECISION_DATE_MISSING = "closure_decision_date_missing"
     CLOSURE_DECISION_DATE_FUTURE = "closure_decision_date_future"
     CLOSURE_DECISION_BEFORE_PROPOSAL = "closure_decision_before_proposal"
+    # issue #14: 复产 after a 挂牌督办 halt, 双随机 publication
+    SUPERVISION_NOT_OF_ENTERPRISE = "supervision_not_of_enterprise"
+    SUPERVISION_ONLY_FOR_SUSPENSION = "supervision_only_for_suspension"
+    SUPERVISION_ALREADY_LINKED = "supervision_already_linked"
+    PUBLISH_DAYS_NEGATIVE = "publish_days_negative"

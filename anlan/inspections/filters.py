@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core import capacity
 from anlan.core.filters import ScopedFilterSet
 
-from .models import ClosureProposal, EnforcementAction, Inspection, Suspension
+from . import selectors
+from .models import ClosureProposal, EnforcementAction, Inspection, RandomDraw, Suspension
 
 
 class InspectionFilter(ScopedFilterSet):
@@ -50,3 +52,26 @@ class ClosureFilter(ScopedFilterSet):
     class Meta:
         model = ClosureProposal
         fields = ["status", "enterprise"]
+
+
+class DrawFilter(ScopedFilterSet):
+    OVERDUE, LATE = "overdue", "late"
+
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=RandomDraw.Status.choices)
+    publication = django_filters.ChoiceFilter(
+        label=_("结果公开"),
+        choices=[(OVERDUE, _("逾期未公开")), (LATE, _("逾期公开"))],
+        method="filter_publication",
+    )
+
+    class Meta:
+        model = RandomDraw
+        fields = ["status", "department"]
+
+    def filter_publication(self, queryset, name, value):
+        """逾期未公开: confirmed and past the due day now; 逾期公开: published after it."""
+        if value == self.OVERDUE:
+            return queryset.filter(selectors.publication_overdue(timezone.localdate()))
+        if value == self.LATE:
+            return queryset.filter(published_late=True)
+        return queryset

@@ -315,9 +315,24 @@ class EnforcementForm(BootstrapMixin, forms.Form):
     due_on = forms.DateField(label=_("整改/执行期限"), widget=DATE, required=False)
     licence = forms.CharField(label=_("许可证名称及编号"), max_length=120, required=False)
     referred_to = forms.CharField(label=_("移送机关"), max_length=120, required=False)
+    supervision = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("所依据的挂牌督办"),
+        help_text=_(
+            "责令停产停业整顿系因挂牌督办的重大事故隐患而下达时选择；复产申请须在收到之日起10日内现场审查"
+        ),
+    )
 
-    def __init__(self, *args, inspection: Inspection, **kwargs):
+    def __init__(self, *args, inspection: Inspection, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the listed 挂牌督办 of the inspected enterprise the user sees (the service checks again).
+        supervisions = selectors.supervisions_to_link(user, inspection.enterprise_id)
+        if user is None or not supervisions.exists():
+            del self.fields["supervision"]
+        else:
+            self.fields["supervision"].queryset = supervisions
+            self.fields["supervision"].label_from_instance = _supervision_label
         self.fields["findings"].queryset = inspection.answers.filter(result=Answer.Result.NON_COMPLIANT)
         self.fields["findings"].label_from_instance = lambda a: a.item_text
         self.fields["findings"].widget.attrs["class"] = ""
@@ -328,6 +343,24 @@ class EnforcementForm(BootstrapMixin, forms.Form):
         keys = [a.item_key for a in self.fields["findings"].queryset]
         self.fields["legal_basis"].initial = legal_basis.basis_text(
             EnforcementAction.Kind.RECTIFICATION, keys
+        )
+
+
+def _supervision_label(supervision) -> str:
+    return f"{supervision.letter_number} · {supervision.hazard.description[:30]}（{supervision.get_level_display()}）"
+
+
+class SupervisionLinkForm(BootstrapMixin, forms.Form):
+    """The 挂牌督办 an existing 停产整顿 follows (the enterprise's listed ones the user sees)."""
+
+    supervision = forms.ModelChoiceField(queryset=None, label=_("所依据的挂牌督办"))
+
+    def __init__(self, *args, suspension, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervision"].queryset = selectors.supervisions_to_link(user, suspension.enterprise_id)
+        self.fields["supervision"].label_from_instance = _supervision_label
+        self.fields["supervision"].help_text = _(
+            "关联后，复产申请须在收到之日起10日内现场审查（16号令第二十三条）"
         )
 
 

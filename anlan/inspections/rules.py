@@ -474,3 +474,45 @@ def closure_windows(penalties: Iterable[tuple[date, int]]) -> list[ClosureWindow
             if (run[-1][0] - run[0][0]).days <= window:
                 found.append(ClosureWindow(run[0][0], run[-1][0], window, tuple(pk for _day, pk in run)))
     return sorted(found, key=lambda w: (w.last, -w.days, w.ids), reverse=True)
+
+
+# ---------------------------------------------------------------- 双随机: publishing the results (issue #14)
+
+
+def inspection_ended_on(recorded_on: Sequence[date | None], period_end: date) -> date:
+    """The day a draw's inspection ends: the day its last drawn inspection was recorded when every one was
+    recorded by the end of the planned period; otherwise the period's end (a visit recorded late does not push
+    the publication deadline back). A draw with no inspection ends with its period."""
+    days = list(recorded_on)
+    if days and all(day is not None for day in days):
+        return min(max(days), period_end)  # type: ignore[type-var]
+    return period_end
+
+
+# regulations.md §8 (国办发〔2015〕58号): 抽查结果自检查结束之日起20个工作日内录入、公开 (working days unconfirmed).
+def publication_due(ended_on: date, *, days: int, working_days: bool, calendar) -> date:
+    """The last day to publish a draw's results: `days` working days (counted by `calendar`, an object with
+    `add_working_days(start, n)` such as core.calendar.Calendar) or calendar days after the inspection ended.
+    The end day itself does not count."""
+    if days < 0:
+        raise RuleViolation("days", ErrorCode.PUBLISH_DAYS_NEGATIVE, _("公开期限天数不能为负数。"))
+    if working_days:
+        return calendar.add_working_days(ended_on, days)
+    return ended_on + timedelta(days=days)
+
+
+def published_late(published_on: date, due_on: date | None) -> bool:
+    """Published after the due day (the due day itself is on time)."""
+    return due_on is not None and published_on > due_on
+
+
+def is_past_due(due_on: date | None, today: date) -> bool:
+    """A deadline is missed from the day after its due day."""
+    return due_on is not None and today > due_on
+
+
+# 16号令 第二十三条 (regulations.md §2.3): the department (负有安全生产监督管理职责的部门) reviews on site.
+def review_step_index(approvers: Sequence[str]) -> int:
+    """Which step of a 复产验收 chain is the on-site review: the first department step (its 现场验收), else the
+    first step."""
+    return next((index for index, approver in enumerate(approvers) if approver == "department"), 0)

@@ -17,7 +17,7 @@ from anlan.core.models import Department, Enterprise, Role
 from anlan.core.permissions import can
 from anlan.core.scope import NOTHING
 from anlan.core.selectors import access
-from anlan.hazards.models import Hazard
+from anlan.hazards.models import Hazard, Supervision
 
 from . import guards, rules
 from .models import (
@@ -159,7 +159,7 @@ def access_action(user, pk, *, for_update: bool = False) -> EnforcementAction:
 
 def access_suspension(user, pk, *, for_update: bool = False) -> Suspension:
     return access(
-        Suspension.objects.select_related("enterprise", "action__inspection__department"),
+        Suspension.objects.select_related("enterprise", "action__inspection__department", "supervision"),
         user,
         pk,
         for_update=for_update,
@@ -173,6 +173,19 @@ def access_closure(user, pk, *, for_update: bool = False) -> ClosureProposal:
     if for_update:
         queryset = ClosureProposal.objects.select_related("enterprise", "department__region")
     return access(queryset, user, pk, for_update=for_update)
+
+
+def supervisions_to_link(user, enterprise_id) -> QuerySet:
+    """The 挂牌督办 a 停产整顿 of this enterprise may follow: the enterprise's listed (督办中) ones the user
+    sees."""
+    if not enterprise_id:
+        return Supervision.objects.none()
+    return (
+        Supervision.objects.for_user(user)
+        .filter(hazard__enterprise_id=enterprise_id, status=Supervision.Status.LISTED)
+        .select_related("hazard")
+        .order_by("-issued_at", "-id")
+    )
 
 
 def access_resumption(user, pk, *, for_update: bool = False) -> Resumption:
@@ -295,19 +308,45 @@ def inspection_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
 
 
 def resumption_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
-    """复产验收 steps to sign, the oldest application first."""
-    steps = rows.select_related("application__suspension__enterprise").order_by("application_id", "order")[
-        :limit
-    ]
-    return [
-        TodoItem(
-            f"{step.application.suspension.enterprise.name} · {step.name}",
-            reverse("inspections:resumption-decide", args=[step.application_id]),
-            None,
-            _("复产验收申请"),
+    """复产验收 steps to sign: those with an on-site review deadline (after a 挂牌督办 halt) first, the nearest
+    deadline first, then the oldest application. A review step shows its deadline and, once missed, says so."""
+    steps = rows.select_related("application__suspension__enterprise").order_by(
+        F("application__review_due_on").asc(nulls_last=True), "application_id", "order"
+    )[:limit]
+    today = timezone.localdate()
+    items = []
+    for step in steps:
+        application = step.application
+        due = application.review_due_on if application.awaits_review else None
+        if due is None:
+            note = _("复产验收申请")
+        elif rules.is_past_due(due, today):
+            note = _("逾期未现场审查（挂牌督办后复产）")
+        else:
+            note = _("待现场审查（挂牌督办后复产）")
+        items.append(
+            TodoItem(
+                f"{application.suspension.enterprise.name} · {step.name}",
+                reverse("inspections:suspension-detail", args=[application.suspension_id]),
+                due,
+                note,
+            )
         )
-        for step in steps
-    ]
+    return items
+
+
+def review_overdue(today) -> Q:
+    """Pending 复产 applications whose on-site review is past its due day and not made."""
+    return Q(
+        status=Resumption.Status.PENDING,
+        review_due_on__lt=today,
+        reviewed_on__isnull=True,
+    )
+
+
+def publication_overdue(today) -> Q:
+    """Confirmed draws not published by their due day (逾期未公开)."""
+    return Q(status=RandomDraw.Status.CONFIRMED, publish_due_on__lt=today)
 
 
 def document_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:

@@ -45,6 +45,11 @@ urlpatterns = [
     path("suspensions/", views.suspension_list, name="suspension-list"),
     path("suspensions/<int:pk>/", views.suspension_detail, name="suspension-detail"),
     path("suspensions/<int:pk>/apply/", views.resumption_apply, name="resumption-apply"),
+    path(
+        "suspensions/<int:pk>/supervision/",
+        views.suspension_link_supervision,
+        name="suspension-link-supervision",
+    ),
     path("resumptions/<int:pk>/decide/", views.resumption_decide, name="resumption-decide"),
     path("resumptions/<int:pk>/proof/", views.resumption_proof, name="resumption-proof"),
     path("closures/", views.closure_list, name="closure-list"),

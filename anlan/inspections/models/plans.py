@@ -173,7 +173,17 @@ class Conflict(models.Model):
 
 class RandomDraw(models.Model):
     """双随机抽取: the inputs (seed, pool, inspectors, conflicts, used pairs, method) and the result. A confirmed
-    draw is immutable; `rules.draw` over the recorded inputs gives its result again."""
+    draw is immutable; `rules.draw` over the recorded inputs gives its result again.
+
+    Publication (双随机、一公开, regulations.md §8): the results are due `settings.ANLAN_DRAW_PUBLISH_DAYS`
+    (working days when `ANLAN_DRAW_PUBLISH_WORKING_DAYS`) after the inspection ends (rules.publication_due).
+    The inspection ends (`ended_on`, rules.inspection_ended_on) on the day the last inspection generated from
+    the draw is recorded — drawn inspections are never cancelled — or at `period_end` if that comes first: a
+    visit recorded after the period does not push the deadline back. `publish_due_on` is set when the draw is
+    confirmed (from `period_end`, the latest the inspection can end) and brought forward when the last drawn
+    inspection is recorded earlier; it stays empty while the holiday calendar lacks a year it needs (the sweep
+    tries again). Published after it, the draw is `published_late` (逾期公开); still unpublished the day after
+    it, the sweep flags it once (`publish_overdue_at`) and tells the department."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("待确认")
@@ -248,9 +258,16 @@ class RandomDraw(models.Model):
     )
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    ended_on = models.DateField(_("检查结束日期"), null=True, blank=True)
+    publish_due_on = models.DateField(_("结果公开期限"), null=True, blank=True)
+    published_late = models.BooleanField(_("逾期公开"), default=False)
+    # Sweep bookkeeping (sweeps.py): when the missed publication was flagged and reported, once.
+    publish_overdue_at = models.DateTimeField(_("逾期未公开登记时间"), null=True, blank=True)
     objects = ScopedQuerySet.as_manager()
     scope = OWN_DEPARTMENT
-    history = HistoricalRecords(excluded_fields=["pool", "weights", "inspectors", "conflicts", "used_pairs"])
+    history = HistoricalRecords(
+        excluded_fields=["pool", "weights", "inspectors", "conflicts", "used_pairs", "publish_overdue_at"]
+    )
 
     class Meta:
         verbose_name = _("双随机抽取")

@@ -19,7 +19,9 @@ from .visits import Inspection
 
 
 class Suspension(models.Model):
-    """停产整顿: ordered by an enforcement action; the enterprise is suspended until 复产验收 passes."""
+    """停产整顿: ordered by an enforcement action; the enterprise is suspended until 复产验收 passes. When the
+    halt follows a 挂牌督办 of the same enterprise (`supervision`), its 复产 applications carry the 10-day
+    on-site review deadline of 16号令 第二十三条 (Resumption.review_due_on)."""
 
     class Status(models.TextChoices):
         SUSPENDED = "suspended", _("停产整顿中")
@@ -78,6 +80,14 @@ class Suspension(models.Model):
         related_name="+",
     )
     resumed_on = models.DateField(_("复产日期"), null=True, blank=True)
+    supervision = models.ForeignKey(
+        "hazards.Supervision",
+        verbose_name=_("所依据的挂牌督办"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="suspensions",
+    )
     objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec.through_enterprise()
     history = HistoricalRecords()
@@ -126,7 +136,13 @@ DEFAULT_CHAIN = (
 
 
 class Resumption(models.Model):
-    """复产申请: the enterprise's application with evidence, decided step by step along the chain."""
+    """复产申请: the enterprise's application with evidence, decided step by step along the chain.
+
+    After a 挂牌督办 halt (the suspension is linked to a supervision) the written application starts the
+    department's on-site review deadline (rules.resumption_review_due of the day it was received, stored in
+    `review_due_on` when the application is made). The decision of the chain's first department step (its
+    现场验收) is the review (`reviewed_on`); the sweep flags an application still unreviewed after its due day
+    once (`review_overdue_at`) and tells the department and the county's 安委办."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("审批中")
@@ -174,9 +190,13 @@ class Resumption(models.Model):
     )
     applied_by = models.ForeignKey(USER, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
     applied_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    review_due_on = models.DateField(_("现场审查期限"), null=True, blank=True)
+    reviewed_on = models.DateField(_("现场审查日期"), null=True, blank=True)
+    # Sweep bookkeeping (sweeps.py): when the missed review was flagged and reported, once.
+    review_overdue_at = models.DateTimeField(_("逾期未审查登记时间"), null=True, blank=True)
     objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec.through_enterprise("suspension__enterprise")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["review_overdue_at"])
 
     class Meta:
         verbose_name = _("复产申请")
@@ -190,6 +210,11 @@ class Resumption(models.Model):
 
     def __str__(self) -> str:
         return str(_("复产申请 %(id)s") % {"id": self.pk})
+
+    @property
+    def awaits_review(self) -> bool:
+        """A pending application with a review deadline whose on-site review has not been made yet."""
+        return self.status == self.Status.PENDING and self.review_due_on is not None and not self.reviewed_on
 
 
 class ResumptionStep(models.Model):

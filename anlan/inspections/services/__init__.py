@@ -56,8 +56,10 @@ from .suspension import (
     current_step,
     decide_resumption,
     flag_unauthorised_production,
+    link_supervision,
     may_sign,
     start_suspension,
+    supervision_for,
 )
 from .visits import (
     HAZARD_SOURCE,
@@ -109,6 +111,7 @@ __all__ = [
     "flag_unauthorised_production",
     "is_hidden_from_enterprise",
     "issue_letter",
+    "link_supervision",
     "may_sign",
     "move_action",
     "publish_draw",
@@ -118,6 +121,7 @@ __all__ = [
     "save_plan",
     "score",
     "start_suspension",
+    "supervision_for",
     "take_enforcement",
     "used_pairs",
 ]

@@ -69,10 +69,11 @@ def check_enforcer(actor, inspection: Inspection) -> None:
 
 
 def take_enforcement(
-    *, actor, inspection_pk, data: dict, finding_ids: Iterable[int] = ()
+    *, actor, inspection_pk, data: dict, finding_ids: Iterable[int] = (), supervision_pk=None
 ) -> EnforcementAction:
     """Decide an enforcement action on a recorded inspection's findings and issue its document. A 停产整顿
-    order suspends the enterprise; 关闭 closes it. Only a certified inspector decides one, never on a town's or
+    order suspends the enterprise (naming the 挂牌督办 of that enterprise it follows, if any: `supervision_pk`);
+    关闭 closes it. Only a certified inspector decides one, never on a town's or
     a leader's own check; the legal basis defaults to the articles the findings break and the measure applies
     (data.legal_basis), never the 判定标准 item."""
     with transaction.atomic():
@@ -110,6 +111,12 @@ def take_enforcement(
             and not action.licence.strip()
         ):
             raise DomainError(ErrorCode.LICENCE_MISSING, _("请填写许可证名称及编号。"), field="licence")
+        if supervision_pk not in (None, "") and action.kind != EnforcementAction.Kind.SUSPENSION:
+            raise DomainError(
+                ErrorCode.SUPERVISION_ONLY_FOR_SUSPENSION,
+                _("只有责令停产停业整顿才能关联挂牌督办。"),
+                field="supervision",
+            )
         needs_enterprise = (EnforcementAction.Kind.SUSPENSION, EnforcementAction.Kind.CLOSURE)
         if action.kind in needs_enterprise and not inspection.enterprise_id:
             raise DomainError(
@@ -141,7 +148,7 @@ def take_enforcement(
         )
         update_with_history(action, actor, "", document=document)
         if action.kind == EnforcementAction.Kind.SUSPENSION:
-            start_suspension(actor=actor, action=action, inspection=inspection)
+            start_suspension(actor=actor, action=action, inspection=inspection, supervision_pk=supervision_pk)
         elif action.kind == EnforcementAction.Kind.CLOSURE:
             enterprise = core_selectors.access_enterprise(actor, inspection.enterprise_id, for_update=True)
             move_enterprise(enterprise, "close", actor, str(_("依法予以关闭")))

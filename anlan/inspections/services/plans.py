@@ -23,6 +23,7 @@ from anlan.core.workflow import apply_transition, find
 from .. import rules, selectors
 from ..errors import ErrorCode
 from ..models import Conflict, Inspection, InspectionPlan, Inspector, PlanTarget, RandomDraw
+from . import publication
 from .common import check_rule, tell_team, today
 from .visits import checklist_code
 
@@ -290,7 +291,13 @@ def confirm_draw(*, actor, draw_pk) -> RandomDraw:
             draw,
             find(RandomDraw.TRANSITIONS, "confirm"),
             actor=actor,
-            changes={"confirmed_by": actor, "confirmed_at": timezone.now()},
+            # The publication deadline from the end of the period (the latest the inspection can end; brought
+            # forward when the last drawn inspection is recorded earlier), in the confirmation's history row.
+            changes={
+                "confirmed_by": actor,
+                "confirmed_at": timezone.now(),
+                **publication.deadline_changes(draw),
+            },
         )
         enterprises = Enterprise.objects.select_related("industry__parent").in_bulk(
             [entry["enterprise"] for entry in draw.result]
@@ -318,7 +325,7 @@ def confirm_draw(*, actor, draw_pk) -> RandomDraw:
 
 
 def publish_draw(*, actor, draw_pk) -> RandomDraw:
-    """Publish a confirmed draw's result (双随机、一公开)."""
+    """Publish a confirmed draw's result (双随机、一公开); after its deadline it is marked 逾期公开."""
     with transaction.atomic():
         draw = selectors.access_draw(actor, draw_pk, for_update=True)
         selectors.require_planning(actor, "inspections.draw", draw)
@@ -326,6 +333,6 @@ def publish_draw(*, actor, draw_pk) -> RandomDraw:
             draw,
             find(RandomDraw.TRANSITIONS, "publish"),
             actor=actor,
-            changes={"published_at": timezone.now()},
+            changes=publication.publication_changes(draw, today()),
         )
     return draw

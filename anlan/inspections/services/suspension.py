@@ -13,9 +13,10 @@ from anlan.core import selectors as core_selectors
 from anlan.core.errors import Code, DomainError
 from anlan.core.models import Role
 from anlan.core.permissions import require, require_right
-from anlan.core.records import save_with_history
+from anlan.core.records import save_with_history, update_with_history
 from anlan.core.workflow import apply_transition, check_transition, find
 from anlan.documents.services import issue_document
+from anlan.hazards.models import Supervision
 from anlan.notifications.services import notify
 
 from .. import documents, guards, rules, selectors
@@ -39,9 +40,31 @@ may_sign = guards.may_sign
 # ---------------------------------------------------------------- 停产整顿 and 复产验收
 
 
-def start_suspension(*, actor, action: EnforcementAction, inspection: Inspection) -> Suspension:
+def supervision_for(actor, enterprise_id, supervision_pk) -> Supervision | None:
+    """The 挂牌督办 a halt follows, as chosen on the order: one the actor sees, of the same enterprise, still
+    listed (督办中). Empty is none."""
+    if supervision_pk in (None, ""):
+        return None
+    supervision = (
+        selectors.supervisions_to_link(actor, enterprise_id).filter(pk=supervision_pk).first()
+        if str(supervision_pk).isdigit()
+        else None
+    )
+    if supervision is None:
+        raise DomainError(
+            ErrorCode.SUPERVISION_NOT_OF_ENTERPRISE,
+            _("所依据的挂牌督办须是本单位督办中的挂牌督办（且在您的管辖范围内）。"),
+            field="supervision",
+        )
+    return supervision
+
+
+def start_suspension(
+    *, actor, action: EnforcementAction, inspection: Inspection, supervision_pk=None
+) -> Suspension:
     """停产整顿 ordered by `action`: the enterprise (locked) must not be suspended already; it becomes 停产停业
-    until a 复产验收 passes. Called inside the enforcement's transaction."""
+    until a 复产验收 passes. A halt after a 挂牌督办 names it (`supervision_pk`, same enterprise). Called
+    inside the enforcement's transaction."""
     enterprise = core_selectors.access_enterprise(actor, inspection.enterprise_id, for_update=True)
     if Suspension.objects.filter(enterprise=enterprise).exclude(status=Suspension.Status.RESUMED).exists():
         raise DomainError(ErrorCode.ALREADY_SUSPENDED, _("该单位已在停产整顿中。"), field="kind")
@@ -49,9 +72,54 @@ def start_suspension(*, actor, action: EnforcementAction, inspection: Inspection
         action=action,
         enterprise=enterprise,
         issuing_level=rules.level_of_region(inspection.department.region.level),
+        supervision=supervision_for(actor, enterprise.pk, supervision_pk),
     )
     save_with_history(suspension, actor, "")
     move_enterprise(enterprise, "suspend", actor, str(_("责令停产停业整顿")))
+    return suspension
+
+
+def link_supervision(*, actor, suspension_pk, supervision_pk) -> Suspension:
+    """Name the 挂牌督办 an existing 停产整顿 follows (once, while it is in force). A pending 复产 application
+    gets its on-site review deadline from the day it was received."""
+    with transaction.atomic():
+        suspension = selectors.access_suspension(actor, suspension_pk, for_update=True)
+        require(actor, "inspections.enforce", suspension)
+        if suspension.status == Suspension.Status.RESUMED:
+            raise DomainError(
+                ErrorCode.SUPERVISION_ONLY_FOR_SUSPENSION,
+                _("该单位已复产，不能再关联挂牌督办。"),
+                field="supervision",
+            )
+        if suspension.supervision_id:
+            raise DomainError(
+                ErrorCode.SUPERVISION_ALREADY_LINKED,
+                _("该停产整顿已关联挂牌督办（%(letter)s）。") % {"letter": suspension.supervision},
+                field="supervision",
+            )
+        supervision = supervision_for(actor, suspension.enterprise_id, supervision_pk)
+        if supervision is None:
+            raise DomainError(
+                ErrorCode.SUPERVISION_NOT_OF_ENTERPRISE, _("请选择所依据的挂牌督办。"), field="supervision"
+            )
+        update_with_history(
+            suspension,
+            actor,
+            str(_("关联挂牌督办 %(letter)s") % {"letter": supervision}),
+            supervision=supervision,
+        )
+        pending = (
+            Resumption.objects.select_for_update()
+            .filter(suspension=suspension, status=Resumption.Status.PENDING, review_due_on__isnull=True)
+            .first()
+        )
+        if pending is not None:
+            update_with_history(
+                pending,
+                actor,
+                "",
+                review_due_on=rules.resumption_review_due(timezone.localdate(pending.applied_at)),
+            )
     return suspension
 
 
@@ -77,6 +145,9 @@ def apply_resumption(*, actor, suspension_pk, evidence: str, attachment=None) ->
             )
         check_transition(suspension, transition)
         application = Resumption(suspension=suspension, evidence=evidence.strip(), applied_by=actor)
+        if suspension.supervision_id:
+            # After a 挂牌督办 halt the department reviews on site within 10 days of receiving the application.
+            application.review_due_on = rules.resumption_review_due(today())
         if attachment is not None:
             proof = uploads.accept_attachment(attachment, field="attachment")
             application.attachment.save(proof.name, proof, save=False)
@@ -164,6 +235,10 @@ def decide_resumption(*, actor, application_pk, approve: bool, opinion: str = ""
             raise DomainError(Code.STALE, _("该记录已被他人处理，请刷新页面后重试。"), field="__all__")
         step.refresh_from_db()
         save_with_history(step, actor, step.opinion)
+        reviews = index == rules.review_step_index([s.approver for s in steps])
+        if reviews and application.review_due_on and not application.reviewed_on:
+            # The department's on-site step decided: the 现场审查 of 16号令 第二十三条 is done.
+            update_with_history(application, actor, str(_("现场审查")), reviewed_on=today())
         if approve and index < len(steps) - 1:
             following = steps[index + 1]
             transaction.on_commit(lambda: _tell_approvers(application, following))

@@ -26,6 +26,7 @@ from .. import documents, rules, selectors
 from ..data.checklists import BY_CODE, GENERAL, checklist_for, items_of
 from ..errors import ErrorCode
 from ..models import Answer, AnswerPhoto, Conflict, DocumentKind, Inspection, Inspector
+from . import publication
 from .common import ANNOUNCED, RECORDED, acting_department, check_rule, tell_enterprise, tell_team
 from .suspension import flag_unauthorised_production
 
@@ -396,6 +397,7 @@ def record_inspection(
         )
         if inspection.production_during_suspension:
             flag_unauthorised_production(inspection, actor)
+        publication.after_recording(inspection, actor)
         transaction.on_commit(
             lambda: tell_enterprise(
                 inspection,

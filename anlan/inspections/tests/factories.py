@@ -77,3 +77,23 @@ def record_post(
         data[f"grade_{item.key}"] = item.grade
     data[f"note_{finding}"] = note
     return data
+
+
+def supervision(enterprise, issuer, issued_by, *, status: str = "listed"):
+    """A 挂牌督办 of a new hazard of the enterprise, written straight to the tables (no service, no history)."""
+    from anlan.core import units
+    from anlan.hazards.models import Supervision
+    from anlan.hazards.tests.factories import HazardFactory
+
+    hazard = HazardFactory(enterprise=enterprise, supervising_department=issuer)
+    return Supervision.objects.create(
+        hazard=hazard,
+        level=Supervision.Level.COUNTY,
+        status=status,
+        issuer=issuer,
+        letter_number=f"来建督〔2026〕{next(_serial)}号",
+        due_on=hazard.due_on,
+        responsible_unit=units.unit_for(enterprise),
+        requirements="限期整改到位",
+        issued_by=issued_by,
+    )

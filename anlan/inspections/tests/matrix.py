@@ -111,6 +111,13 @@ def application(c):
     }
 
 
+def supervision_choice(c):
+    """The link form's data: a listed 挂牌督办 of enterprise X."""
+    from anlan.inspections.tests.factories import supervision
+
+    return {"supervision": supervision(c.enterprise_x, c.dept_housing, c["dept_housing"]).pk}
+
+
 def application_with_proof(c):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -477,6 +484,16 @@ ROUTES: list[Route] = [
         kwargs=suspension,
         method="post",
         data=lambda c: {"evidence": "已完成整改"},
+        writes=True,
+    ),
+    # Naming the 挂牌督办 a 停产整顿 follows: whoever enforces on the enterprise.
+    Route("inspections:suspension-link-supervision", ENFORCE_X, kwargs=suspension),
+    Route(
+        "inspections:suspension-link-supervision",
+        ENFORCE_X_DONE,
+        kwargs=suspension,
+        method="post",
+        data=supervision_choice,
         writes=True,
     ),
     # Only the department signs the first step; the others are sent back with a message (see test_views).

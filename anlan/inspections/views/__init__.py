@@ -22,6 +22,7 @@ from .suspension import (
     resumption_decide,
     resumption_proof,
     suspension_detail,
+    suspension_link_supervision,
     suspension_list,
 )
 from .visits import (
@@ -76,5 +77,6 @@ __all__ = [
     "score_create",
     "score_proposal_decide",
     "suspension_detail",
+    "suspension_link_supervision",
     "suspension_list",
 ]

@@ -32,7 +32,7 @@ def enforcement_create(request, pk):
     require(user, "inspections.enforce", inspection)
     if not services.may_enforce(user, inspection):
         raise PermissionDenied(_("只有持有效执法证的执法人员才能采取执法措施。"))
-    form = EnforcementForm(request.POST or None, inspection=inspection)
+    form = EnforcementForm(request.POST or None, inspection=inspection, user=user)
     back = _inspection_url(inspection.pk)
     return entry.form_page(
         request,
@@ -42,6 +42,7 @@ def enforcement_create(request, pk):
             inspection_pk=inspection.pk,
             data={k: data[k] for k in services.ACTION_FIELDS},
             finding_ids=[a.pk for a in data["findings"]],
+            supervision_pk=data["supervision"].pk if data.get("supervision") else None,
         ),
         success_url=back,
         template="inspections/form.html",

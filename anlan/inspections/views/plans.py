@@ -16,6 +16,7 @@ from anlan.core.paging import page_of
 from anlan.core.permissions import has_right, require_right
 
 from .. import selectors, services, statistics
+from ..filters import DrawFilter
 from ..forms import ConflictForm, DrawForm, InspectorForm, PlanForm
 from ..models import InspectionPlan, Inspector, RandomDraw
 from .common import form_context, root
@@ -235,12 +236,19 @@ def draw_list(request):
         .select_related("department", "region")
         .defer("pool", "weights", "inspectors", "conflicts", "used_pairs")
     )
-    context = {
-        "page": page_of(request, queryset.order_by("-drawn_at", "-id"), PAGE_SIZE),
-        "can_draw": _keeps_planning(request.user, "inspections.draw"),
-        "breadcrumbs": entry.crumbs(root(), (_("双随机抽取"), "")),
-    }
-    return render(request, "inspections/draw_list.html", context)
+    return entry.list_page(
+        request,
+        queryset=queryset.order_by("-drawn_at", "-id"),
+        filterset_class=DrawFilter,
+        template="inspections/draw_list.html",
+        fragment="inspections/_draw_table.html",
+        per_page=PAGE_SIZE,
+        context={
+            "can_draw": _keeps_planning(request.user, "inspections.draw"),
+            "today": timezone.localdate(),
+            "breadcrumbs": entry.crumbs(root(), (_("双随机抽取"), "")),
+        },
+    )
 
 
 @login_required
@@ -286,6 +294,7 @@ def draw_detail(request, pk):
         "pool_size": len(draw.pool),
         "inspector_count": len(draw.inspectors),
         "inspections": list(draw.inspections.select_related("enterprise")),
+        "today": timezone.localdate(),
         "breadcrumbs": entry.crumbs(root(), _draws_crumb(), (draw.title, "")),
     }
     return render(request, "inspections/draw_detail.html", context)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,9 +15,9 @@ from anlan.core import audit, entry, uploads
 from anlan.core.permissions import can, require, require_right
 from anlan.core.workflow import available_transitions, find
 
-from .. import guards, selectors, services
+from .. import guards, rules, selectors, services
 from ..filters import SuspensionFilter
-from ..forms import DecisionForm, ResumptionForm, ScoreProposalForm
+from ..forms import DecisionForm, ResumptionForm, ScoreProposalForm, SupervisionLinkForm
 from ..models import Resumption, ScoreProposal, Suspension
 from .common import form_context, root
 
@@ -79,9 +80,53 @@ def suspension_detail(request, pk):
         "apply_step": [find(Suspension.TRANSITIONS, "apply")],
         "decision_form": DecisionForm(),
         "timeline": audit.timeline(suspension),
+        # The 挂牌督办 the halt follows; the department may name it while the suspension is in force.
+        "can_link_supervision": not suspension.supervision_id
+        and suspension.status != Suspension.Status.RESUMED
+        and can(user, "inspections.enforce", suspension)
+        and selectors.supervisions_to_link(user, suspension.enterprise_id).exists(),
+        "review": _review(pending),
         "breadcrumbs": entry.crumbs(root(), _suspensions_crumb(), (suspension.enterprise.name, "")),
     }
     return render(request, "inspections/suspension_detail.html", context)
+
+
+def _review(application: Resumption | None) -> dict | None:
+    """The on-site review deadline of a pending application after a 挂牌督办 halt: due day, days left (negative
+    when overdue), whether it was made."""
+    if application is None or application.review_due_on is None:
+        return None
+    today = timezone.localdate()
+    return {
+        "due_on": application.review_due_on,
+        "reviewed_on": application.reviewed_on,
+        "today": today,
+        "overdue": not application.reviewed_on and rules.is_past_due(application.review_due_on, today),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suspension_link_supervision(request, pk):
+    """Name the 挂牌督办 an existing 停产整顿 follows (the department, while it is in force)."""
+    user = request.user
+    suspension = selectors.access_suspension(user, pk)
+    require(user, "inspections.enforce", suspension)
+    form = SupervisionLinkForm(request.POST or None, suspension=suspension, user=user)
+    back = _detail_url(pk)
+    return entry.form_page(
+        request,
+        form=form,
+        call=lambda data: services.link_supervision(
+            actor=user, suspension_pk=pk, supervision_pk=data["supervision"].pk
+        ),
+        success_url=back,
+        template="inspections/form.html",
+        context=form_context(
+            _("关联挂牌督办"), [root(), _suspensions_crumb(), (suspension.enterprise.name, back)], back
+        ),
+        message=_("已关联挂牌督办。"),
+    )
 
 
 @login_required
