@@ -165,15 +165,15 @@ def test_the_sweep_is_idempotent_and_does_not_flag_a_counted_window_again(cast, 
     major_hazard(cast.enterprise_x)
     for offset in (0, 10, 20):
         penalty(recorded_x, offset)
-    assert sweeps.run(today=TODAY()) == {"closure_flagged": 1}
-    assert sweeps.run(today=TODAY()) == {"closure_flagged": 0}
+    assert sweeps.run(today=TODAY())["closure_flagged"] == 1
+    assert sweeps.run(today=TODAY())["closure_flagged"] == 0
     proposal = ClosureProposal.objects.get()
     services.move_closure(
         actor=cast["dept_housing"], proposal_pk=proposal.pk, transition="dismiss", data={"reason": "已核实"}
     )
-    assert sweeps.run(today=TODAY()) == {"closure_flagged": 0}  # the same penalties flag nothing again
+    assert sweeps.run(today=TODAY())["closure_flagged"] == 0  # the same penalties flag nothing again
     penalty(recorded_x, 30)
-    assert sweeps.run(today=TODAY()) == {"closure_flagged": 1}  # a new penalty makes a new window
+    assert sweeps.run(today=TODAY())["closure_flagged"] == 1  # a new penalty makes a new window
     assert ClosureProposal.objects.filter(status="flagged").count() == 1
 
 
