@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core import contract
@@ -26,6 +28,11 @@ class InspectionsConfig(contract.ModuleConfig):
                 "inspections.score": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
                 # A town's or a leader's own check (四不两直, 督查): recorded, never enforced.
                 "inspections.own_check": {Role.TOWN, Role.LEADER},
+                # 盯守 and 回头看 (issue #14 C8, C10): the watchers record visits (grid workers among them); the
+                # department and the 安委办 set the plans and send the 联合惩戒措施 (C9). Never the enterprise.
+                "inspections.watch": SUPERVISORS | {Role.GRID_WORKER},
+                "inspections.manage_watch": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
+                "inspections.joint_measure": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
             }
         )
         # core refuses a status change back to operating while a 停产整顿 order is in force (复产验收 only).
@@ -64,6 +71,23 @@ class InspectionsConfig(contract.ModuleConfig):
                 items=selectors + "document_todo_items",
                 order=32,
             ),
+            contract.TodoProvider(
+                "watch_due",
+                _("待盯守"),
+                selectors + "watch_due",
+                selectors + "watch_due_url",
+                items=selectors + "watch_todo_items",
+                right="inspections.watch",
+                order=33,
+            ),
+            contract.TodoProvider(
+                "joint_measures_to_confirm",
+                _("待确认的联合惩戒措施"),
+                selectors + "measures_to_confirm",
+                selectors + "measures_to_confirm_url",
+                items=selectors + "measure_todo_items",
+                order=34,
+            ),
         )
         c.shortcut(
             contract.Shortcut(
@@ -98,5 +122,7 @@ class InspectionsConfig(contract.ModuleConfig):
         c.api("enforcement-actions", f"{api}.EnforcementViewSet", "enforcement-action")
         c.api("suspensions", f"{api}.SuspensionViewSet", "suspension")
         c.api("resumptions", f"{api}.ResumptionViewSet", "resumption")
+        # 盯守/回头看: the missing plans made, the missed visits flagged once per due date.
+        c.sweep("inspections_watch", "anlan.inspections.services.watch.sweep", every=timedelta(hours=1))
         c.demo("inspections", "anlan.inspections.demo.build", after=["hazards"])
         c.matrix("anlan.inspections.tests.matrix")

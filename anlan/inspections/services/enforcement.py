@@ -24,6 +24,7 @@ from ..errors import ErrorCode
 from ..models import Answer, DocumentKind, EnforcementAction, Inspection, Inspector, Letter
 from .common import ENFORCEMENT, check_rule, move_enterprise, tell_enterprise, today
 from .suspension import start_suspension
+from .watch import revisit_enterprise
 
 # ---------------------------------------------------------------- enforcement
 
@@ -144,6 +145,8 @@ def take_enforcement(
         elif action.kind == EnforcementAction.Kind.CLOSURE:
             enterprise = core_selectors.access_enterprise(actor, inspection.enterprise_id, for_update=True)
             move_enterprise(enterprise, "close", actor, str(_("依法予以关闭")))
+            # 跟踪问效 of the closed unit (S4): its 回头看 plan, with the closing department responsible.
+            revisit_enterprise(enterprise, actor, department_id=inspection.department_id)
         transaction.on_commit(
             lambda: tell_enterprise(
                 inspection,
