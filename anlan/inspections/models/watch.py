@@ -67,7 +67,7 @@ class WatchPlan(models.Model):
     created_by = models.ForeignKey(USER, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     objects = ScopedQuerySet.as_manager()
-    scope = _hidden_from_enterprise("enterprise", department="department", participant="watchers")
+    scope = _hidden_from_enterprise("enterprise", department="department")
     history = HistoricalRecords(m2m_fields=[watchers])
 
     class Meta:
@@ -104,9 +104,7 @@ class WatchVisit(models.Model):
     watcher = models.ForeignKey(USER, verbose_name=_("巡查人"), on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
     objects = ScopedQuerySet.as_manager()
-    scope = _hidden_from_enterprise(
-        "plan__enterprise", department="plan__department", participant="plan__watchers"
-    )
+    scope = _hidden_from_enterprise("plan__enterprise", department="plan__department")
     history = HistoricalRecords()
 
     class Meta:
@@ -141,9 +139,7 @@ class WatchVisitPhoto(models.Model):
     name = models.CharField(_("文件名"), max_length=200)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     objects = ScopedQuerySet.as_manager()
-    scope = _hidden_from_enterprise(
-        "visit__plan__enterprise", department="visit__plan__department", participant="visit__plan__watchers"
-    )
+    scope = _hidden_from_enterprise("visit__plan__enterprise", department="visit__plan__department")
     history = HistoricalRecords()
 
     class Meta:

@@ -35,6 +35,17 @@ from .visits import (
     inspection_transition,
     own_check_create,
 )
+from .watch import (
+    joint_measure_confirm,
+    joint_measure_create,
+    joint_measure_detail,
+    joint_measure_lift,
+    watch_detail,
+    watch_edit,
+    watch_list,
+    watch_visit_create,
+    watch_visit_photo,
+)
 
 __all__ = [
     "answer_photo",
@@ -73,4 +84,13 @@ __all__ = [
     "score_proposal_decide",
     "suspension_detail",
     "suspension_list",
+    "joint_measure_confirm",
+    "joint_measure_create",
+    "joint_measure_detail",
+    "joint_measure_lift",
+    "watch_detail",
+    "watch_edit",
+    "watch_list",
+    "watch_visit_create",
+    "watch_visit_photo",
 ]

@@ -19,6 +19,7 @@ from ..filters import SuspensionFilter
 from ..forms import DecisionForm, ResumptionForm, ScoreProposalForm
 from ..models import Resumption, ScoreProposal, Suspension
 from .common import form_context, root
+from .watch import suspension_watch_context
 
 
 def _suspensions_crumb():
@@ -56,7 +57,7 @@ def suspension_detail(request, pk):
     proposals = list(
         ScoreProposal.objects.for_user(user)
         .filter(enterprise_id=suspension.enterprise_id)
-        .select_related("rule", "inspection", "entry__person")
+        .select_related("rule", "inspection", "watch_visit", "entry__person")
     )
     context = {
         "suspension": suspension,
@@ -78,6 +79,7 @@ def suspension_detail(request, pk):
         # by the chain's decisions below.
         "apply_step": [find(Suspension.TRANSITIONS, "apply")],
         "decision_form": DecisionForm(),
+        **suspension_watch_context(user, suspension),
         "timeline": audit.timeline(suspension),
         "breadcrumbs": entry.crumbs(root(), _suspensions_crumb(), (suspension.enterprise.name, "")),
     }
