@@ -3,6 +3,8 @@ two suspended enterprises of which one resumed through the whole chain."""
 
 from datetime import date
 
+from django.utils import timezone
+
 from anlan.core import demo
 from anlan.core.models import Enterprise
 from anlan.inspections.models import (
@@ -39,3 +41,19 @@ def test_the_demo_has_a_year_of_inspections_draws_enforcement_and_suspensions(db
     assert still.enterprise.status == Enterprise.Status.SUSPENDED
     assert still.unauthorised_production_at is not None
     assert ScoreEntry.objects.filter(action_due=True).exists()
+
+
+def test_the_demo_watches_its_suspended_and_closed_units(db):
+    from anlan.core.models import ReceiptTask
+    from anlan.inspections import selectors
+    from anlan.inspections.models import JointMeasure, WatchPlan
+
+    result = demo.build_demo(today=TODAY)
+    still = Suspension.objects.exclude(status="resumed").get()
+    plan = WatchPlan.objects.get(suspension=still)
+    assert plan.visits.count() == 2 and plan.next_due_on < timezone.localdate()
+    assert list(selectors.watch_due(result.users["wangge"])) == [plan]
+    statuses = sorted(m.task.status for m in JointMeasure.objects.filter(suspension=still))
+    assert statuses == [ReceiptTask.Status.CONFIRMED, ReceiptTask.Status.PENDING, ReceiptTask.Status.PENDING]
+    revisit = WatchPlan.objects.get(kind="revisit")
+    assert revisit.enterprise.status == Enterprise.Status.CLOSED and revisit.visits.count() == 1
