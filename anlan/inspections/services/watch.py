@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlan.core import receipts, recipients, trees, units, uploads
+from anlan.core import rules as core_rules
 from anlan.core.audit import system_actor
 from anlan.core.errors import Code, DomainError
 from anlan.core.models import Enterprise, Membership, Role, Unit
@@ -64,18 +65,12 @@ def watcher_candidates(plan_or_enterprise, department_id=None) -> QuerySet:
     if department_id is None:
         department_id = getattr(plan_or_enterprise, "department_id", None)
     where = Q(role=Role.GRID_WORKER, grid_id=enterprise.grid_id) if enterprise.grid_id else Q(pk__in=[])
-    if rules_level_town(enterprise.region_id):
+    if core_rules.level_of_code(enterprise.region_id) >= trees.TOWN:
         where |= Q(role=Role.TOWN, region_id=trees.town_of(enterprise.region_id))
     if department_id:
         where |= Q(role=Role.DEPARTMENT, department_id=department_id)
     users = Membership.objects.filter(where, is_active=True).values("user_id")
     return get_user_model().objects.filter(pk__in=users, is_active=True).order_by("pk")
-
-
-def rules_level_town(region_code: str) -> bool:
-    from anlan.core import rules as core_rules
-
-    return core_rules.level_of_code(region_code) >= trees.TOWN
 
 
 def _default_watchers(enterprise, department_id) -> list:
