@@ -123,6 +123,7 @@ class InspectionsConfig(contract.ModuleConfig):
         c.api("suspensions", f"{api}.SuspensionViewSet", "suspension")
         c.api("resumptions", f"{api}.ResumptionViewSet", "resumption")
         # 盯守/回头看: the missing plans made, the missed visits flagged once per due date.
+        c.on("core.receipt_escalated", "anlan.inspections.services.watch.measure_escalated")
         c.sweep("inspections_watch", "anlan.inspections.services.watch.sweep", every=timedelta(hours=1))
         c.demo("inspections", "anlan.inspections.demo.build", after=["hazards"])
         c.matrix("anlan.inspections.tests.matrix")

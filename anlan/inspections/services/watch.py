@@ -444,3 +444,29 @@ def sweep(*, today: date, now: datetime, stdout=None) -> dict[str, int]:
     if stdout is not None and any(counts.values()):
         stdout.write("inspections watch: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return counts
+
+
+def measure_escalated(*, task, level: int) -> None:
+    """`core.receipt_escalated` of a 联合惩戒措施 task: unconfirmed past its time, the sender's department, the
+    county's 安委办 and (from the second level) the city's are told, once per level."""
+    if task.kind not in (MEASURE_TASK, LIFT_TASK):
+        return
+    measure = JointMeasure.objects.select_related("suspension__enterprise").filter(pk=task.object_id).first()
+    if measure is None:
+        return
+    code = measure.suspension.enterprise.region_id
+    users = recipients.committee_office(code)
+    if task.sender_unit_id and task.sender_unit.department_id:
+        users = users | recipients.department_staff(task.sender_unit.department_id)
+    if level >= 2:
+        users = users | recipients.committee_office(code, level=trees.CITY)
+    transaction.on_commit(
+        lambda: notify(
+            users,
+            kind=MEASURE_NOTICE,
+            title=_("联合惩戒措施逾期未确认：%(title)s") % {"title": task.title},
+            body=str(_("接收单位“%(unit)s”尚未确认。") % {"unit": task.recipient_unit}),
+            url=reverse("inspections:joint-measure-detail", args=[measure.pk]),
+            dedupe_key=f"joint_measure:{measure.pk}:task:{task.pk}:escalated:{level}",
+        )
+    )

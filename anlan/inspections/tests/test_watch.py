@@ -422,3 +422,22 @@ def test_the_watch_list_filters_the_overdue_and_the_phone_form_records(cast, sus
     )
     assert response.status_code == 302
     assert WatchVisit.objects.filter(plan=plan, watcher=cast["grid_worker"]).exists()
+
+
+def test_an_unconfirmed_measure_escalates_to_the_department_and_the_office(
+    cast, suspension_x, power_company, django_capture_on_commit_callbacks
+):
+    measure = services.send_joint_measure(
+        actor=cast["dept_housing"], suspension_pk=suspension_x.pk, kind="power", recipient_pk=power_company.pk
+    )
+    later = measure.task.confirm_by + timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert receipts.sweep(today=later.date(), now=later)["escalated"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert receipts.sweep(today=later.date(), now=later)["escalated"] == 0
+    told = Notification.objects.filter(kind=watch_services.MEASURE_NOTICE, title__contains="逾期未确认")
+    assert set(told.values_list("recipient", flat=True)) >= {
+        cast["dept_housing"].pk,
+        cast["county_office"].pk,
+    }
+    assert told.filter(recipient=cast["dept_housing"]).count() == 1
