@@ -16,7 +16,14 @@ from anlan.accidents.models import Accident
 from anlan.core import demo
 from anlan.core.models import Membership, Role
 from anlan.hazards.models import Hazard, Lead, Supervision
-from anlan.inspections.models import Inspection, InspectionPlan, RandomDraw, Suspension
+from anlan.inspections.models import (
+    Inspection,
+    InspectionPlan,
+    JointMeasure,
+    RandomDraw,
+    Suspension,
+    WatchPlan,
+)
 
 TODAY = date(2026, 6, 30)
 
@@ -25,6 +32,8 @@ PAGES = [
     ("inspections:suspension-detail", Suspension),
     ("inspections:draw-detail", RandomDraw),
     ("inspections:plan-detail", InspectionPlan),
+    ("inspections:watch-detail", WatchPlan),
+    ("inspections:joint-measure-detail", JointMeasure),
     ("hazards:hazard-detail", Hazard),
     ("hazards:lead-detail", Lead),
     ("accidents:accident-detail", Accident),

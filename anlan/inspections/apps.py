@@ -34,6 +34,11 @@ class InspectionsConfig(contract.ModuleConfig):
                 "inspections.view_closure": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT, Role.TOWN, Role.LEADER},
                 "inspections.propose_closure": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
                 "inspections.decide_closure": {Role.COMMITTEE_OFFICE},
+                # 盯守 and 回头看 (issue #14 C8, C10): the watchers record visits (grid workers among them); the
+                # department and the 安委办 set the plans and send the 联合惩戒措施 (C9). Never the enterprise.
+                "inspections.watch": SUPERVISORS | {Role.GRID_WORKER},
+                "inspections.manage_watch": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
+                "inspections.joint_measure": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
             }
         )
         # core refuses a status change back to operating while a 停产整顿 order is in force (复产验收 only).
@@ -80,6 +85,23 @@ class InspectionsConfig(contract.ModuleConfig):
                 items=selectors + "closure_todo_items",
                 order=33,
             ),
+            contract.TodoProvider(
+                "watch_due",
+                _("待盯守"),
+                selectors + "watch_due",
+                selectors + "watch_due_url",
+                items=selectors + "watch_todo_items",
+                right="inspections.watch",
+                order=34,
+            ),
+            contract.TodoProvider(
+                "joint_measures_to_confirm",
+                _("待确认的联合惩戒措施"),
+                selectors + "measures_to_confirm",
+                selectors + "measures_to_confirm_url",
+                items=selectors + "measure_todo_items",
+                order=35,
+            ),
         )
         c.shortcut(
             contract.Shortcut(
@@ -117,5 +139,8 @@ class InspectionsConfig(contract.ModuleConfig):
         # Deadlines: the on-site review of a 复产 application after a 挂牌督办 halt, the 双随机 publication;
         # the 提请关闭 after repeated penalties.
         c.sweep("inspections", "anlan.inspections.sweeps.run", every=timedelta(hours=1))
+        # 盯守/回头看: the missing plans made, the missed visits flagged once per due date.
+        c.on("core.receipt_escalated", "anlan.inspections.services.watch.measure_escalated")
+        c.sweep("inspections_watch", "anlan.inspections.services.watch.sweep", every=timedelta(hours=1))
         c.demo("inspections", "anlan.inspections.demo.build", after=["hazards"])
         c.matrix("anlan.inspections.tests.matrix")

@@ -109,6 +109,7 @@ def build(demo: DemoResult) -> None:
     scheme = _bulk(ScoringRule, [ScoringRule(code=c, violation=v, points=p) for c, v, p in SCHEME])
     suspended = _suspensions(demo, pools)
     flagged = _closure(demo, pools)
+    _watch(demo)
     _own_checks(demo)
     scored = _scores(demo, inspections, rng, scheme)
     demo.counts[_("执法人员")] = sum(len(p) for p in pools.values())
@@ -459,7 +460,9 @@ def _suspensions(demo: DemoResult, pools) -> int:
         .values_list("enterprise_id", flat=True)
     )
     resumed = next(e for e in [demo.demo_enterprise, *housing_sites] if e.pk not in majors)
-    still = next(e for e in housing_sites if e != resumed)
+    # The one still suspended is watched (盯守): in the grid worker's grid when a site there can be.
+    others = [e for e in housing_sites if e != resumed]
+    still = next((e for e in others if e.grid_id == demo.demo_grid.pk), others[0])
     count = 0
     for enterprise in (resumed, still):
         visit, record = _suspended_visit(demo, enterprise, pools, failing=("con-4",))
@@ -756,3 +759,79 @@ def _own_check(actor, enterprise, kind: str, checkers: str) -> None:
         },
         answers=answer_sheet(check.checklist),
     )
+
+
+# ---------------------------------------------------------------- 盯守, 联合惩戒措施 and 跟踪问效 (issue #14)
+
+
+def _watch(demo: DemoResult) -> None:
+    """The still-suspended enterprise: its 盯守 plan started three weeks ago with two visits, the last one
+    eleven days ago (so the next is overdue, and the grid worker `wangge` has a 待盯守); the three joint
+    measures sent, the licence one confirmed. One closed enterprise with its 回头看 plan and a visit."""
+    from anlan.core import receipts, units
+    from anlan.core.audit import system_actor
+    from anlan.core.models import Enterprise, Unit
+    from anlan.core.records import save_with_history
+
+    from .models import Suspension, WatchPlan
+
+    today = timezone.localdate()
+    zhujian, wangge = demo.users["zhujian"], demo.users["wangge"]
+    suspension = (
+        Suspension.objects.exclude(status=Suspension.Status.RESUMED).select_related("enterprise").first()
+    )
+    if suspension is not None:
+        plan = suspension.watch_plan
+        WatchPlan.objects.filter(pk=plan.pk).update(started_on=today - timedelta(days=21))
+        plan.watchers.add(*services.watcher_candidates(plan).filter(pk=wangge.pk))
+        plan.refresh_from_db()
+        watcher = wangge if plan.watchers.filter(pk=wangge.pk).exists() else zhujian
+        for days, seen in ((18, "大门上锁，工地无人，塔吊停用"), (11, "现场无施工，仅一名看护人员")):
+            services.record_visit(
+                actor=watcher,
+                plan_pk=plan.pk,
+                data={
+                    "visited_on": today - timedelta(days=days),
+                    "visited_at": time(21, 30),
+                    "observation": seen,
+                },
+            )
+        power = Unit(
+            kind=Unit.Kind.OUTSIDE_BODY, name="国网来安县供电公司", region=demo.county, phone="95598"
+        )
+        save_with_history(power, system_actor(), "")
+        licence = services.send_joint_measure(
+            actor=zhujian,
+            suspension_pk=suspension.pk,
+            kind="licence",
+            recipient_pk=units.unit_for(demo.departments["住建局"]).pk,
+            note="暂扣其建筑施工企业安全生产许可证，停产整顿期间不得承接新工程",
+        )
+        receipts.confirm_receipt(actor=zhujian, task=licence.task)
+        services.send_joint_measure(
+            actor=zhujian,
+            suspension_pk=suspension.pk,
+            kind="explosives",
+            recipient_pk=units.unit_for(demo.departments["公安局"]).pk,
+        )
+        services.send_joint_measure(
+            actor=zhujian, suspension_pk=suspension.pk, kind="power", recipient_pk=power.pk
+        )
+    closed = (
+        Enterprise.objects.filter(
+            region__code__startswith=demo.county.code[:6], status=Enterprise.Status.CLOSED
+        )
+        .order_by("pk")
+        .first()
+    )
+    if closed is not None:
+        plan = services.revisit_enterprise(closed, demo.users["anweiban"])
+        WatchPlan.objects.filter(pk=plan.pk).update(started_on=today - timedelta(days=60))
+        services.record_visit(
+            actor=demo.users["anweiban"],
+            plan_pk=plan.pk,
+            data={
+                "visited_on": today - timedelta(days=30),
+                "observation": "厂房闲置，设备已拆除，未见生产迹象",
+            },
+        )

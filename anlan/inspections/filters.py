@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,7 @@ from anlan.core import capacity
 from anlan.core.filters import ScopedFilterSet
 
 from . import selectors
-from .models import ClosureProposal, EnforcementAction, Inspection, RandomDraw, Suspension
+from .models import ClosureProposal, EnforcementAction, Inspection, RandomDraw, Suspension, WatchPlan
 
 
 class InspectionFilter(ScopedFilterSet):
@@ -75,3 +76,35 @@ class DrawFilter(ScopedFilterSet):
         if value == self.LATE:
             return queryset.filter(published_late=True)
         return queryset
+
+
+class WatchPlanFilter(ScopedFilterSet):
+    """The 盯守 list: kind, active or ended, and the plans due or overdue."""
+
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=WatchPlan.Kind.choices)
+    is_active = django_filters.ChoiceFilter(
+        label=_("执行状态"), choices=[("yes", _("执行中")), ("no", _("已结束"))], method="filter_active"
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("巡查期限"), choices=[("yes", _("已逾期")), ("no", _("未逾期"))], method="filter_overdue"
+    )
+    due = django_filters.BooleanFilter(label=_("今日到期及逾期"), method="filter_due")
+
+    class Meta:
+        model = WatchPlan
+        fields = ["kind", "enterprise"]
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(is_active=value == "yes") if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        """逾期: an active plan whose next visit was due before today (rules.watch_overdue)."""
+        if not value:
+            return queryset
+        overdue = Q(is_active=True, next_due_on__lt=timezone.localdate())
+        return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
+
+    def filter_due(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(is_active=True, next_due_on__lte=timezone.localdate())

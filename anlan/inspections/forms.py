@@ -486,3 +486,62 @@ class ClosureDecisionForm(BootstrapMixin, forms.Form):
 
     decision_number = forms.CharField(label=_("关闭决定文号"), max_length=60)
     decided_on = forms.DateField(label=_("决定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+# ---------------------------------------------------------------- 盯守, 回头看 and 联合惩戒措施
+
+
+class WatchPlanForm(BootstrapMixin, forms.Form):
+    """How often and who (from the department, the town and the grid of the unit: services.watcher_candidates)."""
+
+    every_days = forms.IntegerField(label=_("巡查间隔（天）"), min_value=1, max_value=366)
+    watchers = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("盯守人员"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["watchers"].queryset = candidates
+        self.fields["watchers"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class WatchVisitForm(BootstrapMixin, forms.Form):
+    """A visit recorded on a phone on site: date and time default to now."""
+
+    visited_on = forms.DateField(label=_("巡查日期"), widget=DATE)
+    visited_at = forms.TimeField(
+        label=_("到达时间"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    observation = forms.CharField(
+        label=_("现场情况"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("设备、人员、用电、车辆进出等所见情况")}),
+    )
+    producing = forms.BooleanField(label=_("发现组织生产（施工）"), required=False)
+    photos = forms.FileField(
+        label=_("现场照片"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        now = timezone.localtime()
+        self.fields["visited_on"].initial = now.date()
+        self.fields["visited_at"].initial = now.strftime("%H:%M")
+
+    def clean_photos(self):
+        return self.files.getlist("photos") if self.files else []
+
+
+class JointMeasureForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("措施"), choices=[])
+    recipient = forms.ModelChoiceField(queryset=None, label=_("接收单位"))
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, recipients, **kwargs):
+        from .models import JointMeasure
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = JointMeasure.Kind.choices
+        self.fields["recipient"].queryset = recipients
+        self.fields["recipient"].label_from_instance = lambda u: f"{u.name}（{u.get_kind_display()}）"

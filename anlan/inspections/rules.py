@@ -516,3 +516,30 @@ def review_step_index(approvers: Sequence[str]) -> int:
     """Which step of a 复产验收 chain is the on-site review: the first department step (its 现场验收), else the
     first step."""
     return next((index for index, approver in enumerate(approvers) if approver == "department"), 0)
+
+
+# ---------------------------------------------------------------- 盯守 and 跟踪问效 (issue #14, seed-map C8–C10)
+
+# 盯守 of a suspended unit (S2: 「没有严格落实盯守措施监督该矿停产整顿」): a visit every week unless the plan says.
+WATCH_EVERY_DAYS = 7
+# 跟踪问效 of closed and exited units (S4: 「对已经关闭退出的企业实行跟踪问效，防止私自恢复生产」): each quarter.
+REVISIT_EVERY_DAYS = 90
+MAX_EVERY_DAYS = 366
+
+
+def check_every_days(every_days: int) -> None:
+    """A plan's interval (S4 「明确时间节点」): whole days, 1 to 366."""
+    if not 1 <= every_days <= MAX_EVERY_DAYS:
+        raise RuleViolation("every_days", ErrorCode.WATCH_INTERVAL_INVALID, _("巡查间隔应为 1 至 366 天。"))
+
+
+def next_watch_due(last_visit_on: date | None, started_on: date, every_days: int) -> date:
+    """The day the next 盯守/回头看 visit is due: `every_days` after the last visit, or after the plan started
+    when there has been none. A visit is overdue from the day after (`watch_overdue`)."""
+    check_every_days(every_days)
+    return (last_visit_on or started_on) + timedelta(days=every_days)
+
+
+def watch_overdue(due_on: date, today: date) -> bool:
+    """A visit due on `due_on` is overdue once that day has passed."""
+    return today > due_on

@@ -32,6 +32,7 @@ from .models import (
     ScoredPerson,
     ScoreProposal,
     Suspension,
+    WatchPlan,
 )
 
 INSPECT = "inspections.inspect"
@@ -186,6 +187,88 @@ def supervisions_to_link(user, enterprise_id) -> QuerySet:
         .select_related("hazard")
         .order_by("-issued_at", "-id")
     )
+
+
+def access_watch_plan(user, pk, *, for_update: bool = False) -> WatchPlan:
+    """A 盯守/回头看 plan; never the enterprise's to see (its scope has no enterprise path)."""
+    return access(
+        WatchPlan.objects.select_related("enterprise", "suspension", "department"),
+        user,
+        pk,
+        for_update=for_update,
+    )
+
+
+def access_joint_measure(user, pk, *, for_update: bool = False):
+    from .models import JointMeasure
+
+    return access(
+        JointMeasure.objects.select_related("suspension__enterprise", "recipient", "task", "lift_task"),
+        user,
+        pk,
+        for_update=for_update,
+    )
+
+
+def watch_due(user) -> QuerySet:
+    """待盯守: the active plans the user watches whose next visit is due today or overdue."""
+    return WatchPlan.objects.for_user(user).filter(
+        watchers=user, is_active=True, next_due_on__lte=timezone.localdate()
+    )
+
+
+def watch_due_url(user) -> str:
+    return _list_url("inspections:watch-list", "due=1")
+
+
+def watch_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """Plans due for a visit, the most overdue first."""
+    plans = rows.select_related("enterprise").order_by("next_due_on", "pk")[:limit]
+    return [
+        TodoItem(
+            str(plan.enterprise.name),
+            reverse("inspections:watch-detail", args=[plan.pk]),
+            plan.next_due_on,
+            plan.get_kind_display(),
+        )
+        for plan in plans
+    ]
+
+
+def measures_to_confirm(user) -> QuerySet:
+    """联合惩戒措施 (or their lifting) addressed to a body the user belongs to and not yet confirmed."""
+    from anlan.core.models import ReceiptTask
+
+    from .models import JointMeasure
+
+    open_ = ReceiptTask.OPEN
+    rows = JointMeasure.objects.for_user(user).filter(
+        Q(task__status__in=open_) | Q(lift_task__status__in=open_)
+    )
+    from anlan.core import units
+
+    mine = [m.pk for m in rows.select_related("recipient") if units.is_member(user, m.recipient)]
+    return JointMeasure.objects.filter(pk__in=mine)
+
+
+def measures_to_confirm_url(user) -> str:
+    first = measures_to_confirm(user).order_by("pk").first()
+    if first is None:
+        return _list_url("inspections:suspension-list")
+    return reverse("inspections:joint-measure-detail", args=[first.pk])
+
+
+def measure_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    measures = rows.select_related("suspension__enterprise").order_by("pk")[:limit]
+    return [
+        TodoItem(
+            f"{m.suspension.enterprise.name} · {m.get_kind_display()}",
+            reverse("inspections:joint-measure-detail", args=[m.pk]),
+            None,
+            str(_("联合惩戒措施")),
+        )
+        for m in measures
+    ]
 
 
 def access_resumption(user, pk, *, for_update: bool = False) -> Resumption:

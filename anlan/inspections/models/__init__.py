@@ -9,6 +9,7 @@ from .plans import Conflict, InspectionPlan, Inspector, PlanTarget, RandomDraw
 from .scoring import ScoredPerson, ScoreEntry, ScoreProposal, ScoringRule
 from .suspension import DEFAULT_CHAIN, Resumption, ResumptionStep, SignoffStep, Suspension
 from .visits import THROUGH_INSPECTION, Answer, AnswerPhoto, Inspection
+from .watch import JointMeasure, WatchPlan, WatchVisit, WatchVisitPhoto
 
 # The tables under their former module-level names (docs and older imports use them).
 DRAW_TRANSITIONS = RandomDraw.TRANSITIONS
@@ -32,6 +33,7 @@ __all__ = [
     "Inspection",
     "InspectionPlan",
     "Inspector",
+    "JointMeasure",
     "Letter",
     "PlanTarget",
     "RandomDraw",
@@ -44,4 +46,7 @@ __all__ = [
     "ScoringRule",
     "SignoffStep",
     "Suspension",
+    "WatchPlan",
+    "WatchVisit",
+    "WatchVisitPhoto",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -106,8 +107,22 @@ class ScoreProposal(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("生产经营单位"), on_delete=models.PROTECT, related_name="score_proposals"
     )
+    # The finding's source: an inspection, or a 盯守/回头看 visit that found the unit producing.
     inspection = models.ForeignKey(
-        Inspection, verbose_name=_("监督检查"), on_delete=models.PROTECT, related_name="score_proposals"
+        Inspection,
+        verbose_name=_("监督检查"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="score_proposals",
+    )
+    watch_visit = models.ForeignKey(
+        "inspections.WatchVisit",
+        verbose_name=_("盯守巡查记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="score_proposals",
     )
     rule = models.ForeignKey(
         ScoringRule, verbose_name=_("记分标准"), on_delete=models.PROTECT, related_name="+"
@@ -135,7 +150,12 @@ class ScoreProposal(models.Model):
         verbose_name_plural = _("记分建议")
         ordering = ["-proposed_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "rule"], name="score_proposal_one_per_finding")
+            models.UniqueConstraint(fields=["inspection", "rule"], name="score_proposal_one_per_finding"),
+            models.UniqueConstraint(fields=["watch_visit", "rule"], name="score_proposal_one_per_visit"),
+            models.CheckConstraint(
+                condition=Q(inspection__isnull=False) | Q(watch_visit__isnull=False),
+                name="score_proposal_has_source",
+            ),
         ]
 
     def __str__(self) -> str:

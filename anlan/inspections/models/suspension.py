@@ -79,6 +79,14 @@ class Suspension(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    unauthorised_production_visit = models.ForeignKey(
+        "inspections.WatchVisit",
+        verbose_name=_("发现擅自复产的盯守巡查"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     resumed_on = models.DateField(_("复产日期"), null=True, blank=True)
     supervision = models.ForeignKey(
         "hazards.Supervision",

@@ -71,6 +71,18 @@ from .visits import (
     record_inspection,
     record_right,
 )
+from .watch import (
+    confirm_joint_measure,
+    lift_joint_measure,
+    may_record_visit,
+    measure_recipients,
+    record_visit,
+    revisit_enterprise,
+    save_watch_plan,
+    send_joint_measure,
+    watch_suspension,
+    watcher_candidates,
+)
 
 __all__ = [
     "ACTION_FIELDS",
@@ -109,6 +121,16 @@ __all__ = [
     "eligible_inspectors",
     "enterprise_pool",
     "flag_unauthorised_production",
+    "confirm_joint_measure",
+    "lift_joint_measure",
+    "measure_recipients",
+    "may_record_visit",
+    "record_visit",
+    "revisit_enterprise",
+    "save_watch_plan",
+    "send_joint_measure",
+    "watch_suspension",
+    "watcher_candidates",
     "is_hidden_from_enterprise",
     "issue_letter",
     "link_supervision",

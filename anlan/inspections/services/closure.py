@@ -25,6 +25,7 @@ from ..data import legal_basis
 from ..errors import ErrorCode
 from ..models import ClosureProposal, DocumentKind, EnforcementAction
 from .common import move_enterprise, today
+from .watch import revisit_enterprise
 
 CLOSURE_FLAGGED = "inspection_closure_flagged"
 CLOSURE_PROPOSED = "inspection_closure_proposed"
@@ -220,6 +221,8 @@ def _close(actor, proposal: ClosureProposal, step, data: dict) -> None:
             source=proposal,
             source_text=str(_("提请关闭 %(number)s") % {"number": number}),
         )
+    # 跟踪问效 of the closed unit (seed-map C10): its 回头看 plan, the drafting department responsible.
+    revisit_enterprise(enterprise, actor, department_id=proposal.department_id)
 
 
 def _tell_proposed(proposal: ClosureProposal) -> None:

@@ -25,6 +25,7 @@ from ..models import Answer, DocumentKind, EnforcementAction, Inspection, Inspec
 from .closure import evaluate_closure
 from .common import ENFORCEMENT, check_rule, move_enterprise, tell_enterprise, today
 from .suspension import start_suspension
+from .watch import revisit_enterprise
 
 # ---------------------------------------------------------------- enforcement
 
@@ -152,6 +153,8 @@ def take_enforcement(
         elif action.kind == EnforcementAction.Kind.CLOSURE:
             enterprise = core_selectors.access_enterprise(actor, inspection.enterprise_id, for_update=True)
             move_enterprise(enterprise, "close", actor, str(_("依法予以关闭")))
+            # 跟踪问效 of the closed unit (S4): its 回头看 plan, with the closing department responsible.
+            revisit_enterprise(enterprise, actor, department_id=inspection.department_id)
         if rules.is_penalty(action.kind) and inspection.enterprise_id:
             # 安全生产法 第一百一十三条: this penalty may make a 提请关闭 due.
             evaluate_closure(inspection.enterprise_id, actor=actor)

@@ -94,16 +94,18 @@ def score(*, actor, person_pk, rule_pk, scored_on: date, inspection_pk=None) -> 
     return entry
 
 
-def propose_score(inspection: Inspection, rule_code: str, actor) -> ScoreProposal | None:
-    """Propose the 记分 a finding carries (e.g. 擅自复产) for a supervisor to confirm: once per inspection and
-    rule; nothing when the scheme has no such active rule. Called inside the finding's transaction."""
+def propose_score(source, rule_code: str, actor) -> ScoreProposal | None:
+    """Propose the 记分 a finding carries (e.g. 擅自复产) for a supervisor to confirm: once per source and
+    rule; nothing when the scheme has no such active rule. The source is the inspection, or the 盯守/回头看
+    visit (`WatchVisit`), that found it. Called inside the finding's transaction."""
     rule = ScoringRule.objects.filter(code=rule_code, is_active=True).first()
-    if rule is None or not inspection.enterprise_id:
+    if rule is None or not source.enterprise_id:
         return None
-    existing = ScoreProposal.objects.filter(inspection=inspection, rule=rule).first()
+    field = "inspection" if isinstance(source, Inspection) else "watch_visit"
+    existing = ScoreProposal.objects.filter(**{field: source}, rule=rule).first()
     if existing is not None:
         return existing
-    proposal = ScoreProposal(enterprise_id=inspection.enterprise_id, inspection=inspection, rule=rule)
+    proposal = ScoreProposal(enterprise_id=source.enterprise_id, rule=rule, **{field: source})
     save_with_history(proposal, actor, str(_("检查发现，提出记分建议")))
     return proposal
 

@@ -76,6 +76,9 @@ def start_suspension(
     )
     save_with_history(suspension, actor, "")
     move_enterprise(enterprise, "suspend", actor, str(_("责令停产停业整顿")))
+    from .watch import watch_suspension  # 盯守 starts with the order (watch imports this module)
+
+    watch_suspension(suspension, actor)
     return suspension
 
 
@@ -260,6 +263,9 @@ def decide_resumption(*, actor, application_pk, approve: bool, opinion: str = ""
                 changes={"resumed_on": today()},
             )
             move_enterprise(suspension.enterprise, "resume", actor, str(_("复产验收合格")))
+            from .watch import end_watch
+
+            end_watch(suspension, actor)
             order = EnforcementAction.objects.select_for_update().get(pk=suspension.action_id)
             if order.status == EnforcementAction.Status.ISSUED:
                 apply_transition(
@@ -297,12 +303,13 @@ def _issue_notice(application: Resumption, suspension: Suspension, actor):
     )
 
 
-def flag_unauthorised_production(inspection: Inspection, actor) -> None:
-    """擅自复产: production found during a 停产整顿 is flagged on the suspension and escalated at once to the
-    ordering department, the county's 安委办 and the level above."""
+def flag_unauthorised_production(source, actor) -> None:
+    """擅自复产: production found during a 停产整顿 — by an inspection, or by a 盯守 visit (`WatchVisit`) — is
+    flagged on the suspension and escalated at once to the ordering department, the county's 安委办 and the
+    level above, with a 记分 proposal under `rules.UNAUTHORISED_RESUMPTION_RULE`."""
     suspension = (
         Suspension.objects.select_for_update(of=("self",))
-        .filter(enterprise_id=inspection.enterprise_id)
+        .filter(enterprise_id=source.enterprise_id)
         .exclude(status=Suspension.Status.RESUMED)
         .first()
     )
@@ -310,25 +317,43 @@ def flag_unauthorised_production(inspection: Inspection, actor) -> None:
         raise DomainError(
             ErrorCode.NO_SUSPENSION_IN_FORCE,
             _("该单位没有正在执行的停产整顿，不能认定擅自复产。"),
-            field="production_during_suspension",
+            field="production_during_suspension" if isinstance(source, Inspection) else "producing",
         )
     suspension.unauthorised_production_at = timezone.now()
-    suspension.unauthorised_production_by = inspection
+    if isinstance(source, Inspection):
+        suspension.unauthorised_production_by = source
+    else:
+        suspension.unauthorised_production_visit = source
     save_with_history(suspension, actor, str(_("发现擅自复产")))
-    propose_score(inspection, rules.UNAUTHORISED_RESUMPTION_RULE, actor)
-    code = inspection.region_id
-    users = (
-        recipients.department_staff(suspension.action.inspection.department_id)
-        | recipients.members(region=trees.county_of(code), roles=[Role.COMMITTEE_OFFICE, Role.LEADER])
-        | recipients.committee_office(code, level=trees.CITY)
+    report_unauthorised_production(
+        source,
+        actor,
+        department_id=suspension.action.inspection.department_id,
+        url=reverse("inspections:suspension-detail", args=[suspension.pk]),
+        key=f"suspension:{suspension.pk}",
+        body=str(_("停产整顿期间发现擅自组织生产，请依法从重处理。")),
     )
+
+
+def report_unauthorised_production(source, actor, *, department_id, url: str, key: str, body: str) -> None:
+    """What every 擅自复产 finding does, whatever it was found on (a suspension in force, a closed or exited
+    unit): the 记分 proposal for the principal, and the department, the county's 安委办 and leaders and the
+    city's 安委办 told at once. Called inside the finding's transaction."""
+    propose_score(source, rules.UNAUTHORISED_RESUMPTION_RULE, actor)
+    code = source.region_id
+    users = recipients.members(region=trees.county_of(code), roles=[Role.COMMITTEE_OFFICE, Role.LEADER]) | (
+        recipients.committee_office(code, level=trees.CITY)
+    )
+    if department_id:
+        users = users | recipients.department_staff(department_id)
+    source_key = f"{'inspection' if isinstance(source, Inspection) else 'visit'}:{source.pk}"
     transaction.on_commit(
         lambda: notify(
             users,
             kind=UNAUTHORISED_PRODUCTION,
-            title=_("擅自复产：%(name)s") % {"name": inspection.subject},
-            body=str(_("停产整顿期间发现擅自组织生产，请依法从重处理。")),
-            url=reverse("inspections:suspension-detail", args=[suspension.pk]),
-            dedupe_key=f"suspension:{suspension.pk}:unauthorised:{inspection.pk}",
+            title=_("擅自复产：%(name)s") % {"name": source.subject},
+            body=body,
+            url=url,
+            dedupe_key=f"{key}:unauthorised:{source_key}",
         )
     )

@@ -360,6 +360,81 @@ CLOSURE_DRAFT = page(404, county_office=200, dept_housing=200, town_a=403, leade
 CLOSURE_DRAFT_DONE = page(404, county_office=302, dept_housing=302, town_a=403, leader=403)
 CLOSURE_DECIDE_DONE = page(404, county_office=302, dept_housing=403, town_a=403, leader=403)
 
+
+# ---------------------------------------------------------------- 盯守, 回头看 and 联合惩戒措施 (issue #14)
+
+
+def _suspension(c):
+    return _action(c, "suspension").suspension
+
+
+def watch_plan(c):
+    """The 盯守 plan made with enterprise X's suspension (watchers: grid A's worker and town A)."""
+    return {"pk": _suspension(c).watch_plan.pk}
+
+
+def watch_plan_form(c):
+    return {"every_days": "5", "watchers": [c["grid_worker"].pk]}
+
+
+def watch_visit_form(c):
+    return {"visited_on": _today().isoformat(), "visited_at": "21:30", "observation": "大门紧闭，无人作业"}
+
+
+def watch_visit_photo(c):
+    from django.core.files.base import ContentFile
+
+    from anlan.hazards.tests.factories import png_bytes
+    from anlan.inspections.models import WatchVisit, WatchVisitPhoto
+
+    visit = WatchVisit.objects.create(
+        plan=_suspension(c).watch_plan, visited_on=_today(), observation="无异常", watcher=c["grid_worker"]
+    )
+    photo = WatchVisitPhoto(visit=visit, name="site.png")
+    photo.file.save("site.png", ContentFile(png_bytes()), save=False)
+    photo.save()
+    return {"pk": photo.pk}
+
+
+def _transport_unit(c):
+    from anlan.core import units
+
+    return units.unit_for(c.dept_transport)
+
+
+def joint_measure_form(c):
+    return {"kind": "licence", "recipient": _transport_unit(c).pk, "note": ""}
+
+
+def _measure(c, suspension=None):
+    from anlan.inspections import services
+
+    return services.send_joint_measure(
+        actor=c["dept_housing"],
+        suspension_pk=(suspension or _suspension(c)).pk,
+        kind="licence",
+        recipient_pk=_transport_unit(c).pk,
+    )
+
+
+def joint_measure(c):
+    """暂扣安全生产许可证 sent to the transport bureau's unit (its members confirm it)."""
+    return {"pk": _measure(c).pk}
+
+
+def resumed_measure(c):
+    from anlan.inspections import services
+
+    suspension = _suspension(c)
+    measure = _measure(c, suspension)
+    application = services.apply_resumption(
+        actor=c["enterprise_x"], suspension_pk=suspension.pk, evidence="已整改"
+    )
+    for signer in ("dept_housing", "leader"):
+        services.decide_resumption(actor=c[signer], application_pk=application.pk, approve=True)
+    return {"pk": measure.pk}
+
+
 ROUTES: list[Route] = [
     Route("inspections:inspection-list", ALL),
     Route("inspections:statistics", ALL),
@@ -472,6 +547,86 @@ ROUTES: list[Route] = [
         label="(rename and deactivate)",
     ),
     Route("inspections:suspension-list", ALL),
+    # 盯守 and 回头看: the supervisors of enterprise X; never the enterprise (404: the surprise is the point).
+    Route("inspections:watch-list", page(200, enterprise_x=403, leader=403, expert=403)),
+    Route("inspections:watch-detail", {**X_READ, "enterprise_x": 404}, kwargs=watch_plan),
+    Route(
+        "inspections:watch-edit",
+        page(
+            403,
+            county_office=200,
+            dept_housing=200,
+            town_b=404,
+            dept_transport=404,
+            enterprise_x=404,
+            expert=404,
+        ),
+        kwargs=watch_plan,
+    ),
+    Route(
+        "inspections:watch-edit",
+        page(
+            403,
+            county_office=302,
+            dept_housing=302,
+            town_b=404,
+            dept_transport=404,
+            enterprise_x=404,
+            expert=404,
+        ),
+        kwargs=watch_plan,
+        method="post",
+        data=watch_plan_form,
+        writes=True,
+    ),
+    Route(
+        "inspections:watch-visit-create",
+        page(200, leader=403, town_b=404, dept_transport=404, enterprise_x=404, expert=404),
+        kwargs=watch_plan,
+    ),
+    Route(
+        "inspections:watch-visit-create",
+        page(302, leader=403, town_b=404, dept_transport=404, enterprise_x=404, expert=404),
+        kwargs=watch_plan,
+        method="post",
+        data=watch_visit_form,
+        writes=True,
+    ),
+    Route("inspections:watch-visit-photo", {**X_READ, "enterprise_x": 404}, kwargs=watch_visit_photo),
+    # 联合惩戒措施: sent by the department or the 安委办; the recipient body (here the transport bureau's unit)
+    # sees and confirms it; the enterprise never sees it.
+    Route(
+        "inspections:joint-measure-create",
+        page(403, county_office=200, dept_housing=200, town_b=404, dept_transport=404, expert=404),
+        kwargs=lambda c: {"pk": _suspension(c).pk},
+    ),
+    Route(
+        "inspections:joint-measure-create",
+        page(403, county_office=302, dept_housing=302, town_b=404, dept_transport=404, expert=404),
+        kwargs=lambda c: {"pk": _suspension(c).pk},
+        method="post",
+        data=joint_measure_form,
+        writes=True,
+    ),
+    Route(
+        "inspections:joint-measure-detail",
+        page(200, town_b=404, enterprise_x=404, expert=404),
+        kwargs=joint_measure,
+    ),
+    Route(
+        "inspections:joint-measure-confirm",
+        page(403, dept_transport=302, town_b=404, enterprise_x=404, expert=404),
+        kwargs=joint_measure,
+        method="post",
+        writes=True,
+    ),
+    Route(
+        "inspections:joint-measure-lift",
+        page(403, county_office=302, dept_housing=302, town_b=404, enterprise_x=404, expert=404),
+        kwargs=resumed_measure,
+        method="post",
+        writes=True,
+    ),
     Route("inspections:suspension-detail", X_READ, kwargs=suspension),
     Route(
         "inspections:resumption-apply",
@@ -758,6 +913,7 @@ ROUTES += [
 
 
 def _audited():
+    from anlan.core.models import ReceiptTask
     from anlan.inspections import models
 
     return [
@@ -777,6 +933,10 @@ def _audited():
         models.ScoreEntry,
         models.ScoreProposal,
         models.ClosureProposal,
+        models.WatchPlan,
+        models.WatchVisit,
+        models.JointMeasure,
+        ReceiptTask,
     ]
 
 

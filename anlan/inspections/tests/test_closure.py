@@ -23,7 +23,7 @@ from anlan.hazards.models import Hazard
 from anlan.hazards.tests.factories import HazardFactory
 from anlan.inspections import selectors, services, sweeps
 from anlan.inspections.errors import ErrorCode
-from anlan.inspections.models import ClosureProposal, EnforcementAction
+from anlan.inspections.models import ClosureProposal, EnforcementAction, WatchPlan
 from anlan.notifications.models import Notification
 
 TODAY = timezone.localdate
@@ -302,6 +302,9 @@ def test_closure_closes_the_enterprise_and_bars_its_principal_for_five_years(cas
     assert bar.starts_on == decided and bar.ends_on == decided.replace(year=decided.year + 5)
     assert bar.source == proposal and "第一百一十三条" in bar.basis
     assert bar.history.count() == 1
+    # 跟踪问效 (seed-map C10): the closed unit is revisited, the drafting department responsible.
+    revisit = WatchPlan.objects.get(enterprise=enterprise, kind=WatchPlan.Kind.REVISIT, is_active=True)
+    assert revisit.department_id == proposal.department_id
 
 
 def test_the_government_may_decide_not_to_close(cast, flagged):

@@ -59,3 +59,19 @@ def test_the_demo_has_a_year_of_inspections_draws_enforcement_and_suspensions(db
     assert proposal.status == ClosureProposal.Status.FLAGGED
     assert proposal.actions.count() == 3 and proposal.window_days == 180
     assert proposal.history.first().history_user is not None
+
+
+def test_the_demo_watches_its_suspended_and_closed_units(db):
+    from anlan.core.models import ReceiptTask
+    from anlan.inspections import selectors
+    from anlan.inspections.models import JointMeasure, WatchPlan
+
+    result = demo.build_demo(today=TODAY)
+    still = Suspension.objects.exclude(status="resumed").get(supervision=None)  # the one with a 擅自复产 flag
+    plan = WatchPlan.objects.get(suspension=still)
+    assert plan.visits.count() == 2 and plan.next_due_on < timezone.localdate()
+    assert list(selectors.watch_due(result.users["wangge"])) == [plan]
+    statuses = sorted(m.task.status for m in JointMeasure.objects.filter(suspension=still))
+    assert statuses == [ReceiptTask.Status.CONFIRMED, ReceiptTask.Status.PENDING, ReceiptTask.Status.PENDING]
+    revisit = WatchPlan.objects.get(kind="revisit")
+    assert revisit.enterprise.status == Enterprise.Status.CLOSED and revisit.visits.count() == 1

@@ -37,6 +37,17 @@ from .visits import (
     inspection_transition,
     own_check_create,
 )
+from .watch import (
+    joint_measure_confirm,
+    joint_measure_create,
+    joint_measure_detail,
+    joint_measure_lift,
+    watch_detail,
+    watch_edit,
+    watch_list,
+    watch_visit_create,
+    watch_visit_photo,
+)
 
 __all__ = [
     "answer_photo",
@@ -79,4 +90,13 @@ __all__ = [
     "suspension_detail",
     "suspension_link_supervision",
     "suspension_list",
+    "joint_measure_confirm",
+    "joint_measure_create",
+    "joint_measure_detail",
+    "joint_measure_lift",
+    "watch_detail",
+    "watch_edit",
+    "watch_list",
+    "watch_visit_create",
+    "watch_visit_photo",
 ]

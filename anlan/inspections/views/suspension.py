@@ -20,6 +20,7 @@ from ..filters import SuspensionFilter
 from ..forms import DecisionForm, ResumptionForm, ScoreProposalForm, SupervisionLinkForm
 from ..models import Resumption, ScoreProposal, Suspension
 from .common import form_context, root
+from .watch import suspension_watch_context
 
 
 def _suspensions_crumb():
@@ -57,7 +58,7 @@ def suspension_detail(request, pk):
     proposals = list(
         ScoreProposal.objects.for_user(user)
         .filter(enterprise_id=suspension.enterprise_id)
-        .select_related("rule", "inspection", "entry__person")
+        .select_related("rule", "inspection", "watch_visit", "entry__person")
     )
     context = {
         "suspension": suspension,
@@ -79,6 +80,7 @@ def suspension_detail(request, pk):
         # by the chain's decisions below.
         "apply_step": [find(Suspension.TRANSITIONS, "apply")],
         "decision_form": DecisionForm(),
+        **suspension_watch_context(user, suspension),
         "timeline": audit.timeline(suspension),
         # The 挂牌督办 the halt follows; the department may name it while the suspension is in force.
         "can_link_supervision": not suspension.supervision_id
