@@ -38,9 +38,11 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class IndustrySerializer(serializers.ModelSerializer):
+    section_display = serializers.CharField(source="get_section_display", read_only=True)
+
     class Meta:
         model = Industry
-        fields = ["id", "code", "name", "parent", "gb4754"]
+        fields = ["id", "code", "name", "parent", "gb4754", "section", "section_display"]
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
