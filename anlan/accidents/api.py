@@ -569,6 +569,12 @@ class AccidentStatisticsView(APIView):
             OpenApiParameter("region", str, description="12-digit region code (its subtree)"),
             OpenApiParameter("industry", int, description="industry id (with its sub-industries)"),
             OpenApiParameter("kind", str, description="accident kind (industrial, road_traffic, fire …)"),
+            OpenApiParameter(
+                "group",
+                str,
+                enum=["industry", "section"],
+                description="how by_industry groups: industry domain (default) or GB/T 4754-2017 section",
+            ),
         ],
         responses=StatisticsSerializer,
     )
@@ -577,7 +583,7 @@ class AccidentStatisticsView(APIView):
         if query.is_bound and not query.is_valid():
             raise ValidationError({name: [str(m) for m in errors] for name, errors in query.errors.items()})
         period, filters = query.query()
-        report = statistics.report(request.user, period, filters, "total")
+        report = statistics.report(request.user, period, filters, "total", query.grouping)
         body = {
             **report,
             "date_from": period.start,

@@ -30,7 +30,7 @@ from anlan.core.exports import (
     scope_name,
     start_sheet,
 )
-from anlan.core.filters import FilterWords, form_in_words, period_in_words
+from anlan.core.filters import FilterWords, IndustryGrouping, form_in_words, period_in_words
 from anlan.core.paging import filtered
 
 from .filters import AccidentFilter
@@ -178,9 +178,10 @@ def statistics_export(report: dict, heading: str) -> FileResponse:
     """One sheet per breakdown (small: grouped rows only), written to a temporary file and streamed."""
     workbook = Workbook(write_only=True)
     _table(workbook, _("合计"), [report["total"]], heading)
+    by_section = report.get("grouping") == IndustryGrouping.SECTION
     for key, title in (
         ("by_region", _("按区划")),
-        ("by_industry", _("按行业领域")),
+        ("by_industry", _("按国民经济行业门类") if by_section else _("按行业领域")),
         ("by_type", _("按事故类型")),
         ("by_kind", _("按事故类别")),
         ("by_month", _("按月份")),

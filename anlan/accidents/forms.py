@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core import capacity, trees
+from anlan.core.filters import IndustryGrouping, industry_grouping_field
 from anlan.core.forms import BootstrapMixin, IndustryChoiceField, RegionChoiceField
 from anlan.core.models import Enterprise, Industry, Region, Role
 from anlan.core.pickers import EnterpriseChoiceField
@@ -361,6 +362,7 @@ class StatisticsForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("事故类别"), choices=[("", _("全部"))] + AccidentKind.choices, required=False
     )
+    group = industry_grouping_field()
 
     # Which Heinrich variant the pyramid card shows (statistics.PYRAMID_VARIANTS); kept with the filters.
     pyramid = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -392,6 +394,13 @@ class StatisticsForm(BootstrapMixin, forms.Form):
         if data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("截止日期不能早于起始日期。"))
         return data
+
+    @property
+    def grouping(self) -> str:
+        """How the industry breakdown groups: 行业领域 unless 门类 is asked for (and the query is valid)."""
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("group"):
+            return self.cleaned_data["group"]
+        return IndustryGrouping.INDUSTRY
 
     def query(self) -> tuple[statistics.Period, statistics.Filters]:
         """The period and filters asked for; the defaults (this year, everything) when the input is invalid."""

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from anlan.core import capacity, contract, trees
 from anlan.core import rules as core_rules
+from anlan.core import selectors as core_selectors
+from anlan.core.filters import IndustryGrouping
 from anlan.core.models import Region, Role
 
 from . import rules
@@ -141,14 +143,18 @@ def anchor_region(user) -> Region | None:
     return min(regions, key=lambda r: r.level) if regions else None
 
 
-def report(user, period: Period, filters: Filters, total_label: str = "") -> dict:
-    """The 四项指标 and their breakdowns that the statistics page, its export and the API show (SQL aggregates)."""
+def report(
+    user, period: Period, filters: Filters, total_label: str = "", grouping: str = IndustryGrouping.INDUSTRY
+) -> dict:
+    """The 四项指标 and their breakdowns that the statistics page, its export and the API show (SQL aggregates);
+    `by_industry` groups by `grouping`: 行业领域 (the default) or GB/T 4754-2017 门类."""
     queryset = scoped(user, filters)
     parent = filters.region or anchor_region(user)
     return {
         "period": period,
+        "grouping": grouping,
         "total": totals(queryset, period, total_label),
-        "by_industry": by_industry(queryset, period),
+        "by_industry": by_industry(queryset, period, grouping),
         "by_region": by_region(queryset, period, parent),
         "by_type": by_type(queryset, period),
         "by_kind": by_kind(queryset, period),
@@ -207,9 +213,13 @@ def breakdown(queryset: QuerySet, period: Period, key, labels: dict) -> list[Row
     return sorted(rows, key=lambda r: (-r.current.deaths, -r.current.accidents, r.key))
 
 
-def by_industry(queryset: QuerySet, period: Period) -> list[Row]:
+def by_industry(queryset: QuerySet, period: Period, grouping: str = IndustryGrouping.INDUSTRY) -> list[Row]:
+    """By 行业领域, or by the GB/T 4754-2017 门类 of the accident's industry ("C 制造业"; 未归类 for none)."""
     from anlan.core.models import Industry
 
+    if grouping == IndustryGrouping.SECTION:
+        rows = breakdown(queryset, period, core_selectors.section_of(), core_selectors.section_labels())
+        return sorted(rows, key=lambda r: (-r.current.deaths, -r.current.accidents, r.key == "", r.key))
     return breakdown(queryset, period, "industry_id", dict(Industry.objects.values_list("pk", "name")))
 
 

@@ -476,7 +476,7 @@ def statistics_page(request):
     user = request.user
     form = forms.StatisticsForm(request.GET or None, user=user)
     period, filters = form.query()
-    report = statistics.report(user, period, filters, _("合计"))
+    report = statistics.report(user, period, filters, _("合计"), form.grouping)
     variant = form.pyramid_variant()
     report["pyramid"] = statistics.pyramid(user, period, filters, variant)
     report["near_misses"] = statistics.near_miss_count(user, period, filters)
@@ -505,7 +505,8 @@ def statistics_export(request):
     form = forms.StatisticsForm(request.GET or None, user=request.user)
     period, filters = form.query()
     heading = exports.statistics_heading(request.user, form, period)
-    return exports.statistics_export(statistics.report(request.user, period, filters, _("合计")), heading)
+    report = statistics.report(request.user, period, filters, _("合计"), form.grouping)
+    return exports.statistics_export(report, heading)
 
 
 # ---------------------------------------------------------------- links of the module's to-dos and indicators

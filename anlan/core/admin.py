@@ -74,8 +74,10 @@ class GridAdmin(SimpleHistoryAdmin):
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "parent", "gb4754", "sort"]
+    list_display = ["name", "code", "parent", "gb4754", "section", "sort"]
+    list_filter = ["section"]
     search_fields = ["name", "code"]
+    readonly_fields = ["section"]  # derived from gb4754 on save
 
 
 @admin.register(Department)

@@ -38,9 +38,13 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class IndustrySerializer(serializers.ModelSerializer):
+    # A plain string: the section letter A–T, or "" for an industry without one (未归类).
+    section = serializers.CharField(read_only=True, help_text="GB/T 4754-2017 section letter A-T, or empty")
+    section_display = serializers.CharField(source="get_section_display", read_only=True)
+
     class Meta:
         model = Industry
-        fields = ["id", "code", "name", "parent", "gb4754"]
+        fields = ["id", "code", "name", "parent", "gb4754", "section", "section_display"]
 
 
 class DepartmentSerializer(serializers.ModelSerializer):

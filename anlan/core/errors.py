@@ -51,6 +51,8 @@ class ErrorCode(StrEnum):
     PHONE_FORMAT = "phone_format"
     DATE_FORMAT = "date_format"
     REGION_CODE = "region_code"
+    # Industries: GB/T 4754-2017 codes
+    INDUSTRY_CODE = "industry_code"
 
     # People: 居民身份证号码 (GB 11643-1999)
     ID_NUMBER_LENGTH = "id_number_length"

@@ -8,6 +8,7 @@ from datetime import date
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,32 @@ from .scope import ScopedQuerySet
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 LARGEST_NUMBER = 2**63 - 1
+
+
+class IndustryGrouping(models.TextChoices):
+    """How a statistics page groups by industry (its 分组 choice): the 行业领域 tree, the default, or the
+    GB/T 4754-2017 门类 the industries carry (`Industry.section`)."""
+
+    INDUSTRY = "industry", _("行业领域")
+    SECTION = "section", _("国民经济行业门类")
+
+
+def industry_grouping_field(**kwargs) -> forms.ChoiceField:
+    """The 分组 choice of a statistics filter form (行业领域 unless asked)."""
+    return forms.ChoiceField(label=_("分组"), choices=IndustryGrouping.choices, required=False, **kwargs)
+
+
+class IndustryGroupingForm(forms.Form):
+    """The 分组 choice alone, for a statistics page whose other filters are a filterset or none."""
+
+    group = industry_grouping_field()
+
+    @property
+    def grouping(self) -> str:
+        """The grouping asked for; 行业领域 when none or an unknown one is."""
+        if self.is_bound and self.is_valid() and self.cleaned_data["group"]:
+            return self.cleaned_data["group"]
+        return IndustryGrouping.INDUSTRY
 
 
 def in_scope(model):

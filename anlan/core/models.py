@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -143,8 +144,35 @@ class Grid(models.Model):
         return self.name
 
 
+class IndustryQuerySet(models.QuerySet):
+    """Industries' bulk paths keep `section` derived from `gb4754`, as `Industry.save` does."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.section = obj.derived_section()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs, fields = list(objs), list(fields)
+        if "gb4754" in fields:
+            for obj in objs:
+                obj.section = obj.derived_section()
+            fields = [*fields, "section"] if "section" not in fields else fields
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if isinstance(kwargs.get("gb4754"), str):
+            kwargs["section"] = Industry(gb4754=kwargs["gb4754"]).derived_section()
+        elif "gb4754" in kwargs and "section" not in kwargs:  # bulk_update passes both as expressions
+            raise TypeError("update gb4754 with a string, or set section with it")
+        return super().update(**kwargs)
+
+
 class Industry(models.Model):
-    """行业领域, a tree, mapped to GB/T 4754-2017 codes where one applies."""
+    """行业领域, a tree, mapped to GB/T 4754-2017 codes where one applies; `section` (门类) is derived from them."""
+
+    SECTION_CHOICES = [(letter, rules.section_label(letter)) for letter in rules.SECTION_NAMES]
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=60)
@@ -162,7 +190,20 @@ class Industry(models.Model):
         blank=True,
         help_text=_("GB/T 4754-2017 门类或大类，多个以逗号分隔"),
     )
+    section = models.CharField(
+        _("国民经济行业门类"),
+        max_length=1,
+        choices=SECTION_CHOICES,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_(
+            "由国民经济行业分类代码得出；代码跨门类时取第一个代码的门类，无代码时为空（统计为“未归类”）"
+        ),
+    )
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    objects = IndustryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("行业领域")
@@ -171,6 +212,29 @@ class Industry(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.section = self.derived_section()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "gb4754" in update_fields and "section" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "section"]
+        super().save(*args, **kwargs)
+
+    def derived_section(self) -> str:
+        """The 门类 of `gb4754` (rules.industry_section_of); a code that is not GB/T 4754-2017 is refused."""
+        try:
+            return rules.industry_section_of(self.gb4754)
+        except ValueError:
+            message = _(
+                "国民经济行业分类代码“%(v)s”不是 GB/T 4754-2017 的门类、大类或小类代码，多个代码以逗号分隔。"
+            )
+            raise ValidationError(
+                {"gb4754": ValidationError(message % {"v": self.gb4754}, code=ErrorCode.INDUSTRY_CODE)}
+            ) from None
+
+    def clean(self):
+        super().clean()
+        self.section = self.derived_section()
 
 
 class Department(models.Model):

@@ -415,6 +415,28 @@ def industry_section(code: str) -> str:
     raise ValueError(f"no section holds division {division:02d}")
 
 
+INDUSTRY_CODES_SEPARATOR_RE = re.compile(r"[,，、;；\s]+")
+
+
+def industry_section_of(gb4754: str) -> str:
+    """The 门类 of an industry from its GB/T 4754-2017 codes (comma-separated sections, divisions or classes):
+    "" when it has none; its section when they all agree; the first code's section when they span sections.
+
+    GB/T 4754-2017 puts a unit with several activities in the industry of its main one (主要经济活动), and
+    an industry lists its main code first (危险化学品 "C25,C26,F5162" is 制造业), so statistics by section
+    count every classified industry once, in its main section. A bad code raises ValueError."""
+    codes = [code for code in INDUSTRY_CODES_SEPARATOR_RE.split(gb4754 or "") if code]
+    sections = [industry_section(code) for code in codes]
+    return sections[0] if sections else ""
+
+
+def section_label(section: str | None) -> str:
+    """A 门类 as statistics show it: "C 制造业"; 未归类 for an industry (or a record) without one."""
+    if section in SECTION_NAMES:
+        return f"{section} {SECTION_NAMES[section]}"
+    return str(_("未归类"))
+
+
 # ---------------------------------------------------------------- type-ahead pickers
 
 NAME_INITIALS_LENGTH = 120  # Enterprise.name's max_length: one letter or digit per character at most

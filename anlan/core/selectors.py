@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import CharField, Count, F, Model, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,6 +112,17 @@ def regions_for_choice(user, min_level: int = Region.Level.TOWN) -> QuerySet:
 def industry_tree() -> list[Industry]:
     """Industries in display order, with their depth for indentation (`trees.industry_tree`)."""
     return trees.industry_tree()
+
+
+def section_of(industry_path: str = "industry"):
+    """The GB/T 4754-2017 门类 of a record's industry as an SQL expression to group by: "" when the record has
+    no industry or its industry no section, so both fall in one 未归类 group."""
+    return Coalesce(F(f"{industry_path}__section"), Value(""), output_field=CharField())
+
+
+def section_labels() -> dict[str, str]:
+    """Each 门类 (and "" for 未归类) as statistics label it: "C 制造业"."""
+    return {section: rules.section_label(section) for section in ("", *rules.SECTION_NAMES)}
 
 
 # ---------------------------------------------------------------- the home page

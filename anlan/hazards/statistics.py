@@ -7,6 +7,8 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from anlan.core import selectors as core_selectors
+from anlan.core.filters import IndustryGrouping
 from anlan.core.models import Industry, Region
 from anlan.core.rules import LEVEL_PREFIX_LENGTH
 from anlan.core.scope import memberships_of
@@ -49,20 +51,35 @@ def _labelled(rows: list[dict], field: str, choices) -> list[dict]:
     return [{"name": str(labels.get(row[field], row[field])), "value": row["n"]} for row in rows]
 
 
-def aggregates(queryset: QuerySet, parent: Region | None, today: date) -> dict:
-    """Every figure of the page except the overdue list: totals, breakdowns, trend and regions (SQL aggregates)."""
-    totals = selectors.totals(queryset, today)
+def by_industry(queryset: QuerySet, grouping: str = IndustryGrouping.INDUSTRY) -> list[dict]:
+    """Hazards per 行业领域, or per GB/T 4754-2017 门类 of their industry (A to T, then 未归类 for an industry
+    without one): one grouped query."""
+    if grouping == IndustryGrouping.SECTION:
+        labels = core_selectors.section_labels()
+        rows = selectors.counts_by(
+            queryset.annotate(industry_section=core_selectors.section_of()), "industry_section"
+        )
+        rows.sort(key=lambda row: row["industry_section"] == "")
+        return [{"name": labels[row["industry_section"]], "value": row["n"]} for row in rows]
     industries = dict(Industry.objects.values_list("pk", "name"))
-    by_industry = [
+    return [
         {"name": industries.get(row["industry_id"], "—"), "value": row["n"]}
         for row in selectors.counts_by(queryset, "industry_id")
     ]
+
+
+def aggregates(
+    queryset: QuerySet, parent: Region | None, today: date, grouping: str = IndustryGrouping.INDUSTRY
+) -> dict:
+    """Every figure of the page except the overdue list: totals, breakdowns, trend and regions (SQL aggregates);
+    the industry breakdown by `grouping` (行业领域 or 门类)."""
+    totals = selectors.totals(queryset, today)
     monthly = selectors.monthly(queryset)
     charts = {
         "status": _labelled(selectors.counts_by(queryset, "status"), "status", Hazard.Status.choices),
         "grade": _labelled(selectors.counts_by(queryset, "grade"), "grade", Hazard.Grade.choices),
         "source": _labelled(selectors.counts_by(queryset, "source"), "source", Hazard.Source.choices),
-        "industry": sorted(by_industry, key=lambda r: -r["value"]),
+        "industry": sorted(by_industry(queryset, grouping), key=lambda r: -r["value"]),
         "months": [row["month"].strftime("%Y-%m") for row in monthly if row["month"]],
         "found": [row["found"] for row in monthly if row["month"]],
         "closed": [row["closed"] for row in monthly if row["month"]],
@@ -77,7 +94,9 @@ def aggregates(queryset: QuerySet, parent: Region | None, today: date) -> dict:
     }
 
 
-def page(user, queryset: QuerySet, parent: Region | None, today: date) -> dict:
+def page(
+    user, queryset: QuerySet, parent: Region | None, today: date, grouping: str = IndustryGrouping.INDUSTRY
+) -> dict:
     """The statistics page's figures for `parent` (default: the user's home region); `up` is the region one
     level higher while that is still inside the user's jurisdiction, else None (no link above the scope)."""
     home = home_region(user)
@@ -91,7 +110,8 @@ def page(user, queryset: QuerySet, parent: Region | None, today: date) -> dict:
         .order_by("due_on", "id")[:20]
     )
     return {
-        **aggregates(queryset, parent, today),
+        **aggregates(queryset, parent, today, grouping),
+        "grouping": grouping,
         "parent": parent,
         "up": up,
         "overdue_list": overdue,

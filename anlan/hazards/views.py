@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anlan.core import audit, entry, exporting, importing, uploads
 from anlan.core import selectors as core_selectors
+from anlan.core.filters import IndustryGroupingForm
 from anlan.core.forms import ImportForm
 from anlan.core.paging import filtered, query_without_page
 from anlan.core.permissions import can, has_right, require, require_right
@@ -696,10 +697,12 @@ def hazard_statistics(request):
     filterset = HazardFilter(request.GET or None, queryset=queryset, request=request)
     rows = filtered(filterset)
     parent = core_selectors.access_region(user, request.GET["region"]) if request.GET.get("region") else None
-    context = statistics.page(user, rows, parent, timezone.localdate())
+    grouping = IndustryGroupingForm(request.GET or None)
+    context = statistics.page(user, rows, parent, timezone.localdate(), grouping.grouping)
     context.update(
         {
             "filter": filterset,
+            "grouping_form": grouping,
             "query": query_without_page(request),
             "breadcrumbs": entry.crumbs(_hazards_crumb(), (_("统计分析"), "")),
         }

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from anlan.core.models import Enterprise
+from anlan.core import selectors as core_selectors
+from anlan.core.filters import IndustryGrouping
+from anlan.core.models import Enterprise, Industry
 
 from . import rules
 from .models import Answer, EnforcementAction, Inspection, InspectionPlan, RiskLevel, ScoreEntry, Suspension
@@ -87,6 +89,29 @@ def by_department(user, year: int) -> list[dict]:
         }
         for row in counts
     ]
+
+
+def by_industry(user, year: int, grouping: str = IndustryGrouping.INDUSTRY) -> list[dict]:
+    """Inspections this year per 行业领域, or per GB/T 4754-2017 门类 of their industry ("C 制造业"; 未归类 for
+    an industry without one): one grouped statement, most inspections first (未归类 last on a tie)."""
+    if grouping == IndustryGrouping.SECTION:
+        key, labels = core_selectors.section_of(), core_selectors.section_labels()
+    else:
+        key, labels = F("industry_id"), dict(Industry.objects.values_list("pk", "name"))
+    rows = (
+        Inspection.objects.for_user(user)
+        .filter(_year(year))
+        .annotate(group=key)
+        .values("group")
+        .annotate(
+            total=Count("id"),
+            recorded=Count("id", filter=Q(status=Inspection.Status.RECORDED)),
+            unannounced=Count("id", filter=Q(kind=Inspection.Kind.UNANNOUNCED)),
+        )
+        .order_by()
+    )
+    result = [{**row, "label": str(labels.get(row["group"], row["group"]))} for row in rows]
+    return sorted(result, key=lambda r: (-r["total"], r["group"] == "", r["label"]))
 
 
 def risk_case():

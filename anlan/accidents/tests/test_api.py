@@ -112,3 +112,12 @@ def test_statistics_default_to_this_year_up_to_today(cast, client):
     body = client.get(reverse("api:accident-statistics")).json()
     today = timezone.localdate()
     assert (body["date_from"], body["date_to"]) == (f"{today.year}-01-01", today.isoformat())
+
+
+def test_statistics_through_the_api_group_by_section_when_asked(cast, client):
+    report(cast)
+    client.force_login(cast["county_office"])
+    rows = client.get(reverse("api:accident-statistics"), {"group": "section"}).json()["by_industry"]
+    assert [(r["key"], r["label"], r["current"]["accidents"]) for r in rows] == [("E", "E 建筑业", 1)]
+    assert client.get(reverse("api:accident-statistics")).json()["by_industry"][0]["label"] == "建筑施工"
+    assert client.get(reverse("api:accident-statistics"), {"group": "nonsense"}).status_code == 400

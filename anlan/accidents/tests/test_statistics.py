@@ -324,3 +324,28 @@ def test_the_statistics_page_switches_pyramids_keeping_the_filters_and_shows_exp
     assert "未接入隐患排查治理模块，无法统计事故隐患数。" in page
     assert 'name="pyramid" value="with_hazards"' in page
     assert client.get(reverse("accidents:statistics"), {"pyramid": "bogus"}).status_code == 200
+
+
+def test_the_industry_breakdown_groups_by_section_in_one_statement(
+    cast, accidents, django_assert_num_queries
+):
+    office = cast["county_office"]
+    at(cast, local(2025, 9, 1, 9), actor=office, deaths=1, industry=industry("fire-key"))  # no code: 未归类
+    at(cast, local(2024, 9, 1, 9), actor=office, deaths=1, industry=industry("special-equipment"))  # too
+    queryset = statistics.scoped(cast["county_office"], Filters())
+    with django_assert_num_queries(1):
+        rows = statistics.by_industry(queryset, YEAR, "section")
+    got = [(r.key, r.label, r.current.accidents, r.current.deaths, r.previous.accidents) for r in rows]
+    assert got == [
+        ("E", "E 建筑业", 3, 5, 2),  # construction: E47-E50
+        ("G", "G 交通运输、仓储和邮政业", 1, 2, 0),  # road transport: G54
+        ("", "未归类", 1, 1, 1),
+    ]
+    by_domain = statistics.report(cast["county_office"], YEAR, Filters())
+    assert by_domain["grouping"] == "industry"
+    assert {r.label for r in by_domain["by_industry"]} == {
+        "建筑施工",
+        "道路运输",
+        "消防重点单位/人员密集场所",
+        "特种设备",  # last year's only
+    }

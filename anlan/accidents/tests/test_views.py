@@ -232,3 +232,23 @@ def test_the_detail_page_shows_the_stored_grade_criterion(cast, as_user):
     accident = report(cast, deaths=0, serious_injuries=12)
     page = as_user(cast["county_office"]).get(reverse("accidents:accident-detail", args=[accident.pk]))
     assert "重伤（含急性工业中毒）人数" in page.content.decode()
+
+
+def test_statistics_group_by_section_on_the_page_and_in_the_export(cast, as_user):
+    report(cast)  # construction: E 建筑业
+    report(cast, actor=cast["county_office"], industry=industry("fire-key"))  # no section: 未归类
+    client = as_user(cast["county_office"])
+    page = client.get(reverse("accidents:statistics"), {"group": "section"})
+    assert [(r.label, r.current.accidents) for r in page.context["by_industry"]] == [
+        ("E 建筑业", 1),
+        ("未归类", 1),
+    ]
+    body = page.content.decode()
+    assert 'data-testid="stat-section"' in body and '<option value="section" selected>' in body
+    assert 'data-testid="stat-industry"' in client.get(reverse("accidents:statistics")).content.decode()
+    response = client.get(reverse("accidents:statistics-export"), {"group": "section"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert "按行业领域" not in workbook.sheetnames
+    sheet = workbook["按国民经济行业门类"]
+    assert sorted(row[0] for row in sheet.iter_rows(min_row=4, values_only=True)) == ["E 建筑业", "未归类"]
+    assert "分组：国民经济行业门类" in sheet["A1"].value

@@ -70,3 +70,53 @@ def test_every_division_has_one_section(division):
     section = rules.industry_section(f"{division:02d}")
     assert rules.industry_section(f"{section}{division:02d}") == section
     assert section in rules.SECTION_NAMES
+
+
+@pytest.mark.parametrize(
+    "gb4754, section",
+    [
+        ("C26", "C"),
+        ("G54", "G"),
+        ("A", "A"),
+        ("A0411", "A"),
+        ("B07,B08,B09,B10,B11,B12", "B"),
+        ("C25, C26", "C"),
+        ("E47，E48、E49 E50", "E"),
+        ("C25,C26,F5162", "C"),
+        ("F5162,G5941", "F"),
+        ("R86,R87,R88,R90,N786", "R"),
+        ("", ""),
+        (" , ", ""),
+        (None, ""),
+    ],
+    ids=[
+        "one division",
+        "another section",
+        "a section itself",
+        "a class code",
+        "several agreeing",
+        "spaces after commas",
+        "Chinese commas and spaces",
+        "spanning: the first code's section",
+        "spanning trade and storage",
+        "spanning culture and public facilities",
+        "empty",
+        "only separators",
+        "none",
+    ],
+)
+def test_industry_section_of(gb4754, section):
+    assert rules.industry_section_of(gb4754) == section
+
+
+@pytest.mark.parametrize("gb4754", ["C26,X1", "98", "D26", "C25,,2"])
+def test_industry_section_of_refuses_a_bad_code(gb4754):
+    with pytest.raises(ValueError):
+        rules.industry_section_of(gb4754)
+
+
+def test_a_section_is_labelled_with_its_letter_and_name_and_none_as_unclassified():
+    assert rules.section_label("C") == "C 制造业"
+    assert rules.section_label("G") == "G 交通运输、仓储和邮政业"
+    assert rules.section_label("") == "未归类"
+    assert rules.section_label(None) == "未归类"

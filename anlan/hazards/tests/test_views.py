@@ -355,3 +355,41 @@ def test_the_statistics_page_goes_up_only_inside_the_users_jurisdiction(cast, as
     drilled = county.get(url, {"region": cast.town_a.code})
     assert drilled.context["up"] == cast.county.code
     assert county.get(f"{url}?region={drilled.context['up']}").status_code == 200
+
+
+def test_statistics_group_by_section_in_one_query_with_the_industries_without_one_as_unclassified(
+    cast, as_user, two_hazards, django_assert_num_queries
+):
+    from anlan.core.tests.factories import industry
+    from anlan.hazards import statistics
+
+    HazardFactory(enterprise=cast.enterprise_x, number="YH341122-2026-00003")  # construction: E
+    HazardFactory(enterprise=cast.enterprise_x, number="YH341122-2026-00004", industry=industry("fire-key"))
+    HazardFactory(
+        enterprise=cast.enterprise_x, number="YH341122-2026-00005", industry=industry("special-equipment")
+    )
+    url = reverse("hazards:hazard-statistics")
+    client = as_user(cast["county_office"])
+    by_section = client.get(url, {"group": "section"})
+    assert by_section.context["grouping"] == "section"
+    assert by_section.context["charts"]["industry"] == [
+        {"name": "E 建筑业", "value": 2},
+        {"name": "未归类", "value": 2},
+        {"name": "C 制造业", "value": 1},
+    ]
+    body = by_section.content.decode()
+    assert '<option value="section" selected>' in body and "按国民经济行业门类" in body
+    by_industry = client.get(url)  # the default grouping stays 行业领域
+    assert by_industry.context["grouping"] == "industry"
+    assert {r["name"]: r["value"] for r in by_industry.context["charts"]["industry"]} == {
+        "建筑施工": 2,
+        "危险化学品生产": 1,
+        "消防重点单位/人员密集场所": 1,
+        "特种设备": 1,
+    }
+    assert client.get(url, {"group": "nonsense"}).context["grouping"] == "industry"
+    scoped = Hazard.objects.for_user(cast["county_office"])
+    with django_assert_num_queries(1):
+        statistics.by_industry(scoped, "section")
+    town_b = as_user(cast["town_b"]).get(url, {"group": "section"})  # scoped like every figure
+    assert town_b.context["charts"]["industry"] == [{"name": "C 制造业", "value": 1}]

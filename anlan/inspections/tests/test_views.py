@@ -161,6 +161,36 @@ def test_statistics_match_a_hand_count(cast, team, client):
     assert medium["inspected"] == 1  # enterprise X (construction) counted once however often inspected
 
 
+def test_statistics_group_inspections_by_section_in_one_statement(cast, team, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anlan.core.tests.factories import industry
+    from anlan.inspections import statistics
+
+    planned(cast.dept_housing, cast.enterprise_x, team, created_by=cast["dept_housing"])  # construction: E
+    planned(cast.dept_housing, cast.enterprise_x, team, kind="unannounced", created_by=cast["dept_housing"])
+    planned(cast.dept_housing, cast.enterprise_y, team, created_by=cast["dept_housing"])  # hazchem: C
+    unclassified = planned(cast.dept_housing, cast.enterprise_x, team, created_by=cast["dept_housing"])
+    Inspection.objects.filter(pk=unclassified.pk).update(industry=industry("fire-key"))
+    client.force_login(cast["county_office"])
+    page = client.get(reverse("inspections:statistics"), {"group": "section"})
+    rows = [(r["label"], r["total"], r["unannounced"]) for r in page.context["by_industry"]]
+    assert rows == [("E 建筑业", 2, 1), ("C 制造业", 1, 0), ("未归类", 1, 0)]
+    body = page.content.decode()
+    assert '<option value="section" selected>' in body and "按国民经济行业门类" in body
+    default = client.get(reverse("inspections:statistics"))  # 行业领域 unless asked
+    assert default.context["grouping"] == "industry"
+    assert {r["label"]: r["total"] for r in default.context["by_industry"]} == {
+        "建筑施工": 2,
+        "危险化学品生产": 1,
+        "消防重点单位/人员密集场所": 1,
+    }
+    with CaptureQueriesContext(connection) as queries:
+        statistics.by_industry(cast["county_office"], timezone.localdate().year, "section")
+    assert sum('FROM "inspections_inspection"' in q["sql"] for q in queries.captured_queries) == 1
+
+
 def test_the_statistics_page_reads_in_a_fixed_number_of_queries(
     cast, team, client, django_assert_max_num_queries
 ):

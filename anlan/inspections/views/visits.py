@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from anlan.core import audit, entry, uploads
+from anlan.core.filters import IndustryGroupingForm
 from anlan.core.permissions import can, has_right, require, require_right
 
 from .. import guards, selectors, services, statistics
@@ -207,6 +208,7 @@ def answer_photo(request, pk):
 @login_required
 def inspection_statistics(request):
     year = timezone.localdate().year
+    grouping = IndustryGroupingForm(request.GET or None)
     departments = statistics.by_department(request.user, year)
     coverage = statistics.coverage(request.user, year)
     enforcement = statistics.enforcement(request.user, year)
@@ -224,6 +226,9 @@ def inspection_statistics(request):
         "departments": departments,
         "coverage": coverage,
         "findings": statistics.findings(request.user, year),
+        "grouping_form": grouping,
+        "grouping": grouping.grouping,
+        "by_industry": statistics.by_industry(request.user, year, grouping.grouping),
         "enforcement": enforcement,
         "suspensions": statistics.suspensions(request.user),
         "charts": charts,
