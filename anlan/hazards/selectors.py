@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -487,7 +488,7 @@ def ledger_figures(enterprise_id: int, period: str) -> dict:
         .aggregate(total=Sum("current_funds"))["total"]
     )
     figures["rectification_rate"] = rules.rate(figures["rectified"], figures["found"])
-    figures["funds"] = str(funds) if funds is not None else None
+    figures["funds"] = str(Decimal(funds).quantize(Decimal("0.01"))) if funds is not None else None
     return figures
 
 
