@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.db import IntegrityError
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from anlan.core.errors import Code, DomainError
 from anlan.core.models import Enterprise, Region, Role
@@ -429,6 +431,12 @@ def test_the_enterprise_generates_writes_and_the_principal_confirms_through_the_
     assert filing.status == StatisticsFiling.Status.CONFIRMED
     export = client.get(reverse("hazards:filing-export", args=[filing.pk]))
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(BytesIO(b"".join(export.streaming_content))).active
+    cells = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    assert cells[0][0] == f"{enterprise.name} 2026年第1季度隐患排查治理统计分析表"
+    assert cells[2] == ("序号", "项目", "数值")
+    assert cells[3] == (1, "本期排查发现隐患", 0)
+    assert ["主要负责人签字", "王主任"] in [list(row[1:]) for row in cells]
 
 
 def test_the_supervisors_pages_show_rates_the_missing_list_and_its_export(registered, as_user):
