@@ -452,3 +452,47 @@ def test_the_supervisors_pages_show_rates_the_missing_list_and_its_export(regist
     assert export.status_code == 200
     rules_page = client.get(reverse("hazards:filing-rules"))
     assert rules_page.status_code == 200 and rules_page.context["may_set"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_at_once_flag_and_notify_each_enterprise_once(cast):
+    import threading
+    import time as clock
+
+    from django.db import connection
+
+    from anlan.core.tests.factories import EnterpriseFactory
+
+    for _index in range(20):
+        EnterpriseFactory(region=cast.village_a, industry=cast.enterprise_x.industry)
+    Enterprise.objects.update(created_at=datetime(2026, 2, 1, tzinfo=SHANGHAI))
+    errors: list[BaseException] = []
+
+    def worker():
+        try:
+            for attempt in range(100):
+                try:
+                    sweeps.flag_missing_filings(date(2026, 4, 16))
+                    return
+                except Exception as exc:  # SQLite's shared test cache reports a busy table instead of waiting
+                    if connection.vendor != "sqlite" or "locked" not in str(exc) or attempt == 99:
+                        raise
+                    clock.sleep(0.02)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert StatisticsFiling.objects.count() == 22  # one per enterprise, X and Y included
+    assert StatisticsFiling.objects.filter(flagged_on=date(2026, 4, 16)).count() == 22
+    assert StatisticsFiling.history.filter(history_type="~").count() == 22
+    assert (
+        Notification.objects.filter(kind="hazard_filing_missing", recipient=cast["dept_housing"]).count()
+        == 21
+    )
