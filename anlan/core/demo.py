@@ -800,6 +800,8 @@ DEPARTMENTS: list[tuple[str, str, str, tuple[str, ...], str]] = [
     ("中共来安县委宣传部", "县委宣传部", Department.Kind.MEMBER, (), "0550-5633456"),
 ]
 
+PRINCIPAL_TITLE = "主要负责人"
+
 # (username, real name, role or None for the superuser, anchor, title). Anchors: "county", a town name,
 # a department short name, "grid" (the demo grid), "enterprise" (the demo enterprise) or None.
 USERS: list[tuple[str, str, str | None, str | None, str]] = [
@@ -819,6 +821,8 @@ USERS: list[tuple[str, str, str | None, str | None, str]] = [
         "enterprise",
         "安全管理人员",
     ),  # named after the enterprise's safety manager
+    # The demo enterprise's 主要负责人, whose own account signs its 隐患排查治理统计分析表 (16号令 第十四条).
+    ("fuzeren", "", Role.ENTERPRISE, "enterprise", PRINCIPAL_TITLE),
     ("zhuanjia", "赵国平", Role.EXPERT, None, "注册安全工程师"),
 ]
 DEMO_USERNAMES = [row[0] for row in USERS]
@@ -1004,17 +1008,26 @@ def users_step(demo: DemoResult) -> None:
     }
     for username, real_name, role, anchor_key, title in USERS:
         anchor = anchors.get(anchor_key)
-        if role == Role.ENTERPRISE:
-            real_name = anchor.safety_manager
+        principal = role == Role.ENTERPRISE and title == PRINCIPAL_TITLE
+        phone = ""
+        if principal:
+            real_name, phone = anchor.principal.name, anchor.principal_phone
+        elif role == Role.ENTERPRISE:
+            real_name, phone = anchor.safety_manager, anchor.safety_manager_phone
         user = User(
             username=username,
             real_name=real_name,
             password=password,
             is_staff=role is None,
             is_superuser=role is None,
-            phone=anchor.safety_manager_phone if role == Role.ENTERPRISE else "",
+            phone=phone,
         )
         user.save()
+        if principal:  # the registry's Person gets the account (Enterprise.principal → Person.user)
+            person = anchor.principal
+            person.user = user
+            person._change_reason = CHANGE_REASON
+            person.save()
         demo.users[username] = user
         if role is None:
             continue

@@ -34,6 +34,11 @@ class HazardsConfig(contract.ModuleConfig):
                 "hazards.recheck": SUPERVISORS,
                 "hazards.export_hazard": SUPERVISORS | {Role.LEADER, Role.ENTERPRISE},
                 "hazards.import_hazard": SUPERVISORS,
+                # 隐患排查治理统计分析表 (16号令 第十四条): the enterprise prepares it, its 主要负责人 signs it
+                # (a guard on top of the right); the province's 安委办 sets the deadlines.
+                "hazards.prepare_filing": {Role.ENTERPRISE},
+                "hazards.confirm_filing": {Role.ENTERPRISE},
+                "hazards.set_filing_rule": {Role.COMMITTEE_OFFICE},
             }
         )
         c.urls("hazards/", "anlan.hazards.urls")
@@ -75,6 +80,14 @@ class HazardsConfig(contract.ModuleConfig):
                 selectors + "extensions_to_decide_url",
                 items=selectors + "extension_todo_items",
                 order=23,
+            ),
+            contract.TodoProvider(
+                "statistics_filings_due",
+                _("待上报的隐患统计分析表"),
+                selectors + "filings_due",
+                selectors + "filings_due_url",
+                items=selectors + "filing_todo_items",
+                order=24,
             ),
         )
         c.shortcut(

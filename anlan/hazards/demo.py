@@ -8,7 +8,7 @@ through the service, which numbers and renders their letters.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -16,10 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlan.core import units
+from anlan.core.models import Enterprise
 
-from . import rules, services
+from . import rules, selectors, services, sweeps
 from .data.major_criteria import CRITERIA
-from .models import Hazard, HazardCounter, Lead, Rectification, RectificationPlan, Supervision, Verification
+from .models import (
+    Hazard,
+    HazardCounter,
+    Lead,
+    Rectification,
+    RectificationPlan,
+    StatisticsFiling,
+    Supervision,
+    Verification,
+)
 
 if TYPE_CHECKING:
     from anlan.core.demo import DemoResult
@@ -212,9 +222,12 @@ def build(demo: DemoResult) -> None:
     _bulk(Verification, verifications, batch_size=1000)
     supervised = _supervise(demo, hazards, rng)
     leads = _leads(demo, hazards, rng)
+    filed, missing = _filings(demo)
     demo.counts[_("事故隐患")] = len(hazards)
     demo.counts[_("挂牌督办")] = supervised
     demo.counts[_("隐患线索")] = leads
+    demo.counts[_("隐患统计分析表")] = filed
+    demo.counts[_("逾期未上报统计分析表")] = missing
 
 
 def _supervise(demo: DemoResult, hazards: list[Hazard], rng) -> int:
@@ -271,3 +284,60 @@ def _leads(demo: DemoResult, hazards: list[Hazard], rng) -> int:
         )
     _bulk(Lead, leads)
     return len(leads)
+
+
+FILING_ANALYSIS = "本期按计划开展隐患排查，发现的一般事故隐患已落实整改；未按期整改的隐患已明确责任人和整改时限，下期重点加强现场管理和教育培训。"
+
+
+def _filings(demo: DemoResult) -> tuple[int, int]:
+    """隐患排查治理统计分析表: the enterprises entered the registry a year before (as their hazards did); each
+    filed the last year and the quarter before last on time; for the last quarter past its due date most filed
+    on time, some late, and the rest — the demo enterprise among them, so `qiye` has it to do and `fuzeren`
+    to sign — are flagged missing by the sweep, which tells their departments."""
+    rng = demo.random("filings")
+    today = demo.today
+    registered_at = timezone.make_aware(datetime.combine(today - timedelta(days=400), time(9)))
+    ids = [e.pk for e in demo.enterprises]
+    Enterprise.objects.filter(pk__in=ids).update(created_at=registered_at)
+    operating = [e for e in demo.enterprises if e.status == Enterprise.Status.OPERATING]
+    periods = rules.ended_filing_periods(today)
+    latest = next(p for p in periods if rules.is_overdue(selectors.filing_due_on(demo.county.code, p), today))
+    filings = []
+    for period in periods:
+        due_on = selectors.filing_due_on(demo.county.code, period)
+        if not rules.is_overdue(due_on, today):
+            continue  # not due yet: nobody has filed
+        first_day = rules.filing_period_bounds(period)[1] + timedelta(days=1)
+        figures = selectors.ledger_figures_for(ids, period)
+        empty = selectors.ledger_figures(0, period)  # an enterprise without hazards: zeros
+        for enterprise in operating:
+            late = False
+            if period == latest:
+                draw = rng.random()
+                if enterprise.pk == demo.demo_enterprise.pk or draw > 0.9:
+                    continue  # missing: the sweep flags it
+                late = draw > 0.8
+            filed_on = (
+                min(due_on + timedelta(days=rng.randint(1, 20)), today)
+                if late
+                else first_day + timedelta(days=rng.randint(0, (due_on - first_day).days))
+            )
+            filings.append(
+                StatisticsFiling(
+                    enterprise=enterprise,
+                    region_id=enterprise.region_id,
+                    industry_id=enterprise.industry_id,
+                    period=period,
+                    due_on=due_on,
+                    status=StatisticsFiling.Status.CONFIRMED,
+                    figures=figures.get(enterprise.pk) or empty,
+                    analysis=FILING_ANALYSIS,
+                    generated_at=timezone.make_aware(datetime.combine(filed_on, time(9))),
+                    confirmed_at=timezone.make_aware(datetime.combine(filed_on, time(10))),
+                    filed_on=filed_on,
+                    is_late=rules.filing_is_late(filed_on, due_on),
+                )
+            )
+    _bulk(StatisticsFiling, filings, batch_size=1000)
+    missing, _notified = sweeps.flag_missing_filings(today)
+    return len(filings), missing

@@ -10,26 +10,33 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 
 from anlan.core.exports import (
     CHUNK,
     DATE,
     DATETIME,
     NUMBER,
+    SERIAL,
     WRAP,
     Column,
     Ledger,
     Names,
+    SheetWriter,
     choice_labels,
     filter_request,
+    finish_sheet,
+    info_line,
     local_naive,
+    start_sheet,
 )
 from anlan.core.models import Department, Industry, Region
 from anlan.core.paging import filtered
 
 from . import rules, selectors
-from .filters import HazardFilter
-from .models import Hazard, RectificationPlan, Supervision
+from .filters import HazardFilter, MissingFilingFilter
+from .models import Hazard, RectificationPlan, StatisticsFiling, Supervision
+from .selectors import FIGURE_ROWS
 
 RIGHT = "hazards.export_hazard"
 
@@ -196,3 +203,94 @@ def hazard_ledger(user, params: QueryDict) -> Ledger:
         user=user,
         filterset=filterset,
     )
+
+
+# ---------------------------------------------------------------- 隐患排查治理统计分析表 (16号令 第十四条)
+
+MISSING_COLUMNS: list[Column] = [
+    Column(gettext_lazy("生产经营单位"), 30, WRAP),
+    Column(gettext_lazy("统一社会信用代码"), 18),
+    Column(gettext_lazy("所属区划"), 12),
+    Column(gettext_lazy("行业领域"), 12),
+    Column(gettext_lazy("统计期"), 12),
+    Column(gettext_lazy("报送期限"), 0, DATE),
+    Column(gettext_lazy("状态"), 8),
+    Column(gettext_lazy("标记未上报日期"), 0, DATE),
+]
+
+
+def missing_rows(queryset: QuerySet) -> Iterator[list]:
+    statuses = choice_labels(StatisticsFiling, "status")
+    regions, industries = Names(Region), Names(Industry)
+    rows = queryset.values_list(
+        "enterprise__name",
+        "enterprise__uscc",
+        "region_id",
+        "industry_id",
+        "period",
+        "due_on",
+        "status",
+        "flagged_on",
+    ).iterator(chunk_size=CHUNK)
+    while chunk := list(islice(rows, CHUNK)):
+        regions.load(row[2] for row in chunk)
+        industries.load(row[3] for row in chunk)
+        for name, uscc, region_id, industry_id, period, due_on, status, flagged_on in chunk:
+            yield [
+                name,
+                uscc,
+                regions[region_id],
+                industries[industry_id],
+                rules.filing_period_label(period),
+                due_on,
+                statuses.get(status, status),
+                flagged_on,
+            ]
+
+
+def missing_filing_ledger(user, params: QueryDict) -> Ledger:
+    """The enterprises flagged for a missing 统计分析表 in the user's scope, filtered like the list."""
+    queryset = selectors.missing_filings(user).order_by("region_id", "enterprise__name", "pk")
+    filterset = MissingFilingFilter(params or None, queryset=queryset, request=filter_request(user))
+    return Ledger(
+        name="missing-filings",
+        sheet_title=_("未按期上报隐患排查治理统计分析表的单位"),
+        columns=MISSING_COLUMNS,
+        queryset=filtered(filterset),
+        rows=missing_rows,
+        user=user,
+        filterset=filterset,
+    )
+
+
+FILING_COLUMNS: list[Column] = [Column(gettext_lazy("项目"), 36, WRAP), Column(gettext_lazy("数值"), 16)]
+
+
+def filing_workbook(filing: StatisticsFiling, handle) -> None:
+    """One enterprise's 统计分析表 as a sheet of the ledger standard: the figures, then the analysis and the
+    signature (主要负责人, date) or its state."""
+    workbook = Workbook(write_only=True)
+    columns = [SERIAL, *FILING_COLUMNS]
+    title = _("%(enterprise)s %(period)s隐患排查治理统计分析表") % {
+        "enterprise": filing.enterprise.name,
+        "period": filing.period_label,
+    }
+    sheet = start_sheet(
+        workbook, _("统计分析表"), title, info_line(timezone.now(), len(FIGURE_ROWS)), columns
+    )
+    writer = SheetWriter(sheet, FILING_COLUMNS)
+    rows = [[label, value] for label, value in selectors.figure_rows(filing)]
+    if filing.is_confirmed:
+        signer = filing.confirmed_by.display_name if filing.confirmed_by else ""
+        signed = [_("主要负责人签字"), signer], [_("上报日期"), filing.filed_on.isoformat()]
+    else:
+        signed = ([_("状态"), filing.state_label],)
+    rows += [
+        [_("报送期限"), filing.due_on.isoformat()],
+        *signed,
+        [_("分析说明"), filing.analysis or ""],
+    ]
+    for serial, row in enumerate(rows, start=1):
+        sheet.append(writer.row(serial, [str(row[0]), row[1] if row[1] is not None else "—"]))
+    finish_sheet(sheet, len(columns), len(rows))
+    workbook.save(handle)

@@ -11,8 +11,8 @@ from anlan.core import trees
 from anlan.core.filters import RegionSubtreeFilter, ScopedFilterSet, ScopedModelFilter, scoped_regions
 from anlan.core.models import Enterprise, Industry
 
-from . import selectors
-from .models import Hazard, Lead, Supervision
+from . import rules, selectors
+from .models import Hazard, Lead, StatisticsFiling, Supervision
 
 # `?to=`: the rows behind a to-do of the home page (the same selectors count them).
 TODO_CHOICES = (
@@ -115,3 +115,35 @@ class SupervisionFilter(ScopedFilterSet):
     class Meta:
         model = Supervision
         fields = ["status", "level"]
+
+
+def filing_period_choices() -> list[tuple[str, str]]:
+    """The periods a supervisor looks at: the last eight quarters and the last two years, latest first."""
+    today = timezone.localdate()
+    quarters = rules.ended_filing_periods(today, quarters=8)[:-1]
+    years = [str(today.year - 1), str(today.year - 2)]
+    return [(period, rules.filing_period_label(period)) for period in [*quarters, *years]]
+
+
+class MissingFilingFilter(ScopedFilterSet):
+    """The enterprises flagged for a missing 统计分析表: by period, region, industry and name."""
+
+    q = django_filters.CharFilter(label=_("单位名称"), method="filter_q")
+    period = django_filters.ChoiceFilter(label=_("统计期"), choices=filing_period_choices)
+    region = RegionSubtreeFilter(
+        label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label=_("行业领域"), queryset=Industry.objects.all(), method="filter_industry"
+    )
+
+    class Meta:
+        model = StatisticsFiling
+        fields = ["q", "period", "region", "industry"]
+
+    def filter_q(self, qs, name, value):
+        value = (value or "").strip()
+        return qs.filter(enterprise__name__icontains=value) if value else qs
+
+    def filter_industry(self, qs, name, value):
+        return qs.filter(industry_id__in=trees.industry_descendants(value.pk)) if value else qs

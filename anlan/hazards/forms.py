@@ -298,3 +298,33 @@ class LeadConfirmForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         _industry_choices(self.fields["industry"])
         self.fields["major_criterion"].choices = criterion_choices(industry)
+
+
+# ---------------------------------------------------------------- 隐患排查治理统计分析表 (16号令 第十四条)
+
+
+class FilingPeriodForm(forms.Form):
+    period = forms.CharField(label=_("统计期"), max_length=7)
+
+
+class FilingAnalysisForm(BootstrapMixin, forms.Form):
+    analysis = forms.CharField(
+        label=_("分析说明"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("本期隐患排查治理工作的开展情况、主要隐患类型和原因、整改措施及下一步工作打算"),
+    )
+
+
+class FilingRuleForm(BootstrapMixin, forms.Form):
+    province = forms.ModelChoiceField(
+        label=_("省级区划"), queryset=Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
+    )
+    quarter_day = forms.IntegerField(label=_("季度报送日"), min_value=1, max_value=28, initial=15)
+    annual_month = forms.IntegerField(label=_("年度报送月"), min_value=1, max_value=12, initial=1)
+    annual_day = forms.IntegerField(label=_("年度报送日"), min_value=1, max_value=31, initial=31)
+    effective_from = forms.DateField(
+        label=_("施行日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("依据"), required=False, max_length=200)

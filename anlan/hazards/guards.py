@@ -215,3 +215,17 @@ def signed_by_issuer(supervision, user) -> Refusal | None:
     """摘牌 is signed by the issuing body: its staff, or the 安委办 for the comprehensive office
     (rules.check_lift_signer)."""
     return _refusal(rules.check_lift_signer, signs_for_issuer=capacity.signs_for(user, supervision.issuer))
+
+
+# ---------------------------------------------------------------- enterprise hazard statistics (issue #14)
+
+
+def is_principal(filing, user) -> bool:
+    """Whether `user` is the account of the filing enterprise's 主要负责人 (Enterprise.principal → Person.user)."""
+    person = filing.enterprise.principal
+    return person is not None and person.user_id is not None and person.user_id == getattr(user, "pk", None)
+
+
+def principal_signs(filing, user) -> Refusal | None:
+    """The 统计分析表 is confirmed (签字) by the 主要负责人 only (16号令 第十四条)."""
+    return _refusal(rules.check_filing_signer, is_principal=is_principal(filing, user))

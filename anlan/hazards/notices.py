@@ -227,3 +227,25 @@ def lead_outcome(lead: Lead, *, actor, reason: str = "") -> int:
         url=reverse("hazards:lead-detail", args=[lead.pk]),
         dedupe_key=f"lead:{lead.pk}:{key}",
     )
+
+
+FILING_MISSING = "hazard_filing_missing"
+
+
+def filing_missing(filing, department_id: int | None) -> int:
+    """An enterprise's 隐患排查治理统计分析表 is past its due date unconfirmed: its supervising department hears
+    of it (16号令 第十四条), once per enterprise and period."""
+    if department_id is None:
+        return 0
+    return notify(
+        recipients.department_staff(department_id),
+        kind=FILING_MISSING,
+        title=record_text(
+            _("%(enterprise)s 未按期上报%(period)s隐患排查治理统计分析表"),
+            enterprise=filing.enterprise.name,
+            period=filing.period_label,
+        ),
+        body=record_text(_("报送期限：%(due)s"), due=filing.due_on.isoformat()),
+        url=f"{reverse('hazards:filing-missing')}?period={filing.period}",
+        dedupe_key=f"statistics-filing:{filing.enterprise_id}:{filing.period}:missing",
+    )

@@ -71,6 +71,10 @@ class ErrorCode(StrEnum):
     COORDINATES_INCOMPLETE = "coordinates_incomplete"
     COORDINATES_OUTSIDE = "coordinates_outside"
     REGISTRATION_SETTLED = "registration_settled"
+    NOT_PRINCIPAL = "not_principal"
+    FILING_CONFIRMED = "filing_confirmed"
+    PERIOD_NOT_ENDED = "period_not_ended"
+    FILING_RULE_DATE = "filing_rule_date"
 
 
 # ---------------------------------------------------------------- dates and deadlines
@@ -658,6 +662,98 @@ def statistics_filing_due(period: str, *, rule: FilingRule | None = None) -> tup
     if quarter == 4:
         return date(year + 1, 1, rule.quarter_day), rule.signer
     return date(year, quarter * 3 + 1, rule.quarter_day), rule.signer
+
+
+# The enterprise's 待办 shows a filing this many days before its due date.
+FILING_REMIND_DAYS = 15
+
+
+def filing_period_bounds(period: str) -> tuple[date, date]:
+    """(first day, last day) of the filing period "2025-Q1" … "2025-Q4" or the year "2025"."""
+    statistics_filing_due(period)  # refuses a malformed period
+    year_text, _sep, quarter_text = period.partition("-")
+    year = int(year_text)
+    if not quarter_text:
+        return date(year, 1, 1), date(year, 12, 31)
+    quarter = int(quarter_text[1])
+    first = date(year, quarter * 3 - 2, 1)
+    following = date(year + 1, 1, 1) if quarter == 4 else date(year, quarter * 3 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def filing_period_label(period: str) -> str:
+    """The period in words: 2026年第3季度 / 2026年度."""
+    year_text, _sep, quarter_text = period.partition("-")
+    if not quarter_text:
+        return str(_("%(year)s年度") % {"year": year_text})
+    return str(_("%(year)s年第%(quarter)s季度") % {"year": year_text, "quarter": quarter_text[1]})
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def ended_filing_periods(today: date, quarters: int = 2) -> list[str]:
+    """The last `quarters` quarters that have ended by `today` (latest first), then the last ended year."""
+    first, _last = filing_period_bounds(quarter_of(today))
+    periods, day = [], first
+    for _index in range(quarters):
+        day = day - timedelta(days=1)
+        periods.append(quarter_of(day))
+        day = filing_period_bounds(periods[-1])[0]
+    return [*periods, str(today.year - 1)]
+
+
+def filing_is_late(filed_on: date, due_on: date) -> bool:
+    """Filed after its due date (the due date itself is on time)."""
+    # 16号令 第十四条: 统计分析表 filed by the 15th of the next quarter's first month / by 31 January.
+    return filed_on > due_on
+
+
+def check_period_ended(period: str, today: date) -> None:
+    """Statistics are generated only for a period that has ended."""
+    if filing_period_bounds(period)[1] >= today:
+        raise RuleViolation(
+            "period",
+            ErrorCode.PERIOD_NOT_ENDED,
+            _("统计期“%(period)s”尚未结束，期满后才能生成统计分析表。")
+            % {"period": filing_period_label(period)},
+        )
+
+
+def check_filing_signer(*, is_principal: bool) -> None:
+    """Only the enterprise's 主要负责人, through their own account, signs the 统计分析表."""
+    # 16号令 第十四条: 统计分析表应当由生产经营单位主要负责人签字.
+    if not is_principal:
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.NOT_PRINCIPAL,
+            _(
+                "隐患排查治理统计分析表须由本单位主要负责人本人确认签字上报（《安全生产事故隐患排查治理暂行规定》第十四条）。"
+            ),
+        )
+
+
+def check_filing_editable(confirmed: bool) -> None:
+    """A confirmed (signed) filing is never changed again."""
+    if confirmed:
+        raise RuleViolation(
+            "__all__", ErrorCode.FILING_CONFIRMED, _("统计分析表已由主要负责人确认上报，不能再修改。")
+        )
+
+
+def check_filing_rule(rule: FilingRule) -> None:
+    """A province's deadlines must be real days: the quarter's day in every month, the annual day in its month."""
+    if not 1 <= rule.quarter_day <= 28:
+        raise RuleViolation(
+            "quarter_day", ErrorCode.FILING_RULE_DATE, _("季度报送日应为每季度首月的1日至28日。")
+        )
+    try:
+        date(2025, rule.annual_month, rule.annual_day)  # not a leap year: 29 February is refused
+    except ValueError as exc:
+        raise RuleViolation(
+            "annual_day", ErrorCode.FILING_RULE_DATE, _("年度报送期限不是有效的日期。")
+        ) from exc
 
 
 # ---------------------------------------------------------------- closure after repeated penalties

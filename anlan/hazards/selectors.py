@@ -2,27 +2,51 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Substr, TruncMonth
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from anlan.core import rules as core_rules
 from anlan.core.contract import TodoItem
-from anlan.core.models import Role
+from anlan.core.models import Enterprise, Industry, Region, Role
 from anlan.core.scope import memberships_of, scope_q
 from anlan.core.selectors import access
 from anlan.core.workflow import Transition, available_transitions_by_pk
 
 from . import rules
 from .guards import OVERSEEING_ROLES
-from .models import Extension, Hazard, Lead, Photo
+from .models import (
+    Extension,
+    FilingRuleSetting,
+    Hazard,
+    Lead,
+    Photo,
+    RectificationPlan,
+    StatisticsFiling,
+)
 
 __all__ = ["access", "access_hazard", "access_lead", "hazard_list", "lead_list", "overdue_q"]
 
@@ -387,3 +411,292 @@ def home_assigned(user, limit: int = 10) -> dict | None:
     if not hazards:
         return None
     return {"hazards": hazards, "total": assigned.count(), "today": timezone.localdate()}
+
+
+# ---------------------------------------------------------------- 隐患排查治理统计分析表 (16号令 第十四条)
+
+
+def access_filing(user, pk, *, for_update: bool = False) -> StatisticsFiling:
+    return access(
+        StatisticsFiling.objects.select_related(
+            "enterprise__principal", "enterprise__region", "confirmed_by"
+        ),
+        user,
+        pk,
+        for_update=for_update,
+    )
+
+
+def filing_rule_for(region_code: str, period: str) -> rules.FilingRule:
+    """The deadlines of the province a region code lies in (GB/T 2260: its first two digits), as in force at
+    the period's end: the latest setting from on or before that day, else the national default."""
+    province = core_rules.ancestor_code(region_code, Region.Level.PROVINCE)
+    end = rules.filing_period_bounds(period)[1]
+    setting = (
+        FilingRuleSetting.objects.filter(province_id=province)
+        .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=end))
+        .order_by(F("effective_from").desc(nulls_last=True), "-pk")
+        .first()
+    )
+    return setting.rule if setting is not None else rules.DEFAULT_FILING_RULE
+
+
+def filing_due_on(region_code: str, period: str) -> date:
+    return rules.statistics_filing_due(period, rule=filing_rule_for(region_code, period))[0]
+
+
+def period_end_at(period: str):
+    """The first instant after the period (local midnight): enterprises registered before it must file."""
+    end = rules.filing_period_bounds(period)[1]
+    return timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+
+
+def required_enterprises(queryset: QuerySet, period: str) -> QuerySet:
+    """Of `queryset` (enterprises), those that must file for `period`: operating now and registered in the
+    registry before the period ended."""
+    return queryset.filter(status=Enterprise.Status.OPERATING, created_at__lt=period_end_at(period))
+
+
+def ledger_figures(enterprise_id: int, period: str) -> dict:
+    """The 统计分析表's figures from the enterprise's hazard ledger, as SQL aggregates (voided hazards left out):
+    found in the period (by grade), of those rectified (销号) by its end and on time, open at its end (carried
+    over ones too), of those past their deadline, and the rectification funds of the current plans."""
+    return ledger_figures_for([enterprise_id], period).get(enterprise_id) or _figures({}, None)
+
+
+def _figures(row: dict, funds) -> dict:
+    figures = {key: row.get(key, 0) for key in FIGURE_KEYS}
+    figures["rectification_rate"] = rules.rate(figures["rectified"], figures["found"])
+    figures["funds"] = str(Decimal(funds).quantize(Decimal("0.01"))) if funds is not None else None
+    return figures
+
+
+FIGURE_KEYS = (
+    "found",
+    "found_ordinary",
+    "found_major",
+    "rectified",
+    "rectified_major",
+    "rectified_on_time",
+    "open_at_end",
+    "open_major_at_end",
+    "overdue_at_end",
+)
+
+
+def ledger_figures_for(enterprise_ids, period: str) -> dict[int, dict]:
+    """`ledger_figures` of many enterprises at once: two grouped queries (the counts, the funds)."""
+    first, last = rules.filing_period_bounds(period)
+    hazards = Hazard.objects.filter(enterprise_id__in=enterprise_ids).exclude(status=Hazard.Status.VOIDED)
+    found = Q(found_on__gte=first, found_on__lte=last)
+    rectified = found & Q(closed_on__isnull=False, closed_on__lte=last)
+    open_at_end = Q(found_on__lte=last) & (Q(closed_on__isnull=True) | Q(closed_on__gt=last))
+    major = Q(grade=Hazard.Grade.MAJOR)
+    counts = (
+        hazards.filter(found_on__lte=last)
+        .values("enterprise_id")
+        .annotate(
+            found=Count("pk", filter=found),
+            found_ordinary=Count("pk", filter=found & Q(grade=Hazard.Grade.ORDINARY)),
+            found_major=Count("pk", filter=found & major),
+            rectified=Count("pk", filter=rectified),
+            rectified_major=Count("pk", filter=rectified & major),
+            rectified_on_time=Count("pk", filter=rectified & Q(closed_on__lte=F("due_on"))),
+            open_at_end=Count("pk", filter=open_at_end),
+            open_major_at_end=Count("pk", filter=open_at_end & major),
+            overdue_at_end=Count("pk", filter=open_at_end & Q(due_on__lte=rules.overdue_cutoff(last))),
+        )
+        .order_by("enterprise_id")
+    )
+    current_funds = Subquery(
+        RectificationPlan.objects.filter(hazard_id=OuterRef("pk"))
+        .order_by("-recorded_at", "-pk")
+        .values("funds")[:1]
+    )
+    funds = dict(
+        hazards.filter(found)
+        .annotate(current_funds=current_funds)
+        .values("enterprise_id")
+        .annotate(total=Sum("current_funds"))
+        .order_by("enterprise_id")
+        .values_list("enterprise_id", "total")
+    )
+    return {row["enterprise_id"]: _figures(row, funds.get(row["enterprise_id"])) for row in counts}
+
+
+# The rows of the 统计分析表, in order: (key, label).
+FIGURE_ROWS = (
+    ("found", _lazy("本期排查发现隐患")),
+    ("found_ordinary", _lazy("其中：一般事故隐患")),
+    ("found_major", _lazy("其中：重大事故隐患")),
+    ("rectified", _lazy("本期发现、期末前已整改销号")),
+    ("rectified_major", _lazy("其中：重大事故隐患")),
+    ("rectified_on_time", _lazy("其中：按期整改")),
+    ("rectification_rate", _lazy("整改率（%）")),
+    ("open_at_end", _lazy("期末未整改隐患（含以前各期）")),
+    ("open_major_at_end", _lazy("其中：重大事故隐患")),
+    ("overdue_at_end", _lazy("期末逾期未整改隐患")),
+    ("funds", _lazy("本期隐患整改资金（万元）")),
+)
+
+
+def figure_rows(filing: StatisticsFiling) -> list[tuple[str, object]]:
+    figures = filing.figures or {}
+    return [(str(label), figures.get(key)) for key, label in FIGURE_ROWS]
+
+
+def enterprise_filing_periods(enterprise: Enterprise, today: date) -> list[dict]:
+    """The enterprise's filing periods for its page, latest first: the periods ended lately (four quarters
+    and the last year) and every period it has a filing for; each with its due date and its filing, if any."""
+    filings = {f.period: f for f in enterprise.statistics_filings.select_related("confirmed_by")}
+    periods = set(rules.ended_filing_periods(today, quarters=4)) | set(filings)
+    rows = []
+    for period in sorted(periods, key=lambda p: (rules.filing_period_bounds(p)[1], len(p)), reverse=True):
+        filing = filings.get(period)
+        required = enterprise.created_at < period_end_at(period)
+        if filing is None and not required:
+            continue
+        due_on = filing.due_on if filing else filing_due_on(enterprise.region_id, period)
+        rows.append(
+            {
+                "period": period,
+                "label": rules.filing_period_label(period),
+                "due_on": due_on,
+                "filing": filing,
+                "overdue": (filing is None or not filing.is_confirmed) and rules.is_overdue(due_on, today),
+            }
+        )
+    return rows
+
+
+def _pending_q(enterprises: QuerySet, today: date) -> Q:
+    """Enterprises with a filing to make now: a flagged one still not confirmed, or one of the periods ended
+    lately due within FILING_REMIND_DAYS (or already past) without a confirmed filing."""
+    confirmed = StatisticsFiling.objects.filter(
+        enterprise_id=OuterRef("pk"), status=StatisticsFiling.Status.CONFIRMED
+    )
+    flagged = StatisticsFiling.objects.filter(enterprise_id=OuterRef("pk"), flagged_on__isnull=False).exclude(
+        status=StatisticsFiling.Status.CONFIRMED
+    )
+    q = Q(Exists(flagged))
+    provinces = {
+        core_rules.ancestor_code(code, Region.Level.PROVINCE)
+        for code in enterprises.values_list("region_id", flat=True).distinct()[:50]
+    }
+    for province in provinces:
+        low, high = core_rules.subtree_bounds(province, Region.Level.PROVINCE)
+        for period in rules.ended_filing_periods(today):
+            due_on = filing_due_on(province, period)
+            if today < due_on - timedelta(days=rules.FILING_REMIND_DAYS):
+                continue
+            q |= (
+                Q(region_id__gte=low, region_id__lte=high, status=Enterprise.Status.OPERATING)
+                & Q(created_at__lt=period_end_at(period))
+                & ~Q(Exists(confirmed.filter(period=period)))
+            )
+    return q
+
+
+def filings_due(user) -> QuerySet:
+    """The user's enterprises (as an enterprise user) with a 统计分析表 to prepare or sign now."""
+    enterprises = Enterprise.objects.for_user(user, "hazards.prepare_filing").filter(
+        scope_q(user, Enterprise.scope, frozenset({Role.ENTERPRISE}))
+    )
+    return enterprises.filter(_pending_q(enterprises, timezone.localdate()))
+
+
+def filings_due_url(user) -> str:
+    first = filings_due(user).order_by("pk").values_list("pk", flat=True).first()
+    if first is None:
+        return reverse("hazards:filing-report")
+    return reverse("hazards:filing-list", args=[first])
+
+
+def filing_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    """Each enterprise's earliest unfiled period (the most urgent), linking to its filings page."""
+    today = timezone.localdate()
+    items = []
+    for enterprise in rows.order_by("pk")[:limit]:
+        pending = [
+            row
+            for row in enterprise_filing_periods(enterprise, today)
+            if not (row["filing"] and row["filing"].is_confirmed)
+            and today >= row["due_on"] - timedelta(days=rules.FILING_REMIND_DAYS)
+        ]
+        if not pending:
+            continue
+        row = min(pending, key=lambda r: r["due_on"])
+        items.append(
+            TodoItem(
+                f"{row['label']}隐患排查治理统计分析表 · {enterprise.name}",
+                reverse("hazards:filing-list", args=[enterprise.pk]),
+                row["due_on"],
+                str(_("主要负责人签字后上报")),
+            )
+        )
+    return items
+
+
+def missing_filings(user) -> QuerySet:
+    """Filings flagged missing (past due, not confirmed) in the user's scope."""
+    return (
+        StatisticsFiling.objects.for_user(user)
+        .filter(flagged_on__isnull=False)
+        .exclude(status=StatisticsFiling.Status.CONFIRMED)
+        .select_related("enterprise", "region", "industry")
+    )
+
+
+def filing_rates(user, period: str, by: str) -> tuple[dict, list[dict]]:
+    """The filing rate for `period` within the user's scope, in total and by town (`by="town"`) or industry:
+    required enterprises (operating, registered before the period ended), filed (on time / late), flagged
+    missing, not yet filed. One grouped SQL query over the enterprises left-joined to their filing."""
+    enterprises = required_enterprises(Enterprise.objects.for_user(user), period).annotate(
+        filing=FilteredRelation("statistics_filings", condition=Q(statistics_filings__period=period))
+    )
+    confirmed = Q(filing__status=StatisticsFiling.Status.CONFIRMED)
+    figures = {
+        "required": Count("pk"),
+        "filed": Count("pk", filter=confirmed),
+        "late": Count("pk", filter=confirmed & Q(filing__is_late=True)),
+        "missing": Count(
+            "pk",
+            filter=Q(filing__flagged_on__isnull=False)
+            & Q(filing__status__in=[StatisticsFiling.Status.MISSING, StatisticsFiling.Status.DRAFT]),
+        ),
+    }
+
+    def finish(row: dict) -> dict:
+        row["on_time"] = row["filed"] - row["late"]
+        row["unfiled"] = row["required"] - row["filed"]
+        row["rate"] = rules.rate(row["filed"], row["required"])
+        row["on_time_rate"] = rules.rate(row["on_time"], row["required"])
+        return row
+
+    totals = finish(enterprises.aggregate(**figures))
+    if by == "industry":
+        grouped = enterprises.values("industry_id").annotate(**figures).order_by("industry_id")
+        names = dict(Industry.objects.values_list("pk", "name"))
+        rows = [
+            {**finish(dict(row)), "name": names.get(row["industry_id"], "—"), "key": row["industry_id"]}
+            for row in grouped
+        ]
+    else:
+        length = core_rules.LEVEL_PREFIX_LENGTH[Region.Level.TOWN]
+        grouped = (
+            enterprises.annotate(town=Substr("region_id", 1, length))
+            .values("town")
+            .annotate(**figures)
+            .order_by("town")
+        )
+        codes = [row["town"].ljust(12, "0") for row in grouped]
+        names = dict(Region.objects.filter(pk__in=codes).values_list("code", "name"))
+        rows = [
+            {
+                **finish(dict(row)),
+                "name": names.get(row["town"].ljust(12, "0"), row["town"]),
+                "key": row["town"].ljust(12, "0"),
+            }
+            for row in grouped
+        ]
+    return totals, rows

@@ -31,6 +31,7 @@ from . import guards, notices, rules, selectors
 from .documents import supervision_letter
 from .models import (
     Extension,
+    FilingRuleSetting,
     Hazard,
     HazardCounter,
     Lead,
@@ -38,6 +39,7 @@ from .models import (
     Recheck,
     Rectification,
     RectificationPlan,
+    StatisticsFiling,
     Supervision,
     Verification,
 )
@@ -804,3 +806,123 @@ def record_recheck(
             )
         records.save_with_history(recheck, actor, "")
     return recheck
+
+
+# ---------------------------------------------------------------- 隐患排查治理统计分析表 (16号令 第十四条)
+
+
+def _filing_period(period: str) -> str:
+    period = (period or "").strip()
+    try:
+        rules.filing_period_bounds(period)
+    except ValueError as exc:
+        raise DomainError(
+            Code.INVALID, _("统计期应为“2026-Q3”（季度）或“2026”（年度）。"), field="period"
+        ) from exc
+    return period
+
+
+def generate_filing(*, actor, enterprise_pk, period: str) -> StatisticsFiling:
+    """生成本期统计: the enterprise's draft 统计分析表 for an ended period, its figures read from the hazard ledger
+    now. A draft (or a row the sweep flagged missing) gets fresh figures and keeps its analysis; a confirmed
+    filing is never regenerated."""
+    period = _filing_period(period)
+    _check(rules.check_period_ended, period, _today())
+    with transaction.atomic():
+        enterprise = core_selectors.access_enterprise(actor, enterprise_pk)
+        require(actor, "hazards.prepare_filing", enterprise)
+        figures = selectors.ledger_figures(enterprise.pk, period)
+        changes = {"figures": figures, "generated_at": timezone.now(), "prepared_by": actor}
+        filing = (
+            StatisticsFiling.objects.select_for_update()
+            .filter(enterprise=enterprise, period=period)
+            .select_related("enterprise__principal")
+            .first()
+        )
+        if filing is None:
+            filing = StatisticsFiling(
+                enterprise=enterprise,
+                region_id=enterprise.region_id,
+                industry_id=enterprise.industry_id,
+                period=period,
+                due_on=selectors.filing_due_on(enterprise.region_id, period),
+                status=StatisticsFiling.Status.DRAFT,
+                **changes,
+            )
+            records.save_with_history(filing, actor, "")
+            return filing
+        _check(rules.check_filing_editable, filing.is_confirmed)
+        transition = find(StatisticsFiling.TRANSITIONS, "generate")
+        apply_transition(filing, transition, actor=actor, changes=changes)
+    return filing
+
+
+def write_filing_analysis(*, actor, filing_pk, analysis: str) -> StatisticsFiling:
+    """The enterprise's written analysis of the period (a draft only: a confirmed filing is immutable)."""
+    with transaction.atomic():
+        filing = selectors.access_filing(actor, filing_pk, for_update=True)
+        require(actor, "hazards.prepare_filing", filing)
+        _check(rules.check_filing_editable, filing.is_confirmed)
+        if filing.status != StatisticsFiling.Status.DRAFT:
+            raise DomainError(
+                Code.ILLEGAL_TRANSITION, _("请先生成本期统计，再填写分析说明。"), field="__all__"
+            )
+        records.update_with_history(filing, actor, "", analysis=(analysis or "").strip())
+    return filing
+
+
+def confirm_filing(*, actor, filing_pk) -> StatisticsFiling:
+    """主要负责人确认上报 (签字): only the account linked to the enterprise's 主要负责人 confirms; the filing is then
+    filed today, late when after its due date, and immutable. A flagged filing thereby stops being missing."""
+    with transaction.atomic():
+        filing = selectors.access_filing(actor, filing_pk, for_update=True)
+        _check(rules.check_filing_editable, filing.is_confirmed)
+        transition = find(StatisticsFiling.TRANSITIONS, "confirm")
+        check_transition(filing, transition)
+        _check_guard(guards.principal_signs, filing, actor)  # whoever asks: the rule, not a bare 403
+        require(actor, transition.right, filing)
+        today = _today()
+        apply_transition(
+            filing,
+            transition,
+            actor=actor,
+            changes={
+                "confirmed_by": actor,
+                "confirmed_at": timezone.now(),
+                "filed_on": today,
+                "is_late": rules.filing_is_late(today, filing.due_on),
+            },
+        )
+    return filing
+
+
+def add_filing_rule(
+    *,
+    actor,
+    province_code: str,
+    quarter_day: int,
+    annual_month: int,
+    annual_day: int,
+    effective_from: date | None = None,
+    note: str = "",
+) -> FilingRuleSetting:
+    """A province's 统计分析表 deadlines, set by that province's 安委办 (a new row: the old ones stay as history)."""
+    require_right(actor, "hazards.set_filing_rule")
+    province = Region.objects.filter(pk=province_code, level=Region.Level.PROVINCE).first()
+    if province is None:
+        raise DomainError(Code.INVALID, _("请选择省级区划。"), field="province")
+    records.ensure_region_in_scope(actor, "hazards.set_filing_rule", province.code, field="province")
+    rule = rules.FilingRule(quarter_day=quarter_day, annual_month=annual_month, annual_day=annual_day)
+    _check(rules.check_filing_rule, rule)
+    with transaction.atomic():
+        setting = FilingRuleSetting(
+            province=province,
+            quarter_day=quarter_day,
+            annual_month=annual_month,
+            annual_day=annual_day,
+            effective_from=effective_from,
+            note=(note or "").strip(),
+            recorded_by=actor,
+        )
+        records.save_with_history(setting, actor, "")
+    return setting

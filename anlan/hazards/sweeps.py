@@ -16,12 +16,15 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core import audit, records
+from anlan.core import audit, recipients, records
+from anlan.core import rules as core_rules
+from anlan.core.models import Enterprise, Region
 
-from . import notices, rules
-from .models import Hazard, Supervision
+from . import notices, rules, selectors
+from .models import Hazard, StatisticsFiling, Supervision
 from .selectors import overdue_q
 
 ESCALATED = _("逾期未整改，已督促整改并告知监管部门、乡镇和安委办")
@@ -155,6 +158,87 @@ def escalate_supervisions(today: date) -> tuple[int, int]:
     )
 
 
+# ---------------------------------------------------------------- 隐患排查治理统计分析表 (16号令 第十四条)
+
+FILING_FLAGGED = _("逾期未上报隐患排查治理统计分析表，已告知监管部门")
+
+
+def _provinces() -> list[str]:
+    """The provinces (12-digit codes) that have operating enterprises."""
+    prefixes = (
+        Enterprise.objects.filter(status=Enterprise.Status.OPERATING)
+        .annotate(province=Substr("region_id", 1, 2))
+        .values_list("province", flat=True)
+        .distinct()
+    )
+    return sorted(prefix.ljust(12, "0") for prefix in prefixes)
+
+
+def flag_missing_filings(today: date) -> tuple[int, int]:
+    """After a period's due date (per province, rules.is_overdue), every enterprise that must file
+    (selectors.required_enterprises) without a confirmed filing gets its row flagged missing, once, and its
+    supervising department is told. The rows are made with `ignore_conflicts` on the (enterprise, period)
+    constraint and flagged by a conditional UPDATE on `flagged_on IS NULL`: running twice, or in several
+    workers at once, flags and notifies each enterprise once."""
+    flagged = notified = 0
+    router = None
+    for province in _provinces():
+        low, high = core_rules.subtree_bounds(province, Region.Level.PROVINCE)
+        in_province = Enterprise.objects.filter(region_id__gte=low, region_id__lte=high)
+        for period in rules.ended_filing_periods(today):
+            due_on = selectors.filing_due_on(province, period)
+            if not rules.is_overdue(due_on, today):
+                continue
+            required = selectors.required_enterprises(in_province, period)
+            without = required.exclude(
+                pk__in=StatisticsFiling.objects.filter(period=period).values("enterprise_id")
+            )
+            for ids in _chunks(without):
+                StatisticsFiling.objects.bulk_create(
+                    [
+                        StatisticsFiling(
+                            enterprise_id=pk,
+                            region_id=region_id,
+                            industry_id=industry_id,
+                            period=period,
+                            due_on=due_on,
+                            status=StatisticsFiling.Status.MISSING,
+                        )
+                        for pk, region_id, industry_id in Enterprise.objects.filter(pk__in=ids).values_list(
+                            "pk", "region_id", "industry_id"
+                        )
+                    ],
+                    ignore_conflicts=True,
+                )
+            candidates = StatisticsFiling.objects.filter(
+                period=period, flagged_on__isnull=True, enterprise__in=required
+            ).exclude(status=StatisticsFiling.Status.CONFIRMED)
+            for ids in _chunks(candidates):
+                router = router or recipients.DepartmentRouter()
+                f, n = _flag_filings(ids, today, router)
+                flagged, notified = flagged + f, notified + n
+    return flagged, notified
+
+
+def _flag_filings(ids: list[int], today: date, router) -> tuple[int, int]:
+    flagged = notified = 0
+    with transaction.atomic():
+        actor = audit.system_actor()
+        for filing in StatisticsFiling.objects.filter(pk__in=ids).select_related("enterprise"):
+            won = (
+                StatisticsFiling.objects.filter(pk=filing.pk, flagged_on__isnull=True)
+                .exclude(status=StatisticsFiling.Status.CONFIRMED)
+                .update(flagged_on=today)
+            )
+            if not won:
+                continue
+            flagged += 1
+            records.update_with_history(filing, actor, audit.record_text(FILING_FLAGGED), flagged_on=today)
+            department = router.department_id(filing.region_id, filing.industry_id)
+            notified += notices.filing_missing(filing, department)
+    return flagged, notified
+
+
 def run(*, today: date, now=None, stdout=None) -> dict[str, int]:
     reminded, reminder_messages = remind(today, settings.ANLAN_HAZARD_REMIND_DAYS)
     escalated, overdue_messages = escalate(today)
@@ -162,10 +246,16 @@ def run(*, today: date, now=None, stdout=None) -> dict[str, int]:
         today, settings.ANLAN_HAZARD_REMIND_DAYS
     )
     supervisions_escalated, supervision_overdue = escalate_supervisions(today)
+    filings_flagged, filing_messages = flag_missing_filings(today)
     return {
         "reminded": reminded,
         "overdue_flagged": escalated,
         "supervisions_reminded": supervisions_reminded,
         "supervisions_escalated": supervisions_escalated,
-        "messages": reminder_messages + overdue_messages + supervision_reminders + supervision_overdue,
+        "filings_flagged": filings_flagged,
+        "messages": reminder_messages
+        + overdue_messages
+        + supervision_reminders
+        + supervision_overdue
+        + filing_messages,
     }

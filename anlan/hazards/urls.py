@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import filing_views, views
 
 app_name = "hazards"
 
@@ -34,4 +34,15 @@ urlpatterns = [
     path("leads/<int:pk>/confirm/", views.lead_confirm, name="lead-confirm"),
     path("leads/<int:pk>/dismiss/", views.lead_dismiss, name="lead-dismiss"),
     path("enterprises/<int:pk>/", views.enterprise_hazards, name="enterprise-hazards"),
+    # 隐患排查治理统计分析表 (16号令 第十四条)
+    path("filings/", filing_views.filing_report, name="filing-report"),
+    path("filings/missing/", filing_views.filing_missing, name="filing-missing"),
+    path("filings/missing/export/", filing_views.filing_missing_export, name="filing-missing-export"),
+    path("filings/rules/", filing_views.filing_rules, name="filing-rules"),
+    path("filings/enterprises/<int:pk>/", filing_views.filing_list, name="filing-list"),
+    path("filings/enterprises/<int:pk>/generate/", filing_views.filing_generate, name="filing-generate"),
+    path("filings/<int:pk>/", filing_views.filing_detail, name="filing-detail"),
+    path("filings/<int:pk>/analysis/", filing_views.filing_analysis, name="filing-analysis"),
+    path("filings/<int:pk>/confirm/", filing_views.filing_confirm, name="filing-confirm"),
+    path("filings/<int:pk>/export/", filing_views.filing_export, name="filing-export"),
 ]

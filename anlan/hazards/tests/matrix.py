@@ -196,6 +196,32 @@ def supervision_request(c):
     }
 
 
+def _ended_period() -> str:
+    from anlan.hazards import rules
+
+    return rules.ended_filing_periods(_today())[0]
+
+
+def filing(c):
+    """A draft 统计分析表 of enterprise X for the last quarter (the cast has no principal account: nobody signs)."""
+    from anlan.hazards.models import StatisticsFiling
+
+    item = StatisticsFiling.objects.create(
+        enterprise=c.enterprise_x,
+        region=c.enterprise_x.region,
+        industry=c.enterprise_x.industry,
+        period=_ended_period(),
+        due_on=_today(),
+        status=StatisticsFiling.Status.DRAFT,
+        figures={"found": 0},
+    )
+    return {"pk": item.pk}
+
+
+def enterprise_x(c):
+    return {"pk": c.enterprise_x.pk}
+
+
 ALL = page(200)
 X_READ = page(200, town_b=404, dept_transport=404, expert=404)
 # Rectifying rights (plan, submit, extensions): supervisors and the enterprise; not the grid worker or leader.
@@ -578,6 +604,49 @@ ROUTES: list[Route] = [
         data=lambda c: {"approve": True, "note": "同意"},
         writes=True,
     ),
+    # 隐患排查治理统计分析表 (16号令 第十四条): the enterprise prepares, only its 主要负责人 signs.
+    Route("hazards:filing-report", ALL),
+    Route("hazards:filing-missing", ALL),
+    Route("hazards:filing-missing-export", page(200, grid_worker=403, expert=403)),
+    Route("hazards:filing-rules", ALL),
+    Route(
+        "hazards:filing-rules",
+        page(403, county_office=200),
+        method="post",
+        data=lambda c: {"province": "340000000000", "quarter_day": 10, "annual_month": 2, "annual_day": 15},
+        writes=True,
+        label="(a county office does not set its province's deadlines)",
+    ),
+    Route("hazards:filing-list", X_READ, kwargs=enterprise_x),
+    Route(
+        "hazards:filing-generate",
+        page(403, enterprise_x=302, town_b=404, dept_transport=404, expert=404),
+        kwargs=enterprise_x,
+        method="post",
+        data=lambda c: {"period": _ended_period()},
+        writes=True,
+    ),
+    Route("hazards:filing-detail", X_READ, kwargs=filing),
+    Route(
+        "hazards:filing-analysis",
+        page(403, enterprise_x=302, town_b=404, dept_transport=404, expert=404),
+        kwargs=filing,
+        method="post",
+        data=lambda c: {"analysis": "本季度隐患均已整改"},
+        writes=True,
+    ),
+    Route(
+        "hazards:filing-confirm",
+        page(302, town_b=404, dept_transport=404, expert=404),
+        kwargs=filing,
+        method="post",
+        writes=True,
+        refused=frozenset(
+            {"county_office", "town_a", "dept_housing", "enterprise_x", "grid_worker", "leader"}
+        ),
+        label="(only the principal's own account signs: nobody of the cast)",
+    ),
+    Route("hazards:filing-export", X_READ, kwargs=filing),
     Route("api:hazard-supervision-list", api(200)),
     Route("api:hazard-supervision-detail", API_X_READ, kwargs=supervision),
     Route(
@@ -597,12 +666,14 @@ def _audited():
     from anlan.documents.models import IssuedDocument
     from anlan.hazards.models import (
         Extension,
+        FilingRuleSetting,
         Hazard,
         Lead,
         Photo,
         Recheck,
         Rectification,
         RectificationPlan,
+        StatisticsFiling,
         Supervision,
         Verification,
     )
@@ -617,6 +688,8 @@ def _audited():
         Extension,
         Supervision,
         Recheck,
+        StatisticsFiling,
+        FilingRuleSetting,
         IssuedDocument,
     ]
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from anlan.core import demo
 from anlan.hazards.models import Hazard, HazardCounter, Lead, Supervision
+from anlan.notifications.models import Notification
 
 TODAY = date(2026, 6, 30)
 
@@ -21,3 +22,26 @@ def test_the_demo_has_hazards_in_every_state_overdue_ones_listed_majors_and_grid
     for counter in HazardCounter.objects.all():
         assert Hazard.objects.filter(number__startswith=f"YH341122-{counter.year}-").count() == counter.last
     assert Hazard.objects.filter(found_on__gte=date(2025, 6, 30), found_on__lte=TODAY).count() == 5000
+
+
+def test_the_demo_has_last_quarters_filings_on_time_late_and_missing_and_the_enterprise_has_its_own_to_do(db):
+    from anlan.core.models import User
+    from anlan.hazards import selectors
+    from anlan.hazards.models import StatisticsFiling
+
+    result = demo.build_demo(today=TODAY)
+    last = "2026-Q1"  # due 15 April; 2026-Q2 is not due before 15 July
+    filings = StatisticsFiling.objects.filter(period=last)
+    confirmed = filings.filter(status="confirmed")
+    assert confirmed.filter(is_late=False).count() > confirmed.filter(is_late=True).count() > 0
+    missing = filings.filter(flagged_on=TODAY).exclude(status="confirmed")
+    assert 5 < missing.count() < confirmed.count()
+    assert missing.filter(enterprise=result.demo_enterprise).exists()
+    assert (
+        StatisticsFiling.objects.filter(period="2025-Q4", status="confirmed").count()
+        == confirmed.count() + missing.count()
+    )
+    assert Notification.objects.filter(kind="hazard_filing_missing").exists()
+    qiye = User.objects.get(username="qiye")
+    assert list(selectors.filings_due(qiye)) == [result.demo_enterprise]
+    assert result.demo_enterprise.principal.user.username == "fuzeren"

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from anlan.core.rules import RuleViolation
 from anlan.hazards import rules
 
 
@@ -73,3 +74,44 @@ def test_closure_matches_a_brute_force_count(offsets):
         for count, window in ((3, 180), (4, 365))
     )
     assert rules.closure_proposal_due(dates) is brute
+
+
+@pytest.mark.parametrize(
+    ("period", "bounds"),
+    [
+        ("2026-Q1", (date(2026, 1, 1), date(2026, 3, 31))),
+        ("2026-Q4", (date(2026, 10, 1), date(2026, 12, 31))),
+        ("2026", (date(2026, 1, 1), date(2026, 12, 31))),
+    ],
+)
+def test_filing_period_bounds(period, bounds):
+    assert rules.filing_period_bounds(period) == bounds
+
+
+@pytest.mark.parametrize(
+    ("today", "periods"),
+    [
+        (date(2026, 1, 1), ["2025-Q4", "2025-Q3", "2025"]),
+        (date(2026, 12, 2), ["2026-Q3", "2026-Q2", "2025"]),
+        (date(2026, 3, 31), ["2025-Q4", "2025-Q3", "2025"]),
+        (date(2026, 4, 1), ["2026-Q1", "2025-Q4", "2025"]),
+    ],
+)
+def test_ended_filing_periods(today, periods):
+    assert rules.ended_filing_periods(today) == periods
+
+
+def test_a_filing_is_late_from_the_day_after_its_due_date():
+    assert not rules.filing_is_late(date(2026, 4, 15), date(2026, 4, 15))
+    assert rules.filing_is_late(date(2026, 4, 16), date(2026, 4, 15))
+
+
+def test_filing_signer_and_rule_checks():
+    rules.check_filing_signer(is_principal=True)
+    with pytest.raises(RuleViolation) as refused:
+        rules.check_filing_signer(is_principal=False)
+    assert refused.value.code == rules.ErrorCode.NOT_PRINCIPAL and "第十四条" in str(refused.value.message)
+    rules.check_filing_rule(rules.FilingRule(quarter_day=10, annual_month=2, annual_day=28))
+    for bad in (rules.FilingRule(quarter_day=29), rules.FilingRule(annual_month=2, annual_day=29)):
+        with pytest.raises(RuleViolation):
+            rules.check_filing_rule(bad)

@@ -27,6 +27,7 @@ NOTHING = {
     "overdue_flagged": 0,
     "supervisions_reminded": 0,
     "supervisions_escalated": 0,
+    "filings_flagged": 0,
     "messages": 0,
 }
 

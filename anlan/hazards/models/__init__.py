@@ -13,8 +13,8 @@ from anlan.core.models import Department, Enterprise, Grid, Industry, Region, Un
 from anlan.core.scope import ScopedQuerySet, ScopeSpec
 from anlan.core.workflow import Transition
 
-from . import guards, rules
-from .data.major_criteria import CRITERIA
+from .. import guards, rules
+from ..data.major_criteria import CRITERIA
 
 USER = settings.AUTH_USER_MODEL
 
@@ -765,3 +765,21 @@ class Recheck(models.Model):
 
     def __str__(self) -> str:
         return str(_("回头看 %(d)s") % {"d": self.checked_on})
+
+
+from .filing import FilingRuleSetting, StatisticsFiling  # noqa: E402  (the package's second module)
+
+__all__ = [
+    "Extension",
+    "FilingRuleSetting",
+    "Hazard",
+    "HazardCounter",
+    "Lead",
+    "Photo",
+    "Recheck",
+    "Rectification",
+    "RectificationPlan",
+    "StatisticsFiling",
+    "Supervision",
+    "Verification",
+]
