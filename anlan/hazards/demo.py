@@ -291,7 +291,7 @@ FILING_ANALYSIS = "本期按计划开展隐患排查，发现的一般事故隐�
 
 def _filings(demo: DemoResult) -> tuple[int, int]:
     """隐患排查治理统计分析表: the enterprises entered the registry a year before (as their hazards did); each
-    filed the last year and the quarter before last on time; for the last quarter past its due date most filed
+    filed the last year and the three quarters before the last on time; for the last quarter past its due date most filed
     on time, some late, and the rest — the demo enterprise among them, so `qiye` has it to do and `fuzeren`
     to sign — are flagged missing by the sweep, which tells their departments."""
     rng = demo.random("filings")
@@ -300,7 +300,7 @@ def _filings(demo: DemoResult) -> tuple[int, int]:
     ids = [e.pk for e in demo.enterprises]
     Enterprise.objects.filter(pk__in=ids).update(created_at=registered_at)
     operating = [e for e in demo.enterprises if e.status == Enterprise.Status.OPERATING]
-    periods = rules.ended_filing_periods(today)
+    periods = rules.ended_filing_periods(today, quarters=4)  # the periods an enterprise's page lists
     latest = next(p for p in periods if rules.is_overdue(selectors.filing_due_on(demo.county.code, p), today))
     filings = []
     for period in periods:

@@ -73,6 +73,7 @@ class ErrorCode(StrEnum):
     REGISTRATION_SETTLED = "registration_settled"
     NOT_PRINCIPAL = "not_principal"
     FILING_CONFIRMED = "filing_confirmed"
+    FILING_ANALYSIS_MISSING = "filing_analysis_missing"
     PERIOD_NOT_ENDED = "period_not_ended"
     FILING_RULE_DATE = "filing_rule_date"
 
@@ -739,6 +740,19 @@ def check_filing_editable(confirmed: bool) -> None:
     if confirmed:
         raise RuleViolation(
             "__all__", ErrorCode.FILING_CONFIRMED, _("统计分析表已由主要负责人确认上报，不能再修改。")
+        )
+
+
+def check_filing_analysed(analysis: str) -> None:
+    """The principal signs an analysis, not a bare table: the 分析说明 is written before confirmation."""
+    # 16号令 第十四条: 对本单位事故隐患排查治理情况进行统计分析.
+    if not (analysis or "").strip():
+        raise RuleViolation(
+            "analysis",
+            ErrorCode.FILING_ANALYSIS_MISSING,
+            _(
+                "请先填写分析说明（16号令第十四条要求对隐患排查治理情况进行统计分析），再由主要负责人确认上报。"
+            ),
         )
 
 

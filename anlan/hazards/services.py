@@ -881,6 +881,7 @@ def confirm_filing(*, actor, filing_pk) -> StatisticsFiling:
         check_transition(filing, transition)
         _check_guard(guards.principal_signs, filing, actor)  # whoever asks: the rule, not a bare 403
         require(actor, transition.right, filing)
+        _check(rules.check_filing_analysed, filing.analysis)
         today = _today()
         apply_transition(
             filing,

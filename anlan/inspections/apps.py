@@ -137,10 +137,8 @@ class InspectionsConfig(contract.ModuleConfig):
         c.api("suspensions", f"{api}.SuspensionViewSet", "suspension")
         c.api("resumptions", f"{api}.ResumptionViewSet", "resumption")
         # Deadlines: the on-site review of a 复产 application after a 挂牌督办 halt, the 双随机 publication;
-        # the 提请关闭 after repeated penalties.
+        # the 提请关闭 after repeated penalties; 盯守/回头看 (the missing plans made, each missed visit flagged once).
         c.sweep("inspections", "anlan.inspections.sweeps.run", every=timedelta(hours=1))
-        # 盯守/回头看: the missing plans made, the missed visits flagged once per due date.
         c.on("core.receipt_escalated", "anlan.inspections.services.watch.measure_escalated")
-        c.sweep("inspections_watch", "anlan.inspections.services.watch.sweep", every=timedelta(hours=1))
         c.demo("inspections", "anlan.inspections.demo.build", after=["hazards"])
         c.matrix("anlan.inspections.tests.matrix")

@@ -778,7 +778,10 @@ def _watch(demo: DemoResult) -> None:
     today = timezone.localdate()
     zhujian, wangge = demo.users["zhujian"], demo.users["wangge"]
     suspension = (
-        Suspension.objects.exclude(status=Suspension.Status.RESUMED).select_related("enterprise").first()
+        Suspension.objects.exclude(status=Suspension.Status.RESUMED)
+        .filter(supervision=None)  # not the one halted after a 挂牌督办, which waits for its review
+        .select_related("enterprise")
+        .first()
     )
     if suspension is not None:
         plan = suspension.watch_plan

@@ -7,6 +7,8 @@
   penalties entered back-dated or imported never passed the enforcement service's check — are flagged; an
   open proposal per enterprise (a conditional unique constraint) and a window already counted by an earlier
   proposal flag nothing again.
+- 盯守 and 回头看 (seed-map C8, C10; `services.watch.sweep`): the missing plans of suspended and closed units are
+  made, the 盯守 of resumed units ended, each missed due date flagged once.
 - 双随机、一公开 (regulations.md §8): a confirmed draw whose deadline could not be computed yet (the holiday
   calendar lacked a year) gets it once the year is there; a draw still unpublished after its due day is
   flagged once (`RandomDraw.publish_overdue_at`) and reported to its department.
@@ -31,9 +33,16 @@ from anlan.notifications.services import notify
 
 from . import selectors
 from .models import RandomDraw, Resumption
-from .services import closure, publication
+from .services import closure, publication, watch
 
 REVIEW_OVERDUE = "inspection_review_overdue"
+# The 盯守/回头看 sweep's counts, named for this sweep's result.
+WATCH_KEYS = {
+    "watch_plans": "watch_plans_made",
+    "revisit_plans": "revisit_plans_made",
+    "ended": "watches_ended",
+    "overdue": "watch_visits_overdue",
+}
 PUBLICATION_OVERDUE = "inspection_publication_overdue"
 
 
@@ -139,4 +148,5 @@ def run(*, today: date, now=None, stdout=None) -> dict[str, int]:
         "publications_overdue": publications,
         "messages": review_messages + publication_messages,
         "closure_flagged": closure.flag_closures(on=today),
+        **{WATCH_KEYS[key]: value for key, value in watch.sweep(today=today, now=now).items()},
     }

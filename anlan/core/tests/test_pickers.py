@@ -172,7 +172,10 @@ def test_the_migration_fills_the_initials_of_existing_enterprises():
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     region = old.get_model("core", "Region").objects.filter(code__startswith="341122").order_by("code").last()
-    common = {"region_id": region.code, "industry_id": industry("construction").pk}
+    construction = old.get_model("core", "Industry").objects.get(
+        code="construction"
+    )  # historical: no section
+    common = {"region_id": region.code, "industry_id": construction.pk}
     OldEnterprise = old.get_model("core", "Enterprise")
     first = OldEnterprise.objects.create(uscc=next_uscc(), name="安澜化工有限公司", **common)
     second = OldEnterprise.objects.create(uscc=next_uscc(), name="ＡＢＣ１２３商店", **common)

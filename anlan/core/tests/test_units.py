@@ -82,7 +82,10 @@ def test_the_migrations_link_each_free_text_principal_to_a_person_then_drop_the_
     old = executor.loader.project_state(before).apps
     OldEnterprise, OldPerson = old.get_model("core", "Enterprise"), old.get_model("core", "Person")
     region = old.get_model("core", "Region").objects.filter(code__startswith="341122").order_by("code").last()
-    common = {"region_id": region.code, "industry_id": industry("construction").pk}
+    construction = old.get_model("core", "Industry").objects.get(
+        code="construction"
+    )  # historical: no section
+    common = {"region_id": region.code, "industry_id": construction.pk}
     linked = OldPerson.objects.create(id_number="", name="钱一")
     added_since = OldEnterprise.objects.create(
         uscc=next_uscc(), name="甲公司", principal="赵二", principal_phone="13800000001", **common

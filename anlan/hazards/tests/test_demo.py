@@ -15,7 +15,8 @@ def test_the_demo_has_hazards_in_every_state_overdue_ones_listed_majors_and_grid
     assert set(Hazard.objects.values_list("status", flat=True).distinct()) == set(Hazard.Status.values)
     assert Hazard.objects.filter(status__in=Hazard.OPEN, due_on__lt=TODAY).count() > 100
     assert Supervision.objects.filter(status=Supervision.Status.LISTED, hazard__grade="major").count() == 4
-    assert Supervision.objects.exclude(document=None).count() == 4
+    # each with its letter (the inspections step lists one more when no construction site's is at hand)
+    assert Supervision.objects.count() >= 4 and not Supervision.objects.filter(document=None).exists()
     assert Lead.objects.filter(reported_by__username="wangge").count() == 60
     assert set(Lead.objects.values_list("status", flat=True).distinct()) == set(Lead.Status.values)
     # the counters continue where the demo's numbers stop: the next hazard gets the next number
@@ -45,3 +46,6 @@ def test_the_demo_has_last_quarters_filings_on_time_late_and_missing_and_the_ent
     qiye = User.objects.get(username="qiye")
     assert list(selectors.filings_due(qiye)) == [result.demo_enterprise]
     assert result.demo_enterprise.principal.user.username == "fuzeren"
+    # every earlier period its page lists was filed: the one to do is the last quarter's
+    periods = selectors.enterprise_filing_periods(result.demo_enterprise, TODAY)
+    assert [row["period"] for row in periods if row["overdue"]] == [last]

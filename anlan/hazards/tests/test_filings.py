@@ -58,6 +58,11 @@ def generate(cast, period=PERIOD, who="enterprise_x"):
     return services.generate_filing(actor=cast[who], enterprise_pk=cast.enterprise_x.pk, period=period)
 
 
+def analyse(cast, filing):
+    """The enterprise writes the 分析说明 the principal then signs."""
+    services.write_filing_analysis(actor=cast["enterprise_x"], filing_pk=filing.pk, analysis="本季度排查到位")
+
+
 def _hazard(cast, found_on, *, due_on=None, closed_on=None, status=None, grade=Hazard.Grade.ORDINARY):
     status = status or (Hazard.Status.CLOSED if closed_on else Hazard.Status.RECTIFYING)
     return HazardFactory(
@@ -181,6 +186,7 @@ def test_only_the_principal_confirms_and_anyone_else_is_told_the_rule(registered
     filing.refresh_from_db()
     assert filing.status == StatisticsFiling.Status.DRAFT and filing.history.count() == 1
 
+    analyse(registered, filing)
     with at(date(2026, 4, 12)):
         services.confirm_filing(actor=principal_x, filing_pk=filing.pk)
     filing.refresh_from_db()
@@ -188,6 +194,20 @@ def test_only_the_principal_confirms_and_anyone_else_is_told_the_rule(registered
     assert filing.confirmed_by == principal_x
     assert filing.filed_on == date(2026, 4, 12) and not filing.is_late
     assert filing.history.order_by("-history_id").first().history_user == principal_x
+
+
+def test_the_principal_signs_an_analysis_not_a_bare_table(registered, principal_x):
+    filing = generate(registered)
+    with pytest.raises(DomainError) as refused:
+        services.confirm_filing(actor=principal_x, filing_pk=filing.pk)
+    assert (refused.value.code, refused.value.field) == (ErrorCode.FILING_ANALYSIS_MISSING, "analysis")
+    assert "分析说明" in str(refused.value.message)
+    filing.refresh_from_db()
+    assert filing.status == StatisticsFiling.Status.DRAFT and filing.confirmed_at is None
+    analyse(registered, filing)
+    services.confirm_filing(actor=principal_x, filing_pk=filing.pk)
+    filing.refresh_from_db()
+    assert filing.status == StatisticsFiling.Status.CONFIRMED
 
 
 def test_an_enterprise_without_a_principal_account_cannot_confirm(registered):
@@ -210,6 +230,7 @@ def test_another_enterprises_filing_is_not_found(registered, principal_x):
 )
 def test_a_filing_is_late_only_after_its_due_date(registered, principal_x, filed, late):
     filing = generate(registered)
+    analyse(registered, filing)
     with at(filed, 23):
         services.confirm_filing(actor=principal_x, filing_pk=filing.pk)
     filing.refresh_from_db()
@@ -275,6 +296,7 @@ def test_the_sweep_flags_a_missing_filing_the_day_after_its_due_date_once(regist
 
 def test_the_sweep_leaves_a_confirmed_filing_alone(registered, principal_x):
     filing = generate(registered)
+    analyse(registered, filing)
     services.confirm_filing(actor=principal_x, filing_pk=filing.pk)
     sweeps.flag_missing_filings(date(2026, 4, 16))
     filing.refresh_from_db()
@@ -295,6 +317,7 @@ def test_a_late_filing_clears_the_flag_and_stays_late(registered, principal_x):
     sweeps.flag_missing_filings(date(2026, 4, 16))
     filing = generate(registered)
     assert filing.status == StatisticsFiling.Status.DRAFT and filing.is_missing
+    analyse(registered, filing)
     with at(date(2026, 4, 20)):
         services.confirm_filing(actor=principal_x, filing_pk=filing.pk)
     filing.refresh_from_db()
@@ -313,6 +336,7 @@ def test_the_sweep_runs_with_the_hazard_sweep(registered):
 def test_the_filing_rate_counts_required_filed_late_and_missing_in_scope(registered, principal_x):
     with at(date(2026, 4, 10)):
         filing = generate(registered)
+        analyse(registered, filing)
         services.confirm_filing(actor=principal_x, filing_pk=filing.pk)
     sweeps.flag_missing_filings(date(2026, 4, 16))  # Y is missing
     Enterprise.objects.filter(pk=registered.enterprise_y.pk).update(status=Enterprise.Status.OPERATING)
@@ -363,6 +387,7 @@ def test_the_enterprise_sees_its_filing_in_its_todos_from_fifteen_days_before_un
         assert item.url == reverse("hazards:filing-list", args=[registered.enterprise_x.pk])
         assert selectors.filings_due(registered["county_office"]).count() == 0
     filing = generate(registered)
+    analyse(registered, filing)
     services.confirm_filing(actor=principal_x, filing_pk=filing.pk)
     with at(date(2026, 4, 1)):
         assert selectors.filings_due(user).count() == 0

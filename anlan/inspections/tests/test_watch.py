@@ -361,6 +361,14 @@ def test_the_sweep_picks_up_closed_enterprises_without_a_plan(cast):
     assert WatchPlan.objects.filter(enterprise=cast.enterprise_x, kind="revisit", is_active=True).count() == 1
 
 
+def test_the_inspections_sweep_runs_the_watch_sweep(cast):
+    from anlan.inspections import sweeps
+
+    Enterprise.objects.filter(pk=cast.enterprise_x.pk).update(status=Enterprise.Status.CLOSED)
+    assert sweeps.run(today=timezone.localdate())["revisit_plans_made"] == 1
+    assert sweeps.run(today=timezone.localdate())["revisit_plans_made"] == 0
+
+
 def test_a_restart_found_on_a_revisit_is_an_unauthorised_production_finding(
     cast, recorded_x, rule, client, django_capture_on_commit_callbacks
 ):
