@@ -767,8 +767,9 @@ def _own_check(actor, enterprise, kind: str, checkers: str) -> None:
 def _watch(demo: DemoResult) -> None:
     """The still-suspended enterprise: its 盯守 plan started three weeks ago with two visits, the last one
     eleven days ago (so the next is overdue, and the grid worker `wangge` has a 待盯守); the three joint
-    measures sent, the licence one confirmed. One closed enterprise with its 回头看 plan and a visit."""
-    from anlan.core import receipts, units
+    measures sent to the bodies that take them (住建厅, 公安局, 供电公司), awaiting confirmation. One closed
+    enterprise with its 回头看 plan and a visit."""
+    from anlan.core import units
     from anlan.core.audit import system_actor
     from anlan.core.models import Enterprise, Unit
     from anlan.core.records import save_with_history
@@ -803,14 +804,16 @@ def _watch(demo: DemoResult) -> None:
             kind=Unit.Kind.OUTSIDE_BODY, name="国网来安县供电公司", region=demo.county, phone="95598"
         )
         save_with_history(power, system_actor(), "")
-        licence = services.send_joint_measure(
+        # The licence of a construction enterprise is the province's to withhold (建筑施工企业安全生产许可证).
+        issuer = Unit(kind=Unit.Kind.OUTSIDE_BODY, name="安徽省住房和城乡建设厅", region=demo.county)
+        save_with_history(issuer, system_actor(), "")
+        services.send_joint_measure(
             actor=zhujian,
             suspension_pk=suspension.pk,
             kind="licence",
-            recipient_pk=units.unit_for(demo.departments["住建局"]).pk,
+            recipient_pk=issuer.pk,
             note="暂扣其建筑施工企业安全生产许可证，停产整顿期间不得承接新工程",
         )
-        receipts.confirm_receipt(actor=zhujian, task=licence.task)
         services.send_joint_measure(
             actor=zhujian,
             suspension_pk=suspension.pk,

@@ -249,13 +249,16 @@ def record_visit(*, actor, plan_pk, data: dict, photos=()) -> WatchVisit:
 # ---------------------------------------------------------------- 联合惩戒措施
 
 
-def measure_recipients(user) -> QuerySet:
-    """The bodies a measure may be sent to: active outside bodies and departments in the user's scope."""
-    return (
-        Unit.objects.for_user(user)
-        .filter(is_active=True, kind__in=[Unit.Kind.OUTSIDE_BODY, Unit.Kind.DEPARTMENT])
-        .order_by("kind", "name")
+def measure_recipients(user, suspension=None) -> QuerySet:
+    """The bodies a measure may be sent to: active outside bodies and departments in the user's scope — other
+    than the department that ordered the suspension (its own 暂扣 is an enforcement action, and a body never
+    confirms what it sent itself)."""
+    bodies = Unit.objects.for_user(user).filter(
+        is_active=True, kind__in=[Unit.Kind.OUTSIDE_BODY, Unit.Kind.DEPARTMENT]
     )
+    if suspension is not None:
+        bodies = bodies.exclude(department_id=suspension.action.inspection.department_id)
+    return bodies.order_by("kind", "name")
 
 
 def _sender_unit(actor, suspension):
@@ -281,7 +284,15 @@ def send_joint_measure(*, actor, suspension_pk, kind: str, recipient_pk, note: s
                 _("“%(kind)s”已发送过。") % {"kind": JointMeasure.Kind(kind).label},
                 field="kind",
             )
-        recipient = measure_recipients(actor).filter(pk=recipient_pk).first()
+        if Unit.objects.filter(
+            pk=recipient_pk, department_id=suspension.action.inspection.department_id
+        ).exists():
+            raise DomainError(
+                ErrorCode.MEASURE_RECIPIENT_INVALID,
+                _("联合惩戒措施由其他部门或单位落实；本部门暂扣许可证请作为执法措施（暂扣许可证）下达。"),
+                field="recipient",
+            )
+        recipient = measure_recipients(actor, suspension).filter(pk=recipient_pk).first()
         if recipient is None:
             raise DomainError(
                 ErrorCode.MEASURE_RECIPIENT_INVALID,

@@ -274,6 +274,20 @@ def test_joint_measures_go_to_the_chosen_units_as_receipt_tasks(cast, suspension
             recipient_pk=units.unit_for(cast.enterprise_x).pk,
         )
     assert caught.value.code == ErrorCode.MEASURE_RECIPIENT_INVALID
+    with pytest.raises(
+        DomainError
+    ) as caught:  # the ordering department itself: its 暂扣 is an enforcement action
+        services.send_joint_measure(
+            actor=cast["dept_housing"],
+            suspension_pk=suspension_x.pk,
+            kind="licence",
+            recipient_pk=units.unit_for(cast.dept_housing).pk,
+        )
+    assert (caught.value.code, caught.value.field) == (ErrorCode.MEASURE_RECIPIENT_INVALID, "recipient")
+    assert "执法措施" in str(caught.value.message)
+    ordering = units.unit_for(cast.dept_housing)
+    assert ordering not in services.measure_recipients(cast["dept_housing"], suspension_x)
+    assert police in services.measure_recipients(cast["dept_housing"], suspension_x)
 
 
 def test_the_suspension_page_lists_measures_with_their_receipt_status(

@@ -150,7 +150,7 @@ def joint_measure_create(request, pk):
     user = request.user
     suspension = selectors.access_suspension(user, pk)
     require(user, "inspections.joint_measure", suspension)
-    form = JointMeasureForm(request.POST or None, recipients=services.measure_recipients(user))
+    form = JointMeasureForm(request.POST or None, recipients=services.measure_recipients(user, suspension))
     back = reverse("inspections:suspension-detail", args=[pk])
     return entry.form_page(
         request,
