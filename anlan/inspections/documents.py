@@ -175,7 +175,7 @@ def resumption_notice(application, number: str, issuer) -> bytes:
     items = [
         (
             s.name,
-            f"{s.decided_by.get_full_name() or s.decided_by.username if s.decided_by_id else ''}"
+            f"{s.decided_by.display_name if s.decided_by_id else ''}"
             f"（{chinese_date(timezone.localdate(s.decided_at)) if s.decided_at else ''}）",
         )
         for s in steps

@@ -502,7 +502,7 @@ class WatchPlanForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["watchers"].queryset = candidates
-        self.fields["watchers"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["watchers"].label_from_instance = lambda u: u.display_name
 
 
 class WatchVisitForm(BootstrapMixin, forms.Form):
