@@ -72,8 +72,10 @@ def _start(url: str, logs: Path, name: str, *extra: str, dead_after: int = 30) -
         "JOB_LOG_DIR": str(logs),
     }
     command = [sys.executable, "manage.py", "anlan_worker", "--worker-id", name, "--interval", "0.1", *extra]
-    output = (logs / f"{name}.out").open("w")
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    log = logs / f"{name}.out"
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    worker.log = log  # its output, for the message of a wait that times out
+    return worker
 
 
 def _wait(predicate, timeout: float, what: str, workers=()) -> None:
@@ -82,7 +84,7 @@ def _wait(predicate, timeout: float, what: str, workers=()) -> None:
         if predicate():
             return
         time.sleep(0.2)
-    outputs = "\n".join(f"--- {w.args[5]}\n{Path(w.stdout.name).read_text()[-2000:]}" for w in workers)
+    outputs = "\n".join(f"--- {w.args[5]}\n{w.log.read_text()[-2000:]}" for w in workers)
     raise AssertionError(f"timed out waiting for {what}\n{outputs}")
 
 
