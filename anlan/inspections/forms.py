@@ -520,7 +520,8 @@ class WatchVisitForm(BootstrapMixin, forms.Form):
     photos = forms.FileField(
         label=_("现场照片"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        # The gallery; the page's 拍照 button (components/photo_kit.html) opens the camera.
+        widget=MultipleFileInput(attrs={"accept": "image/*"}),
     )
 
     def __init__(self, *args, **kwargs):

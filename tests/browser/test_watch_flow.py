@@ -34,6 +34,7 @@ def test_the_grid_worker_records_a_watch_visit_from_the_home_page(phone_page: Pa
     expect(page.get_by_test_id("watch-overdue")).to_be_visible()
     page.get_by_test_id("watch-visit-create").click()
     page.get_by_label("现场情况").fill("大门上锁，配电房已断电，工地无人作业")
+    expect(page.get_by_test_id("take-photo")).to_be_visible()  # the camera, as on the lead form
     screenshot(page, "watch-visit-phone.png", full_page=True)
     page.once("dialog", lambda dialog: dialog.accept())  # a record cannot be taken back: the form asks first
     page.get_by_role("button", name="提交").click()
