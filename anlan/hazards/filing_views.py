@@ -29,7 +29,11 @@ from .forms import FilingAnalysisForm, FilingPeriodForm, FilingRuleForm
 from .models import FilingRuleSetting, StatisticsFiling
 
 
-def _crumb():
+def _crumb(user=None):
+    """Where the filings sit: for an enterprise, under its hazards (it files); for everyone else, under the
+    上报情况 (they follow the filing rate)."""
+    if user is not None and has_right(user, "hazards.prepare_filing"):
+        return (_("隐患排查治理"), reverse("hazards:hazard-list"))
     return (_("隐患统计分析表上报情况"), reverse("hazards:filing-report"))
 
 
@@ -46,7 +50,7 @@ def filing_list(request, pk):
         "enterprise": enterprise,
         "periods": selectors.enterprise_filing_periods(enterprise, timezone.localdate()),
         "can_prepare": can(user, "hazards.prepare_filing", enterprise),
-        "breadcrumbs": entry.crumbs(_crumb(), (enterprise.name, "")),
+        "breadcrumbs": entry.crumbs(_crumb(user), (enterprise.name, "")),
     }
     return render(request, "hazards/filing_list.html", context)
 
@@ -87,7 +91,7 @@ def filing_detail(request, pk):
         "confirm": confirm,
         "form": FilingAnalysisForm(initial={"analysis": filing.analysis}),
         "breadcrumbs": entry.crumbs(
-            _crumb(),
+            _crumb(user),
             (filing.enterprise.name, reverse("hazards:filing-list", args=[filing.enterprise_id])),
             (filing.period_label, ""),
         ),

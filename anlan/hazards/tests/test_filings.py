@@ -436,6 +436,9 @@ def test_the_enterprise_generates_writes_and_the_principal_confirms_through_the_
     enterprise = registered.enterprise_x
     page = client.get(reverse("hazards:filing-list", args=[enterprise.pk]))
     assert page.status_code == 200 and "2026年第1季度" in page.content.decode()
+    # the enterprise files under its hazards; the supervisors' 上报情况 is not its way in
+    crumbs = [label for label, _url in page.context["breadcrumbs"]]
+    assert crumbs == ["隐患排查治理", enterprise.name]
     response = client.post(reverse("hazards:filing-generate", args=[enterprise.pk]), {"period": PERIOD})
     filing = StatisticsFiling.objects.get()
     assert response.status_code == 302 and response.url == reverse("hazards:filing-detail", args=[filing.pk])
@@ -477,6 +480,8 @@ def test_the_supervisors_pages_show_rates_the_missing_list_and_its_export(regist
     assert export.status_code == 200
     rules_page = client.get(reverse("hazards:filing-rules"))
     assert rules_page.status_code == 200 and rules_page.context["may_set"]
+    listed = client.get(reverse("hazards:filing-list", args=[registered.enterprise_x.pk]))
+    assert listed.context["breadcrumbs"][0] == ("隐患统计分析表上报情况", reverse("hazards:filing-report"))
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
