@@ -834,7 +834,7 @@ def generate_filing(*, actor, enterprise_pk, period: str) -> StatisticsFiling:
         figures = selectors.ledger_figures(enterprise.pk, period)
         changes = {"figures": figures, "generated_at": timezone.now(), "prepared_by": actor}
         filing = (
-            StatisticsFiling.objects.select_for_update()
+            StatisticsFiling.objects.select_for_update(of=("self",))
             .filter(enterprise=enterprise, period=period)
             .select_related("enterprise__principal")
             .first()
