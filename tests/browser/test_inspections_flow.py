@@ -64,8 +64,11 @@ def test_draw_to_inspection_to_hazard_to_rectification_order(page: Page, server,
     page.get_by_test_id("draw-inspection").click()
     page.get_by_test_id("transitions").get_by_role("link", name="记录检查结果").click()
     now = timezone.localtime()
-    page.get_by_label("到达现场时间").fill((now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    arrived = now - timedelta(hours=2)
+    page.get_by_label("到达现场时间").fill(arrived.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("检查结束时间").fill((now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    if arrived.date() < today:  # run just after midnight: the visit began the day before the drawn period
+        page.get_by_label("提前检查原因").fill("夜间突击检查，到达时间在零点前")
     page.get_by_label("被检查单位人员").fill("李四（安全员）")
     inspection = Inspection.objects.get()
     for item in items_of(inspection.checklist):
