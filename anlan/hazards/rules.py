@@ -775,14 +775,21 @@ def check_filing_rule(rule: FilingRule) -> None:
 CLOSURE_WINDOWS = ((3, 180), (4, 365))  # (penalties, within days)
 
 
+def closure_runs(penalties) -> list[tuple[int, list]]:
+    """Every run of consecutive penalties ((date, key) pairs, in date then key order) that makes closure due,
+    with the window it falls within: (days, run). "Within N days", both ends counted."""
+    # 安全生产法 第一百一十三条(四): 一百八十日内三次或者一年内四次受到本法规定的行政处罚.
+    ordered = sorted(penalties)
+    return [
+        (window, ordered[start : start + count])
+        for count, window in CLOSURE_WINDOWS
+        for start in range(len(ordered) - count + 1)
+        if (ordered[start + count - 1][0] - ordered[start][0]).days <= window
+    ]
+
+
 def closure_proposal_due(penalty_dates) -> bool:
     """A unit with a 重大事故隐患 penalised 3 times within 180 days or 4 times within a year: propose closure.
 
     "Within N days", both ends counted: penalties on day D and on day D + N are within the same window."""
-    # 安全生产法 第一百一十三条(四): 一百八十日内三次或者一年内四次受到本法规定的行政处罚.
-    days = sorted(penalty_dates)
-    for count, window in CLOSURE_WINDOWS:
-        for first, last in zip(days, days[count - 1 :], strict=False):
-            if (last - first).days <= window:
-                return True
-    return False
+    return bool(closure_runs((day, index) for index, day in enumerate(penalty_dates)))

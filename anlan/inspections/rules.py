@@ -464,15 +464,12 @@ class ClosureWindow:
 
 def closure_windows(penalties: Iterable[tuple[date, int]]) -> list[ClosureWindow]:
     """Every qualifying run of consecutive penalties ((issued_on, id) pairs, taken in date then id order) by the
-    windows of `hazards.rules.closure_proposal_due` (3 within 180 days, 4 within 365, both ends counted); the
+    runs of `hazards.rules.closure_runs` (3 within 180 days, 4 within 365, both ends counted); the
     latest last penalty first, the shorter rule first on a tie. Empty exactly when that rule says not due."""
-    ordered = sorted(penalties)
-    found = []
-    for count, window in hazard_rules.CLOSURE_WINDOWS:
-        for start in range(len(ordered) - count + 1):
-            run = ordered[start : start + count]
-            if (run[-1][0] - run[0][0]).days <= window:
-                found.append(ClosureWindow(run[0][0], run[-1][0], window, tuple(pk for _day, pk in run)))
+    found = [
+        ClosureWindow(run[0][0], run[-1][0], window, tuple(pk for _day, pk in run))
+        for window, run in hazard_rules.closure_runs(penalties)
+    ]
     return sorted(found, key=lambda w: (w.last, -w.days, w.ids), reverse=True)
 
 
