@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "anlan.notifications",
     "anlan.accidents",
     "anlan.inspections",
+    "anlan.emergency",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from .contract import registry
 from .permissions import has_right
 from .scope import memberships_of
 
+# The kernel's own dropdown; a module names its own with `c.nav_group`.
 NAV_GROUPS = {"registry": _("基础数据")}
 
 
@@ -22,6 +23,7 @@ def navigation(user) -> list[dict]:
     """Top-level entries and dropdown groups, in order, for a signed-in user."""
     items: list[dict] = []
     groups: dict[str, dict] = {}
+    labels = {**NAV_GROUPS, **registry().nav_groups}
     for entry in registry().nav_entries:
         if not _visible(entry, user):
             continue
@@ -29,7 +31,7 @@ def navigation(user) -> list[dict]:
             items.append({"entry": entry})
             continue
         if entry.group not in groups:
-            groups[entry.group] = {"label": NAV_GROUPS.get(entry.group, entry.group), "entries": []}
+            groups[entry.group] = {"label": labels.get(entry.group, entry.group), "entries": []}
             items.append(groups[entry.group])
         groups[entry.group]["entries"].append(entry)
     return items

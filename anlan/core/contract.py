@@ -277,6 +277,7 @@ class Contributions:
     rights_table: dict[str, frozenset[str]] = field(default_factory=dict)
     right_owner: dict[str, str] = field(default_factory=dict)
     nav_entries: list[NavEntry] = field(default_factory=list)
+    nav_groups: dict[str, Any] = field(default_factory=dict)
     url_mounts: list[tuple[str, str]] = field(default_factory=list)
     api_routes: list[tuple[str, str, str]] = field(default_factory=list)
     api_paths: list[str] = field(default_factory=list)
@@ -315,6 +316,11 @@ class Contributions:
 
     def nav(self, *entries: NavEntry) -> None:
         self.nav_entries.extend(entries)
+
+    def nav_group(self, key: str, label: Any) -> None:
+        """The label of the navigation dropdown `key` (entries join it with `group=key`)."""
+        self._unique(self.nav_groups, key, "navigation group")
+        self.nav_groups[key] = label
 
     def urls(self, prefix: str, module: str) -> None:
         """Mount the app's URLconf (which sets `app_name`) under `prefix` ("" for the site root)."""

@@ -1,0 +1,1 @@
+"""Use cases of the emergency module, one module per sub-domain (see models/__init__.py)."""

@@ -1,0 +1,3 @@
+"""Routes of the response part (joined in urls/__init__.py under the `emergency` namespace)."""
+
+urlpatterns: list = []
