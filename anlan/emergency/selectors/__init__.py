@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from anlan.core.models import Enterprise, Industry, Unit
 
-from . import rules
+from .. import rules
 
 
 def _industry_paths() -> dict[int, list[str]]:

@@ -1,0 +1,1 @@
+"""The emergency module's api, one module per part."""

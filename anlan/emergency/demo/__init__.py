@@ -1,0 +1,1 @@
+"""The emergency module's demo, one module per part."""

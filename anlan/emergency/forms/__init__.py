@@ -1,0 +1,1 @@
+"""The emergency module's forms, one module per part."""

@@ -1,0 +1,1 @@
+"""Views of the emergency module, one module per part (routes in urls/<part>.py)."""
