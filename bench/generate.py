@@ -260,8 +260,9 @@ def generate_enterprises(n: int, seed: int = 1, *, layout=COUNTIES, log=print) -
     status_cum = list(accumulate(demo.STATUS_WEIGHTS.values()))
     names_by_code = dict(Region.objects.filter(level__lte=Region.Level.COUNTY).values_list("code", "name"))
     scales = (
-        [str(Enterprise.Scale.SMALL_MICRO)] * 7
-        + [str(Enterprise.Scale.ABOVE)] * 2
+        [str(Enterprise.Scale.SMALL)] * 4
+        + [str(Enterprise.Scale.MICRO)] * 3
+        + [str(Enterprise.Scale.MEDIUM)] * 2
         + [str(Enterprise.Scale.INDIVIDUAL)]
     )
     ops = connection.ops

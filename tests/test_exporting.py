@@ -124,8 +124,8 @@ def _export_query(body: str) -> QueryDict:
     [
         (
             "core:enterprise-list",
-            "q=建工&status=operating&scale=small_micro&sort=-name&page=2",
-            [("scale", "small_micro"), ("sort", "-name")],
+            "q=建工&status=operating&scale=small&sort=-name&page=2",
+            [("scale", "small"), ("sort", "-name")],
         ),
         (
             "accidents:accident-list",

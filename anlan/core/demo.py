@@ -580,7 +580,10 @@ def plan_enterprises(
         if single:  # the county hospital, the power company …: large and open
             employees = min(300 + int(rng.expovariate(1 / 300)), 2000)
             plan = replace(
-                plan, status=Enterprise.Status.OPERATING, scale=Enterprise.Scale.ABOVE, employees=employees
+                plan,
+                status=Enterprise.Status.OPERATING,
+                scale=Enterprise.Scale.LARGE if employees >= 1000 else Enterprise.Scale.MEDIUM,
+                employees=employees,
             )
         elif index == first_construction:  # the demo enterprise login's company is open
             plan = replace(plan, status=Enterprise.Status.OPERATING)
@@ -634,12 +637,23 @@ def _enterprise(rng, code, name, village: VillagePlan, grid_code, org_bodies, to
         scale = Enterprise.Scale.INDIVIDUAL
     else:
         above = ABOVE_SCALE_SHARE.get(code, 0.05)
-        scale = Enterprise.Scale.ABOVE if rng.random() < above else Enterprise.Scale.SMALL_MICRO
+        scale = Enterprise.Scale.MEDIUM if rng.random() < above else Enterprise.Scale.SMALL
     employees = {
         Enterprise.Scale.INDIVIDUAL: lambda: rng.randint(1, 8),
-        Enterprise.Scale.SMALL_MICRO: lambda: rng.randint(5, 95),
-        Enterprise.Scale.ABOVE: lambda: min(100 + int(rng.expovariate(1 / 180)), 1500),
+        Enterprise.Scale.SMALL: lambda: rng.randint(5, 95),
+        Enterprise.Scale.MEDIUM: lambda: min(100 + int(rng.expovariate(1 / 180)), 1500),
     }[scale]()
+    # The class by head count (the 工业 thresholds of the 划分办法: 1000 / 300 / 20 人).
+    if scale == Enterprise.Scale.MEDIUM:
+        scale = (
+            Enterprise.Scale.LARGE
+            if employees >= 1000
+            else scale
+            if employees >= 300
+            else Enterprise.Scale.SMALL
+        )
+    elif scale == Enterprise.Scale.SMALL and employees < 20:
+        scale = Enterprise.Scale.MICRO
 
     principal = person_name(rng)
     legal = principal if rng.random() < 0.6 else person_name(rng)

@@ -151,6 +151,7 @@ class EnterpriseFilter(ScopedFilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("经营状态"), choices=Enterprise.Status.choices)
     scale = django_filters.ChoiceFilter(label=_("规模"), choices=Enterprise.Scale.choices)
+    scale_to_verify = django_filters.BooleanFilter(label=_("规模待核定"), field_name="scale_to_verify")
     major_hazard = django_filters.BooleanFilter(label=_("重大危险源"), field_name="has_major_hazard_source")
     crowded = django_filters.BooleanFilter(label=_("人员密集场所"), field_name="is_crowded_place")
     sort = django_filters.OrderingFilter(
@@ -172,7 +173,7 @@ class EnterpriseFilter(ScopedFilterSet):
 
     class Meta:
         model = Enterprise
-        fields = ["q", "region", "industry", "status", "scale", "major_hazard", "crowded"]
+        fields = ["q", "region", "industry", "status", "scale", "scale_to_verify", "major_hazard", "crowded"]
 
     def filter_q(self, qs, name, value):
         value = (value or "").strip()

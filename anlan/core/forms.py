@@ -103,6 +103,10 @@ class EnterpriseForm(BootstrapMixin, forms.ModelForm):
             self.initial.setdefault("principal_id_number", principal.id_number)
             # A legacy principal (registered without a number) may stay as it is until someone changes it.
             self.fields["principal_id_number"].required = bool(principal.id_number)
+        if self.instance.pk and self.instance.scale_to_verify and "scale" in self.fields:
+            self.fields["scale"].help_text = _(
+                "规模待核定：原登记为“规模以上”，已暂按“中型”迁移。请按国家统计局大中小微型企业划分办法核对，保存即视为已核定。"
+            )
         if self_service:
             for name in list(self.fields):
                 if name not in ENTERPRISE_SELF_EDITABLE:

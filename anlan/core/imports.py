@@ -316,6 +316,8 @@ class _Lookups:
         for language in ("zh-hans", "en"):
             with translation.override(language):
                 self.scales.update({str(label): value for value, label in Enterprise.Scale.choices})
+        # The labels of the old two-class scheme still read: 规模以上 as 中型 (flagged for checking), 小微 as 小型.
+        self.scales.update({"规模以上": Enterprise.Scale.MEDIUM, "小微企业": Enterprise.Scale.SMALL})
         self.grids = {}
         for grid in Grid.objects.for_user(user).only("pk", "code", "region_id"):
             self.grids[(grid.region_id, grid.code)] = grid.pk
@@ -330,7 +332,7 @@ class _Lookups:
                 )
             data["industry"] = self.industries.get(industry, "")
         scale = data.get("scale", "")
-        data["scale"] = self.scales.get(scale, scale) if scale else Enterprise.Scale.SMALL_MICRO
+        data["scale"] = self.scales.get(scale, scale) if scale else Enterprise.Scale.SMALL
         data["employees"] = data.get("employees") or "0"
         for flag in ("has_major_hazard_source", "is_crowded_place"):
             value = data.get(flag, "")
@@ -779,7 +781,7 @@ ENTERPRISE_NOTES = {
         "12位统计用区划代码，见“区划代码”工作表（请以文本格式填写）；须在您的管辖范围内。"
     ),
     "industry": gettext_lazy("从下拉列表选择，或填写“行业领域”工作表中的名称或代码。"),
-    "scale": gettext_lazy("从下拉列表选择；不填为小微企业。"),
+    "scale": gettext_lazy("从下拉列表选择（国家统计局大中小微型企业划分）；不填为小型。"),
     "employees": gettext_lazy("整数；不填为0。"),
     "principal_id_number": gettext_lazy("18位居民身份证号码（GB 11643），末位校验码须正确。"),
     "principal_phone": gettext_lazy(

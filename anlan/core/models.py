@@ -301,8 +301,12 @@ class Enterprise(models.Model):
     """生产经营单位, keyed by its 统一社会信用代码 (GB 32100)."""
 
     class Scale(models.TextChoices):
-        ABOVE = "above", _("规模以上")
-        SMALL_MICRO = "small_micro", _("小微企业")
+        """The national size classes (国家统计局《统计上大中小微型企业划分办法》), and 个体工商户."""
+
+        LARGE = "large", _("大型")
+        MEDIUM = "medium", _("中型")
+        SMALL = "small", _("小型")
+        MICRO = "micro", _("微型")
         INDIVIDUAL = "individual", _("个体工商户")
 
     class Status(models.TextChoices):
@@ -351,7 +355,12 @@ class Enterprise(models.Model):
     other_industries = models.ManyToManyField(
         Industry, verbose_name=_("其他行业领域"), blank=True, related_name="secondary_enterprises"
     )
-    scale = models.CharField(_("规模"), max_length=20, choices=Scale.choices, default=Scale.SMALL_MICRO)
+    scale = models.CharField(_("规模"), max_length=20, choices=Scale.choices, default=Scale.SMALL)
+    # Set on rows whose class was guessed when the old 规模以上/小微 pair became the national classes (规模以上
+    # → 中型); cleared when a supervisor saves the registry form, which shows the class for checking.
+    scale_to_verify = models.BooleanField(
+        _("规模待核定"), default=False, help_text=_("由原“规模以上”迁移为“中型”，请按国家统计局划分办法核定")
+    )
     employees = models.PositiveIntegerField(_("从业人员数"), default=0)
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
     # A Person of the registry, resolved by 居民身份证号码 (`services.create_enterprise` / `update_enterprise`).

@@ -98,6 +98,8 @@ def update_enterprise(
             changes["principal"] = principal
         if other_industries is not None and set(other_industries) != set(enterprise.other_industries.all()):
             changes["other_industries"] = list(other_industries)
+        if supervisor and "scale" in data and enterprise.scale_to_verify:
+            changes["scale_to_verify"] = False  # the supervisor saw the class on the form: it is verified
         if not supervisor:
             refused = sorted(set(changes) - ENTERPRISE_SELF_EDITABLE)
             if refused:

@@ -21,7 +21,7 @@ def new_enterprise(c):
         "name": "来安县新登记建筑有限公司",
         "region": c.village_a.code,
         "industry": industry("construction").pk,
-        "scale": "small_micro",
+        "scale": "small",
         "employees": 12,
         "principal": "王五",
         "principal_id_number": next_id_number(),
