@@ -52,7 +52,7 @@ def words(filterset_class, query: str, user) -> FilterWords:
 def test_each_filter_is_described_by_its_label_and_its_values_label_in_declared_order(cast):
     query = f"crowded=true&industry={industry('construction').pk}&scale=small&q=建工"
     assert words(EnterpriseFilter, query, cast["county_office"]) == FilterWords(
-        others=["名称或信用代码：建工", "行业领域：建筑施工", "规模：小微企业", "人员密集场所：是"]
+        others=["名称或信用代码：建工", "行业领域：建筑施工", "规模：小型", "人员密集场所：是"]
     )
 
 

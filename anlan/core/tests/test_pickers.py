@@ -182,8 +182,9 @@ def test_the_migration_fills_the_initials_of_existing_enterprises():
 
     executor = MigrationExecutor(connection)
     executor.migrate(after)
-    assert Enterprise.objects.get(pk=first.pk).name_initials == "alhgyxgs"
-    assert Enterprise.objects.get(pk=second.pk).name_initials == "abc123sd"
+    migrated = executor.loader.project_state(after).apps.get_model("core", "Enterprise")
+    assert migrated.objects.get(pk=first.pk).name_initials == "alhgyxgs"
+    assert migrated.objects.get(pk=second.pk).name_initials == "abc123sd"
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())

@@ -30,9 +30,10 @@ def test_the_migration_makes_above_size_rows_medium_flagged_and_small_micro_rows
 
     executor = MigrationExecutor(connection)
     executor.migrate(after)
+    migrated = executor.loader.project_state(after).apps.get_model("core", "Enterprise")
     rows = {
         e.pk: (e.scale, e.scale_to_verify)
-        for e in Enterprise.objects.filter(pk__in=[above.pk, small.pk, single.pk])
+        for e in migrated.objects.filter(pk__in=[above.pk, small.pk, single.pk])
     }
     assert rows == {
         above.pk: ("medium", True),
