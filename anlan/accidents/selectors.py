@@ -347,3 +347,20 @@ def reply_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
         )
         for accident in accidents
     ]
+
+
+def follow_ups_received_on(accident_ids, day: date) -> dict[int, int]:
+    """How many 续报 each accident received on `day` (local time), as one aggregate; the emergency module's
+    duty sweep compares them with `rules.follow_ups_per_day`."""
+    start = timezone.make_aware(datetime.combine(day, time(0)))
+    rows = (
+        AccidentReport.objects.filter(
+            accident_id__in=list(accident_ids),
+            kind=AccidentReport.Kind.FOLLOW_UP,
+            received_at__gte=start,
+            received_at__lt=start + timedelta(days=1),
+        )
+        .values("accident_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["accident_id"]: row["n"] for row in rows}

@@ -287,3 +287,50 @@ def enterprise_category(industry_paths: list[list[str]], *, is_crowded_place: bo
     if is_crowded_place:
         found.add(CROWDED_PLACE)
     return next((category for category in CATEGORY_PRECEDENCE if category in found), OTHER_ENTERPRISE)
+
+
+# ---------------------------------------------------------------- duty (值班值守)
+
+# 生产安全事故应急条例 第十四条 (regulations.md §6): the 县级以上人民政府及其有关部门、乡镇人民政府 and the units of
+# DUTY_CATEGORIES keep an emergency duty; county 安委办, departments and towns are the government offices here.
+DUTY_UNIT_KINDS = frozenset({"committee_office", "department", "town"})
+# A shift is at most a day long (24小时值班); day/night shifts are shorter.
+MAX_SHIFT_HOURS = 24
+
+
+def duty_required(*, unit_kind: str, enterprise_category: str | None = None) -> bool:
+    """Whether a unit must keep a duty roster: government offices always; an enterprise by its category."""
+    if unit_kind in DUTY_UNIT_KINDS:
+        return True
+    if unit_kind == "enterprise":
+        return enterprise_category in DUTY_CATEGORIES
+    return False
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return add_months(month_start(day), 1)
+
+
+def overlapping(spans: list[tuple]) -> tuple | None:
+    """The first pair of (start, end) spans that overlap (touching ends do not), or None."""
+    ordered = sorted(spans)
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if after[0] < before[1]:
+            return before, after
+    return None
+
+
+# 生产安全事故报告和调查处理条例 第十三条 (regulations.md §1.2): changes are reported within 30 days of the accident;
+# daily 续报 are tracked for that long unless the incident is closed first.
+FOLLOW_UP_DAYS = 30
+
+
+def follow_ups_missing(*, required: int, received: int) -> int:
+    """How many 续报 of a day are missing: the day's requirement less those received (never below 0)."""
+    if required < 0 or received < 0:
+        raise ValueError("counts are never negative")
+    return max(0, required - received)
