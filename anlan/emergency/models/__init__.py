@@ -3,5 +3,6 @@ teams, shelters, experts and the towns' 四有. One module per sub-domain; every
 label. State machines: each model's `TRANSITIONS` table."""
 
 from .incident import Incident
+from .plans import Plan, PlanEvaluation, PlanFiling, PlanReview, PlanVersion  # noqa: F401
 
 __all__ = ["Incident"]
