@@ -4,5 +4,17 @@ label. State machines: each model's `TRANSITIONS` table."""
 
 from .duty import DutyLogEntry, DutyRoster, DutyShift, DutySwap
 from .incident import Incident
+from .plans import Plan, PlanEvaluation, PlanFiling, PlanReview, PlanVersion
 
-__all__ = ["DutyLogEntry", "DutyRoster", "DutyShift", "DutySwap", "Incident"]
+__all__ = [
+    "DutyLogEntry",
+    "DutyRoster",
+    "DutyShift",
+    "DutySwap",
+    "Incident",
+    "Plan",
+    "PlanEvaluation",
+    "PlanFiling",
+    "PlanReview",
+    "PlanVersion",
+]
