@@ -87,9 +87,12 @@ def test_its_indicator_yields_the_number_and_the_query_behind_it(example_module,
 
 
 def test_its_handler_hears_another_modules_event(example_module, cast):
+    from anlan.accidents.tests.factories import report
+
+    accident = report(cast)  # its on-commit emit does not run inside the test's transaction
     handlers.RECEIVED.clear()
-    contract.emit("accidents.reported", accident=cast.enterprise_x)  # any object with a pk will do here
-    assert [cast.enterprise_x.pk] == handlers.RECEIVED
+    contract.emit("accidents.reported", accident=accident)
+    assert [accident.pk] == handlers.RECEIVED
 
 
 def test_a_handler_for_an_event_no_module_declares_is_refused():

@@ -66,9 +66,7 @@ def test_rows_are_new_updates_unchanged_or_refused_and_nothing_is_written_before
 
     report = response.context["report"]
     assert (report.total, report.valid, report.unchanged, report.imported, report.updated) == (4, 3, 1, 0, 0)
-    assert report.updates == [
-        RowUpdate(3, "乙", [["单位名称", "乙", "乙二"], ["规模", "小微企业", "规模以上"]])
-    ]
+    assert report.updates == [RowUpdate(3, "乙", [["单位名称", "乙", "乙二"], ["规模", "小型", "中型"]])]
     # Enterprise Y is town B's: still an error that says no more than before.
     assert [(e.row, e.column, e.message) for e in report.errors] == [
         (5, "统一社会信用代码", "该统一社会信用代码已由其他辖区登记，不能重复导入。")

@@ -209,8 +209,13 @@ def test_a_declared_group_answers_for_its_context(cast):
     assert names(recipients.group("core.unit_members", unit=unit)) == {"dept_housing"}
 
 
-def test_the_duty_office_is_the_committee_office_while_no_module_declares_duty_officers(cast):
-    assert "duty_officers" not in contract.registry().recipient_groups
+def test_the_duty_office_is_the_committee_office_while_no_module_declares_duty_officers(cast, monkeypatch):
+    monkeypatch.delitem(contract.registry().recipient_groups, "duty_officers", raising=False)
+    assert names(recipients.duty_office(cast.village_a.code)) == {"county_office"}
+
+
+def test_the_duty_office_is_the_committee_office_while_nobody_is_on_duty(cast):
+    assert "duty_officers" in contract.registry().recipient_groups  # declared by the emergency module
     assert names(recipients.duty_office(cast.village_a.code)) == {"county_office"}
 
 

@@ -70,6 +70,29 @@ class ShiftForm(BootstrapMixin, forms.Form):
         self.fields["leader"].queryset = people_for(unit, leaders=True)
 
 
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+
+class FillMonthForm(BootstrapMixin, forms.Form):
+    """排一个月: the remaining days, in turns."""
+
+    start_time = forms.TimeField(
+        label=_("交接班时间"), initial="08:30", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    hours = forms.TypedChoiceField(
+        label=_("班次"), coerce=int, choices=[(24, _("24小时一班")), (12, _("白班/夜班各12小时"))], initial=24
+    )
+    officers = PeopleChoiceField(label=_("值班员（依次轮值）"), queryset=None)
+    leaders = PeopleChoiceField(label=_("带班领导（依次轮值）"), queryset=None)
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = people_for(unit)
+        self.fields["leaders"].queryset = people_for(unit, leaders=True)
+
+
 class SwapForm(BootstrapMixin, forms.Form):
     post = forms.ChoiceField(label=_("岗位"), choices=DutySwap.Post.choices)
     replacement = PersonChoiceField(label=_("替班人"), queryset=None)

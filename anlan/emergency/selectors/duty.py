@@ -198,7 +198,21 @@ def own_units(user) -> list[Unit]:
 
 def units_for_roster(user) -> QuerySet:
     """Offices the user may keep a roster for: their own, and the government duty offices below them (a
-    county 安委办 may draw up a town's); enterprises keep their own."""
+    county 安委办 may draw up a town's or a department's); enterprises keep their own. The towns' and
+    departments' units below a 安委办 are made on first use, like every anchored unit."""
+    from anlan.core import trees, units
+    from anlan.core.models import Department, Region
+    from anlan.core.scope import memberships_of
+
+    for m in memberships_of(user):
+        if m.role == "committee_office" and m.region_id:
+            region = Region.objects.get(pk=m.region_id)
+            towns = Region.objects.filter(trees.subtree_q("code", region), level=Region.Level.TOWN)
+            for town in towns.exclude(code__in=Unit.objects.filter(kind=Unit.Kind.TOWN).values("region_id")):
+                units.unit_for(town)
+            departments = Department.objects.filter(trees.subtree_q("region_id", region), unit__isnull=True)
+            for department in departments:
+                units.unit_for(department)
     own = [u.pk for u in own_units(user)]
     in_scope = Unit.objects.for_user(user, "emergency.manage_duty").filter(is_active=True)
     below = [u.pk for u in in_scope.filter(kind__in=rules.DUTY_UNIT_KINDS) if oversees(user, u)]
@@ -234,7 +248,7 @@ def unconfirmed_todo_items(rows, limit):
         TodoItem(
             str(entry.summary)[:40],
             reverse("emergency:duty-log-detail", args=[entry.pk]),
-            entry.get_source_display(),
+            note=f"{entry.get_source_display()} · {timezone.localtime(entry.received_at):%m-%d %H:%M}",
         )
         for entry in rows[:limit]
     ]

@@ -133,6 +133,61 @@ def add_shift(*, actor, roster_pk, data: dict) -> DutyShift:
 
 
 @transaction.atomic
+def fill_month(*, actor, roster_pk, data: dict) -> int:
+    """排班: the month's remaining days in shifts of 24 or 12 hours from `start_time`, the officers and the
+    leaders each taking turns in the order given; a slot overlapping a shift already there is left as it is.
+    A person's phone is their account's, else the office's duty phone. Returns how many shifts were added."""
+    roster = access(DutyRoster.objects.select_related("unit"), actor, roster_pk, for_update=True)
+    require(actor, MANAGE, roster)
+    _require_manager(actor, roster.unit)
+    hours, officers, leaders = data["hours"], list(data["officers"]), list(data["leaders"])
+    if hours not in (12, 24):
+        raise _refuse("hours", _("班次时长应为24小时或12小时（白班/夜班）。"))
+    if not officers or not leaders:
+        raise _refuse("officers" if not officers else "leaders", _("请至少选择一名值班员和一名带班领导。"))
+    for officer in officers:
+        if not units.is_member(officer, roster.unit):
+            raise _refuse("officers", _("%(name)s 不是本单位人员，不能担任值班员。") % {"name": officer})
+    for leader in leaders:
+        if not _may_lead(leader, roster.unit):
+            raise _refuse("leaders", _("%(name)s 不是本单位人员或本地区领导。") % {"name": leader})
+    if len(officers) == 1 and len(leaders) == 1 and officers[0] == leaders[0]:
+        raise _refuse("leaders", _("带班领导不能与值班员为同一人。"))
+    spans = list(roster.shifts.values_list("starts_at", "ends_at"))
+    first_day = max(roster.month, timezone.localdate())
+    if first_day >= rules.next_month(roster.month):
+        raise _refuse("__all__", _("该月已过，没有可排的日期。"))
+    day, added, turn = first_day, 0, 0
+    while day < rules.next_month(roster.month):
+        for slot in range(24 // hours):
+            start = _aware(day, data["start_time"]) + timedelta(hours=hours * slot)
+            end = start + timedelta(hours=hours)
+            if rules.overlapping([*spans, (start, end)]) is not None:
+                continue
+            officer = officers[turn % len(officers)]
+            leader = leaders[turn % len(leaders)]
+            if leader == officer:  # the rotation met the same person: the next leader leads this shift
+                leader = leaders[(turn + 1) % len(leaders)]
+            shift = DutyShift(
+                roster=roster,
+                unit=roster.unit,
+                published=roster.is_published,
+                starts_at=start,
+                ends_at=end,
+                officer=officer,
+                officer_phone=officer.phone or roster.phone,
+                leader=leader,
+                leader_phone=leader.phone or roster.phone,
+            )
+            save_with_history(shift, actor, record_text(gettext_lazy("按月排班")))
+            spans.append((start, end))
+            added += 1
+            turn += 1
+        day += timedelta(days=1)
+    return added
+
+
+@transaction.atomic
 def remove_shift(*, actor, shift_pk, reason: str = "") -> None:
     """Take a shift off the roster: freely while drafted; once published only before it starts, with a reason."""
     shift = access(DutyShift.objects.select_related("roster", "unit"), actor, shift_pk, for_update=True)
@@ -342,7 +397,8 @@ def receiving_units(region_code: str, industry_id: int | None) -> list[Unit]:
 def log_incident(
     incident: Incident, *, source: str, summary: str, caller: str = "", caller_phone: str = ""
 ) -> list[DutyLogEntry]:
-    """One log entry per receiving office (idempotent), and a message to whoever is on duty there now."""
+    """One log entry per receiving office (idempotent); whoever is on duty at the town now is told (the county
+    安委办 and the departments already have the accidents module's message, sent to their duty officers)."""
     actor = system_actor()
     entries = []
     for unit in receiving_units(incident.region_id, incident.industry_id):
@@ -365,6 +421,8 @@ def log_incident(
             except (IntegrityError, DomainError):  # a concurrent worker logged it first
                 entry = DutyLogEntry.objects.get(unit=unit, key=key)
         entries.append(entry)
+        if unit.kind != Unit.Kind.TOWN:
+            continue  # the accidents module's own message already reached the county and the departments' duty
         tell_on_duty(
             unit,
             title=record_text(gettext_lazy("【接报】%(title)s"), title=incident.title),

@@ -174,6 +174,20 @@ ROUTES = [
         writes=True,
         label="add shift",
     ),
+    Route("emergency:duty-roster-fill", page(200, leader=403, **DEPTS_403, **OUT), kwargs=roster),
+    Route(
+        "emergency:duty-roster-fill",
+        MANAGE_TOWN_A,
+        kwargs=roster,
+        method="post",
+        data=lambda c: {
+            "start_time": "08:30",
+            "hours": "24",
+            "officers": [c["town_a"].pk],
+            "leaders": [c["leader"].pk],
+        },
+        writes=True,
+    ),
     Route(
         "emergency:duty-roster-publish", MANAGE_TOWN_A, kwargs=roster_with_shift, method="post", writes=True
     ),
@@ -212,6 +226,7 @@ ROUTES = [
         writes=True,
     ),
     Route("emergency:duty-log-list", EVERYONE),
+    Route("emergency:duty-log-export", page(200, grid_worker=403, expert=403)),
     Route("emergency:duty-log-create", MANAGERS),
     Route(
         "emergency:duty-log-create",

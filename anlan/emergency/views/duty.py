@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from anlan.core import entry, units
+from anlan.core import entry, exporting, units
 from anlan.core.errors import DomainError
+from anlan.core.exports import CHUNK, DATETIME, WRAP, Column, Ledger, filter_request, local_naive
 from anlan.core.filters import ScopedFilterSet
 from anlan.core.forms import add_domain_error
 from anlan.core.models import Unit
+from anlan.core.paging import filtered
 from anlan.core.permissions import can, has_right
 
 from ..forms import duty as forms
@@ -30,6 +32,7 @@ from ..services import duty as services
 
 MANAGE = services.MANAGE
 LOG = services.LOG
+EXPORT = "emergency.export_duty_log"
 
 
 def _crumbs(*items):
@@ -156,6 +159,33 @@ def roster_detail(request, pk):
 
 
 @login_required
+def roster_fill(request, pk):
+    """排一个月: the remaining days of the month in turns (shifts already there stay)."""
+    user = request.user
+    roster = selectors.access_roster(user, pk)
+    if not (
+        can(user, MANAGE, roster)
+        and (units.is_member(user, roster.unit) or selectors.oversees(user, roster.unit))
+    ):
+        raise PermissionDenied(_("只有本单位或其上级安委办、乡镇可以编排值班表。"))
+    form = forms.FillMonthForm(request.POST or None, unit=roster.unit)
+    detail = reverse("emergency:duty-roster-detail", args=[roster.pk])
+    return entry.form_page(
+        request,
+        form=form,
+        call=lambda data: services.fill_month(actor=user, roster_pk=roster.pk, data=data),
+        success_url=detail,
+        template="core/simple_form.html",
+        context={
+            "title": _("按月排班：%(roster)s") % {"roster": roster},
+            "cancel_url": detail,
+            "breadcrumbs": _crumbs((str(roster), detail), (_("按月排班"), "")),
+        },
+        message=_("已按轮值顺序排满本月剩余日期，请核对后发布。"),
+    )
+
+
+@login_required
 @require_POST
 def roster_publish(request, pk):
     roster = selectors.access_roster(request.user, pk)
@@ -275,7 +305,11 @@ def log_list(request):
         filterset_class=LogFilter,
         template="emergency/duty/log_list.html",
         fragment="emergency/duty/_log_table.html",
-        context={"can_log": has_right(request.user, LOG), "breadcrumbs": _crumbs((_("值班日志"), ""))},
+        context={
+            "can_log": has_right(request.user, LOG),
+            "can_export": has_right(request.user, EXPORT),
+            "breadcrumbs": _crumbs((_("值班日志"), "")),
+        },
     )
 
 
@@ -372,6 +406,61 @@ def gaps(request):
             "breadcrumbs": _crumbs((_("未排班单位"), "")),
         },
     )
+
+
+LOG_COLUMNS = [
+    Column(gettext_lazy("接报时间"), 0, DATETIME),
+    Column(gettext_lazy("接报单位"), 20, WRAP),
+    Column(gettext_lazy("来源"), 10),
+    Column(gettext_lazy("报告人/来电人"), 12),
+    Column(gettext_lazy("来电号码"), 14),
+    Column(gettext_lazy("内容"), 48, WRAP),
+    Column(gettext_lazy("转报/交办对象"), 20, WRAP),
+    Column(gettext_lazy("转报时间"), 0, DATETIME),
+    Column(gettext_lazy("确认人"), 10),
+    Column(gettext_lazy("确认时间"), 0, DATETIME),
+]
+
+
+def _log_rows(queryset):
+    sources = dict(DutyLogEntry.Source.choices)
+    local = local_naive(timezone.get_current_timezone())
+    fields = ("received_at", "unit__name", "source", "caller", "caller_phone", "summary", "passed_to")
+    more = ("passed_at", "confirmed_by__real_name", "confirmed_by__username", "confirmed_at")
+    for row in queryset.values_list(*fields, *more).iterator(chunk_size=CHUNK):
+        received, unit, source, caller, phone, summary, passed_to, passed_at, real, username, confirmed = row
+        yield [
+            local(received),
+            unit,
+            str(sources.get(source, source)),
+            caller,
+            phone,
+            summary,
+            passed_to,
+            local(passed_at) if passed_at else "",
+            real or username or "",
+            local(confirmed) if confirmed else "",
+        ]
+
+
+def log_ledger(user, params) -> Ledger:
+    """The duty log (值班日志台账) the user may export, filtered as the list."""
+    queryset = DutyLogEntry.objects.for_user(user, EXPORT).order_by("-received_at", "-pk")
+    filterset = LogFilter(params or None, queryset=queryset, request=filter_request(user))
+    return Ledger(
+        name="emergency-duty-log",
+        sheet_title=_("值班日志台账"),
+        columns=LOG_COLUMNS,
+        queryset=filtered(filterset),
+        rows=_log_rows,
+        user=user,
+        filterset=filterset,
+    )
+
+
+@login_required
+def log_export(request):
+    return exporting.export(request, "emergency_duty_log")
 
 
 def unconfirmed_url(user) -> str:

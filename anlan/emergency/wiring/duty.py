@@ -16,6 +16,7 @@ def contribute(c: contract.Contributions) -> None:
             # 生产安全事故应急条例 第十四条: government offices and high-risk units keep a duty; each keeps its own.
             "emergency.manage_duty": SUPERVISORS | {Role.ENTERPRISE},
             "emergency.keep_duty_log": SUPERVISORS | {Role.ENTERPRISE},
+            "emergency.export_duty_log": SUPERVISORS | {Role.ENTERPRISE, Role.LEADER},
         }
     )
     c.nav(
@@ -56,6 +57,12 @@ def contribute(c: contract.Contributions) -> None:
             items="anlan.emergency.selectors.duty.unconfirmed_todo_items",
             order=20,
         )
+    )
+    c.ledger(
+        "emergency_duty_log",
+        "anlan.emergency.views.duty.log_ledger",
+        "emergency.export_duty_log",
+        _("值班日志台账"),
     )
     c.header("emergency/duty/_header.html", order=40)
     c.sweep("emergency_duty", "anlan.emergency.services.duty.sweep", every=timedelta(hours=1))
