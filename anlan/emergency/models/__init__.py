@@ -2,11 +2,14 @@
 teams, shelters, experts and the towns' 四有. One module per sub-domain; every model keeps the `emergency` app
 label. State machines: each model's `TRANSITIONS` table."""
 
+from .drills import Drill, DrillProblem
 from .duty import DutyLogEntry, DutyRoster, DutyShift, DutySwap
 from .incident import Incident
 from .plans import Plan, PlanEvaluation, PlanFiling, PlanReview, PlanVersion
 
 __all__ = [
+    "Drill",
+    "DrillProblem",
     "DutyLogEntry",
     "DutyRoster",
     "DutyShift",

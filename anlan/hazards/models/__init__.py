@@ -51,6 +51,7 @@ class Hazard(models.Model):
         TIP_OFF = "tip_off", _("群众举报")
         EXPERT = "expert", _("专家会诊")
         RECHECK = "recheck", _("回头看复查")
+        DRILL = "drill", _("应急演练")
 
     class Category(models.TextChoices):
         UNSAFE_ACT = "unsafe_act", _("人的不安全行为")
