@@ -334,3 +334,58 @@ def follow_ups_missing(*, required: int, received: int) -> int:
     if required < 0 or received < 0:
         raise ValueError("counts are never negative")
     return max(0, required - received)
+
+
+# ---------------------------------------------------------------- materials (应急物资)
+
+# 应急保障重点物资分类目录 (国家发展改革委 2015) groups, kept as the item categories.
+MATERIAL_CATEGORIES = (
+    ("flood_control", _("防汛抗旱")),
+    ("forest_fire", _("森林防灭火")),
+    ("rescue", _("抢险救援")),
+    ("hazchem", _("危险化学品事故处置")),
+    ("medical", _("医疗救护")),
+    ("living", _("生活保障")),
+    ("communication", _("通信照明")),
+    ("protection", _("个体防护")),
+    ("other", _("其他")),
+)
+# Not regulatory: how early the ledger warns (a county may change them in settings of its own later).
+EXPIRY_SOON_DAYS = 30
+MAINTENANCE_SOON_DAYS = 7
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in km between two points in decimal degrees."""
+    from math import asin, cos, radians, sin, sqrt
+
+    p1, p2 = radians(lat1), radians(lat2)
+    dlat, dlng = p2 - p1, radians(lng2 - lng1)
+    a = sin(dlat / 2) ** 2 + cos(p1) * cos(p2) * sin(dlng / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a)))
+
+
+def bounding_box(lat: float, lng: float, km: float) -> tuple[float, float, float, float]:
+    """(min lat, max lat, min lng, max lng) of a box holding every point within `km` of (lat, lng)."""
+    from math import cos, degrees, radians
+
+    dlat = degrees(km / EARTH_RADIUS_KM)
+    shrink = max(cos(radians(lat)), 1e-6)
+    dlng = min(180.0, degrees(km / (EARTH_RADIUS_KM * shrink)))
+    return lat - dlat, lat + dlat, lng - dlng, lng + dlng
+
+
+def stock_after(quantity, direction: str, amount):
+    """The quantity after a movement: in adds, out takes (never below zero), adjust sets the counted amount."""
+    if amount < 0:
+        raise ValueError("a movement's amount is never negative")
+    if direction == "in":
+        return quantity + amount
+    if direction == "out":
+        if amount > quantity:
+            raise ValueError("out of stock")
+        return quantity - amount
+    if direction == "adjust":
+        return amount
+    raise ValueError(f"unknown direction {direction!r}")

@@ -5,6 +5,7 @@ label. State machines: each model's `TRANSITIONS` table."""
 from .drills import Drill, DrillProblem
 from .duty import DutyLogEntry, DutyRoster, DutyShift, DutySwap
 from .incident import Incident
+from .materials import MaterialItem, StockMovement, Warehouse
 from .plans import Plan, PlanEvaluation, PlanFiling, PlanReview, PlanVersion
 
 __all__ = [
@@ -15,9 +16,12 @@ __all__ = [
     "DutyShift",
     "DutySwap",
     "Incident",
+    "MaterialItem",
     "Plan",
     "PlanEvaluation",
     "PlanFiling",
     "PlanReview",
     "PlanVersion",
+    "StockMovement",
+    "Warehouse",
 ]
