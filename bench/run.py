@@ -36,6 +36,7 @@ EXTRA_SECTIONS = (
     "jobs",  # bench/bench_jobs.py: 10,000 small jobs by two workers; a ledger export as a job
     "home",  # bench/bench_home.py: the 待办 query over 1M hazards (the hazards section's data)
     "pickers",  # bench/bench_pickers.py: the type-ahead search, each query kind, county office and town
+    "emergency",  # bench/bench_emergency.py: who is on duty over 1,500 offices; nearest of 100k items
 )
 PAGE_SIZE = 20
 DEEP_PAGE = 1000
@@ -117,6 +118,9 @@ def parse_args(argv):
     from bench.bench_pickers import add_arguments as add_picker_arguments
 
     add_picker_arguments(parser)
+    from bench.bench_emergency import add_arguments as add_emergency_arguments
+
+    add_emergency_arguments(parser)
     args = parser.parse_args(argv)
     args.only = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = sorted(set(args.only) - set(SECTIONS) - set(EXTRA_SECTIONS))
@@ -505,6 +509,10 @@ def main(argv=None) -> int:
         from bench.bench_pickers import run as bench_pickers
 
         rows += bench_pickers(dataset, args, log, Row)
+    if "emergency" in args.only:
+        from bench.bench_emergency import run as bench_emergency
+
+        rows += bench_emergency(dataset, args, log, Row)
 
     print()
     print(

@@ -389,3 +389,63 @@ def stock_after(quantity, direction: str, amount):
     if direction == "adjust":
         return amount
     raise ValueError(f"unknown direction {direction!r}")
+
+
+# ---------------------------------------------------------------- forces: teams, shelters, experts, 四有
+
+# 专家库 specialties: the fields the county's 应急管理专家库 is organised by (the issue's list, #15).
+EXPERT_SPECIALTIES = (
+    ("hazchem", _("危险化学品")),
+    ("mining", _("矿山")),
+    ("construction", _("建筑施工")),
+    ("fire", _("消防")),
+    ("transport", _("交通运输")),
+    ("geology", _("地质灾害")),
+    ("flood", _("防汛抗旱")),
+    ("forest_fire", _("森林防火")),
+    ("special_equipment", _("特种设备")),
+    ("medical", _("医疗救护")),
+    ("metallurgy", _("冶金工贸")),
+    ("gas", _("城镇燃气")),
+    ("electricity", _("电力")),
+    ("law", _("法律")),
+)
+EXPERT_SPECIALTY_LABELS = dict(EXPERT_SPECIALTIES)
+
+# 乡镇（街道）应急能力“四有”: 有场所、有机构、有专人、有经费 (the issue's list, #15; the national text it
+# comes from is not confirmed in regulations.md, so the four items are the only thing this rule fixes).
+CAPACITY_ITEMS = (
+    ("site", _("有场所")),
+    ("organization", _("有机构")),
+    ("staff", _("有专人")),
+    ("funding", _("有经费")),
+)
+CAPACITY_ITEM_LABELS = dict(CAPACITY_ITEMS)
+
+
+def expert_is_available(*, is_available: bool, unavailable_until: date | None, today: date) -> bool:
+    """An expert may be assigned when listed as available and not away: away up to and including
+    `unavailable_until`, back the day after (专家库 availability, the issue #15)."""
+    if not is_available:
+        return False
+    return unavailable_until is None or today > unavailable_until
+
+
+def capacity_is_complete(flags: dict[str, bool]) -> bool:
+    """A town meets 四有 when every one of the four items is present (CAPACITY_ITEMS)."""
+    return all(flags.get(code, False) for code, _label in CAPACITY_ITEMS)
+
+
+def joined_codes(codes) -> str:
+    """Specialty codes stored as one delimited text (",fire,flood,"), so a filter is a plain LIKE on any
+    database: `specialty_pattern(code)` is what it contains."""
+    ordered = [code for code, _label in EXPERT_SPECIALTIES if code in set(codes)]
+    return f",{','.join(ordered)}," if ordered else ""
+
+
+def split_codes(text: str) -> list[str]:
+    return [code for code in (text or "").split(",") if code]
+
+
+def specialty_pattern(code: str) -> str:
+    return f",{code},"

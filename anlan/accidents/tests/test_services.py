@@ -76,7 +76,10 @@ def test_the_county_duty_office_is_notified_at_once_with_one_message_per_step(
     step_messages = Notification.objects.filter(url=f"/accidents/{accident.pk}/")
     # 安委办 of the county and 住建局, which supervises construction (第九条); the town hears of it through the
     # emergency module's duty log, not as a reporting step.
-    assert set(step_messages.values_list("recipient__username", flat=True)) == {"county_office", "dept_housing"}
+    assert set(step_messages.values_list("recipient__username", flat=True)) == {
+        "county_office",
+        "dept_housing",
+    }
     assert step_messages.count() == 2
 
 

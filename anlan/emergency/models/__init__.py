@@ -4,17 +4,21 @@ label. State machines: each model's `TRANSITIONS` table."""
 
 from .drills import Drill, DrillProblem
 from .duty import DutyLogEntry, DutyRoster, DutyShift, DutySwap
+from .forces import ConsultationAssignment, Expert, ExpertConsultation, RescueTeam, Shelter, TownCapacity
 from .incident import Incident
 from .materials import MaterialItem, StockMovement, Warehouse
 from .plans import Plan, PlanEvaluation, PlanFiling, PlanReview, PlanVersion
 
 __all__ = [
+    "ConsultationAssignment",
     "Drill",
     "DrillProblem",
     "DutyLogEntry",
     "DutyRoster",
     "DutyShift",
     "DutySwap",
+    "Expert",
+    "ExpertConsultation",
     "Incident",
     "MaterialItem",
     "Plan",
@@ -22,6 +26,9 @@ __all__ = [
     "PlanFiling",
     "PlanReview",
     "PlanVersion",
+    "RescueTeam",
+    "Shelter",
     "StockMovement",
+    "TownCapacity",
     "Warehouse",
 ]

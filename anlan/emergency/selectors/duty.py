@@ -20,27 +20,62 @@ from . import enterprise_categories
 CHUNK = 1000
 
 
-def on_duty(unit_ids, at: datetime) -> dict[int, list[DutyShift]]:
+def _covering(at: datetime) -> QuerySet:
+    """Published shifts covering `at`. A shift lasts at most rules.MAX_SHIFT_HOURS, so it started within that
+    many hours before `at`: the index on (published, starts_at) reads about a day of shifts, not the month's."""
+    earliest = at - timedelta(hours=rules.MAX_SHIFT_HOURS)
+    return DutyShift.objects.filter(published=True, starts_at__gt=earliest, starts_at__lte=at, ends_at__gt=at)
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    """A shift on now, as the pages and the header show it (names, not user objects: 1,500 offices at once)."""
+
+    pk: int
+    unit_id: int
+    starts_at: datetime
+    ends_at: datetime
+    officer_id: int
+    officer: str
+    officer_phone: str
+    leader_id: int
+    leader: str
+    leader_phone: str
+
+
+def on_duty(unit_ids, at: datetime) -> dict[int, list[OnDuty]]:
     """The published shifts covering `at` of each office, as one query (an office may have an overlap at
     handover: both shifts are listed, the earlier first)."""
-    found: dict[int, list[DutyShift]] = defaultdict(list)
+    found: dict[int, list[OnDuty]] = defaultdict(list)
     rows = (
-        DutyShift.objects.filter(
-            unit_id__in=list(unit_ids), published=True, starts_at__lte=at, ends_at__gt=at
-        )
-        .select_related("officer", "leader")
+        _covering(at)
+        .filter(unit_id__in=list(unit_ids))
         .order_by("unit_id", "starts_at")
+        .values_list(
+            "pk",
+            "unit_id",
+            "starts_at",
+            "ends_at",
+            "officer_id",
+            "officer__real_name",
+            "officer__username",
+            "officer_phone",
+            "leader_id",
+            "leader__real_name",
+            "leader__username",
+            "leader_phone",
+        )
     )
-    for shift in rows:
-        found[shift.unit_id].append(shift)
+    for pk, unit, start, end, oid, oname, ouser, ophone, lid, lname, luser, lphone in rows:
+        found[unit].append(
+            OnDuty(pk, unit, start, end, oid, oname or ouser, ophone, lid, lname or luser, lphone)
+        )
     return dict(found)
 
 
 def on_duty_people(unit_ids, at: datetime) -> list[int]:
     """The user ids of the duty officers and 带班领导 on duty at `at` in these offices."""
-    pairs = DutyShift.objects.filter(
-        unit_id__in=list(unit_ids), published=True, starts_at__lte=at, ends_at__gt=at
-    ).values_list("officer_id", "leader_id")
+    pairs = _covering(at).filter(unit_id__in=list(unit_ids)).values_list("officer_id", "leader_id")
     return sorted({pk for pair in pairs for pk in pair})
 
 
@@ -58,7 +93,7 @@ def duty_officers_group(*, region=None, **context) -> QuerySet:
 @dataclass
 class OfficeNow:
     unit: Unit
-    shifts: list[DutyShift]
+    shifts: list[OnDuty]
     phone: str
 
 

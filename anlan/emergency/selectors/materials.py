@@ -150,6 +150,8 @@ def alert_todo_items(rows, limit):
     from anlan.core.contract import TodoItem
 
     return [
-        TodoItem(f"{item.name}（{item.warehouse.name}）", reverse("emergency:material-item-detail", args=[item.pk]))
+        TodoItem(
+            f"{item.name}（{item.warehouse.name}）", reverse("emergency:material-item-detail", args=[item.pk])
+        )
         for item in rows[:limit]
     ]
