@@ -5,8 +5,32 @@ label. State machines: each model's `TRANSITIONS` table."""
 from .duty import DutyLogEntry, DutyRoster, DutyShift, DutySwap
 from .incident import Incident
 from .plans import Plan, PlanEvaluation, PlanFiling, PlanReview, PlanVersion
+from .response import (
+    ControlPoint,
+    FirstResponder,
+    FirstResponse,
+    FirstResponseAction,
+    PublicRelease,
+    ReleaseReview,
+    Response,
+    ResponseGroup,
+    ResponseLevelChange,
+    ResponseNote,
+    ResponseTask,
+)
 
 __all__ = [
+    "ControlPoint",
+    "FirstResponder",
+    "FirstResponse",
+    "FirstResponseAction",
+    "PublicRelease",
+    "ReleaseReview",
+    "Response",
+    "ResponseGroup",
+    "ResponseLevelChange",
+    "ResponseNote",
+    "ResponseTask",
     "DutyLogEntry",
     "DutyRoster",
     "DutyShift",
