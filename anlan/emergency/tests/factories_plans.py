@@ -7,7 +7,6 @@ from datetime import date
 from anlan.core.units import committee_office_for, unit_for
 from anlan.emergency.services import plans as services
 
-
 def calendar_through_next_year() -> None:
     """Tests only: a weekends-only CalendarYear for next year when none is loaded, so a working-day deadline
     counted from today never depends on the day the suite runs (the real years come from the 国务院办公厅
