@@ -34,4 +34,9 @@ def contribute(c: contract.Contributions) -> None:
             active="name:response-",
         )
     )
+    c.demo(
+        "emergency_response",
+        "anlan.emergency.demo.response.step",
+        after=["emergency_duty", "emergency_plans"],
+    )
     c.matrix("anlan.emergency.tests.matrix_response")
