@@ -216,3 +216,35 @@ def test_first_response_form_parses_people_and_actions(cast, client):
     assert [r.name for r in first.responders.all()] == ["李镇长", "张干事"]
     assert first.responders.first().phone == "13800000001"
     assert [a.text for a in first.actions.all()] == ["疏散群众"]
+
+
+def test_the_demo_step_builds_the_flood_with_its_response(cast):
+    from types import SimpleNamespace
+
+    from anlan.core.tests.factories import DepartmentFactory
+    from anlan.emergency.demo import response as demo_response
+    from anlan.emergency.models import Incident, PublicRelease, Response, ResponseTask
+
+    publicity = DepartmentFactory(name="中共来安县委宣传部", region=cast.county)
+    demo = SimpleNamespace(
+        users={
+            "anweiban": cast["county_office"],
+            "yingji": cast["county_office"],
+            "xinan": cast["town_a"],
+            "jiaotong": cast["dept_transport"],
+        },
+        towns={"新安镇": cast.town_a},
+        villages={cast.village_a.code: cast.village_a, cast.village_b.code: cast.village_b},
+        departments={"交通运输局": cast.dept_transport, "住建局": cast.dept_housing, "县委宣传部": publicity},
+        county=cast.county,
+        counts={},
+    )
+    demo_response.step(demo)
+    incident = Incident.objects.get()
+    assert incident.kind == Incident.Kind.NATURAL_DISASTER and incident.region == cast.village_a
+    response = Response.objects.get()
+    assert response.level == 4 and response.is_active
+    assert sorted(t.confirmed for t in ResponseTask.objects.all()) == [False, True]
+    assert response.control_points.filter(kind="road_closure", lifted_at__isnull=True).count() == 1
+    assert incident.first_response.responders.count() == 3
+    assert PublicRelease.objects.get().status == PublicRelease.Status.PUBLISHED
