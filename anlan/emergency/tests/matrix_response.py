@@ -119,6 +119,9 @@ TASK_DONE = page(404, county_office=403, town_a=403, leader=403, dept_transport=
 REVIEW_PAGE = page(404, county_office=403, town_a=403, leader=403, dept_housing=200)
 REVIEW_DONE = page(404, county_office=403, town_a=403, leader=403, dept_housing=302)
 PUBLIC = page(200, anonymous=200)
+EXPORTERS = page(
+    403, county_office=200, town_a=200, town_b=200, dept_housing=200, dept_transport=200, leader=200
+)
 
 
 def _post(name, expected, data=None, kwargs=None, **kw):
@@ -149,6 +152,7 @@ def _release_data(c):
 
 ROUTES = [
     Route("emergency:response-list", ALL),
+    Route("emergency:response-export", EXPORTERS),
     Route("emergency:response-incident-create", RECORDERS),
     _post(
         "emergency:response-incident-create",

@@ -248,3 +248,21 @@ def test_the_demo_step_builds_the_flood_with_its_response(cast):
     assert response.control_points.filter(kind="road_closure", lifted_at__isnull=True).count() == 1
     assert incident.first_response.responders.count() == 3
     assert PublicRelease.objects.get().status == PublicRelease.Status.PUBLISHED
+
+
+def test_the_incident_ledger_exports_the_scoped_list(cast, client):
+    from openpyxl import load_workbook
+
+    response = start(cast, level=3)
+    flood(cast, title="另一事件")
+    client.force_login(cast["leader"])
+    got = client.get(reverse("emergency:response-export"))
+    assert got.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(got.streaming_content))).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    flat = [v for row in values for v in row if v]
+    assert response.incident.title in flat and "另一事件" in flat and "三级" in flat
+    client.force_login(cast["town_b"])
+    got = client.get(reverse("emergency:response-export"))
+    sheet = load_workbook(io.BytesIO(b"".join(got.streaming_content))).active
+    assert response.incident.title not in [c.value for row in sheet.iter_rows() for c in row]

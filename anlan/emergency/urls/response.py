@@ -7,6 +7,7 @@ from ..views import response as views
 
 urlpatterns: list = [
     path("incidents/", views.incident_list, name="response-list"),
+    path("incidents/export/", views.incident_export, name="response-export"),
     path("incidents/new/", views.incident_create, name="response-incident-create"),
     path("incidents/<int:pk>/", views.incident_detail, name="response-incident-detail"),
     path("incidents/<int:pk>/close/", views.incident_close, name="response-incident-close"),

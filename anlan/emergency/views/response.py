@@ -7,26 +7,32 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anlan.core import entry
+from anlan.core import entry, exporting
 from anlan.core.errors import DomainError
+from anlan.core.exports import Column, Ledger, choice_labels, filter_request
+from anlan.core.paging import filtered
 from anlan.core.permissions import has_right, require_right
 from anlan.core.selectors import regions_for_choice
 from anlan.core.units import is_member
 
+from .. import rules
 from ..forms import response as forms
-from ..models import PublicRelease
+from ..models import Incident, PublicRelease
 from ..selectors import response as selectors
 from ..services import chronicle
 from ..services import response as services
 
 MANAGE = selectors.MANAGE
 RECORD = selectors.RECORD_INCIDENT
+EXPORT = "emergency.export_incidents"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -62,9 +68,61 @@ def incident_list(request):
         fragment="emergency/response/_table.html",
         context={
             "can_create": has_right(user, RECORD),
+            "can_export": has_right(user, EXPORT),
             "breadcrumbs": entry.crumbs((_("突发事件"), "")),
         },
     )
+
+
+COLUMNS = [
+    Column(_("事件名称"), 30),
+    Column(_("事件类别"), 12),
+    Column(_("发生地区划"), 14),
+    Column(_("发生地点"), 20),
+    Column(_("发生时间"), 16),
+    Column(_("最高响应级别"), 10),
+    Column(_("结束时间"), 16),
+]
+
+
+def _stamp(value) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
+
+
+def _ledger_rows(queryset):
+    kinds = choice_labels(Incident, "kind")
+    rows = queryset.select_related("region").annotate(top_level=Min("responses__level"))
+    for i in rows.iterator(chunk_size=500):
+        yield [
+            i.title,
+            str(kinds.get(i.kind, i.kind)),
+            i.region.name,
+            i.place,
+            _stamp(i.occurred_at),
+            str(rules.RESPONSE_LEVEL_LABELS.get(i.top_level, "")),
+            _stamp(i.closed_at),
+        ]
+
+
+def incident_ledger(user, params) -> Ledger:
+    """The incident ledger (突发事件台账) the user may export, filtered as the list."""
+    queryset = Incident.objects.for_user(user, EXPORT).order_by("-occurred_at", "-pk")
+    filterset = forms.IncidentFilter(params or None, queryset=queryset, request=filter_request(user))
+    return Ledger(
+        name="emergency-incidents",
+        sheet_title=_("突发事件台账"),
+        columns=COLUMNS,
+        queryset=filtered(filterset),
+        rows=_ledger_rows,
+        user=user,
+        filterset=filterset,
+    )
+
+
+@login_required
+@require_GET
+def incident_export(request):
+    return exporting.export(request, "emergency_incidents")
 
 
 @login_required

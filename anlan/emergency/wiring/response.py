@@ -22,6 +22,7 @@ def contribute(c: contract.Contributions) -> None:
             "emergency.record_incident": SUPERVISORS,
             # 突发事件应对法 第七十六条: the town where it happens organises the first measures.
             "emergency.record_first_response": {Role.TOWN},
+            "emergency.export_incidents": SUPERVISORS | {Role.LEADER},
         }
     )
     c.nav(
@@ -33,6 +34,12 @@ def contribute(c: contract.Contributions) -> None:
             group="emergency",
             active="name:response-",
         )
+    )
+    c.ledger(
+        "emergency_incidents",
+        "anlan.emergency.views.response.incident_ledger",
+        "emergency.export_incidents",
+        _("突发事件台账"),
     )
     c.demo(
         "emergency_response",
