@@ -449,3 +449,37 @@ def split_codes(text: str) -> list[str]:
 
 def specialty_pattern(code: str) -> str:
     return f",{code},"
+
+
+# ---------------------------------------------------------------- response (应急响应, the response part)
+
+RESPONSE_LEVEL_LABELS = dict(RESPONSE_LEVELS)
+
+
+def valid_response_level(level) -> bool:
+    """突发事件应对法 第七十一条 (regulations.md §6): response levels are 一级 to 四级 (1 highest, 4 lowest)."""
+    return isinstance(level, int) and not isinstance(level, bool) and level in RESPONSE_LEVEL_LABELS
+
+
+def level_change_kind(from_level: int, to_level: int) -> str:
+    """ "raise" (toward 一级) or "lower" (toward 四级); the same level is no change (ValueError)."""
+    if from_level == to_level:
+        raise ValueError("same level")
+    return "raise" if to_level < from_level else "lower"
+
+
+def incident_closes_with_response(*, is_accident: bool, accident_closed: bool) -> bool:
+    """Ending the response ends the incident, except an accident whose investigation is still open: it stays
+    open (its 续报 count on until the accident is closed — 生产安全事故报告和调查处理条例 第十三条)."""
+    return not is_accident or accident_closed
+
+
+def in_order(*stamps) -> bool:
+    """Whether the given times (None skipped) never go backwards: 接警 ≤ 出动 ≤ 到达 ≤ 移交."""
+    present = [stamp for stamp in stamps if stamp is not None]
+    return all(a <= b for a, b in zip(present, present[1:], strict=False))
+
+
+# How long a tasked unit has to confirm receipt of a response task (local practice of the command, not a
+# statutory period): half an hour, or the task's own deadline when that is sooner.
+RESPONSE_TASK_CONFIRM_MINUTES = 30

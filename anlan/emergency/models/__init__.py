@@ -8,9 +8,23 @@ from .forces import ConsultationAssignment, Expert, ExpertConsultation, RescueTe
 from .incident import Incident
 from .materials import MaterialItem, StockMovement, Warehouse
 from .plans import Plan, PlanEvaluation, PlanFiling, PlanReview, PlanVersion
+from .response import (
+    ControlPoint,
+    FirstResponder,
+    FirstResponse,
+    FirstResponseAction,
+    PublicRelease,
+    ReleaseReview,
+    Response,
+    ResponseGroup,
+    ResponseLevelChange,
+    ResponseNote,
+    ResponseTask,
+)
 
 __all__ = [
     "ConsultationAssignment",
+    "ControlPoint",
     "Drill",
     "DrillProblem",
     "DutyLogEntry",
@@ -19,6 +33,9 @@ __all__ = [
     "DutySwap",
     "Expert",
     "ExpertConsultation",
+    "FirstResponder",
+    "FirstResponse",
+    "FirstResponseAction",
     "Incident",
     "MaterialItem",
     "Plan",
@@ -26,7 +43,14 @@ __all__ = [
     "PlanFiling",
     "PlanReview",
     "PlanVersion",
+    "PublicRelease",
+    "ReleaseReview",
     "RescueTeam",
+    "Response",
+    "ResponseGroup",
+    "ResponseLevelChange",
+    "ResponseNote",
+    "ResponseTask",
     "Shelter",
     "StockMovement",
     "TownCapacity",
