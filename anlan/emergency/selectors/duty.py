@@ -175,21 +175,10 @@ def pending_swaps(roster: DutyRoster) -> list[DutySwap]:
 
 
 def member_units(user) -> QuerySet:
-    """The existing units the user acts for (the rule of core.units.is_member), as one query."""
-    from anlan.core.scope import memberships_of
+    """The existing units the user acts for (core.units.units_of)."""
+    from anlan.core.units import units_of
 
-    condition = Q(pk__in=[])
-    for m in memberships_of(user):
-        if m.role == "committee_office":
-            condition |= Q(kind=Unit.Kind.COMMITTEE_OFFICE, region_id=m.region_id)
-        elif m.role == "town":
-            condition |= Q(kind=Unit.Kind.TOWN, region_id=m.region_id)
-        elif m.role == "department" and m.department_id:
-            condition |= Q(kind=Unit.Kind.DEPARTMENT, department_id=m.department_id)
-        elif m.role == "enterprise" and m.enterprise_id:
-            condition |= Q(kind=Unit.Kind.ENTERPRISE, enterprise_id=m.enterprise_id)
-    condition |= Q(kind__in=[Unit.Kind.PARK_COMMITTEE, Unit.Kind.OUTSIDE_BODY], people__user=user)
-    return Unit.objects.filter(condition, is_active=True).distinct()
+    return units_of(user)
 
 
 def oversees(user, unit: Unit) -> bool:
