@@ -101,8 +101,9 @@ def ensure_dataset(n: int, seed: int, *, regenerate: bool = False, log=print) ->
     started = time.perf_counter()
     log(f"Generating {n} enterprises (seed {seed}) …")
     _write_marker({})  # an interrupted generation is never mistaken for a complete one
-    from bench import bench_hazards, bench_inspections
+    from bench import bench_emergency, bench_hazards, bench_inspections
 
+    bench_emergency.wipe()  # its duty shifts hold the bench users
     bench_hazards.wipe()  # records of the enterprises about to go (the province data set has them)
     bench_inspections.wipe()
     wipe()

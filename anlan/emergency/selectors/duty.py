@@ -43,13 +43,18 @@ class OnDuty:
     leader_phone: str
 
 
+def _ids(unit_ids):
+    """A QuerySet of ids stays a subquery (a board of 1,500 offices: no 1,500 parameters to prepare)."""
+    return unit_ids if isinstance(unit_ids, QuerySet) else list(unit_ids)
+
+
 def on_duty(unit_ids, at: datetime) -> dict[int, list[OnDuty]]:
-    """The published shifts covering `at` of each office, as one query (an office may have an overlap at
-    handover: both shifts are listed, the earlier first)."""
+    """The published shifts covering `at` of each office (ids, or a QuerySet of them), as one query (an
+    office may have an overlap at handover: both shifts are listed, the earlier first)."""
     found: dict[int, list[OnDuty]] = defaultdict(list)
     rows = (
         _covering(at)
-        .filter(unit_id__in=list(unit_ids))
+        .filter(unit_id__in=_ids(unit_ids))
         .order_by("unit_id", "starts_at")
         .values_list(
             "pk",
@@ -75,7 +80,7 @@ def on_duty(unit_ids, at: datetime) -> dict[int, list[OnDuty]]:
 
 def on_duty_people(unit_ids, at: datetime) -> list[int]:
     """The user ids of the duty officers and 带班领导 on duty at `at` in these offices."""
-    pairs = _covering(at).filter(unit_id__in=list(unit_ids)).values_list("officer_id", "leader_id")
+    pairs = _covering(at).filter(unit_id__in=_ids(unit_ids)).values_list("officer_id", "leader_id")
     return sorted({pk for pair in pairs for pk in pair})
 
 
@@ -103,8 +108,8 @@ def now_board(user, at: datetime, *, query: str = "") -> list[OfficeNow]:
     rosters = DutyRoster.objects.for_user(user).filter(month=month, status=DutyRoster.Status.PUBLISHED)
     if query:
         rosters = rosters.filter(unit__name__icontains=query)
+    shifts = on_duty(rosters.values("unit_id"), at)
     rosters = list(rosters.select_related("unit").order_by("unit__kind", "unit__name"))
-    shifts = on_duty([r.unit_id for r in rosters], at)
     return [OfficeNow(r.unit, shifts.get(r.unit_id, []), r.phone) for r in rosters]
 
 
