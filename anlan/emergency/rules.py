@@ -8,7 +8,7 @@ vocabulary is a module constant of (code, Chinese label) pairs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
@@ -65,10 +65,14 @@ HALF_YEARLY_DRILL_CATEGORIES = frozenset(
 REVIEW_CATEGORIES = frozenset(
     {MINING, METAL_SMELTING, CONSTRUCTION, HAZARDOUS_CHEMICALS, CHEMICAL_USER, FIREWORKS}
 )
-# 生产安全事故应急条例 第十四条: units at high risk keep an 应急值班; kept as data (the DutyRequirement table
-# may narrow it); large, high-risk hazardous-chemical units keep it around the clock.
+# 生产安全事故应急条例 第十四条: units at high risk keep an 应急值班. The regulation's list; what the software
+# applies is the DutyCategory table seeded from it (a county corrects it in the admin), given to duty_required.
 DUTY_CATEGORIES = frozenset(
     {HAZARDOUS_CHEMICALS, MINING, METAL_SMELTING, URBAN_RAIL, CONSTRUCTION, CROWDED_PLACE, FIREWORKS}
+)
+# The categories an enterprise can have (the government ones are offices, not enterprises).
+ENTERPRISE_CATEGORIES = tuple(
+    (code, label) for code, label in UNIT_CATEGORIES if code not in {GOVERNMENT, TOWN}
 )
 
 # ---------------------------------------------------------------- enterprise size (国家统计局 大中小微型企业划分办法)
@@ -231,6 +235,16 @@ REVISION_TRIGGERS = (
     ("other", _("编制单位认为应当修订的其他情况")),
 )
 
+# 预案管理办法 第三十六条 asks for a revision 及时 and gives no number: Anlan expects it started within this many days
+# of the evaluation that found a trigger (a setting of Anlan's, not the regulation's).
+REVISION_START_DAYS = 30
+
+
+def revision_due(found_on: date) -> date:
+    """The day by which a revision found necessary on `found_on` should have been started."""
+    return found_on + timedelta(days=REVISION_START_DAYS)
+
+
 # ---------------------------------------------------------------- response levels (突发事件应对法 第七十一条)
 
 RESPONSE_LEVELS = (
@@ -298,12 +312,15 @@ DUTY_UNIT_KINDS = frozenset({"committee_office", "department", "town"})
 MAX_SHIFT_HOURS = 24
 
 
-def duty_required(*, unit_kind: str, enterprise_category: str | None = None) -> bool:
-    """Whether a unit must keep a duty roster: government offices always; an enterprise by its category."""
+def duty_required(
+    *, unit_kind: str, enterprise_category: str | None = None, duty_categories=DUTY_CATEGORIES
+) -> bool:
+    """Whether a unit must keep a duty roster: government offices always; an enterprise when its category is
+    one of `duty_categories` (the DutyCategory table's; the regulation's list by default)."""
     if unit_kind in DUTY_UNIT_KINDS:
         return True
     if unit_kind == "enterprise":
-        return enterprise_category in DUTY_CATEGORIES
+        return enterprise_category in duty_categories
     return False
 
 

@@ -3,7 +3,7 @@ teams, shelters, experts and the towns' 四有. One module per sub-domain; every
 label. State machines: each model's `TRANSITIONS` table."""
 
 from .drills import Drill, DrillProblem
-from .duty import DutyLogEntry, DutyRoster, DutyShift, DutySwap
+from .duty import DutyCategory, DutyLogEntry, DutyRoster, DutyShift, DutySwap
 from .forces import ConsultationAssignment, Expert, ExpertConsultation, RescueTeam, Shelter, TownCapacity
 from .incident import Incident
 from .materials import MaterialItem, StockMovement, Warehouse
@@ -27,6 +27,7 @@ __all__ = [
     "ControlPoint",
     "Drill",
     "DrillProblem",
+    "DutyCategory",
     "DutyLogEntry",
     "DutyRoster",
     "DutyShift",

@@ -12,8 +12,30 @@ from simple_history.models import HistoricalRecords
 from anlan.core.models import Unit
 from anlan.core.scope import ScopedQuerySet, ScopeSpec
 
+from ..rules import ENTERPRISE_CATEGORIES
+
 # A duty office is a Unit of the kernel's registry (the county 安委办, a department, a town, an enterprise).
 UNIT_SCOPE = ScopeSpec(region="unit__region", department="unit__department", enterprise="unit__enterprise")
+
+
+class DutyCategory(models.Model):
+    """Whether the enterprises of one category must keep an 应急值班 (生产安全事故应急条例 第十四条), as data:
+    one row per enterprise category, seeded from rules.DUTY_CATEGORIES; a county corrects it in the admin
+    (e.g. when the province names more categories), and the roster check follows at once."""
+
+    category = models.CharField(_("单位类别"), max_length=40, choices=ENTERPRISE_CATEGORIES, unique=True)
+    required = models.BooleanField(_("须设应急值班"), default=True)
+    basis = models.CharField(_("依据"), max_length=200, default="生产安全事故应急条例 第十四条")
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("应急值班单位类别")
+        verbose_name_plural = _("应急值班单位类别")
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
 
 
 class DutyRoster(models.Model):

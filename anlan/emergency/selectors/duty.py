@@ -14,7 +14,7 @@ from anlan.core.models import Enterprise, Unit
 from anlan.core.selectors import access
 
 from .. import rules
-from ..models import DutyLogEntry, DutyRoster, DutyShift, DutySwap, Incident
+from ..models import DutyCategory, DutyLogEntry, DutyRoster, DutyShift, DutySwap, Incident
 from . import enterprise_categories
 
 CHUNK = 1000
@@ -296,6 +296,11 @@ def _covered_units(day: date) -> set[int]:
     )
 
 
+def duty_categories() -> frozenset[str]:
+    """The enterprise categories that must keep an 应急值班, from the DutyCategory table (第十四条, as data)."""
+    return frozenset(DutyCategory.objects.filter(required=True).values_list("category", flat=True))
+
+
 def offices_without_roster(day: date, among: QuerySet | None = None) -> list[Unit]:
     """Government duty offices (rules.DUTY_UNIT_KINDS) and enterprises of the duty categories with no
     published shift on `day` (among the units of `among`, default all)."""
@@ -309,8 +314,9 @@ def offices_without_roster(day: date, among: QuerySet | None = None) -> list[Uni
         .exclude(pk__in=covered)
         .select_related("enterprise")
     )
+    required = duty_categories()
     last = 0
-    while True:
+    while required:
         chunk = list(enterprise_units.filter(pk__gt=last).order_by("pk")[:CHUNK])
         if not chunk:
             break
@@ -319,7 +325,11 @@ def offices_without_roster(day: date, among: QuerySet | None = None) -> list[Uni
         found.extend(
             u
             for u in chunk
-            if rules.duty_required(unit_kind=u.kind, enterprise_category=categories.get(u.enterprise_id))
+            if rules.duty_required(
+                unit_kind=u.kind,
+                enterprise_category=categories.get(u.enterprise_id),
+                duty_categories=required,
+            )
         )
     return found
 

@@ -18,8 +18,9 @@ from anlan.core import recipients, units
 from anlan.core.errors import DomainError
 from anlan.core.models import Membership, Role, User
 from anlan.emergency import rules
-from anlan.emergency.models import DutyLogEntry, DutyRoster, DutyShift, DutySwap
+from anlan.emergency.models import DutyCategory, DutyLogEntry, DutyRoster, DutyShift, DutySwap
 from anlan.emergency.selectors import duty as selectors
+from anlan.emergency.selectors import unit_category
 from anlan.emergency.services import duty as services
 from anlan.notifications.models import Notification
 
@@ -68,6 +69,11 @@ def test_duty_is_required_of_government_offices_and_of_enterprises_of_the_listed
     assert rules.duty_required(unit_kind="enterprise", enterprise_category=rules.MINING)
     assert not rules.duty_required(unit_kind="enterprise", enterprise_category=rules.OTHER_ENTERPRISE)
     assert not rules.duty_required(unit_kind="outside_body")
+    # The list applied is the one given (the DutyCategory table's): a category taken out is no longer required.
+    assert not rules.duty_required(
+        unit_kind="enterprise", enterprise_category=rules.MINING, duty_categories=frozenset()
+    )
+    assert rules.duty_required(unit_kind="town", duty_categories=frozenset())
 
 
 def test_touching_spans_do_not_overlap_and_any_shared_minute_does():
@@ -420,6 +426,24 @@ def test_the_sweep_flags_offices_with_nobody_on_duty_tomorrow_once_a_day(cast):
     assert first["rosters_missing"] >= 1 and again["rosters_missing"] == 0
     message = Notification.objects.get(kind="emergency.duty_roster_missing", recipient=cast["county_office"])
     assert "半塔镇" in message.body and "新安镇" not in message.body
+
+
+def test_the_duty_categories_are_data_seeded_from_the_regulation_and_the_roster_check_follows_them(cast):
+    # Seeded by the migration: one row per enterprise category, required exactly for 第十四条's list.
+    assert {c for c, _label in rules.ENTERPRISE_CATEGORIES} == set(
+        DutyCategory.objects.values_list("category", flat=True)
+    )
+    assert selectors.duty_categories() == rules.DUTY_CATEGORIES
+    enterprise, town = units.unit_for(cast.enterprise_y), units.unit_for(cast.town_b)
+    category = unit_category(enterprise)
+    assert category == rules.HAZARDOUS_CHEMICALS
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    DutyCategory.objects.filter(category=category).update(required=True)
+    assert enterprise.pk in {u.pk for u in selectors.offices_without_roster(tomorrow)}
+    # A county takes the category out in the admin: the enterprise is no longer flagged; offices still are.
+    DutyCategory.objects.filter(category=category).update(required=False)
+    missing = {u.pk for u in selectors.offices_without_roster(tomorrow)}
+    assert enterprise.pk not in missing and town.pk in missing
 
 
 def test_a_day_short_of_follow_ups_is_flagged_in_the_county_log_once(
