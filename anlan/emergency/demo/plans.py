@@ -44,8 +44,9 @@ def step(demo) -> None:
 
 
 def _plans_of(actor, owner, name, today, checker, index) -> int:
-    """Five plans of one owner: draft, reviewed, published and filed (accepted), published and returned or
-    waiting (for the checker), and one published long ago and deemed filed."""
+    """Seven plans of one owner: draft, reviewed, published and filed (accepted), published and returned or
+    waiting (for the checker), one published long ago and deemed filed, and two 现场处置方案 published about
+    half a year ago (left undrilled by demo.drills: one overdue, one due soon)."""
     day = today - timedelta(days=90)
     kinds = [
         ("comprehensive", _("生产安全事故综合应急预案")),
@@ -53,6 +54,8 @@ def _plans_of(actor, owner, name, today, checker, index) -> int:
         ("on_site", _("有限空间作业现场处置方案")),
         ("special", _("火灾事故专项应急预案")),
         ("card", _("值班岗位应急处置卡")),
+        ("on_site", _("高处坠落事故现场处置方案")),
+        ("on_site", _("触电事故现场处置方案")),
     ]
 
     def register(kind, title):
@@ -93,7 +96,8 @@ def _plans_of(actor, owner, name, today, checker, index) -> int:
         actor=actor, plan_pk=plans[1].pk, held_on=today, reviewers="赵国平", conclusion="passed"
     )
     # 2: published, filed today, returned for completion (or waiting for the check).
-    publish(plans[2], today - timedelta(days=10))
+    # (25 days back: its 20-working-day filing deadline stays in a year whose holiday calendar is loaded.)
+    publish(plans[2], today - timedelta(days=25))
     if receivers:
         filing = services.submit_filing(
             actor=actor, plan_pk=plans[2].pk, receiver_pk=receivers[-1].pk, submitted_on=today
@@ -109,4 +113,17 @@ def _plans_of(actor, owner, name, today, checker, index) -> int:
             actor=actor, plan_pk=plans[3].pk, receiver_pk=receivers[-1].pk, submitted_on=day
         )
     # 4: a card left in draft.
+    # 5, 6: published 200 and 165 days ago, filed a few days later, never drilled (每半年至少一次).
+    for plan, back in ((plans[5], 200), (plans[6], 165)):
+        try:
+            publish(plan, today - timedelta(days=back))
+            if receivers:
+                services.submit_filing(
+                    actor=actor,
+                    plan_pk=plan.pk,
+                    receiver_pk=receivers[-1].pk,
+                    submitted_on=today - timedelta(days=back - 3),
+                )
+        except DomainError:  # that year's holiday calendar is not loaded: the plan stays unpublished
+            continue
     return len(plans)

@@ -1,6 +1,7 @@
 """Demo data of the response part: a flood (山洪) in a village of 新安镇 early this morning, the town's 先期处置
 from the first call, a 四级 response of the county 安委办 with two tasks (交通运输局 confirmed, 住建局 pending), a road
-closure and one published release (reviewed by 县委宣传部)."""
+closure and one published release (reviewed by 县委宣传部); and the night of the accident whose 初报 the duty step
+logged: the town's 先期处置, a 四级 response started and ended (the incident stays open while the accident is)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,67 @@ from django.utils.translation import gettext as _
 
 from anlan.core import units
 
-from ..models import Incident, PublicRelease, ReleaseReview
+from ..models import FirstResponse, Incident, PublicRelease, ReleaseReview, Response
 from ..services import response as services
+
+TOWN_USERS = {"新安镇": "xinan", "半塔镇": "banta"}
+
+
+def _accident_night(demo) -> int:
+    """The accident logged by the duty step: first response by its town, a response started and ended."""
+    users = demo.users
+    incident = (
+        Incident.objects.filter(accident__isnull=False).select_related("region").order_by("-pk").first()
+    )
+    if incident is None:
+        return 0
+    town = next(
+        (name for name, region in demo.towns.items() if incident.region.code.startswith(region.code[:9])),
+        None,
+    )
+    occurred = incident.occurred_at
+    now = timezone.now()
+
+    def at(delta):  # never in the future, whenever the accident happened
+        return min(occurred + delta, now)
+
+    if town in TOWN_USERS:
+        officer = users[TOWN_USERS[town]]
+        services.record_first_response(
+            actor=officer,
+            incident_pk=incident.pk,
+            called_at=at(timedelta(minutes=12)),
+            dispatched_at=at(timedelta(minutes=18)),
+            arrived_at=at(timedelta(minutes=45)),
+            handed_over_at=at(timedelta(hours=2)),
+            responders=[
+                {"name": officer.get_full_name() or officer.username, "post": "应急管理办公室", "phone": ""},
+                {"name": "镇派出所", "post": "民警2人", "phone": "110"},
+            ],
+            actions=[
+                {"at": at(timedelta(minutes=50)), "text": _("设置警戒区，疏散无关人员")},
+                {"at": at(timedelta(minutes=70)), "text": _("配合企业清点人员，核实伤亡情况")},
+            ],
+        )
+    response = services.start_response(
+        actor=users["anweiban"],
+        incident_pk=incident.pk,
+        level=4,
+        commander_name=users["yingji"].get_full_name() or "王建国",
+        commander_phone=users["yingji"].phone or "13905507777",
+        post_place=incident.place or _("事故现场"),
+        started_at=at(timedelta(hours=1)),
+    )
+    services.add_note(
+        actor=users["anweiban"],
+        response_pk=response.pk,
+        text=_("现场险情已排除，伤员已送医，善后及事故调查工作移交属地和行业主管部门。"),
+        noted_at=at(timedelta(hours=5)),
+    )
+    services.end_response(actor=users["anweiban"], response_pk=response.pk, note=_("险情排除，终止四级响应"))
+    # Ended that night, as the chronicle should read (the service stamps the time it is called).
+    Response.objects.filter(pk=response.pk).update(ended_at=at(timedelta(hours=6)))
+    return 1
 
 
 def step(demo) -> None:
@@ -114,4 +174,6 @@ def step(demo) -> None:
     )
     PublicRelease.objects.filter(pk=release.pk).update(status=PublicRelease.Status.APPROVED)
     services.publish_release(actor=users["yingji"], release_pk=release.pk)
-    demo.counts[_("突发事件（应急响应）")] = 1
+    night = _accident_night(demo)
+    demo.counts[_("突发事件（应急响应）")] = 1 + night
+    demo.counts[_("先期处置")] = FirstResponse.objects.count()

@@ -138,7 +138,7 @@ def test_the_demo_step_leaves_plans_in_every_state(cast):
         counts={},
     )
     demo_plans.step(demo)
-    assert demo.counts["应急预案"] == 20
+    assert demo.counts["应急预案"] == 28  # four owners, seven plans each
     statuses = set(Plan.objects.values_list("status", flat=True))
     assert {"draft", "reviewed", "published"} <= statuses
     filings = set(PlanFiling.objects.values_list("status", flat=True))
