@@ -97,6 +97,8 @@ class Plan(models.Model):
     filing_overdue_notified_on = models.DateField(_("逾期未备案提醒日期"), null=True, blank=True)
     evaluation_due_on = models.DateField(_("下次评估期限"), null=True, blank=True)
     evaluation_overdue_notified_on = models.DateField(_("评估逾期提醒日期"), null=True, blank=True)
+    revision_due_on = models.DateField(_("应启动修订期限"), null=True, blank=True)
+    revision_overdue_notified_on = models.DateField(_("修订逾期提醒日期"), null=True, blank=True)
     ended_reason = models.CharField(_("替代或废止原因"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     objects = ScopedQuerySet.as_manager()
@@ -109,8 +111,8 @@ class Plan(models.Model):
     )
     history = HistoricalRecords()
 
-    # The lifecycle (a plain table, not `TRANSITIONS`: each step takes its own form and service).
-    LIFECYCLE = (
+    # The state machine; each step takes its own form (views/plans.py) and service (services/plans.py).
+    TRANSITIONS = (
         Transition("review", frozenset({Status.DRAFT}), Status.REVIEWED, MANAGE, _("记录评审/论证")),
         Transition("sign", frozenset({Status.REVIEWED}), Status.SIGNED, MANAGE, _("主要负责人签署")),
         Transition("publish", frozenset({Status.SIGNED}), Status.PUBLISHED, MANAGE, _("公布")),
@@ -141,6 +143,7 @@ class Plan(models.Model):
             models.Index(fields=["region", "status"], name="plan_region_status"),
             models.Index(fields=["filing_status", "filing_due_on"], name="plan_filing_due"),
             models.Index(fields=["status", "evaluation_due_on"], name="plan_evaluation_due"),
+            models.Index(fields=["status", "revision_due_on"], name="plan_revision_due"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -181,3 +181,8 @@ def overdue_filing_q(today: date) -> Q:
 
 def overdue_evaluation_q(today: date) -> Q:
     return Q(status=Plan.Status.PUBLISHED, evaluation_due_on__lt=today)
+
+
+def overdue_revision_q(today: date) -> Q:
+    """Published plans found to need a revision (an evaluation's trigger) with none started by its day."""
+    return Q(status=Plan.Status.PUBLISHED, revision_due_on__lt=today)

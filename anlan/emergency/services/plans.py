@@ -19,9 +19,9 @@ from anlan.core.audit import record_text, system_actor
 from anlan.core.calendar import Calendar
 from anlan.core.errors import DomainError
 from anlan.core.models import Unit
-from anlan.core.permissions import has_right, require_right
+from anlan.core.permissions import require_right
 from anlan.core.records import ensure_in_scope, save_with_history, validate
-from anlan.core.units import is_member, members
+from anlan.core.units import acts_for, is_member, members
 from anlan.core.workflow import apply_transition, find
 from anlan.documents.docx import OfficialDocument, build_docx, chinese_date
 from anlan.notifications.services import notify
@@ -86,13 +86,13 @@ def _not_before(day: date, earlier: date | None, field: str, label, earlier_labe
 def _managed(actor, plan_pk) -> Plan:
     """The plan, locked, if the actor manages it: the right, and acting for its owner unit (403 otherwise)."""
     plan = selectors.access_plan(actor, plan_pk, for_update=True)
-    if not has_right(actor, MANAGE) or not is_member(actor, plan.owner):
+    if not acts_for(actor, plan.owner, MANAGE):
         raise PermissionDenied(_("只有预案编制单位可以办理此事项。"))
     return plan
 
 
 def _step(plan: Plan, name: str, *, actor, reason: str = "", changes: dict | None = None) -> Plan:
-    return apply_transition(plan, find(Plan.LIFECYCLE, name), actor=actor, reason=reason, changes=changes)
+    return apply_transition(plan, find(Plan.TRANSITIONS, name), actor=actor, reason=reason, changes=changes)
 
 
 def _accept_file(file):
@@ -285,6 +285,8 @@ def revise_plan(*, actor, plan_pk: int, trigger: str, note: str = "", file=None)
                 "signed_on": None,
                 "filing_status": Plan.FilingStatus.NOT_DUE,
                 "filing_due_on": None,
+                "revision_due_on": None,
+                "revision_overdue_notified_on": None,
             },
         )
         return _add_version(plan, actor=actor, number=number, reason=trigger, note=note, file=file)
@@ -363,7 +365,7 @@ def _checked(actor, filing_pk: int) -> PlanFiling:
     """The filing, locked, if the actor may answer it now: the right, a member of the receiving unit, not of
     the owner (no self-acceptance), still open and within the check period."""
     filing = selectors.access_filing(actor, filing_pk, for_update=True)
-    if not has_right(actor, CHECK_FILING) or not is_member(actor, filing.receiver):
+    if not acts_for(actor, filing.receiver, CHECK_FILING):
         raise PermissionDenied(_("只有受理部门可以审查该备案。"))
     if is_member(actor, filing.plan.owner):
         raise DomainError(PlanError.SELF_ACCEPTANCE, _("不能审查本单位自己的预案备案。"), field="__all__")
@@ -511,6 +513,9 @@ def record_evaluation(
         years = rules.plan_evaluation_years(unit_category=plan.unit_category)
         plan.evaluation_due_on = rules.add_months(evaluated_on, 12 * years) if years else None
         plan.evaluation_overdue_notified_on = None
+        if needs_revision:  # 第三十六条: to be revised; flagged if no revision is started in time
+            plan.revision_due_on = rules.revision_due(evaluated_on)
+            plan.revision_overdue_notified_on = None
         save_with_history(plan, actor, "")
     return evaluation
 
@@ -599,10 +604,22 @@ def flag_overdue_evaluations(*, today: date) -> int:
     )
 
 
+def flag_overdue_revisions(*, today: date) -> int:
+    """Published plans an evaluation found must be revised (第三十六条), with no revision started by
+    rules.revision_due: flagged once, the owner told."""
+    return _flag(
+        Plan.objects.filter(selectors.overdue_revision_q(today)),
+        today=today,
+        stamp="revision_overdue_notified_on",
+        title=gettext_lazy("预案逾期未修订：%(title)s"),
+    )
+
+
 def run_sweep(*, today, now=None, stdout=None) -> dict[str, int]:
     """The plans sweep (wiring/plans.py): deemed filings first, then the overdue flags; idempotent."""
     return {
         "filings_deemed_accepted": deem_unanswered_filings(today=today),
         "filings_overdue_flagged": flag_overdue_filings(today=today),
         "evaluations_overdue_flagged": flag_overdue_evaluations(today=today),
+        "revisions_overdue_flagged": flag_overdue_revisions(today=today),
     }

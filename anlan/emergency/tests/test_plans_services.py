@@ -15,6 +15,7 @@ from docx import Document
 from anlan.core.errors import DomainError
 from anlan.emergency import rules
 from anlan.emergency.models import Plan, PlanFiling, PlanReview
+from anlan.emergency.selectors import plans as selectors
 from anlan.emergency.services import plans as services
 from anlan.emergency.services.plans import PlanError
 from anlan.notifications.models import Notification
@@ -456,6 +457,44 @@ def test_an_evaluation_moves_the_next_one_three_years_on_and_names_a_revision_tr
     plan.refresh_from_db()
     assert plan.evaluation_due_on == date(2029, 3, 9)
     assert plan.evaluations.get().trigger == "command_changed"
+    assert plan.revision_due_on == date(2026, 4, 8)  # rules.REVISION_START_DAYS (30) after the evaluation
+
+
+def test_a_revision_found_necessary_and_not_started_is_flagged_once_after_its_day_and_starting_it_clears_it(
+    cast, django_capture_on_commit_callbacks
+):
+    plan = enterprise_plan(cast, state="published", day=date(2026, 3, 2))
+    services.record_evaluation(
+        actor=cast["enterprise_x"],
+        plan_pk=plan.pk,
+        evaluated_on=date(2026, 3, 9),
+        conclusion="风险发生重大变化，需修订",
+        needs_revision=True,
+        trigger="hazards_changed",
+    )
+    assert rules.revision_due(date(2026, 3, 9)) == date(2026, 4, 8)
+    # On its last day it is not late; the day after, it is flagged once and the owner told.
+    assert services.flag_overdue_revisions(today=date(2026, 4, 8)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.flag_overdue_revisions(today=date(2026, 4, 9)) == 1
+    assert services.flag_overdue_revisions(today=date(2026, 4, 10)) == 0
+    assert Notification.objects.filter(
+        recipient=cast["enterprise_x"], kind="emergency.plan_overdue", title__contains="逾期未修订"
+    ).exists()
+    # Starting the revision clears the deadline: nothing more to flag.
+    services.revise_plan(actor=cast["enterprise_x"], plan_pk=plan.pk, trigger="hazards_changed")
+    plan.refresh_from_db()
+    assert plan.revision_due_on is None and plan.revision_overdue_notified_on is None
+    assert not Plan.objects.filter(selectors.overdue_revision_q(date(2026, 5, 1))).exists()
+
+
+def test_an_evaluation_without_a_revision_sets_no_revision_deadline(cast):
+    plan = enterprise_plan(cast, state="published", day=date(2026, 3, 2))
+    services.record_evaluation(
+        actor=cast["enterprise_x"], plan_pk=plan.pk, evaluated_on=date(2026, 3, 9), conclusion="适用"
+    )
+    plan.refresh_from_db()
+    assert plan.revision_due_on is None
 
 
 def test_a_draft_is_not_evaluated_and_a_conclusion_is_required(cast):
@@ -491,7 +530,9 @@ def test_the_sweep_is_idempotent(cast, django_capture_on_commit_callbacks):
     plan = enterprise_plan(cast, state="published", day=date(2026, 3, 2))
     late = enterprise_plan(cast, state="published", day=date(2026, 3, 2), title="第二个预案")
     _submit_to_housing(cast, plan)
-    Plan.objects.filter(pk=late.pk).update(evaluation_due_on=date(2026, 3, 1))
+    Plan.objects.filter(pk=late.pk).update(
+        evaluation_due_on=date(2026, 3, 1), revision_due_on=date(2026, 3, 31)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         first = services.run_sweep(today=date(2026, 4, 1))
     history = sum(m.history.count() for m in (Plan, PlanFiling))
@@ -502,11 +543,13 @@ def test_the_sweep_is_idempotent(cast, django_capture_on_commit_callbacks):
         "filings_deemed_accepted": 1,
         "filings_overdue_flagged": 1,
         "evaluations_overdue_flagged": 1,
+        "revisions_overdue_flagged": 1,
     }
     assert second == {
         "filings_deemed_accepted": 0,
         "filings_overdue_flagged": 0,
         "evaluations_overdue_flagged": 0,
+        "revisions_overdue_flagged": 0,
     }
     assert sum(m.history.count() for m in (Plan, PlanFiling)) == history
     assert Notification.objects.count() == messages
@@ -514,7 +557,7 @@ def test_the_sweep_is_idempotent(cast, django_capture_on_commit_callbacks):
     assert late.filing_overdue_notified_on == date(2026, 4, 1)
     assert (
         Notification.objects.filter(recipient=cast["enterprise_x"], kind="emergency.plan_overdue").count()
-        == 2
+        == 3
     )
 
 
