@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from .audit import record_text, system_actor
 from .errors import Code, DomainError, ErrorCode
 from .models import Department, Enterprise, Person, Region, Role, Unit, User
-from .permissions import require
+from .permissions import has_right, require
 from .records import ensure_in_scope, save_with_history, validate
 from .scope import memberships_of
 from .selectors import access
@@ -153,6 +153,12 @@ def is_member(user, unit: Unit) -> bool:
         anchor = getattr(unit, unit_field)
         return any(m.role == role and getattr(m, membership_field) == anchor for m in memberships_of(user))
     return Person.objects.filter(user=user, employer=unit).exists()
+
+
+def acts_for(user, unit: Unit | None, right: str) -> bool:
+    """Whether the user holds `right` and acts for `unit` (`is_member`): who may work a unit's own records
+    (its plans, drills, stores, releases) rather than only read them."""
+    return unit is not None and has_right(user, right) and is_member(user, unit)
 
 
 def members(unit: Unit) -> QuerySet[User]:

@@ -172,6 +172,14 @@ def test_the_committee_office_keeps_park_committees_and_outside_bodies(cast):
     assert police.history.count() == 3
 
 
+def test_acting_for_a_unit_needs_both_the_right_and_the_membership(cast):
+    x, town = units.unit_for(cast.enterprise_x), units.unit_for(cast.town_a)
+    assert units.acts_for(cast["enterprise_x"], x, "core.propose_licence")
+    assert not units.acts_for(cast["enterprise_x"], x, "core.manage_licence")  # member, not the right
+    assert not units.acts_for(cast["enterprise_x"], town, "core.propose_licence")  # the right, not a member
+    assert not units.acts_for(cast["enterprise_x"], None, "core.propose_licence")
+
+
 def test_a_person_working_at_an_outside_body_is_its_member(cast):
     power = units.create_unit(
         actor=cast["county_office"],

@@ -10,7 +10,7 @@ from anlan.core import rules as core_rules
 from anlan.core import trees
 from anlan.core.models import Region, Unit
 from anlan.core.selectors import access
-from anlan.core.units import committee_office_for, is_member
+from anlan.core.units import acts_for, committee_office_for
 
 from ..models import (
     ControlPoint,
@@ -100,9 +100,7 @@ def town_unit(incident: Incident) -> Unit | None:
 
 def commands(user, incident: Incident) -> bool:
     """Whether the user acts for the county 安委办 that commands the incident's response."""
-    from anlan.core.permissions import has_right
-
-    return has_right(user, MANAGE) and is_member(user, command_unit(incident))
+    return acts_for(user, command_unit(incident), MANAGE)
 
 
 def active_response(incident: Incident) -> Response | None:

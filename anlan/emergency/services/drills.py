@@ -17,7 +17,7 @@ from anlan.core.audit import record_text
 from anlan.core.errors import Code, DomainError
 from anlan.core.permissions import has_right
 from anlan.core.records import save_with_history, validate
-from anlan.core.units import is_member, members
+from anlan.core.units import acts_for, is_member, members
 from anlan.notifications.services import notify
 
 from .. import rules
@@ -36,7 +36,7 @@ def _refuse(field: str, message) -> DomainError:
 def _owned(actor, drill_pk) -> Drill:
     """The drill, locked, if the actor acts for its organiser (403 otherwise)."""
     drill = selectors.access_drill(actor, drill_pk, for_update=True)
-    if not has_right(actor, MANAGE) or not is_member(actor, drill.owner):
+    if not acts_for(actor, drill.owner, MANAGE):
         raise PermissionDenied(_("只有演练组织单位可以办理此事项。"))
     return drill
 
@@ -46,7 +46,7 @@ def record_drill(*, actor, plan_pk, data: dict) -> Drill:
     """A drill held under a published plan, by the plan's owner: held on a day not after today nor before the
     plan's publication, with at least one participant."""
     plan = plan_selectors.access_plan(actor, plan_pk, for_update=True)
-    if not has_right(actor, MANAGE) or not is_member(actor, plan.owner):
+    if not acts_for(actor, plan.owner, MANAGE):
         raise PermissionDenied(_("只有预案编制单位可以登记该预案的演练。"))
     if plan.status != Plan.Status.PUBLISHED:
         raise _refuse("plan", _("只能登记已公布预案的演练。"))

@@ -16,10 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from anlan.core.audit import record_text
 from anlan.core.errors import Code, DomainError
-from anlan.core.permissions import has_right
 from anlan.core.records import save_with_history, validate
 from anlan.core.selectors import access
-from anlan.core.units import is_member, members
+from anlan.core.units import acts_for, members
 from anlan.notifications.services import notify
 
 from .. import rules
@@ -44,7 +43,7 @@ def _refuse(field: str, message) -> DomainError:
 
 
 def _require_keeper(actor, unit) -> None:
-    if not has_right(actor, MANAGE) or not is_member(actor, unit):
+    if not acts_for(actor, unit, MANAGE):
         raise PermissionDenied(_("只有仓库管理单位可以办理此事项。"))
 
 

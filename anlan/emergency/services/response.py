@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from anlan.core import receipts
 from anlan.core.errors import DomainError
 from anlan.core.models import Region, Unit
-from anlan.core.permissions import has_right, require_right
+from anlan.core.permissions import require_right
 from anlan.core.records import ensure_region_in_scope, save_with_history, validate
-from anlan.core.units import is_member, members
+from anlan.core.units import acts_for, is_member, members
 from anlan.notifications.services import notify
 
 from .. import rules
@@ -444,7 +444,7 @@ def add_note(*, actor, response_pk: int, text: str, noted_at=None) -> ResponseNo
 
 def may_record_first_response(actor, incident: Incident) -> bool:
     town = selectors.town_unit(incident)
-    return town is not None and has_right(actor, FIRST_RESPONSE) and is_member(actor, town)
+    return acts_for(actor, town, FIRST_RESPONSE)
 
 
 def record_first_response(
@@ -498,7 +498,7 @@ def record_first_response(
             raise DomainError(
                 ResponseError.NO_TOWN, _("事件未落在乡镇（街道），没有先期处置。"), field="__all__"
             )
-        if not (has_right(actor, FIRST_RESPONSE) and is_member(actor, town)):
+        if not acts_for(actor, town, FIRST_RESPONSE):
             raise PermissionDenied(_("只有事发地乡镇（街道）可以记录先期处置。"))
         first = FirstResponse.objects.filter(incident=incident).first() or FirstResponse(
             incident=incident, town=town
@@ -529,7 +529,7 @@ def record_first_response(
 
 
 def _issuing(actor, release: PublicRelease) -> None:
-    if not (has_right(actor, MANAGE) and is_member(actor, release.issuer)):
+    if not acts_for(actor, release.issuer, MANAGE):
         raise PermissionDenied(_("只有发布单位可以办理此事项。"))
 
 

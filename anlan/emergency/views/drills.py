@@ -17,7 +17,7 @@ from anlan.core import entry
 from anlan.core.errors import DomainError
 from anlan.core.paging import query_without_page
 from anlan.core.permissions import has_right
-from anlan.core.units import is_member
+from anlan.core.units import acts_for, is_member
 
 from .. import rules
 from ..forms import drills as forms
@@ -74,7 +74,7 @@ def drill_create(request):
 def drill_detail(request, pk):
     user = request.user
     drill = selectors.access_drill(user, pk)
-    organiser = has_right(user, MANAGE) and is_member(user, drill.owner)
+    organiser = acts_for(user, drill.owner, MANAGE)
     receiver = (
         drill.reported_to is not None
         and has_right(user, ACKNOWLEDGE)

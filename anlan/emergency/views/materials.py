@@ -17,7 +17,7 @@ from anlan.core.exports import CHUNK, NUMBER, WRAP, Column, Ledger, filter_reque
 from anlan.core.models import Unit
 from anlan.core.paging import filtered
 from anlan.core.permissions import has_right
-from anlan.core.units import is_member
+from anlan.core.units import acts_for
 
 from .. import rules
 from ..forms import materials as forms
@@ -35,7 +35,7 @@ def _crumbs(*items):
 
 
 def _keeps(user, unit) -> bool:
-    return has_right(user, MANAGE) and is_member(user, unit)
+    return acts_for(user, unit, MANAGE)
 
 
 @login_required

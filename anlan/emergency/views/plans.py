@@ -16,7 +16,7 @@ from anlan.core import entry, exporting, uploads
 from anlan.core.exports import DATE, Column, Ledger, choice_labels, filter_request
 from anlan.core.paging import filtered
 from anlan.core.permissions import has_right, require_right
-from anlan.core.units import is_member
+from anlan.core.units import acts_for
 
 from .. import rules
 from ..forms import plans as forms
@@ -124,7 +124,7 @@ def plan_export(request):
 
 
 def _manages(user, plan: Plan) -> bool:
-    return has_right(user, MANAGE) and is_member(user, plan.owner)
+    return acts_for(user, plan.owner, MANAGE)
 
 
 @login_required
@@ -341,7 +341,7 @@ def version_file(request, pk, version_pk):
 
 
 def _checker(user, filing: PlanFiling) -> None:
-    if not has_right(user, CHECK) or not is_member(user, filing.receiver):
+    if not acts_for(user, filing.receiver, CHECK):
         raise PermissionDenied(_("只有受理部门可以审查该备案。"))
 
 

@@ -21,7 +21,7 @@ from anlan.core.exports import Column, Ledger, choice_labels, filter_request
 from anlan.core.paging import filtered
 from anlan.core.permissions import has_right, require_right
 from anlan.core.selectors import regions_for_choice
-from anlan.core.units import is_member
+from anlan.core.units import acts_for, is_member
 
 from .. import rules
 from ..forms import response as forms
@@ -521,7 +521,7 @@ def release_correct(request, pk):
 def release_detail(request, pk):
     user = request.user
     release = selectors.access_release(user, pk)
-    issuing = has_right(user, MANAGE) and is_member(user, release.issuer)
+    issuing = acts_for(user, release.issuer, MANAGE)
     editable = release.status in (PublicRelease.Status.DRAFT, PublicRelease.Status.RETURNED)
     return render(
         request,
@@ -548,7 +548,7 @@ def release_detail(request, pk):
 def release_edit(request, pk):
     user = request.user
     release = selectors.access_release(user, pk)
-    if not (has_right(user, MANAGE) and is_member(user, release.issuer)):
+    if not acts_for(user, release.issuer, MANAGE):
         raise PermissionDenied(_("只有发布单位可以办理此事项。"))
     initial = {
         "title": release.title,
@@ -578,7 +578,7 @@ def release_edit(request, pk):
 def _release_step(request, pk, call, message):
     user = request.user
     release = selectors.access_release(user, pk)
-    if not (has_right(user, MANAGE) and is_member(user, release.issuer)):
+    if not acts_for(user, release.issuer, MANAGE):
         raise PermissionDenied(_("只有发布单位可以办理此事项。"))
     return entry.post_action(
         request,
