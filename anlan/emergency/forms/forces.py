@@ -107,8 +107,8 @@ class TeamForm(BootstrapMixin, forms.Form):
         label=_("专长"), max_length=200, required=False, help_text=_("多个专长用顿号分隔，如：水域救援、破拆")
     )
     equipment = forms.CharField(label=_("主要装备"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    latitude = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6, required=False)
     longitude = forms.DecimalField(label=_("经度"), max_digits=9, decimal_places=6, required=False)
+    latitude = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,8 +128,8 @@ class ShelterForm(BootstrapMixin, forms.Form):
     facilities = forms.CharField(
         label=_("配套设施"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    latitude = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6, required=False)
     longitude = forms.DecimalField(label=_("经度"), max_digits=9, decimal_places=6, required=False)
+    latitude = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,11 +20,11 @@ class WarehouseForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("仓库名称"), max_length=120)
     kind = forms.ChoiceField(label=_("储备类型"), choices=Warehouse.Kind.choices)
     address = forms.CharField(label=_("地址"), max_length=200)
-    latitude = forms.DecimalField(
-        label=_("纬度"), max_digits=9, decimal_places=6, min_value=-90, max_value=90
-    )
     longitude = forms.DecimalField(
         label=_("经度"), max_digits=9, decimal_places=6, min_value=-180, max_value=180
+    )
+    latitude = forms.DecimalField(
+        label=_("纬度"), max_digits=9, decimal_places=6, min_value=-90, max_value=90
     )
     keeper = forms.CharField(label=_("保管人"), max_length=50)
     keeper_phone = forms.CharField(label=_("保管人电话"), max_length=30)
@@ -58,8 +58,8 @@ class MaintainForm(BootstrapMixin, forms.Form):
 
 
 class NearestForm(BootstrapMixin, forms.Form):
-    latitude = forms.FloatField(label=_("纬度"), min_value=-90, max_value=90)
     longitude = forms.FloatField(label=_("经度"), min_value=-180, max_value=180)
+    latitude = forms.FloatField(label=_("纬度"), min_value=-90, max_value=90)
     category = forms.ChoiceField(
         label=_("物资类别"), choices=[("", _("全部")), *rules.MATERIAL_CATEGORIES], required=False
     )

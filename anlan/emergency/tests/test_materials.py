@@ -211,3 +211,14 @@ def test_asking_for_more_than_there_are_returns_them_all(cast):
     _item(cast, opening_quantity=Decimal(1))
     found = selectors.nearest(cast["county_office"], latitude=10.0, longitude=10.0, n=5)
     assert len(found) == 1 and found[0].distance_km > 1000
+
+
+def test_the_warehouse_form_and_the_nearest_search_offer_the_map_to_pick_the_point(cast, client):
+    from django.urls import reverse
+
+    client.force_login(cast["town_a"])
+    for name in ("emergency:material-warehouse-create", "emergency:material-nearest"):
+        page = client.get(reverse(name)).content.decode()
+        assert "data-location-kit" in page and "vendor/leaflet/leaflet.js" in page
+        # 经度 before 纬度, so the map opens below the pair (field.js puts it after the latitude field).
+        assert page.index('name="longitude"') < page.index('name="latitude"')
