@@ -16,7 +16,7 @@ from anlan.core.forms import BootstrapMixin
 from anlan.core.models import Region
 
 from .. import rules
-from ..models import ControlPoint, Incident
+from ..models import ControlPoint, Incident, ResponseTask
 
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -288,3 +288,20 @@ class IncidentFilter(ScopedFilterSet):
         if value == "responding":
             return queryset.filter(responses__status="active").distinct()
         return queryset
+
+
+class TaskFilter(ScopedFilterSet):
+    """The 应急任务 list's filters."""
+
+    state = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[("open", _("未完成")), ("done", _("已完成"))],
+        method="filter_state",
+    )
+
+    class Meta:
+        model = ResponseTask
+        fields: list[str] = []
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(completed_at__isnull=value == "open")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from anlan.core import rules as core_rules
 from anlan.core import trees
-from anlan.core.models import Region, Unit
+from anlan.core.models import ReceiptTask, Region, Unit
 from anlan.core.selectors import access
-from anlan.core.units import acts_for, committee_office_for
+from anlan.core.units import acts_for, committee_office_for, units_of
 
 from ..models import (
     ControlPoint,
@@ -45,6 +45,43 @@ def access_task(user, pk, *, for_update: bool = False) -> ResponseTask:
         pk,
         for_update=for_update,
     )
+
+
+def my_tasks(user) -> QuerySet:
+    """The tasks given to the units the user acts for (the 应急任务 list), the unfinished first, by deadline."""
+    if not getattr(user, "is_authenticated", False):
+        return ResponseTask.objects.none()
+    return (
+        ResponseTask.objects.for_user(user)
+        .filter(unit_id__in=units_of(user).values("pk"))
+        .select_related("response__incident", "unit", "receipt")
+        .order_by(F("completed_at").asc(nulls_first=True), "deadline", "pk")
+    )
+
+
+def tasks_to_do(user) -> QuerySet:
+    """To-do: tasks of the user's units not reported done, in responses still running."""
+    return my_tasks(user).filter(completed_at__isnull=True, response__status=Response.Status.ACTIVE)
+
+
+def task_todo_items(rows, limit):
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from anlan.core.contract import TodoItem
+
+    return [
+        TodoItem(
+            f"{task.response.incident.title}：{task.text[:24]}",
+            reverse("emergency:response-task-detail", args=[task.pk]),
+            due=timezone.localtime(task.deadline).date(),
+            note=_("待确认接收")
+            if task.receipt_id and task.receipt.status in ReceiptTask.OPEN
+            else _("待报告完成"),
+        )
+        for task in rows[:limit]
+    ]
 
 
 def access_control_point(user, pk, *, for_update: bool = False) -> ControlPoint:

@@ -218,6 +218,7 @@ ROUTES = [
         active,
     ),
     _post("emergency:response-control-lift", COMMAND_DONE, kwargs=point),
+    Route("emergency:response-task-list", ALL),
     Route("emergency:response-task-detail", TASK_PAGE, kwargs=task),
     _post("emergency:response-task-confirm", TASK_DONE, kwargs=task),
     _post("emergency:response-task-complete", TASK_DONE, lambda c: {"note": "已封闭"}, task),

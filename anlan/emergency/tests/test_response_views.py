@@ -174,6 +174,32 @@ def test_the_tasked_unit_confirms_on_its_page(cast, client):
     assert "已确认" in page and 'data-testid="task-confirm"' not in page
 
 
+def test_a_tasked_department_finds_its_task_on_its_list_and_its_to_do_until_it_reports_it_done(cast, client):
+    from anlan.core.contract import registry
+
+    t = task(cast)
+    provider = next(p for p in registry().todos if p.key == "emergency.response_tasks")
+    assert list(provider.rows(cast["dept_transport"])) == [t]
+    (item,) = provider.first_items(provider.rows(cast["dept_transport"]), 5)
+    assert item.url == reverse("emergency:response-task-detail", args=[t.pk]) and item.note == "待确认接收"
+    # Not the county office's task, nor the other department's: their lists and to-dos stay empty.
+    for other in ("county_office", "dept_housing", "town_a"):
+        assert not provider.rows(cast[other]).exists()
+    client.force_login(cast["dept_transport"])
+    listed = client.get(reverse("emergency:response-task-list") + "?state=open").content.decode()
+    assert "封闭X012县道东关段" in listed and "待确认接收" in listed
+    services.confirm_task(actor=cast["dept_transport"], task_pk=t.pk)
+    (item,) = provider.first_items(provider.rows(cast["dept_transport"]), 5)
+    assert item.note == "待报告完成"
+    services.complete_task(actor=cast["dept_transport"], task_pk=t.pk, note="已封闭，设置绕行标志")
+    assert not provider.rows(cast["dept_transport"]).exists()
+    listed = client.get(reverse("emergency:response-task-list") + "?state=open").content.decode()
+    assert "本单位没有应急任务" in listed
+    assert "已完成" in client.get(reverse("emergency:response-task-list")).content.decode()
+    client.force_login(cast["dept_housing"])
+    assert "封闭X012县道东关段" not in client.get(reverse("emergency:response-task-list")).content.decode()
+
+
 def test_ending_an_accident_response_says_why_the_incident_stays_open(cast, client):
     from anlan.accidents.tests.factories import report
     from anlan.emergency.services.incident import incident_for_accident

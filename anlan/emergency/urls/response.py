@@ -22,6 +22,7 @@ urlpatterns: list = [
     path("responses/<int:pk>/control-points/", views.control_add, name="response-control-add"),
     path("responses/<int:pk>/notes/", views.note_add, name="response-note-add"),
     path("control-points/<int:pk>/lift/", views.control_lift, name="response-control-lift"),
+    path("response-tasks/", views.task_list, name="response-task-list"),
     path("response-tasks/<int:pk>/", views.task_detail, name="response-task-detail"),
     path("response-tasks/<int:pk>/confirm/", views.task_confirm, name="response-task-confirm"),
     path("response-tasks/<int:pk>/complete/", views.task_complete, name="response-task-complete"),

@@ -354,6 +354,24 @@ def control_lift(request, pk):
 
 @login_required
 @require_GET
+def task_list(request):
+    """应急任务: the tasks given to the units the user acts for."""
+    return entry.list_page(
+        request,
+        queryset=selectors.my_tasks(request.user),
+        filterset_class=forms.TaskFilter,
+        template="emergency/response/task_list.html",
+        fragment="emergency/response/_task_table.html",
+        context={"breadcrumbs": entry.crumbs(_list_crumb(), (_("本单位应急任务"), ""))},
+    )
+
+
+def tasks_url(user) -> str:
+    return reverse("emergency:response-task-list") + "?state=open"
+
+
+@login_required
+@require_GET
 def task_detail(request, pk):
     user = request.user
     task = selectors.access_task(user, pk)

@@ -35,6 +35,16 @@ def contribute(c: contract.Contributions) -> None:
             active="name:response-",
         )
     )
+    c.todo(
+        contract.TodoProvider(
+            "emergency.response_tasks",
+            _("待办理的应急任务"),
+            queryset="anlan.emergency.selectors.response.tasks_to_do",
+            url="anlan.emergency.views.response.tasks_url",
+            items="anlan.emergency.selectors.response.task_todo_items",
+            order=15,
+        )
+    )
     c.ledger(
         "emergency_incidents",
         "anlan.emergency.views.response.incident_ledger",
