@@ -53,6 +53,11 @@ class PlanForm(BootstrapMixin, forms.Form):
 class ReviewForm(BootstrapMixin, forms.Form):
     held_on = forms.DateField(label=_("评审日期"), widget=DATE, initial=_today)
     reviewers = forms.CharField(label=_("评审人员（专家）"), max_length=300)
+    no_conflict = forms.BooleanField(
+        label=_("评审人员与本单位无利害关系，有利害关系的已回避"),
+        help_text=_("预案管理办法第二十二条"),
+        error_messages={"required": _("请确认评审人员与本单位无利害关系（有利害关系的应当回避）。")},
+    )
     conclusion = forms.ChoiceField(label=_("结论"), choices=PlanReview.Conclusion.choices)
     opinion = forms.CharField(label=_("评审意见"), widget=TEXT, required=False)
 

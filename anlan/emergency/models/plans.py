@@ -209,6 +209,8 @@ class PlanReview(models.Model):
     kind = models.CharField(_("方式"), max_length=10, choices=list(rules.REVIEW_KIND_LABELS.items()))
     held_on = models.DateField(_("评审日期"))
     reviewers = models.CharField(_("评审人员（专家）"), max_length=300)
+    # 预案管理办法 第二十二条: reviewers with an interest in the unit stand aside; the owner declares it.
+    no_conflict = models.BooleanField(_("评审人员无利害关系（已回避）"), default=False)
     conclusion = models.CharField(_("结论"), max_length=10, choices=Conclusion.choices)
     opinion = models.TextField(_("评审意见"), blank=True)
     recorded_by = models.ForeignKey(

@@ -48,6 +48,7 @@ class PlanError(StrEnum):
     SIGNER_REQUIRED = "plan_signer_required"
     PRINCIPAL_MISSING = "plan_enterprise_principal_missing"
     TRIGGER_REQUIRED = "plan_revision_trigger_required"
+    CONFLICT_NOT_DECLARED = "plan_review_conflict_not_declared"
     NOT_PUBLISHED = "plan_not_published"
     ALREADY_FILED = "plan_already_filed"
     RECEIVER_NOT_ALLOWED = "plan_filing_receiver_not_allowed"
@@ -181,7 +182,14 @@ def update_plan(*, actor, plan_pk: int, data: dict) -> Plan:
 
 
 def record_review(
-    *, actor, plan_pk: int, held_on: date, reviewers: str, conclusion: str, opinion: str = ""
+    *,
+    actor,
+    plan_pk: int,
+    held_on: date,
+    reviewers: str,
+    conclusion: str,
+    opinion: str = "",
+    no_conflict: bool = False,
 ) -> PlanReview:
     """Record the 评审 or 论证 of the current version (the way is the plan's, fixed by the rule); a pass moves
     the plan to reviewed, a "revise" keeps it in draft."""
@@ -189,6 +197,13 @@ def record_review(
     if not reviewers:
         # 预案管理办法 第二十二条: reviewed by experts (those with an interest stand aside).
         raise DomainError(PlanError.REVIEWERS_REQUIRED, _("请填写评审人员（专家）。"), field="reviewers")
+    if not no_conflict:
+        # 预案管理办法 第二十二条: 评审人员与所评审预案的生产经营单位有利害关系的，应当回避.
+        raise DomainError(
+            PlanError.CONFLICT_NOT_DECLARED,
+            _("请确认评审人员与本单位无利害关系（有利害关系的应当回避，预案管理办法第二十二条）。"),
+            field="no_conflict",
+        )
     if conclusion not in PlanReview.Conclusion.values:
         raise DomainError(PlanError.CONCLUSION_REQUIRED, _("请选择评审结论。"), field="conclusion")
     with transaction.atomic():
@@ -202,6 +217,7 @@ def record_review(
             kind=plan.review_kind,
             held_on=held_on,
             reviewers=reviewers,
+            no_conflict=True,
             conclusion=conclusion,
             opinion=(opinion or "").strip(),
             recorded_by=actor,

@@ -140,7 +140,7 @@ ROUTES = [
     _post(
         "emergency:plan-review",
         OWNER_DONE,
-        lambda c: {"held_on": _today(), "reviewers": "张专家", "conclusion": "passed"},
+        lambda c: {"held_on": _today(), "reviewers": "张专家", "no_conflict": "on", "conclusion": "passed"},
         draft,
     ),
     _post("emergency:plan-sign", OWNER_DONE, lambda c: {"signed_on": _today()}, reviewed),

@@ -106,6 +106,7 @@ def test_the_grid_worker_and_the_leader_hold_no_right_to_register(cast):
 def test_a_passed_review_moves_the_plan_to_reviewed_and_a_failed_one_keeps_it_in_draft(cast):
     plan = enterprise_plan(cast)
     services.record_review(
+        no_conflict=True,
         actor=cast["enterprise_x"],
         plan_pk=plan.pk,
         held_on=date(2026, 3, 2),
@@ -115,6 +116,7 @@ def test_a_passed_review_moves_the_plan_to_reviewed_and_a_failed_one_keeps_it_in
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DRAFT
     services.record_review(
+        no_conflict=True,
         actor=cast["enterprise_x"],
         plan_pk=plan.pk,
         held_on=date(2026, 3, 3),
@@ -126,10 +128,34 @@ def test_a_passed_review_moves_the_plan_to_reviewed_and_a_failed_one_keeps_it_in
     assert list(plan.reviews.values_list("kind", flat=True)) == [rules.REVIEW, rules.REVIEW]
 
 
+def test_a_review_is_refused_until_the_reviewers_are_declared_free_of_interest(cast):
+    plan = enterprise_plan(cast)
+    with pytest.raises(DomainError) as error:
+        services.record_review(
+            actor=cast["enterprise_x"],
+            plan_pk=plan.pk,
+            held_on=date(2026, 3, 2),
+            reviewers="张专家",
+            conclusion="passed",
+        )
+    assert error.value.code == PlanError.CONFLICT_NOT_DECLARED and error.value.field == "no_conflict"
+    assert not PlanReview.objects.exists()
+    review = services.record_review(
+        no_conflict=True,
+        actor=cast["enterprise_x"],
+        plan_pk=plan.pk,
+        held_on=date(2026, 3, 2),
+        reviewers="张专家",
+        conclusion="passed",
+    )
+    assert review.no_conflict
+
+
 def test_a_review_needs_reviewers_and_a_date_not_in_the_future(cast):
     plan = enterprise_plan(cast)
     with pytest.raises(DomainError) as error:
         services.record_review(
+            no_conflict=True,
             actor=cast["enterprise_x"],
             plan_pk=plan.pk,
             held_on=date(2026, 3, 2),
@@ -139,6 +165,7 @@ def test_a_review_needs_reviewers_and_a_date_not_in_the_future(cast):
     assert error.value.code == PlanError.REVIEWERS_REQUIRED
     with pytest.raises(DomainError) as error:
         services.record_review(
+            no_conflict=True,
             actor=cast["enterprise_x"],
             plan_pk=plan.pk,
             held_on=date(2026, 3, 10),
@@ -153,6 +180,7 @@ def test_the_county_office_sees_an_enterprise_plan_but_may_not_review_it(cast):
     plan = enterprise_plan(cast)
     with pytest.raises(PermissionDenied):
         services.record_review(
+            no_conflict=True,
             actor=cast["county_office"],
             plan_pk=plan.pk,
             held_on=date(2026, 3, 2),
@@ -271,6 +299,7 @@ def test_a_draft_is_edited_but_a_reviewed_plan_is_not(cast):
     plan.refresh_from_db()
     assert plan.title == "新名称"
     services.record_review(
+        no_conflict=True,
         actor=cast["enterprise_x"],
         plan_pk=plan.pk,
         held_on=date(2026, 3, 2),

@@ -56,7 +56,10 @@ def test_the_owner_walks_the_plan_from_draft_to_filed_through_the_pages(cast, as
     plan = enterprise_plan(cast)
     today = "2026-11-30"
     for name, data in (
-        ("emergency:plan-review", {"held_on": today, "reviewers": "张专家", "conclusion": "passed"}),
+        (
+            "emergency:plan-review",
+            {"held_on": today, "reviewers": "张专家", "no_conflict": "on", "conclusion": "passed"},
+        ),
         ("emergency:plan-sign", {"signed_on": today}),
         ("emergency:plan-publish", {"published_on": today}),
         ("emergency:plan-file", {"receiver": housing_unit(cast).pk, "submitted_on": today}),
@@ -74,7 +77,7 @@ def test_a_refused_step_says_why_and_changes_nothing(cast, as_user):
     plan = enterprise_plan(cast)
     response = client.post(
         reverse("emergency:plan-review", args=[plan.pk]),
-        {"held_on": "2026-12-05", "reviewers": "张", "conclusion": "passed"},
+        {"held_on": "2026-12-05", "reviewers": "张", "no_conflict": "on", "conclusion": "passed"},
         follow=True,
     )
     assert "评审日期不能晚于今天。" in response.content.decode()
