@@ -46,7 +46,7 @@ def _accident_night(demo) -> int:
             arrived_at=at(timedelta(minutes=45)),
             handed_over_at=at(timedelta(hours=2)),
             responders=[
-                {"name": officer.get_full_name() or officer.username, "post": "应急管理办公室", "phone": ""},
+                {"name": officer.real_name or officer.username, "post": "应急管理办公室", "phone": officer.phone},
                 {"name": "镇派出所", "post": "民警2人", "phone": "110"},
             ],
             actions=[
@@ -58,7 +58,7 @@ def _accident_night(demo) -> int:
         actor=users["anweiban"],
         incident_pk=incident.pk,
         level=4,
-        commander_name=users["yingji"].get_full_name() or "王建国",
+        commander_name=users["yingji"].real_name or "王建国",
         commander_phone=users["yingji"].phone or "13905507777",
         post_place=incident.place or _("事故现场"),
         started_at=at(timedelta(hours=1)),
@@ -114,7 +114,7 @@ def step(demo) -> None:
         actor=office,
         incident_pk=incident.pk,
         level=4,
-        commander_name=users["yingji"].get_full_name() or "王建国",
+        commander_name=users["yingji"].real_name or "王建国",
         commander_phone=users["yingji"].phone or "13905507777",
         post_place=_("新安镇人民政府"),
         started_at=occurred + timedelta(hours=2),

@@ -98,5 +98,14 @@ class Incident(models.Model):
         return self.title
 
     @property
+    def grade_label(self) -> str:
+        """The accident grade's name (一般事故 …), from the accidents module's choices; "" for other events."""
+        if not self.grade:
+            return ""
+        from anlan.accidents.models import Grade
+
+        return str(dict(Grade.choices).get(self.grade, self.grade))
+
+    @property
     def is_open(self) -> bool:
         return self.closed_at is None

@@ -209,6 +209,8 @@ def test_ending_an_accident_response_says_why_the_incident_stays_open(cast, clie
     client.force_login(cast["county_office"])
     got = client.post(reverse("emergency:response-end", args=[response.pk]), {"note": ""}, follow=True)
     assert "事故调查尚未闭环" in got.content.decode()
+    page = client.get(reverse("emergency:response-incident-detail", args=[incident.pk])).content.decode()
+    assert f"生产安全事故 · {incident.grade_label}" in page and incident.grade_label.endswith("事故")
 
 
 def test_first_response_form_parses_people_and_actions(cast, client):
