@@ -350,6 +350,17 @@ def test_an_accident_report_lands_in_the_logs_of_the_county_the_town_and_the_dep
     assert told == {"town_a"}
 
 
+def test_a_log_entry_of_an_accident_links_to_the_incidents_page_where_the_town_records_its_first_response(
+    cast, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        accident = report(cast)
+    entry = DutyLogEntry.objects.get(incident__accident=accident, unit__kind="town")
+    client.force_login(cast["town_a"])
+    page = client.get(reverse("emergency:duty-log-detail", args=[entry.pk])).content.decode()
+    assert f'href="{reverse("emergency:response-incident-detail", args=[entry.incident_id])}"' in page
+
+
 def test_an_accident_report_reaches_whoever_is_on_duty_at_the_town_now(
     cast, django_capture_on_commit_callbacks
 ):

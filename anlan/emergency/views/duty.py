@@ -28,6 +28,7 @@ from anlan.core.permissions import can, has_right
 from ..forms import duty as forms
 from ..models import DutyLogEntry, DutyRoster
 from ..selectors import duty as selectors
+from ..selectors import response as response_selectors
 from ..services import duty as services
 
 MANAGE = services.MANAGE
@@ -349,12 +350,18 @@ def log_detail(request, pk):
     user = request.user
     item = selectors.access_entry(user, pk)
     acts = can(user, LOG, item) and units.is_member(user, item.unit)
+    # The incident's page (先期处置, the response) is linked for those whose scope reaches it.
+    sees_incident = (
+        item.incident_id is not None
+        and response_selectors.incident_list(user).filter(pk=item.incident_id).exists()
+    )
     return render(
         request,
         "emergency/duty/log_detail.html",
         {
             "item": item,
             "acts": acts,
+            "sees_incident": sees_incident,
             "pass_form": forms.PassOnForm(initial={"passed_to": item.passed_to}) if acts else None,
             "breadcrumbs": _crumbs((_("值班日志"), reverse("emergency:duty-log-list")), (str(item), "")),
         },
