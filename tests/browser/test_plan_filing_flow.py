@@ -59,6 +59,7 @@ def test_an_enterprise_files_its_plan_the_department_returns_it_once_then_accept
     # 评审 (or 论证, as the rule decides for this enterprise), signature by the 主要负责人, publication.
     review = page.get_by_test_id("review-form")
     review.get_by_label("评审人员（专家）").fill("张工（建筑施工）、刘工（应急管理）、陈工（消防）")
+    review.get_by_label("评审人员与本单位无利害关系，有利害关系的已回避").check()  # 第二十二条
     review.get_by_label("结论").select_option(label="通过")
     review.get_by_label("评审意见").fill("预案要素齐全，响应分级合理。")
     review.get_by_role("button", name="记录评审/论证").click()

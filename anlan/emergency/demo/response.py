@@ -46,7 +46,11 @@ def _accident_night(demo) -> int:
             arrived_at=at(timedelta(minutes=45)),
             handed_over_at=at(timedelta(hours=2)),
             responders=[
-                {"name": officer.real_name or officer.username, "post": "应急管理办公室", "phone": officer.phone},
+                {
+                    "name": officer.real_name or officer.username,
+                    "post": "应急管理办公室",
+                    "phone": officer.phone,
+                },
                 {"name": "镇派出所", "post": "民警2人", "phone": "110"},
             ],
             actions=[

@@ -118,13 +118,15 @@ def plan_detail(user, pk) -> PlanDetail:
         timeline.append((plan.signed_on, _("签署"), plan.signed_by))
     if plan.published_on:
         timeline.append((plan.published_on, _("公布"), ""))
-    for f in filings:
+    for f in sorted(filings, key=lambda f: (f.submitted_on, f.pk)):
         timeline.append((f.submitted_on, _("报送备案"), f.receiver.name))
         if f.answered_on:
             timeline.append((f.answered_on, f.get_status_display(), "；".join(f.missing_labels)))
     for e in evaluations:
         timeline.append((e.evaluated_on, _("评估"), e.conclusion))
-    timeline.sort(key=lambda row: row[0], reverse=True)
+    # Newest first; within a day the later step first (rows are appended in the order the steps happen).
+    ranked = sorted(enumerate(timeline), key=lambda pair: (pair[1][0], pair[0]), reverse=True)
+    timeline = [row for _n, row in ranked]
     return PlanDetail(plan, versions, reviews, filings, evaluations, timeline)
 
 

@@ -146,3 +146,26 @@ def test_the_demo_step_leaves_plans_in_every_state(cast):
     assert {"draft", "reviewed", "published"} <= statuses
     filings = set(PlanFiling.objects.values_list("status", flat=True))
     assert {"accepted", "returned", "submitted", "deemed"} <= filings
+
+
+def test_the_plan_timeline_is_newest_first_and_same_day_steps_keep_their_order(cast):
+    from anlan.emergency.services import plans as services
+
+    plan = enterprise_plan(cast, state="published", day=date(2026, 3, 2))
+    with time_machine.travel("2026-03-03 10:00 +0800", tick=False):
+        first = services.submit_filing(
+            actor=cast["enterprise_x"], plan_pk=plan.pk, receiver_pk=housing_unit(cast).pk
+        )
+        services.return_filing(
+            actor=cast["dept_housing"], filing_pk=first.pk, missing_items=["risk_assessment"]
+        )
+        second = services.submit_filing(
+            actor=cast["enterprise_x"], plan_pk=plan.pk, receiver_pk=housing_unit(cast).pk
+        )
+        services.accept_filing(actor=cast["dept_housing"], filing_pk=second.pk)
+    steps = [
+        label
+        for day, label, _text in selectors.plan_detail(cast["enterprise_x"], plan.pk).timeline
+        if day == date(2026, 3, 3)
+    ]
+    assert steps == ["已备案", "报送备案", "退回补正", "报送备案"]
