@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from tests.matrix import Route, page
+from tests.matrix import Route, api, page
 
 OUT = {"town_b": 404, "dept_transport": 404, "expert": 404}
 
@@ -130,6 +130,9 @@ ROUTES = [
         method="post",
         writes=True,
     ),
+    # The read-only API: lists are scoped (200 for everyone signed in), a record out of scope is 404.
+    Route("api:emergency-drill-list", api(200)),
+    Route("api:emergency-drill-detail", {**SEE, "anonymous": 401}, kwargs=drill),
 ]
 
 AUDITED = _audited()

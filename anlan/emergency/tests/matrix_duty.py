@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from tests.matrix import Route, page
+from tests.matrix import Route, api, page
 
 OUT = {"town_b": 404, "enterprise_x": 404, "grid_worker": 404, "expert": 404}
 # The county's departments see the towns' rosters and logs (whom to call), but neither draw them up nor work them.
@@ -251,6 +251,12 @@ ROUTES = [
         method="post",
         writes=True,
     ),
+    # The read-only API: lists are scoped (200 for everyone signed in), a record out of scope is 404.
+    Route("api:emergency-duty-roster-list", api(200)),
+    Route("api:emergency-duty-roster-detail", {**IN_TOWN_A, "anonymous": 401}, kwargs=roster),
+    Route("api:emergency-duty-now-list", api(200)),
+    Route("api:emergency-duty-log-list", api(200)),
+    Route("api:emergency-duty-log-detail", {**IN_TOWN_A, "anonymous": 401}, kwargs=entry),
 ]
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from tests.matrix import Route, page
+from tests.matrix import Route, api, page
 
 OUT = {"town_b": 404, "enterprise_x": 404, "grid_worker": 404, "expert": 404}
 KEEPER = page(403, town_a=302, **OUT)
@@ -142,6 +142,16 @@ ROUTES = [
         method="post",
         data=lambda c: {"done_on": timezone.localdate().isoformat()},
         writes=True,
+    ),
+    # The read-only API: lists are scoped (200 for everyone signed in), a record out of scope is 404.
+    Route("api:emergency-warehouse-list", api(200)),
+    Route("api:emergency-warehouse-detail", {**READ, "anonymous": 401}, kwargs=warehouse),
+    Route("api:emergency-material-list", api(200)),
+    Route("api:emergency-material-detail", {**READ, "anonymous": 401}, kwargs=item),
+    Route(
+        "api:emergency-material-nearest",
+        api(200),
+        data=lambda c: {"latitude": "32.45", "longitude": "118.43"},
     ),
 ]
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from tests.matrix import Route, page
+from tests.matrix import Route, api, page
 
 DAY = date(2026, 11, 2)  # the scene's steps (review, signature, publication): a year with a loaded calendar
 
@@ -174,6 +174,9 @@ ROUTES = [
         filing,
     ),
     Route("emergency:plan-filing-docx", READ, kwargs=accepted_filing),
+    # The read-only API: lists are scoped (200 for everyone signed in), a record out of scope is 404.
+    Route("api:emergency-plan-list", api(200)),
+    Route("api:emergency-plan-detail", {**READ, "anonymous": 401}, kwargs=draft),
 ]
 
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from tests.matrix import Route, page
+from tests.matrix import Route, api, page
 
 
 def _f():
@@ -232,6 +232,9 @@ ROUTES = [
     Route("emergency:response-review", REVIEW_PAGE, kwargs=housing_review),
     _post("emergency:response-review", REVIEW_DONE, lambda c: {"decision": "approve"}, housing_review),
     Route("emergency:response-release-public", PUBLIC, kwargs=token),
+    # The read-only API: lists are scoped (200 for everyone signed in), a record out of scope is 404.
+    Route("api:emergency-incident-list", api(200)),
+    Route("api:emergency-incident-detail", {**READ, "anonymous": 401}, kwargs=incident),
 ]
 
 

@@ -40,4 +40,5 @@ def contribute(c: contract.Contributions) -> None:
     )
     c.sweep("emergency_drills", "anlan.emergency.services.drills.sweep", every=timedelta(hours=24))
     c.demo("emergency_drills", "anlan.emergency.demo.drills.step", after=["emergency_plans"])
+    c.api("emergency/drills", "anlan.emergency.api.preparedness.DrillViewSet", "emergency-drill")
     c.matrix("anlan.emergency.tests.matrix_drills")

@@ -67,4 +67,7 @@ def contribute(c: contract.Contributions) -> None:
     c.header("emergency/duty/_header.html", order=40)
     c.sweep("emergency_duty", "anlan.emergency.services.duty.sweep", every=timedelta(hours=1))
     c.demo("emergency_duty", "anlan.emergency.demo.duty.step", after=["accidents"])
+    c.api("emergency/duty-rosters", "anlan.emergency.api.duty.DutyRosterViewSet", "emergency-duty-roster")
+    c.api("emergency/duty-now", "anlan.emergency.api.duty.DutyNowViewSet", "emergency-duty-now")
+    c.api("emergency/duty-log", "anlan.emergency.api.duty.DutyLogViewSet", "emergency-duty-log")
     c.matrix("anlan.emergency.tests.matrix_duty")

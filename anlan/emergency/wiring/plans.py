@@ -60,4 +60,5 @@ def contribute(c: contract.Contributions) -> None:
         _("应急预案台账"),
     )
     c.demo("emergency_plans", "anlan.emergency.demo.plans.step", after=["users", "units"])
+    c.api("emergency/plans", "anlan.emergency.api.preparedness.PlanViewSet", "emergency-plan")
     c.matrix("anlan.emergency.tests.matrix_plans")

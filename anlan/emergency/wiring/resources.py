@@ -46,4 +46,6 @@ def contribute(c: contract.Contributions) -> None:
     )
     c.sweep("emergency_materials", "anlan.emergency.services.materials.sweep", every=timedelta(hours=24))
     c.demo("emergency_materials", "anlan.emergency.demo.materials.step", after=["users"])
+    c.api("emergency/warehouses", "anlan.emergency.api.preparedness.WarehouseViewSet", "emergency-warehouse")
+    c.api("emergency/materials", "anlan.emergency.api.preparedness.MaterialViewSet", "emergency-material")
     c.matrix("anlan.emergency.tests.matrix_materials")

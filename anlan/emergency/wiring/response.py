@@ -56,4 +56,5 @@ def contribute(c: contract.Contributions) -> None:
         "anlan.emergency.demo.response.step",
         after=["emergency_duty", "emergency_plans"],
     )
+    c.api("emergency/incidents", "anlan.emergency.api.response.IncidentViewSet", "emergency-incident")
     c.matrix("anlan.emergency.tests.matrix_response")
