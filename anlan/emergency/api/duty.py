@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from ..models import DutyLogEntry, DutyRoster, DutyShift
 from ..selectors import duty as selectors
 from ..views.duty import LogFilter, RosterFilter
+from . import ScopedReadOnly
 
 
 class ShiftSerializer(serializers.ModelSerializer):
@@ -46,19 +47,17 @@ class RosterDetailSerializer(RosterSerializer):
         fields = [*RosterSerializer.Meta.fields, "shifts"]
 
 
-class DutyRosterViewSet(viewsets.ReadOnlyModelViewSet):
+class DutyRosterViewSet(ScopedReadOnly):
     """值班表 in the caller's jurisdiction; the detail lists the month's shifts."""
 
     filterset_class = RosterFilter
-    queryset = DutyRoster.objects.none()
+    model = DutyRoster
 
     def get_serializer_class(self):
         return RosterDetailSerializer if self.action == "retrieve" else RosterSerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return DutyRoster.objects.none()
-        rosters = selectors.roster_list(self.request.user).order_by("-month", "unit__name", "pk")
+    def rows(self, user):
+        rosters = selectors.roster_list(user).order_by("-month", "unit__name", "pk")
         if self.action == "retrieve":
             rosters = rosters.prefetch_related("shifts__officer", "shifts__leader")
         return rosters
@@ -118,14 +117,12 @@ class LogEntrySerializer(serializers.ModelSerializer):
         ]
 
 
-class DutyLogViewSet(viewsets.ReadOnlyModelViewSet):
+class DutyLogViewSet(ScopedReadOnly):
     """值班日志 (接报登记) the caller may read."""
 
     serializer_class = LogEntrySerializer
     filterset_class = LogFilter
-    queryset = DutyLogEntry.objects.none()
+    model = DutyLogEntry
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return DutyLogEntry.objects.none()
-        return selectors.log_list(self.request.user).order_by("-received_at", "-pk")
+    def rows(self, user):
+        return selectors.log_list(user).order_by("-received_at", "-pk")

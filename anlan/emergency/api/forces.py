@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from ..forms.forces import ExpertFilter, ShelterFilter, TeamFilter
 from ..models import Expert, RescueTeam, Shelter
 from ..selectors import forces as selectors
+from . import ScopedReadOnly
 
 
 class RescueTeamSerializer(serializers.ModelSerializer):
@@ -79,40 +80,34 @@ class ExpertSerializer(serializers.ModelSerializer):
         ]
 
 
-class RescueTeamViewSet(viewsets.ReadOnlyModelViewSet):
+class RescueTeamViewSet(ScopedReadOnly):
     """救援队伍 in the caller's jurisdiction."""
 
     serializer_class = RescueTeamSerializer
     filterset_class = TeamFilter
-    queryset = RescueTeam.objects.none()
+    model = RescueTeam
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return RescueTeam.objects.none()
-        return selectors.team_list(self.request.user).order_by("region_id", "name", "pk")
+    def rows(self, user):
+        return selectors.team_list(user).order_by("region_id", "name", "pk")
 
 
-class ShelterViewSet(viewsets.ReadOnlyModelViewSet):
+class ShelterViewSet(ScopedReadOnly):
     """避难场所 in the caller's jurisdiction."""
 
     serializer_class = ShelterSerializer
     filterset_class = ShelterFilter
-    queryset = Shelter.objects.none()
+    model = Shelter
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Shelter.objects.none()
-        return selectors.shelter_list(self.request.user).order_by("region_id", "name", "pk")
+    def rows(self, user):
+        return selectors.shelter_list(user).order_by("region_id", "name", "pk")
 
 
-class ExpertViewSet(viewsets.ReadOnlyModelViewSet):
+class ExpertViewSet(ScopedReadOnly):
     """应急专家库 in the caller's jurisdiction (experts themselves see none)."""
 
     serializer_class = ExpertSerializer
     filterset_class = ExpertFilter
-    queryset = Expert.objects.none()
+    model = Expert
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Expert.objects.none()
-        return selectors.expert_list(self.request.user).order_by("name", "pk")
+    def rows(self, user):
+        return selectors.expert_list(user).order_by("name", "pk")

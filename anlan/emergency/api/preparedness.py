@@ -3,7 +3,7 @@ search — scoped like the pages."""
 
 from __future__ import annotations
 
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -15,6 +15,7 @@ from ..models import Drill, MaterialItem, Plan, Warehouse
 from ..selectors import drills as drill_selectors
 from ..selectors import materials as material_selectors
 from ..selectors import plans as plan_selectors
+from . import ScopedReadOnly
 
 
 def _display(name: str):
@@ -54,19 +55,15 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(ScopedReadOnly):
     """应急预案 in the caller's jurisdiction."""
 
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
-    queryset = Plan.objects.none()
+    model = Plan
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Plan.objects.none()
-        return (
-            plan_selectors.plan_list(self.request.user).select_related("owner").order_by("-created_at", "-pk")
-        )
+    def rows(self, user):
+        return plan_selectors.plan_list(user).select_related("owner").order_by("-created_at", "-pk")
 
 
 class DrillSerializer(serializers.ModelSerializer):
@@ -99,19 +96,15 @@ class DrillSerializer(serializers.ModelSerializer):
         ]
 
 
-class DrillViewSet(viewsets.ReadOnlyModelViewSet):
+class DrillViewSet(ScopedReadOnly):
     """应急演练 in the caller's jurisdiction."""
 
     serializer_class = DrillSerializer
     filterset_class = DrillFilter
-    queryset = Drill.objects.none()
+    model = Drill
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Drill.objects.none()
-        return (
-            drill_selectors.drill_list(self.request.user).select_related("owner").order_by("-held_on", "-pk")
-        )
+    def rows(self, user):
+        return drill_selectors.drill_list(user).select_related("owner").order_by("-held_on", "-pk")
 
 
 class WarehouseSerializer(serializers.ModelSerializer):
@@ -137,21 +130,15 @@ class WarehouseSerializer(serializers.ModelSerializer):
         ]
 
 
-class WarehouseViewSet(viewsets.ReadOnlyModelViewSet):
+class WarehouseViewSet(ScopedReadOnly):
     """应急物资仓库 in the caller's jurisdiction."""
 
     serializer_class = WarehouseSerializer
     filterset_class = WarehouseFilter
-    queryset = Warehouse.objects.none()
+    model = Warehouse
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Warehouse.objects.none()
-        return (
-            material_selectors.warehouse_list(self.request.user)
-            .select_related("owner")
-            .order_by("name", "pk")
-        )
+    def rows(self, user):
+        return material_selectors.warehouse_list(user).select_related("owner").order_by("name", "pk")
 
 
 class MaterialSerializer(serializers.ModelSerializer):
@@ -183,18 +170,16 @@ class NearbySerializer(serializers.Serializer):
     item = MaterialSerializer()
 
 
-class MaterialViewSet(viewsets.ReadOnlyModelViewSet):
+class MaterialViewSet(ScopedReadOnly):
     """应急物资 in the caller's jurisdiction; `nearest/?latitude=&longitude=&n=&category=&name=` gives the n items
     in stock nearest to a point (1–50, default 10), nearest first."""
 
     serializer_class = MaterialSerializer
     filterset_class = ItemFilter
-    queryset = MaterialItem.objects.none()
+    model = MaterialItem
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return MaterialItem.objects.none()
-        return material_selectors.item_list(self.request.user).order_by("warehouse_id", "name", "pk")
+    def rows(self, user):
+        return material_selectors.item_list(user).order_by("warehouse_id", "name", "pk")
 
     @action(
         detail=False,

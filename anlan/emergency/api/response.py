@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from ..forms.response import IncidentFilter
 from ..models import Incident, Response
 from ..selectors import response as selectors
+from . import ScopedReadOnly
 
 
 class ResponseSerializer(serializers.ModelSerializer):
@@ -58,18 +59,16 @@ class IncidentSerializer(serializers.ModelSerializer):
         ]
 
 
-class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
+class IncidentViewSet(ScopedReadOnly):
     """突发事件 in the caller's jurisdiction, each with its responses (level, commander, status)."""
 
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilter
-    queryset = Incident.objects.none()
+    model = Incident
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Incident.objects.none()
+    def rows(self, user):
         return (
-            selectors.incident_list(self.request.user)
+            selectors.incident_list(user)
             .select_related("region")
             .prefetch_related("responses")
             .order_by("-occurred_at", "-pk")
