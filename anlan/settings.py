@@ -310,6 +310,9 @@ SPECTACULAR_SETTINGS = {
         # inspections: an inspection's result and a checklist answer's result
         "InspectionResultEnum": "anlan.inspections.models.Inspection.Result",
         "AnswerResultEnum": "anlan.inspections.models.Answer.Result",
+        # hazards' category and the emergency materials' category; a duty roster's status among the others
+        "HazardCategoryEnum": "anlan.hazards.models.Hazard.Category",
+        "DutyRosterStatusEnum": "anlan.emergency.models.DutyRoster.Status",
     },
 }
 

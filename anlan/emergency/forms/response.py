@@ -276,7 +276,7 @@ class IncidentFilter(ScopedFilterSet):
             Q(title__contains=value) | Q(place__contains=value) | Q(summary__contains=value)
         )
 
-    def filter_town(self, queryset, name, value):
+    def filter_town(self, queryset, name, value: str):
         low, high = core_rules.subtree_bounds(value, Region.Level.TOWN)
         return queryset.filter(region__gte=low, region__lte=high)
 
