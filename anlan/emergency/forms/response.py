@@ -266,7 +266,9 @@ class IncidentFilter(ScopedFilterSet):
             from anlan.core.selectors import regions_for_choice
 
             towns = regions_for_choice(user).filter(level=Region.Level.TOWN).order_by("code")
-            self.filters["town"].extra["choices"] = [(t.code, t.name) for t in towns]
+            # On this instance's form, not on the filter: a filter's field is built once and may already be
+            # cached on the class (the OpenAPI schema reads it), and a copy of it would keep the empty choices.
+            self.form.fields["town"].choices = [(t.code, t.name) for t in towns]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
