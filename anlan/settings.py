@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "anlan.accidents",
     "anlan.inspections",
     "anlan.emergency",
+    "anlan.warnings",
 ]
 
 MIDDLEWARE = [

@@ -90,6 +90,8 @@ class CoreConfig(contract.ModuleConfig):
                 "core.confirm_receipt": frozenset(Role.values),
                 "core.cancel_receipt": frozenset(Role.values),
                 "core.escalate_receipt": frozenset(),
+                # A contact without an account confirms through the link only (receipts.confirm_by_token).
+                "core.confirm_receipt_by_link": frozenset(),
             }
         )
         c.event("core.receipt_sent", "A receipt-confirmed task was sent: payload `task`.")

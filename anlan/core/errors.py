@@ -83,6 +83,7 @@ class ErrorCode(StrEnum):
     RECEIPT_NOT_SENDER = "receipt_not_sender"
     RECEIPT_REASON_REQUIRED = "receipt_reason_required"
     RECEIPT_SUBJECT_KEY = "receipt_subject_key"
+    RECEIPT_LINK_INVALID = "receipt_link_invalid"
     # Record tags
     TAG_MODEL_NOT_TAGGABLE = "tag_model_not_taggable"
     TAG_ALREADY_SET = "tag_already_set"

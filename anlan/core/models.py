@@ -593,6 +593,8 @@ class Membership(models.Model):
         related_name="memberships",
     )
     title = models.CharField(_("职务"), max_length=50, blank=True)
+    # 单位负责人: told when the unit leaves a receipt-confirmed task (a warning) unconfirmed (recipients.unit_heads).
+    is_head = models.BooleanField(_("单位负责人"), default=False)
     is_active = models.BooleanField(_("有效"), default=True)
     history = HistoricalRecords()
 
@@ -993,6 +995,10 @@ class ReceiptTask(models.Model):
         ESCALATED = "escalated", _("已升级")
         CANCELLED = "cancelled", _("已撤销")
 
+    class ConfirmedVia(models.TextChoices):
+        IN_APP = "in_app", _("系统内确认")
+        LINK = "link", _("短信链接确认")
+
     OPEN = (Status.PENDING, Status.ESCALATED)
 
     content_type = models.ForeignKey(ContentType, verbose_name=_("事项类型"), on_delete=models.PROTECT)
@@ -1028,12 +1034,22 @@ class ReceiptTask(models.Model):
         on_delete=models.PROTECT,
         related_name="receipt_tasks",
     )
+    # A contact without an account (a crowded place's warning receiver, a 群测群防员): confirms by a link.
+    recipient_name = models.CharField(_("接收人姓名"), max_length=50, blank=True)
+    recipient_phone = models.CharField(_("接收人电话"), max_length=20, blank=True)
+    # The SHA-256 of the recipient's confirmation link token (the token itself is never stored).
+    token_hash = models.CharField(_("确认链接摘要"), max_length=64, blank=True, db_index=True)
+    token_expires_at = models.DateTimeField(_("确认链接有效期至"), null=True, blank=True)
+    token_revoked_at = models.DateTimeField(_("确认链接撤销时间"), null=True, blank=True)
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(_("发送时间"))
     confirm_by = models.DateTimeField(_("确认时限"))
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         User, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_via = models.CharField(
+        _("确认方式"), max_length=10, choices=ConfirmedVia.choices, blank=True
     )
     escalation_level = models.PositiveSmallIntegerField(_("升级次数"), default=0)
     escalated_at = models.DateTimeField(_("最近升级时间"), null=True, blank=True)
@@ -1067,6 +1083,13 @@ class ReceiptTask(models.Model):
             guards=(_receipt_only_recipient,),
         ),
         Transition(
+            "confirm_by_link",
+            frozenset(OPEN),
+            Status.CONFIRMED,
+            "core.confirm_receipt_by_link",
+            _("通过确认链接确认收到"),
+        ),
+        Transition(
             "escalate", frozenset(OPEN), Status.ESCALATED, "core.escalate_receipt", _("逾期未确认，升级")
         ),
         Transition(
@@ -1093,7 +1116,9 @@ class ReceiptTask(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(recipient_unit__isnull=False) | Q(recipient_user__isnull=False),
+                condition=Q(recipient_unit__isnull=False)
+                | Q(recipient_user__isnull=False)
+                | ~Q(recipient_phone=""),
                 name="receipt_has_a_recipient",
             )
         ]

@@ -11,6 +11,9 @@ event. Every status change goes through the `ReceiptTask.TRANSITIONS` table (com
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -118,6 +121,126 @@ def send_for_receipt(
     return tasks
 
 
+@dataclass(frozen=True)
+class Addressee:
+    """One recipient of `send_many`: a unit, a user, or a contact without an account (name and phone), with
+    the region the task is filed under (the recipient's, for a board by region)."""
+
+    region_id: str
+    unit_id: int | None = None
+    user_id: int | None = None
+    name: str = ""
+    phone: str = ""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def send_many(
+    *,
+    actor,
+    subject,
+    kind: str,
+    title: str,
+    body: str = "",
+    addressees: list[Addressee],
+    confirm_within: timedelta,
+    sender_unit: Unit | None = None,
+    sent_at: datetime | None = None,
+    link_expires_at: datetime | None = None,
+) -> list[tuple[ReceiptTask, str]]:
+    """`send_for_receipt` for many recipients at once (a warning to tens of thousands): one INSERT per batch,
+    no history row per task (the subject's own history records the sending) and no `core.receipt_sent` per
+    task. With `link_expires_at`, each task gets a confirmation link token, returned beside it once (only
+    its hash is stored). The caller decides idempotency (which addressees still lack a task)."""
+    if confirm_within <= timedelta(0):
+        raise DomainError(
+            ErrorCode.RECEIPT_BAD_DEADLINE, _("确认时限必须晚于发送时间。"), field="confirm_within"
+        )
+    if not isinstance(subject.pk, int):
+        raise DomainError(ErrorCode.RECEIPT_SUBJECT_KEY, _("该类记录不能发送接收确认。"), field="subject")
+    sent_at = sent_at or timezone.now()
+    confirm_by = sent_at + confirm_within
+    first_escalation = rules.receipt_escalation_due_at(sent_at, confirm_by, 0)
+    content_type = ContentType.objects.get_for_model(subject)
+    rows: list[tuple[ReceiptTask, str]] = []
+    for each in addressees:
+        if each.unit_id is None and each.user_id is None and not each.phone:
+            raise DomainError(
+                ErrorCode.RECEIPT_BAD_RECIPIENT, _("接收方只能是单位、用户或有电话的联系人。"), field="recipients"
+            )
+        token = secrets.token_urlsafe(24) if link_expires_at is not None else ""
+        task = ReceiptTask(
+            content_type=content_type,
+            object_id=subject.pk,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            sender=actor,
+            sender_unit=sender_unit,
+            recipient_unit_id=each.unit_id,
+            recipient_user_id=each.user_id,
+            recipient_name=each.name[:50],
+            recipient_phone=each.phone[:20],
+            region_id=each.region_id,
+            sent_at=sent_at,
+            confirm_by=confirm_by,
+            next_escalation_at=first_escalation,
+            token_hash=hash_token(token) if token else "",
+            token_expires_at=link_expires_at if token else None,
+        )
+        rows.append((task, token))
+    ReceiptTask.objects.bulk_create([task for task, _token in rows], batch_size=CHUNK)
+    return rows
+
+
+def task_for_token(token: str, *, now: datetime | None = None) -> ReceiptTask:
+    """The task a confirmation link opens; a DomainError when the link is unknown, revoked or expired."""
+    now = now or timezone.now()
+    task = ReceiptTask.objects.filter(token_hash=hash_token(token or "")).first() if token else None
+    if task is None:
+        raise DomainError(ErrorCode.RECEIPT_LINK_INVALID, _("确认链接无效。"), field="token")
+    if task.token_revoked_at is not None:
+        raise DomainError(ErrorCode.RECEIPT_LINK_INVALID, _("确认链接已被撤销。"), field="token")
+    if task.token_expires_at is not None and task.token_expires_at <= now:
+        raise DomainError(ErrorCode.RECEIPT_LINK_INVALID, _("确认链接已过期。"), field="token")
+    return task
+
+
+def confirm_by_token(token: str, *, now: datetime | None = None) -> ReceiptTask:
+    """Confirm through the recipient's link (no login): once; a confirmed task stays as it was."""
+    with transaction.atomic():
+        task = _locked(task_for_token(token, now=now))
+        if task.status == ReceiptTask.Status.CONFIRMED:
+            return task
+        if task.status not in OPEN:
+            raise DomainError(ErrorCode.RECEIPT_CLOSED, _("该任务已撤销，不能确认。"), field="__all__")
+        apply_transition(
+            task,
+            find(ReceiptTask.TRANSITIONS, "confirm_by_link"),
+            actor=system_actor(),
+            changes={"confirmed_at": now or timezone.now(), "confirmed_via": ReceiptTask.ConfirmedVia.LINK},
+        )
+        contract.emit("core.receipt_confirmed", task=task)
+    return task
+
+
+def revoke_links(tasks, *, now: datetime | None = None) -> int:
+    """Revoke the confirmation links of these tasks (a queryset): the links stop working at once."""
+    return tasks.filter(token_revoked_at__isnull=True).exclude(token_hash="").update(
+        token_revoked_at=now or timezone.now()
+    )
+
+
+def cancel_many(tasks, *, now: datetime | None = None) -> int:
+    """Withdraw the open tasks among `tasks` (a queryset) in one UPDATE — a warning lifted or re-issued: no
+    history row per task (the subject's history records why)."""
+    return tasks.filter(status__in=OPEN).update(
+        status=ReceiptTask.Status.CANCELLED, token_revoked_at=now or timezone.now()
+    )
+
+
 def may_confirm(user, task: ReceiptTask) -> bool:
     """The recipient user, or a member of the recipient unit (units.is_member)."""
     if task.recipient_user_id is not None and task.recipient_user_id == getattr(user, "pk", None):
@@ -149,7 +272,11 @@ def confirm_receipt(*, actor, task: ReceiptTask) -> ReceiptTask:
             task,
             find(ReceiptTask.TRANSITIONS, "confirm"),
             actor=actor,
-            changes={"confirmed_at": timezone.now(), "confirmed_by": actor},
+            changes={
+                "confirmed_at": timezone.now(),
+                "confirmed_by": actor,
+                "confirmed_via": ReceiptTask.ConfirmedVia.IN_APP,
+            },
         )
         contract.emit("core.receipt_confirmed", task=task)
     return task

@@ -148,6 +148,28 @@ def supervising_staff(region_code: str, industry_id: int | None, *, level: int |
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True)
 
 
+def unit_heads(unit) -> QuerySet:
+    """The heads (单位负责人) of a unit: its members flagged `is_head` — for an enterprise also the account of
+    its 主要负责人 — told first when the unit leaves a receipt-confirmed task unconfirmed."""
+    if unit is None:
+        return nobody()
+    where = Q(is_active=True, is_head=True)
+    if unit.department_id:
+        where &= Q(department_id=unit.department_id)
+    elif unit.enterprise_id:
+        where &= Q(enterprise_id=unit.enterprise_id)
+    else:
+        role = {"committee_office": Role.COMMITTEE_OFFICE, "town": Role.TOWN}.get(unit.kind)
+        if role is None:
+            return nobody()
+        where &= Q(region_id=unit.region_id, role=role)
+    User = get_user_model()
+    heads = Q(pk__in=Membership.objects.filter(where).values("user_id"))
+    if unit.enterprise_id:
+        heads |= Q(person__principal_of__pk=unit.enterprise_id)
+    return User.objects.filter(heads, is_active=True).distinct()
+
+
 def group(name: str, **context) -> QuerySet:
     """A recipient group another module declares (e.g. "duty_officers"); empty while none does."""
     if name not in contract.registry().recipient_groups:

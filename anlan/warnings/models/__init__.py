@@ -1,0 +1,6 @@
+"""预警与监测: warnings and their recipients, points, patrols, evacuation, monitoring alarms, 会商研判. Every
+model keeps the `warnings` app label. State machines: each model's `TRANSITIONS` table."""
+
+from .warning import PlaceReceiver, Warning, WarningRecipient
+
+__all__ = ["PlaceReceiver", "Warning", "WarningRecipient"]

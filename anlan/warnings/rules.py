@@ -1,0 +1,202 @@
+"""Pure rules of warnings (预警). No ORM, no clock.
+
+Sources: ../shared/regulations.md §6 — 突发事件应对法 (2024 revision, in force 2024-11-01) 第六十三条至第七十条,
+and 中国气象局《气象灾害预警信号发布与传播办法》 for the weather signals. Levels are ints 1–4, 一级 = 1, the
+highest. Codes are English; each vocabulary is a module constant of (code, Chinese label) pairs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+# ---------------------------------------------------------------- levels and colours (第六十三条)
+
+LEVELS = ((1, _("一级")), (2, _("二级")), (3, _("三级")), (4, _("四级")))
+LEVEL_LABELS = dict(LEVELS)
+RED, ORANGE, YELLOW, BLUE = "red", "orange", "yellow", "blue"
+COLOURS = ((RED, _("红色")), (ORANGE, _("橙色")), (YELLOW, _("黄色")), (BLUE, _("蓝色")))
+COLOUR_LABELS = dict(COLOURS)
+_COLOUR_OF_LEVEL = {1: RED, 2: ORANGE, 3: YELLOW, 4: BLUE}
+
+
+def warning_colour(level: int) -> str:
+    """突发事件应对法 第六十三条: 一级、二级、三级、四级 are shown 红、橙、黄、蓝 (一级 highest)."""
+    if level not in _COLOUR_OF_LEVEL:
+        raise ValueError(f"warning level must be 1–4, not {level!r}")
+    return _COLOUR_OF_LEVEL[level]
+
+
+def level_of_colour(colour: str) -> int:
+    """The level a colour stands for (the inverse of `warning_colour`)."""
+    for level, each in _COLOUR_OF_LEVEL.items():
+        if each == colour:
+            return level
+    raise ValueError(f"unknown warning colour {colour!r}")
+
+
+def level_label(level: int) -> str:
+    """"橙色（二级）" — how a level is shown."""
+    return f"{COLOUR_LABELS[warning_colour(level)]}（{LEVEL_LABELS[level]}）"
+
+
+# ---------------------------------------------------------------- weather signals (气象灾害预警信号发布与传播办法)
+
+_WEATHER_GRADES = {
+    "Ⅰ": (RED, _("特别严重")),
+    "Ⅱ": (ORANGE, _("严重")),
+    "Ⅲ": (YELLOW, _("较重")),
+    "Ⅳ": (BLUE, _("一般")),
+}
+_ASCII_GRADES = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ"}
+
+
+def weather_signal(grade: str) -> tuple[str, str]:
+    """气象灾害预警信号发布与传播办法: Ⅰ 特别严重 红 · Ⅱ 严重 橙 · Ⅲ 较重 黄 · Ⅳ 一般 蓝 → (colour, meaning)."""
+    grade = _ASCII_GRADES.get(grade.strip().upper(), grade.strip())
+    if grade not in _WEATHER_GRADES:
+        raise ValueError(f"weather signal grade must be Ⅰ–Ⅳ, not {grade!r}")
+    colour, meaning = _WEATHER_GRADES[grade]
+    return colour, str(meaning)
+
+
+# ---------------------------------------------------------------- kinds, categories and hazard types
+
+EMERGENCY, SIGNAL = "emergency", "signal"
+KINDS = ((EMERGENCY, _("突发事件预警")), (SIGNAL, _("气象灾害预警信号")))
+
+# 突发事件应对法 第三条、第六十三条: 社会安全事件 have no warning levels, so they are not a category here.
+NATURAL_DISASTER, ACCIDENT_DISASTER, PUBLIC_HEALTH = "natural_disaster", "accident_disaster", "public_health"
+CATEGORIES = (
+    (NATURAL_DISASTER, _("自然灾害")),
+    (ACCIDENT_DISASTER, _("事故灾难")),
+    (PUBLIC_HEALTH, _("公共卫生事件")),
+)
+
+ALL_COLOURS = (RED, ORANGE, YELLOW, BLUE)
+# Hazard (signal) types and the colours each may use. The scheme is 气象灾害预警信号发布与传播办法's; the colours
+# per type are recalled, not checked against the annex (regulations.md §6, "unconfirmed per type").
+HAZARD_TYPES = (
+    ("rainstorm", _("暴雨"), ALL_COLOURS),
+    ("typhoon", _("台风"), ALL_COLOURS),
+    ("geohazard", _("地质灾害"), ALL_COLOURS),
+    ("flash_flood", _("山洪"), ALL_COLOURS),
+    ("flood", _("洪水"), ALL_COLOURS),
+    ("forest_fire", _("森林火险"), ALL_COLOURS),
+    ("heat", _("高温"), (RED, ORANGE, YELLOW)),
+    ("cold_wave", _("寒潮"), ALL_COLOURS),
+    ("gale", _("大风"), ALL_COLOURS),
+    ("snowstorm", _("暴雪"), ALL_COLOURS),
+    ("hail", _("冰雹"), (RED, ORANGE)),
+    ("lightning", _("雷电"), (RED, ORANGE, YELLOW)),
+    ("fog", _("大雾"), (RED, ORANGE, YELLOW)),
+    ("haze", _("霾"), (RED, ORANGE, YELLOW)),
+    ("road_icing", _("道路结冰"), (RED, ORANGE, YELLOW)),
+    ("frost", _("霜冻"), (ORANGE, YELLOW, BLUE)),
+    ("drought", _("干旱"), (RED, ORANGE)),
+    ("sandstorm", _("沙尘暴"), (RED, ORANGE, YELLOW)),
+    ("other", _("其他"), ALL_COLOURS),
+)
+HAZARD_CHOICES = tuple((code, label) for code, label, _colours in HAZARD_TYPES)
+HAZARD_LABELS = dict(HAZARD_CHOICES)
+HAZARD_COLOURS = {code: colours for code, _label, colours in HAZARD_TYPES}
+
+
+def colour_allowed(hazard: str, level: int) -> bool:
+    """Whether a signal of this type may be issued at this level's colour (an unknown type allows none)."""
+    return warning_colour(level) in HAZARD_COLOURS.get(hazard, ())
+
+
+# ---------------------------------------------------------------- the fields a warning must state (第六十四条)
+
+# 突发事件应对法 第六十四条: 预警类别、级别、起始时间、可能影响的范围、警示事项、应当采取的措施、发布单位和发布时间.
+REQUIRED_FIELDS = {
+    "category": "预警类别",
+    "level": "级别",
+    "starts_at": "起始时间",
+    "area": "可能影响的范围",
+    "matters": "警示事项",
+    "measures": "应当采取的措施",
+    "issuer": "发布单位",
+    "issued_at": "发布时间",
+}
+
+
+def missing_fields(values: dict) -> list[str]:
+    """The names of REQUIRED_FIELDS that are empty in `values` (None, "" or whitespace), in the law's order."""
+    missing = []
+    for name in REQUIRED_FIELDS:
+        value = values.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(name)
+    return missing
+
+
+# ---------------------------------------------------------------- measures by level (第六十六条、第六十七条)
+
+ART_66, ART_67 = "第六十六条", "第六十七条"
+MEASURES = (
+    # 第六十六条: 三级、四级 — and, through 第六十七条's "除采取本法第六十六条规定的措施外", 一级、二级 too.
+    ("plan", ART_66, _("启动应急预案")),
+    ("monitor", ART_66, _("加强监测、预报和预警工作，随时掌握事态发展")),
+    ("assess", ART_66, _("组织会商研判，评估突发事件发生的可能性、影响范围和强度")),
+    ("inform", ART_66, _("及时发布预测信息，宣传避免、减轻危害的常识，公布咨询电话")),
+    # 第六十七条: 一级、二级 only.
+    ("standby", ART_67, _("应急救援队伍和人员进入待命状态")),
+    ("materials", ART_67, _("调集应急救援物资、设备、工具，准备避难场所")),
+    ("guard", ART_67, _("加强对重点单位、重要部位和重要基础设施的安全保卫")),
+    ("utilities", ART_67, _("确保交通、通信、供水、排水、供电、供气、供热等公共设施安全和正常运行")),
+    ("evacuate", ART_67, _("转移、疏散或者撤离易受危害的人员并予以妥善安置，转移重要财产")),
+    ("close", ART_67, _("关闭或者限制使用易受危害的场所，控制或者限制容易导致危害扩大的公共场所的活动")),
+)
+MEASURE_LABELS = {code: label for code, _article, label in MEASURES}
+
+
+def required_measure_articles(level: int) -> list[str]:
+    """突发事件应对法 第六十六条 (三级、四级) and 第六十七条 (一级、二级, in addition to 第六十六条)."""
+    warning_colour(level)  # refuses a level outside 1–4
+    return [ART_66, ART_67] if level <= 2 else [ART_66]
+
+
+def checklist(level: int) -> list[tuple[str, str, str]]:
+    """The measures each recipient reports against at this level: (code, article, label)."""
+    articles = required_measure_articles(level)
+    return [(code, article, str(label)) for code, article, label in MEASURES if article in articles]
+
+
+# ---------------------------------------------------------------- lifecycle
+
+DRAFT, ISSUED, LIFTED, WITHDRAWN = "draft", "issued", "lifted", "withdrawn"
+STATUSES = ((DRAFT, _("草稿")), (ISSUED, _("预警中")), (LIFTED, _("已解除")), (WITHDRAWN, _("已撤销")))
+
+# How long a recipient has to confirm before the first escalation, by level (a setting may override it):
+# the law sets no number; the county's 预警信息发布 practice asks for minutes at red, hours at blue.
+DEFAULT_CONFIRM_MINUTES = {1: 15, 2: 30, 3: 60, 4: 120}
+# A recipient's confirmation link stays valid this long after the warning ends (issue #16).
+TOKEN_GRACE = timedelta(hours=24)
+
+
+def confirm_within(level: int, overrides: dict | None = None) -> timedelta:
+    """The confirmation period at this level: `overrides` (settings, keyed by level) first, else the default."""
+    warning_colour(level)
+    minutes = (overrides or {}).get(level, DEFAULT_CONFIRM_MINUTES[level])
+    if int(minutes) <= 0:
+        raise ValueError("a confirmation period must be positive")
+    return timedelta(minutes=int(minutes))
+
+
+def token_valid_until(starts_at: datetime, ends_at: datetime | None, lifted_at: datetime | None) -> datetime:
+    """A confirmation link lasts until the warning ends — its lifting, else its stated end, else seven days
+    after it starts — plus TOKEN_GRACE."""
+    end = lifted_at or ends_at or (starts_at + timedelta(days=7))
+    return end + TOKEN_GRACE
+
+
+def is_level_change(old: int, new: int) -> str:
+    """"raise", "lower" or "" (第七十条: the level is adjusted as the situation develops; 一级 is highest)."""
+    if new < old:
+        return "raise"
+    if new > old:
+        return "lower"
+    return ""
