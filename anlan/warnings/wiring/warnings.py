@@ -25,3 +25,5 @@ def contribute(c: contract.Contributions) -> None:
             "warnings.export": SUPERVISORS | {Role.LEADER},
         }
     )
+    c.event("warnings.issued", "A warning was issued or re-issued at a new level: payload `warning`.")
+    c.event("warnings.lifted", "A warning was lifted: payload `warning`.")
