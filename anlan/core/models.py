@@ -1037,8 +1037,7 @@ class ReceiptTask(models.Model):
     # A contact without an account (a crowded place's warning receiver, a 群测群防员): confirms by a link.
     recipient_name = models.CharField(_("接收人姓名"), max_length=50, blank=True)
     recipient_phone = models.CharField(_("接收人电话"), max_length=20, blank=True)
-    # The SHA-256 of the recipient's confirmation link token (the token itself is never stored).
-    token_hash = models.CharField(_("确认链接摘要"), max_length=64, blank=True, db_index=True)
+    # A confirmation link (receipts.link_token, signed, no login) works until then unless revoked.
     token_expires_at = models.DateTimeField(_("确认链接有效期至"), null=True, blank=True)
     token_revoked_at = models.DateTimeField(_("确认链接撤销时间"), null=True, blank=True)
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
@@ -1048,9 +1047,7 @@ class ReceiptTask(models.Model):
     confirmed_by = models.ForeignKey(
         User, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    confirmed_via = models.CharField(
-        _("确认方式"), max_length=10, choices=ConfirmedVia.choices, blank=True
-    )
+    confirmed_via = models.CharField(_("确认方式"), max_length=10, choices=ConfirmedVia.choices, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("升级次数"), default=0)
     escalated_at = models.DateTimeField(_("最近升级时间"), null=True, blank=True)
     next_escalation_at = models.DateTimeField(_("下次升级时间"))

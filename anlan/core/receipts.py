@@ -11,12 +11,11 @@ event. Every status change goes through the `ReceiptTask.TRANSITIONS` table (com
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,8 +132,13 @@ class Addressee:
     phone: str = ""
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+_LINK_SIGNER = signing.Signer(salt="anlan.core.receipts.link", sep=".")
+
+
+def link_token(task: ReceiptTask) -> str:
+    """The token of a task's confirmation link: the task's key, signed (the same every time it is asked for,
+    so a message sent again carries the same link; nothing secret is stored)."""
+    return _LINK_SIGNER.sign(str(task.pk))
 
 
 def send_many(
@@ -149,7 +153,7 @@ def send_many(
     sender_unit: Unit | None = None,
     sent_at: datetime | None = None,
     link_expires_at: datetime | None = None,
-) -> list[tuple[ReceiptTask, str]]:
+) -> list[ReceiptTask]:
     """`send_for_receipt` for many recipients at once (a warning to tens of thousands): one INSERT per batch,
     no history row per task (the subject's own history records the sending) and no `core.receipt_sent` per
     task. With `link_expires_at`, each task gets a confirmation link token, returned beside it once (only
@@ -164,13 +168,14 @@ def send_many(
     confirm_by = sent_at + confirm_within
     first_escalation = rules.receipt_escalation_due_at(sent_at, confirm_by, 0)
     content_type = ContentType.objects.get_for_model(subject)
-    rows: list[tuple[ReceiptTask, str]] = []
+    tasks: list[ReceiptTask] = []
     for each in addressees:
         if each.unit_id is None and each.user_id is None and not each.phone:
             raise DomainError(
-                ErrorCode.RECEIPT_BAD_RECIPIENT, _("接收方只能是单位、用户或有电话的联系人。"), field="recipients"
+                ErrorCode.RECEIPT_BAD_RECIPIENT,
+                _("接收方只能是单位、用户或有电话的联系人。"),
+                field="recipients",
             )
-        token = secrets.token_urlsafe(24) if link_expires_at is not None else ""
         task = ReceiptTask(
             content_type=content_type,
             object_id=subject.pk,
@@ -187,23 +192,26 @@ def send_many(
             sent_at=sent_at,
             confirm_by=confirm_by,
             next_escalation_at=first_escalation,
-            token_hash=hash_token(token) if token else "",
-            token_expires_at=link_expires_at if token else None,
+            token_expires_at=link_expires_at,
         )
-        rows.append((task, token))
-    ReceiptTask.objects.bulk_create([task for task, _token in rows], batch_size=CHUNK)
-    return rows
+        tasks.append(task)
+    ReceiptTask.objects.bulk_create(tasks, batch_size=CHUNK)
+    return tasks
 
 
 def task_for_token(token: str, *, now: datetime | None = None) -> ReceiptTask:
     """The task a confirmation link opens; a DomainError when the link is unknown, revoked or expired."""
     now = now or timezone.now()
-    task = ReceiptTask.objects.filter(token_hash=hash_token(token or "")).first() if token else None
+    try:
+        pk = int(_LINK_SIGNER.unsign(token or ""))
+    except (signing.BadSignature, ValueError):
+        pk = None
+    task = ReceiptTask.objects.filter(pk=pk, token_expires_at__isnull=False).first() if pk else None
     if task is None:
         raise DomainError(ErrorCode.RECEIPT_LINK_INVALID, _("确认链接无效。"), field="token")
     if task.token_revoked_at is not None:
-        raise DomainError(ErrorCode.RECEIPT_LINK_INVALID, _("确认链接已被撤销。"), field="token")
-    if task.token_expires_at is not None and task.token_expires_at <= now:
+        raise DomainError(ErrorCode.RECEIPT_LINK_INVALID, _("确认链接已失效。"), field="token")
+    if task.token_expires_at <= now:
         raise DomainError(ErrorCode.RECEIPT_LINK_INVALID, _("确认链接已过期。"), field="token")
     return task
 
@@ -228,17 +236,15 @@ def confirm_by_token(token: str, *, now: datetime | None = None) -> ReceiptTask:
 
 def revoke_links(tasks, *, now: datetime | None = None) -> int:
     """Revoke the confirmation links of these tasks (a queryset): the links stop working at once."""
-    return tasks.filter(token_revoked_at__isnull=True).exclude(token_hash="").update(
+    return tasks.filter(token_revoked_at__isnull=True, token_expires_at__isnull=False).update(
         token_revoked_at=now or timezone.now()
     )
 
 
-def cancel_many(tasks, *, now: datetime | None = None) -> int:
+def cancel_many(tasks) -> int:
     """Withdraw the open tasks among `tasks` (a queryset) in one UPDATE — a warning lifted or re-issued: no
-    history row per task (the subject's history records why)."""
-    return tasks.filter(status__in=OPEN).update(
-        status=ReceiptTask.Status.CANCELLED, token_revoked_at=now or timezone.now()
-    )
+    history row per task (the subject's history records why). Links keep opening (to say so) until they expire."""
+    return tasks.filter(status__in=OPEN).update(status=ReceiptTask.Status.CANCELLED)
 
 
 def may_confirm(user, task: ReceiptTask) -> bool:

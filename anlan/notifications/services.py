@@ -31,13 +31,22 @@ def _user_ids(recipients):
 
 
 def notify(
-    recipients: Iterable, *, kind: str, title: str, body: str = "", url: str = "", dedupe_key: str = ""
+    recipients: Iterable,
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str = "",
+    deliver: bool = True,
 ) -> int:
     """Create one notification per distinct active recipient; returns how many were created.
 
     With a non-empty `dedupe_key`, a recipient who already has a message with that key gets nothing new,
     however often (or however concurrently) this is called. E-mail and SMS go out after the transaction
-    commits, only for the messages this call created, only to recipients with an address or a phone.
+    commits, only for the messages this call created, only to recipients with an address or a phone — unless
+    `deliver` is false: a caller that sends its own e-mail and SMS (a warning's dispatch, which tracks each
+    delivery) asks for the in-app messages only.
     """
     users = list(
         get_user_model()
@@ -73,7 +82,7 @@ def notify(
         else:
             Notification.objects.bulk_create(rows)
             created = users
-        if created:
+        if created and deliver:
             contacts = [(user.email, getattr(user, "phone", "")) for user in created]
             transaction.on_commit(lambda: _deliver(contacts, title, body, url))
     return len(created)

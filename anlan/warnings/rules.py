@@ -37,7 +37,7 @@ def level_of_colour(colour: str) -> int:
 
 
 def level_label(level: int) -> str:
-    """"橙色（二级）" — how a level is shown."""
+    """ "橙色（二级）" — how a level is shown."""
     return f"{COLOUR_LABELS[warning_colour(level)]}（{LEVEL_LABELS[level]}）"
 
 
@@ -194,9 +194,50 @@ def token_valid_until(starts_at: datetime, ends_at: datetime | None, lifted_at: 
 
 
 def is_level_change(old: int, new: int) -> str:
-    """"raise", "lower" or "" (第七十条: the level is adjusted as the situation develops; 一级 is highest)."""
+    """ "raise", "lower" or "" (第七十条: the level is adjusted as the situation develops; 一级 is highest)."""
     if new < old:
         return "raise"
     if new > old:
         return "lower"
     return ""
+
+
+# ---------------------------------------------------------------- targeting
+
+# Whom a warning may go to (突发事件应对法 第六十四条、第六十五条; issue #16 "Targeting"), in the order of the form.
+# The points' 群测群防员 join this list with the geohazard and flood-control points.
+TARGET_GROUPS = (
+    ("committee", _("安委办/应急管理局")),
+    ("towns", _("乡镇（街道）")),
+    ("departments", _("指定的行业部门")),
+    ("enterprises", _("企业（按行业或标记）")),
+    ("places", _("人员密集场所预警信息接收人")),
+    ("grid", _("网格员")),
+    ("shelters", _("避难场所管理人")),
+    ("duty", _("值班人员")),
+)
+TARGET_GROUP_LABELS = dict(TARGET_GROUPS)
+ENTERPRISE_FLAGS = (("major_hazard", _("重大危险源企业")), ("crowded_place", _("人员密集场所")))
+
+
+def clean_targets(targets: dict | None) -> dict:
+    """Targets as stored: known groups only, in the form's order; ids as sorted unique ints; known flags."""
+    targets = targets or {}
+    groups = [code for code, _label in TARGET_GROUPS if code in set(targets.get("groups") or ())]
+    flags = [code for code, _label in ENTERPRISE_FLAGS if code in set(targets.get("flags") or ())]
+
+    def ids(name):
+        out = set()
+        for value in targets.get(name) or ():
+            try:
+                out.add(int(value))
+            except (TypeError, ValueError):
+                continue
+        return sorted(out)
+
+    return {
+        "groups": groups,
+        "departments": ids("departments"),
+        "industries": ids("industries"),
+        "flags": flags,
+    }

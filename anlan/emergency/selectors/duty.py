@@ -84,15 +84,35 @@ def on_duty_people(unit_ids, at: datetime) -> list[int]:
     return sorted({pk for pair in pairs for pk in pair})
 
 
+def _office_ids(region):
+    return Unit.objects.filter(
+        region_id=region, kind__in=[Unit.Kind.COMMITTEE_OFFICE, Unit.Kind.TOWN], is_active=True
+    ).values_list("pk", flat=True)
+
+
+def duty_shift_group(*, region=None, post: str = "officer", **context) -> QuerySet:
+    """Recipient groups `duty_officer_on_shift` and `duty_leader_on_shift`: only the duty officers (值班员), or
+    only the 带班领导, on duty now at the 安委办 of the region or the town office there — who a warning left
+    unconfirmed escalates to, first the one, then the other."""
+    from django.contrib.auth import get_user_model
+
+    column = "leader_id" if post == "leader" else "officer_id"
+    ids = (
+        _covering(timezone.now()).filter(unit_id__in=list(_office_ids(region))).values_list(column, flat=True)
+    )
+    return get_user_model().objects.filter(pk__in=[pk for pk in ids if pk])
+
+
+def duty_leaders_group(*, region=None, **context) -> QuerySet:
+    return duty_shift_group(region=region, post="leader")
+
+
 def duty_officers_group(*, region=None, **context) -> QuerySet:
     """Recipient group `duty_officers` (core.recipients.duty_office): who is on duty now at the 安委办 of the
     region or the town office there."""
     from django.contrib.auth import get_user_model
 
-    offices = Unit.objects.filter(
-        region_id=region, kind__in=[Unit.Kind.COMMITTEE_OFFICE, Unit.Kind.TOWN], is_active=True
-    ).values_list("pk", flat=True)
-    return get_user_model().objects.filter(pk__in=on_duty_people(offices, timezone.now()))
+    return get_user_model().objects.filter(pk__in=on_duty_people(_office_ids(region), timezone.now()))
 
 
 @dataclass

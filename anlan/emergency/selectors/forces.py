@@ -44,6 +44,13 @@ def access_shelter(user, pk, *, for_update: bool = False) -> Shelter:
     return access(Shelter.objects.select_related("region"), user, pk, for_update=for_update)
 
 
+def shelter_contacts(low: str, high: str) -> list[tuple[str, str, str, str]]:
+    """(manager, phone, region code, shelter name) of the shelters in a region subtree — its codes between `low`
+    and `high` (core.rules.subtree_bounds) — for a warning's recipient list (a system read, not a user's)."""
+    rows = Shelter.objects.filter(region_id__gte=low, region_id__lte=high).exclude(manager_phone="")
+    return list(rows.order_by("pk").values_list("manager", "manager_phone", "region_id", "name"))
+
+
 def expert_list(user) -> QuerySet[Expert]:
     return Expert.objects.for_user(user).select_related("region", "user")
 

@@ -46,6 +46,8 @@ def contribute(c: contract.Contributions) -> None:
         ),
     )
     c.recipient_group("duty_officers", "anlan.emergency.selectors.duty.duty_officers_group")
+    c.recipient_group("duty_officer_on_shift", "anlan.emergency.selectors.duty.duty_shift_group")
+    c.recipient_group("duty_leader_on_shift", "anlan.emergency.selectors.duty.duty_leaders_group")
     c.on("accidents.reported", "anlan.emergency.services.duty.on_accident_reported")
     c.on("accidents.near_miss_reported", "anlan.emergency.services.duty.on_near_miss_reported")
     c.todo(

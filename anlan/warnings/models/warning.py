@@ -178,13 +178,15 @@ class WarningRecipient(models.Model):
     in_app_at = models.DateTimeField(_("站内消息时间"), null=True, blank=True)
     sms_at = models.DateTimeField(_("短信发送时间"), null=True, blank=True)
     sms_attempts = models.PositiveSmallIntegerField(_("短信发送次数"), default=0)
-    email_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    lift_sms_at = models.DateTimeField(_("解除通知发送时间"), null=True, blank=True)
     # The measures report (第六十六条/第六十七条 checklist): {measure code: true/false}.
     measures_done = models.JSONField(_("措施落实情况"), default=dict, blank=True)
     measures_note = models.TextField(_("落实说明"), blank=True)
     reported_at = models.DateTimeField(_("报告时间"), null=True, blank=True)
     objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(region="region", owner_unit="unit", addressee="user")
+    # The list is written and sent in bulk (no row each); a recipient's own report is recorded here.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("预警接收人")

@@ -5,6 +5,8 @@ only the 安委办/应急管理局 issues, adjusts and lifts them — 突发事�
 issues, here its 应急管理部门 acting for the county — and the services also require acting for the issuing unit.
 Recipients confirm and report measures as themselves (no role right needed)."""
 
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core import contract
@@ -25,5 +27,40 @@ def contribute(c: contract.Contributions) -> None:
             "warnings.export": SUPERVISORS | {Role.LEADER},
         }
     )
+    c.nav(
+        contract.NavEntry(
+            "warnings-list",
+            _("预警发布"),
+            "warnings:warning-list",
+            order=10,
+            group="warnings",
+            active="name:warning-",
+        ),
+        contract.NavEntry(
+            "warnings-received",
+            _("我收到的预警"),
+            "warnings:received",
+            order=11,
+            group="warnings",
+            active="name:received",
+        ),
+    )
+    c.job("warnings.dispatch", "anlan.warnings.services.dispatch.dispatch_job", _("发送预警"))
+    c.job("warnings.build_recipients", "anlan.warnings.services.warnings.build_job", _("生成预警接收名单"))
+    c.on("core.receipt_escalated", "anlan.warnings.services.warnings.on_receipt_escalated")
+    c.todo(
+        contract.TodoProvider(
+            "warnings.to_confirm",
+            _("待确认的预警"),
+            queryset="anlan.warnings.selectors.warnings.my_open_rows",
+            url="anlan.warnings.views.warnings.received_url",
+            items="anlan.warnings.selectors.warnings.todo_items",
+            order=5,
+        )
+    )
+    c.sweep("warnings", "anlan.warnings.services.dispatch.sweep", every=timedelta(minutes=5))
+    c.ledger("warnings", "anlan.warnings.views.warnings.ledger", "warnings.export", _("预警发布台账"))
+    c.demo("warnings", "anlan.warnings.demo.warnings.step", after=["emergency_duty"])
+    c.matrix("anlan.warnings.tests.matrix_warnings")
     c.event("warnings.issued", "A warning was issued or re-issued at a new level: payload `warning`.")
     c.event("warnings.lifted", "A warning was lifted: payload `warning`.")
