@@ -262,6 +262,15 @@ EMAIL_BACKEND = env_str("ANLAN_EMAIL_BACKEND", "django.core.mail.backends.consol
 DEFAULT_FROM_EMAIL = env_str("ANLAN_DEFAULT_FROM_EMAIL", "anlan@localhost")
 # SMS gateway for notifications: a class with send(phone, text); the default writes to the log.
 ANLAN_SMS_BACKEND = env_str("ANLAN_SMS_BACKEND", "anlan.notifications.sms.LogSmsBackend")
+# The site's address as people outside reach it: the warning SMS carry confirmation links under it.
+ANLAN_PUBLIC_URL = env_str("ANLAN_PUBLIC_URL", "http://127.0.0.1:8000")
+# Minutes a warning recipient has to confirm before the first escalation, per level: "1:15,2:30,3:60,4:120".
+ANLAN_WARNING_CONFIRM_MINUTES = {
+    int(level): int(minutes)
+    for level, _sep, minutes in (
+        item.partition(":") for item in env_list("ANLAN_WARNING_CONFIRM_MINUTES", "1:15,2:30,3:60,4:120")
+    )
+}
 
 # Map tiles are optional; without a URL the maps show coordinates on a plain background.
 ANLAN_MAP_TILE_URL = env_str("ANLAN_MAP_TILE_URL", "")

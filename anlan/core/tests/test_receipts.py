@@ -191,7 +191,7 @@ def test_a_stale_claim_escalates_once(cast, events):
 
 # ---------------------------------------------------------------- every (state, transition) pair
 
-ACTORS = {"confirm": "enterprise_x", "cancel": "county_office", "escalate": None}
+ACTORS = {"confirm": "enterprise_x", "cancel": "county_office", "escalate": None, "confirm_by_link": None}
 
 
 @pytest.mark.parametrize("state", list(S))
@@ -223,3 +223,53 @@ def test_the_buttons_follow_the_guards(cast):
     assert names("enterprise_x") == ["confirm"]
     assert names("county_office") == ["cancel"]
     assert names("town_a") == []
+
+
+# ---------------------------------------------------------------- many at once, contacts and links
+
+
+def test_send_many_reaches_contacts_without_an_account_and_their_link_confirms_once(cast):
+    subject = units.unit_for(cast.town_a)
+    until = timezone.now() + timedelta(days=1)
+    tasks = receipts.send_many(
+        actor=cast["county_office"],
+        subject=subject,
+        kind="test",
+        title="预警",
+        addressees=[
+            receipts.Addressee(region_id=cast.town_a.code, name="王监测", phone="13900000009"),
+            receipts.Addressee(region_id=cast.town_a.code, user_id=cast["town_a"].pk),
+        ],
+        confirm_within=timedelta(hours=1),
+        link_expires_at=until,
+    )
+    contact = tasks[0]
+    assert contact.pk and contact.recipient_phone == "13900000009" and contact.token_expires_at == until
+    token = receipts.link_token(contact)
+    assert token == receipts.link_token(contact)  # the same link each time it is sent
+    receipts.confirm_by_token(token)
+    receipts.confirm_by_token(token)
+    contact.refresh_from_db()
+    assert contact.status == S.CONFIRMED and contact.confirmed_via == "link" and contact.history.count() == 1
+    for bad in (token + "x", "9999.forged", ""):
+        with pytest.raises(DomainError) as caught:
+            receipts.task_for_token(bad)
+        assert caught.value.code == ErrorCode.RECEIPT_LINK_INVALID
+    with pytest.raises(DomainError):
+        receipts.task_for_token(receipts.link_token(tasks[1]), now=until)
+    receipts.revoke_links(ReceiptTask.objects.filter(pk=tasks[1].pk))
+    with pytest.raises(DomainError):
+        receipts.task_for_token(receipts.link_token(tasks[1]))
+
+
+def test_send_many_refuses_a_recipient_nobody_can_reach(cast):
+    with pytest.raises(DomainError) as caught:
+        receipts.send_many(
+            actor=cast["county_office"],
+            subject=units.unit_for(cast.town_a),
+            kind="test",
+            title="预警",
+            addressees=[receipts.Addressee(region_id=cast.town_a.code, name="无电话")],
+            confirm_within=timedelta(hours=1),
+        )
+    assert caught.value.code == ErrorCode.RECEIPT_BAD_RECIPIENT

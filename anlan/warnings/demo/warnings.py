@@ -80,7 +80,9 @@ def step(demo) -> None:
         : max(1, blue.recipients.count() - 2)
     ]:
         if row.task and row.task.is_open:
-            receipts.confirm_by_token(receipts.link_token(row.task))
+            receipts.confirm_by_token(
+                receipts.link_token(row.task), now=blue.issued_at + timedelta(minutes=40)
+            )
     services.lift(actor=office, warning_pk=blue.pk, reason="降雨过程结束", at=now - timedelta(days=6))
     jobs.work_off()
 

@@ -43,7 +43,7 @@ WARNING_NOTICE = "warnings.warning"
 def link_url(task: ReceiptTask) -> str:
     from django.conf import settings
 
-    base = getattr(settings, "ANLAN_PUBLIC_URL", "").rstrip("/")
+    base = settings.ANLAN_PUBLIC_URL.rstrip("/")
     return f"{base}{reverse('warnings:warning-confirm-link', args=[receipts.link_token(task)])}"
 
 

@@ -468,7 +468,7 @@ def on_receipt_escalated(*, task, level: int) -> None:
 
 
 def confirm_minutes() -> dict:
-    return getattr(settings, "ANLAN_WARNING_CONFIRM_MINUTES", {}) or {}
+    return settings.ANLAN_WARNING_CONFIRM_MINUTES
 
 
 def confirm_period(level: int) -> timedelta:
