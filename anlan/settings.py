@@ -271,6 +271,12 @@ ANLAN_WARNING_CONFIRM_MINUTES = {
         item.partition(":") for item in env_list("ANLAN_WARNING_CONFIRM_MINUTES", "1:15,2:30,3:60,4:120")
     )
 }
+# Requests a minute one address may make to the pages open without login (a warning's confirmation link).
+ANLAN_LINK_RATE_PER_MINUTE = env_int("ANLAN_LINK_RATE_PER_MINUTE", 30)
+# Systems told of every warning issued, changed or lifted (e.g. a broadcast or 预警信息发布 system): URLs that
+# receive a signed JSON POST (header X-Anlan-Signature: sha256=HMAC of "timestamp.body" with the secret).
+ANLAN_WARNING_WEBHOOKS = env_list("ANLAN_WARNING_WEBHOOKS", "")
+ANLAN_WARNING_WEBHOOK_SECRET = env_str("ANLAN_WARNING_WEBHOOK_SECRET", "")
 
 # Map tiles are optional; without a URL the maps show coordinates on a plain background.
 ANLAN_MAP_TILE_URL = env_str("ANLAN_MAP_TILE_URL", "")

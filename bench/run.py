@@ -37,6 +37,7 @@ EXTRA_SECTIONS = (
     "home",  # bench/bench_home.py: the 待办 query over 1M hazards (the hazards section's data)
     "pickers",  # bench/bench_pickers.py: the type-ahead search, each query kind, county office and town
     "emergency",  # bench/bench_emergency.py: who is on duty over 1,500 offices; nearest of 100k items
+    "warnings",  # bench/bench_warnings.py: a warning built and sent to 50,000; the board while they confirm
 )
 PAGE_SIZE = 20
 DEEP_PAGE = 1000
@@ -121,6 +122,9 @@ def parse_args(argv):
     from bench.bench_emergency import add_arguments as add_emergency_arguments
 
     add_emergency_arguments(parser)
+    from bench.bench_warnings import add_arguments as add_warning_arguments
+
+    add_warning_arguments(parser)
     args = parser.parse_args(argv)
     args.only = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = sorted(set(args.only) - set(SECTIONS) - set(EXTRA_SECTIONS))
@@ -513,6 +517,10 @@ def main(argv=None) -> int:
         from bench.bench_emergency import run as bench_emergency
 
         rows += bench_emergency(dataset, args, log, Row)
+    if "warnings" in args.only:
+        from bench.bench_warnings import run as bench_warnings
+
+        rows += bench_warnings(dataset, args, log, Row)
 
     print()
     print(

@@ -101,6 +101,7 @@ class CoreConfig(contract.ModuleConfig):
             "An unconfirmed task escalated one level: payload `task`, `level` (1, 2 …). Handlers decide who is told.",
         )
         c.sweep("receipts", "anlan.core.receipts.sweep", every=timedelta(minutes=5))
+        c.sweep("rate_windows", "anlan.core.ratelimit.sweep", every=timedelta(hours=1))
         # Background jobs (core/jobs.py): the kernel's own kinds, the housekeeping schedule, the backup.
         c.job("core.sweep", "anlan.core.jobs.sweep_job", _("定期检查"))
         c.job("core.export", "anlan.core.exporting.run_export", _("台账导出"))

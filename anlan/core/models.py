@@ -1289,3 +1289,20 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid}"
+
+
+class RateCounter(models.Model):
+    """Hits of one key (e.g. an address on the warning-link page) in one window: the shared store of
+    `anlan.core.ratelimit`, counted by an atomic UPDATE so several web processes agree."""
+
+    key = models.CharField(_("键"), max_length=200)
+    window = models.DateTimeField(_("时段起点"), db_index=True)
+    hits = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("访问计数")
+        verbose_name_plural = _("访问计数")
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="rate_counter_once_per_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window:%Y-%m-%d %H:%M}: {self.hits}"

@@ -2,5 +2,6 @@
 model keeps the `warnings` app label. State machines: each model's `TRANSITIONS` table."""
 
 from .warning import PlaceReceiver, Warning, WarningRecipient
+from .webhooks import WebhookDelivery
 
-__all__ = ["PlaceReceiver", "Warning", "WarningRecipient"]
+__all__ = ["PlaceReceiver", "Warning", "WarningRecipient", "WebhookDelivery"]

@@ -9,6 +9,8 @@
    again on the re-run — at-least-once — with the same idempotency key (warning, revision, recipient) for the
    gateway to drop the repeat, and the same link (links are derived from the task, not stored).
 
+4. The signed webhooks (services/webhooks.py), each delivery stored before it is POSTed.
+
 A lifting (params `lifted`) sends the 解除 notice to the revision's recipients the same way, without tasks.
 """
 
@@ -31,7 +33,7 @@ from anlan.notifications.sms import get_backend
 
 from .. import rules
 from ..models import Warning, WarningRecipient
-from . import targeting
+from . import targeting, webhooks
 from .warnings import TASK_KIND, confirm_period
 
 logger = logging.getLogger("anlan.warnings")
@@ -82,8 +84,9 @@ def dispatch_job(run) -> dict:
     if lifted:
         _lifted_messages(warning, revision)
     sent = _sms_and_mail(warning, revision, lifted, run, total)
+    pushed = webhooks.send(warning, revision, lifted)
     run.progress(total, total, force=True)
-    return {"recipients": total, "tasks": created, "sms": sent}
+    return {"recipients": total, "tasks": created, "sms": sent, "webhooks": pushed}
 
 
 def _tasks_and_messages(warning: Warning, revision: int, run, total: int) -> int:
@@ -231,6 +234,7 @@ def sweep(*, today, now, stdout=None) -> dict[str, int]:
             continue
         WarningRecipient.objects.filter(pk=row.pk).update(sms_at=now)
         retried += 1
-    if stdout is not None and retried:
-        stdout.write(f"warnings: {retried} SMS sent again")
-    return {"sms_retried": retried}
+    pushed = webhooks.retry()
+    if stdout is not None and (retried or pushed):
+        stdout.write(f"warnings: {retried} SMS sent again, {pushed} webhook deliveries made")
+    return {"sms_retried": retried, "webhooks_retried": pushed}

@@ -145,6 +145,16 @@ def test_a_bad_link_is_a_404_page(cast, client):
     assert response.status_code == 404 and "确认链接无效" in response.content.decode()
 
 
+def test_the_link_page_is_rate_limited_per_address(cast, client, settings):
+    settings.ANLAN_LINK_RATE_PER_MINUTE = 2
+    url = reverse("warnings:warning-confirm-link", args=["1.forged"])
+    assert [client.get(url).status_code for _request in range(2)] == [404, 404]
+    refused = client.get(url)
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert "访问过于频繁" in refused.content.decode()
+    assert client.get(url, REMOTE_ADDR="10.9.9.9").status_code == 404  # another address is not held back
+
+
 def test_the_ledger_exports(cast, client):
     issued(cast)
     client.force_login(cast["county_office"])

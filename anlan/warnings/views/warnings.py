@@ -4,6 +4,7 @@ user has received, and the confirmation link's page for recipients without an ac
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,7 @@ from anlan.core.exports import Column, Ledger, filter_request
 from anlan.core.models import Department, Industry, Job, ReceiptTask
 from anlan.core.paging import filtered, page_of, query_without_page
 from anlan.core.permissions import has_right, require_right
+from anlan.core.ratelimit import rate_limited
 from anlan.core.selectors import industry_tree, regions_for_choice
 
 from .. import rules
@@ -462,6 +464,7 @@ def received_url(user) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("warnings.link", per_minute=lambda: settings.ANLAN_LINK_RATE_PER_MINUTE)
 def confirm_link(request, token):
     """The page an SMS link opens: the warning, one tap to confirm (a POST), and the measures checklist."""
     try:
