@@ -9,7 +9,7 @@ are for the warning's own scope (the 安委办, the leader). The confirmation li
 
 from __future__ import annotations
 
-from tests.matrix import Route, page
+from tests.matrix import Route, api, page
 
 
 def _f():
@@ -121,6 +121,13 @@ ROUTES = [
     Route("warnings:warning-recipients", OWN_SCOPE, kwargs=issued),
     Route("warnings:warning-board", OWN_SCOPE, kwargs=issued),
     Route("warnings:warning-confirm-link", LINK, kwargs=link),
+    Route("api:warnings-warning-list", api(200)),
+    Route("api:warnings-warning-detail", api(200, expert=404), kwargs=issued),
+    Route(
+        "api:warnings-warning-board",
+        api(404, county_office=200, dept_housing=200, dept_transport=200, leader=200),
+        kwargs=issued,
+    ),
     Route(
         "warnings:warning-confirm-link",
         LINK_POST,

@@ -62,5 +62,6 @@ def contribute(c: contract.Contributions) -> None:
     c.ledger("warnings", "anlan.warnings.views.warnings.ledger", "warnings.export", _("预警发布台账"))
     c.demo("warnings", "anlan.warnings.demo.warnings.step", after=["emergency_duty"])
     c.matrix("anlan.warnings.tests.matrix_warnings")
+    c.api("warnings", "anlan.warnings.api.warnings.WarningViewSet", "warnings-warning")
     c.event("warnings.issued", "A warning was issued or re-issued at a new level: payload `warning`.")
     c.event("warnings.lifted", "A warning was lifted: payload `warning`.")
