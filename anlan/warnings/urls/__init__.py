@@ -1,9 +1,10 @@
 """The warnings module's URLconf: each part keeps its routes in a module of its own."""
 
-from . import warnings
+from . import receivers, warnings
 
 app_name = "warnings"
 
 urlpatterns = [
+    *receivers.urlpatterns,
     *warnings.urlpatterns,
 ]

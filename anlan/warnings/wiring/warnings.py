@@ -44,7 +44,17 @@ def contribute(c: contract.Contributions) -> None:
             group="warnings",
             active="name:received",
         ),
+        contract.NavEntry(
+            "warnings-receivers",
+            _("人员密集场所预警接收人"),
+            "warnings:receiver-list",
+            order=40,
+            right=("warnings.manage_receivers", "warnings.export"),
+            group="warnings",
+            active="name:receiver-",
+        ),
     )
+    c.panel(contract.Panel("warnings-receiver", "warnings:enterprise-receiver", order=60))
     c.job("warnings.dispatch", "anlan.warnings.services.dispatch.dispatch_job", _("发送预警"))
     c.job("warnings.build_recipients", "anlan.warnings.services.warnings.build_job", _("生成预警接收名单"))
     c.on("core.receipt_escalated", "anlan.warnings.services.warnings.on_receipt_escalated")
@@ -60,8 +70,15 @@ def contribute(c: contract.Contributions) -> None:
     )
     c.sweep("warnings", "anlan.warnings.services.dispatch.sweep", every=timedelta(minutes=5))
     c.ledger("warnings", "anlan.warnings.views.warnings.ledger", "warnings.export", _("预警发布台账"))
+    c.ledger(
+        "warning_receivers",
+        "anlan.warnings.views.receivers.ledger",
+        "warnings.export",
+        _("人员密集场所预警接收人台账"),
+    )
     c.demo("warnings", "anlan.warnings.demo.warnings.step", after=["emergency_duty"])
     c.matrix("anlan.warnings.tests.matrix_warnings")
+    c.matrix("anlan.warnings.tests.matrix_receivers")
     c.api("warnings", "anlan.warnings.api.warnings.WarningViewSet", "warnings-warning")
     c.event("warnings.issued", "A warning was issued or re-issued at a new level: payload `warning`.")
     c.event("warnings.lifted", "A warning was lifted: payload `warning`.")
