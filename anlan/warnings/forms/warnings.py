@@ -71,8 +71,6 @@ class WarningForm(BootstrapMixin, forms.Form):
             self.fields["departments"].queryset = departments
         if industries is not None:
             self.fields["industries"].queryset = industries
-        for name in ("groups", "flags"):
-            self.fields[name].widget.attrs["class"] = "form-check-input"
 
     @staticmethod
     def initial_of(warning: Warning) -> dict:
@@ -107,6 +105,10 @@ class WarningForm(BootstrapMixin, forms.Form):
 class LevelForm(BootstrapMixin, forms.Form):
     level = forms.TypedChoiceField(label=_("调整为"), choices=LEVEL_CHOICES[1:], coerce=int)
     reason = forms.CharField(label=_("调整理由"), widget=TEXT)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_level_%s")  # its `reason` shares the page with the lifting form's
+        super().__init__(*args, **kwargs)
 
 
 class ReasonForm(BootstrapMixin, forms.Form):
