@@ -6,6 +6,7 @@ All variables are listed, with defaults, in `.env.example` and `docs/operations.
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -277,6 +278,11 @@ ANLAN_LINK_RATE_PER_MINUTE = env_int("ANLAN_LINK_RATE_PER_MINUTE", 30)
 # receive a signed JSON POST (header X-Anlan-Signature: sha256=HMAC of "timestamp.body" with the secret).
 ANLAN_WARNING_WEBHOOKS = env_list("ANLAN_WARNING_WEBHOOKS", "")
 ANLAN_WARNING_WEBHOOK_SECRET = env_str("ANLAN_WARNING_WEBHOOK_SECRET", "")
+# The sender of the CAP 1.2 alerts Anlan writes (an address-like name unique to this installation); the
+# identifiers are "<sender>.<warning>.<revision>".
+ANLAN_CAP_SENDER = env_str(
+    "ANLAN_CAP_SENDER", "anlan@" + (urlparse(ANLAN_PUBLIC_URL).hostname or "localhost")
+)
 
 # Map tiles are optional; without a URL the maps show coordinates on a plain background.
 ANLAN_MAP_TILE_URL = env_str("ANLAN_MAP_TILE_URL", "")

@@ -113,8 +113,9 @@ def _dates(warning: Warning) -> None:
         raise DomainError(WarningError.ENDS_BEFORE_START, _("预计结束时间须晚于起始时间。"), field="ends_at")
 
 
-def create_draft(*, actor, values: dict) -> Warning:
-    """A draft warning in the actor's scope. Title, hazard and area are needed even for a draft."""
+def create_draft(*, actor, values: dict, cap: dict | None = None) -> Warning:
+    """A draft warning in the actor's scope. Title, hazard and area are needed even for a draft. `cap`: the
+    identifier, sender and text of the CAP alert it is imported from (services.cap)."""
     require_right(actor, DRAFT)
     values = _check_values(values)
     region = values.get("region")
@@ -123,9 +124,11 @@ def create_draft(*, actor, values: dict) -> Warning:
     ensure_region_in_scope(actor, DRAFT, region.code)
     warning = Warning(created_by=actor, status=rules.DRAFT, **values)
     warning.issuer = _default_issuer(region)
+    for key, value in (cap or {}).items():
+        setattr(warning, f"cap_{key}", value)
     _dates(warning)
     validate(warning)
-    save_with_history(warning, actor, "登记预警草稿")
+    save_with_history(warning, actor, "从 CAP 导入预警草稿" if cap else "登记预警草稿")
     return warning
 
 

@@ -66,6 +66,15 @@ def _post(name, expected, data=None, kwargs=None, **kw):
     )
 
 
+def cap_post(c):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sample = Path(__file__).parent / "samples" / "geohazard_risk.xml"
+    return {"file": SimpleUploadedFile("alert.xml", sample.read_bytes()), "region": c.county.code}
+
+
 ALL = page(200)
 SUPERVISORS_AND_LEADER = page(
     403, county_office=200, town_a=200, town_b=200, dept_housing=200, dept_transport=200, leader=200
@@ -77,6 +86,8 @@ CREATE_IN_TOWN_A = page(403, county_office=302, town_a=302, town_b=200, dept_hou
 READ_ISSUED = page(200, expert=404)
 # A draft: the county's scope only — the 安委办 and the departments (气象、水利 … draft too); the leader reads
 # it but may not draft.
+# A county-wide draft: the towns may not file under the county (the form comes back, nothing written).
+CAP_IMPORT = page(403, county_office=302, town_a=200, town_b=200, dept_housing=302, dept_transport=302)
 DRAFT_EDIT = page(404, county_office=200, dept_housing=200, dept_transport=200, leader=403)
 DRAFT_WRITE = page(404, county_office=302, dept_housing=302, dept_transport=302, leader=403)
 ISSUE = page(404, county_office=302, dept_housing=403, dept_transport=403, leader=403)
@@ -121,6 +132,17 @@ ROUTES = [
     Route("warnings:warning-recipients", OWN_SCOPE, kwargs=issued),
     Route("warnings:warning-board", OWN_SCOPE, kwargs=issued),
     Route("warnings:warning-confirm-link", LINK, kwargs=link),
+    Route("warnings:warning-cap", READ_ISSUED, kwargs=issued),
+    Route("warnings:warning-cap", OWN_SCOPE, kwargs=draft, label="a draft"),
+    Route("warnings:cap-import", DRAFTERS),
+    Route(
+        "warnings:cap-import",
+        CAP_IMPORT,
+        method="post",
+        data=cap_post,
+        writes=True,
+        label="import a CAP file",
+    ),
     Route("api:warnings-warning-list", api(200)),
     Route("api:warnings-warning-detail", api(200, expert=404), kwargs=issued),
     Route(
