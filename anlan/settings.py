@@ -335,6 +335,8 @@ SPECTACULAR_SETTINGS = {
         # hazards' category and the emergency materials' category; a duty roster's status among the others
         "HazardCategoryEnum": "anlan.hazards.models.Hazard.Category",
         "DutyRosterStatusEnum": "anlan.emergency.models.DutyRoster.Status",
+        # a warning's level 一级–四级 beside the other "level" sets
+        "WarningLevelEnum": "anlan.warnings.rules.LEVELS",
     },
 }
 
