@@ -29,6 +29,21 @@ from anlan.core.models import (
 from anlan.core.permissions import can, has_right
 
 
+class ScopedReadOnly(viewsets.ReadOnlyModelViewSet):
+    """A module's read-only list and detail of `model`: the rows `rows(user)` gives — the part's scoped selector,
+    as its list page uses it — so an id out of scope is a 404, as on the pages."""
+
+    model = None
+
+    def rows(self, user):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema is drawn without a user
+            return self.model.objects.none()
+        return self.rows(self.request.user)
+
+
 class RegionSerializer(serializers.ModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 

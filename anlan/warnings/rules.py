@@ -205,13 +205,13 @@ def is_level_change(old: int, new: int) -> str:
 # ---------------------------------------------------------------- targeting
 
 # Whom a warning may go to (突发事件应对法 第六十四条、第六十五条; issue #16 "Targeting"), in the order of the form.
-# The points' 群测群防员 join this list with the geohazard and flood-control points.
 TARGET_GROUPS = (
     ("committee", _("安委办/应急管理局")),
     ("towns", _("乡镇（街道）")),
     ("departments", _("指定的行业部门")),
     ("enterprises", _("企业（按行业或标记）")),
     ("places", _("人员密集场所预警信息接收人")),
+    ("monitors", _("群测群防员")),
     ("grid", _("网格员")),
     ("shelters", _("避难场所管理人")),
     ("duty", _("值班人员")),
@@ -241,3 +241,53 @@ def clean_targets(targets: dict | None) -> dict:
         "industries": ids("industries"),
         "flags": flags,
     }
+
+
+# ---------------------------------------------------------------- points (地质灾害隐患点、防汛重点部位)
+
+GEOHAZARD, DIKE, RESERVOIR, POND, WORKS, FLASH_FLOOD_AREA = (
+    "geohazard",
+    "dike",
+    "reservoir",
+    "pond",
+    "works",
+    "flash_flood_area",
+)
+POINT_KINDS = (
+    (GEOHAZARD, _("地质灾害隐患点")),
+    (DIKE, _("险工险段")),
+    (RESERVOIR, _("水库")),
+    (POND, _("山坪塘")),
+    (WORKS, _("在建涉水工程")),
+    (FLASH_FLOOD_AREA, _("山洪灾害危险区")),
+)
+FLOOD_POINT_KINDS = frozenset({DIKE, RESERVOIR, POND, WORKS, FLASH_FLOOD_AREA})
+# Which points a hazard threatens (issue #16: geohazard points for rain, typhoons, geohazards and flash floods;
+# flood-control points for rain, typhoons, floods and flash floods).
+_THREATENS = {
+    "rainstorm": {GEOHAZARD, *FLOOD_POINT_KINDS},
+    "typhoon": {GEOHAZARD, *FLOOD_POINT_KINDS},
+    "geohazard": {GEOHAZARD},
+    "flash_flood": {GEOHAZARD, *FLOOD_POINT_KINDS},
+    "flood": set(FLOOD_POINT_KINDS),
+}
+
+
+def point_kinds_threatened(hazard: str) -> frozenset[str]:
+    """The kinds of points a warning of this hazard puts at risk (none for, say, 高温)."""
+    return frozenset(_THREATENS.get(hazard, ()))
+
+
+def monitor_required(kind: str) -> bool:
+    """Every geohazard point has a named 群测群防员 (issue #16, "monitor (群测群防员)"; no statute checked)."""
+    return kind == GEOHAZARD
+
+
+def plan_required(kind: str) -> bool:
+    """在建涉水工程 keep a 度汛方案 (seed-map F9: S2 L685 「高质量编制在建工程度汛方案」)."""
+    return kind == WORKS
+
+
+def threatened_ok(households: int, people: int) -> bool:
+    """A threatened household is at least one person: people ≥ households, and no people without households."""
+    return people >= households and (households > 0 or people == 0)

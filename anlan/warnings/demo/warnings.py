@@ -28,7 +28,7 @@ def _draft(actor, county, **values):
         "region": county,
         "starts_at": now,
         "ends_at": now + timedelta(days=1),
-        "targets": {"groups": ["committee", "towns", "places", "grid", "duty"], "flags": []},
+        "targets": {"groups": ["committee", "towns", "places", "monitors", "grid", "duty"], "flags": []},
     }
     return services.create_draft(actor=actor, values={**base, **values})
 

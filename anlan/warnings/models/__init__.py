@@ -1,7 +1,8 @@
 """预警与监测: warnings and their recipients, points, patrols, evacuation, monitoring alarms, 会商研判. Every
 model keeps the `warnings` app label. State machines: each model's `TRANSITIONS` table."""
 
+from .points import Observation, Point
 from .warning import PlaceReceiver, Warning, WarningRecipient
 from .webhooks import WebhookDelivery
 
-__all__ = ["PlaceReceiver", "Warning", "WarningRecipient", "WebhookDelivery"]
+__all__ = ["Observation", "PlaceReceiver", "Point", "Warning", "WarningRecipient", "WebhookDelivery"]

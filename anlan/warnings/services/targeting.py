@@ -18,6 +18,7 @@ from anlan.core.models import Enterprise, Membership, Region, Role, Unit
 
 from .. import rules
 from ..models import PlaceReceiver, Warning, WarningRecipient
+from ..selectors.points import monitor_contacts
 
 Reason = WarningRecipient.Reason
 CHUNK = 2000
@@ -237,6 +238,9 @@ def compute(warning: Warning) -> list[Row]:
             lambda _region, _dept, _ent, grid_region: grid_region,
             lambda anchor: (None, ""),
         )
+    if "monitors" in groups:
+        for name, phone, region_id, point in monitor_contacts(*_bounds(region)):
+            out.contact(Reason.MONITOR, name, phone, region_id, point)
     if "shelters" in groups:
         from anlan.emergency.selectors.forces import shelter_contacts
 

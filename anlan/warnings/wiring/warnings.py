@@ -76,7 +76,7 @@ def contribute(c: contract.Contributions) -> None:
         "warnings.export",
         _("人员密集场所预警接收人台账"),
     )
-    c.demo("warnings", "anlan.warnings.demo.warnings.step", after=["emergency_duty"])
+    c.demo("warnings", "anlan.warnings.demo.warnings.step", after=["emergency_duty", "warnings_points"])
     c.matrix("anlan.warnings.tests.matrix_warnings")
     c.matrix("anlan.warnings.tests.matrix_receivers")
     c.api("warnings", "anlan.warnings.api.warnings.WarningViewSet", "warnings-warning")

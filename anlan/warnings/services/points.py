@@ -1,0 +1,194 @@
+"""Geohazard and flood-control points: registered and corrected by the offices whose area holds them, closed
+(核销) with a reason rather than deleted, and observed — an alarming observation told at once to the town's and
+the county's offices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anlan.core import recipients, records
+from anlan.core.audit import record_text
+from anlan.core.errors import DomainError
+from anlan.core.models import Region
+from anlan.core.permissions import require, require_right
+from anlan.core.rules import MOBILE_RE, RuleViolation, validate_phone
+from anlan.notifications.services import notify
+
+from .. import rules
+from ..models import Observation, Point
+from ..selectors import points as selectors
+
+MANAGE = "warnings.manage_points"
+OBSERVE = "warnings.observe_points"
+FIELDS = (
+    "name",
+    "kind",
+    "subtype",
+    "place",
+    "latitude",
+    "longitude",
+    "households",
+    "people",
+    "monitor_name",
+    "monitor_phone",
+    "owner_unit",
+    "owner_name",
+    "owner_phone",
+    "plan",
+    "plan_approved_on",
+    "note",
+)
+
+
+class PointError(StrEnum):
+    REGION_REQUIRED = "point_region_required"
+    REGION_TOO_HIGH = "point_region_too_high"
+    NAME_REQUIRED = "point_name_required"
+    MONITOR_REQUIRED = "point_monitor_required"
+    MONITOR_MOBILE = "point_monitor_mobile"
+    THREATENED = "point_threatened_inconsistent"
+    PLAN_REQUIRED = "point_plan_required"
+    REASON_REQUIRED = "point_reason_required"
+    CLOSED = "point_closed"
+    SEEN_REQUIRED = "observation_seen_required"
+    FUTURE = "observation_in_future"
+
+
+def _phone(value: str, field: str, *, mobile: bool = False) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        value = validate_phone(value, field)
+    except RuleViolation as violation:
+        raise DomainError(violation.code, violation.message, field=field) from violation
+    if mobile and not MOBILE_RE.fullmatch(value):
+        raise DomainError(
+            PointError.MONITOR_MOBILE, _("群测群防员须留手机号码：预警以短信送达。"), field=field
+        )
+    return value
+
+
+def _check(point: Point) -> None:
+    if not point.name:
+        raise DomainError(PointError.NAME_REQUIRED, _("请填写名称。"), field="name")
+    if rules.monitor_required(point.kind) and not (point.monitor_name and point.monitor_phone):
+        raise DomainError(
+            PointError.MONITOR_REQUIRED,
+            _("地质灾害隐患点须落实群测群防员：请填写姓名和手机号码。"),
+            field="monitor_name" if not point.monitor_name else "monitor_phone",
+        )
+    if not rules.threatened_ok(point.households or 0, point.people or 0):
+        raise DomainError(
+            PointError.THREATENED,
+            _("受威胁人数不能少于受威胁户数；有受威胁人员时须填写户数。"),
+            field="people",
+        )
+    if rules.plan_required(point.kind) and not point.plan:
+        raise DomainError(PointError.PLAN_REQUIRED, _("在建涉水工程须填写度汛方案。"), field="plan")
+
+
+def _save(point: Point, *, actor, data: dict, reason) -> Point:
+    region = data.get("region")
+    if region is None:
+        raise DomainError(PointError.REGION_REQUIRED, _("请选择所在区划。"), field="region")
+    if region.level < Region.Level.TOWN:
+        raise DomainError(
+            PointError.REGION_TOO_HIGH, _("所在区划须为乡镇（街道）或村（社区）。"), field="region"
+        )
+    records.ensure_region_in_scope(actor, MANAGE, region.code)
+    point.region = region
+    for name in FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(point, name, value.strip() if isinstance(value, str) else value)
+    point.households = point.households or 0
+    point.people = point.people or 0
+    point.monitor_phone = _phone(point.monitor_phone, "monitor_phone", mobile=True)
+    point.owner_phone = _phone(point.owner_phone, "owner_phone")
+    _check(point)
+    records.validate(point)
+    records.save_with_history(point, actor, record_text(reason))
+    return point
+
+
+def register(*, actor, data: dict) -> Point:
+    """登记 a point in a town or village of the actor's area."""
+    require_right(actor, MANAGE)
+    with transaction.atomic():
+        return _save(Point(), actor=actor, data=data, reason=gettext_lazy("登记隐患点"))
+
+
+def update(*, actor, point_pk, data: dict) -> Point:
+    with transaction.atomic():
+        point = selectors.access_point(actor, point_pk, for_update=True)
+        require(actor, MANAGE, point)
+        if not point.is_active:
+            raise DomainError(PointError.CLOSED, _("该点已核销，不能修改。"), field="__all__")
+        return _save(
+            point, actor=actor, data={"region": point.region, **data}, reason=gettext_lazy("修改隐患点")
+        )
+
+
+def close(*, actor, point_pk, reason: str) -> Point:
+    """核销: the danger is gone (治理完成, 搬迁避让); the point leaves the warnings' lists but is kept."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(PointError.REASON_REQUIRED, _("请填写核销原因。"), field="reason")
+    with transaction.atomic():
+        point = selectors.access_point(actor, point_pk, for_update=True)
+        require(actor, MANAGE, point)
+        if not point.is_active:
+            raise DomainError(PointError.CLOSED, _("该点已核销。"), field="__all__")
+        point.is_active, point.closed_reason = False, reason[:200]
+        records.save_with_history(point, actor, record_text(gettext_lazy("核销：%(reason)s"), reason=reason))
+    return point
+
+
+def observe(*, actor, point_pk, data: dict) -> Observation:
+    """日常监测记录. An alarming one (险情征兆) is told at once to the town's and the county's offices."""
+    with transaction.atomic():
+        point = selectors.access_point(actor, point_pk)
+        require(actor, OBSERVE, point)
+        if not point.is_active:
+            raise DomainError(PointError.CLOSED, _("该点已核销，不再登记监测记录。"), field="__all__")
+        seen = (data.get("seen") or "").strip()
+        if not seen:
+            raise DomainError(PointError.SEEN_REQUIRED, _("请填写监测情况。"), field="seen")
+        observed_at = data.get("observed_at") or timezone.now()
+        if observed_at > timezone.now() + timedelta(minutes=5):
+            raise DomainError(PointError.FUTURE, _("监测时间不能晚于现在。"), field="observed_at")
+        observation = Observation(
+            point=point,
+            observed_at=observed_at,
+            observer=(data.get("observer") or "").strip() or actor.display_name,
+            seen=seen,
+            reading=(data.get("reading") or "").strip(),
+            alarming=bool(data.get("alarming")),
+            recorded_by=actor,
+        )
+        records.validate(observation)
+        records.save_with_history(observation, actor, record_text(gettext_lazy("登记监测记录")))
+        if observation.alarming:
+            transaction.on_commit(lambda: _alarm(observation))
+    return observation
+
+
+def _alarm(observation: Observation) -> None:
+    point = observation.point
+    users = [*recipients.town_office(point.region_id), *recipients.committee_office(point.region_id)]
+    notify(
+        users,
+        kind="warnings.point_alarm",
+        title=_("【险情征兆】%(point)s") % {"point": point.name},
+        body=f"{observation.seen} {observation.reading}".strip(),
+        url=reverse("warnings:point-detail", args=[point.pk]),
+        dedupe_key=f"point-alarm:{observation.pk}",
+    )
