@@ -291,3 +291,24 @@ def plan_required(kind: str) -> bool:
 def threatened_ok(households: int, people: int) -> bool:
     """A threatened household is at least one person: people ≥ households, and no people without households."""
     return people >= households and (households > 0 or people == 0)
+
+
+# ---------------------------------------------------------------- patrols (雨前排查、雨中巡查、雨后核查)
+
+BEFORE, DURING, AFTER = "before", "during", "after"
+PATROL_STAGES = ((BEFORE, _("雨前排查")), (DURING, _("雨中巡查")), (AFTER, _("雨后核查")))
+# Hours a patrol has (issue #16 names the three patrols, not their deadlines; these defaults are Anlan's): the
+# 雨前排查 before the warning starts (at least 2 hours from issue), the 雨中巡查 within 12 hours of the start, the
+# 雨后核查 within 24 hours of the lifting.
+PATROL_HOURS = {BEFORE: 2, DURING: 12, AFTER: 24}
+
+
+def patrol_due(
+    stage: str, *, issued_at: datetime, starts_at: datetime | None, lifted_at: datetime | None = None
+):
+    """When a patrol of `stage` is due (see PATROL_HOURS)."""
+    if stage == BEFORE:
+        return max(starts_at or issued_at, issued_at + timedelta(hours=PATROL_HOURS[BEFORE]))
+    if stage == DURING:
+        return max(starts_at or issued_at, issued_at) + timedelta(hours=PATROL_HOURS[DURING])
+    return (lifted_at or issued_at) + timedelta(hours=PATROL_HOURS[AFTER])

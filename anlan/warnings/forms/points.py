@@ -12,7 +12,7 @@ from anlan.core.forms import BootstrapMixin, RegionChoiceField
 from anlan.core.models import Region
 
 from .. import rules
-from ..models import Point
+from ..models import Patrol, Point
 
 TEXT = forms.Textarea(attrs={"rows": 3})
 
@@ -106,3 +106,43 @@ class ObservationForm(BootstrapMixin, forms.Form):
 
 class CloseForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("核销原因"), widget=TEXT)
+
+
+class PatrolFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("巡查点或预警"), method="filter_q")
+    stage = django_filters.ChoiceFilter(label=_("巡查类别"), choices=rules.PATROL_STAGES)
+    state = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[("open", _("待巡查")), ("overdue", _("已逾期")), ("done", _("已完成"))],
+        method="filter_state",
+    )
+    warning = django_filters.NumberFilter(label=_("预警"), field_name="warning_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = Patrol
+        fields = ["q", "stage", "state", "warning"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(point__name__icontains=value) | Q(warning__title__icontains=value))
+
+    def filter_state(self, queryset, name, value):
+        from django.utils import timezone
+
+        if value == "done":
+            return queryset.filter(done_at__isnull=False)
+        if value == "overdue":
+            return queryset.filter(done_at__isnull=True, due_at__lt=timezone.now())
+        return queryset.filter(done_at__isnull=True)
+
+
+class PatrolForm(BootstrapMixin, forms.Form):
+    findings = forms.CharField(label=_("巡查情况"), widget=TEXT)
+    danger = forms.BooleanField(label=_("发现险情（立即报告乡镇和县应急部门）"), required=False)
+    photo = forms.FileField(
+        label=_("现场照片"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    longitude = forms.DecimalField(label=_("经度"), max_digits=9, decimal_places=6, required=False)
+    latitude = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6, required=False)

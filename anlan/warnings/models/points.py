@@ -76,3 +76,57 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point} · {self.observed_at:%Y-%m-%d %H:%M}"
+
+
+def _patrol_photo_path(instance, filename: str) -> str:
+    return f"warnings/patrols/{instance.warning_id}/{filename}"
+
+
+class Patrol(models.Model):
+    """A patrol of one point for one warning: 雨前排查 and 雨中巡查 made when the warning is issued, 雨后核查 when it
+    is lifted; reported by the point's town (or the county) with findings, a photo and where it was done."""
+
+    warning = models.ForeignKey(
+        "warnings.Warning", verbose_name=_("预警"), on_delete=models.CASCADE, related_name="patrols"
+    )
+    point = models.ForeignKey(
+        Point, verbose_name=_("巡查点"), on_delete=models.CASCADE, related_name="patrols"
+    )
+    stage = models.CharField(_("巡查类别"), max_length=10, choices=rules.PATROL_STAGES)
+    due_at = models.DateTimeField(_("完成时限"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("巡查人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    findings = models.TextField(_("巡查情况"), blank=True)
+    danger = models.BooleanField(_("发现险情"), default=False)
+    photo = models.FileField(_("现场照片"), upload_to=_patrol_photo_path, max_length=200, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(region="point__region")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("巡查任务")
+        verbose_name_plural = _("巡查任务")
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["warning", "point", "stage"], name="warning_patrol_once_per_stage"
+            )
+        ]
+        indexes = [models.Index(fields=["warning", "done_at"], name="warning_patrol_progress")]
+
+    def __str__(self) -> str:
+        return f"{self.point} · {self.get_stage_display()}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None

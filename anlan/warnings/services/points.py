@@ -5,6 +5,7 @@ the county's offices."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from anlan.core import recipients, records
 from anlan.core.audit import record_text
@@ -22,7 +24,7 @@ from anlan.core.rules import MOBILE_RE, RuleViolation, validate_phone
 from anlan.notifications.services import notify
 
 from .. import rules
-from ..models import Observation, Point
+from ..models import Observation, Patrol, Point
 from ..selectors import points as selectors
 
 MANAGE = "warnings.manage_points"
@@ -59,6 +61,8 @@ class PointError(StrEnum):
     CLOSED = "point_closed"
     SEEN_REQUIRED = "observation_seen_required"
     FUTURE = "observation_in_future"
+    PATROL_DONE = "patrol_done"
+    FINDINGS_REQUIRED = "patrol_findings_required"
 
 
 def _phone(value: str, field: str, *, mobile: bool = False) -> str:
@@ -191,4 +195,95 @@ def _alarm(observation: Observation) -> None:
         body=f"{observation.seen} {observation.reading}".strip(),
         url=reverse("warnings:point-detail", args=[point.pk]),
         dedupe_key=f"point-alarm:{observation.pk}",
+    )
+
+
+# ---------------------------------------------------------------- patrols
+
+
+def _points_at_risk(warning):
+    from anlan.core import rules as core_rules
+
+    kinds = rules.point_kinds_threatened(warning.hazard)
+    low, high = core_rules.subtree_bounds(warning.region_id, warning.region.level)
+    return Point.objects.filter(is_active=True, kind__in=kinds, region_id__gte=low, region_id__lte=high)
+
+
+def _make_patrols(warning, stages) -> int:
+    """Idempotent: a patrol per (warning, point, stage) — a re-issue at a new level adds none twice."""
+    made = []
+    for point in _points_at_risk(warning).order_by("pk"):
+        for stage in stages:
+            due = rules.patrol_due(
+                stage,
+                issued_at=warning.issued_at or timezone.now(),
+                starts_at=warning.starts_at,
+                lifted_at=warning.lifted_at,
+            )
+            made.append(Patrol(warning=warning, point=point, stage=stage, due_at=due))
+    if not made:
+        return 0
+    existing = set(Patrol.objects.filter(warning=warning, stage__in=stages).values_list("point_id", "stage"))
+    new = [patrol for patrol in made if (patrol.point_id, patrol.stage) not in existing]
+    bulk_create_with_history(
+        new,
+        Patrol,
+        ignore_conflicts=True,
+        default_change_reason=record_text(gettext_lazy("预警生成巡查任务")),
+    )
+    return len(new)
+
+
+def on_warning_issued(warning) -> int:
+    """Event `warnings.issued`: 雨前排查 and 雨中巡查 for every active point of the area the hazard threatens."""
+    return _make_patrols(warning, (rules.BEFORE, rules.DURING))
+
+
+def on_warning_lifted(warning) -> int:
+    """Event `warnings.lifted`: 雨后核查 of the same points."""
+    return _make_patrols(warning, (rules.AFTER,))
+
+
+def report_patrol(*, actor, patrol_pk, data: dict) -> Patrol:
+    """A patrol done: findings, whether danger was found, a photo and where (a danger is told at once)."""
+    from anlan.core import uploads
+
+    with transaction.atomic():
+        patrol = selectors.access_patrol(actor, patrol_pk, for_update=True)
+        require(actor, OBSERVE, patrol.point)
+        if patrol.is_done:
+            raise DomainError(PointError.PATROL_DONE, _("该巡查任务已完成。"), field="__all__")
+        findings = (data.get("findings") or "").strip()
+        if not findings:
+            raise DomainError(PointError.FINDINGS_REQUIRED, _("请填写巡查情况。"), field="findings")
+        photo = data.get("photo")
+        if photo:
+            accepted = uploads.accept_image(photo, field="photo")
+            patrol.photo.save(accepted.name, accepted, save=False)
+        patrol.findings = findings
+        patrol.danger = bool(data.get("danger"))
+        patrol.latitude, patrol.longitude = (
+            None if data.get(key) in (None, "") else Decimal(str(data[key])).quantize(Decimal("0.000001"))
+            for key in ("latitude", "longitude")
+        )
+        patrol.done_at, patrol.done_by = timezone.now(), actor
+        records.validate(patrol)
+        records.save_with_history(
+            patrol, actor, record_text(gettext_lazy("完成%(stage)s"), stage=patrol.get_stage_display())
+        )
+        if patrol.danger:
+            transaction.on_commit(lambda: _danger(patrol))
+    return patrol
+
+
+def _danger(patrol: Patrol) -> None:
+    point = patrol.point
+    users = [*recipients.town_office(point.region_id), *recipients.committee_office(point.region_id)]
+    notify(
+        users,
+        kind="warnings.point_alarm",
+        title=_("【巡查发现险情】%(point)s") % {"point": point.name},
+        body=patrol.findings,
+        url=reverse("warnings:point-detail", args=[point.pk]),
+        dedupe_key=f"patrol-danger:{patrol.pk}",
     )

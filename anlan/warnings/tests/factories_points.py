@@ -37,3 +37,38 @@ def reservoir(cast, **overrides):
         **overrides,
     }
     return services.register(actor=cast["county_office"], data=data)
+
+
+def png_upload(name: str = "site.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def patrols(cast, **warning_overrides):
+    """A rainstorm warning for town A issued over a geohazard point: its 雨前排查 and 雨中巡查 (the event's handler
+    run directly: tests never commit, so on_commit handlers do not fire by themselves)."""
+    from anlan.warnings.models import Patrol
+    from anlan.warnings.tests.factories import issued
+
+    geohazard(cast)
+    warning = issued(cast, region=cast.town_a, **warning_overrides)
+    services.on_warning_issued(warning)
+    return warning, list(Patrol.objects.filter(warning=warning).order_by("stage"))
+
+
+def open_patrol(cast):
+    return patrols(cast)[1][0]
+
+
+def done_patrol(cast):
+    patrol = open_patrol(cast)
+    services.report_patrol(
+        actor=cast["town_a"], patrol_pk=patrol.pk, data={"findings": "坡体稳定", "photo": png_upload()}
+    )
+    return patrol

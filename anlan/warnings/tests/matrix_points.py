@@ -17,6 +17,22 @@ def point(c):
     return {"pk": geohazard(c).pk}
 
 
+def open_patrol(c):
+    from anlan.warnings.tests.factories_points import open_patrol as make
+
+    return {"pk": make(c).pk}
+
+
+def done_patrol(c):
+    from anlan.warnings.tests.factories_points import done_patrol as make
+
+    return {"pk": make(c).pk}
+
+
+def report_post(c):
+    return {"findings": "坡体稳定，排水沟通畅"}
+
+
 def create_post(c):
     return {
         "name": "新安镇北沟泥石流",
@@ -78,6 +94,10 @@ ROUTES = [
         close_post,
         kwargs=point,
     ),
+    Route("warnings:patrol-list", LIST),
+    Route("warnings:patrol-report", EDIT, kwargs=open_patrol),
+    _post("warnings:patrol-report", EDIT_POST, report_post, kwargs=open_patrol),
+    Route("warnings:patrol-photo", READ, kwargs=done_patrol),
     Route("api:warnings-point-list", api(200)),
     Route(
         "api:warnings-point-detail",
@@ -88,9 +108,9 @@ ROUTES = [
 
 
 def _audited():
-    from anlan.warnings.models import Observation, Point
+    from anlan.warnings.models import Observation, Patrol, Point
 
-    return [Point, Observation]
+    return [Point, Observation, Patrol]
 
 
 AUDITED = _audited()

@@ -12,4 +12,7 @@ urlpatterns = [
     path("points/<int:pk>/edit/", views.point_edit, name="point-edit"),
     path("points/<int:pk>/observe/", views.point_observe, name="point-observe"),
     path("points/<int:pk>/close/", views.point_close, name="point-close"),
+    path("patrols/", views.patrol_list, name="patrol-list"),
+    path("patrols/<int:pk>/", views.patrol_report, name="patrol-report"),
+    path("patrols/<int:pk>/photo/", views.patrol_photo, name="patrol-photo"),
 ]

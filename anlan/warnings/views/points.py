@@ -4,13 +4,15 @@ record, the forms, observations from a phone, 核销, the XLSX ledger."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anlan.core import audit, entry, exporting
+from anlan.core import audit, entry, exporting, uploads
 from anlan.core.exports import Column, Ledger, filter_request
 from anlan.core.paging import filtered
 from anlan.core.permissions import can, has_right, require, require_right
@@ -212,3 +214,74 @@ def ledger(user, params) -> Ledger:
         user=user,
         filterset=filterset,
     )
+
+
+# ---------------------------------------------------------------- patrols
+
+
+def patrols_url(user) -> str:
+    return reverse("warnings:patrol-list") + "?state=open"
+
+
+@login_required
+@require_GET
+def patrol_list(request):
+    """巡查任务: 雨前排查、雨中巡查、雨后核查 of the points in the user's area, the overdue first."""
+    user = request.user
+    return entry.list_page(
+        request,
+        queryset=selectors.patrol_list(user).order_by(F("done_at").desc(nulls_first=True), "due_at", "pk"),
+        filterset_class=forms.PatrolFilter,
+        template="warnings/patrols/list.html",
+        fragment="warnings/patrols/_table.html",
+        context={
+            "now": timezone.now(),
+            "breadcrumbs": entry.crumbs((_("巡查任务"), "")),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patrol_report(request, pk):
+    user = request.user
+    patrol = selectors.access_patrol(user, pk)
+    require(user, OBSERVE, patrol.point)
+    back = reverse("warnings:patrol-list") + "?state=open"
+    form = forms.PatrolForm(request.POST or None, request.FILES or None)
+    if patrol.is_done:
+        form = None
+    title = f"{patrol.get_stage_display()} · {patrol.point.name}"
+    if form is None:
+        return render(
+            request,
+            "warnings/patrols/report.html",
+            {
+                "patrol": patrol,
+                "form": None,
+                "title": title,
+                "breadcrumbs": entry.crumbs((_("巡查任务"), back), (title, "")),
+            },
+        )
+    return entry.form_page(
+        request,
+        form=form,
+        call=lambda data: services.report_patrol(actor=user, patrol_pk=patrol.pk, data=data),
+        success_url=back,
+        template="warnings/patrols/report.html",
+        context={
+            "patrol": patrol,
+            "title": title,
+            "breadcrumbs": entry.crumbs((_("巡查任务"), back), (title, "")),
+        },
+        message=_("巡查情况已报告。"),
+    )
+
+
+@login_required
+@require_GET
+def patrol_photo(request, pk):
+    patrol = selectors.access_patrol(request.user, pk)
+    if not patrol.photo:
+        raise Http404
+    return uploads.serve(patrol.photo, f"{patrol.point.name}{patrol.get_stage_display()}")

@@ -28,6 +28,7 @@ from anlan.core.selectors import industry_tree, regions_for_choice
 from .. import rules
 from ..forms import warnings as forms
 from ..models import Warning, WarningRecipient
+from ..selectors import points as point_selectors
 from ..selectors import warnings as selectors
 from ..services import warnings as services
 
@@ -257,6 +258,7 @@ def warning_detail(request, pk):
         "building": building,
         "board": selectors.board(warning) if own_scope and warning.revision else None,
         "can_board": own_scope and has_right(user, BOARD),
+        "patrols": point_selectors.progress(warning) if own_scope and warning.revision else None,
         "timeline": audit.timeline(warning) if own_scope else [],
         "breadcrumbs": entry.crumbs(
             _crumb() if own_scope else (_("我收到的预警"), reverse("warnings:received")), (warning.title, "")

@@ -27,6 +27,28 @@ def contribute(c: contract.Contributions) -> None:
             active="name:point-",
         )
     )
+    c.nav(
+        contract.NavEntry(
+            "warnings-patrols",
+            _("巡查任务"),
+            "warnings:patrol-list",
+            order=31,
+            right=("warnings.observe_points",),
+            group="warnings",
+            active="name:patrol-",
+        )
+    )
+    c.on("warnings.issued", "anlan.warnings.services.points.on_warning_issued")
+    c.on("warnings.lifted", "anlan.warnings.services.points.on_warning_lifted")
+    c.todo(
+        contract.TodoProvider(
+            "warnings.patrols",
+            _("待完成的巡查任务"),
+            queryset="anlan.warnings.selectors.points.my_open_patrols",
+            url="anlan.warnings.views.points.patrols_url",
+            order=6,
+        )
+    )
     c.ledger(
         "warning_points",
         "anlan.warnings.views.points.ledger",
