@@ -181,20 +181,27 @@ def observe(*, actor, point_pk, data: dict) -> Observation:
         records.validate(observation)
         records.save_with_history(observation, actor, record_text(gettext_lazy("登记监测记录")))
         if observation.alarming:
-            transaction.on_commit(lambda: _alarm(observation))
+            transaction.on_commit(
+                lambda: _tell_danger(
+                    point,
+                    _("【险情征兆】%(point)s") % {"point": point.name},
+                    f"{observation.seen} {observation.reading}".strip(),
+                    f"point-alarm:{observation.pk}",
+                )
+            )
     return observation
 
 
-def _alarm(observation: Observation) -> None:
-    point = observation.point
+def _tell_danger(point: Point, title: str, body: str, key: str) -> None:
+    """A sign of danger at a point, told at once to the town office and the county 安委办 there."""
     users = [*recipients.town_office(point.region_id), *recipients.committee_office(point.region_id)]
     notify(
         users,
         kind="warnings.point_alarm",
-        title=_("【险情征兆】%(point)s") % {"point": point.name},
-        body=f"{observation.seen} {observation.reading}".strip(),
+        title=title,
+        body=body,
         url=reverse("warnings:point-detail", args=[point.pk]),
-        dedupe_key=f"point-alarm:{observation.pk}",
+        dedupe_key=key,
     )
 
 
@@ -272,18 +279,12 @@ def report_patrol(*, actor, patrol_pk, data: dict) -> Patrol:
             patrol, actor, record_text(gettext_lazy("完成%(stage)s"), stage=patrol.get_stage_display())
         )
         if patrol.danger:
-            transaction.on_commit(lambda: _danger(patrol))
+            transaction.on_commit(
+                lambda: _tell_danger(
+                    patrol.point,
+                    _("【巡查发现险情】%(point)s") % {"point": patrol.point.name},
+                    patrol.findings,
+                    f"patrol-danger:{patrol.pk}",
+                )
+            )
     return patrol
-
-
-def _danger(patrol: Patrol) -> None:
-    point = patrol.point
-    users = [*recipients.town_office(point.region_id), *recipients.committee_office(point.region_id)]
-    notify(
-        users,
-        kind="warnings.point_alarm",
-        title=_("【巡查发现险情】%(point)s") % {"point": point.name},
-        body=patrol.findings,
-        url=reverse("warnings:point-detail", args=[point.pk]),
-        dedupe_key=f"patrol-danger:{patrol.pk}",
-    )
