@@ -24,6 +24,17 @@ from . import capacity
 from .errors import Code, DomainError
 
 
+def check_rule(rule, *args, **kwargs):
+    """Apply a pure rule (core.rules and the modules' rules.py); its RuleViolation becomes the DomainError
+    services raise, with the rule's code, message and field."""
+    from .rules import RuleViolation
+
+    try:
+        return rule(*args, **kwargs)
+    except RuleViolation as violation:
+        raise DomainError(violation.code, violation.message, field=violation.field) from violation
+
+
 def validate(obj, exclude: Iterable[str] | None = None) -> None:
     """`full_clean` (uniqueness included) with its first failure as a DomainError naming the field."""
     try:

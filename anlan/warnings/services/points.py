@@ -20,7 +20,7 @@ from anlan.core.audit import record_text
 from anlan.core.errors import DomainError
 from anlan.core.models import Region
 from anlan.core.permissions import require, require_right
-from anlan.core.rules import MOBILE_RE, RuleViolation, validate_phone
+from anlan.core.rules import MOBILE_RE, validate_phone
 from anlan.notifications.services import notify
 
 from .. import rules
@@ -69,10 +69,7 @@ def _phone(value: str, field: str, *, mobile: bool = False) -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    try:
-        value = validate_phone(value, field)
-    except RuleViolation as violation:
-        raise DomainError(violation.code, violation.message, field=field) from violation
+    value = records.check_rule(validate_phone, value, field)
     if mobile and not MOBILE_RE.fullmatch(value):
         raise DomainError(
             PointError.MONITOR_MOBILE, _("群测群防员须留手机号码：预警以短信送达。"), field=field

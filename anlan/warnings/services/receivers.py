@@ -13,7 +13,7 @@ from anlan.core.audit import record_text
 from anlan.core.errors import DomainError
 from anlan.core.models import Enterprise
 from anlan.core.permissions import require
-from anlan.core.rules import MOBILE_RE, RuleViolation, validate_phone
+from anlan.core.rules import MOBILE_RE, validate_phone
 from anlan.core.selectors import access
 
 from ..models import PlaceReceiver
@@ -32,10 +32,7 @@ def set_receiver(*, actor, enterprise_pk, name: str, phone: str) -> PlaceReceive
     name = (name or "").strip()
     if not name:
         raise DomainError(ReceiverError.NAME_REQUIRED, _("请填写预警信息接收人姓名。"), field="name")
-    try:
-        phone = validate_phone(phone or "", "phone")
-    except RuleViolation as violation:
-        raise DomainError(violation.code, violation.message, field="phone") from violation
+    phone = records.check_rule(validate_phone, phone or "", "phone")
     if not MOBILE_RE.fullmatch(phone):
         raise DomainError(
             ReceiverError.MOBILE_REQUIRED, _("预警信息以短信送达，请填写11位手机号码。"), field="phone"
