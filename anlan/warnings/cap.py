@@ -7,7 +7,8 @@ Mapping (Anlan → CAP), documented once:
   一/二级, Expected for 三/四级; certainty Likely. Reading back, a colour named in the event or a parameter wins
   over the severity.
 - hazard → category: weather and water hazards Met, 地质灾害 Geo, 森林火险 Fire, otherwise by the warning's
-  category (事故灾难 Safety, 公共卫生事件 Health); event "暴雨橙色预警" (a signal: "暴雨橙色预警信号").
+  category (事故灾难 Safety, 公共卫生事件 Health); event "暴雨橙色预警" (a signal: "暴雨橙色预警信号"). Reading
+  back, Met/Geo/Env/Fire are 自然灾害, Safety 事故灾难, Health 公共卫生事件, any other category none.
 - revision 1 → msgType Alert; a level change → Update referencing the earlier revisions; lifted → Cancel.
 - area: areaDesc (the affected range, else the region's name) and geocode "行政区划代码" (12-digit code).
 """
@@ -40,6 +41,13 @@ CATEGORY_OF = {
     rules.ACCIDENT_DISASTER: "Safety",
     rules.PUBLIC_HEALTH: "Health",
     rules.NATURAL_DISASTER: "Env",
+}
+# Reading back: the CAP categories of natural hazards, and the others by the category they were written from.
+NATURAL_CAP = ("Met", "Geo", "Env", "Fire")
+CATEGORY_OF_CAP = {
+    **{name: rules.NATURAL_DISASTER for name in NATURAL_CAP},
+    "Safety": rules.ACCIDENT_DISASTER,
+    "Health": rules.PUBLIC_HEALTH,
 }
 LEVEL_PARAMETER = "预警级别"
 COLOUR_PARAMETER = "预警颜色"
@@ -279,7 +287,7 @@ def _alert(element, data: bytes) -> Alert:
     areas = [(area.findtext(f"{{{NS}}}areaDesc") or "").strip() for area in info.findall(f"{{{NS}}}area")]
     result.values = {
         "kind": rules.SIGNAL if category == "Met" and "信号" in event else rules.EMERGENCY,
-        "category": rules.NATURAL_DISASTER if category in ("Met", "Geo", "Env", "Fire") else "",
+        "category": CATEGORY_OF_CAP.get(category, ""),
         "hazard": hazard_of(event),
         "level": level_of(event, parameters, _child(info, "severity")),
         "title": (_child(info, "headline") or event)[:200],
