@@ -87,3 +87,27 @@ def test_the_import_page_shows_an_out_of_scope_region_on_the_form(cast, client):
     upload = SimpleUploadedFile("alert.xml", ORANGE, content_type="text/xml")
     page = client.post(reverse("warnings:cap-import"), {"file": upload, "region": cast.town_a.code})
     assert page.status_code == 200 and not Warning.objects.exists()
+
+
+HOSTILE = {
+    "billion laughs": b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&lol4;</identifier></alert>""",
+    "external DTD": b"""<?xml version="1.0"?>
+<!DOCTYPE alert SYSTEM "http://127.0.0.1:9/cap.dtd">
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>x</identifier></alert>""",
+    "parameter entity": b"""<?xml version="1.0"?>
+<!DOCTYPE alert [<!ENTITY % remote SYSTEM "file:///etc/passwd"> %remote;]>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>x</identifier></alert>""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_documents_are_refused_unexpanded(cast, name):
+    with pytest.raises(DomainError) as error:
+        _import(cast, "county_office", HOSTILE[name], cast.town_a)
+    assert error.value.field == "file" and error.value.code in ("cap_doctype", "cap_not_xml")
+    assert "root:" not in error.value.message and "lollol" not in error.value.message
+    assert not Warning.objects.exists()
