@@ -9,6 +9,7 @@ from importlib.resources import files
 import pytest
 from lxml import etree
 
+from anlan.core.errors import DomainError
 from anlan.warnings import cap, rules
 from anlan.warnings.services import cap as services
 from anlan.warnings.tests.factories import draft
@@ -113,3 +114,32 @@ def test_every_weather_signal_exports_valid_and_reads_back_a_signal(cast, hazard
 def test_accident_and_health_warnings_export_valid_and_read_back(cast, category, level):
     warning = draft(cast, category=category, hazard="other", level=level)
     _same(_round_trip(warning), warning)
+
+
+def _alert(status: str, msg_type: str) -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>3411_T_1</identifier><sender>来安县气象台</sender><sent>2026-07-01T07:55:00+08:00</sent>
+  <status>{status}</status><msgType>{msg_type}</msgType><scope>Public</scope>
+  <info><language>zh-CN</language><category>Met</category><event>暴雨橙色预警信号</event>
+    <urgency>Immediate</urgency><severity>Severe</severity><certainty>Likely</certainty></info>
+</alert>""".encode()
+
+
+@pytest.mark.parametrize(
+    ("status", "msg_type"), [("Actual", "Alert"), ("Draft", "Alert"), ("Actual", "Update")]
+)
+def test_actual_and_draft_alerts_and_updates_are_read(status, msg_type):
+    (alert,) = cap.parse(_alert(status, msg_type))
+    assert alert.msg_type == msg_type and alert.values["level"] == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "msg_type"),
+    [("Test", "Alert"), ("Exercise", "Alert"), ("System", "Alert"), ("Actual", "Ack"), ("Actual", "Error")],
+)
+def test_tests_exercises_and_acknowledgements_are_not_warnings(status, msg_type):
+    with pytest.raises(DomainError) as error:
+        cap.parse(_alert(status, msg_type))
+    assert error.value.code == "cap_not_a_warning" and error.value.field == "file"
+    assert status in error.value.message and msg_type in error.value.message
