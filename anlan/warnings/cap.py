@@ -7,8 +7,11 @@ Mapping (Anlan → CAP), documented once:
   一/二级, Expected for 三/四级; certainty Likely. Reading back, a colour named in the event or a parameter wins
   over the severity.
 - hazard → category: weather and water hazards Met, 地质灾害 Geo, 森林火险 Fire, otherwise by the warning's
-  category (事故灾难 Safety, 公共卫生事件 Health); event "暴雨橙色预警" (a signal: "暴雨橙色预警信号").
+  category (事故灾难 Safety, 公共卫生事件 Health); event "暴雨橙色预警" (a signal: "暴雨橙色预警信号"). Reading
+  back, Met/Geo/Env/Fire are 自然灾害, Safety 事故灾难, Health 公共卫生事件, any other category none.
 - revision 1 → msgType Alert; a level change → Update referencing the earlier revisions; lifted → Cancel.
+- reading: only status Actual or Draft and msgType Alert, Update or Cancel; a Test, Exercise or System
+  message, an Ack or an Error is refused, naming its status and type.
 - area: areaDesc (the affected range, else the region's name) and geocode "行政区划代码" (12-digit code).
 """
 
@@ -41,6 +44,13 @@ CATEGORY_OF = {
     rules.PUBLIC_HEALTH: "Health",
     rules.NATURAL_DISASTER: "Env",
 }
+# Reading back: the CAP categories of natural hazards, and the others by the category they were written from.
+NATURAL_CAP = ("Met", "Geo", "Env", "Fire")
+CATEGORY_OF_CAP = {
+    **{name: rules.NATURAL_DISASTER for name in NATURAL_CAP},
+    "Safety": rules.ACCIDENT_DISASTER,
+    "Health": rules.PUBLIC_HEALTH,
+}
 LEVEL_PARAMETER = "预警级别"
 COLOUR_PARAMETER = "预警颜色"
 GEOCODE = "行政区划代码"
@@ -53,6 +63,13 @@ class CapError:
     NOT_CAP = "cap_not_cap"
     MISSING = "cap_missing_element"
     BAD_TIME = "cap_bad_time"
+    NOT_A_WARNING = "cap_not_a_warning"
+
+
+# What becomes a draft: an actual alert (or a CAP draft); a test, an exercise or a system message is not a
+# warning, nor is an acknowledgement or an error report (CAP 1.2 §3.2.1 status, msgType).
+IMPORTED_STATUSES = ("Actual", "Draft")
+IMPORTED_MSG_TYPES = ("Alert", "Update", "Cancel")
 
 
 @dataclass
@@ -259,7 +276,16 @@ def _alert(element, data: bytes) -> Alert:
     sent = _time(_child(element, "sent", required=True), "sent")
     for tag in ("status", "msgType", "scope"):
         _child(element, tag, required=True)
-    msg_type = _child(element, "msgType")
+    status, msg_type = _child(element, "status"), _child(element, "msgType")
+    if status not in IMPORTED_STATUSES or msg_type not in IMPORTED_MSG_TYPES:
+        raise _fail(
+            CapError.NOT_A_WARNING,
+            _(
+                "CAP 消息 %(identifier)s 的状态为 %(status)s、类型为 %(type)s，不是可导入的预警："
+                "只导入状态为 Actual 或 Draft、类型为 Alert、Update 或 Cancel 的消息。"
+            )
+            % {"identifier": ident, "status": status, "type": msg_type},
+        )
     references = [
         part.split(",")[1] for part in _child(element, "references").split() if part.count(",") == 2
     ]
@@ -279,7 +305,7 @@ def _alert(element, data: bytes) -> Alert:
     areas = [(area.findtext(f"{{{NS}}}areaDesc") or "").strip() for area in info.findall(f"{{{NS}}}area")]
     result.values = {
         "kind": rules.SIGNAL if category == "Met" and "信号" in event else rules.EMERGENCY,
-        "category": rules.NATURAL_DISASTER if category in ("Met", "Geo", "Env", "Fire") else "",
+        "category": CATEGORY_OF_CAP.get(category, ""),
         "hazard": hazard_of(event),
         "level": level_of(event, parameters, _child(info, "severity")),
         "title": (_child(info, "headline") or event)[:200],

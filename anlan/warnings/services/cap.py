@@ -3,9 +3,11 @@ messages it updates. Import: a meteorological or other feed file's alerts become
 importer to check, target and issue — never issued by the import itself.
 
 - An Alert or Update becomes a new draft in the region the importer chose (the feed's codes are kept in the
-  area text); the same identifier and sender imported again is refused, naming the draft it made.
-- A Cancel withdraws the draft made from the alert it references; a warning already issued from it is lifted
-  by people, not by a feed, so such a Cancel is refused with that message.
+  area text); the same identifier and sender imported again is refused, naming the draft it made when that
+  draft is in the importer's scope (only that it was imported elsewhere, when not).
+- A Cancel withdraws the draft made from the alert it references (looked up in the importer's scope); a
+  warning already issued from it is lifted by people, not by a feed, so such a Cancel is refused with that
+  message.
 - All alerts of a file or none: a file with one bad alert saves nothing.
 """
 
@@ -77,16 +79,7 @@ def import_file(*, actor, data: bytes, region: Region) -> list[Warning]:
             if alert.msg_type == "Cancel":
                 done.append(_cancel(actor, alert))
                 continue
-            existing = Warning.objects.filter(
-                cap_identifier=alert.identifier, cap_sender=alert.sender
-            ).first()
-            if existing is not None:
-                raise DomainError(
-                    CapImportError.DUPLICATE,
-                    _("CAP 预警 %(identifier)s 已于此前导入为“%(title)s”，不再重复导入。")
-                    % {"identifier": alert.identifier, "title": existing.title},
-                    field="file",
-                )
+            _refuse_repeat(actor, alert)
             values = {**alert.values, "region": region, "targets": {}}
             done.append(
                 services.create_draft(
@@ -102,8 +95,32 @@ def import_file(*, actor, data: bytes, region: Region) -> list[Warning]:
     return done
 
 
+def _refuse_repeat(actor, alert: cap.Alert) -> None:
+    """An identifier and sender are imported once in the whole installation (the table's unique constraint);
+    the draft made from it is named only to someone whose scope it is in."""
+    existing = Warning.objects.filter(cap_identifier=alert.identifier, cap_sender=alert.sender)
+    if not existing.exists():
+        return
+    mine = Warning.objects.for_user(actor).filter(pk__in=existing.values("pk")).first()
+    if mine is not None:
+        message = _("CAP 预警 %(identifier)s 已于此前导入为“%(title)s”，不再重复导入。") % {
+            "identifier": alert.identifier,
+            "title": mine.title,
+        }
+    else:
+        message = _("CAP 预警 %(identifier)s 已由其他单位导入，不再重复导入。") % {
+            "identifier": alert.identifier
+        }
+    raise DomainError(CapImportError.DUPLICATE, message, field="file")
+
+
 def _cancel(actor, alert: cap.Alert) -> Warning:
-    found = Warning.objects.filter(cap_identifier__in=alert.references, cap_sender=alert.sender).first()
+    # Through the actor's scope: a Cancel neither withdraws nor names a warning outside it.
+    found = (
+        Warning.objects.for_user(actor)
+        .filter(cap_identifier__in=alert.references, cap_sender=alert.sender)
+        .first()
+    )
     if found is None:
         raise DomainError(
             CapImportError.CANCEL_UNKNOWN,

@@ -206,8 +206,9 @@ def test_import_needs_the_right_and_a_region_in_scope(cast):
         services.import_file(
             actor=cast["enterprise_x"], data=_sample("geohazard_risk.xml"), region=cast.town_a
         )
-    with pytest.raises((DomainError, PermissionDenied)):
+    with pytest.raises(DomainError) as error:
         services.import_file(actor=cast["town_b"], data=_sample("geohazard_risk.xml"), region=cast.town_a)
+    assert (error.value.code, error.value.field) == ("out_of_scope", "region")
     assert not Warning.objects.exists()
 
 
