@@ -11,7 +11,7 @@ from anlan.core.filters import ScopedFilterSet
 from anlan.core.forms import BootstrapMixin
 
 from .. import rules
-from ..models import Evacuation
+from ..models import Evacuation, Household
 
 AT = {
     "required": False,
@@ -78,3 +78,25 @@ class MoveForm(BootstrapMixin, forms.Form):
             else Shelter.objects.none()
         )
         self.fields["shelter"].label_from_instance = lambda s: f"{s.region.name} · {s.name}（{s.capacity}人）"
+
+
+class HouseholdFilter(ScopedFilterSet):
+    """The households ledger's filter: one warning, a status, a name."""
+
+    q = django_filters.CharFilter(label=_("户主、隐患点或乡镇"), method="filter_q")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=rules.HOUSEHOLD_STATUSES)
+    warning = django_filters.NumberFilter(
+        label=_("预警"), field_name="evacuation__warning_id", widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Household
+        fields = ["q", "status", "warning"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(head_name__icontains=value)
+            | Q(point__name__icontains=value)
+            | Q(evacuation__town__name__icontains=value)
+        )

@@ -57,6 +57,9 @@ def _post(name, expected, data, kwargs, **kw):
 
 
 LIST = page(200)
+EXPORT = page(
+    403, county_office=200, town_a=200, town_b=200, dept_housing=200, dept_transport=200, leader=200
+)
 # A warning is open to all but the expert (its recipients and its scope); opening needs the right.
 BOARD = page(200, expert=404)
 OPEN = page(403, county_office=302, town_a=302, town_b=302, expert=404)
@@ -66,6 +69,7 @@ WRITE = page(404, county_office=302, town_a=302, dept_housing=403, dept_transpor
 
 ROUTES = [
     Route("warnings:evacuation-list", LIST),
+    Route("warnings:evacuation-export", EXPORT),
     Route("warnings:evacuation-board", BOARD, kwargs=warning),
     _post("warnings:evacuation-open", OPEN, lambda c: {}, warning),
     Route("warnings:evacuation-detail", READ, kwargs=evacuation),

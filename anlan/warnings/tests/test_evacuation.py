@@ -367,3 +367,25 @@ def test_the_list_shows_each_towns_counts(cast, client):
     client.force_login(cast["town_a"])
     page = client.get(reverse("warnings:evacuation-list")).content.decode()
     assert "新安镇" in page and "半塔镇" not in page and ">17<" in page
+
+
+def test_the_ledger_lists_the_households_of_the_scope_phones_masked_for_readers(cast, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    warning, _evacuation = opened(cast)
+
+    def sheet(who):
+        client.force_login(cast[who])
+        response = client.get(reverse("warnings:evacuation-export"), {"warning": warning.pk})
+        assert response.status_code == 200
+        rows = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+        return [" ".join(str(v) for v in row if v is not None) for row in rows]
+
+    town_a, leader, town_b = sheet("town_a"), sheet("leader"), sheet("town_b")
+    assert any("东关社区后山滑坡受威胁群众" in row and "13700000001" in row for row in town_a)
+    assert any("137****0001" in row for row in leader) and not any("13700000001" in row for row in leader)
+    assert not any("东关社区后山滑坡" in row for row in town_b)

@@ -12,6 +12,7 @@ STEPS = [t for t in Household.TRANSITIONS if t.name != "move"]
 
 urlpatterns = [
     path("evacuations/", views.evacuation_list, name="evacuation-list"),
+    path("evacuations/export/", views.evacuation_export, name="evacuation-export"),
     path("evacuations/warning/<int:warning_pk>/", views.evacuation_board, name="evacuation-board"),
     path("evacuations/warning/<int:warning_pk>/open/", views.evacuation_open, name="evacuation-open"),
     path("evacuations/<int:pk>/", views.evacuation_detail, name="evacuation-detail"),

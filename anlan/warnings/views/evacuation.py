@@ -8,12 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anlan.core import audit, entry
+from anlan.core import audit, entry, exporting
 from anlan.core.errors import DomainError
+from anlan.core.exports import Column, Ledger, filter_request
+from anlan.core.paging import filtered
 from anlan.core.permissions import can, has_right, require
+from anlan.core.rules import mask_phone
 
 from .. import rules
 from ..forms import evacuation as forms
@@ -23,6 +27,7 @@ from ..selectors.warnings import access_warning
 from ..services import evacuation as services
 
 EVACUATE = services.EVACUATE
+EXPORT = "warnings.export"
 
 
 def _crumb():
@@ -44,7 +49,10 @@ def evacuation_list(request):
         filterset_class=forms.EvacuationFilter,
         template="warnings/evacuation/list.html",
         fragment="warnings/evacuation/_table.html",
-        context={"breadcrumbs": entry.crumbs((_("转移避险"), ""))},
+        context={
+            "can_export": has_right(user, EXPORT),
+            "breadcrumbs": entry.crumbs((_("转移避险"), "")),
+        },
     )
 
 
@@ -64,6 +72,7 @@ def evacuation_board(request, warning_pk):
             "towns": towns,
             "unmoved": selectors.unmoved(user, warning)[:200],
             "can_open": has_right(user, EVACUATE) and warning.status == rules.ISSUED,
+            "can_export": has_right(user, EXPORT),
             "breadcrumbs": entry.crumbs(_crumb(), (warning.title, "")),
         },
     )
@@ -169,3 +178,74 @@ household_step = entry.transition_view(
     perform=services.perform,
     detail_url=_detail_url,
 )
+
+
+# ---------------------------------------------------------------- the ledger
+
+
+@login_required
+@require_GET
+def evacuation_export(request):
+    return exporting.export(request, "warning_households")
+
+
+COLUMNS = [
+    Column(_("乡镇（街道）"), 14),
+    Column(_("预警"), 28),
+    Column(_("户主"), 24),
+    Column(_("来自隐患点"), 20),
+    Column(_("户数"), 8),
+    Column(_("人数"), 8),
+    Column(_("联系电话"), 14),
+    Column(_("状态"), 8),
+    Column(_("安置方式"), 10),
+    Column(_("安置地点"), 24),
+    Column(_("转移时间"), 16),
+    Column(_("返回时间"), 16),
+]
+
+
+def _at(value) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
+
+
+def _rows(user):
+    def rows(queryset):
+        statuses, kinds = dict(rules.HOUSEHOLD_STATUSES), dict(rules.SHELTER_KINDS)
+        phones = has_right(user, EVACUATE)
+        for h in queryset.iterator(chunk_size=500):
+            yield [
+                h.evacuation.town.name,
+                h.evacuation.warning.title,
+                h.label,
+                h.point.name if h.point_id else "",
+                h.households,
+                h.people,
+                h.phone if phones else mask_phone(h.phone),
+                str(statuses.get(h.status, h.status)),
+                str(kinds.get(h.shelter_kind, "")),
+                " · ".join(part for part in (h.shelter.name if h.shelter_id else "", h.shelter_note) if part),
+                _at(h.moved_at),
+                _at(h.returned_at),
+            ]
+
+    return rows
+
+
+def ledger(user, params) -> Ledger:
+    """转移避险台账: the households in the user's scope, filtered (a warning, a status, a name)."""
+    queryset = (
+        Household.objects.for_user(user)
+        .select_related("evacuation__town", "evacuation__warning", "point", "shelter")
+        .order_by("evacuation__warning_id", "evacuation__town_id", "status", "pk")
+    )
+    filterset = forms.HouseholdFilter(params or None, queryset=queryset, request=filter_request(user))
+    return Ledger(
+        name="warning_households",
+        sheet_title=_("转移避险台账"),
+        columns=COLUMNS,
+        queryset=filtered(filterset),
+        rows=_rows(user),
+        user=user,
+        filterset=filterset,
+    )

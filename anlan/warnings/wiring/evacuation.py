@@ -31,4 +31,13 @@ def contribute(c: contract.Contributions) -> None:
             order=7,
         )
     )
+    c.ledger(
+        "warning_households",
+        "anlan.warnings.views.evacuation.ledger",
+        "warnings.export",
+        _("转移避险台账"),
+    )
     c.matrix("anlan.warnings.tests.matrix_evacuation")
+    c.demo(
+        "warnings_evacuation", "anlan.warnings.demo.evacuation.step", after=["warnings", "emergency_forces"]
+    )
