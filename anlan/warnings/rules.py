@@ -8,6 +8,7 @@ highest. Codes are English; each vocabulary is a module constant of (code, Chine
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -312,3 +313,47 @@ def patrol_due(
     if stage == DURING:
         return max(starts_at or issued_at, issued_at) + timedelta(hours=PATROL_HOURS[DURING])
     return (lifted_at or issued_at) + timedelta(hours=PATROL_HOURS[AFTER])
+
+
+# ---------------------------------------------------------------- evacuation (转移避险) — the evacuation part
+
+# A household's way: 待转移 → 已转移 → 已返回 (the speeches' 「应转必转、应转尽转、应安必安」; 突发事件应对法
+# 第六十七条: 转移、疏散或者撤离易受危害的人员并予以妥善安置).
+TO_MOVE, MOVED, RETURNED = "to_move", "moved", "returned"
+HOUSEHOLD_STATUSES = ((TO_MOVE, _("待转移")), (MOVED, _("已转移")), (RETURNED, _("已返回")))
+# Where a moved household stays (应安必安): a 避难场所 of the emergency module, 投亲靠友, or another place named.
+IN_SHELTER, WITH_RELATIVES, ELSEWHERE = "shelter", "relatives", "other"
+SHELTER_KINDS = ((IN_SHELTER, _("避难场所")), (WITH_RELATIVES, _("投亲靠友")), (ELSEWHERE, _("其他")))
+
+
+def counts_as_moved(status: str) -> bool:
+    """已转移 and 已返回 both count as moved: a household back home after the lifting was moved (应转必转)."""
+    return status in (MOVED, RETURNED)
+
+
+def evacuation_rate(moved: int, to_move: int) -> Decimal | None:
+    """应转必转率 in per cent, one decimal, rounded down (99.95 % is not shown as 100 % while someone is left):
+    people moved ÷ people to move. None when nobody is to be moved — no rate, neither 0 % nor 100 %."""
+    if moved < 0 or to_move < 0 or moved > to_move:
+        raise ValueError(f"moved {moved} of {to_move}")
+    if to_move == 0:
+        return None
+    return (Decimal(moved) * 100 / Decimal(to_move)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+
+
+def shelter_missing(kind: str, *, has_shelter: bool, note: str) -> str | None:
+    """The field a move lacks (应安必安: where the household stays is known), or None: a kind; a 避难场所 named
+    when sheltered there; a description when elsewhere."""
+    if kind not in {code for code, _label in SHELTER_KINDS}:
+        return "shelter_kind"
+    if kind == IN_SHELTER and not has_shelter:
+        return "shelter"
+    if kind == ELSEWHERE and not (note or "").strip():
+        return "shelter_note"
+    return None
+
+
+def may_return(warning_status: str) -> bool:
+    """Households go home only once the warning is over (第七十条: 危险已经解除 … 解除警报); while it stands,
+    「三个紧急撤离」 keeps them out."""
+    return warning_status in (LIFTED, WITHDRAWN)
