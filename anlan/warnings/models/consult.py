@@ -25,9 +25,7 @@ class Consultation(models.Model):
     held_at = models.DateTimeField(_("会商时间"))
     kind = models.CharField(_("会商类型"), max_length=10, choices=rules.CONSULTATION_KINDS)
     topic = models.CharField(_("会商主题"), max_length=200)
-    convener = models.ForeignKey(
-        Unit, verbose_name=_("召集单位"), on_delete=models.PROTECT, related_name="+"
-    )
+    convener = models.ForeignKey(Unit, verbose_name=_("召集单位"), on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
     departments = models.ManyToManyField(Department, verbose_name=_("参会部门"), related_name="+")
     attendees = models.TextField(_("参会人员"), help_text=_("每行一人：姓名、单位、职务"))
@@ -161,7 +159,9 @@ class MeasureReport(models.Model):
         verbose_name = _("措施落实反馈")
         verbose_name_plural = _("措施落实反馈")
         ordering = ["measure__position", "pk"]
-        constraints = [models.UniqueConstraint(fields=["measure", "task"], name="warning_measure_report_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "task"], name="warning_measure_report_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.measure}"

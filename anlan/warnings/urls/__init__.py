@@ -1,11 +1,12 @@
 """The warnings module's URLconf: each part keeps its routes in a module of its own."""
 
-from . import cap, points, receivers, warnings
+from . import cap, consult, points, receivers, warnings
 
 app_name = "warnings"
 
 urlpatterns = [
     *cap.urlpatterns,
+    *consult.urlpatterns,
     *points.urlpatterns,
     *receivers.urlpatterns,
     *warnings.urlpatterns,
