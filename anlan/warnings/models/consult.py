@@ -11,11 +11,20 @@ from simple_history.models import HistoricalRecords
 
 from anlan.core.models import Department, ReceiptTask, Region, Unit
 from anlan.core.scope import ScopedQuerySet, ScopeSpec
-from anlan.core.workflow import Transition
+from anlan.core.workflow import Refusal, Transition
 
 from .. import rules
 
 MANAGE = "warnings.manage_consultations"
+
+
+def _sender_only(bulletin, user) -> Refusal | None:
+    """Guard of `close`: a member of the sending unit (the meeting's convener)."""
+    from anlan.core import units
+
+    if getattr(user, "is_superuser", False) or units.is_member(user, bulletin.sender_unit):
+        return None
+    return Refusal("bulletin_not_sender", _("只有发送单位的人员可以办结。"))
 
 
 class Consultation(models.Model):
@@ -97,6 +106,7 @@ class Bulletin(models.Model):
             _("办结"),
             confirm=_("办结后未确认的接收单位不再催办，确定办结吗？"),
             style="success",
+            guards=(_sender_only,),
         ),
     )
 

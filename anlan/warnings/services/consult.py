@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from anlan.core import receipts, recipients, records, units
 from anlan.core.audit import record_text
 from anlan.core.errors import DomainError
 from anlan.core.models import ReceiptTask
-from anlan.core.permissions import require, require_right
+from anlan.core.permissions import can, require, require_right
 from anlan.core.workflow import apply_transition, find
 from anlan.notifications.services import notify
 
@@ -53,6 +54,21 @@ def _text(data: dict, key: str) -> str:
 
 
 # ---------------------------------------------------------------- meetings
+
+
+def may_manage(user, consultation: Consultation) -> bool:
+    """Whether the user may correct a meeting and send bulletins from it: holding the right over it in their
+    scope and acting for its convening unit (a department in scope reads another unit's meeting, no more)."""
+    return can(user, MANAGE, consultation) and (
+        user.is_superuser or units.is_member(user, consultation.convener)
+    )
+
+
+def require_convener(user, consultation: Consultation) -> None:
+    """403 unless `may_manage` (callers fetch the meeting scoped first: out of scope is already a 404)."""
+    require(user, MANAGE, consultation)
+    if not may_manage(user, consultation):
+        raise PermissionDenied(_("只有召集单位的人员可以修改会商记录或发出风险提示单。"))
 
 
 def _check_meeting(actor, data: dict, now: datetime) -> dict:
@@ -122,7 +138,7 @@ def update_consultation(*, actor, consultation_pk: int, data: dict) -> Consultat
     """修改会商研判 (e.g. the warning issued afterwards); the history keeps what it said before."""
     with transaction.atomic():
         consultation = selectors.access_consultation(actor, consultation_pk, for_update=True)
-        require(actor, MANAGE, consultation)
+        require_convener(actor, consultation)
         return _save_meeting(consultation, actor=actor, data=data, reason=gettext_lazy("修改会商研判"))
 
 
@@ -148,7 +164,7 @@ def send_bulletin(*, actor, consultation_pk: int, data: dict) -> Bulletin:
     period its risk level gives (or the one the sender sets, 1–72 hours)."""
     with transaction.atomic():
         consultation = selectors.access_consultation(actor, consultation_pk, for_update=True)
-        require(actor, MANAGE, consultation)
+        require_convener(actor, consultation)
         measures = rules.measure_lines(data.get("measures") or "")
         if not measures:
             raise DomainError(

@@ -19,7 +19,7 @@ from anlan.core import audit, entry, exporting, receipts
 from anlan.core.exports import WRAP, Column, Ledger, filter_request
 from anlan.core.models import ReceiptTask
 from anlan.core.paging import filtered
-from anlan.core.permissions import can, has_right, require, require_right
+from anlan.core.permissions import has_right, require_right
 
 from .. import rules
 from ..forms import consult as forms
@@ -96,7 +96,7 @@ def consultation_detail(request, pk):
             "consultation": consultation,
             "departments": consultation.departments.order_by("name"),
             "bulletins": bulletins,
-            "can_manage": can(user, MANAGE, consultation),
+            "can_manage": services.may_manage(user, consultation),
             "timeline": audit.timeline(consultation),
             "breadcrumbs": entry.crumbs(_consultation_crumb(), (consultation.topic, "")),
         },
@@ -125,7 +125,7 @@ def consultation_create(request):
 def consultation_edit(request, pk):
     user = request.user
     consultation = selectors.access_consultation(user, pk)
-    require(user, MANAGE, consultation)
+    services.require_convener(user, consultation)
     initial = {name: getattr(consultation, name) for name in services.MEETING_TEXT} | {
         "held_at": consultation.held_at,
         "convener": consultation.convener_id,
@@ -153,7 +153,7 @@ def consultation_edit(request, pk):
 def bulletin_create(request, pk):
     user = request.user
     consultation = selectors.access_consultation(user, pk)
-    require(user, MANAGE, consultation)
+    services.require_convener(user, consultation)
     detail = _consultation_url(pk)
     return _form_page(
         request,
