@@ -12,7 +12,8 @@ from django.utils import timezone
 from anlan.core import rules as core_rules
 from anlan.core import trees, units
 from anlan.core.contract import TodoItem
-from anlan.core.models import Department, ReceiptTask, Unit
+from anlan.core.models import Department, ReceiptTask, Region, Role, Unit
+from anlan.core.scope import memberships_of
 from anlan.core.selectors import access
 
 from ..models import Bulletin, BulletinMeasure, Consultation, MeasureReport
@@ -45,10 +46,22 @@ def access_consultation(user, pk, *, for_update: bool = False) -> Consultation:
 
 
 def conveners(user, right: str) -> QuerySet[Unit]:
-    """The units a user may convene a meeting for: the active units they act for, in the scope of `right`."""
-    return (
-        units.units_of(user).filter(pk__in=Unit.objects.for_user(user, right).values("pk")).order_by("name")
-    )
+    """The units a user may convene a meeting for: the active units they act for, in the scope of `right` (the
+    units of their own department, town or county 安委办 are made on first use, as `units.unit_for` does)."""
+    for membership in memberships_of(user):
+        region = membership.region
+        if membership.role == Role.DEPARTMENT and membership.department_id:
+            units.unit_for(membership.department)
+        elif membership.role == Role.TOWN and region is not None and region.level == Region.Level.TOWN:
+            units.unit_for(region)
+        elif (
+            membership.role == Role.COMMITTEE_OFFICE
+            and region is not None
+            and region.level <= Region.Level.COUNTY
+        ):
+            units.committee_office_for(region)
+    in_scope = Unit.objects.for_user(user, right).values("pk")
+    return units.units_of(user).filter(pk__in=in_scope).order_by("name")
 
 
 def consulting_departments(region_code: str) -> QuerySet[Department]:

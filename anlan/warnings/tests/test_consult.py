@@ -367,3 +367,15 @@ def test_the_api_lists_meetings_and_bulletins_with_their_receipts(cast, client):
     assert {r["status"] for r in detail["receipts"]} == {"pending"}
     client.force_login(cast["town_b"])
     assert client.get(reverse("api:warnings-bulletin-detail", args=[sent.pk])).status_code == 404
+
+
+def test_the_form_offers_the_users_own_units_as_convener_made_on_first_use(cast):
+    from anlan.core.models import Unit
+    from anlan.warnings.forms.consult import ConsultationForm
+
+    assert not Unit.objects.filter(kind=Unit.Kind.COMMITTEE_OFFICE).exists()
+    office = ConsultationForm(user=cast["county_office"]).fields["convener"].queryset
+    assert list(office) == [units.committee_office_for(cast.county)]
+    town = ConsultationForm(user=cast["town_a"]).fields["convener"].queryset
+    assert list(town) == [units.unit_for(cast.town_a)]
+    assert list(ConsultationForm(user=cast["leader"]).fields["convener"].queryset) == []
