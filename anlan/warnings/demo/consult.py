@@ -1,6 +1,6 @@
 """Demo step `warnings_consult`: yesterday's 专题会商 of 应急、自然资源、水利 and more on the coming rainstorm, with its
-judgement, the warning it led to, and a 安全风险提示单 sent to every town — the demo town (新安镇) and about half
-the others confirmed, some of them reported their measures; the rest still pending."""
+judgement, the warning it led to, and a 安全风险提示单 sent to every town — the towns with a demo account (新安镇,
+半塔镇) confirmed and reported on the measures (one not yet done, with its reason); the rest still pending."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 from anlan.core import units
 from anlan.core.models import Region, User
 
+from .. import rules
 from ..models import Warning
 from ..services import consult as services
 
@@ -28,7 +29,8 @@ def step(demo) -> None:
     now = timezone.now()
     convener = units.committee_office_for(demo.county)
     departments = [demo.departments[name] for name in DEPARTMENTS if name in demo.departments]
-    warning = Warning.objects.filter(region=demo.county).order_by("-created_at", "-pk").first()
+    warnings = Warning.objects.filter(region=demo.county).order_by("-created_at", "-pk")
+    warning = warnings.filter(status=rules.ISSUED).first() or warnings.first()
     consultation = services.record_consultation(
         actor=office,
         data={
@@ -60,18 +62,16 @@ def step(demo) -> None:
             "confirm_hours": None,
         },
     )
-    # The demo town's office and about half the other towns confirm; some report on the measures.
+    # The towns with a demo account (新安镇, 半塔镇) confirm and report on the measures; the others are pending.
     tasks = list(services.selectors.tasks_of(bulletin))
     measures = list(services.selectors.measures_of(bulletin))
     for index, task in enumerate(tasks):
-        if index % 2 and index != 0:
-            continue
         member = _member(task.recipient_unit.region)
         if member is None:
             continue
         services.confirm_bulletin(actor=member, task_pk=task.pk)
         for position, measure in enumerate(measures[: 2 + index % 3]):
-            done = position != 1 or index == 0
+            done = position != 1
             services.report_measure(
                 actor=member,
                 task_pk=task.pk,
