@@ -379,3 +379,15 @@ def test_the_form_offers_the_users_own_units_as_convener_made_on_first_use(cast)
     town = ConsultationForm(user=cast["town_a"]).fields["convener"].queryset
     assert list(town) == [units.unit_for(cast.town_a)]
     assert list(ConsultationForm(user=cast["leader"]).fields["convener"].queryset) == []
+
+
+def test_a_closed_bulletin_and_its_receipts_still_open_without_buttons(cast, client):
+    task = confirmed_task(cast)
+    services.close_bulletin(actor=cast["county_office"], bulletin_pk=task.object_id)
+    client.force_login(cast["county_office"])
+    detail = client.get(reverse("warnings:bulletin-detail", args=[task.object_id]))
+    assert detail.status_code == 200 and "已办结" in detail.content.decode()
+    assert reverse("warnings:bulletin-close", args=[task.object_id]) not in detail.content.decode()
+    client.force_login(cast["town_a"])
+    receipt = client.get(reverse("warnings:bulletin-receipt", args=[task.pk])).content.decode()
+    assert "反馈</button>" not in receipt and 'data-testid="confirm"' not in receipt
