@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anlan.core.filters import ScopedFilterSet
 from anlan.core.forms import BootstrapMixin
-from anlan.core.models import Department, Unit
+from anlan.core.models import Department, ReceiptTask, Unit
 
 from .. import rules
 from ..models import Bulletin, Consultation, Warning
@@ -55,6 +55,15 @@ class BulletinFilter(ScopedFilterSet):
     class Meta:
         model = Bulletin
         fields = ["q", "risk_level", "status"]
+
+
+class ReceivedFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("标题"), field_name="title", lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ReceiptTask.Status.choices)
+
+    class Meta:
+        model = ReceiptTask
+        fields = ["q", "status"]
 
 
 # ---------------------------------------------------------------- forms

@@ -152,9 +152,8 @@ def reports_of_task(task: ReceiptTask) -> dict[int, MeasureReport]:
 def my_open_receipts(user) -> QuerySet[ReceiptTask]:
     """Bulletins the user's units have not confirmed yet (the 待办)."""
     return (
-        ReceiptTask.objects.filter(
-            kind=BULLETIN_TASK, status__in=OPEN, recipient_unit__in=units.units_of(user)
-        )
+        ReceiptTask.objects.for_user(user)
+        .filter(kind=BULLETIN_TASK, status__in=OPEN, recipient_unit__in=units.units_of(user))
         .select_related("recipient_unit")
         .order_by("confirm_by", "pk")
     )
@@ -174,7 +173,8 @@ def todo_items(rows, limit: int) -> list[TodoItem]:
 def received_list(user) -> QuerySet[ReceiptTask]:
     """Every bulletin task addressed to a unit of the user (confirmed or not), newest first."""
     return (
-        ReceiptTask.objects.filter(kind=BULLETIN_TASK, recipient_unit__in=units.units_of(user))
+        ReceiptTask.objects.for_user(user)
+        .filter(kind=BULLETIN_TASK, recipient_unit__in=units.units_of(user))
         .select_related("recipient_unit")
         .order_by("-sent_at", "-pk")
     )

@@ -238,12 +238,14 @@ def received_url(user) -> str:
 
 @login_required
 def bulletin_received(request):
-    """安全风险提示单 addressed to the user's units, open ones first in the 待办."""
-    tasks = list(selectors.received_list(request.user)[:200])
-    return render(
+    """安全风险提示单 addressed to the user's units, newest first (the open ones are also in the 待办)."""
+    return entry.list_page(
         request,
-        "warnings/consult/received.html",
-        {"tasks": tasks, "breadcrumbs": entry.crumbs((_("我收到的风险提示单"), ""))},
+        queryset=selectors.received_list(request.user),
+        filterset_class=forms.ReceivedFilter,
+        template="warnings/consult/received.html",
+        fragment="warnings/consult/_received_table.html",
+        context={"breadcrumbs": entry.crumbs((_("我收到的风险提示单"), ""))},
     )
 
 
