@@ -357,3 +357,70 @@ def may_return(warning_status: str) -> bool:
     """Households go home only once the warning is over (第七十条: 危险已经解除 … 解除警报); while it stands,
     「三个紧急撤离」 keeps them out."""
     return warning_status in (LIFTED, WITHDRAWN)
+
+
+# ---------------------------------------------------------------- 会商研判 and 安全风险提示单 (consult)
+# Issue text: 「应急、自然资源、水利、气象等部门要密切沟通联系，定期会商研判」; 「及时掌握《安全生产风险防控预警信息》风险研判信息」.
+
+REGULAR, SPECIAL = "regular", "special"
+CONSULTATION_KINDS = ((REGULAR, _("定期会商")), (SPECIAL, _("专题会商")))
+
+# 风险分级 红/橙/黄/蓝 (安委办〔2016〕11号 构建双重预防机制的意见: 重大、较大、一般、低风险).
+RISK_MAJOR, RISK_HIGH, RISK_MEDIUM, RISK_LOW = "major", "high", "medium", "low"
+RISK_LEVELS = (
+    (RISK_MAJOR, _("重大风险（红）")),
+    (RISK_HIGH, _("较大风险（橙）")),
+    (RISK_MEDIUM, _("一般风险（黄）")),
+    (RISK_LOW, _("低风险（蓝）")),
+)
+RISK_LEVEL_LABELS = dict(RISK_LEVELS)
+
+# A consultation is joint: at least two departments at the table (issue text: 「应急、自然资源、水利、气象等部门 …
+# 会商研判」).
+MIN_CONSULTING_DEPARTMENTS = 2
+
+
+def consultation_is_joint(department_count: int) -> bool:
+    """会商 is between departments: at least MIN_CONSULTING_DEPARTMENTS of them (issue text, above)."""
+    return department_count >= MIN_CONSULTING_DEPARTMENTS
+
+
+def held_at_ok(held_at: datetime, now: datetime) -> bool:
+    """A meeting is recorded once held: its time is not in the future (Anlan's rule: minutes follow the meeting)."""
+    return held_at <= now
+
+
+# Hours a recipient unit has to confirm a bulletin, by risk level (Anlan's defaults; no statute sets them): the
+# graver the risk, the shorter; the sender may set 1–72 hours.
+BULLETIN_CONFIRM_HOURS = {RISK_MAJOR: 2, RISK_HIGH: 4, RISK_MEDIUM: 12, RISK_LOW: 24}
+BULLETIN_CONFIRM_BOUNDS = (1, 72)
+
+
+def bulletin_confirm_within(risk_level: str, hours: int | None = None) -> timedelta:
+    """The confirmation period of a 安全风险提示单: `hours` when given (within BULLETIN_CONFIRM_BOUNDS), else the
+    default of its risk level (BULLETIN_CONFIRM_HOURS)."""
+    if risk_level not in BULLETIN_CONFIRM_HOURS:
+        raise ValueError(f"unknown risk level {risk_level!r}")
+    if hours is None:
+        return timedelta(hours=BULLETIN_CONFIRM_HOURS[risk_level])
+    low, high = BULLETIN_CONFIRM_BOUNDS
+    if not low <= hours <= high:
+        raise ValueError(f"confirmation hours must be {low}–{high}, not {hours!r}")
+    return timedelta(hours=hours)
+
+
+def confirm_hours_ok(hours: int) -> bool:
+    """Whether a sender's confirmation period lies within BULLETIN_CONFIRM_BOUNDS."""
+    low, high = BULLETIN_CONFIRM_BOUNDS
+    return low <= hours <= high
+
+
+def measure_lines(text: str) -> list[str]:
+    """The required measures of a bulletin, one per non-empty line (numbering such as “1.” or “（1）” kept as typed)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def measure_report_complete(done: bool, note: str) -> bool:
+    """A measure reported as not (yet) carried out says why: the note is required then (Anlan's rule: a
+    receipt that only says “no” closes nothing)."""
+    return done or bool((note or "").strip())
