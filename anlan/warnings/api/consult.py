@@ -56,7 +56,7 @@ class ConsultationViewSet(ScopedReadOnly):
         return selectors.consultation_list(user).prefetch_related("departments")
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class BulletinMeasureSerializer(serializers.ModelSerializer):
     class Meta:
         model = BulletinMeasure
         fields = ["id", "position", "text"]
@@ -66,7 +66,7 @@ class BulletinSerializer(serializers.ModelSerializer):
     sender_unit_name = serializers.CharField(source="sender_unit.name", read_only=True)
     risk_level_display = serializers.CharField(source="get_risk_level_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    measures = MeasureSerializer(many=True, read_only=True)
+    measures = BulletinMeasureSerializer(many=True, read_only=True)
     receipts = serializers.SerializerMethodField()
 
     class Meta:
