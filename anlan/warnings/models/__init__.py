@@ -1,11 +1,13 @@
 """预警与监测: warnings and their recipients, points, patrols, evacuation, monitoring alarms, 会商研判. Every
 model keeps the `warnings` app label. State machines: each model's `TRANSITIONS` table."""
 
+from .alarms import Alarm
 from .points import Observation, Patrol, Point
 from .warning import PlaceReceiver, Warning, WarningRecipient
 from .webhooks import WebhookDelivery
 
 __all__ = [
+    "Alarm",
     "Observation",
     "Patrol",
     "PlaceReceiver",

@@ -1,10 +1,11 @@
 """The warnings module's URLconf: each part keeps its routes in a module of its own."""
 
-from . import cap, points, receivers, warnings
+from . import alarms, cap, points, receivers, warnings
 
 app_name = "warnings"
 
 urlpatterns = [
+    *alarms.urlpatterns,
     *cap.urlpatterns,
     *points.urlpatterns,
     *receivers.urlpatterns,
