@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
 
 from anlan.core.filters import RegionSubtreeFilter, ScopedFilterSet, ScopedModelFilter, scoped_regions
-from anlan.core.forms import BootstrapMixin
+from anlan.core.forms import BootstrapMixin, ImportForm
 from anlan.core.models import Enterprise
 
 from .. import rules
@@ -78,3 +84,45 @@ class DismissForm(BootstrapMixin, forms.Form):
         max_length=500,
         help_text=_("如：仪表故障、检修标定、通讯中断造成的数据跳变"),
     )
+
+
+class AlarmImportForm(ImportForm):
+    """The kernel's import form, also taking a CSV export (UTF-8, with or without BOM, or GB18030 as Excel saves
+    it in China), turned into the same sheet in XLSX so the kernel's importer reads it with the same bounds,
+    report and annotated result file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("Excel 文件（.xlsx）或 CSV 文件")
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            return super().clean_file()
+        if upload.size > settings.ANLAN_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("文件过大：上限为 %(mb)d MB。") % {"mb": settings.ANLAN_IMPORT_MAX_BYTES // 2**20}
+            )
+        raw = upload.read()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise forms.ValidationError(_("无法识别 CSV 文件的编码，请另存为 UTF-8 编码。"))
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        for number, row in enumerate(csv.reader(io.StringIO(text))):
+            if number > settings.ANLAN_IMPORT_MAX_ROWS + 1:
+                break  # one row past the limit: the importer reports the limit
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        return SimpleUploadedFile(
+            upload.name[:-4] + ".xlsx",
+            out.getvalue(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )

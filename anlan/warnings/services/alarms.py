@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from anlan.core import recipients, records
 from anlan.core.audit import record_text, system_actor
-from anlan.core.errors import DomainError
+from anlan.core.errors import Code, DomainError
 from anlan.core.models import Enterprise
 from anlan.core.permissions import require, require_right
 from anlan.core.rules import RuleViolation, validate_uscc
@@ -139,19 +139,26 @@ def _unknown_enterprise() -> DomainError:
     )
 
 
+def _duplicate(source: str, source_id: str) -> DomainError:
+    return DomainError(
+        AlarmError.DUPLICATE,
+        _("来源系统“%(source)s”的报警编号“%(id)s”已接收，不再重复登记。")
+        % {"source": source, "id": source_id},
+        field="source_id",
+    )
+
+
 def _create(enterprise: Enterprise, *, source: str, channel: str, fields: dict, actor, reason) -> Alarm:
+    if Alarm.objects.filter(source=source, source_id=fields["source_id"]).exists():
+        raise _duplicate(source, fields["source_id"])
     alarm = Alarm(enterprise=enterprise, source=source, channel=channel, **fields)
-    records.validate(alarm, exclude=["source", "source_id"])  # the pair's uniqueness is the insert's to tell
+    records.validate(alarm)
     try:
-        with transaction.atomic():
-            records.save_with_history(alarm, actor, record_text(reason))
-    except IntegrityError as exc:
-        raise DomainError(
-            AlarmError.DUPLICATE,
-            _("来源系统“%(source)s”的报警编号“%(id)s”已接收，不再重复登记。")
-            % {"source": source, "id": fields["source_id"]},
-            field="source_id",
-        ) from exc
+        records.save_with_history(alarm, actor, record_text(reason))
+    except DomainError as error:  # the unique (source, source id) met by a concurrent call
+        if error.code != Code.DUPLICATE:
+            raise
+        raise _duplicate(source, fields["source_id"]) from error
     transaction.on_commit(lambda: _tell_enterprise(alarm))
     return alarm
 
@@ -213,14 +220,19 @@ def receive_alarm(*, source: str, data: dict) -> tuple[Alarm, bool]:
             raise DomainError(
                 AlarmError.ENTERPRISE_UNKNOWN, _("统一社会信用代码对应的生产经营单位未登记。"), field="uscc"
             )
-        alarm = _create(
-            enterprise,
-            source=source,
-            channel=Alarm.Channel.WEBHOOK,
-            fields=fields,
-            actor=system_actor(),
-            reason=gettext_lazy("监测系统推送报警"),
-        )
+        try:
+            alarm = _create(
+                enterprise,
+                source=source,
+                channel=Alarm.Channel.WEBHOOK,
+                fields=fields,
+                actor=system_actor(),
+                reason=gettext_lazy("监测系统推送报警"),
+            )
+        except DomainError as error:  # the same alarm delivered twice at once: the other call kept it
+            if error.code != AlarmError.DUPLICATE:
+                raise
+            return Alarm.objects.get(source=source, source_id=fields["source_id"]), False
     return alarm, True
 
 

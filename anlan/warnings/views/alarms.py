@@ -4,14 +4,11 @@ signed webhook."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,12 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 
 from anlan.core import audit, entry, exporting, importing
 from anlan.core.errors import DomainError
 from anlan.core.exports import Column, Ledger, filter_request
-from anlan.core.forms import ImportForm
 from anlan.core.paging import filtered
 from anlan.core.permissions import has_right, require_right
 
@@ -39,8 +34,6 @@ EXPORT = "warnings.export"
 VIEW = "warnings.view_alarms"
 # A webhook call carries one alarm: a few hundred bytes. Anything larger is refused before it is read.
 WEBHOOK_MAX_BYTES = 64 * 1024
-# A CSV upload is bounded like an XLSX one (ANLAN_IMPORT_MAX_BYTES) before it is decoded.
-CSV_SUFFIX = ".csv"
 
 
 def _crumb():
@@ -189,60 +182,20 @@ def ledger(user, params) -> Ledger:
 # ---------------------------------------------------------------- import
 
 
-def _csv_as_xlsx(upload) -> SimpleUploadedFile:
-    """A CSV upload (UTF-8, with or without BOM, or GB18030 as Excel saves it in China) as the same sheet in
-    XLSX, so the kernel's importer reads it with the same bounds, report and annotated result file."""
-    if upload.size > settings.ANLAN_IMPORT_MAX_BYTES:
-        raise DomainError(
-            "import_file_too_large",
-            _("文件过大：上限为 %(mb)d MB。") % {"mb": settings.ANLAN_IMPORT_MAX_BYTES // 2**20},
-            field="file",
-        )
-    raw = upload.read()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DomainError("import_csv_encoding", _("无法识别 CSV 文件的编码，请另存为 UTF-8。"), field="file")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    for number, row in enumerate(csv.reader(io.StringIO(text))):
-        if number > settings.ANLAN_IMPORT_MAX_ROWS + 1:
-            break  # the importer reports the row limit from the sheet
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    name = upload.name[: -len(CSV_SUFFIX)] + ".xlsx"
-    return SimpleUploadedFile(
-        name, out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def alarm_import(request):
     user = request.user
     require_right(user, services.IMPORT)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    form.fields["file"].label = _("Excel 文件（.xlsx）或 CSV 文件")
+    form = forms.AlarmImportForm(request.POST or None, request.FILES or None)
     context = {}
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.name.lower().endswith(CSV_SUFFIX):
-                upload = _csv_as_xlsx(upload)
-        except DomainError as error:
-            form.add_error("file", error.message)
-        else:
-            result = importing.submit(
-                request, "warning_alarms", upload, valid_only=form.cleaned_data["valid_only"]
-            )
-            context = importing.shown(request, result, imported=_("已导入 %(n)d 条监测报警。"))
-            if context is None:  # a large file: its job's page reports
-                return redirect("core:job-detail", pk=result.pk)
+        result = importing.submit(
+            request, "warning_alarms", form.cleaned_data["file"], valid_only=form.cleaned_data["valid_only"]
+        )
+        context = importing.shown(request, result, imported=_("已导入 %(n)d 条监测报警。"))
+        if context is None:  # a large file: its job's page reports
+            return redirect("core:job-detail", pk=result.pk)
     context |= {
         "form": form,
         "columns": [title for title, _name in alarm_imports.COLUMNS],
