@@ -359,3 +359,30 @@ def test_the_ledger_and_the_api(cast, as_user):
         cast.enterprise_x.uscc,
     )
     assert client.get(reverse("api:warnings-alarm-list"), {"status": "received"}).json()["results"] == []
+
+
+def _dismissed(cast):
+    made = alarm(cast)
+    return services.dismiss_alarm(actor=cast["enterprise_x"], alarm_pk=made.pk, reason="探头标定")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [alarm, checked_alarm, resolved_alarm, _dismissed],
+    ids=["received", "checked", "resolved", "false"],
+)
+@pytest.mark.parametrize("who", ["county_office", "enterprise_x", "leader"])
+def test_an_alarm_in_every_state_opens_with_only_its_steps(cast, as_user, make, who):
+    made = make(cast)
+    made.refresh_from_db()
+    client = as_user(cast[who])
+    page = client.get(reverse("warnings:alarm-detail", args=[made.pk])).content.decode()
+    assert made.get_status_display() in page
+    offered = {
+        t.name for t in Alarm.TRANSITIONS if reverse(f"warnings:alarm-{t.name}", args=[made.pk]) in page
+    }
+    expected = (
+        {t.name for t in Alarm.TRANSITIONS if made.status in t.sources} if who == "enterprise_x" else set()
+    )
+    assert offered == expected
+    assert client.get(reverse("api:warnings-alarm-detail", args=[made.pk])).json()["status"] == made.status
