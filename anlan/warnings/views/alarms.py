@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -99,7 +100,7 @@ def alarm_statistics(request):
     require_right(user, VIEW)
     filterset = forms.AlarmFilter(request.GET or None, queryset=selectors.alarm_list(user), request=request)
     today = timezone.localdate()
-    month_start = timezone.make_aware(timezone.datetime(today.year, today.month, 1))
+    month_start = timezone.make_aware(datetime(today.year, today.month, 1))
     stats = selectors.statistics(filtered(filterset), month_start=month_start)
     return render(
         request,
