@@ -278,6 +278,16 @@ ANLAN_LINK_RATE_PER_MINUTE = env_int("ANLAN_LINK_RATE_PER_MINUTE", 30)
 # receive a signed JSON POST (header X-Anlan-Signature: sha256=HMAC of "timestamp.body" with the secret).
 ANLAN_WARNING_WEBHOOKS = env_list("ANLAN_WARNING_WEBHOOKS", "")
 ANLAN_WARNING_WEBHOOK_SECRET = env_str("ANLAN_WARNING_WEBHOOK_SECRET", "")
+# Monitoring systems of 两重点一重大 enterprises that push alarms (POST /warnings/alarms/webhook/<source>/):
+# "source:secret" pairs, comma-separated; each call is signed with its source's secret (HMAC-SHA256 of
+# "timestamp.body") and accepted within ANLAN_ALARM_WEBHOOK_WINDOW_SECONDS of its timestamp.
+ANLAN_ALARM_WEBHOOK_SECRETS: dict[str, str] = {}
+for _entry in env_list("ANLAN_ALARM_WEBHOOK_SECRETS", ""):
+    _source, _sep, _secret = (part.strip() for part in _entry.partition(":"))
+    if not (_sep and _source and _secret):
+        raise ImproperlyConfigured(f"ANLAN_ALARM_WEBHOOK_SECRETS entry {_source!r} is not source:secret")
+    ANLAN_ALARM_WEBHOOK_SECRETS[_source] = _secret
+ANLAN_ALARM_WEBHOOK_WINDOW_SECONDS = env_int("ANLAN_ALARM_WEBHOOK_WINDOW_SECONDS", 300)
 # The sender of the CAP 1.2 alerts Anlan writes (an address-like name unique to this installation); the
 # identifiers are "<sender>.<warning>.<revision>".
 ANLAN_CAP_SENDER = env_str(

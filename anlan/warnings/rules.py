@@ -424,3 +424,77 @@ def measure_report_complete(done: bool, note: str) -> bool:
     """A measure reported as not (yet) carried out says why: the note is required then (Anlan's rule: a
     receipt that only says “no” closes nothing)."""
     return done or bool((note or "").strip())
+
+
+# ---------------------------------------------------------------- monitoring alarms (两重点一重大 监测报警)
+# The alarms of the monitoring systems of 两重点一重大 enterprises (重点监管危险化工工艺, 重点监管危险化学品,
+# 重大危险源): what they are, and how a sending system proves itself. Source of the vocabulary and the handling
+# loop: the issue text ("monitoring alarms"); no statute sets these values, they are Anlan's.
+
+ALARM_TEMPERATURE = "temperature"
+ALARM_PRESSURE = "pressure"
+ALARM_LEVEL = "level"
+ALARM_COMBUSTIBLE_GAS = "combustible_gas"
+ALARM_TOXIC_GAS = "toxic_gas"
+ALARM_FLOW = "flow"
+ALARM_OTHER = "other"
+ALARM_KINDS = (
+    (ALARM_TEMPERATURE, _("温度超限")),
+    (ALARM_PRESSURE, _("压力超限")),
+    (ALARM_LEVEL, _("液位超限")),
+    (ALARM_COMBUSTIBLE_GAS, _("可燃气体浓度超限")),
+    (ALARM_TOXIC_GAS, _("有毒气体浓度超限")),
+    (ALARM_FLOW, _("流量超限")),
+    (ALARM_OTHER, _("其他报警")),
+)
+# An alarm may be stamped this far ahead of the platform's clock (the sender's clock drifts); later is refused.
+ALARM_CLOCK_SKEW = timedelta(minutes=5)
+# A signed webhook call is accepted this many seconds either side of its X-Anlan-Timestamp (replay window).
+ALARM_WEBHOOK_WINDOW_SECONDS = 300
+
+
+def alarm_kind(value: str) -> str | None:
+    """The kind an import cell or a webhook field names — its code (`toxic_gas`) or its label (有毒气体浓度超限),
+    also the label's short form without 浓度 (有毒气体超限); None when it names none."""
+    value = (value or "").strip()
+    for code, label in ALARM_KINDS:
+        if value in (code, str(label), str(label).replace("浓度", "")):
+            return code
+    return None
+
+
+def alarm_raised_in_time(raised_at: datetime, now: datetime, skew: timedelta = ALARM_CLOCK_SKEW) -> bool:
+    """An alarm cannot be raised after it arrives: at most `skew` ahead of the receiving clock."""
+    return raised_at <= now + skew
+
+
+def alarm_signature(secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 of "<timestamp>.<body>" with the source's secret, as `sha256=<hex>` (the scheme Anlan's own
+    outgoing webhooks use, services/webhooks.py): the timestamp is signed, so it cannot be replaced."""
+    import hashlib
+    import hmac
+
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def alarm_signature_valid(secret: str, timestamp: str, body: bytes, given: str) -> bool:
+    """Whether `given` is the body's signature; compared in constant time. No secret, no valid signature."""
+    import hmac
+
+    if not secret or not given:
+        return False
+    return hmac.compare_digest(alarm_signature(secret, timestamp, body), given.strip())
+
+
+def alarm_timestamp_fresh(timestamp: str, now: float, window: int = ALARM_WEBHOOK_WINDOW_SECONDS) -> bool:
+    """A call's Unix timestamp (whole seconds) lies within `window` seconds of now, either side — a captured call
+    replayed later is refused (a repeat inside the window is caught by the alarm's unique source id)."""
+    if not (timestamp or "").isascii() or not timestamp.isdigit():
+        return False
+    return abs(int(timestamp) - now) <= window
+
+
+def alarm_handling_minutes(raised_at: datetime, closed_at: datetime) -> int:
+    """Whole minutes from the alarm to its closure (处置或误报判定) — the handling time the statistics average."""
+    return max(0, int((closed_at - raised_at).total_seconds() // 60))

@@ -1,10 +1,11 @@
 """The warnings module's URLconf: each part keeps its routes in a module of its own."""
 
-from . import cap, consult, evacuation, points, receivers, warnings
+from . import alarms, cap, consult, evacuation, points, receivers, warnings
 
 app_name = "warnings"
 
 urlpatterns = [
+    *alarms.urlpatterns,
     *cap.urlpatterns,
     *evacuation.urlpatterns,
     *consult.urlpatterns,
