@@ -389,3 +389,67 @@ def test_the_ledger_lists_the_households_of_the_scope_phones_masked_for_readers(
     assert any("东关社区后山滑坡受威胁群众" in row and "13700000001" in row for row in town_a)
     assert any("137****0001" in row for row in leader) and not any("13700000001" in row for row in leader)
     assert not any("东关社区后山滑坡" in row for row in town_b)
+
+
+# ---------------------------------------------------------------- API
+
+
+def test_the_api_gives_each_towns_counts_and_rate_in_scope(cast, client):
+    row = moved(cast)
+    client.force_login(cast["county_office"])
+    body = client.get(reverse("api:warnings-evacuation-list")).json()["results"]
+    by_town = {r["town"]: r for r in body}
+    assert (by_town[cast.town_a.code]["to_move"], by_town[cast.town_a.code]["moved"]) == (17, 17)
+    assert by_town[cast.town_a.code]["rate"] == 100.0
+    assert by_town[cast.town_b.code]["rate"] is None  # nobody to move: no rate, neither 0 % nor 100 %
+
+    client.force_login(cast["town_b"])
+    assert [r["town"] for r in client.get(reverse("api:warnings-evacuation-list")).json()["results"]] == [
+        cast.town_b.code
+    ]
+    url = reverse("api:warnings-evacuation-detail", args=[row.evacuation_id])
+    assert client.get(url).status_code == 404
+
+
+def test_the_api_households_mask_phones_for_readers_and_stop_at_the_scope(cast, client):
+    row = household(cast)
+    url = reverse("api:warnings-household-list")
+    client.force_login(cast["town_a"])
+    body = client.get(url, {"warning": row.evacuation.warning_id}).json()["results"]
+    assert [(r["id"], r["phone"], r["status"]) for r in body] == [(row.pk, "13700000001", rules.TO_MOVE)]
+    client.force_login(cast["leader"])
+    assert client.get(url).json()["results"][0]["phone"] == "137****0001"
+    client.force_login(cast["town_b"])
+    assert client.get(url).json()["results"] == []
+    assert client.get(reverse("api:warnings-household-detail", args=[row.pk])).status_code == 404
+
+
+def test_the_warnings_page_shows_its_evacuation_and_links_the_board(cast, client):
+    row = moved(cast)
+    warning = row.evacuation.warning
+    client.force_login(cast["county_office"])
+    page = client.get(reverse("warnings:warning-detail", args=[warning.pk])).content.decode()
+    assert 'data-testid="evacuation-progress"' in page and "100.0%" in page
+    assert reverse("warnings:evacuation-board", args=[warning.pk]) in page
+
+
+def test_a_warning_with_nobody_to_move_offers_the_board_only_to_who_registers_moves(cast, client):
+    warning = issued(cast)
+    client.force_login(cast["county_office"])
+    page = client.get(reverse("warnings:warning-detail", args=[warning.pk])).content.decode()
+    assert "尚未登记需转移的群众" in page and reverse("warnings:evacuation-board", args=[warning.pk]) in page
+    client.force_login(cast["leader"])
+    page = client.get(reverse("warnings:warning-detail", args=[warning.pk])).content.decode()
+    assert 'data-testid="evacuation-progress"' not in page
+
+
+def test_a_town_that_received_the_county_warning_sees_its_own_evacuation_on_the_warnings_page(cast, client):
+    row = household(cast)
+    warning = row.evacuation.warning
+    client.force_login(cast["town_a"])
+    page = client.get(reverse("warnings:warning-detail", args=[warning.pk])).content.decode()
+    assert (
+        'data-testid="evacuation-progress"' in page
+        and reverse("warnings:evacuation-board", args=[warning.pk]) in page
+    )
+    assert "已转移 0 / 应转移 17 人，待转移 1 户" in page

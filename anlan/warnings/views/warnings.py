@@ -28,6 +28,7 @@ from anlan.core.selectors import industry_tree, regions_for_choice
 from .. import rules
 from ..forms import warnings as forms
 from ..models import Warning, WarningRecipient
+from ..selectors import evacuation as evacuation_selectors
 from ..selectors import points as point_selectors
 from ..selectors import warnings as selectors
 from ..services import warnings as services
@@ -226,6 +227,7 @@ def warning_detail(request, pk):
         .first()
     )
     can_issue = own_scope and selectors.may_issue(user, warning)
+    can_evacuate = has_right(user, evacuation_selectors.EVACUATE)
     draft = warning.status == rules.DRAFT
     next_rows = selectors.next_list(warning) if draft else None
     building = (
@@ -259,6 +261,11 @@ def warning_detail(request, pk):
         "board": selectors.board(warning) if own_scope and warning.revision else None,
         "can_board": own_scope and has_right(user, BOARD),
         "patrols": point_selectors.progress(warning) if own_scope and warning.revision else None,
+        # A town that received a county warning moves its own people: the evacuation shows within each one's scope.
+        "evacuation": evacuation_selectors.scoped_totals(user, warning)
+        if warning.revision and (own_scope or can_evacuate)
+        else None,
+        "can_evacuate": can_evacuate and warning.status == rules.ISSUED,
         "timeline": audit.timeline(warning) if own_scope else [],
         "breadcrumbs": entry.crumbs(
             _crumb() if own_scope else (_("我收到的预警"), reverse("warnings:received")), (warning.title, "")

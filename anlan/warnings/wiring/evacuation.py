@@ -37,6 +37,8 @@ def contribute(c: contract.Contributions) -> None:
         "warnings.export",
         _("转移避险台账"),
     )
+    c.api("warnings/evacuations", "anlan.warnings.api.evacuation.EvacuationViewSet", "warnings-evacuation")
+    c.api("warnings/households", "anlan.warnings.api.evacuation.HouseholdViewSet", "warnings-household")
     c.matrix("anlan.warnings.tests.matrix_evacuation")
     c.demo(
         "warnings_evacuation", "anlan.warnings.demo.evacuation.step", after=["warnings", "emergency_forces"]
