@@ -25,7 +25,7 @@ def contribute(c: contract.Contributions) -> None:
             "warnings-alarms",
             _("监测报警"),
             "warnings:alarm-list",
-            order=20,
+            order=34,
             right=("warnings.view_alarms",),
             group="warnings",
             active="name:alarm-",
