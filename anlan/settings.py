@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "anlan.inspections",
     "anlan.emergency",
     "anlan.warnings",
+    "anlan.governance",
 ]
 
 MIDDLEWARE = [
