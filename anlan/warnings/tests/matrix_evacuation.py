@@ -7,7 +7,7 @@ register nothing (403); town B, the enterprise, the grid worker and the expert n
 
 from __future__ import annotations
 
-from tests.matrix import Route, page
+from tests.matrix import Route, api, page
 
 
 def evacuation(c):
@@ -63,7 +63,8 @@ EXPORT = page(
 # A warning is open to all but the expert (its recipients and its scope); opening needs the right.
 BOARD = page(200, expert=404)
 OPEN = page(403, county_office=302, town_a=302, town_b=302, expert=404)
-READ = page(404, county_office=200, town_a=200, dept_housing=200, dept_transport=200, leader=200)
+IN_SCOPE = {"county_office": 200, "town_a": 200, "dept_housing": 200, "dept_transport": 200, "leader": 200}
+READ = page(404, **IN_SCOPE)
 WRITE_FORM = page(404, county_office=200, town_a=200, dept_housing=403, dept_transport=403, leader=403)
 WRITE = page(404, county_office=302, town_a=302, dept_housing=403, dept_transport=403, leader=403)
 
@@ -88,6 +89,10 @@ ROUTES = [
     ),
     Route("warnings:household-undo", WRITE_FORM, kwargs=moved_while_issued),
     _post("warnings:household-undo", WRITE, undo_post, moved_while_issued),
+    Route("api:warnings-evacuation-list", api(200)),
+    Route("api:warnings-evacuation-detail", api(404, **IN_SCOPE), kwargs=evacuation),
+    Route("api:warnings-household-list", api(200)),
+    Route("api:warnings-household-detail", api(404, **IN_SCOPE), kwargs=household),
 ]
 
 
