@@ -1,4 +1,6 @@
 """责任落实: the governance app's models, one module per part. Every model keeps the `governance` app label.
 State machines: each model's `TRANSITIONS` table."""
 
-__all__: list[str] = []
+from .problems import AccountabilityRecord, GovernmentLetter, Problem, SupervisionVisit
+
+__all__: list[str] = ["AccountabilityRecord", "GovernmentLetter", "Problem", "SupervisionVisit"]
