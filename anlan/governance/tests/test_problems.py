@@ -461,11 +461,14 @@ def test_the_assignee_sees_only_its_buttons_on_the_problem_page(cast, client):
     problem = f.reported(cast)
     client.force_login(cast["dept_housing"])
     page = client.get(reverse("governance:problem-detail", args=[problem.pk])).content.decode()
+    follow_up = f"{reverse('governance:letter-create')}?problem={problem.pk}"
     assert reverse("governance:problem-close-out", args=[problem.pk]) not in page
+    assert follow_up not in page
     assert "建立住建、资规项目信息每月共享机制" in page
     client.force_login(cast["county_office"])
     page = client.get(reverse("governance:problem-detail", args=[problem.pk])).content.decode()
     assert reverse("governance:problem-close-out", args=[problem.pk]) in page
+    assert follow_up in page
 
 
 def test_the_assignee_submits_its_plan_through_the_page(cast, client):

@@ -20,7 +20,7 @@ from anlan.core import audit, entry, exporting, importing, receipts, uploads
 from anlan.core.exports import WRAP, Column, Ledger, filter_request
 from anlan.core.forms import ImportForm
 from anlan.core.paging import filtered
-from anlan.core.permissions import has_right, require_right
+from anlan.core.permissions import can, has_right, require_right
 
 from .. import rules
 from ..forms import problems as forms
@@ -227,6 +227,7 @@ def problem_detail(request, pk):
             "overdue": rules.problem_is_overdue(problem.due_on, today, problem.closed_on),
             "days_overdue": rules.problem_days_overdue(problem.due_on, today),
             "letters": selectors.letter_list(user).filter(problem=problem),
+            "can_follow_up": problem.status != Problem.Status.CLOSED and can(user, MANAGE_PROBLEMS, problem),
             "timeline": audit.timeline(problem),
             "breadcrumbs": entry.crumbs(_problems_crumb(), (str(problem), "")),
         },
