@@ -2,5 +2,15 @@
 State machines: each model's `TRANSITIONS` table."""
 
 from .duties import DutyItem, DutyList, TaskEvidence, WorkTask
+from .problems import AccountabilityRecord, GovernmentLetter, Problem, SupervisionVisit
 
-__all__: list[str] = ["DutyItem", "DutyList", "TaskEvidence", "WorkTask"]
+__all__: list[str] = [
+    "AccountabilityRecord",
+    "DutyItem",
+    "DutyList",
+    "GovernmentLetter",
+    "Problem",
+    "SupervisionVisit",
+    "TaskEvidence",
+    "WorkTask",
+]

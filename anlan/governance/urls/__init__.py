@@ -1,9 +1,10 @@
 """The governance module's URLconf: each part keeps its routes in a module of its own."""
 
-from . import duties
+from . import duties, problems
 
 app_name = "governance"
 
 urlpatterns: list = [
     *duties.urlpatterns,
+    *problems.urlpatterns,
 ]
