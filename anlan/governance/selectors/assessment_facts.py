@@ -201,6 +201,10 @@ def attribute(
     towns = {u.prefix: u.pk for u in ctx.units if u.kind == Unit.Kind.TOWN}
     departments = [u for u in ctx.units if u.kind == Unit.Kind.DEPARTMENT]
     by_department_id = {u.department_id: u for u in departments}
+    by_industry: dict[int, list[ScoredUnit]] = defaultdict(list)
+    for unit in departments:
+        for industry_id in unit.industry_ids:
+            by_industry[industry_id].append(unit)
     out: dict[int, UnitFacts] = {}
     dept_partitions: dict[int, dict[tuple, int]] = defaultdict(dict)
 
@@ -220,9 +224,7 @@ def attribute(
             owners = [by_department_id[row[department]]] if row[department] in by_department_id else []
         else:
             owners = [
-                u
-                for u in departments
-                if row["region_id"].startswith(u.prefix) and row["industry_id"] in u.industry_ids
+                u for u in by_industry.get(row["industry_id"], ()) if row["region_id"].startswith(u.prefix)
             ]
         for unit in owners:
             partition = (
