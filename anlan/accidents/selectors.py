@@ -364,3 +364,27 @@ def follow_ups_received_on(accident_ids, day: date) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["accident_id"]: row["n"] for row in rows}
+
+
+# ---------------------------------------------------------------- system reads for other modules' assessments
+# Unscoped on purpose: the caller (governance's 考核) reads a whole county for its scoring run, which its own
+# service permits; it gets querysets to aggregate in SQL, never rows to loop over.
+
+ORDINARY_GRADES = (rules.ORDINARY,)
+RELATIVELY_MAJOR_GRADES = (rules.RELATIVELY_MAJOR,)
+MAJOR_OR_ABOVE = (rules.MAJOR, rules.EXTRAORDINARILY_SERIOUS)
+
+
+def accidents_between(low: str, high: str, first: date, last: date) -> QuerySet:
+    """Accidents whose region code lies in [low, high] and that occurred on the local days first…last."""
+    return Accident.objects.filter(
+        region_id__gte=low,
+        region_id__lte=high,
+        occurred_at__gte=_local_midnight(first),
+        occurred_at__lt=_local_midnight(last + timedelta(days=1)),
+    )
+
+
+def misreported_accident_ids() -> QuerySet:
+    """Ids of the accidents an investigation found 瞒报 or 谎报 (ReportingFinding, 14号令 definitions)."""
+    return ReportingFinding.objects.filter(Q(is_concealed=True) | Q(is_false=True)).values("accident_id")

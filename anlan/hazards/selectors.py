@@ -700,3 +700,25 @@ def filing_rates(user, period: str, by: str) -> tuple[dict, list[dict]]:
             for row in grouped
         ]
     return totals, rows
+
+
+# ---------------------------------------------------------------- system reads for other modules' assessments
+# Unscoped on purpose: the caller (governance's 考核) reads a whole county for its scoring run, which its own
+# service permits; it gets querysets to aggregate in SQL, never rows to loop over.
+
+
+def overdue_hazards_on(low: str, high: str, day: date, *, major_only: bool = False) -> QuerySet:
+    """Hazards in the region codes [low, high] open and overdue on `day` (`overdue_q`), majors only if asked."""
+    rows = Hazard.objects.filter(overdue_q(day), region_id__gte=low, region_id__lte=high)
+    return rows.filter(grade=Hazard.Grade.MAJOR) if major_only else rows
+
+
+def hazards_closed_between(low: str, high: str, first: date, last: date) -> QuerySet:
+    """Hazards in the region codes [low, high] closed out (销号) on the days first…last."""
+    return Hazard.objects.filter(
+        status=Hazard.Status.CLOSED,
+        closed_on__gte=first,
+        closed_on__lte=last,
+        region_id__gte=low,
+        region_id__lte=high,
+    )

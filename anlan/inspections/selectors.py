@@ -537,3 +537,26 @@ def closure_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
         )
         for proposal in proposals
     ]
+
+
+# ---------------------------------------------------------------- system reads for other modules' assessments
+# Unscoped on purpose: the caller (governance's 考核) reads a whole county for its scoring run, which its own
+# service permits; it gets querysets to aggregate in SQL, never rows to loop over.
+
+
+def inspections_recorded_between(low: str, high: str, first: date, last: date) -> QuerySet:
+    """Inspections recorded (已检查) in the region codes [low, high] planned for the days first…last."""
+    return Inspection.objects.filter(
+        status=Inspection.Status.RECORDED,
+        planned_on__gte=first,
+        planned_on__lte=last,
+        region_id__gte=low,
+        region_id__lte=high,
+    )
+
+
+def planned_inspection_totals(year: int, department_ids) -> dict[int, int]:
+    """The planned number of inspections of each department's 年度监督检查计划 of `year` (departments without a
+    plan are absent). One query; the monthly counts are summed here (a dozen numbers a department)."""
+    plans = InspectionPlan.objects.filter(year=year, department_id__in=department_ids)
+    return {plan.department_id: plan.planned_total for plan in plans.only("department_id", "monthly_counts")}

@@ -1,10 +1,11 @@
 """The governance module's URLconf: each part keeps its routes in a module of its own."""
 
-from . import duties, problems
+from . import assessment, duties, problems
 
 app_name = "governance"
 
 urlpatterns: list = [
     *duties.urlpatterns,
     *problems.urlpatterns,
+    *assessment.urlpatterns,
 ]

@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-PARTS: tuple[str, ...] = ("duties", "problems")
+PARTS: tuple[str, ...] = ("duties", "problems", "assessment")
 
 
 def parts():

@@ -1,0 +1,398 @@
+"""The fact providers of 考核: each a named query over other modules' data (through their public selectors only),
+registered by key. An indicator names its provider; a scoring run calls each provider once for all units of the
+county and gets, per unit, the occurrences and the records behind them (so every point is traceable).
+
+A provider is one small function `(ctx: FactContext) -> dict[unit_pk, UnitFacts]`, registered with `@provider`.
+Record-based providers use `attribute`, which reads the whole county in ONE SQL query: window functions count
+the rows per town (by the region code's town prefix) and per department (a direct foreign key, or the record's
+industry within the department's 三管三必须 and region) and keep the first `REFERENCES_PER_UNIT` rows of each —
+never a query per unit, so ≈1,500 units over millions of rows cost one scan per provider.
+
+Providers over the task lists (工作任务清单) and campaigns (专项整治) are added by those parts the same way."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import Window
+from django.db.models.functions import RowNumber, Substr
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anlan.accidents import selectors as accidents
+from anlan.core import rules as core_rules
+from anlan.core import trees
+from anlan.core.models import Department, Unit
+from anlan.hazards import selectors as hazards
+from anlan.inspections import selectors as inspections
+
+# The records kept on one deduction line (the count is always complete; the page links to the rest).
+REFERENCES_PER_UNIT = 20
+TOWN_PREFIX = core_rules.LEVEL_PREFIX_LENGTH[4]
+COUNTY_PREFIX = core_rules.LEVEL_PREFIX_LENGTH[3]
+
+
+@dataclass(frozen=True)
+class ScoredUnit:
+    """A unit being scored, with what attribution needs: its region prefix and, for a department, its id and
+    supervised industries (with their descendants)."""
+
+    pk: int
+    kind: str
+    name: str
+    prefix: str
+    department_id: int | None = None
+    industry_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class FactContext:
+    """What a provider reads: the year's days, the data cut-off day, the county's region-code bounds, the units
+    and the indicator's parameter (e.g. a plan completion rate in %)."""
+
+    year: int
+    first: date
+    last: date
+    as_of: date
+    low: str
+    high: str
+    units: tuple[ScoredUnit, ...]
+    threshold: int | None = None
+
+
+@dataclass
+class UnitFacts:
+    occurrences: int = 0
+    records: list[dict] = field(default_factory=list)
+
+
+Provider = Callable[[FactContext], dict[int, UnitFacts]]
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    key: str
+    label: object
+    function: Provider
+    unit_kinds: tuple[str, ...]
+
+
+PROVIDERS: dict[str, ProviderSpec] = {}
+
+
+def provider(key: str, label, unit_kinds: Iterable[str] = (Unit.Kind.TOWN, Unit.Kind.DEPARTMENT)):
+    """Register a provider under `key` (the value an indicator stores)."""
+
+    def register(function: Provider) -> Provider:
+        if key in PROVIDERS:
+            raise KeyError(f"assessment fact provider {key!r} registered twice")
+        PROVIDERS[key] = ProviderSpec(key, label, function, tuple(unit_kinds))
+        return function
+
+    return register
+
+
+def provider_choices() -> list[tuple[str, object]]:
+    return [(spec.key, spec.label) for spec in PROVIDERS.values()]
+
+
+def facts_for(key: str, ctx: FactContext) -> dict[int, UnitFacts]:
+    spec = PROVIDERS[key]
+    return spec.function(
+        FactContext(**{**ctx.__dict__, "units": tuple(u for u in ctx.units if u.kind in spec.unit_kinds)})
+    )
+
+
+# ---------------------------------------------------------------- units
+
+
+def scored_units(region_code: str, level: int) -> tuple[ScoredUnit, ...]:
+    """The active towns and departments of a region's subtree (three queries: units, department industries,
+    the industry tree)."""
+    low, high = core_rules.subtree_bounds(region_code, level)
+    rows = list(
+        Unit.objects.filter(
+            kind__in=(Unit.Kind.TOWN, Unit.Kind.DEPARTMENT),
+            is_active=True,
+            region_id__gte=low,
+            region_id__lte=high,
+        )
+        .select_related("region", "department__region")
+        .order_by("kind", "name", "pk")
+    )
+    department_ids = [u.department_id for u in rows if u.department_id]
+    direct: dict[int, set[int]] = defaultdict(set)
+    for department_id, industry_id in Department.industries.through.objects.filter(
+        department_id__in=department_ids
+    ).values_list("department_id", "industry_id"):
+        direct[department_id].add(industry_id)
+    tree = trees.IndustryTree.load()
+    units = []
+    for unit in rows:
+        if unit.kind == Unit.Kind.DEPARTMENT:
+            region = unit.department.region
+            units.append(
+                ScoredUnit(
+                    unit.pk,
+                    unit.kind,
+                    unit.name,
+                    core_rules.region_prefix(region.code, region.level),
+                    unit.department_id,
+                    tree.descendants(direct[unit.department_id]),
+                )
+            )
+        else:
+            units.append(ScoredUnit(unit.pk, unit.kind, unit.name, unit.region_id[:TOWN_PREFIX]))
+    return tuple(units)
+
+
+# ---------------------------------------------------------------- attribution in one query
+
+
+def attribute(
+    queryset: QuerySet,
+    ctx: FactContext,
+    *,
+    label: Callable[[dict], str],
+    fields: tuple[str, ...],
+    url_name: str,
+    department: str | None = None,
+) -> dict[int, UnitFacts]:
+    """Count the queryset's rows per unit and keep each unit's first records, in one query.
+
+    A town gets the rows whose region is in its subtree; a department the rows whose `department` foreign key
+    names it, or — without one — the rows in its region subtree whose industry it supervises. Rows carry the
+    totals of their town and of their department partition (window counts), so no row beyond the kept
+    references is read."""
+    town = Substr("region_id", 1, TOWN_PREFIX)
+    if department:
+        dept_partition = [F(department)]
+    else:
+        dept_partition = [Substr("region_id", 1, COUNTY_PREFIX), F("industry_id")]
+    order = [F("pk").asc()]
+    rows = (
+        queryset.annotate(
+            town_key=town,
+            town_rank=Window(RowNumber(), partition_by=[town], order_by=order),
+            town_total=Window(Count("pk"), partition_by=[town]),
+            dept_rank=Window(RowNumber(), partition_by=dept_partition, order_by=order),
+            dept_total=Window(Count("pk"), partition_by=dept_partition),
+        )
+        .filter(Q(town_rank__lte=REFERENCES_PER_UNIT) | Q(dept_rank__lte=REFERENCES_PER_UNIT))
+        .values(
+            "pk",
+            "region_id",
+            "industry_id",
+            *(() if not department else (department,)),
+            *fields,
+            "town_key",
+            "town_rank",
+            "town_total",
+            "dept_rank",
+            "dept_total",
+        )
+    )
+    towns = {u.prefix: u.pk for u in ctx.units if u.kind == Unit.Kind.TOWN}
+    departments = [u for u in ctx.units if u.kind == Unit.Kind.DEPARTMENT]
+    by_department_id = {u.department_id: u for u in departments}
+    by_industry: dict[int, list[ScoredUnit]] = defaultdict(list)
+    for unit in departments:
+        for industry_id in unit.industry_ids:
+            by_industry[industry_id].append(unit)
+    out: dict[int, UnitFacts] = {}
+    dept_partitions: dict[int, dict[tuple, int]] = defaultdict(dict)
+
+    def refer(unit_pk: int, row: dict) -> None:
+        facts = out.setdefault(unit_pk, UnitFacts())
+        facts.records.append(
+            {"id": row["pk"], "label": label(row), "url": reverse(url_name, args=[row["pk"]])}
+        )
+
+    for row in rows:
+        unit_pk = towns.get(row["town_key"])
+        if unit_pk is not None:
+            out.setdefault(unit_pk, UnitFacts()).occurrences = row["town_total"]
+            if row["town_rank"] <= REFERENCES_PER_UNIT:
+                refer(unit_pk, row)
+        if department:
+            owners = [by_department_id[row[department]]] if row[department] in by_department_id else []
+        else:
+            owners = [
+                u for u in by_industry.get(row["industry_id"], ()) if row["region_id"].startswith(u.prefix)
+            ]
+        for unit in owners:
+            partition = (
+                (row["region_id"][:COUNTY_PREFIX], row["industry_id"]) if not department else row[department]
+            )
+            dept_partitions[unit.pk][partition] = row["dept_total"]
+            if row["dept_rank"] <= REFERENCES_PER_UNIT:
+                refer(unit.pk, row)
+    for unit_pk, partitions in dept_partitions.items():
+        out[unit_pk].occurrences = sum(partitions.values())
+    for facts in out.values():
+        facts.records.sort(key=lambda record: record["id"])
+        del facts.records[REFERENCES_PER_UNIT:]
+    return out
+
+
+# ---------------------------------------------------------------- accidents
+
+
+def _accident_label(row: dict) -> str:
+    return row["title"]
+
+
+def _accidents(ctx: FactContext, grades) -> QuerySet:
+    return accidents.accidents_between(ctx.low, ctx.high, ctx.first, min(ctx.last, ctx.as_of)).filter(
+        grade__in=grades
+    )
+
+
+@provider("accidents.ordinary", gettext_lazy("一般生产安全事故（起）"))
+def ordinary_accidents(ctx: FactContext) -> dict[int, UnitFacts]:
+    return attribute(
+        _accidents(ctx, accidents.ORDINARY_GRADES),
+        ctx,
+        label=_accident_label,
+        fields=("title",),
+        url_name="accidents:accident-detail",
+    )
+
+
+@provider("accidents.relatively_major", gettext_lazy("较大生产安全事故（起）"))
+def relatively_major_accidents(ctx: FactContext) -> dict[int, UnitFacts]:
+    return attribute(
+        _accidents(ctx, accidents.RELATIVELY_MAJOR_GRADES),
+        ctx,
+        label=_accident_label,
+        fields=("title",),
+        url_name="accidents:accident-detail",
+    )
+
+
+@provider("accidents.major_or_above", gettext_lazy("重大及以上生产安全事故（起）"))
+def major_accidents(ctx: FactContext) -> dict[int, UnitFacts]:
+    return attribute(
+        _accidents(ctx, accidents.MAJOR_OR_ABOVE),
+        ctx,
+        label=_accident_label,
+        fields=("title",),
+        url_name="accidents:accident-detail",
+    )
+
+
+@provider("accidents.misreported", gettext_lazy("瞒报、谎报生产安全事故（起）"))
+def misreported_accidents(ctx: FactContext) -> dict[int, UnitFacts]:
+    rows = accidents.accidents_between(ctx.low, ctx.high, ctx.first, min(ctx.last, ctx.as_of)).filter(
+        pk__in=accidents.misreported_accident_ids()
+    )
+    return attribute(
+        rows, ctx, label=_accident_label, fields=("title",), url_name="accidents:accident-detail"
+    )
+
+
+# ---------------------------------------------------------------- hazards
+
+
+def _hazard_label(row: dict) -> str:
+    return f"{row['number']} {Truncator(row['description']).chars(40)}"
+
+
+@provider("hazards.major_overdue", gettext_lazy("逾期未整改的重大事故隐患（项）"))
+def overdue_major_hazards(ctx: FactContext) -> dict[int, UnitFacts]:
+    return attribute(
+        hazards.overdue_hazards_on(ctx.low, ctx.high, min(ctx.last, ctx.as_of), major_only=True),
+        ctx,
+        label=_hazard_label,
+        fields=("number", "description"),
+        url_name="hazards:hazard-detail",
+        department="supervising_department_id",
+    )
+
+
+@provider("hazards.overdue", gettext_lazy("逾期未整改的事故隐患（项）"))
+def overdue_hazards(ctx: FactContext) -> dict[int, UnitFacts]:
+    return attribute(
+        hazards.overdue_hazards_on(ctx.low, ctx.high, min(ctx.last, ctx.as_of)),
+        ctx,
+        label=_hazard_label,
+        fields=("number", "description"),
+        url_name="hazards:hazard-detail",
+        department="supervising_department_id",
+    )
+
+
+@provider("hazards.closed", gettext_lazy("整改销号的事故隐患（项）"))
+def closed_hazards(ctx: FactContext) -> dict[int, UnitFacts]:
+    return attribute(
+        hazards.hazards_closed_between(ctx.low, ctx.high, ctx.first, min(ctx.last, ctx.as_of)),
+        ctx,
+        label=_hazard_label,
+        fields=("number", "description"),
+        url_name="hazards:hazard-detail",
+        department="supervising_department_id",
+    )
+
+
+# ---------------------------------------------------------------- inspections
+
+
+def _inspection_label(row: dict) -> str:
+    return f"{row['planned_on']:%Y-%m-%d} {row['enterprise__name'] or row['place']}"
+
+
+def _recorded(ctx: FactContext) -> QuerySet:
+    return inspections.inspections_recorded_between(ctx.low, ctx.high, ctx.first, min(ctx.last, ctx.as_of))
+
+
+@provider("inspections.recorded", gettext_lazy("完成的监督检查（次）"))
+def recorded_inspections(ctx: FactContext) -> dict[int, UnitFacts]:
+    return attribute(
+        _recorded(ctx),
+        ctx,
+        label=_inspection_label,
+        fields=("planned_on", "enterprise__name", "place"),
+        url_name="inspections:inspection-detail",
+        department="department_id",
+    )
+
+
+@provider(
+    "inspections.below_plan", gettext_lazy("监督检查未完成年度计划（参数：完成率%）"), (Unit.Kind.DEPARTMENT,)
+)
+def inspections_below_plan(ctx: FactContext) -> dict[int, UnitFacts]:
+    """One occurrence for a department whose recorded inspections of the year fall below `threshold`% (default
+    100) of its 年度监督检查计划; the reference states both numbers and links the inspections list."""
+    rate = ctx.threshold if ctx.threshold is not None else 100
+    by_department = {u.department_id: u for u in ctx.units}
+    planned = inspections.planned_inspection_totals(ctx.year, list(by_department))
+    done = dict(
+        _recorded(ctx)
+        .filter(department_id__in=list(planned))
+        .values_list("department_id")
+        .annotate(n=Count("pk"))
+        .values_list("department_id", "n")
+    )
+    out = {}
+    for department_id, total in planned.items():
+        count = done.get(department_id, 0)
+        if count * 100 < total * rate:
+            out[by_department[department_id].pk] = UnitFacts(
+                1,
+                [
+                    {
+                        "id": None,
+                        "label": _("计划检查 %(plan)s 次，已检查 %(done)s 次")
+                        % {"plan": total, "done": count},
+                        "url": reverse("inspections:inspection-list")
+                        + f"?department={department_id}&status=recorded",
+                    }
+                ],
+            )
+    return out
