@@ -6,7 +6,7 @@ month's 月度调度 issued as a DOCX."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -17,11 +17,9 @@ from ..services import campaigns as services
 
 
 def _month_start(day, back: int):
-    month, year = day.month - back, day.year
-    while month < 1:
-        month += 12
-        year -= 1
-    return day.replace(year=year, month=month, day=1)
+    """The first day of the month `back` months before `day`'s (negative: after it)."""
+    index = day.year * 12 + day.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def step(demo) -> None:
