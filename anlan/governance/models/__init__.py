@@ -2,6 +2,18 @@
 State machines: each model's `TRANSITIONS` table."""
 
 from .assessment import AssessmentRun, AssessmentScheme, Indicator, ManualScore, ResultLine, UnitResult
+from .campaigns import (
+    Campaign,
+    CampaignArea,
+    CampaignMember,
+    CampaignReport,
+    CardReport,
+    Decision,
+    DecisionReport,
+    DecisionTask,
+    Meeting,
+    TaskCard,
+)
 from .duties import DutyItem, DutyList, TaskEvidence, WorkTask
 from .problems import AccountabilityRecord, GovernmentLetter, Problem, SupervisionVisit
 
@@ -9,14 +21,24 @@ __all__: list[str] = [
     "AccountabilityRecord",
     "AssessmentRun",
     "AssessmentScheme",
+    "Campaign",
+    "CampaignArea",
+    "CampaignMember",
+    "CampaignReport",
+    "CardReport",
+    "Decision",
+    "DecisionReport",
+    "DecisionTask",
     "DutyItem",
     "DutyList",
     "GovernmentLetter",
     "Indicator",
     "ManualScore",
+    "Meeting",
     "Problem",
     "ResultLine",
     "SupervisionVisit",
+    "TaskCard",
     "TaskEvidence",
     "UnitResult",
     "WorkTask",

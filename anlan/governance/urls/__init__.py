@@ -1,6 +1,6 @@
 """The governance module's URLconf: each part keeps its routes in a module of its own."""
 
-from . import assessment, duties, problems
+from . import assessment, campaigns, duties, problems
 
 app_name = "governance"
 
@@ -8,4 +8,5 @@ urlpatterns: list = [
     *duties.urlpatterns,
     *problems.urlpatterns,
     *assessment.urlpatterns,
+    *campaigns.urlpatterns,
 ]
