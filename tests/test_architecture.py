@@ -187,3 +187,28 @@ def test_the_check_finds_a_private_name_taken_from_another_app(source, module, e
 )
 def test_the_check_allows_private_names_within_one_app_and_outside_anlan(source, module):
     assert offences_in(source, module) == []
+
+
+# ---------------------------------------------------------------- routes
+
+
+def _paths(patterns, prefix=""):
+    from django.urls import URLPattern, URLResolver
+
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _paths(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.name
+
+
+def test_no_two_routes_share_a_path():
+    """Two parts of a module mounting the same path would leave one page unreachable: Django serves the first."""
+    from collections import defaultdict
+
+    from django.urls import get_resolver
+
+    names = defaultdict(list)
+    for path, name in _paths(get_resolver().url_patterns):
+        names[path].append(name)
+    assert {path: found for path, found in names.items() if len(found) > 1} == {}

@@ -24,8 +24,8 @@ urlpatterns = [
     path("tasks/", include(transition_patterns("task", WorkTask.TRANSITIONS, views.task_transition))),
     path("evidence/<int:pk>/file/", views.evidence_file, name="evidence-file"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence-delete"),
-    path("accountability/", views.accountability, name="accountability"),
-    path("accountability/accidents/<int:pk>/", views.accident_duties, name="accident-duties"),
+    path("liability/", views.accountability, name="accountability"),
+    path("liability/accidents/<int:pk>/", views.accident_duties, name="accident-duties"),
     path("blind-spots/", views.blind_spots, name="blind-spots"),
     path("blind-spots/export/", views.blind_export, name="blind-export"),
 ]
