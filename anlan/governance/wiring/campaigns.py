@@ -22,11 +22,15 @@ def contribute(c: contract.Contributions) -> None:
             "governance.export": SUPERVISORS | {Role.LEADER},
         }
     )
+    # Government units' work (安委会 member units and the 安委办; leaders read): not the enterprise's menu.
+    MEETINGS = ("governance.manage_meetings", "governance.answer_decisions", "governance.export")
+    CAMPAIGNS = ("governance.manage_campaigns", "governance.answer_decisions", "governance.export")
     c.nav(
         contract.NavEntry(
             "governance-meetings",
             _("安委会会议"),
             "governance:meeting-list",
+            right=MEETINGS,
             order=30,
             group="governance",
             active="name:meeting-",
@@ -35,6 +39,7 @@ def contribute(c: contract.Contributions) -> None:
             "governance-decisions",
             _("议定事项督办"),
             "governance:decision-task-list",
+            right=MEETINGS,
             order=31,
             group="governance",
             active="name:decision-",
@@ -43,6 +48,7 @@ def contribute(c: contract.Contributions) -> None:
             "governance-campaigns",
             _("专项整治"),
             "governance:campaign-list",
+            right=CAMPAIGNS,
             order=32,
             group="governance",
             active="name:campaign-",
@@ -51,6 +57,7 @@ def contribute(c: contract.Contributions) -> None:
             "governance-cards",
             _("我收到的提示卡"),
             "governance:card-received",
+            right=CAMPAIGNS,
             order=33,
             group="governance",
             active="name:card-re",

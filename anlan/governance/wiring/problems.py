@@ -24,6 +24,8 @@ def contribute(c: contract.Contributions) -> None:
             "governance.export_problems": SUPERVISORS | {Role.LEADER},
         }
     )
+    # Government units' work: the enterprise, the grid worker and the expert have no part in it.
+    GOVERNMENT = ("governance.answer_problems", "governance.export_problems")
     c.nav(
         contract.NavEntry(
             "governance-visits",
@@ -38,6 +40,7 @@ def contribute(c: contract.Contributions) -> None:
             "governance-problems",
             _("督查问题"),
             "governance:problem-list",
+            right=GOVERNMENT,
             order=41,
             group="governance",
             active="name:problem-",
@@ -46,6 +49,7 @@ def contribute(c: contract.Contributions) -> None:
             "governance-measures",
             _("制度措施清单"),
             "governance:measure-list",
+            right=GOVERNMENT,
             order=42,
             group="governance",
             active="name:measure-",
@@ -54,6 +58,7 @@ def contribute(c: contract.Contributions) -> None:
             "governance-letters",
             _("两书一函"),
             "governance:letter-list",
+            right=GOVERNMENT,
             order=43,
             group="governance",
             active="name:letter-",
@@ -62,6 +67,7 @@ def contribute(c: contract.Contributions) -> None:
             "governance-accountability",
             _("问责记录"),
             "governance:accountability-list",
+            right=GOVERNMENT,
             order=44,
             group="governance",
             active="name:accountability-",
