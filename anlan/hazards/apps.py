@@ -11,6 +11,8 @@ class HazardsConfig(contract.ModuleConfig):
     verbose_name = _("隐患排查治理")
 
     def contribute(self, c: contract.Contributions) -> None:
+        # Its records may carry the kernel's record tags (e.g. a campaign's, applied by rule or by hand).
+        c.taggable_model("hazards.hazard")
         from anlan.core.models import Role
         from anlan.core.permissions import SUPERVISORS
 

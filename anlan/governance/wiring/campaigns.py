@@ -90,9 +90,6 @@ def contribute(c: contract.Contributions) -> None:
             order=32,
         ),
     )
-    # The kernel's tags may go on hazards and inspections: a campaign's records (no app imports governance).
-    c.taggable_model("hazards.hazard")
-    c.taggable_model("inspections.inspection")
     c.sweep("governance_decisions", "anlan.governance.services.campaigns.sweep", every=timedelta(hours=6))
     c.sweep(
         "governance_campaign_tags", "anlan.governance.services.campaigns.tag_sweep", every=timedelta(hours=24)
