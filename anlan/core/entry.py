@@ -71,6 +71,37 @@ def form_page(
     return render(request, template, {"form": form, **(context or {})})
 
 
+def titled_form_page(
+    request,
+    *,
+    form,
+    call,
+    success_url,
+    template: str,
+    title,
+    cancel_url: str,
+    crumbs=(),
+    message=None,
+    multipart: bool = False,
+) -> HttpResponse:
+    """`form_page` for a page whose heading is `title`: the title, a cancel link and the breadcrumbs
+    (`crumbs` then the title) in its context; `multipart` for a form with files."""
+    return form_page(
+        request,
+        form=form,
+        call=call,
+        success_url=success_url,
+        template=template,
+        context={
+            "title": title,
+            "cancel_url": cancel_url,
+            "multipart": multipart,
+            "breadcrumbs": [(str(label), url) for label, url in (*crumbs, (title, ""))],  # as crumbs()
+        },
+        message=message,
+    )
+
+
 def post_action(request, *, form, call: Callable[[dict], object], back: str, message, invalid=None):
     """A POST-only step: validate the small form, call the service, go back to `back` with a message."""
     if form.is_valid():

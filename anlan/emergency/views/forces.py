@@ -4,6 +4,8 @@ from the same filters as the lists."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -107,16 +109,8 @@ def team_detail(request, pk):
     )
 
 
-def _form_page(request, *, form, call, success_url, title, cancel_url, crumbs, message):
-    return entry.form_page(
-        request,
-        form=form,
-        call=call,
-        success_url=success_url,
-        template="emergency/forces/form.html",
-        context={"title": title, "cancel_url": cancel_url, "breadcrumbs": entry.crumbs(*crumbs, (title, ""))},
-        message=message,
-    )
+# A titled form page of this part: its template, with title, cancel link and breadcrumbs.
+_form_page = partial(entry.titled_form_page, template="emergency/forces/form.html")
 
 
 @login_required

@@ -5,6 +5,8 @@ page of who reported, and the member unit's page to confirm and report. Views pa
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -51,16 +53,8 @@ def _campaign_crumb():
     return (_("专项整治"), reverse("governance:campaign-list"))
 
 
-def _form_page(request, *, form, call, success_url, title, cancel_url, crumbs, message):
-    return entry.form_page(
-        request,
-        form=form,
-        call=call,
-        success_url=success_url,
-        template=FORM,
-        context={"title": title, "cancel_url": cancel_url, "breadcrumbs": entry.crumbs(*crumbs, (title, ""))},
-        message=message,
-    )
+# A titled form page of this part: its template, with title, cancel link and breadcrumbs.
+_form_page = partial(entry.titled_form_page, template=FORM)
 
 
 # ================================================================ meetings

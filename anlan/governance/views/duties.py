@@ -4,6 +4,8 @@ an accident and the 监管盲区. Views parse input, call one service and render
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -47,21 +49,8 @@ def _task_url(pk) -> str:
     return reverse("governance:task-detail", args=[pk])
 
 
-def _form_page(request, *, form, call, success_url, title, cancel_url, crumbs, message, multipart=False):
-    return entry.form_page(
-        request,
-        form=form,
-        call=call,
-        success_url=success_url,
-        template="governance/duties/form.html",
-        context={
-            "title": title,
-            "cancel_url": cancel_url,
-            "multipart": multipart,
-            "breadcrumbs": entry.crumbs(*crumbs, (title, "")),
-        },
-        message=message,
-    )
+# A titled form page of this part: its template, with title, cancel link and breadcrumbs.
+_form_page = partial(entry.titled_form_page, template="governance/duties/form.html")
 
 
 # ---------------------------------------------------------------- 责任清单

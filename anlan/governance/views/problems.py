@@ -5,6 +5,8 @@ service and render (through `anlan.core.entry`)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -50,21 +52,8 @@ def _accountability_crumb():
     return (_("问责记录"), reverse("governance:accountability-list"))
 
 
-def _form_page(request, *, form, call, success_url, title, cancel_url, crumbs, message, multipart=False):
-    return entry.form_page(
-        request,
-        form=form,
-        call=call,
-        success_url=success_url,
-        template=FORM,
-        context={
-            "title": title,
-            "cancel_url": cancel_url,
-            "multipart": multipart,
-            "breadcrumbs": entry.crumbs(*crumbs, (title, "")),
-        },
-        message=message,
-    )
+# A titled form page of this part: its template, with title, cancel link and breadcrumbs.
+_form_page = partial(entry.titled_form_page, template=FORM)
 
 
 # ---------------------------------------------------------------- 督查

@@ -4,6 +4,8 @@ confirm and report. Views parse input, call one service and render (through `anl
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -47,16 +49,8 @@ def _receipt_url(pk) -> str:
     return reverse("warnings:bulletin-receipt", args=[pk])
 
 
-def _form_page(request, *, form, call, success_url, title, cancel_url, crumbs, message):
-    return entry.form_page(
-        request,
-        form=form,
-        call=call,
-        success_url=success_url,
-        template="warnings/consult/form.html",
-        context={"title": title, "cancel_url": cancel_url, "breadcrumbs": entry.crumbs(*crumbs, (title, ""))},
-        message=message,
-    )
+# A titled form page of this part: its template, with title, cancel link and breadcrumbs.
+_form_page = partial(entry.titled_form_page, template="warnings/consult/form.html")
 
 
 # ---------------------------------------------------------------- meetings

@@ -3,6 +3,8 @@ record, the forms, observations from a phone, 核销, the XLSX ledger."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import Http404
@@ -73,16 +75,8 @@ def point_detail(request, pk):
     )
 
 
-def _form_page(request, *, form, call, success_url, title, cancel_url, crumbs, message):
-    return entry.form_page(
-        request,
-        form=form,
-        call=call,
-        success_url=success_url,
-        template="warnings/points/form.html",
-        context={"title": title, "cancel_url": cancel_url, "breadcrumbs": entry.crumbs(*crumbs, (title, ""))},
-        message=message,
-    )
+# A titled form page of this part: its template, with title, cancel link and breadcrumbs.
+_form_page = partial(entry.titled_form_page, template="warnings/points/form.html")
 
 
 @login_required
