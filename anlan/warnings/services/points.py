@@ -215,20 +215,23 @@ def _points_at_risk(warning):
 
 def _make_patrols(warning, stages) -> int:
     """Idempotent: a patrol per (warning, point, stage) — a re-issue at a new level adds none twice."""
-    made = []
-    for point in _points_at_risk(warning).order_by("pk"):
-        for stage in stages:
-            due = rules.patrol_due(
-                stage,
-                issued_at=warning.issued_at or timezone.now(),
-                starts_at=warning.starts_at,
-                lifted_at=warning.lifted_at,
-            )
-            made.append(Patrol(warning=warning, point=point, stage=stage, due_at=due))
-    if not made:
-        return 0
+    # A stage's deadline depends on the warning only: computed once per stage, not per point.
+    issued_at = warning.issued_at or timezone.now()
+    dues = {
+        stage: rules.patrol_due(
+            stage, issued_at=issued_at, starts_at=warning.starts_at, lifted_at=warning.lifted_at
+        )
+        for stage in stages
+    }
     existing = set(Patrol.objects.filter(warning=warning, stage__in=stages).values_list("point_id", "stage"))
-    new = [patrol for patrol in made if (patrol.point_id, patrol.stage) not in existing]
+    new = [
+        Patrol(warning=warning, point=point, stage=stage, due_at=due)
+        for point in _points_at_risk(warning).order_by("pk")
+        for stage, due in dues.items()
+        if (point.pk, stage) not in existing
+    ]
+    if not new:
+        return 0
     bulk_create_with_history(
         new,
         Patrol,
