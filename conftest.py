@@ -46,6 +46,25 @@ class Cast:
             self._expert_hazard = HazardFactory(enterprise=self.enterprise_x, expert=self.users["expert"])
         return self._expert_hazard
 
+    def reload(self) -> None:
+        """Back to the database's state after a rolled-back savepoint (the permission matrix runs each member
+        in one): every instance re-read, and the expert's hazard forgotten (it was rolled back with the rest)."""
+        self.__dict__.pop("_expert_hazard", None)
+        for instance in (
+            self.county,
+            self.town_a,
+            self.town_b,
+            self.village_a,
+            self.village_b,
+            self.grid_a,
+            self.dept_housing,
+            self.dept_transport,
+            self.enterprise_x,
+            self.enterprise_y,
+            *self.users.values(),
+        ):
+            instance.refresh_from_db()
+
 
 @pytest.fixture
 def cast(db) -> Cast:

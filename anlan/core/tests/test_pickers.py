@@ -162,15 +162,9 @@ def test_a_queryset_update_of_the_name_by_an_expression_is_refused_and_changes_n
     assert (x.name, x.name_initials) == ("来安县建工集团有限公司", "laxjgjtyxgs")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_migration_fills_the_initials_of_existing_enterprises():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
+def test_the_migration_fills_the_initials_of_existing_enterprises(scratch_migrate):
     before, after = [("core", "0010_licence_change")], [("core", "0011_enterprise_name_initials")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = scratch_migrate(before)
     region = old.get_model("core", "Region").objects.filter(code__startswith="341122").order_by("code").last()
     construction = old.get_model("core", "Industry").objects.get(
         code="construction"
@@ -180,14 +174,9 @@ def test_the_migration_fills_the_initials_of_existing_enterprises():
     first = OldEnterprise.objects.create(uscc=next_uscc(), name="安澜化工有限公司", **common)
     second = OldEnterprise.objects.create(uscc=next_uscc(), name="ＡＢＣ１２３商店", **common)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    migrated = executor.loader.project_state(after).apps.get_model("core", "Enterprise")
+    migrated = scratch_migrate(after).get_model("core", "Enterprise")
     assert migrated.objects.get(pk=first.pk).name_initials == "alhgyxgs"
     assert migrated.objects.get(pk=second.pk).name_initials == "abc123sd"
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 # ---------------------------------------------------------------- the search

@@ -3,23 +3,15 @@ whose class was guessed by the migration."""
 
 from __future__ import annotations
 
-import pytest
-
 from anlan.core import services
 from anlan.core.imports import _Lookups
 from anlan.core.models import Enterprise
 from anlan.core.tests.factories import next_uscc
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_migration_makes_above_size_rows_medium_flagged_and_small_micro_rows_small():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
+def test_the_migration_makes_above_size_rows_medium_flagged_and_small_micro_rows_small(scratch_migrate):
     before, after = [("core", "0013_industry_section")], [("core", "0014_enterprise_size_classes")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = scratch_migrate(before)
     region = old.get_model("core", "Region").objects.filter(code__startswith="341122").order_by("code").last()
     construction = old.get_model("core", "Industry").objects.get(code="construction")
     OldEnterprise = old.get_model("core", "Enterprise")
@@ -28,9 +20,7 @@ def test_the_migration_makes_above_size_rows_medium_flagged_and_small_micro_rows
     small = OldEnterprise.objects.create(uscc=next_uscc(), name="小微商店", scale="small_micro", **common)
     single = OldEnterprise.objects.create(uscc=next_uscc(), name="个体户", scale="individual", **common)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    migrated = executor.loader.project_state(after).apps.get_model("core", "Enterprise")
+    migrated = scratch_migrate(after).get_model("core", "Enterprise")
     rows = {
         e.pk: (e.scale, e.scale_to_verify)
         for e in migrated.objects.filter(pk__in=[above.pk, small.pk, single.pk])
@@ -41,15 +31,13 @@ def test_the_migration_makes_above_size_rows_medium_flagged_and_small_micro_rows
         single.pk: ("individual", False),
     }
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)  # and back: the classes fold into the old pair
-    back = executor.loader.project_state(before).apps.get_model("core", "Enterprise")
+    back = scratch_migrate(before).get_model(
+        "core", "Enterprise"
+    )  # and back: the classes fold into the old pair
     assert dict(back.objects.filter(pk__in=[above.pk, small.pk]).values_list("pk", "scale")) == {
         above.pk: "above",
         small.pk: "small_micro",
     }
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_a_supervisor_saving_the_form_verifies_the_class_and_the_enterprise_cannot(cast):

@@ -69,17 +69,11 @@ def test_the_migration_back_fills_units(cast):
     assert Unit.history.filter(enterprise_id=cast.enterprise_y.pk, history_type="+").count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_migrations_link_each_free_text_principal_to_a_person_then_drop_the_text():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
+def test_the_migrations_link_each_free_text_principal_to_a_person_then_drop_the_text(scratch_migrate):
     from anlan.core.tests.factories import next_uscc
 
     before, after = [("core", "0006_load_calendar")], [("core", "0008_enterprise_principal_person")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = scratch_migrate(before)
     OldEnterprise, OldPerson = old.get_model("core", "Enterprise"), old.get_model("core", "Person")
     region = old.get_model("core", "Region").objects.filter(code__startswith="341122").order_by("code").last()
     construction = old.get_model("core", "Industry").objects.get(
@@ -104,10 +98,8 @@ def test_the_migrations_link_each_free_text_principal_to_a_person_then_drop_the_
         **common,
     )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
     # The models as of `after`: later migrations add columns (0011's name_initials) the table lacks here.
-    new = executor.loader.project_state(after).apps
+    new = scratch_migrate(after)
     NewEnterprise, NewPerson = new.get_model("core", "Enterprise"), new.get_model("core", "Person")
     principal = NewEnterprise.objects.get(pk=added_since.pk).principal
     assert (principal.name, principal.id_number, principal.phone) == ("赵二", "", "13800000001")
@@ -116,13 +108,8 @@ def test_the_migrations_link_each_free_text_principal_to_a_person_then_drop_the_
     assert trail.principal_id == principal.pk  # the trail keeps the name
     assert NewPerson.objects.filter(name__in=["赵二", "钱一"]).count() == 2
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)  # reversible: the free text comes back from the person
-    old = executor.loader.project_state(before).apps
+    old = scratch_migrate(before)  # reversible: the free text comes back from the person
     assert old.get_model("core", "Enterprise").objects.get(pk=added_since.pk).principal == "赵二"
-    # Back to the latest migrations, so the tests after this one find every table (0009's jobs included).
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_a_unit_is_seen_by_whoever_sees_its_region(cast):
