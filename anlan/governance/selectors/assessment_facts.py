@@ -8,7 +8,8 @@ the rows per town (by the region code's town prefix) and per department (a direc
 industry within the department's 三管三必须 and region) and keep the first `REFERENCES_PER_UNIT` rows of each —
 never a query per unit, so ≈1,500 units over millions of rows cost one scan per provider.
 
-Providers over the task lists (工作任务清单) and campaigns (专项整治) are added by those parts the same way."""
+Providers over governance's own records — the 工作任务清单, the 安委会 decisions and the campaigns' monthly
+cards — name their unit directly; `per_unit` counts them in one query the same way."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import Window
-from django.db.models.functions import RowNumber, Substr
+from django.db.models.functions import RowNumber, Substr, TruncDate
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from anlan.accidents import selectors as accidents
 from anlan.core import rules as core_rules
 from anlan.core import trees
 from anlan.core.models import Department, Unit
+from anlan.governance.models import CardReport, DecisionTask, WorkTask
 from anlan.hazards import selectors as hazards
 from anlan.inspections import selectors as inspections
 
@@ -396,3 +398,146 @@ def inspections_below_plan(ctx: FactContext) -> dict[int, UnitFacts]:
                 ],
             )
     return out
+
+
+# ---------------------------------------------------------------- governance's own records (重点工作量分)
+
+
+def per_unit(
+    queryset: QuerySet,
+    ctx: FactContext,
+    *,
+    unit: str,
+    label: Callable[[dict], str],
+    fields: tuple[str, ...],
+    url_name: str,
+    url_field: str = "pk",
+) -> dict[int, UnitFacts]:
+    """Count the queryset's rows per unit named by the foreign key `unit`, keeping each unit's first records,
+    in one query (window counts, as `attribute`). Rows of units not being scored are left out."""
+    scored = {u.pk for u in ctx.units}
+    partition = [F(unit)]
+    rows = (
+        queryset.filter(region_id__gte=ctx.low, region_id__lte=ctx.high)
+        .annotate(
+            unit_rank=Window(RowNumber(), partition_by=partition, order_by=[F("pk").asc()]),
+            unit_total=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(unit_rank__lte=REFERENCES_PER_UNIT)
+        .values("pk", unit, *fields, *(() if url_field == "pk" else (url_field,)), "unit_total")
+        .order_by(unit, "pk")
+    )
+    out: dict[int, UnitFacts] = {}
+    for row in rows:
+        if row[unit] not in scored:
+            continue
+        facts = out.setdefault(row[unit], UnitFacts(row["unit_total"]))
+        facts.records.append(
+            {"id": row["pk"], "label": label(row), "url": reverse(url_name, args=[row[url_field]])}
+        )
+    return out
+
+
+def _task_label(row: dict) -> str:
+    return f"{row['due_on']:%Y-%m-%d} {row['title']}"
+
+
+def _tasks(ctx: FactContext) -> QuerySet:
+    return WorkTask.objects.filter(year=ctx.year)
+
+
+def _task_facts(queryset: QuerySet, ctx: FactContext) -> dict[int, UnitFacts]:
+    return per_unit(
+        queryset,
+        ctx,
+        unit="unit_id",
+        label=_task_label,
+        fields=("due_on", "title"),
+        url_name="governance:task-detail",
+    )
+
+
+@provider("duties.tasks_on_time", gettext_lazy("按期完成的工作任务（项）"))
+def tasks_done_on_time(ctx: FactContext) -> dict[int, UnitFacts]:
+    """The year's 工作任务清单 tasks the 安委办 confirmed done, reported on or before their due date and by the
+    cut-off day."""
+    return _task_facts(
+        _tasks(ctx)
+        .filter(status=WorkTask.Status.DONE, completed_on__lte=F("due_on"))
+        .filter(completed_on__lte=ctx.as_of),
+        ctx,
+    )
+
+
+@provider("duties.tasks_late", gettext_lazy("未按期完成的工作任务（项）"))
+def tasks_not_done_on_time(ctx: FactContext) -> dict[int, UnitFacts]:
+    """The year's tasks due before the cut-off day and not confirmed done by their due date: still open, or
+    done late."""
+    done_on_time = Q(status=WorkTask.Status.DONE, completed_on__lte=F("due_on"))
+    return _task_facts(_tasks(ctx).filter(due_on__lt=ctx.as_of).exclude(done_on_time), ctx)
+
+
+def _decision_label(row: dict) -> str:
+    return f"{row['due_on']:%Y-%m-%d} {Truncator(row['decision__text']).chars(40)}"
+
+
+def _decision_facts(queryset: QuerySet, ctx: FactContext) -> dict[int, UnitFacts]:
+    return per_unit(
+        queryset.filter(due_on__gte=ctx.first, due_on__lte=ctx.last),
+        ctx,
+        unit="assignee_id",
+        label=_decision_label,
+        fields=("due_on", "decision__text"),
+        url_name="governance:decision-task-detail",
+    )
+
+
+def _closed_on_time() -> Q:
+    return Q(status=DecisionTask.Status.CLOSED, reported_day__lte=F("due_on"))
+
+
+@provider("decisions.closed_on_time", gettext_lazy("按期办结的安委会议定事项（项）"))
+def decisions_closed_on_time(ctx: FactContext) -> dict[int, UnitFacts]:
+    """The 安委会 decisions due this year whose assignee reported completion by the due date and the 安委办
+    confirmed the closure by the cut-off day."""
+    return _decision_facts(
+        DecisionTask.objects.annotate(
+            reported_day=TruncDate("reported_at"), closed_day=TruncDate("closed_at")
+        )
+        .filter(_closed_on_time())
+        .filter(closed_day__lte=ctx.as_of),
+        ctx,
+    )
+
+
+@provider("decisions.late", gettext_lazy("逾期未办结的安委会议定事项（项）"))
+def decisions_late(ctx: FactContext) -> dict[int, UnitFacts]:
+    """The decisions due this year before the cut-off day that were not closed on time: still open, or
+    reported after the due date."""
+    return _decision_facts(
+        DecisionTask.objects.annotate(reported_day=TruncDate("reported_at"))
+        .filter(due_on__lt=ctx.as_of)
+        .exclude(_closed_on_time()),
+        ctx,
+    )
+
+
+def _card_label(row: dict) -> str:
+    return row["card__title"]
+
+
+@provider("campaigns.cards_reported_on_time", gettext_lazy("按时报送的专项整治月度任务完成情况（次）"))
+def cards_reported_on_time(ctx: FactContext) -> dict[int, UnitFacts]:
+    """Each monthly task card of this year a member unit reported on by the card's deadline (and the cut-off
+    day)."""
+    return per_unit(
+        CardReport.objects.annotate(region_id=F("task__region_id"), reported_day=TruncDate("reported_at"))
+        .filter(card__month__year=ctx.year, reported_day__lte=F("card__report_by"))
+        .filter(reported_day__lte=ctx.as_of),
+        ctx,
+        unit="unit_id",
+        label=_card_label,
+        fields=("card__title",),
+        url_name="governance:card-detail",
+        url_field="card_id",
+    )

@@ -12,6 +12,7 @@ from anlan.core.models import Role
 from anlan.core.tests.factories import MembershipFactory, UserFactory
 from anlan.governance import rules
 from anlan.governance.models import AssessmentRun, AssessmentScheme, Indicator
+from anlan.governance.selectors import assessment_facts as facts
 from anlan.governance.services import assessment as services
 
 INDICATORS = [
@@ -37,6 +38,20 @@ INDICATORS = [
 
 def unit_of(obj):
     return units.unit_for(obj)
+
+
+def context(c) -> facts.FactContext:
+    """What a provider reads for the cast's county: this year, cut off today."""
+    today = timezone.localdate()
+    return facts.FactContext(
+        today.year,
+        today.replace(month=1, day=1),
+        today.replace(month=12, day=31),
+        today,
+        "341122000000",
+        "341122999999",
+        facts.scored_units(c.county.code, c.county.level),
+    )
 
 
 def cast_units(c) -> dict[str, object]:

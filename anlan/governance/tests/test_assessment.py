@@ -29,22 +29,13 @@ from anlan.inspections.models import InspectionPlan
 pytestmark = pytest.mark.django_db
 
 
-def _context(c):
-    today = timezone.localdate()
-    units = facts.scored_units(c.county.code, c.county.level)
-    low, high = "341122000000", "341122999999"
-    return facts.FactContext(
-        today.year, today.replace(month=1, day=1), today.replace(month=12, day=31), today, low, high, units
-    )
-
-
 # ---------------------------------------------------------------- providers
 
 
 def test_a_relatively_major_accident_counts_for_its_town_and_the_department_supervising_its_industry(cast):
     units = f.cast_units(cast)
     accident = report(cast, deaths=3)
-    found = facts.facts_for("accidents.relatively_major", _context(cast))
+    found = facts.facts_for("accidents.relatively_major", f.context(cast))
     assert found[units["town_a"].pk].occurrences == 1
     assert found[units["dept_housing"].pk].occurrences == 1
     assert units["town_b"].pk not in found and units["dept_transport"].pk not in found
@@ -60,8 +51,8 @@ def test_a_relatively_major_accident_counts_for_its_town_and_the_department_supe
 def test_an_ordinary_accident_is_not_a_relatively_major_one(cast):
     f.cast_units(cast)
     report(cast, deaths=1)
-    assert facts.facts_for("accidents.relatively_major", _context(cast)) == {}
-    assert len(facts.facts_for("accidents.ordinary", _context(cast))) == 2
+    assert facts.facts_for("accidents.relatively_major", f.context(cast)) == {}
+    assert len(facts.facts_for("accidents.ordinary", f.context(cast))) == 2
 
 
 def test_overdue_major_hazards_count_for_their_town_and_supervising_department_only_when_overdue(cast):
@@ -84,7 +75,7 @@ def test_overdue_major_hazards_count_for_their_town_and_supervising_department_o
         due_on=today - timedelta(days=3),
         supervising_department=cast.dept_housing,
     )
-    found = facts.facts_for("hazards.major_overdue", _context(cast))
+    found = facts.facts_for("hazards.major_overdue", f.context(cast))
     assert {pk: v.occurrences for pk, v in found.items()} == {
         units["town_a"].pk: 1,
         units["dept_housing"].pk: 1,
@@ -92,7 +83,7 @@ def test_overdue_major_hazards_count_for_their_town_and_supervising_department_o
     assert found[units["dept_housing"].pk].records[0]["url"] == reverse(
         "hazards:hazard-detail", args=[late.pk]
     )
-    assert facts.facts_for("hazards.overdue", _context(cast))[units["town_a"].pk].occurrences == 2
+    assert facts.facts_for("hazards.overdue", f.context(cast))[units["town_a"].pk].occurrences == 2
 
 
 def test_a_department_below_its_inspection_plan_has_one_occurrence_and_one_without_a_plan_none(cast):
@@ -104,10 +95,10 @@ def test_a_department_below_its_inspection_plan_has_one_occurrence_and_one_witho
         monthly_counts=[1] * 12,
         created_by=cast["dept_housing"],
     )
-    found = facts.facts_for("inspections.below_plan", _context(cast))
+    found = facts.facts_for("inspections.below_plan", f.context(cast))
     assert list(found) == [units["dept_housing"].pk]
     assert found[units["dept_housing"].pk].records[0]["label"] == "计划检查 12 次，已检查 0 次"
-    ctx = _context(cast)
+    ctx = f.context(cast)
     lenient = facts.FactContext(**{**ctx.__dict__, "threshold": 0})
     assert facts.facts_for("inspections.below_plan", lenient) == {}
 
@@ -117,7 +108,7 @@ def test_references_are_capped_per_unit_but_the_count_is_complete(cast, monkeypa
     monkeypatch.setattr(facts, "REFERENCES_PER_UNIT", 2)
     for _ in range(3):
         HazardFactory(enterprise=cast.enterprise_x, due_on=timezone.localdate() - timedelta(days=2))
-    found = facts.facts_for("hazards.overdue", _context(cast))
+    found = facts.facts_for("hazards.overdue", f.context(cast))
     assert found[units["town_a"].pk].occurrences == 3
     assert len(found[units["town_a"].pk].records) == 2
 
@@ -129,7 +120,7 @@ def test_a_provider_reads_every_unit_in_one_query(cast):
     )
     f.cast_units(cast)
     report(cast, deaths=3)
-    ctx = _context(cast)
+    ctx = f.context(cast)
     with CaptureQueriesContext(connection) as queries:
         facts.facts_for("accidents.relatively_major", ctx)
     assert len(queries) == 1
