@@ -11,16 +11,18 @@ from enum import StrEnum
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anlan.core import jobs, records
+from anlan.core import jobs, records, units
 from anlan.core import rules as core_rules
 from anlan.core.errors import DomainError
 from anlan.core.models import Region, Unit
 from anlan.core.permissions import require, require_right
 from anlan.core.workflow import apply_transition, find
+from anlan.notifications.services import notify
 
 from .. import rules
 from ..models import AssessmentRun, AssessmentScheme, Indicator, ManualScore, ResultLine, UnitResult
@@ -31,6 +33,8 @@ from ..selectors import assessment_facts as facts
 SCORE_JOB = "governance.assessment_score"
 # A county scores in its request (a few dozen units); a larger region's run goes to the workers.
 SCORE_IN_REQUEST_UNITS = 200
+PUBLISHED_JOB = "governance.assessment_published"
+NOTICE = "governance.assessment"
 DATA_KINDS = (rules.DEDUCTION, rules.WORKLOAD, rules.VETO)
 
 
@@ -370,7 +374,8 @@ def compute_run(*, run_pk: int, actor, today: date) -> AssessmentRun:
 
 
 def publish_run(*, actor, run_pk: int) -> AssessmentRun:
-    """发布考核结果: each town and department now sees its own result and the ranking table."""
+    """发布考核结果: each town and department now sees its own result and the ranking table, and its members are
+    told — in the request for a county, as a background job beyond SCORE_IN_REQUEST_UNITS."""
     with transaction.atomic():
         run = AssessmentRun.objects.for_user(actor).select_for_update(of=("self",)).filter(pk=run_pk).first()
         if run is None:
@@ -379,6 +384,38 @@ def publish_run(*, actor, run_pk: int) -> AssessmentRun:
             raise Http404(_("记录不存在或不在您的管辖范围内。"))
         transition = find(AssessmentRun.TRANSITIONS, "publish")
         require(actor, transition.right, run)
-        return apply_transition(
+        run = apply_transition(
             run, transition, actor=actor, changes={"published_by": actor, "published_at": timezone.now()}
         )
+    label = _("通知考核结果：%(title)s") % {"title": run.scheme.title}
+    if run.unit_count <= SCORE_IN_REQUEST_UNITS:
+        jobs.run_here(PUBLISHED_JOB, owner=actor, label=label, params={"run": run.pk})
+    else:
+        jobs.enqueue(PUBLISHED_JOB, owner=actor, label=label, params={"run": run.pk})
+    return run
+
+
+def published_job(job_run) -> dict:
+    """Job `governance.assessment_published`: tell the members of every scored unit that the results are out,
+    each with its own score, rank and a link to its result (once per person and run, however often it runs)."""
+    run = AssessmentRun.objects.select_related("scheme").get(pk=job_run.params["run"])
+    title = _("考核结果已发布：%(title)s") % {"title": run.scheme.title}
+    told = 0
+    for result in UnitResult.objects.filter(run=run).select_related("unit").order_by("pk"):
+        if result.vetoed:
+            body = _("%(unit)s：一票否决。") % {"unit": result.unit.name}
+        else:
+            body = _("%(unit)s：得分 %(score)s，第 %(rank)s 名。") % {
+                "unit": result.unit.name,
+                "score": result.score,
+                "rank": result.rank,
+            }
+        told += notify(
+            units.members(result.unit),
+            kind=NOTICE,
+            title=str(title),
+            body=str(body),
+            url=reverse("governance:assessment-result-detail", args=[result.pk]),
+            dedupe_key=f"assessment-run:{run.pk}:published",
+        )
+    return {"told": told}

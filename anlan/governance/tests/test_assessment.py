@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from anlan.accidents.models import ReportingFinding
 from anlan.accidents.tests.factories import report
+from anlan.core import jobs
 from anlan.core.errors import DomainError
 from anlan.core.tests.factories import DepartmentFactory, industry
 from anlan.governance import rules
@@ -25,6 +26,7 @@ from anlan.governance.tests import factories_assessment as f
 from anlan.hazards.models import Hazard
 from anlan.hazards.tests.factories import HazardFactory
 from anlan.inspections.models import InspectionPlan
+from anlan.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -290,6 +292,21 @@ def test_after_publication_a_town_sees_the_ranking_and_its_own_lines_but_not_ano
     assert client.get(reverse("governance:assessment-result-detail", args=[other.pk])).status_code == 404
     listing = client.get(reverse("governance:assessment-run-list"))
     assert [r.pk for r in listing.context["own"]] == [own.pk]
+
+
+def test_publication_tells_each_units_members_their_own_score_and_rank_once(cast):
+    run = f.published_run(cast)
+    own = f.result_of(run, f.unit_of(cast.town_a))
+    message = Notification.objects.get(recipient=cast["town_a"], kind=services.NOTICE)
+    assert message.url == reverse("governance:assessment-result-detail", args=[own.pk])
+    assert message.body == f"{own.unit.name}：得分 {own.score}，第 {own.rank} 名。"
+    assert Notification.objects.filter(recipient=cast["dept_housing"], kind=services.NOTICE).count() == 1
+    # Not the office, the leader nor the enterprise: they are not scored units' members.
+    assert not Notification.objects.filter(
+        recipient__in=[cast["county_office"], cast["leader"], cast["enterprise_x"]], kind=services.NOTICE
+    ).exists()
+    jobs.run_here(services.PUBLISHED_JOB, owner=cast["county_office"], params={"run": run.pk})
+    assert Notification.objects.filter(recipient=cast["town_a"], kind=services.NOTICE).count() == 1
 
 
 def test_an_enterprise_never_sees_a_published_ranking(cast, as_user):

@@ -43,6 +43,11 @@ def contribute(c: contract.Contributions) -> None:
         ),
     )
     c.job("governance.assessment_score", "anlan.governance.services.assessment.score_job", _("计算考核结果"))
+    c.job(
+        "governance.assessment_published",
+        "anlan.governance.services.assessment.published_job",
+        _("通知考核结果"),
+    )
     c.ledger(
         "governance_assessment_ranking",
         "anlan.governance.views.assessment.ranking_ledger",
