@@ -6,13 +6,14 @@ month's 月度调度 issued as a DOCX."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from anlan.core import units
 
 from .. import rules
+from ..models import CardReport
 from ..services import campaigns as services
 
 
@@ -182,6 +183,13 @@ def step(demo) -> None:
                         "text": "按提示卡逐项落实，问题隐患已纳入清单，整改中的明确了责任人和时限。",
                     },
                 )
+                if back == 2 or receipt.recipient_unit_id == housing.pk:
+                    # Reported in its month, by the card's deadline (the rest are reported late, today).
+                    CardReport.objects.filter(card=card, unit_id=receipt.recipient_unit_id).update(
+                        reported_at=timezone.make_aware(
+                            datetime.combine(month + timedelta(days=20), time(16))
+                        )
+                    )
     services.apply_tag_rule(actor=office_user, campaign_pk=campaign.pk)
     services.issue_report(
         actor=office_user, campaign_pk=campaign.pk, period=rules.PERIOD_MONTH, day=_month_start(today, 1)

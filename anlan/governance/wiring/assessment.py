@@ -68,5 +68,5 @@ def contribute(c: contract.Contributions) -> None:
     c.demo(
         "governance_assessment",
         "anlan.governance.demo.assessment.step",
-        after=["units", "accidents", "hazards", "inspections"],
+        after=["units", "accidents", "hazards", "inspections", "governance_duties", "governance_campaigns"],
     )
