@@ -107,9 +107,7 @@ def start(
     }
     if confirm is not None:
         job_params["confirm"] = confirm
-    if here:
-        return jobs.run_here(KIND, owner=user, label=label, params=job_params)
-    return jobs.enqueue(KIND, owner=user, label=label, params=job_params)
+    return jobs.start(KIND, here=here, owner=user, label=label, params=job_params)
 
 
 def run_import(run: jobs.JobRun) -> dict:

@@ -104,6 +104,13 @@ def run_here(kind: str, *, owner, label: str = "", params: dict | None = None) -
     return job
 
 
+def start(kind: str, *, here: bool, owner, label: str = "", params: dict | None = None) -> Job:
+    """`run_here` when the work is small enough for its request (`here`), else `enqueue` for the workers."""
+    if here:
+        return run_here(kind, owner=owner, label=label, params=params)
+    return enqueue(kind, owner=owner, label=label, params=params)
+
+
 def _put_on_queue(job: Job, priority: int = 0) -> None:
     result = run_job.using(priority=priority).enqueue(job.pk)
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id))

@@ -43,7 +43,7 @@ def scratch_database():
     """An empty database beside the test database (SQLite: a file; PostgreSQL: a database of the test
     cluster), every query routed to it. Yields a `migrate(targets)` that migrates it to `targets` and
     returns the models as of them."""
-    settings_dict = {**connection.settings_dict, "TEST": {**connection.settings_dict.get("TEST", {})}}
+    settings_dict = {**connection.settings_dict}
     folder = None
     if connection.vendor == "sqlite":
         folder = tempfile.TemporaryDirectory()

@@ -281,10 +281,9 @@ def start_scoring(*, actor, scheme_pk: int):
         records.save_with_history(run, actor, gettext_lazy("开始计算考核结果"))
         count = selectors.scored_unit_rows(scheme).count()
     label = _("计算考核结果：%(title)s") % {"title": scheme.title}
-    if count <= SCORE_IN_REQUEST_UNITS:
-        job = jobs.run_here(SCORE_JOB, owner=actor, label=label, params={"run": run.pk})
-    else:
-        job = jobs.enqueue(SCORE_JOB, owner=actor, label=label, params={"run": run.pk})
+    job = jobs.start(
+        SCORE_JOB, here=count <= SCORE_IN_REQUEST_UNITS, owner=actor, label=label, params={"run": run.pk}
+    )
     AssessmentRun.objects.filter(pk=run.pk).update(job=job)
     run.refresh_from_db()
     return run
@@ -388,10 +387,13 @@ def publish_run(*, actor, run_pk: int) -> AssessmentRun:
             run, transition, actor=actor, changes={"published_by": actor, "published_at": timezone.now()}
         )
     label = _("通知考核结果：%(title)s") % {"title": run.scheme.title}
-    if run.unit_count <= SCORE_IN_REQUEST_UNITS:
-        jobs.run_here(PUBLISHED_JOB, owner=actor, label=label, params={"run": run.pk})
-    else:
-        jobs.enqueue(PUBLISHED_JOB, owner=actor, label=label, params={"run": run.pk})
+    jobs.start(
+        PUBLISHED_JOB,
+        here=run.unit_count <= SCORE_IN_REQUEST_UNITS,
+        owner=actor,
+        label=label,
+        params={"run": run.pk},
+    )
     return run
 
 
