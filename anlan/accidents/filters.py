@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core import trees
-from anlan.core.filters import RegionSubtreeFilter, ScopedFilterSet, scoped_regions
+from anlan.core.filters import RegionSubtreeFilter, ScopedFilterSet, YesNoFilter, scoped_regions
 from anlan.core.models import Industry
 
 from .models import Accident, AccidentKind, AccidentType, Grade, Investigation
@@ -33,10 +33,8 @@ class AccidentFilter(ScopedFilterSet):
     grade = django_filters.ChoiceFilter(label=_("事故等级"), choices=Grade.choices)
     kind = django_filters.ChoiceFilter(label=_("事故类别"), choices=AccidentKind.choices)
     type_code = django_filters.ChoiceFilter(label=_("事故类型"), choices=AccidentType.choices)
-    late = django_filters.BooleanFilter(label=_("迟报"), field_name="is_late")
-    reply_overdue = django_filters.BooleanFilter(
-        label=_("批复超期"), field_name="investigation__reply_overdue"
-    )
+    late = YesNoFilter(label=_("迟报"), field_name="is_late")
+    reply_overdue = YesNoFilter(label=_("批复超期"), field_name="investigation__reply_overdue")
     investigation = django_filters.ChoiceFilter(
         label=_("调查状态"),
         choices=[("none", _("未成立调查组")), *Investigation.Status.choices],

@@ -25,6 +25,22 @@ LATEST_DATE = date(2100, 12, 31)
 LARGEST_NUMBER = 2**63 - 1
 
 
+class AnyYesNoSelect(forms.NullBooleanSelect):
+    """The 是/否 choice of a list filter, whose empty choice reads 全部 (Django's own says 未知 / "Unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("unknown", _("全部")), ("true", _("是")), ("false", _("否")))
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A boolean filter of the pages and the API (?x=true / ?x=false); its form shows 全部 / 是 / 否."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", AnyYesNoSelect)
+        super().__init__(*args, **kwargs)
+
+
 class IndustryGrouping(models.TextChoices):
     """How a statistics page groups by industry (its 分组 choice): the 行业领域 tree, the default, or the
     GB/T 4754-2017 门类 the industries carry (`Industry.section`)."""
@@ -151,9 +167,9 @@ class EnterpriseFilter(ScopedFilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("经营状态"), choices=Enterprise.Status.choices)
     scale = django_filters.ChoiceFilter(label=_("规模"), choices=Enterprise.Scale.choices)
-    scale_to_verify = django_filters.BooleanFilter(label=_("规模待核定"), field_name="scale_to_verify")
-    major_hazard = django_filters.BooleanFilter(label=_("重大危险源"), field_name="has_major_hazard_source")
-    crowded = django_filters.BooleanFilter(label=_("人员密集场所"), field_name="is_crowded_place")
+    scale_to_verify = YesNoFilter(label=_("规模待核定"), field_name="scale_to_verify")
+    major_hazard = YesNoFilter(label=_("重大危险源"), field_name="has_major_hazard_source")
+    crowded = YesNoFilter(label=_("人员密集场所"), field_name="is_crowded_place")
     sort = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(

@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core import trees
-from anlan.core.filters import RegionSubtreeFilter, ScopedFilterSet, ScopedModelFilter, scoped_regions
+from anlan.core.filters import (
+    RegionSubtreeFilter,
+    ScopedFilterSet,
+    ScopedModelFilter,
+    YesNoFilter,
+    scoped_regions,
+)
 from anlan.core.models import Enterprise, Industry
 
 from . import rules, selectors
@@ -40,8 +46,8 @@ class HazardFilter(ScopedFilterSet):
     grade = django_filters.ChoiceFilter(label=_("隐患等级"), choices=Hazard.Grade.choices)
     source = django_filters.ChoiceFilter(label=_("隐患来源"), choices=Hazard.Source.choices)
     category = django_filters.ChoiceFilter(label=_("隐患类别"), choices=Hazard.Category.choices)
-    overdue = django_filters.BooleanFilter(label=_("逾期"), method="filter_overdue")
-    supervised = django_filters.BooleanFilter(label=_("挂牌督办中"), method="filter_supervised")
+    overdue = YesNoFilter(label=_("逾期"), method="filter_overdue")
+    supervised = YesNoFilter(label=_("挂牌督办中"), method="filter_supervised")
     to = django_filters.ChoiceFilter(label=_("待办"), choices=TODO_CHOICES, method="filter_to")
     found_from = django_filters.DateFilter(label=_("发现日期起"), field_name="found_on", lookup_expr="gte")
     found_to = django_filters.DateFilter(label=_("发现日期止"), field_name="found_on", lookup_expr="lte")
@@ -98,7 +104,7 @@ class LeadFilter(ScopedFilterSet):
     region = RegionSubtreeFilter(
         label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"
     )
-    mine = django_filters.BooleanFilter(label=_("只看我上报的"), method="reported_by_me")
+    mine = YesNoFilter(label=_("只看我上报的"), method="reported_by_me")
 
     class Meta:
         model = Lead

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anlan.core import capacity
-from anlan.core.filters import ScopedFilterSet
+from anlan.core.filters import ScopedFilterSet, YesNoFilter
 
 from . import selectors
 from .models import ClosureProposal, EnforcementAction, Inspection, RandomDraw, Suspension, WatchPlan
@@ -18,7 +18,7 @@ class InspectionFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(label=_("检查类型"), choices=Inspection.Kind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Inspection.Status.choices)
     year = django_filters.NumberFilter(label=_("年度"), field_name="planned_on", lookup_expr="year")
-    mine = django_filters.BooleanFilter(label=_("本部门的检查"), method="filter_mine")
+    mine = YesNoFilter(label=_("本部门的检查"), method="filter_mine")
     enforcement = django_filters.ChoiceFilter(
         label=_("执法措施"), choices=EnforcementAction.Status.choices, method="filter_enforcement"
     )
@@ -88,7 +88,7 @@ class WatchPlanFilter(ScopedFilterSet):
     overdue = django_filters.ChoiceFilter(
         label=_("巡查期限"), choices=[("yes", _("已逾期")), ("no", _("未逾期"))], method="filter_overdue"
     )
-    due = django_filters.BooleanFilter(label=_("今日到期及逾期"), method="filter_due")
+    due = YesNoFilter(label=_("今日到期及逾期"), method="filter_due")
 
     class Meta:
         model = WatchPlan

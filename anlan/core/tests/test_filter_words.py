@@ -88,3 +88,25 @@ def test_a_period_with_either_end_open(start, end, phrase):
         return date.fromisoformat(text) if text else None
 
     assert period_in_words("发现日期", day(start), day(end)) == phrase
+
+
+def test_a_yes_no_filter_offers_all_yes_and_no_and_filters_both_ways(cast):
+    """Django's NullBooleanSelect offers 未知 for "any"; a list filter says 全部 (core.filters.YesNoFilter)."""
+    cast.enterprise_x.is_crowded_place = True
+    cast.enterprise_x.save()
+    user = cast["county_office"]
+
+    def listed(query):
+        return EnterpriseFilter(
+            QueryDict(query), queryset=Enterprise.objects.all(), request=filter_request(user)
+        )
+
+    html = listed("").form["crowded"].as_widget()
+    assert [label for label in ("全部", "是", "否", "未知") if f">{label}</option>" in html] == [
+        "全部",
+        "是",
+        "否",
+    ]
+    crowded, not_crowded = listed("crowded=true").qs, listed("crowded=false").qs
+    assert cast.enterprise_x in crowded and cast.enterprise_x not in not_crowded
+    assert set(crowded).isdisjoint(not_crowded) and not_crowded.exists()

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core.filters import RegionSubtreeFilter, ScopedFilterSet, scoped_regions
+from anlan.core.filters import RegionSubtreeFilter, ScopedFilterSet, YesNoFilter, scoped_regions
 from anlan.core.forms import BootstrapMixin, RegionChoiceField
 from anlan.core.models import Region, Role, Unit, User
 
@@ -66,7 +66,7 @@ class ExpertFilter(ScopedFilterSet):
     specialty = django_filters.ChoiceFilter(
         label=_("专业领域"), choices=rules.EXPERT_SPECIALTIES, method="filter_specialty"
     )
-    available = django_filters.BooleanFilter(label=_("当前可用"), method="filter_available")
+    available = YesNoFilter(label=_("当前可用"), method="filter_available")
 
     class Meta:
         model = Expert

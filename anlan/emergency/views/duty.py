@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from anlan.core import entry, exporting, units
 from anlan.core.errors import DomainError
 from anlan.core.exports import CHUNK, DATETIME, WRAP, Column, Ledger, filter_request, local_naive
-from anlan.core.filters import ScopedFilterSet
+from anlan.core.filters import ScopedFilterSet, YesNoFilter
 from anlan.core.forms import add_domain_error
 from anlan.core.models import Unit
 from anlan.core.paging import filtered
@@ -276,7 +276,7 @@ def shift_handover(request, pk):
 class LogFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=gettext_lazy("内容或来电人"), method="filter_q")
     source = django_filters.ChoiceFilter(label=gettext_lazy("来源"), choices=DutyLogEntry.Source.choices)
-    confirmed = django_filters.BooleanFilter(
+    confirmed = YesNoFilter(
         label=gettext_lazy("已确认"), field_name="confirmed_at", lookup_expr="isnull", exclude=True
     )
     date_from = django_filters.DateFilter(
