@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     OFFICE_INVALID = "baobao_office_invalid"
     LEADER_INVALID = "baobao_leader_invalid"
     TARGET_INVALID = "baobao_target_invalid"
+    LEVEL_INVALID = "baobao_level_invalid"
     TEXT_MISSING = "baobao_text_missing"
     INACTIVE = "baobao_inactive"
     ALREADY_INACTIVE = "baobao_already_inactive"
@@ -101,7 +102,10 @@ def _target(actor, data: dict) -> tuple[str, dict, str]:
 
 
 def _every_days(data: dict) -> int:
-    every_days = data.get("every_days") or rules.baobao_default_every_days(data.get("level") or "county")
+    level = data.get("level")
+    if level not in rules.BAOBAO_VISIT_EVERY_DAYS:
+        raise DomainError(ErrorCode.LEVEL_INVALID, _("请选择包保层级。"), field="level")
+    every_days = data.get("every_days") or rules.baobao_default_every_days(level)
     check_rule(rules.check_baobao_every_days, every_days)
     return every_days
 

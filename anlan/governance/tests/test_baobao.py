@@ -91,7 +91,7 @@ def test_the_same_leader_cannot_be_paired_twice_with_one_target_for_one_kind(cas
     assert Assignment.objects.count() == 2
 
 
-def test_a_frequency_of_zero_days_is_refused(cast):
+def test_a_frequency_beyond_a_year_is_refused(cast):
     with pytest.raises(DomainError) as caught:
         f.assignment(cast, every_days=400)
     assert caught.value.code == rules.BaobaoCode.EVERY_DAYS
