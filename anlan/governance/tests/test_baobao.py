@@ -98,6 +98,13 @@ def test_a_frequency_beyond_a_year_is_refused(cast):
     assert not Assignment.objects.exists()
 
 
+def test_an_unknown_level_is_refused_with_a_message(cast):
+    with pytest.raises(DomainError) as caught:
+        f.assignment(cast, level="province")
+    assert caught.value.code == services.ErrorCode.LEVEL_INVALID and caught.value.field == "level"
+    assert not Assignment.objects.exists()
+
+
 def test_the_office_edits_and_the_due_day_follows_the_new_frequency(cast):
     a = f.assignment(cast)
     data = {name: getattr(a, name) for name in services.EDITABLE} | {"every_days": 30}
