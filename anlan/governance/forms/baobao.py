@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anlan.core.filters import ScopedFilterSet
 from anlan.core.forms import BootstrapMixin
-from anlan.core.models import Enterprise, Unit, User
+from anlan.core.models import Unit, User
+from anlan.core.pickers import EnterpriseChoiceField
 
 from .. import rules
 from ..models import Assignment
@@ -67,7 +68,7 @@ class AssignmentForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("包保类别"), choices=rules.BAOBAO_KINDS)
     target_type = forms.ChoiceField(label=_("包保对象类型"), choices=rules.BAOBAO_TARGET_TYPES)
     town = forms.ModelChoiceField(label=_("乡镇（街道）"), queryset=Unit.objects.none(), required=False)
-    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none(), required=False)
+    enterprise = EnterpriseChoiceField(label=_("企业"), required=False)
     point = forms.ModelChoiceField(label=_("地质灾害隐患点"), queryset=Unit.objects.none(), required=False)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
     started_on = forms.DateField(
