@@ -9,13 +9,15 @@ from datetime import timedelta
 from django.utils import timezone
 
 from anlan.core import units
+from anlan.core.rules import subtree_bounds
 
 from ..models import Assignment
 from ..services import baobao as services
 
 
 def _in(region_code: str, town) -> bool:
-    return region_code.startswith(town.code[:9])
+    low, high = subtree_bounds(town.code, town.level)
+    return low <= region_code <= high
 
 
 def step(demo) -> None:
@@ -93,7 +95,9 @@ def step(demo) -> None:
         for enterprise in local:
             a = pair(user, post, "town", "safety", "enterprise", enterprise)
             visit(a, 10, "检查安全生产责任制和隐患整改台账。")
-        for point in point_list(office_user).filter(is_active=True, region_id__startswith=town.code[:9])[:2]:
+        low, high = subtree_bounds(town.code, town.level)
+        points = point_list(office_user).filter(is_active=True, region_id__gte=low, region_id__lte=high)
+        for point in points.order_by("pk")[:2]:
             a = pair(user, post, "town", "flood", "point", point, every_days=14)
             visit(a, 3, "查看裂缝监测桩和排水沟，核对群测群防员在岗。")
 
