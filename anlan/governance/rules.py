@@ -475,3 +475,84 @@ def card_month_ok(month: date, starts_on: date, ends_on: date) -> bool:
 def completion_rate(done: int, total: int) -> int:
     """Percentage, rounded down (a 调度 shows 完成率 without overstating it); 0 of 0 is 0."""
     return (100 * done) // total if total else 0
+
+
+# ================================================================ baobao: 四级包保 (seed-map A6)
+
+# The four levels of 包保 (S2 L711 「落实“四级”安全生产包保责任体系」): 县级领导、乡（镇）级、村（社区）级、组级 —
+# the levels used for geohazard points (群测群防) and for enterprises alike.
+BAOBAO_LEVELS = (
+    ("county", _("县级")),
+    ("town", _("乡级")),
+    ("village", _("村级")),
+    ("group", _("组级")),
+)
+
+# What the pairing is for: 安全生产包保 (S2 L711) or 防汛挂联 (S2 L175 「县级领导防汛挂联乡镇分工方案…实行包干到底」).
+BAOBAO_KINDS = (
+    ("safety", _("安全生产包保")),
+    ("flood", _("防汛挂联")),
+)
+
+# What a leader is paired with: a town, an enterprise, or a geohazard point (the issue's 包保对象).
+BAOBAO_TARGET_TYPES = (
+    ("town", _("乡镇（街道）")),
+    ("enterprise", _("企业")),
+    ("point", _("地质灾害隐患点")),
+)
+
+# Default visit frequency per level, in days. Local practice defaults (县级 quarterly, 乡级 monthly, 村级 every two
+# weeks, 组级 weekly), NOT a national rule: no regulation fixes a 包保 visit frequency; each assignment keeps its
+# own `every_days`, which the 安委办 may change.
+BAOBAO_VISIT_EVERY_DAYS = {"county": 90, "town": 30, "village": 14, "group": 7}
+BAOBAO_EVERY_DAYS_MAX = 366
+
+
+class BaobaoCode(StrEnum):
+    EVERY_DAYS = "baobao_every_days_invalid"
+    VISIT_BEFORE_START = "baobao_visit_before_start"
+    VISIT_IN_FUTURE = "baobao_visit_in_future"
+
+
+def baobao_default_every_days(level: str) -> int:
+    """The default visit frequency of a level (local practice, see BAOBAO_VISIT_EVERY_DAYS)."""
+    return BAOBAO_VISIT_EVERY_DAYS[level]
+
+
+def baobao_visit_due(last_visit_on: date | None, started_on: date, every_days: int) -> date:
+    """The day the next visit is due: `every_days` after the last visit, or after the pairing started when the
+    leader has not visited yet. A visit on the due day is in time; the visit is overdue from the next day."""
+    base = last_visit_on if last_visit_on is not None and last_visit_on >= started_on else started_on
+    return base + timedelta(days=every_days)
+
+
+def baobao_visit_is_overdue(due_on: date, today: date) -> bool:
+    """Overdue when today is past the due day (`today > due_on`)."""
+    return today > due_on
+
+
+def baobao_days_overdue(due_on: date, today: date) -> int:
+    """Whole days past the due day (0 on or before it)."""
+    return max(0, (today - due_on).days)
+
+
+def check_baobao_every_days(every_days: int) -> None:
+    """A frequency of at least one day and at most a year (a pairing is set per year)."""
+    if not 1 <= every_days <= BAOBAO_EVERY_DAYS_MAX:
+        raise RuleViolation(
+            "every_days",
+            BaobaoCode.EVERY_DAYS,
+            _("走访频次须在 1 至 %(n)s 天之间。") % {"n": BAOBAO_EVERY_DAYS_MAX},
+        )
+
+
+def check_baobao_visit_on(visited_on: date, started_on: date, today: date) -> None:
+    """A visit lies between the pairing's start and today."""
+    if visited_on > today:
+        raise RuleViolation("visited_on", BaobaoCode.VISIT_IN_FUTURE, _("走访日期不能晚于今天。"))
+    if visited_on < started_on:
+        raise RuleViolation(
+            "visited_on",
+            BaobaoCode.VISIT_BEFORE_START,
+            _("走访日期不能早于包保开始日期（%(d)s）。") % {"d": started_on},
+        )

@@ -2,6 +2,7 @@
 State machines: each model's `TRANSITIONS` table."""
 
 from .assessment import AssessmentRun, AssessmentScheme, Indicator, ManualScore, ResultLine, UnitResult
+from .baobao import Assignment, Visit
 from .campaigns import (
     Campaign,
     CampaignArea,
@@ -19,6 +20,7 @@ from .problems import AccountabilityRecord, GovernmentLetter, Problem, Supervisi
 
 __all__: list[str] = [
     "AccountabilityRecord",
+    "Assignment",
     "AssessmentRun",
     "AssessmentScheme",
     "Campaign",
@@ -41,5 +43,6 @@ __all__: list[str] = [
     "TaskCard",
     "TaskEvidence",
     "UnitResult",
+    "Visit",
     "WorkTask",
 ]

@@ -1,6 +1,6 @@
 """The governance module's URLconf: each part keeps its routes in a module of its own."""
 
-from . import assessment, campaigns, duties, problems
+from . import assessment, baobao, campaigns, duties, problems
 
 app_name = "governance"
 
@@ -9,4 +9,5 @@ urlpatterns: list = [
     *problems.urlpatterns,
     *assessment.urlpatterns,
     *campaigns.urlpatterns,
+    *baobao.urlpatterns,
 ]

@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-PARTS: tuple[str, ...] = ("duties", "problems", "assessment", "campaigns")
+PARTS: tuple[str, ...] = ("duties", "problems", "assessment", "campaigns", "baobao")
 
 
 def parts():
