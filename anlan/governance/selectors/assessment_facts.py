@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.expressions import Window
+from django.db.models.expressions import RowRange, Window
 from django.db.models.functions import RowNumber, Substr, TruncDate
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -179,15 +179,21 @@ def attribute(
     else:
         dept_partition = [Substr("region_id", 1, COUNTY_PREFIX), F("industry_id")]
     order = [F("pk").asc()]
+    # The rank and the total of a partition share one window (the whole partition as frame, which the rank
+    # ignores), so the database computes both in one pass over the sorted rows instead of two.
+    whole = RowRange(start=None, end=None)
     rows = (
         queryset.annotate(
             town_key=town,
-            town_rank=Window(RowNumber(), partition_by=[town], order_by=order),
-            town_total=Window(Count("pk"), partition_by=[town]),
-            dept_rank=Window(RowNumber(), partition_by=dept_partition, order_by=order),
-            dept_total=Window(Count("pk"), partition_by=dept_partition),
+            town_rank=Window(RowNumber(), partition_by=[town], order_by=order, frame=whole),
+            town_total=Window(Count("pk"), partition_by=[town], order_by=order, frame=whole),
+            dept_rank=Window(RowNumber(), partition_by=dept_partition, order_by=order, frame=whole),
+            dept_total=Window(Count("pk"), partition_by=dept_partition, order_by=order, frame=whole),
         )
         .filter(Q(town_rank__lte=REFERENCES_PER_UNIT) | Q(dept_rank__lte=REFERENCES_PER_UNIT))
+        # No ORDER BY: the references are put in order per unit below. (The model's default ordering would
+        # sort every matching row once more before the rank filter — 1.8M rows, 5 s, on the province.)
+        .order_by()
         .values(
             "pk",
             "region_id",
