@@ -111,8 +111,9 @@ def _wipe() -> None:
     from anlan.core.models import Department, Enterprise, Grid, Person
     from anlan.hazards.models import Hazard
     from anlan.inspections.models import Inspection
-    from bench import bench_hazards, bench_inspections, generate
+    from bench import bench_assessment, bench_hazards, bench_inspections, generate
 
+    bench_assessment.wipe()  # its units name departments and towns; its results name the units
     if connection.vendor == "postgresql":
         tables = [
             m._meta.db_table for m in (Hazard, Inspection, Accident, Enterprise, Person, Grid, Department)

@@ -38,6 +38,7 @@ EXTRA_SECTIONS = (
     "pickers",  # bench/bench_pickers.py: the type-ahead search, each query kind, county office and town
     "emergency",  # bench/bench_emergency.py: who is on duty over 1,500 offices; nearest of 100k items
     "warnings",  # bench/bench_warnings.py: a warning built and sent to 50,000; the board while they confirm
+    "assessment",  # bench/bench_assessment.py: 考核 of every town and department of the province (--province)
 )
 PAGE_SIZE = 20
 DEEP_PAGE = 1000
@@ -125,6 +126,9 @@ def parse_args(argv):
     from bench.bench_warnings import add_arguments as add_warning_arguments
 
     add_warning_arguments(parser)
+    from bench.bench_assessment import add_arguments as add_assessment_arguments
+
+    add_assessment_arguments(parser)
     args = parser.parse_args(argv)
     args.only = [part.strip() for part in args.only.split(",") if part.strip()]
     unknown = sorted(set(args.only) - set(SECTIONS) - set(EXTRA_SECTIONS))
@@ -521,6 +525,10 @@ def main(argv=None) -> int:
         from bench.bench_warnings import run as bench_warnings
 
         rows += bench_warnings(dataset, args, log, Row)
+    if "assessment" in args.only:
+        from bench.bench_assessment import run as bench_assessment
+
+        rows += bench_assessment(dataset, args, log, Row)
 
     print()
     print(

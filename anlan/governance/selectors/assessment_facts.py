@@ -13,13 +13,14 @@ cards — name their unit directly; `per_unit` counts them in one query the same
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.expressions import Window
+from django.db.models.expressions import RowRange, Window
 from django.db.models.functions import RowNumber, Substr, TruncDate
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -178,15 +179,21 @@ def attribute(
     else:
         dept_partition = [Substr("region_id", 1, COUNTY_PREFIX), F("industry_id")]
     order = [F("pk").asc()]
+    # The rank and the total of a partition share one window (the whole partition as frame, which the rank
+    # ignores), so the database computes both in one pass over the sorted rows instead of two.
+    whole = RowRange(start=None, end=None)
     rows = (
         queryset.annotate(
             town_key=town,
-            town_rank=Window(RowNumber(), partition_by=[town], order_by=order),
-            town_total=Window(Count("pk"), partition_by=[town]),
-            dept_rank=Window(RowNumber(), partition_by=dept_partition, order_by=order),
-            dept_total=Window(Count("pk"), partition_by=dept_partition),
+            town_rank=Window(RowNumber(), partition_by=[town], order_by=order, frame=whole),
+            town_total=Window(Count("pk"), partition_by=[town], order_by=order, frame=whole),
+            dept_rank=Window(RowNumber(), partition_by=dept_partition, order_by=order, frame=whole),
+            dept_total=Window(Count("pk"), partition_by=dept_partition, order_by=order, frame=whole),
         )
         .filter(Q(town_rank__lte=REFERENCES_PER_UNIT) | Q(dept_rank__lte=REFERENCES_PER_UNIT))
+        # No ORDER BY: the references are put in order per unit below. (The model's default ordering would
+        # sort every matching row once more before the rank filter — 1.8M rows, 5 s, on the province.)
+        .order_by()
         .values(
             "pk",
             "region_id",
@@ -209,12 +216,11 @@ def attribute(
             by_industry[industry_id].append(unit)
     out: dict[int, UnitFacts] = {}
     dept_partitions: dict[int, dict[tuple, int]] = defaultdict(dict)
+    kept: dict[int, list[dict]] = defaultdict(list)  # the candidate rows; labelled once cut to the first
 
     def refer(unit_pk: int, row: dict) -> None:
-        facts = out.setdefault(unit_pk, UnitFacts())
-        facts.records.append(
-            {"id": row["pk"], "label": label(row), "url": reverse(url_name, args=[row["pk"]])}
-        )
+        out.setdefault(unit_pk, UnitFacts())
+        kept[unit_pk].append(row)
 
     for row in rows:
         unit_pk = towns.get(row["town_key"])
@@ -237,10 +243,22 @@ def attribute(
                 refer(unit.pk, row)
     for unit_pk, partitions in dept_partitions.items():
         out[unit_pk].occurrences = sum(partitions.values())
-    for facts in out.values():
-        facts.records.sort(key=lambda record: record["id"])
-        del facts.records[REFERENCES_PER_UNIT:]
+    url = _url_for(url_name)
+    for unit_pk, candidates in kept.items():
+        candidates.sort(key=lambda row: row["pk"])
+        out[unit_pk].records = [
+            {"id": row["pk"], "label": label(row), "url": url(row["pk"])}
+            for row in candidates[:REFERENCES_PER_UNIT]
+        ]
     return out
+
+
+def _url_for(url_name: str) -> Callable[[int], str]:
+    """`reverse(url_name, args=[pk])` for many pks: reversed once (with a stand-in pk), then filled in — a
+    province's ≈1,500 units keep up to 20 records each per fact, and reverse() costs ≈ 0.1 ms."""
+    stand_in = "918273645546372819"
+    prefix, _stand_in, suffix = reverse(url_name, args=[int(stand_in)]).partition(stand_in)
+    return lambda pk: f"{prefix}{pk}{suffix}"
 
 
 # ---------------------------------------------------------------- accidents
@@ -302,8 +320,16 @@ def misreported_accidents(ctx: FactContext) -> dict[int, UnitFacts]:
 # ---------------------------------------------------------------- hazards
 
 
+def _short(text: str, length: int = 40) -> str:
+    """`Truncator(text).chars(length)`: the same text, without its two translation look-ups per call when the
+    text is short enough to be kept whole (Truncator then returns its NFC form) — labels are made for every
+    reference kept, up to 20 per unit and fact."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
 def _hazard_label(row: dict) -> str:
-    return f"{row['number']} {Truncator(row['description']).chars(40)}"
+    return f"{row['number']} {_short(row['description'])}"
 
 
 @provider("hazards.major_overdue", gettext_lazy("逾期未整改的重大事故隐患（项）"))
@@ -478,7 +504,7 @@ def tasks_not_done_on_time(ctx: FactContext) -> dict[int, UnitFacts]:
 
 
 def _decision_label(row: dict) -> str:
-    return f"{row['due_on']:%Y-%m-%d} {Truncator(row['decision__text']).chars(40)}"
+    return f"{row['due_on']:%Y-%m-%d} {_short(row['decision__text'])}"
 
 
 def _decision_facts(queryset: QuerySet, ctx: FactContext) -> dict[int, UnitFacts]:
