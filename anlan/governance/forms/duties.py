@@ -198,11 +198,12 @@ def _fact_label(name: str):
     return rules.FACT_LABELS[name]
 
 
-class FactsForm(BootstrapMixin, forms.Form):
+class _FactsFields(forms.Form):
     """The facts of one 基础工作 task, its fields named by their place in the stored facts (`projects.0.name`,
     `venues.school.people`), so the rule's error lands beside the field. Every field is optional here: the
     rule decides, and names the field it refuses. Trailing blank rows of the repeated parts (projects, levels)
-    are left out; two more than those filled are offered."""
+    are left out; two more than those filled are offered. (FactsForm adds the Bootstrap styling, which has to
+    run after the kind's fields are built.)"""
 
     EXTRA_ROWS = 2
 
@@ -212,8 +213,7 @@ class FactsForm(BootstrapMixin, forms.Form):
         facts = facts or {}
         self.rows = 0
         self.groups: list[tuple[str, list[str]]] = []
-        build = getattr(self, f"_build_{kind}")
-        build(facts)
+        getattr(self, f"_build_{kind}")(facts)
 
     def _add(self, name, field, value=None, group=""):
         self.fields[name] = field
@@ -397,3 +397,7 @@ class FactsForm(BootstrapMixin, forms.Form):
         while rows and all(value in (None, "") for value in rows[-1].values()):
             rows.pop()
         return rows
+
+
+class FactsForm(BootstrapMixin, _FactsFields):
+    """The facts form, its widgets styled (BootstrapMixin runs after the kind's fields are built)."""

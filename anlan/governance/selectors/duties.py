@@ -541,16 +541,20 @@ def groundwork_summary(user, year: int, *, confirmed_only: bool = False) -> dict
         persuaders=_int_fact("persuaders"),
         offices=Count("pk", filter=Q(facts__town_office=True)),
     )
-    communities = list(
-        counted.filter(kind=rules.KIND_SAFE_COMMUNITY)
-        .values(level=KT("facts__level"), status=KT("facts__status"))
-        .annotate(n=Count("pk"))
-        .order_by("level", "status")
-    )
     community_levels, community_statuses = dict(rules.COMMUNITY_LEVELS), dict(rules.COMMUNITY_STATUSES)
-    for row in communities:
-        row["level_label"] = community_levels.get(row["level"], row["level"])
-        row["status_label"] = community_statuses.get(row["status"], row["status"])
+    communities = [
+        {
+            "level": row["fact_level"],
+            "status": row["fact_status"],
+            "n": row["n"],
+            "level_label": community_levels.get(row["fact_level"], row["fact_level"]),
+            "status_label": community_statuses.get(row["fact_status"], row["fact_status"]),
+        }
+        for row in counted.filter(kind=rules.KIND_SAFE_COMMUNITY)
+        .values(fact_level=KT("facts__level"), fact_status=KT("facts__status"))
+        .annotate(n=Count("pk"))
+        .order_by("fact_level", "fact_status")
+    ]
     # The two lists inside the JSON (see above): Python over the year's tasks of these kinds.
     projects = checked_bad = 0
     for facts in counted.filter(kind=rules.KIND_THREE_SIMULTANEITIES).values_list("facts", flat=True):
