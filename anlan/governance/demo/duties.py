@@ -179,8 +179,9 @@ def _tasks(unit, *, year, today, office_user, creator, leave_overdue, evidence_l
 
 
 def _groundwork_task(unit, *, kind, title, description, due_on, facts, want, creator, office_user, today):
-    """One 基础工作 task with its facts (checked by the rule as a unit's entry is): `want` is "done", "reported"
-    or "in_progress"; a task not yet due is reported only when asked, and never done before its day."""
+    """One 基础工作 task with its facts (checked by the rule as a unit's entry is; none yet for `facts={}`, only
+    in progress): `want` is "done", "reported" or "in_progress"; a task is never done before its due date (it
+    waits for confirmation instead)."""
     year = due_on.year
     task = WorkTask(
         unit=unit,
@@ -191,7 +192,7 @@ def _groundwork_task(unit, *, kind, title, description, due_on, facts, want, cre
         due_on=due_on,
         region_id=unit.region_id,
         created_by=creator,
-        facts=rules.check_task_facts(kind, facts, year),
+        facts=rules.check_task_facts(kind, facts, year) if facts else {},
     )
     if want == "done" and due_on >= today:
         want = "reported"
@@ -226,7 +227,8 @@ def _groundwork(demo, *, year, today, office_user) -> int:
 
     emergency = department("应急管理局")
     if emergency is not None:
-        unit, user = units.unit_for(emergency), demo.users["yingji"]
+        # Like the other departments' tasks, given by the 安委办 (no demo user is a member of this unit).
+        unit, user = units.unit_for(emergency), office_user
         add(
             unit,
             user,
@@ -286,6 +288,19 @@ def _groundwork(demo, *, year, today, office_user) -> int:
                 "end_year": year + 1,
                 "levels": [{"level": "other", "label": "危化企业", "target": 18, "done": 11}],
             },
+            want="in_progress",
+        )
+    housing = department("住建局")
+    if housing is not None:
+        # Left for the demo user zhujian to fill in (填报工作数据) and report.
+        add(
+            units.unit_for(housing),
+            demo.users["zhujian"],
+            kind=rules.KIND_ROOT_HAZARD,
+            title="城镇燃气管道老化更新改造（隐患根治）",
+            description="城镇燃气老旧管道更新改造，三年完成。",
+            due_on=date(year, 12, 31),
+            facts={},
             want="in_progress",
         )
     transport = department("交通运输局")
