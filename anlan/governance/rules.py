@@ -132,6 +132,418 @@ def due_on_in_year(due_on: date, year: int) -> bool:
     return due_on.year == year
 
 
+# ================================================================ groundwork: 基础工作 as task kinds with facts
+# Seed-map I4–I7 (issue: 「Groundwork as task types with evidence」): a 工作任务 has a kind (任务类型); the kinds of
+# 基础工作 carry structured facts (工作数据) besides the evidence files, checked here strictly — every field named
+# in its error, nothing half-saved — and required before the completion is reported.
+
+
+class FactCode(StrEnum):
+    REQUIRED = "task_fact_required"
+    INVALID = "task_fact_invalid"
+    NEGATIVE = "task_fact_negative"
+    OVER_TARGET = "task_fact_over_target"
+    YEARS_ORDER = "task_fact_years_order"
+    YEAR_OUTSIDE = "task_fact_year_outside"
+    DUPLICATE = "task_fact_duplicate"
+    TOO_MANY = "task_fact_too_many"
+    VENUE_EMPTY = "task_fact_venue_empty"
+
+
+KIND_GENERAL = "general"
+KIND_THREE_SIMULTANEITIES = "three_simul"
+KIND_SAFETY_MONTH = "safety_month"
+KIND_LAW_FIVE = "law_five"
+KIND_SAFE_COMMUNITY = "safe_community"
+KIND_RURAL_ROAD = "rural_road"
+KIND_ROOT_HAZARD = "root_hazard"
+TASK_KINDS = (
+    (KIND_GENERAL, _("一般任务")),
+    # S2 L553 「危险化学品新建、改建、扩建项目执行安全设施“三同时”制度情况」 (seed-map I4).
+    (KIND_THREE_SIMULTANEITIES, _("三同时检查")),
+    # S2 L573 「积极开展好安全生产宣传咨询日等“6月安全生产月”系列活动」 (seed-map I5).
+    (KIND_SAFETY_MONTH, _("安全生产月/宣传咨询日")),
+    # S2 L529 「全面开展了安全生产法律“五进”活动」 (seed-map I5).
+    (KIND_LAW_FIVE, _("法律“五进”")),
+    # S4 「关于进一步加强安全社区建设的意见」; S2 L151 「x镇建成省级安全社区」 (seed-map I6).
+    (KIND_SAFE_COMMUNITY, _("安全社区建设")),
+    # S4 「构建了以乡镇交管办、片区联合执法中队为核心的组织格局」 (seed-map I7).
+    (KIND_RURAL_ROAD, _("农村道路交通安全组织")),
+    # Multi-year 隐患根治 (issue text: 「multi-year root-hazard governance split by level」).
+    (KIND_ROOT_HAZARD, _("隐患根治")),
+)
+TASK_KIND_LABELS = dict(TASK_KINDS)
+
+# 三同时: the stage of the project checked and the finding (《安全生产法》第三十一条: safety facilities 「与主体工程同时设计、
+# 同时施工、同时投入生产和使用」).
+PROJECT_STAGES = (("design", _("设计审查")), ("construction", _("施工")), ("acceptance", _("竣工验收")))
+PROJECT_RESULTS = (("compliant", _("符合")), ("non_compliant", _("不符合")))
+MAX_PROJECTS = 50
+
+# 法律“五进”: 进企业、进农村、进社区、进学校、进机关 (S2 L529).
+LAW_VENUES = (
+    ("enterprise", _("进企业")),
+    ("village", _("进农村")),
+    ("community", _("进社区")),
+    ("school", _("进学校")),
+    ("agency", _("进机关")),
+)
+
+# 安全社区: the level aimed at, the stage reached and where it stands (S2 L151 「建成省级安全社区」).
+COMMUNITY_LEVELS = (("provincial", _("省级")), ("national", _("国家级")))
+COMMUNITY_STAGES = (("create", _("创建")), ("assess", _("评定")), ("reassess", _("复评")))
+COMMUNITY_STATUSES = (("in_progress", _("进行中")), ("passed", _("已通过")), ("failed", _("未通过")))
+
+# 隐患根治 by level: the road levels (《公路法》第六条: 国道、省道、县道和乡道; 村道 as the rural roads below them), or
+# a free label (`other`) for a split that is not by road level.
+ROOT_LEVEL_OTHER = "other"
+ROOT_LEVELS = (
+    ("national", _("国道")),
+    ("provincial", _("省道")),
+    ("county", _("县道")),
+    ("township", _("乡道")),
+    ("village", _("村道")),
+    (ROOT_LEVEL_OTHER, _("其他（自填层级）")),
+)
+MAX_ROOT_LEVELS = 20
+MAX_ROOT_YEARS = 10
+MAX_COUNT = 10_000_000
+
+# The facts each kind asks for, field by field (the form and the messages name them).
+FACT_LABELS = {
+    "projects": _("检查项目"),
+    "name": _("项目名称"),
+    "enterprise": _("建设单位"),
+    "stage": _("阶段"),
+    "result": _("检查结果"),
+    "note": _("备注"),
+    "activities": _("活动场次"),
+    "participants": _("参与人数"),
+    "people": _("覆盖人数"),
+    "target": _("目标数"),
+    "reached": _("已覆盖数"),
+    "community": _("社区（区域）"),
+    "level": _("创建等级"),
+    "status": _("状态"),
+    "town_office": _("乡镇交管办"),
+    "joint_squads": _("联合执法中队数"),
+    "stations": _("劝导站数"),
+    "persuaders": _("劝导员数"),
+    "start_year": _("起始年度"),
+    "end_year": _("截止年度"),
+    "levels": _("分级目标"),
+    "label": _("层级名称"),
+    "done": _("已治理数"),
+}
+
+
+def kind_has_facts(kind: str) -> bool:
+    """Every kind but the general task carries facts."""
+    return kind != KIND_GENERAL
+
+
+def _label(name: str) -> str:
+    return str(FACT_LABELS.get(name, name))
+
+
+def _required(field: str, label: str) -> RuleViolation:
+    return RuleViolation(field, FactCode.REQUIRED, _("请填写%(f)s。") % {"f": label})
+
+
+def _count(raw: Mapping, key: str, field: str, label: str | None = None) -> int:
+    """A count: a whole number from 0 (a bool or a fraction is not a count)."""
+    label = label or _label(key)
+    value = raw.get(key)
+    if value is None or value == "":
+        raise _required(field, label)
+    if isinstance(value, bool):
+        raise RuleViolation(field, FactCode.INVALID, _("%(f)s须为整数。") % {"f": label})
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.lstrip("-").isdigit():
+            raise RuleViolation(field, FactCode.INVALID, _("%(f)s须为整数。") % {"f": label})
+        value = int(value)
+    if not isinstance(value, int):
+        raise RuleViolation(field, FactCode.INVALID, _("%(f)s须为整数。") % {"f": label})
+    if value < 0:
+        raise RuleViolation(field, FactCode.NEGATIVE, _("%(f)s不能为负数。") % {"f": label})
+    if value > MAX_COUNT:
+        raise RuleViolation(field, FactCode.INVALID, _("%(f)s过大。") % {"f": label})
+    return value
+
+
+def _text_fact(raw: Mapping, key: str, field: str, *, required: bool = True, max_length: int = 100) -> str:
+    value = raw.get(key)
+    value = value.strip() if isinstance(value, str) else ""
+    if required and not value:
+        raise _required(field, _label(key))
+    if len(value) > max_length:
+        raise RuleViolation(
+            field, FactCode.INVALID, _("%(f)s不能超过%(n)s个字。") % {"f": _label(key), "n": max_length}
+        )
+    return value
+
+
+def _choice(raw: Mapping, key: str, field: str, choices) -> str:
+    value = raw.get(key)
+    if value in (None, ""):
+        raise RuleViolation(field, FactCode.REQUIRED, _("请选择%(f)s。") % {"f": _label(key)})
+    if value not in dict(choices):
+        raise RuleViolation(field, FactCode.INVALID, _("%(f)s的取值无效。") % {"f": _label(key)})
+    return value
+
+
+def _coverage(raw: Mapping) -> dict:
+    """覆盖对象: `target` units (enterprises, villages, schools…) to reach and `reached` of them. Reaching more than
+    the target is refused: the target is the whole set to cover (应知应会全覆盖, S3), so coverage tops at 100%."""
+    target = _count(raw, "target", "target")
+    reached = _count(raw, "reached", "reached")
+    if reached > target:
+        raise RuleViolation(
+            "reached",
+            FactCode.OVER_TARGET,
+            _("已覆盖数（%(r)s）不能大于目标数（%(t)s）。") % {"r": reached, "t": target},
+        )
+    return {"target": target, "reached": reached}
+
+
+def _rows(raw: Mapping, key: str, limit: int) -> list:
+    rows = raw.get(key)
+    if not isinstance(rows, list | tuple) or not rows:
+        raise RuleViolation(key, FactCode.REQUIRED, _("请至少填写一项%(f)s。") % {"f": _label(key)})
+    if len(rows) > limit:
+        raise RuleViolation(key, FactCode.TOO_MANY, _("%(f)s最多%(n)s项。") % {"f": _label(key), "n": limit})
+    for index, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            raise RuleViolation(f"{key}.{index}", FactCode.INVALID, _("%(f)s格式无效。") % {"f": _label(key)})
+    return list(rows)
+
+
+def _three_simultaneities(raw: Mapping, year: int) -> dict:
+    projects = []
+    for index, row in enumerate(_rows(raw, "projects", MAX_PROJECTS)):
+        at = f"projects.{index}"
+        projects.append(
+            {
+                "name": _text_fact(row, "name", f"{at}.name"),
+                "enterprise": _text_fact(row, "enterprise", f"{at}.enterprise", required=False),
+                "stage": _choice(row, "stage", f"{at}.stage", PROJECT_STAGES),
+                "result": _choice(row, "result", f"{at}.result", PROJECT_RESULTS),
+                "note": _text_fact(row, "note", f"{at}.note", required=False, max_length=300),
+            }
+        )
+    return {"projects": projects}
+
+
+def _safety_month(raw: Mapping, year: int) -> dict:
+    return {
+        "activities": _count(raw, "activities", "activities"),
+        "participants": _count(raw, "participants", "participants"),
+        **_coverage(raw),
+    }
+
+
+def _law_five(raw: Mapping, year: int) -> dict:
+    venues = raw.get("venues")
+    venues = venues if isinstance(venues, Mapping) else {}
+    checked = {}
+    for code, label in LAW_VENUES:
+        row = venues.get(code)
+        row = row if isinstance(row, Mapping) else {}
+        checked[code] = {
+            "activities": _count(
+                row, "activities", f"venues.{code}.activities", f"{label}{_label('activities')}"
+            ),
+            "people": _count(row, "people", f"venues.{code}.people", f"{label}{_label('people')}"),
+        }
+    return {"venues": checked, **_coverage(raw)}
+
+
+def _safe_community(raw: Mapping, year: int) -> dict:
+    return {
+        "community": _text_fact(raw, "community", "community"),
+        "level": _choice(raw, "level", "level", COMMUNITY_LEVELS),
+        "stage": _choice(raw, "stage", "stage", COMMUNITY_STAGES),
+        "status": _choice(raw, "status", "status", COMMUNITY_STATUSES),
+    }
+
+
+def _rural_road(raw: Mapping, year: int) -> dict:
+    office = raw.get("town_office")
+    if not isinstance(office, bool):
+        raise RuleViolation("town_office", FactCode.REQUIRED, _("请选择是否已设立乡镇交管办。"))
+    return {
+        "town_office": office,
+        "joint_squads": _count(raw, "joint_squads", "joint_squads"),
+        "stations": _count(raw, "stations", "stations"),
+        "persuaders": _count(raw, "persuaders", "persuaders"),
+    }
+
+
+def _year(raw: Mapping, key: str) -> int:
+    value = _count(raw, key, key)
+    if not 2000 <= value <= 2100:
+        raise RuleViolation(
+            key, FactCode.INVALID, _("%(f)s须在 2000 年至 2100 年之间。") % {"f": _label(key)}
+        )
+    return value
+
+
+def _root_hazard(raw: Mapping, year: int) -> dict:
+    start, end = _year(raw, "start_year"), _year(raw, "end_year")
+    if end < start:
+        raise RuleViolation("end_year", FactCode.YEARS_ORDER, _("截止年度不能早于起始年度。"))
+    if end - start + 1 > MAX_ROOT_YEARS:
+        raise RuleViolation(
+            "end_year", FactCode.YEARS_ORDER, _("治理周期最长%(n)s年。") % {"n": MAX_ROOT_YEARS}
+        )
+    if not start <= year <= end:
+        raise RuleViolation(
+            "start_year",
+            FactCode.YEAR_OUTSIDE,
+            _("任务年度（%(y)s）须在治理周期（%(s)s—%(e)s）内。") % {"y": year, "s": start, "e": end},
+        )
+    levels, seen = [], set()
+    for index, row in enumerate(_rows(raw, "levels", MAX_ROOT_LEVELS)):
+        at = f"levels.{index}"
+        level = _choice(row, "level", f"{at}.level", ROOT_LEVELS)
+        entry = {"level": level}
+        if level == ROOT_LEVEL_OTHER:
+            entry["label"] = _text_fact(row, "label", f"{at}.label", max_length=30)
+        key = entry.get("label", level)
+        if key in seen:
+            raise RuleViolation(f"{at}.level", FactCode.DUPLICATE, _("同一层级只能填写一次。"))
+        seen.add(key)
+        target = _count(row, "target", f"{at}.target")
+        done = _count(row, "done", f"{at}.done")
+        if done > target:
+            raise RuleViolation(
+                f"{at}.done",
+                FactCode.OVER_TARGET,
+                _("已治理数（%(d)s）不能大于目标数（%(t)s）。") % {"d": done, "t": target},
+            )
+        levels.append({**entry, "target": target, "done": done})
+    return {"start_year": start, "end_year": end, "levels": levels}
+
+
+_FACT_CHECKS = {
+    KIND_THREE_SIMULTANEITIES: _three_simultaneities,
+    KIND_SAFETY_MONTH: _safety_month,
+    KIND_LAW_FIVE: _law_five,
+    KIND_SAFE_COMMUNITY: _safe_community,
+    KIND_RURAL_ROAD: _rural_road,
+    KIND_ROOT_HAZARD: _root_hazard,
+}
+
+
+def check_task_facts(kind: str, raw: Mapping, year: int) -> dict:
+    """The facts of a task of `kind` and `year`, checked whole and returned in their stored shape (unknown keys
+    dropped); the first fault raises `RuleViolation` naming its field (e.g. `venues.school.people`). A general
+    task has no facts."""
+    if kind not in TASK_KIND_LABELS:
+        raise RuleViolation("kind", FactCode.INVALID, _("任务类型无效。"))
+    if not kind_has_facts(kind):
+        return {}
+    if not isinstance(raw, Mapping):
+        raise RuleViolation("facts", FactCode.INVALID, _("工作数据格式无效。"))
+    return _FACT_CHECKS[kind](raw, year)
+
+
+def facts_block_report(kind: str, facts: Mapping | None, year: int) -> RuleViolation | None:
+    """Why the completion of a task cannot be reported yet, or None: a 基础工作 task is reported with its facts
+    filled in and valid (H4 「件件有落实、事事有印证」), and a 法律“五进” with activities in each of the five venues
+    (S2 L529 「全面开展了安全生产法律“五进”活动」)."""
+    if not kind_has_facts(kind):
+        return None
+    if not facts:
+        return RuleViolation(
+            "facts",
+            FactCode.REQUIRED,
+            _("请先填报%(kind)s的工作数据，再报告完成。") % {"kind": TASK_KIND_LABELS[kind]},
+        )
+    try:
+        checked = check_task_facts(kind, facts, year)
+    except RuleViolation as violation:
+        return violation
+    if kind == KIND_LAW_FIVE:
+        for code, label in LAW_VENUES:
+            if checked["venues"][code]["activities"] < 1:
+                return RuleViolation(
+                    f"venues.{code}.activities",
+                    FactCode.VENUE_EMPTY,
+                    _("法律“五进”须五个领域都开展活动：%(v)s尚无活动。") % {"v": label},
+                )
+    return None
+
+
+def coverage_percent(reached: int, target: int) -> float | None:
+    """覆盖率: reached over target as a percentage with one decimal; None when there is no target."""
+    if target <= 0:
+        return None
+    return round(100.0 * reached / target, 1)
+
+
+def progress_percent(done: int, target: int) -> float | None:
+    """治理进度: done over target as a percentage with one decimal; None when there is no target."""
+    return coverage_percent(done, target)
+
+
+def root_level_label(level: str, label: str = "") -> str:
+    """The name of a 隐患根治 level: the road level's, or the free label of `other`."""
+    return label if level == ROOT_LEVEL_OTHER else str(dict(ROOT_LEVELS).get(level, level))
+
+
+def law_five_people(facts: Mapping) -> int:
+    return sum(v["people"] for v in facts.get("venues", {}).values())
+
+
+def law_five_activities(facts: Mapping) -> int:
+    return sum(v["activities"] for v in facts.get("venues", {}).values())
+
+
+def facts_summary(kind: str, facts: Mapping | None) -> str:
+    """One line for a list, a ledger cell or a notice: the facts' counts (empty when none are filled in)."""
+    if not facts or not kind_has_facts(kind):
+        return ""
+    if kind == KIND_THREE_SIMULTANEITIES:
+        projects = facts["projects"]
+        bad = sum(1 for p in projects if p["result"] == "non_compliant")
+        return str(_("检查项目%(n)s个，不符合%(b)s个") % {"n": len(projects), "b": bad})
+    if kind in (KIND_SAFETY_MONTH, KIND_LAW_FIVE):
+        rate = coverage_percent(facts["reached"], facts["target"])
+        shown = "—" if rate is None else f"{rate}%"
+        if kind == KIND_SAFETY_MONTH:
+            activities, people = facts["activities"], facts["participants"]
+        else:
+            activities, people = law_five_activities(facts), law_five_people(facts)
+        return str(
+            _("活动%(a)s场，%(p)s人次，覆盖%(r)s/%(t)s（%(c)s）")
+            % {"a": activities, "p": people, "r": facts["reached"], "t": facts["target"], "c": shown}
+        )
+    if kind == KIND_SAFE_COMMUNITY:
+        return "{}：{}{}，{}".format(
+            facts["community"],
+            dict(COMMUNITY_LEVELS)[facts["level"]],
+            dict(COMMUNITY_STAGES)[facts["stage"]],
+            dict(COMMUNITY_STATUSES)[facts["status"]],
+        )
+    if kind == KIND_RURAL_ROAD:
+        return str(
+            _("交管办%(o)s，联合执法中队%(j)s个，劝导站%(s)s个，劝导员%(p)s名")
+            % {
+                "o": _("已设立") if facts["town_office"] else _("未设立"),
+                "j": facts["joint_squads"],
+                "s": facts["stations"],
+                "p": facts["persuaders"],
+            }
+        )
+    parts = [
+        "{} {}/{}".format(root_level_label(row["level"], row.get("label", "")), row["done"], row["target"])
+        for row in facts["levels"]
+    ]
+    return "{}—{}：{}".format(facts["start_year"], facts["end_year"], "；".join(parts))
+
+
 # ================================================================ problems: 督查问题, 两书一函, 问责
 
 

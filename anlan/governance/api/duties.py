@@ -1,5 +1,6 @@
-"""Read-only API of 两个清单: the 责任清单 with their items, and the 工作任务 with their derived status and evidence
-(titles and links only), scoped like the pages."""
+"""Read-only API of 两个清单: the 责任清单 with their items, and the 工作任务 with their derived status, their kind
+and 工作数据 (facts, as stored: the shapes are in docs/models/governance-duties.md) and evidence (titles and links
+only), scoped like the pages."""
 
 from __future__ import annotations
 
@@ -69,6 +70,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
 class WorkTaskSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     shown_status = serializers.SerializerMethodField()
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    facts_summary = serializers.SerializerMethodField()
     evidence = EvidenceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -79,9 +82,13 @@ class WorkTaskSerializer(serializers.ModelSerializer):
             "unit_name",
             "year",
             "title",
+            "kind",
+            "kind_display",
             "description",
             "due_on",
             "duty_item",
+            "facts",
+            "facts_summary",
             "status",
             "shown_status",
             "report_note",
@@ -89,6 +96,9 @@ class WorkTaskSerializer(serializers.ModelSerializer):
             "completed_on",
             "evidence",
         ]
+
+    def get_facts_summary(self, task) -> str:
+        return rules.facts_summary(task.kind, task.facts)
 
     def get_shown_status(self, task) -> str:
         return rules.task_status(task.status, task.due_on, timezone.localdate(), task.reported_on)

@@ -2,7 +2,9 @@
 department (三管三必须 for its industries, 安委会成员单位职责 for all), every town (属地) and the leader (分管领域,
 drafted by the 安委办), and each department's and town's 工作任务清单: quarterly tasks, those due before today done
 and confirmed with evidence (a photo; for the 住建局 and 新安镇 also a closed hazard they can open), one in three
-units leaving its third-quarter task overdue, and the 住建局's year-end task reported and awaiting confirmation."""
+units leaving its third-quarter task overdue, and the 住建局's year-end task reported and awaiting confirmation; the
+安全生产月 task of each unit and the year's other 基础工作 (三同时, 法律“五进”, 安全社区, 农村道路, 隐患根治) carry
+their facts, some confirmed, some reported, some in progress."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from PIL import Image
 from anlan.core import records, units
 from anlan.core.models import Department
 
+from .. import rules
 from ..models import DutyItem, DutyList, TaskEvidence, WorkTask
 
 REASON = "演示数据"
@@ -130,6 +133,21 @@ def _tasks(unit, *, year, today, office_user, creator, leave_overdue, evidence_l
             region_id=unit.region_id,
             created_by=creator,
         )
+        if index == 1:
+            # The 安全生产月 task is a 基础工作 kind: its activities and coverage (seed-map I5).
+            task.kind = rules.KIND_SAFETY_MONTH
+            seed = unit.pk % 7
+            target = 20 + seed * 5
+            task.facts = rules.check_task_facts(
+                rules.KIND_SAFETY_MONTH,
+                {
+                    "activities": 3 + seed,
+                    "participants": 300 + seed * 120,
+                    "target": target,
+                    "reached": target - seed % 3,
+                },
+                year,
+            )
         done = due_on < today and not (leave_overdue and index == 2)
         if done:
             task.status = WorkTask.Status.DONE
@@ -158,6 +176,191 @@ def _tasks(unit, *, year, today, office_user, creator, leave_overdue, evidence_l
                 )
                 records.save_with_history(linked, creator, REASON)
     return unit
+
+
+def _groundwork_task(unit, *, kind, title, description, due_on, facts, want, creator, office_user, today):
+    """One 基础工作 task with its facts (checked by the rule as a unit's entry is; none yet for `facts={}`, only
+    in progress): `want` is "done", "reported" or "in_progress"; a task is never done before its due date (it
+    waits for confirmation instead)."""
+    year = due_on.year
+    task = WorkTask(
+        unit=unit,
+        year=year,
+        kind=kind,
+        title=title,
+        description=description,
+        due_on=due_on,
+        region_id=unit.region_id,
+        created_by=creator,
+        facts=rules.check_task_facts(kind, facts, year) if facts else {},
+    )
+    if want == "done" and due_on >= today:
+        want = "reported"
+    if want in ("done", "reported"):
+        task.status = WorkTask.Status.DONE if want == "done" else WorkTask.Status.REPORTED
+        task.reported_on = min(due_on, today)
+        task.reported_by = creator
+        task.report_note = "已按要求完成，工作数据和佐证材料附后。"
+        if want == "done":
+            task.completed_on, task.confirmed_by = task.reported_on, office_user
+    else:
+        task.status = WorkTask.Status.IN_PROGRESS
+    records.save_with_history(task, creator, REASON)
+    if want in ("done", "reported"):
+        evidence = TaskEvidence(task=task, added_by=creator, note="活动照片", file_name=f"{title}照片.png")
+        evidence.file.save(f"demo-{task.pk}.png", ContentFile(_photo()), save=False)
+        records.save_with_history(evidence, creator, REASON)
+    return task
+
+
+def _groundwork(demo, *, year, today, office_user) -> int:
+    """基础工作 of the year (seed-map I4–I7): 三同时 and 法律“五进” of the 应急管理局, 安全社区 of two towns, the rural
+    road-safety organisation of every town, and the multi-year 隐患根治 of the 交通运输局 (roads by level) and the
+    应急管理局 (a free level)."""
+    made = 0
+    department = demo.departments.get
+
+    def add(unit, creator, **kw):
+        nonlocal made
+        _groundwork_task(unit, creator=creator, office_user=office_user, today=today, **kw)
+        made += 1
+
+    emergency = department("应急管理局")
+    if emergency is not None:
+        # Like the other departments' tasks, given by the 安委办 (no demo user is a member of this unit).
+        unit, user = units.unit_for(emergency), office_user
+        add(
+            unit,
+            user,
+            kind=rules.KIND_THREE_SIMULTANEITIES,
+            title="危险化学品建设项目安全设施“三同时”检查",
+            description="对新建、改建、扩建危险化学品建设项目执行安全设施“三同时”制度情况开展检查。",
+            due_on=date(year, 6, 30),
+            facts={
+                "projects": [
+                    {
+                        "name": "年产2万吨精细化工扩建项目",
+                        "enterprise": "安徽来安化工有限公司",
+                        "stage": "acceptance",
+                        "result": "compliant",
+                    },
+                    {
+                        "name": "危化品仓储改建项目",
+                        "enterprise": "来安县物流园",
+                        "stage": "construction",
+                        "result": "non_compliant",
+                        "note": "消防设施未与主体工程同时施工，已责令整改",
+                    },
+                    {"name": "加油站油罐更新项目", "stage": "design", "result": "compliant"},
+                ]
+            },
+            want="done",
+        )
+        add(
+            unit,
+            user,
+            kind=rules.KIND_LAW_FIVE,
+            title="安全生产法律“五进”活动",
+            description="安全生产法律法规进企业、进农村、进社区、进学校、进机关。",
+            due_on=date(year, 11, 30),
+            facts={
+                "venues": {
+                    "enterprise": {"activities": 12, "people": 1860},
+                    "village": {"activities": 9, "people": 1240},
+                    "community": {"activities": 7, "people": 980},
+                    "school": {"activities": 5, "people": 2300},
+                    "agency": {"activities": 4, "people": 420},
+                },
+                "target": 120,
+                "reached": 112,
+            },
+            want="done",
+        )
+        add(
+            unit,
+            user,
+            kind=rules.KIND_ROOT_HAZARD,
+            title="危化企业重大隐患根治（三年）",
+            description="危险化学品企业重大隐患三年根治。",
+            due_on=date(year, 12, 31),
+            facts={
+                "start_year": year - 1,
+                "end_year": year + 1,
+                "levels": [{"level": "other", "label": "危化企业", "target": 18, "done": 11}],
+            },
+            want="in_progress",
+        )
+    housing = department("住建局")
+    if housing is not None:
+        # Left for the demo user zhujian to fill in (填报工作数据) and report.
+        add(
+            units.unit_for(housing),
+            demo.users["zhujian"],
+            kind=rules.KIND_ROOT_HAZARD,
+            title="城镇燃气管道老化更新改造（隐患根治）",
+            description="城镇燃气老旧管道更新改造，三年完成。",
+            due_on=date(year, 12, 31),
+            facts={},
+            want="in_progress",
+        )
+    transport = department("交通运输局")
+    if transport is not None:
+        add(
+            units.unit_for(transport),
+            office_user,
+            kind=rules.KIND_ROOT_HAZARD,
+            title="公路安全隐患根治（三年）",
+            description="国省县乡村道安全隐患三年根治，分级推进。",
+            due_on=date(year, 12, 31),
+            facts={
+                "start_year": year - 1,
+                "end_year": year + 1,
+                "levels": [
+                    {"level": "national", "target": 6, "done": 5},
+                    {"level": "provincial", "target": 14, "done": 9},
+                    {"level": "county", "target": 32, "done": 17},
+                    {"level": "township", "target": 58, "done": 21},
+                    {"level": "village", "target": 96, "done": 30},
+                ],
+            },
+            want="reported",
+        )
+    towns = sorted(demo.towns.items(), key=lambda pair: pair[1].code)
+    for index, (name, town) in enumerate(towns):
+        unit = units.unit_for(town)
+        creator = demo.users["xinan"] if name == "新安镇" else office_user
+        add(
+            unit,
+            creator,
+            kind=rules.KIND_RURAL_ROAD,
+            title="农村道路交通安全组织建设",
+            description="健全乡镇交管办和片区联合执法中队，设置劝导站、配齐劝导员。",
+            due_on=date(year, 5, 31),
+            facts={
+                "town_office": index % 4 != 3,
+                "joint_squads": 1 + index % 2,
+                "stations": 3 + index,
+                "persuaders": 6 + 2 * index,
+            },
+            want="reported" if name == "新安镇" else "done",
+        )
+        if index < 2:
+            add(
+                unit,
+                creator,
+                kind=rules.KIND_SAFE_COMMUNITY,
+                title="安全社区建设",
+                description="按照《关于进一步加强安全社区建设的意见》推进安全社区建设。",
+                due_on=date(year, 10, 31),
+                facts={
+                    "community": name,
+                    "level": "provincial",
+                    "stage": "assess" if index == 0 else "create",
+                    "status": "passed" if index == 0 else "in_progress",
+                },
+                want="done" if index == 0 else "in_progress",
+            )
+    return made
 
 
 def _closed_hazard(user):
@@ -276,5 +479,6 @@ def step(demo) -> None:
                 reported_by=demo.users["zhujian"],
                 report_note="年度总结已完成，请审核。",
             )
+    tasks += _groundwork(demo, year=year, today=today, office_user=office_user)
     demo.counts["责任清单"] = lists
     demo.counts["工作任务"] = tasks

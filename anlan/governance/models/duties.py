@@ -58,6 +58,12 @@ def _has_evidence(task, user) -> Refusal | None:
     return Refusal("duty_task_no_evidence", _("请先上传佐证材料或关联工作记录，再报告完成。"))
 
 
+def _has_facts(task, user) -> Refusal | None:
+    """Guard of `report`: a 基础工作 task's facts filled in and valid (rules.facts_block_report)."""
+    blocked = rules.facts_block_report(task.kind, task.facts, task.year)
+    return None if blocked is None else Refusal(str(blocked.code), blocked.message)
+
+
 def _not_own_task(task, user) -> Refusal | None:
     """Guard of `confirm`/`return`: the 安委办 confirms, never the task's own unit (no self-confirmation)."""
     from anlan.core import units
@@ -236,6 +242,9 @@ class WorkTask(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("承担单位"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
     title = models.CharField(_("任务名称"), max_length=200)
+    kind = models.CharField(
+        _("任务类型"), max_length=16, choices=rules.TASK_KINDS, default=rules.KIND_GENERAL
+    )
     description = models.TextField(_("任务要求"), blank=True)
     due_on = models.DateField(_("完成时限"))
     duty_item = models.ForeignKey(
@@ -248,6 +257,12 @@ class WorkTask(models.Model):
     )
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    facts = models.JSONField(
+        _("工作数据"),
+        default=dict,
+        blank=True,
+        help_text=_("基础工作任务的结构化数据，按任务类型由 rules.check_task_facts 校验"),
+    )
     report_note = models.TextField(_("完成情况"), blank=True)
     reported_on = models.DateField(_("报告完成日期"), null=True, blank=True)
     reported_by = models.ForeignKey(
@@ -292,7 +307,7 @@ class WorkTask(models.Model):
             DRAFT,
             _("报告完成"),
             form="anlan.governance.forms.duties.ReportForm",
-            guards=(_reports_for_unit, _has_evidence),
+            guards=(_reports_for_unit, _has_evidence, _has_facts),
         ),
         Transition(
             "confirm",
@@ -324,6 +339,7 @@ class WorkTask(models.Model):
             models.Index(fields=["region", "year", "due_on"], name="gov_task_region_year_due"),
             models.Index(fields=["unit", "year", "status"], name="gov_task_unit_year_status"),
             models.Index(fields=["status", "due_on"], name="gov_task_status_due"),
+            models.Index(fields=["region", "year", "kind"], name="gov_task_region_year_kind"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,9 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -467,3 +469,122 @@ def blind_hazards(user) -> QuerySet:
         .select_related("enterprise", "region")
         .order_by("due_on", "pk")
     )
+
+
+# ---------------------------------------------------------------- 基础工作 (task kinds with facts)
+
+
+def _int_fact(path: str):
+    """Sum of one whole-number fact across rows, in SQL (a JSON key cast to an integer; PostgreSQL and SQLite)."""
+    return Sum(Cast(KT(f"facts__{path}"), IntegerField()))
+
+
+def task_years(user) -> list[int]:
+    return list(WorkTask.objects.for_user(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def groundwork_summary(user, year: int, *, confirmed_only: bool = False) -> dict:
+    """基础工作 of one year in the user's jurisdiction: tasks per kind (total, reported, done) and the totals
+    of their facts. Counts and the sums of scalar facts (people reached, coverage, counts of squads and
+    stations) are SQL aggregates over the scoped tasks; the repeated parts (三同时 projects, 隐患根治 levels)
+    are lists inside the JSON, so those two are added up in Python — over one year's tasks of those two kinds
+    in a county, a few dozen rows (a province-wide page would move them to related rows or a JSON SQL
+    function). Facts count whatever the task's status, or only confirmed ones with `confirmed_only`."""
+    tasks = WorkTask.objects.for_user(user).filter(year=year)
+    by_kind = {
+        row["kind"]: row
+        for row in tasks.values("kind").annotate(
+            total=Count("pk"),
+            reported=Count("pk", filter=Q(status=WorkTask.Status.REPORTED)),
+            done=Count("pk", filter=Q(status=WorkTask.Status.DONE)),
+            with_facts=Count("pk", filter=~Q(facts={})),
+        )
+    }
+    kinds = [
+        {
+            "kind": code,
+            "label": label,
+            **{k: by_kind.get(code, {}).get(k, 0) for k in ("total", "reported", "done", "with_facts")},
+        }
+        for code, label in rules.TASK_KINDS
+    ]
+    counted = tasks.exclude(facts={})
+    if confirmed_only:
+        counted = counted.filter(status=WorkTask.Status.DONE)
+
+    def totals(kind: str, **sums) -> dict:
+        row = counted.filter(kind=kind).aggregate(**sums)
+        return {key: value or 0 for key, value in row.items()}
+
+    month = totals(
+        rules.KIND_SAFETY_MONTH,
+        activities=_int_fact("activities"),
+        people=_int_fact("participants"),
+        target=_int_fact("target"),
+        reached=_int_fact("reached"),
+    )
+    venue_sums = {}
+    for code, _label in rules.LAW_VENUES:
+        venue_sums[f"{code}_activities"] = _int_fact(f"venues__{code}__activities")
+        venue_sums[f"{code}_people"] = _int_fact(f"venues__{code}__people")
+    law = totals(rules.KIND_LAW_FIVE, target=_int_fact("target"), reached=_int_fact("reached"), **venue_sums)
+    venues = [
+        {"label": label, "activities": law[f"{code}_activities"], "people": law[f"{code}_people"]}
+        for code, label in rules.LAW_VENUES
+    ]
+    law_people = sum(v["people"] for v in venues)
+    law_activities = sum(v["activities"] for v in venues)
+    road = totals(
+        rules.KIND_RURAL_ROAD,
+        joint_squads=_int_fact("joint_squads"),
+        stations=_int_fact("stations"),
+        persuaders=_int_fact("persuaders"),
+        offices=Count("pk", filter=Q(facts__town_office=True)),
+    )
+    community_levels, community_statuses = dict(rules.COMMUNITY_LEVELS), dict(rules.COMMUNITY_STATUSES)
+    communities = [
+        {
+            "level": row["fact_level"],
+            "status": row["fact_status"],
+            "n": row["n"],
+            "level_label": community_levels.get(row["fact_level"], row["fact_level"]),
+            "status_label": community_statuses.get(row["fact_status"], row["fact_status"]),
+        }
+        for row in counted.filter(kind=rules.KIND_SAFE_COMMUNITY)
+        .values(fact_level=KT("facts__level"), fact_status=KT("facts__status"))
+        .annotate(n=Count("pk"))
+        .order_by("fact_level", "fact_status")
+    ]
+    # The two lists inside the JSON (see above): Python over the year's tasks of these kinds.
+    projects = checked_bad = 0
+    for facts in counted.filter(kind=rules.KIND_THREE_SIMULTANEITIES).values_list("facts", flat=True):
+        projects += len(facts["projects"])
+        checked_bad += sum(1 for p in facts["projects"] if p["result"] == "non_compliant")
+    levels: dict[str, dict] = {}
+    for facts in counted.filter(kind=rules.KIND_ROOT_HAZARD).values_list("facts", flat=True):
+        for row in facts["levels"]:
+            name = rules.root_level_label(row["level"], row.get("label", ""))
+            level = levels.setdefault(name, {"label": name, "target": 0, "done": 0})
+            level["target"] += row["target"]
+            level["done"] += row["done"]
+    order = {str(label): index for index, (_code, label) in enumerate(rules.ROOT_LEVELS)}
+    root = sorted(levels.values(), key=lambda r: (order.get(r["label"], len(order)), r["label"]))
+    for row in root:
+        row["percent"] = rules.progress_percent(row["done"], row["target"])
+    return {
+        "kinds": kinds,
+        "safety_month": {**month, "coverage": rules.coverage_percent(month["reached"], month["target"])},
+        "law_five": {
+            "venues": venues,
+            "people": law_people,
+            "activities": law_activities,
+            "target": law["target"],
+            "reached": law["reached"],
+            "coverage": rules.coverage_percent(law["reached"], law["target"]),
+        },
+        "three_simul": {"projects": projects, "non_compliant": checked_bad},
+        "communities": communities,
+        "rural_road": road,
+        "root_hazard": root,
+        "people_reached": month["people"] + law_people,
+    }

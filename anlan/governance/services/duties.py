@@ -1,6 +1,7 @@
 """Use cases of 两个清单: draft a 责任清单 (for an own unit, or — the 安委办 — for a leader or a park committee), edit
 its items while a draft, submit it, approve or return it (the 安委办, never the holder), revise it as a new
-version; give a unit its year's 工作任务, add evidence (a file or a linked record), report completion, confirm
+version; give a unit its year's 工作任务 (of a kind: general or one of the 基础工作 kinds, whose facts it records),
+add evidence (a file or a linked record), report completion, confirm
 or return it (the 安委办, never the task's own unit); and the daily sweep telling units of overdue tasks."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from anlan.core.audit import record_text
 from anlan.core.errors import DomainError
 from anlan.core.models import Unit
 from anlan.core.permissions import require, require_right
+from anlan.core.rules import RuleViolation
 from anlan.core.workflow import apply_transition, find
 from anlan.notifications.services import notify
 
@@ -51,6 +53,7 @@ class ErrorCode(StrEnum):
     EVIDENCE_MISSING = "duty_evidence_missing"
     RECORD_INVALID = "duty_evidence_record_invalid"
     NOTE_REQUIRED = "duty_task_note_required"
+    KIND_INVALID = "duty_task_kind_invalid"
 
 
 def _text(data: dict, key: str) -> str:
@@ -330,7 +333,10 @@ def _check_task(actor, data: dict) -> dict:
             _("对应责任事项须为该单位本年度已审核清单中的事项。"),
             field="duty_item",
         )
-    return {"unit": unit, "year": year, "due_on": due_on, "duty_item": item}
+    kind = data.get("kind") or rules.KIND_GENERAL
+    if kind not in rules.TASK_KIND_LABELS:
+        raise DomainError(ErrorCode.KIND_INVALID, _("请选择有效的任务类型。"), field="kind")
+    return {"unit": unit, "year": year, "due_on": due_on, "duty_item": item, "kind": kind}
 
 
 def create_task(*, actor, data: dict) -> WorkTask:
@@ -360,6 +366,28 @@ def _unit_task(actor, task_pk: int) -> WorkTask:
         raise DomainError(
             ErrorCode.TASK_CLOSED, _("已报告或已完成的任务不能再修改佐证材料。"), field="__all__"
         )
+    return task
+
+
+def _facts_error(violation: RuleViolation) -> DomainError:
+    return DomainError(violation.code, violation.message, field=violation.field)
+
+
+def record_facts(*, actor, task_pk: int, raw: dict) -> WorkTask:
+    """填报工作数据 of a 基础工作 task (三同时, 宣传, 安全社区, 农村道路, 隐患根治): the task's unit, before the completion
+    is reported; the facts are checked whole by rules.check_task_facts and replace the previous ones (kept in
+    history), or nothing is saved."""
+    with transaction.atomic():
+        task = _unit_task(actor, task_pk)
+        if not rules.kind_has_facts(task.kind):
+            raise DomainError(ErrorCode.KIND_INVALID, _("一般任务没有工作数据。"), field="__all__")
+        try:
+            facts = rules.check_task_facts(task.kind, raw, task.year)
+        except RuleViolation as violation:
+            raise _facts_error(violation) from None
+        task.facts = facts
+        records.validate(task)
+        records.save_with_history(task, actor, record_text(gettext_lazy("填报工作数据")))
     return task
 
 
@@ -415,6 +443,9 @@ def move_task(*, actor, task_pk: int, transition: str, reason: str = "", note: s
             note = (note or "").strip()
             if not note:
                 raise DomainError(ErrorCode.NOTE_REQUIRED, _("请填写完成情况。"), field="note")
+            blocked = rules.facts_block_report(task.kind, task.facts, task.year)
+            if blocked is not None:
+                raise _facts_error(blocked)
             changes = {"report_note": note, "reported_on": today, "reported_by": actor}
         elif transition == "confirm":
             changes = {"completed_on": task.reported_on, "confirmed_by": actor}

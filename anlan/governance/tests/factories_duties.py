@@ -95,3 +95,68 @@ def reported(cast, **kw):
 def confirmed(cast, **kw):
     row = reported(cast, **kw)
     return services.move_task(actor=cast["county_office"], task_pk=row.pk, transition="confirm")
+
+
+# 基础工作: facts of each kind, as a unit fills them in (valid for a task of this year).
+def facts_of(kind: str) -> dict:
+    year = this_year()
+    return {
+        "three_simul": {
+            "projects": [
+                {
+                    "name": "危化品仓库扩建项目",
+                    "enterprise": "某化工公司",
+                    "stage": "acceptance",
+                    "result": "compliant",
+                },
+                {
+                    "name": "加油站改建项目",
+                    "stage": "construction",
+                    "result": "non_compliant",
+                    "note": "消防设施未同步施工",
+                },
+            ]
+        },
+        "safety_month": {"activities": 6, "participants": 1200, "target": 50, "reached": 45},
+        "law_five": {
+            "venues": {
+                code: {"activities": 1, "people": 100}
+                for code in ("enterprise", "village", "community", "school", "agency")
+            },
+            "target": 20,
+            "reached": 15,
+        },
+        "safe_community": {
+            "community": "新安镇",
+            "level": "provincial",
+            "stage": "assess",
+            "status": "passed",
+        },
+        "rural_road": {"town_office": True, "joint_squads": 1, "stations": 4, "persuaders": 9},
+        "root_hazard": {
+            "start_year": year - 1,
+            "end_year": year + 1,
+            "levels": [
+                {"level": "county", "target": 10, "done": 4},
+                {"level": "other", "label": "危化企业", "target": 3, "done": 3},
+            ],
+        },
+    }[kind]
+
+
+def groundwork(cast, kind: str, *, facts: dict | None = None, **kw):
+    """A task of `kind` of the 住建局 with its facts recorded (none for `facts={}`)."""
+    row = task(cast, kind=kind, title=f"基础工作：{kind}", **kw)
+    raw = facts_of(kind) if facts is None else facts
+    if raw:
+        services.record_facts(actor=cast["dept_housing"], task_pk=row.pk, raw=raw)
+    row.refresh_from_db()
+    return row
+
+
+def groundwork_reported(cast, kind: str, **kw):
+    row = groundwork(cast, kind, **kw)
+    services.add_evidence(actor=cast["dept_housing"], task_pk=row.pk, upload=png(), note="活动照片")
+    return services.move_task(
+        actor=cast["dept_housing"], task_pk=row.pk, transition="report", note="已完成。"
+    )

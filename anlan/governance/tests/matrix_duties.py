@@ -37,6 +37,14 @@ def a_task(c):
     return {"pk": _f().task(c).pk}
 
 
+def groundwork_task(c):
+    return {"pk": _f().groundwork(c, "rural_road", facts={}).pk}
+
+
+def facts_post(c):
+    return {"town_office": "yes", "joint_squads": "1", "stations": "2", "persuaders": "3"}
+
+
 def evidenced_task(c):
     return {"pk": _f().with_evidence(c).pk}
 
@@ -125,6 +133,9 @@ ROUTES = [
     Route("governance:task-create", DRAFT),
     _post("governance:task-create", TASK_CREATE_POST, task_post),
     Route("governance:task-detail", READ, kwargs=a_task),
+    Route("governance:groundwork", VIEW),
+    Route("governance:task-facts", DRAFTER, kwargs=groundwork_task),
+    _post("governance:task-facts", DRAFTER_POST, facts_post, kwargs=groundwork_task),
     _post("governance:evidence-add", DRAFTER_POST, evidence_post, kwargs=a_task),
     Route("governance:evidence-file", READ, kwargs=an_evidence),
     _post("governance:evidence-delete", DRAFTER_POST, lambda c: {}, kwargs=an_evidence),

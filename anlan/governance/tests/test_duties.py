@@ -424,9 +424,9 @@ def test_the_task_ledger_has_a_row_per_task_with_dates_and_derived_status(cast, 
     header = [cell.value for cell in sheet[3]]
     assert header[:4] == ["序号", "年度", "承担单位", "任务名称"]
     rows = {row[3]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
-    assert rows["上半年检查"][6] == "已完成"
-    assert rows["燃气检查"][6] == "逾期"
-    assert rows["上半年检查"][5].date() == date(2026, 6, 30)
+    assert rows["上半年检查"][7] == "已完成"
+    assert rows["燃气检查"][7] == "逾期"
+    assert rows["上半年检查"][6].date() == date(2026, 6, 30)
 
 
 def test_the_api_gives_tasks_with_their_shown_status_in_scope(cast, client):

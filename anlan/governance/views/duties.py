@@ -243,6 +243,34 @@ def task_list(request):
 
 
 @login_required
+def groundwork(request):
+    """基础工作 of a year (三同时, 宣传, 安全社区, 农村道路, 隐患根治): tasks per kind and the totals of their facts,
+    in the user's jurisdiction."""
+    user = request.user
+    require_right(user, VIEW)
+    years = selectors.task_years(user)
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year)
+    except ValueError:
+        year = this_year
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    confirmed_only = request.GET.get("confirmed") == "1"
+    return render(
+        request,
+        "governance/duties/groundwork.html",
+        {
+            "year": year,
+            "years": years,
+            "confirmed_only": confirmed_only,
+            "summary": selectors.groundwork_summary(user, year, confirmed_only=confirmed_only),
+            "breadcrumbs": entry.crumbs(_tasks_crumb(), (_("基础工作"), "")),
+        },
+    )
+
+
+@login_required
 def task_export(request):
     return exporting.export(request, "governance_tasks")
 
@@ -286,6 +314,36 @@ def task_detail(request, pk):
             "timeline": audit.timeline(task),
             "breadcrumbs": entry.crumbs(_tasks_crumb(), (task.title, "")),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_facts(request, pk):
+    """填报工作数据 of a 基础工作 task: its unit, before the completion is reported (like the evidence)."""
+    user = request.user
+    task = selectors.access_task(user, pk)
+    require(user, DRAFT, task)
+    if not (user.is_superuser or selectors.units.is_member(user, task.unit)):
+        raise PermissionDenied(_("只有任务承担单位的人员可以办理。"))
+    if not rules.kind_has_facts(task.kind):
+        raise Http404
+    detail = _task_url(pk)
+    form = forms.FactsForm(request.POST or None, kind=task.kind, facts=task.facts)
+    title = _("填报工作数据")
+    return entry.form_page(
+        request,
+        form=form,
+        call=lambda data: services.record_facts(actor=user, task_pk=pk, raw=form.raw()),
+        success_url=detail,
+        template="governance/duties/task_facts.html",
+        context={
+            "task": task,
+            "title": title,
+            "cancel_url": detail,
+            "breadcrumbs": entry.crumbs(_tasks_crumb(), (task.title, detail), (title, "")),
+        },
+        message=_("工作数据已保存。"),
     )
 
 
@@ -351,6 +409,7 @@ task_transition = entry.transition_view(
     table=WorkTask.TRANSITIONS,
     perform=_perform_task,
     detail_url=lambda task: _task_url(task.pk),
+    template="governance/duties/task_transition.html",
 )
 
 
@@ -459,6 +518,7 @@ TASK_COLUMNS = [
     Column(gettext_lazy("年度"), 6, NUMBER),
     Column(gettext_lazy("承担单位"), 24, WRAP),
     Column(gettext_lazy("任务名称"), 30, WRAP),
+    Column(gettext_lazy("任务类型"), 14),
     Column(gettext_lazy("任务要求"), 40, WRAP),
     Column(gettext_lazy("完成时限"), 12, DATE),
     Column(gettext_lazy("状态"), 8),
@@ -466,6 +526,7 @@ TASK_COLUMNS = [
     Column(gettext_lazy("确认完成日期"), 12, DATE),
     Column(gettext_lazy("完成情况"), 40, WRAP),
     Column(gettext_lazy("佐证材料"), 8, NUMBER),
+    Column(gettext_lazy("工作数据"), 40, WRAP),
 ]
 
 
@@ -479,6 +540,7 @@ def task_ledger(user, params) -> Ledger:
                 task.year,
                 task.unit.name,
                 task.title,
+                str(rules.TASK_KIND_LABELS.get(task.kind, task.kind)),
                 task.description,
                 task.due_on,
                 str(rules.TASK_STATUS_LABELS[shown]),
@@ -486,6 +548,7 @@ def task_ledger(user, params) -> Ledger:
                 task.completed_on,
                 task.report_note,
                 task.evidence_count,
+                rules.facts_summary(task.kind, task.facts),
             ]
 
     queryset = selectors.task_list(user)

@@ -41,6 +41,15 @@ def contribute(c: contract.Contributions) -> None:
             active="name:task-",
         ),
         contract.NavEntry(
+            "governance-groundwork",
+            _("基础工作"),
+            "governance:groundwork",
+            order=11,
+            right="governance.view_duties",
+            group="governance",
+            active="name:groundwork",
+        ),
+        contract.NavEntry(
             "governance-accountability",
             _("照单追责"),
             "governance:accountability",
