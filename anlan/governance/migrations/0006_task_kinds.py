@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0016_rate_counter'),
-        ('governance', '0004_campaigns'),
+        ('governance', '0005_baobao'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
