@@ -148,10 +148,13 @@ def test_the_assignee_cannot_close_out_its_own_problem_even_in_an_industry_it_su
     colleague = UserFactory(username="housing_colleague")
     MembershipFactory(user=colleague, role=Role.DEPARTMENT, department=cast.dept_housing)
     rows = problem.hazard.history.count()
-    for who in (cast["dept_housing"], colleague):
+    for who, code in (
+        (cast["dept_housing"], HazardCode.SAME_PERSON),  # it submitted the rectification
+        (colleague, HazardCode.RECTIFYING_UNIT_VERIFIER),  # its unit rectified it
+    ):
         with pytest.raises(DomainError) as caught:
             f.close_out(cast, problem, actor=who)
-        assert caught.value.code == HazardCode.RECTIFYING_UNIT_VERIFIER
+        assert caught.value.code == code
     problem.hazard.refresh_from_db()
     assert problem.hazard.status == Hazard.Status.AWAITING_VERIFICATION
     assert problem.hazard.history.count() == rows
@@ -164,7 +167,7 @@ def test_the_issuer_cannot_plan_for_the_assignee(cast):
     problem = f.problem(cast)
     with pytest.raises(DomainError) as caught:
         f.plan(problem, cast["county_office"])
-    assert caught.value.code == HazardCode.NO_PROXY_RECTIFICATION
+    assert caught.value.code == HazardCode.NOT_RESPONSIBLE
     problem.hazard.refresh_from_db()
     assert problem.hazard.status == Hazard.Status.REGISTERED
     assert not problem.hazard.plans.exists()
@@ -358,10 +361,10 @@ def test_the_hazard_statistics_and_ledger_include_the_problems(cast, client):
     assert not [h for h in response.context["page"].object_list if h.pk == problem.hazard_id]
     response = client.get(reverse("hazards:hazard-statistics"), {"source": "supervision"})
     assert response.status_code == 200
-    assert (
-        hazard_selectors.totals(Hazard.objects.for_user(cast["county_office"]), timezone.localdate())["total"]
-        == 2
-    )
+    found = hazard_selectors.totals(Hazard.objects.for_user(cast["county_office"]), timezone.localdate())
+    assert (found["found"], found["open"]) == (2, 2)
+    own = hazard_selectors.totals(Hazard.objects.for_user(cast["dept_housing"]), timezone.localdate())
+    assert own["found"] == 1
     client.force_login(cast["dept_housing"])
     response = client.get(reverse("hazards:hazard-list"), {"government": "true"})
     assert [h.pk for h in response.context["page"].object_list] == [problem.hazard_id]
@@ -558,9 +561,11 @@ def test_the_visit_page_lists_its_problems_with_hazard_number_status_and_overdue
     page = client.get(reverse("governance:visit-detail", args=[late.visit_id])).content.decode()
     assert late.hazard.number in page and other.hazard.number in page
     assert page.count('data-testid="overdue"') == 1
+    # the department reads the visit's problems on the problem list (the 督查 page is the issuer's): its own only
     client.force_login(cast["dept_housing"])
-    page = client.get(reverse("governance:visit-detail", args=[late.visit_id])).content.decode()
-    assert late.hazard.number in page and other.hazard.number not in page
+    response = client.get(reverse("governance:problem-list"), {"visit": late.visit_id})
+    assert [p.pk for p in response.context["page"].object_list] == [late.pk]
+    assert 'data-testid="overdue"' in response.content.decode()
 
 
 @pytest.mark.parametrize(
