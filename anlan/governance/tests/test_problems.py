@@ -6,6 +6,7 @@ the hazard; statistics, the ledgers (the governance one and the hazards' one) an
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -322,6 +323,34 @@ def test_a_closed_out_problem_is_no_longer_overdue(cast):
     today = timezone.localdate()
     assert not selectors.problem_list(cast["county_office"]).filter(selectors.overdue_q(today)).exists()
     assert selectors.problem_list(cast["county_office"]).filter(selectors.late_q(today)).count() == 1
+
+
+def test_the_assessment_counts_an_overdue_problem_against_its_assignee(cast):
+    from anlan.governance.selectors import assessment_facts as facts
+
+    today = timezone.localdate()
+    late = _overdue_problem(cast, industry=f.industry("urban-gas"))  # 住建局's own industry …
+    _overdue_problem(cast, assignee=f.unit(cast.dept_transport))  # … and 校园, no department's
+    f.problem(cast)  # not yet due
+    closed = f.reported(cast)
+    Hazard.objects.filter(pk=closed.hazard_id).update(due_on=today - timedelta(days=1))
+    f.close_out(cast, closed)
+    units = facts.scored_units(cast.county.pk, cast.county.level)
+    ctx = facts.FactContext(
+        year=today.year,
+        first=date(today.year, 1, 1),
+        last=date(today.year, 12, 31),
+        as_of=today,
+        low="341122000000",
+        high="341122999999",
+        units=units,
+    )
+    found = facts.facts_for("problems.overdue", ctx)
+    housing, transport = f.unit(cast.dept_housing).pk, f.unit(cast.dept_transport).pk
+    assert {pk: fact.occurrences for pk, fact in found.items()} == {housing: 1, transport: 1}
+    assert found[housing].records[0]["url"] == reverse("governance:problem-detail", args=[late.pk])
+    # on its due date it is not overdue yet
+    assert facts.facts_for("problems.overdue", replace(ctx, as_of=today - timedelta(days=1))) == {}
 
 
 # ---------------------------------------------------------------- statistics and the ledger
