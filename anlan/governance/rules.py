@@ -549,8 +549,6 @@ def facts_summary(kind: str, facts: Mapping | None) -> str:
 
 class ProblemCode(StrEnum):
     DUE_BEFORE_FOUND = "problem_due_before_found"
-    PLAN_AFTER_DUE = "problem_plan_after_due"
-    PLAN_BEFORE_FOUND = "problem_plan_before_found"
     REPLY_BEFORE_ISSUED = "letter_reply_before_issued"
     DECIDED_IN_FUTURE = "accountability_decided_in_future"
 
@@ -584,37 +582,12 @@ def check_problem_dates(found_on: date, due_on: date) -> None:
         )
 
 
-def check_plan_due_on(plan_due_on: date, found_on: date, due_on: date) -> None:
-    """The rectification plan's own date (时限) lies between the finding and the issuer's deadline: the
-    assignee cannot give itself more time than the issuer did (seed-map B7: 「明确整改时限和目标任务」)."""
-    if plan_due_on < found_on:
-        raise RuleViolation(
-            "plan_due_on",
-            ProblemCode.PLAN_BEFORE_FOUND,
-            _("计划完成时限不能早于发现日期（%(d)s）。") % {"d": found_on},
-        )
-    if plan_due_on > due_on:
-        raise RuleViolation(
-            "plan_due_on",
-            ProblemCode.PLAN_AFTER_DUE,
-            _("计划完成时限不能晚于交办的整改时限（%(d)s）。") % {"d": due_on},
-        )
-
-
 # 民法典 第二百零一条 (regulations.md, conventions): a period ends at 24:00 of its last day, so the deadline
-# itself is on time and a problem not closed is overdue from the next day on — the same rule as hazards.
+# itself is on time and a letter not answered is late from the next day on — the same rule as hazards (a
+# problem's own overdue is its hazard's: anlan.hazards.rules.is_overdue).
 def problem_overdue_cutoff(today: date) -> date:
-    """The latest deadline that is overdue on `today` (problems due on or before it and not closed)."""
+    """The latest deadline that is overdue on `today` (letters due on or before it and not answered)."""
     return today - timedelta(days=1)
-
-
-def problem_is_overdue(due_on: date, today: date, closed_on: date | None = None) -> bool:
-    """Whether a problem is overdue: not closed out by the end of its deadline (closed late counts too)."""
-    return due_on <= problem_overdue_cutoff(closed_on if closed_on is not None else today)
-
-
-def problem_closed_on_time(due_on: date, closed_on: date | None) -> bool:
-    return closed_on is not None and not problem_is_overdue(due_on, closed_on, closed_on)
 
 
 def problem_days_overdue(due_on: date, today: date) -> int:

@@ -15,7 +15,7 @@ from anlan.core.filters import (
     YesNoFilter,
     scoped_regions,
 )
-from anlan.core.models import Enterprise, Industry
+from anlan.core.models import Enterprise, Industry, Unit
 
 from . import rules, selectors
 from .models import Hazard, Lead, StatisticsFiling, Supervision
@@ -26,6 +26,10 @@ TODO_CHOICES = (
     ("rectify", _("待我整改")),
     ("decide_extension", _("延期待我审批")),
 )
+
+
+# A department, town or park committee answering for a place hazard (services.PLACE_UNIT_KINDS).
+GOVERNMENT_UNIT_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.TOWN, Unit.Kind.PARK_COMMITTEE)
 
 
 class HazardFilter(ScopedFilterSet):
@@ -48,6 +52,8 @@ class HazardFilter(ScopedFilterSet):
     category = django_filters.ChoiceFilter(label=_("隐患类别"), choices=Hazard.Category.choices)
     overdue = YesNoFilter(label=_("逾期"), method="filter_overdue")
     supervised = YesNoFilter(label=_("挂牌督办中"), method="filter_supervised")
+    # 督查问题 and other place hazards a government unit answers for (issue #17: the same ledger as hazards).
+    government = YesNoFilter(label=_("责任单位为政府部门"), method="filter_government")
     to = django_filters.ChoiceFilter(label=_("待办"), choices=TODO_CHOICES, method="filter_to")
     found_from = django_filters.DateFilter(label=_("发现日期起"), field_name="found_on", lookup_expr="gte")
     found_to = django_filters.DateFilter(label=_("发现日期止"), field_name="found_on", lookup_expr="lte")
@@ -80,6 +86,12 @@ class HazardFilter(ScopedFilterSet):
             return qs
         overdue = selectors.overdue_q(timezone.localdate())
         return qs.filter(overdue) if value else qs.exclude(overdue)
+
+    def filter_government(self, qs, name, value):
+        if value is None:
+            return qs
+        government = Q(enterprise__isnull=True, responsible_unit__kind__in=GOVERNMENT_UNIT_KINDS)
+        return qs.filter(government) if value else qs.exclude(government)
 
     def filter_supervised(self, qs, name, value):
         if value is None:

@@ -101,6 +101,19 @@ def verifier_facts(hazard, user) -> rules.Verifier:
         is_finding_member=not in_enterprise and is_unit_member(user, hazard.finding_unit),
         enterprise_accounts=enterprise_accounts(hazard.enterprise_id) if in_enterprise else 0,
         witnessed=hazard.witnessed_fix,
+        is_rectifying_unit_member=is_rectifying_unit_member(user, hazard),
+    )
+
+
+def is_rectifying_unit_member(user, hazard) -> bool:
+    """Whether the user belongs to the government unit answering for a place hazard that another unit found
+    (a 督查 problem assigned by the 安委办): that unit rectifies, it never closes out."""
+    return bool(
+        not hazard.enterprise_id
+        and hazard.responsible_unit_id
+        and hazard.finding_unit_id
+        and hazard.responsible_unit_id != hazard.finding_unit_id
+        and is_unit_member(user, hazard.responsible_unit)
     )
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core import recipients
+from anlan.core import recipients, units
 from anlan.core.audit import record_text
+from anlan.core.models import Unit
 from anlan.notifications.services import notify
 
 from .models import Hazard, Lead
@@ -29,9 +30,14 @@ LEAD_OUTCOME = "hazard_lead_outcome"
 
 
 def rectifiers(hazard: Hazard):
-    """The enterprise's users, or the town for a hazard at a place without an enterprise."""
+    """The enterprise's users; for a hazard at a place, the members of its responsible department or park
+    committee (a 督查 problem handed to 住建局), else the town."""
     if hazard.enterprise_id:
         return recipients.enterprise_users(hazard.enterprise_id)
+    unit = hazard.responsible_unit if hazard.responsible_unit_id else None
+    if unit is not None and unit.kind != Unit.Kind.TOWN:
+        users = units.members(unit)  # DISTINCT: re-read by id so it combines with the other recipients
+        return users.model.objects.filter(pk__in=users.values("pk"))
     return recipients.town_office(hazard.region_id)
 
 

@@ -57,6 +57,7 @@ class ErrorCode(StrEnum):
     ENTERPRISE_VERIFIER = "enterprise_verifier"
     SINGLE_ACCOUNT = "single_account"
     FINDING_VERIFIER = "finding_verifier"
+    RECTIFYING_UNIT_VERIFIER = "rectifying_unit_verifier"
     RECHECK_OPINION = "recheck_opinion"
     OPINION_REQUIRED = "opinion_required"
     METHOD_REQUIRED = "method_required"
@@ -349,6 +350,8 @@ class Verifier:
     is_finding_member: bool = False  # a member of the unit that found it (not the enterprise)
     enterprise_accounts: int = 0  # active accounts of the hazard's enterprise
     witnessed: bool = False  # the rectification was a 当场整改 an official witnessed
+    # a member of the government unit that rectifies a place hazard another body found (a 督查 problem)
+    is_rectifying_unit_member: bool = False
 
 
 def check_verifier(v: Verifier) -> None:
@@ -359,10 +362,20 @@ def check_verifier(v: Verifier) -> None:
     - 企业自查: another user of the enterprise, or the supervising department; an enterprise with one account
       hands verification to the supervising department;
     - any other source (检查、督查、暗查暗访、专家、网格、举报、回头看): the finding unit or the supervising
-      department, never the enterprise."""
+      department, never the enterprise;
+    - a place hazard found by one body and assigned to another government unit (a 督查 problem): never a
+      member of that responsible unit."""
     if v.submitter_id is not None and v.verifier_id == v.submitter_id:
         raise RuleViolation(
             "__all__", ErrorCode.SAME_PERSON, _("验收人不能是提交整改的人，请由其他人员验收。")
+        )
+    if v.is_rectifying_unit_member:
+        # A unit does not close out its own rectification of what another body found (issue #17: 督查问题
+        # are closed out by the issuer, never by the assignee), even where it also supervises the industry.
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.RECTIFYING_UNIT_VERIFIER,
+            _("整改责任单位不能验收销号本单位整改的隐患，由发现（交办）单位或负有监管职责的其他部门验收。"),
         )
     if v.grade == MAJOR:
         if not (v.is_supervising or v.is_assigned_expert):

@@ -44,6 +44,7 @@ from .models import (
     Hazard,
     Lead,
     Photo,
+    Rectification,
     RectificationPlan,
     StatisticsFiling,
 )
@@ -125,10 +126,45 @@ def lead_list(user) -> QuerySet:
     return Lead.objects.for_user(user).select_related("enterprise", "region", "grid", "hazard")
 
 
-def overdue_q(today: date) -> Q:
+def overdue_q(today: date, prefix: str = "") -> Q:
     """Open and overdue on `today`: `Hazard.is_overdue` as a query (rules.is_overdue: the due date itself is
-    not overdue, the day after is)."""
-    return Q(status__in=Hazard.OPEN, due_on__lte=rules.overdue_cutoff(today))
+    not overdue, the day after is). `prefix` reaches the hazard from another model (e.g. ``"hazard__"``)."""
+    return Q(**{f"{prefix}status__in": Hazard.OPEN, f"{prefix}due_on__lte": rules.overdue_cutoff(today)})
+
+
+def open_q(prefix: str = "") -> Q:
+    """Not yet closed out nor voided (`Hazard.is_open` as a query), from another model through `prefix`."""
+    return Q(**{f"{prefix}status__in": Hazard.OPEN})
+
+
+def closed_q(prefix: str = "") -> Q:
+    """Closed out (销号) after verification, from another model through `prefix`."""
+    return Q(**{f"{prefix}status": Hazard.Status.CLOSED})
+
+
+def closed_late_q(prefix: str = "") -> Q:
+    """Closed out after the due date (`Hazard.closed_late` as a query)."""
+    return closed_q(prefix) & Q(**{f"{prefix}closed_on__gt": F(f"{prefix}due_on")})
+
+
+# The hazard's states for other apps' filters and labels (value, label).
+STATUS_CHOICES = Hazard.Status.choices
+AWAITING_VERIFICATION = Hazard.Status.AWAITING_VERIFICATION
+
+
+def plans_newest_first() -> QuerySet:
+    """A hazard's rectification plans, the current one first (for a Prefetch from another app's ledger)."""
+    return RectificationPlan.objects.order_by("-recorded_at", "-id")
+
+
+def rectifications_newest_first() -> QuerySet:
+    """A hazard's submitted rectifications, the latest first."""
+    return Rectification.objects.order_by("-submitted_at", "-id")
+
+
+# What another app registers a hazard it found in a 督查 with (governance's 督查问题).
+SUPERVISION_SOURCE = Hazard.Source.SUPERVISION
+MANAGEMENT_CATEGORY = Hazard.Category.MANAGEMENT
 
 
 def default_due_on(found_on: date | None = None) -> date:
@@ -259,6 +295,17 @@ def hazards_to_verify(user) -> QuerySet:
         .filter(ordinary | _major_verifier_q(user), status=Hazard.Status.AWAITING_VERIFICATION)
         .exclude(submitted_by_id=user.pk)
         .exclude(inspection_finding=True)
+        .exclude(_rectifying_unit_q(user))
+    )
+
+
+def _rectifying_unit_q(user) -> Q:
+    """Place hazards another unit found whose responsible unit is the user's (guards.is_rectifying_unit_member
+    as a query): that unit rectifies them and never verifies them."""
+    return (
+        Q(enterprise__isnull=True, finding_unit__isnull=False)
+        & ~Q(responsible_unit=F("finding_unit"))
+        & _member_units_q(user, "responsible_unit")
     )
 
 

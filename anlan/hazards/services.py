@@ -260,6 +260,33 @@ def register_hazard(
         )
 
 
+def register_assigned_hazard(*, actor, data: dict, finding_unit: Unit, reason: str = "") -> Hazard:
+    """Register a hazard at a place (no enterprise) that `finding_unit` found and assigns to a government unit
+    (`data["responsible_unit"]`: a department, town or park committee of the place's county): a 督查 problem of
+    governance is this record (issue #17, #12). The responsible unit plans and rectifies it on the hazard's
+    own pages; the finding unit (or a supervising body other than the responsible unit) verifies and closes it
+    out (rules.check_verifier); the hazard sweeps remind and escalate it like any other."""
+    require_right(actor, "hazards.register_hazard")
+    if data.get("enterprise"):
+        raise DomainError(
+            ErrorCode.NO_PLACE, _("交办给政府单位的问题不关联生产经营单位。"), field="enterprise"
+        )
+    if data.get("responsible_unit") in (None, ""):
+        raise DomainError(
+            ErrorCode.RESPONSIBLE_UNIT_KIND,
+            _("请选择责任单位（部门、乡镇(街道)或园区管委会）。"),
+            field="responsible_unit",
+        )
+    with transaction.atomic():
+        return _create_hazard(
+            actor=actor,
+            action="hazards.register_hazard",
+            data=data,
+            reason=reason,
+            finding_unit=finding_unit,
+        )
+
+
 def amend_registration(*, actor, hazard_pk, data: dict, reason: str = "") -> Hazard:
     """Correct the registration details of a hazard nobody has acted on yet (rules.AMENDABLE_FIELDS, while
     待整改), by someone who may register hazards where it is; other fields in `data` are ignored."""

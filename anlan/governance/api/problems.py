@@ -1,5 +1,5 @@
 """Read-only API of 督查问题, 两书一函 and 问责记录, scoped like the pages (a department sees only what is addressed
-to its own unit); problems carry their computed overdue flag."""
+to its own unit); a problem carries its hazard record's number, state, deadline and overdue flag."""
 
 from __future__ import annotations
 
@@ -15,13 +15,23 @@ from ..selectors import problems as selectors
 
 
 class ProblemSerializer(serializers.ModelSerializer):
+    """A problem with its hazard record's facts (number, state, deadline, closing day, overdue)."""
+
     visit_title = serializers.CharField(source="visit.title", read_only=True)
     source = serializers.CharField(source="visit.source", read_only=True)
     source_document = serializers.CharField(source="visit.source_document", read_only=True)
     issuer_name = serializers.CharField(source="visit.issuer.name", read_only=True)
-    assignee_name = serializers.CharField(source="assignee.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    is_overdue = serializers.SerializerMethodField()
+    hazard_number = serializers.CharField(source="hazard.number", read_only=True)
+    description = serializers.CharField(source="hazard.description", read_only=True)
+    assignee = serializers.IntegerField(source="hazard.responsible_unit_id", read_only=True)
+    assignee_name = serializers.CharField(source="hazard.responsible_unit.name", read_only=True)
+    region = serializers.CharField(source="hazard.region_id", read_only=True)
+    found_on = serializers.DateField(source="hazard.found_on", read_only=True)
+    due_on = serializers.DateField(source="hazard.due_on", read_only=True)
+    status = serializers.CharField(source="hazard.status", read_only=True)
+    status_display = serializers.CharField(source="hazard.get_status_display", read_only=True)
+    closed_on = serializers.DateField(source="hazard.closed_on", read_only=True)
+    is_overdue = serializers.BooleanField(source="hazard.missed_deadline", read_only=True)
 
     class Meta:
         model = Problem
@@ -33,6 +43,8 @@ class ProblemSerializer(serializers.ModelSerializer):
             "source_document",
             "issuer_name",
             "position",
+            "hazard",
+            "hazard_number",
             "description",
             "requirement",
             "assignee",
@@ -43,18 +55,10 @@ class ProblemSerializer(serializers.ModelSerializer):
             "status",
             "status_display",
             "is_overdue",
-            "plan_measures",
-            "plan_person",
-            "plan_due_on",
             "root_cause",
-            "rectification",
             "systemic_measure",
-            "reported_on",
             "closed_on",
         ]
-
-    def get_is_overdue(self, obj) -> bool:
-        return rules.problem_is_overdue(obj.due_on, timezone.localdate(), obj.closed_on)
 
 
 class ProblemViewSet(ScopedReadOnly):

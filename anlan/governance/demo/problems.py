@@ -1,24 +1,29 @@
 """Demo step `governance_problems`: the county 安委办's first-quarter 督查 of 住建局, 交通运输局 and 新安镇 with its
-problems in every state (closed out with a 制度措施, waiting for close-out, being rectified, sent back, and one
-past its deadline), a list of problems handed down by the city, a 督办函 to 交通运输局 on its overdue problem
+problems — each a hazard record — in every state (closed out by the 安委办 with a 制度措施, waiting for its
+验收销号, being rectified, sent back after a failed verification, and one past its deadline), a list of problems handed down by the city, a 督办函 to 交通运输局 on its overdue problem
 with the bureau's written reply, and the 约谈 of its deputy head."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from anlan.core import units
+from anlan.core.models import Industry
+from anlan.hazards import services as hazards
 
 from ..services import problems as services
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
-
-def _evidence(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+def _photo(name: str = "整改后.png") -> SimpleUploadedFile:
+    """A small picture as the after-photo a rectification needs (the hazards app re-encodes it)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (90, 160, 90)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def step(demo) -> None:
@@ -29,6 +34,7 @@ def step(demo) -> None:
     transport = units.unit_for(demo.departments["交通运输局"])
     xinan = units.unit_for(demo.towns["新安镇"])
     zhujian, jiaotong, town = demo.users["zhujian"], demo.users["jiaotong"], demo.users["xinan"]
+    industry = {i.code: i for i in Industry.objects.all()}
     visit = services.record_visit(
         actor=office_user,
         data={
@@ -42,7 +48,7 @@ def step(demo) -> None:
         },
     )
 
-    def assign(assignee, description, due_in_days, requirement=""):
+    def assign(assignee, code, description, due_in_days, requirement=""):
         return services.assign_problem(
             actor=office_user,
             visit_pk=visit.pk,
@@ -50,57 +56,78 @@ def step(demo) -> None:
                 "description": description,
                 "requirement": requirement,
                 "assignee": assignee,
+                "industry": industry[code],
                 "due_on": today + timedelta(days=due_in_days),
             },
         )
 
-    def plan(problem, user, person, root_cause=""):
-        return services.submit_plan(
+    # The assignee plans and rectifies on the problem's hazard record; the 安委办 (the finding unit) verifies.
+    def plan(problem, user, person):
+        hazards.record_plan(
             actor=user,
-            problem_pk=problem.pk,
-            data={
-                "plan_measures": "制定整改方案，明确整改时限和目标任务，逐项整改到位。",
-                "plan_person": person,
-                "plan_due_on": problem.due_on,
-                "root_cause": root_cause,
+            hazard_pk=problem.hazard_id,
+            plan={
+                "responsible_person": person,
+                "measures": "制定整改方案，明确整改时限和目标任务，逐项整改到位。",
+                "due_on": problem.hazard.due_on,
             },
         )
 
-    def report(problem, user, text, measure=""):
-        return services.report_rectification(
-            actor=user,
-            problem_pk=problem.pk,
-            data={"rectification": text, "evidence": _evidence("整改佐证.pdf"), "systemic_measure": measure},
+    def report(problem, user, text):
+        hazards.submit_rectification(
+            actor=user, hazard_pk=problem.hazard_id, description=text, photos=[_photo()]
         )
 
-    # 住建局: one closed out (with its 制度措施), one waiting for the 安委办 to close it out.
+    def measures(problem, user, root_cause, measure=""):
+        services.record_measures(
+            actor=user, problem_pk=problem.pk, data={"root_cause": root_cause, "systemic_measure": measure}
+        )
+
+    # 住建局: one closed out by the 安委办 (with its 制度措施), one waiting for it to close it out.
     first = assign(
         housing,
+        "construction",
         "建筑施工领域打非治违台账不完整，3个在建项目未纳入监管。",
         5,
         "全面排查在建项目，建立完整台账。",
     )
-    plan(first, zhujian, "张海峰", "项目审批信息与监管台账未共享，部门间信息壁垒。")
-    report(
+    plan(first, zhujian, "张海峰")
+    measures(
         first,
         zhujian,
-        "已排查在建项目42个，全部纳入监管台账。",
+        "项目审批信息与监管台账未共享，部门间信息壁垒。",
         "建立住建、资规、行政审批项目信息每月共享机制。",
     )
-    services.close_out(actor=office_user, problem_pk=first.pk)
-    second = assign(housing, "城镇燃气经营企业安全检查记录不全。", 10)
-    plan(second, zhujian, "张海峰", "检查表格不统一，检查人员未按要求填写。")
-    report(second, zhujian, "已统一检查表格并补齐检查记录。", "印发《城镇燃气安全检查工作规范》。")
+    report(first, zhujian, "已排查在建项目42个，全部纳入监管台账。")
+    hazards.verify_rectification(
+        actor=office_user,
+        hazard_pk=first.hazard_id,
+        passed=True,
+        opinion="经资料核查，台账完整，整改到位，同意销号。",
+        method="documents",
+    )
+    second = assign(housing, "urban-gas", "城镇燃气经营企业安全检查记录不全。", 10)
+    plan(second, zhujian, "张海峰")
+    measures(second, zhujian, "检查表格不统一，检查人员未按要求填写。", "印发《城镇燃气安全检查工作规范》。")
+    report(second, zhujian, "已统一检查表格并补齐检查记录。")
     # 交通运输局: one being rectified, one past its deadline without a plan.
-    third = assign(transport, "农村道路交通安全劝导站作用发挥不明显。", 20)
+    third = assign(transport, "road-transport", "农村道路交通安全劝导站作用发挥不明显。", 20)
     plan(third, jiaotong, "李明")
-    overdue = assign(transport, "“两客一危”车辆动态监控平台报警未及时处置。", -3, "建立报警处置闭环。")
-    # 新安镇: one just assigned, one sent back for more work.
-    assign(xinan, "镇安委会全体会议未按季度召开。", 30)
-    back = assign(xinan, "网格员隐患排查记录填写不规范。", 15)
+    overdue = assign(
+        transport, "road-transport", "“两客一危”车辆动态监控平台报警未及时处置。", -3, "建立报警处置闭环。"
+    )
+    # 新安镇: one just assigned, one sent back for more work (验收不通过).
+    assign(xinan, "fire-key", "镇安委会全体会议未按季度召开。", 30)
+    back = assign(xinan, "fire-key", "网格员隐患排查记录填写不规范。", 15)
     plan(back, town, "周晓东")
     report(back, town, "已组织网格员培训。")
-    services.send_back(actor=office_user, problem_pk=back.pk, reason="未提供整改后的排查记录，请补充。")
+    hazards.verify_rectification(
+        actor=office_user,
+        hazard_pk=back.hazard_id,
+        passed=False,
+        opinion="未提供整改后的排查记录，请补充。",
+        method="documents",
+    )
 
     # A list handed down by the city (seed-map B7: 「市安委办3月25日交办我区239项问题」), two of its items here.
     handed = services.record_visit(
@@ -114,14 +141,19 @@ def step(demo) -> None:
             "inspected_units": [housing, xinan],
         },
     )
-    for assignee, text in (
-        (housing, "老旧小区燃气管道改造进度滞后。"),
-        (xinan, "辖区“九小场所”消防安全隐患整治不到位。"),
+    for assignee, code, text in (
+        (housing, "urban-gas", "老旧小区燃气管道改造进度滞后。"),
+        (xinan, "fire-key", "辖区“九小场所”消防安全隐患整治不到位。"),
     ):
         services.assign_problem(
             actor=office_user,
             visit_pk=handed.pk,
-            data={"description": text, "assignee": assignee, "due_on": today + timedelta(days=25)},
+            data={
+                "description": text,
+                "assignee": assignee,
+                "industry": industry[code],
+                "due_on": today + timedelta(days=25),
+            },
         )
 
     # 两书一函: a 督办函 to 交通运输局 on its overdue problem, answered in writing.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anlan.core.filters import ScopedFilterSet
 from anlan.core.forms import BootstrapMixin
-from anlan.core.models import Unit
+from anlan.core.models import Industry, Unit
 
 from .. import rules
 from ..models import AccountabilityRecord, GovernmentLetter, Problem, SupervisionVisit
@@ -42,12 +42,14 @@ class VisitFilter(ScopedFilterSet):
 
 
 class ProblemFilter(ScopedFilterSet):
-    q = django_filters.CharFilter(label=_("问题描述或责任单位"), method="filter_q")
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=Problem.Status.choices)
+    q = django_filters.CharFilter(label=_("问题描述、隐患编号或责任单位"), method="filter_q")
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), field_name="hazard__status", choices=selectors.STATUS_CHOICES
+    )
     overdue = django_filters.ChoiceFilter(label=_("逾期"), choices=YES_NO, method="filter_overdue")
     assignee_kind = django_filters.ChoiceFilter(
         label=_("单位类别"),
-        field_name="assignee__kind",
+        field_name="hazard__responsible_unit__kind",
         choices=[(k.value, k.label) for k in selectors.ASSIGNEE_KINDS],
     )
     source = django_filters.ChoiceFilter(
@@ -55,9 +57,11 @@ class ProblemFilter(ScopedFilterSet):
     )
     visit = django_filters.NumberFilter(label=_("督查"), field_name="visit_id", widget=forms.HiddenInput)
     due_from = django_filters.DateFilter(
-        label=_("时限起"), field_name="due_on", lookup_expr="gte", widget=DAY
+        label=_("时限起"), field_name="hazard__due_on", lookup_expr="gte", widget=DAY
     )
-    due_to = django_filters.DateFilter(label=_("时限止"), field_name="due_on", lookup_expr="lte", widget=DAY)
+    due_to = django_filters.DateFilter(
+        label=_("时限止"), field_name="hazard__due_on", lookup_expr="lte", widget=DAY
+    )
 
     class Meta:
         model = Problem
@@ -65,8 +69,9 @@ class ProblemFilter(ScopedFilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(
-            Q(description__icontains=value)
-            | Q(assignee__name__icontains=value)
+            Q(hazard__description__icontains=value)
+            | Q(hazard__number__istartswith=value)
+            | Q(hazard__responsible_unit__name__icontains=value)
             | Q(systemic_measure__icontains=value)
         )
 
@@ -154,9 +159,20 @@ class VisitForm(BootstrapMixin, forms.Form):
 
 
 class ProblemForm(BootstrapMixin, forms.Form):
+    """A problem to assign; the service registers it as a hazard record (a place hazard of source 督查检查)."""
+
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea({"rows": 3}))
     requirement = forms.CharField(label=_("整改要求"), widget=forms.Textarea({"rows": 2}), required=False)
     assignee = UnitChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
+    industry = forms.ModelChoiceField(
+        label=_("行业领域"), queryset=Industry.objects.order_by("code"), help_text=_("隐患统计按行业领域汇总")
+    )
+    place = forms.CharField(
+        label=_("问题场所"),
+        max_length=200,
+        required=False,
+        help_text=_("如具体场所、路段；默认为责任单位名称"),
+    )
     found_on = forms.DateField(label=_("发现日期"), widget=DAY, required=False, help_text=_("默认为督查日期"))
     due_on = forms.DateField(label=_("整改时限"), widget=DAY)
 
@@ -165,31 +181,25 @@ class ProblemForm(BootstrapMixin, forms.Form):
         self.fields["assignee"].queryset = selectors.assignable_units(user)
 
 
-class PlanForm(BootstrapMixin, forms.Form):
-    """整改方案 (措施、责任人、时限) and the root cause (深层次原因): the transition `submit_plan`."""
+class MeasuresForm(BootstrapMixin, forms.Form):
+    """深层次原因 and 制度措施 (问题 + 制度措施 两个清单): the assignee's, beside the hazard's plan and rectification."""
 
-    plan_measures = forms.CharField(label=_("整改措施"), widget=forms.Textarea({"rows": 4}))
-    plan_person = forms.CharField(label=_("整改责任人"), max_length=50)
-    plan_due_on = forms.DateField(label=_("计划完成时限"), widget=DAY)
     root_cause = forms.CharField(
         label=_("深层次原因"),
         widget=forms.Textarea({"rows": 3}),
         required=False,
         help_text=_("既要查隐患更要查原因：制度、机制、责任上的原因"),
     )
-
-
-class ReportForm(BootstrapMixin, forms.Form):
-    """整改情况 with evidence, and the systemic measure adopted (制度措施): the transition `report`."""
-
-    rectification = forms.CharField(label=_("整改情况"), widget=forms.Textarea({"rows": 4}))
-    evidence = forms.FileField(label=_("整改佐证"), help_text=_("图片或 PDF"))
     systemic_measure = forms.CharField(
         label=_("制度措施"),
         widget=forms.Textarea({"rows": 3}),
         required=False,
         help_text=_("为防止问题反复而建立的制度、机制（长效措施）"),
     )
+
+
+def _problem_label(problem) -> str:
+    return f"{problem.hazard.number} {problem.assignee.name}：{problem.description[:40]}"
 
 
 class LetterForm(BootstrapMixin, forms.Form):
@@ -207,8 +217,8 @@ class LetterForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = selectors.issuing_units(user)
         self.fields["recipient"].queryset = selectors.assignable_units(user)
-        self.fields["problem"].queryset = selectors.problem_list(user).filter(status__in=Problem.OPEN)
-        self.fields["problem"].label_from_instance = lambda p: f"{p.assignee.name}：{p.description[:40]}"
+        self.fields["problem"].queryset = selectors.problem_list(user).filter(selectors.open_q())
+        self.fields["problem"].label_from_instance = _problem_label
         if not self.is_bound and self.fields["issuer"].queryset.count() == 1:
             self.initial.setdefault("issuer", self.fields["issuer"].queryset.first().pk)
 
@@ -241,6 +251,6 @@ class AccountabilityForm(BootstrapMixin, forms.Form):
         self.fields["decided_by"].queryset = selectors.issuing_units(user)
         self.fields["subject_unit"].queryset = selectors.assignable_units(user)
         self.fields["problem"].queryset = selectors.problem_list(user)
-        self.fields["problem"].label_from_instance = lambda p: f"{p.assignee.name}：{p.description[:40]}"
+        self.fields["problem"].label_from_instance = _problem_label
         if not self.is_bound and self.fields["decided_by"].queryset.count() == 1:
             self.initial.setdefault("decided_by", self.fields["decided_by"].queryset.first().pk)

@@ -1,6 +1,6 @@
 """督查问题 (problems for government units): a 督查 of the county 安委办 (or a problem list handed down by the
-city/province) records problems, each assigned to a department, town or park committee with a deadline; the
-assignee plans and reports its rectification, the issuer closes it out (销号) or sends it back. A problem can
+city/province) records problems, each a hazard record assigned to a department, town or park committee with a
+deadline; the assignee plans and rectifies it on the hazard, the issuer verifies and closes it out (销号) there. A problem can
 carry its root cause and the systemic measure adopted (问题 + 制度措施 两个清单). 两书一函 are numbered letters of
 the 安委办 to a unit with its written reply; accountability records (约谈、通报批评、警示、问责) name a unit or a
 person and what caused them."""
@@ -37,24 +37,6 @@ def _member_of(unit, user) -> bool:
     from anlan.core import units
 
     return bool(getattr(user, "is_superuser", False) or units.is_member(user, unit))
-
-
-def _assignee_only(problem, user) -> Refusal | None:
-    """Guard of the assignee's steps: only the assigned unit's members plan and report (nobody acts for it)."""
-    if _member_of(problem.assignee, user):
-        return None
-    return Refusal("problem_not_assignee", _("只有责任单位的人员可以提交整改方案和整改情况。"))
-
-
-def _issuer_only(problem, user) -> Refusal | None:
-    """Guard of close-out and send-back: only the issuing unit's members; the assignee never closes its own."""
-    from anlan.core import units
-
-    if getattr(user, "is_superuser", False):
-        return None
-    if units.is_member(user, problem.visit.issuer) and not units.is_member(user, problem.assignee):
-        return None
-    return Refusal("problem_not_issuer", _("只有交办单位的人员可以销号或退回，责任单位不能自行销号。"))
 
 
 def _letter_issuer_only(letter, user) -> Refusal | None:
@@ -103,89 +85,32 @@ class SupervisionVisit(models.Model):
 
 
 class Problem(models.Model):
-    """督查问题: one problem of a 督查 assigned to a government unit (department, town, park committee) with a
-    deadline; the assignee submits its rectification plan (措施、责任人、时限) and reports the rectification with
-    evidence; the issuer closes it out or sends it back. Overdue is computed (rules.problem_is_overdue)."""
-
-    class Status(models.TextChoices):
-        ASSIGNED = "assigned", _("已交办")
-        RECTIFYING = "rectifying", _("整改中")
-        REPORTED = "reported", _("待销号")
-        CLOSED = "closed", _("已销号")
-
-    OPEN = (Status.ASSIGNED, Status.RECTIFYING, Status.REPORTED)
+    """督查问题: one problem of a 督查, which IS a hazard record (`hazard`, issue #17 and #12 "the same hazard
+    record whose responsible party is a government unit, not a second model"): a place hazard of source 督查检查
+    whose finding unit is the 督查's issuer and whose responsible unit is the assigned department, town or park
+    committee. Its state, plan (五落实), rectification, verification (销号 by the issuer, never the assignee),
+    extensions, overdue sweeps, ledger and statistics are the hazard's. Governance keeps only what the hazard
+    does not carry: the 督查 and the problem's 序号 in it, the 整改要求, and the 问题 + 制度措施 两个清单 (the root
+    cause found and the systemic measure adopted)."""
 
     visit = models.ForeignKey(
         SupervisionVisit, verbose_name=_("督查"), on_delete=models.PROTECT, related_name="problems"
     )
     position = models.PositiveIntegerField(_("序号"))
-    description = models.TextField(_("问题描述"))
-    requirement = models.TextField(_("整改要求"), blank=True)
-    assignee = models.ForeignKey(Unit, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
-    found_on = models.DateField(_("发现日期"))
-    due_on = models.DateField(_("整改时限"))
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.ASSIGNED)
-    # 整改方案 (the assignee's plan)
-    plan_measures = models.TextField(_("整改措施"), blank=True)
-    plan_person = models.CharField(_("整改责任人"), max_length=50, blank=True)
-    plan_due_on = models.DateField(_("计划完成时限"), null=True, blank=True)
-    root_cause = models.TextField(_("深层次原因"), blank=True)
-    # 整改情况 (the assignee's report)
-    rectification = models.TextField(_("整改情况"), blank=True)
-    systemic_measure = models.TextField(_("制度措施"), blank=True, help_text=_("建立的制度、机制等长效措施"))
-    evidence = models.FileField(
-        _("整改佐证"), upload_to="governance/problems/%Y/", max_length=200, blank=True
+    hazard = models.OneToOneField(
+        "hazards.Hazard",
+        verbose_name=_("隐患记录"),
+        on_delete=models.PROTECT,
+        related_name="supervision_problem",
     )
-    reported_on = models.DateField(_("报告整改日期"), null=True, blank=True)
-    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
-    # The sweep's marker: the deadline it last flagged this problem overdue for (an extension re-arms it).
-    overdue_flagged_for = models.DateField(_("已提醒逾期的时限"), null=True, blank=True, editable=False)
+    requirement = models.TextField(_("整改要求"), blank=True)
+    root_cause = models.TextField(_("深层次原因"), blank=True)
+    systemic_measure = models.TextField(_("制度措施"), blank=True, help_text=_("建立的制度、机制等长效措施"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeSpec(region="region", owner_unit="assignee", refine=_own_unit_only)
+    # The hazard's region and responsible unit: territorial roles see by region, a department its own unit's.
+    scope = ScopeSpec(region="hazard__region", owner_unit="hazard__responsible_unit", refine=_own_unit_only)
     history = HistoricalRecords()
-
-    TRANSITIONS = (
-        Transition(
-            "submit_plan",
-            frozenset({Status.ASSIGNED}),
-            Status.RECTIFYING,
-            ANSWER_PROBLEMS,
-            _("提交整改方案"),
-            guards=(_assignee_only,),
-            form="anlan.governance.forms.problems.PlanForm",
-        ),
-        Transition(
-            "report",
-            frozenset({Status.RECTIFYING}),
-            Status.REPORTED,
-            ANSWER_PROBLEMS,
-            _("报告整改完成"),
-            guards=(_assignee_only,),
-            form="anlan.governance.forms.problems.ReportForm",
-        ),
-        Transition(
-            "close_out",
-            frozenset({Status.REPORTED}),
-            Status.CLOSED,
-            MANAGE_PROBLEMS,
-            _("销号"),
-            confirm=_("确认整改到位并销号吗？"),
-            style="success",
-            guards=(_issuer_only,),
-        ),
-        Transition(
-            "send_back",
-            frozenset({Status.REPORTED}),
-            Status.RECTIFYING,
-            MANAGE_PROBLEMS,
-            _("退回重新整改"),
-            reason_required=True,
-            style="outline-danger",
-            guards=(_issuer_only,),
-        ),
-    )
 
     class Meta:
         verbose_name = _("督查问题")
@@ -194,13 +119,22 @@ class Problem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["visit", "position"], name="gov_problem_position_once")
         ]
-        indexes = [
-            models.Index(fields=["region", "status", "due_on"], name="gov_problem_region_status"),
-            models.Index(fields=["assignee", "status"], name="gov_problem_assignee_status"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.visit} · {self.position}"
+
+    @property
+    def assignee(self):
+        """The assigned unit: the hazard's responsible unit."""
+        return self.hazard.responsible_unit
+
+    @property
+    def description(self) -> str:
+        return self.hazard.description
+
+    @property
+    def due_on(self):
+        return self.hazard.due_on
 
 
 class GovernmentLetter(models.Model):

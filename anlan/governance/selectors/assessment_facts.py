@@ -31,7 +31,7 @@ from anlan.accidents import selectors as accidents
 from anlan.core import rules as core_rules
 from anlan.core import trees
 from anlan.core.models import Department, Unit
-from anlan.governance.models import CardReport, DecisionTask, WorkTask
+from anlan.governance.models import CardReport, DecisionTask, Problem, WorkTask
 from anlan.hazards import selectors as hazards
 from anlan.inspections import selectors as inspections
 
@@ -365,6 +365,27 @@ def closed_hazards(ctx: FactContext) -> dict[int, UnitFacts]:
         fields=("number", "description"),
         url_name="hazards:hazard-detail",
         department="supervising_department_id",
+    )
+
+
+def _problem_label(row: dict) -> str:
+    return f"{row['hazard__number']} {Truncator(row['hazard__description']).chars(40)}"
+
+
+@provider("problems.overdue", gettext_lazy("逾期未整改的督查问题（项）"))
+def overdue_problems(ctx: FactContext) -> dict[int, UnitFacts]:
+    """督查问题 whose hazard record is open and overdue on the cut-off day (the hazards' rule,
+    `hazards.selectors.overdue_q`), counted against the assigned unit (the hazard's responsible unit) — not,
+    as `hazards.overdue` does, against the department supervising the hazard's industry."""
+    return per_unit(
+        Problem.objects.annotate(
+            region_id=F("hazard__region_id"), unit_id=F("hazard__responsible_unit_id")
+        ).filter(hazards.overdue_q(min(ctx.last, ctx.as_of), "hazard__")),
+        ctx,
+        unit="unit_id",
+        label=_problem_label,
+        fields=("hazard__number", "hazard__description"),
+        url_name="governance:problem-detail",
     )
 
 

@@ -1,6 +1,8 @@
 """Scoped reads of 督查问题, 两书一函 and 问责记录: lists as the user's scope allows (a department sees only what
 is addressed to its own unit), the units a user may issue for or assign to, overdue as one Q, statistics as
-SQL aggregates grouped by unit and status, and the to-dos of assignees and issuers."""
+SQL aggregates grouped by unit and status over the problems' hazards, and the letters' to-dos. A problem's
+state, deadline and overdue flag are its hazard's (`anlan.hazards.selectors`); the assignee's and the issuer's
+to-dos are the hazards' own (待我整改 / 待我验收)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from anlan.core.contract import TodoItem
 from anlan.core.models import Region, Role, Unit
 from anlan.core.scope import memberships_of
 from anlan.core.selectors import access
+from anlan.hazards import selectors as hazards
 
 from .. import rules
 from ..models import AccountabilityRecord, GovernmentLetter, Problem, SupervisionVisit
@@ -21,17 +24,24 @@ from ..models.problems import MANAGE_PROBLEMS
 
 # Units a problem or letter may be addressed to (seed-map B7: departments, towns, park committees).
 ASSIGNEE_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.TOWN, Unit.Kind.PARK_COMMITTEE)
-OPEN = Problem.OPEN
+# A problem's state is its hazard's (registered → rectifying → awaiting verification → closed, or voided).
+STATUS_CHOICES = hazards.STATUS_CHOICES
+H = "hazard__"
+
+
+def open_q() -> Q:
+    """Problems whose hazard is neither closed out nor voided."""
+    return hazards.open_q(H)
 
 
 def overdue_q(today: date) -> Q:
-    """Problems overdue on `today`: not closed out and their deadline passed (rules.problem_is_overdue)."""
-    return Q(status__in=OPEN, due_on__lte=rules.problem_overdue_cutoff(today))
+    """Problems overdue on `today`: their hazard open past its due date (the hazards' rule, rules.is_overdue)."""
+    return hazards.overdue_q(today, H)
 
 
 def late_q(today: date) -> Q:
     """Overdue now, or closed out after the deadline (both count against the unit)."""
-    return overdue_q(today) | Q(status=Problem.Status.CLOSED, closed_on__gt=F("due_on"))
+    return overdue_q(today) | hazards.closed_late_q(H)
 
 
 # ---------------------------------------------------------------- units
@@ -68,7 +78,7 @@ def visit_list(user) -> QuerySet[SupervisionVisit]:
         .select_related("issuer", "region")
         .annotate(
             problem_count=Count("problems", distinct=True),
-            open_count=Count("problems", filter=Q(problems__status__in=OPEN), distinct=True),
+            open_count=Count("problems", filter=hazards.open_q("problems__hazard__"), distinct=True),
         )
         .order_by("-held_on", "-pk")
     )
@@ -83,21 +93,19 @@ def access_visit(user, pk, *, for_update: bool = False) -> SupervisionVisit:
     )
 
 
+PROBLEM_RELATED = ("visit", "visit__issuer", "hazard", "hazard__responsible_unit", "hazard__region")
+
+
 def problem_list(user, action: str | None = None) -> QuerySet[Problem]:
     return (
         Problem.objects.for_user(user, action)
-        .select_related("visit", "visit__issuer", "assignee", "region")
-        .order_by("due_on", "pk")
+        .select_related(*PROBLEM_RELATED)
+        .order_by("hazard__due_on", "pk")
     )
 
 
 def access_problem(user, pk, *, for_update: bool = False) -> Problem:
-    return access(
-        Problem.objects.select_related("visit", "visit__issuer", "assignee", "region"),
-        user,
-        pk,
-        for_update=for_update,
-    )
+    return access(Problem.objects.select_related(*PROBLEM_RELATED), user, pk, for_update=for_update)
 
 
 def problems_of_visit(user, visit) -> QuerySet[Problem]:
@@ -107,71 +115,43 @@ def problems_of_visit(user, visit) -> QuerySet[Problem]:
 
 def measure_list(user) -> QuerySet[Problem]:
     """制度措施清单: the problems whose assignee recorded a systemic measure."""
-    return problem_list(user).exclude(systemic_measure="").order_by("-reported_on", "-pk")
-
-
-def my_problems(user) -> QuerySet[Problem]:
-    """Open problems addressed to the user's units that wait for them (a plan or a report): the 待办."""
-    return (
-        Problem.objects.for_user(user)
-        .filter(
-            assignee__in=units.units_of(user),
-            status__in=(Problem.Status.ASSIGNED, Problem.Status.RECTIFYING),
-        )
-        .select_related("assignee", "visit")
-        .order_by("due_on", "pk")
-    )
-
-
-def to_close_out(user) -> QuerySet[Problem]:
-    """Problems reported rectified that wait for the user's issuing unit to close them out: its 待办."""
-    return (
-        Problem.objects.for_user(user, MANAGE_PROBLEMS)
-        .filter(status=Problem.Status.REPORTED, visit__issuer__in=units.units_of(user))
-        .select_related("assignee", "visit")
-        .order_by("reported_on", "pk")
-    )
-
-
-def problem_todo_items(rows, limit: int) -> list[TodoItem]:
-    return [
-        TodoItem(
-            title=f"{row.assignee.name}：{row.description[:40]}",
-            url=reverse("governance:problem-detail", args=[row.pk]),
-            due=row.due_on,
-        )
-        for row in rows[:limit]
-    ]
+    return problem_list(user).exclude(systemic_measure="").order_by("-hazard__closed_on", "-pk")
 
 
 def statistics(queryset: QuerySet[Problem], today: date) -> dict:
-    """Totals and one row per assignee unit (one grouped query each): found, closed, open, overdue, closed on
-    time, and the 按期整改率 over the problems already due (deadline passed) or closed."""
-    due = Q(due_on__lt=today) | Q(status=Problem.Status.CLOSED)
+    """Totals and one row per assignee unit (one grouped query each) over the problems' hazards: found,
+    closed, open, awaiting verification, overdue, closed on time, and the 按期整改率 over the problems already
+    due (deadline passed) or closed."""
+    closed = hazards.closed_q(H)
+    due = Q(hazard__due_on__lt=today) | closed
     figures = {
         "total": Count("pk"),
-        "closed": Count("pk", filter=Q(status=Problem.Status.CLOSED)),
-        "open": Count("pk", filter=Q(status__in=OPEN)),
-        "reported": Count("pk", filter=Q(status=Problem.Status.REPORTED)),
+        "closed": Count("pk", filter=closed),
+        "open": Count("pk", filter=open_q()),
+        "reported": Count("pk", filter=Q(hazard__status=hazards.AWAITING_VERIFICATION)),
         "overdue": Count("pk", filter=overdue_q(today)),
         "due": Count("pk", filter=due),
-        "closed_on_time": Count("pk", filter=Q(status=Problem.Status.CLOSED, closed_on__lte=F("due_on"))),
+        "closed_on_time": Count("pk", filter=closed & Q(hazard__closed_on__lte=F("hazard__due_on"))),
     }
     totals = queryset.order_by().aggregate(**figures)
     totals["on_time_rate"] = rules.on_time_rate(totals["closed_on_time"], totals["due"])
     rows = list(
         queryset.order_by()
-        .values("assignee_id", "assignee__name", "assignee__kind")
+        .values(
+            assignee_id=F("hazard__responsible_unit_id"),
+            assignee__name=F("hazard__responsible_unit__name"),
+            assignee__kind=F("hazard__responsible_unit__kind"),
+        )
         .annotate(**figures)
         .order_by("-overdue", "-open", "assignee__name")
     )
     for row in rows:
         row["on_time_rate"] = rules.on_time_rate(row["closed_on_time"], row["due"])
-    by_status = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+    by_status = dict(queryset.order_by().values_list("hazard__status").annotate(n=Count("pk")))
     return {
         "totals": totals,
         "units": rows,
-        "by_status": [(label, by_status.get(value, 0)) for value, label in Problem.Status.choices],
+        "by_status": [(label, by_status.get(value, 0)) for value, label in STATUS_CHOICES],
     }
 
 
@@ -180,13 +160,15 @@ def statistics(queryset: QuerySet[Problem], today: date) -> dict:
 
 def letter_list(user) -> QuerySet[GovernmentLetter]:
     return GovernmentLetter.objects.for_user(user).select_related(
-        "issuer", "recipient", "document", "problem"
+        "issuer", "recipient", "document", "problem__hazard"
     )
 
 
 def access_letter(user, pk, *, for_update: bool = False) -> GovernmentLetter:
     return access(
-        GovernmentLetter.objects.select_related("issuer", "recipient", "document", "problem", "issued_by"),
+        GovernmentLetter.objects.select_related(
+            "issuer", "recipient", "document", "problem__hazard", "issued_by"
+        ),
         user,
         pk,
         for_update=for_update,
@@ -222,14 +204,14 @@ def letter_todo_items(rows, limit: int) -> list[TodoItem]:
 
 def accountability_list(user) -> QuerySet[AccountabilityRecord]:
     return AccountabilityRecord.objects.for_user(user).select_related(
-        "subject_unit", "decided_by", "problem", "document", "cause_type"
+        "subject_unit", "decided_by", "problem__hazard", "document", "cause_type"
     )
 
 
 def access_accountability(user, pk, *, for_update: bool = False) -> AccountabilityRecord:
     return access(
         AccountabilityRecord.objects.select_related(
-            "subject_unit", "decided_by", "problem", "document", "cause_type", "recorded_by"
+            "subject_unit", "decided_by", "problem__hazard", "document", "cause_type", "recorded_by"
         ),
         user,
         pk,

@@ -1,5 +1,6 @@
-"""Use cases of 督查问题, 两书一函 and 问责: record a 督查 and its problems (assigned to government units), the
-assignee's plan and report, the issuer's close-out or send-back, the overdue sweep; issue a numbered letter to a
+"""Use cases of 督查问题, 两书一函 and 问责: record a 督查 and its problems (each registered as a hazard record
+assigned to a government unit, whose plan, rectification, 销号 and overdue sweeps are the hazards app's), the
+assignee's root cause and systemic measure; issue a numbered letter to a
 unit (the documents app numbers and renders it; the kernel's receipts track its receipt), the recipient's
 written reply and the issuer's close; record an accountability measure. Each checks scope, right and rules,
 saves with one history row (actor and reason) and notifies after commit."""
@@ -12,13 +13,13 @@ from enum import StrEnum
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anlan.core import audit, receipts, recipients, records, units, uploads
+from anlan.core import receipts, records, units, uploads
 from anlan.core.audit import record_text
 from anlan.core.errors import DomainError
 from anlan.core.models import Role, Unit
@@ -29,6 +30,8 @@ from anlan.core.workflow import apply_transition, check_transition, find
 from anlan.documents.docx import OfficialDocument, build_docx
 from anlan.documents.models import DocumentKind
 from anlan.documents.services import issue_document
+from anlan.hazards import selectors as hazards
+from anlan.hazards import services as hazard_services
 from anlan.notifications.services import notify
 
 from .. import rules
@@ -56,7 +59,7 @@ class ErrorCode(StrEnum):
     SELF_ASSIGNED = "problem_self_assigned"
     HELD_IN_FUTURE = "problem_visit_in_future"
     SOURCE_DOCUMENT = "problem_source_document_missing"
-    EVIDENCE_MISSING = "problem_evidence_missing"
+    PROBLEM_SETTLED = "problem_settled"
     TEXT_MISSING = "problem_text_missing"
     NO_DOCUMENT_ISSUER = "letter_no_document_issuer"
     REPLY_DUE = "letter_reply_due_invalid"
@@ -150,8 +153,11 @@ def _may_issue(actor, visit) -> None:
 
 
 def assign_problem(*, actor, visit_pk: int, data: dict) -> Problem:
-    """交办问题: one problem of the visit to a department, town or park committee, with its deadline; the unit's
-    members are told."""
+    """交办问题: one problem of the visit to a department, town or park committee, with its deadline. The problem
+    IS a hazard record (issue #17): registered through the hazards app as a place hazard of source 督查检查,
+    found by the visit's issuer, answered for by the assignee, in the assignee's region and the industry
+    chosen; the hazards app numbers it and tells the assignee's members. Governance keeps the link to the
+    visit, the 序号 and the 整改要求."""
     with transaction.atomic():
         visit = selectors.access_visit(actor, visit_pk, for_update=True)
         _may_issue(actor, visit)
@@ -163,171 +169,58 @@ def assign_problem(*, actor, visit_pk: int, data: dict) -> Problem:
         if due_on is None:
             raise DomainError(ErrorCode.TEXT_MISSING, _("请填写整改时限。"), field="due_on")
         check_rule(rules.check_problem_dates, found_on, due_on)
+        description = _required(data, "description", _("问题描述"))
+        if data.get("industry") is None:
+            raise DomainError(ErrorCode.TEXT_MISSING, _("请选择行业领域。"), field="industry")
         last = visit.problems.aggregate(last=Max("position"))["last"] or 0
+        hazard = hazard_services.register_assigned_hazard(
+            actor=actor,
+            finding_unit=visit.issuer,
+            data={
+                "place": (_text(data, "place") or assignee.name)[:200],
+                "region": assignee.region,
+                "industry": data["industry"],
+                "source": hazards.SUPERVISION_SOURCE,
+                "category": hazards.MANAGEMENT_CATEGORY,
+                "description": description,
+                "found_on": found_on,
+                "finder": visit.team[:50],
+                "due_on": due_on,
+                "responsible_unit": assignee,
+            },
+            reason=record_text(gettext_lazy("督查交办：%(title)s"), title=visit.title),
+        )
         problem = Problem(
-            visit=visit,
-            position=last + 1,
-            description=_required(data, "description", _("问题描述")),
-            requirement=_text(data, "requirement"),
-            assignee=assignee,
-            region_id=assignee.region_id,
-            found_on=found_on,
-            due_on=due_on,
+            visit=visit, position=last + 1, hazard=hazard, requirement=_text(data, "requirement")
         )
         records.validate(problem)
         records.save_with_history(problem, actor, record_text(gettext_lazy("交办问题")))
         records.ensure_in_scope(actor, MANAGE_PROBLEMS, problem, "assignee")
-        _tell(
-            units.members(assignee),
-            title=record_text(gettext_lazy("督查问题交办：%(title)s"), title=visit.title),
-            body=str(_("请在 %(d)s 前整改到位，并先提交整改方案。") % {"d": due_on}),
-            url=_problem_url(problem),
-            key=f"problem:{problem.pk}:assigned",
-        )
     return problem
 
 
-# ---------------------------------------------------------------- the assignee
-
-
-def submit_plan(*, actor, problem_pk: int, data: dict) -> Problem:
-    """提交整改方案 (措施、责任人、时限, and the root cause found): the assignee, once; its date within the deadline."""
+def record_measures(*, actor, problem_pk: int, data: dict) -> Problem:
+    """填报深层次原因和制度措施 (问题 + 制度措施 两个清单): the assignee's members, at any time before the hazard is
+    closed out; what the plan, the rectification and the 销号 record lives on the hazard."""
     with transaction.atomic():
         problem = selectors.access_problem(actor, problem_pk, for_update=True)
         require(actor, ANSWER_PROBLEMS, problem)
-        plan_due_on = data.get("plan_due_on")
-        if plan_due_on is None:
-            raise DomainError(ErrorCode.TEXT_MISSING, _("请填写计划完成时限。"), field="plan_due_on")
-        check_rule(rules.check_plan_due_on, plan_due_on, problem.found_on, problem.due_on)
-        changes = {
-            "plan_measures": _required(data, "plan_measures", _("整改措施")),
-            "plan_person": _required(data, "plan_person", _("整改责任人")),
-            "plan_due_on": plan_due_on,
-            "root_cause": _text(data, "root_cause"),
-        }
-        apply_transition(problem, find(Problem.TRANSITIONS, "submit_plan"), actor=actor, changes=changes)
-    return problem
-
-
-def report_rectification(*, actor, problem_pk: int, data: dict) -> Problem:
-    """报告整改完成 with evidence (a scan or photo) and, where one was adopted, the systemic measure (制度措施)."""
-    with transaction.atomic():
-        problem = selectors.access_problem(actor, problem_pk, for_update=True)
-        require(actor, ANSWER_PROBLEMS, problem)
-        rectification = _required(data, "rectification", _("整改情况"))
-        upload = data.get("evidence")
-        if not upload:
+        if not (actor.is_superuser or units.is_member(actor, problem.assignee)):
+            raise PermissionDenied(_("只有责任单位的人员可以填报深层次原因和制度措施。"))
+        if not problem.hazard.is_open:
             raise DomainError(
-                ErrorCode.EVIDENCE_MISSING, _("请上传整改佐证材料（图片或 PDF）。"), field="evidence"
+                ErrorCode.PROBLEM_SETTLED,
+                _("问题已销号或作废，不能再修改深层次原因和制度措施。"),
+                field="__all__",
             )
-        step = find(Problem.TRANSITIONS, "report")
-        check_transition(problem, step)
-        accepted = uploads.accept_attachment(upload, field="evidence")
-        problem.evidence.save(accepted.name, accepted, save=False)
-        apply_transition(
+        records.update_with_history(
             problem,
-            step,
-            actor=actor,
-            changes={
-                "rectification": rectification,
-                "systemic_measure": _text(data, "systemic_measure"),
-                "reported_on": _today(),
-                "evidence": problem.evidence.name,
-            },
-        )
-        issuers = units.members(problem.visit.issuer)
-        _tell(
-            issuers,
-            title=record_text(gettext_lazy("督查问题待销号：%(unit)s"), unit=problem.assignee.name),
-            body=problem.description[:200],
-            url=_problem_url(problem),
-            key=f"problem:{problem.pk}:reported:{problem.reported_on}",
+            actor,
+            record_text(gettext_lazy("填报深层次原因和制度措施")),
+            root_cause=_text(data, "root_cause"),
+            systemic_measure=_text(data, "systemic_measure"),
         )
     return problem
-
-
-# ---------------------------------------------------------------- the issuer
-
-
-def close_out(*, actor, problem_pk: int) -> Problem:
-    """销号: a member of the issuing unit, never the assignee."""
-    with transaction.atomic():
-        problem = selectors.access_problem(actor, problem_pk, for_update=True)
-        require(actor, MANAGE_PROBLEMS, problem)
-        apply_transition(
-            problem, find(Problem.TRANSITIONS, "close_out"), actor=actor, changes={"closed_on": _today()}
-        )
-        _tell(
-            units.members(problem.assignee),
-            title=record_text(gettext_lazy("督查问题已销号")),
-            body=problem.description[:200],
-            url=_problem_url(problem),
-            key=f"problem:{problem.pk}:closed",
-        )
-    return problem
-
-
-def send_back(*, actor, problem_pk: int, reason: str) -> Problem:
-    """退回: the rectification does not meet the requirement; the reason goes into the history and to the unit."""
-    with transaction.atomic():
-        problem = selectors.access_problem(actor, problem_pk, for_update=True)
-        require(actor, MANAGE_PROBLEMS, problem)
-        apply_transition(problem, find(Problem.TRANSITIONS, "send_back"), actor=actor, reason=reason)
-        _tell(
-            units.members(problem.assignee),
-            title=record_text(gettext_lazy("督查问题被退回重新整改")),
-            body=reason.strip(),
-            url=_problem_url(problem),
-            key=f"problem:{problem.pk}:back:{timezone.now():%Y%m%d%H%M%S}",
-        )
-    return problem
-
-
-# ---------------------------------------------------------------- the overdue sweep
-
-OVERDUE_LOGGED = gettext_lazy("逾期未销号，已提醒责任单位负责人")
-
-
-def sweep_overdue(*, today: date, now=None, stdout=None) -> dict[str, int]:
-    """Flag each problem overdue on `today` once per deadline: claimed with a conditional UPDATE on its id,
-    deadline and unflagged marker (safe with several workers and re-runs), one history row as the system
-    actor, and a notification to the assignee's heads (with a dedupe key)."""
-    candidates = selectors.overdue_q(today) & (
-        Q(overdue_flagged_for__isnull=True) | Q(overdue_flagged_for__lt=F("due_on"))
-    )
-    flagged = 0
-    ids = list(Problem.objects.filter(candidates).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), 500):
-        with transaction.atomic():
-            rows = Problem.objects.filter(pk__in=ids[start : start + 500]).select_related("assignee", "visit")
-            actor = audit.system_actor()
-            for problem in rows:
-                won = (
-                    Problem.objects.filter(pk=problem.pk, due_on=problem.due_on, status__in=Problem.OPEN)
-                    .filter(Q(overdue_flagged_for__isnull=True) | Q(overdue_flagged_for__lt=problem.due_on))
-                    .update(overdue_flagged_for=problem.due_on)
-                )
-                if not won:
-                    continue
-                flagged += 1
-                records.update_with_history(
-                    problem, actor, record_text(OVERDUE_LOGGED), overdue_flagged_for=problem.due_on
-                )
-                _tell(
-                    recipients.unit_heads(problem.assignee),
-                    title=record_text(
-                        gettext_lazy("督查问题逾期未整改：%(unit)s"), unit=problem.assignee.name
-                    ),
-                    body=str(
-                        _("整改时限 %(d)s 已过，已逾期 %(n)s 天。")
-                        % {"d": problem.due_on, "n": rules.problem_days_overdue(problem.due_on, today)}
-                    ),
-                    url=_problem_url(problem),
-                    key=f"problem:{problem.pk}:overdue:{problem.due_on}",
-                )
-    if stdout is not None:
-        stdout.write(f"governance problems overdue: {flagged}\n")
-    return {"flagged": flagged}
 
 
 # ---------------------------------------------------------------- 两书一函
@@ -381,7 +274,7 @@ def issue_letter(*, actor, data: dict) -> GovernmentLetter:
         if problem is not None and (
             kind != "supervision_letter"
             or not selectors.problem_list(actor)
-            .filter(pk=problem.pk, assignee=recipient, status__in=Problem.OPEN)
+            .filter(selectors.open_q(), pk=problem.pk, hazard__responsible_unit=recipient)
             .exists()
         ):
             raise DomainError(

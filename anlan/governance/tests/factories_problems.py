@@ -1,5 +1,5 @@
-"""督查问题 for tests: a 督查 of the county 安委办 over 住建局, 交通运输局 and town A, problems assigned to them at
-each step, a 督办函 to 住建局, and a 约谈 record."""
+"""督查问题 for tests: a 督查 of the county 安委办 over 住建局, 交通运输局 and town A, problems assigned to them (each
+a hazard record) at each step of the hazard's loop, a 督办函 to 住建局, and a 约谈 record."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from anlan.core import units
-from anlan.core.models import Department, Membership, Role
+from anlan.core.models import Department, Industry, Membership, Role
 from anlan.governance.services import problems as services
+from anlan.hazards import services as hazard_services
+from anlan.hazards.tests.factories import photo
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -45,11 +47,19 @@ def visit(cast, **overrides):
     return services.record_visit(actor=cast["county_office"], data=visit_data(cast, **overrides))
 
 
+def industry(code: str = "campus") -> Industry:
+    return Industry.objects.get(code=code)
+
+
 def problem_data(cast, **overrides) -> dict:
+    """By default a problem for 住建局 in an industry it does not supervise (校园): only the hazard's responsible
+    unit lets the department see it."""
     return {
         "description": "建筑施工领域“打非治违”台账不完整，部分在建项目未纳入监管。",
         "requirement": "全面排查在建项目，建立完整台账。",
         "assignee": unit(cast.dept_housing),
+        "industry": industry(),
+        "place": "",
         "found_on": None,
         "due_on": timezone.localdate() + timedelta(days=20),
         **overrides,
@@ -63,33 +73,56 @@ def problem(cast, the_visit=None, **overrides):
     )
 
 
-def plan_data(problem, **overrides) -> dict:
-    return {
-        "plan_measures": "逐个项目排查，建立台账并动态更新。",
-        "plan_person": "张海峰",
-        "plan_due_on": problem.due_on,
-        "root_cause": "项目审批信息与监管台账未共享。",
-        **overrides,
-    }
+def plan(problem, user):
+    """The assignee's 整改方案, recorded on the problem's hazard (the hazards app's service)."""
+    return hazard_services.record_plan(
+        actor=user,
+        hazard_pk=problem.hazard_id,
+        plan={
+            "responsible_person": "张海峰",
+            "measures": "逐个项目排查，建立台账。",
+            "due_on": problem.due_on,
+        },
+    )
 
 
 def planned(cast, **overrides):
     p = problem(cast, **overrides)
-    return services.submit_plan(actor=cast["dept_housing"], problem_pk=p.pk, data=plan_data(p))
+    plan(p, assignee_user(cast, p))
+    return p
 
 
-def report_data(**overrides) -> dict:
-    return {
-        "rectification": "已排查在建项目 42 个，全部纳入台账。",
-        "evidence": pdf(),
-        "systemic_measure": "建立住建、资规项目信息每月共享机制。",
-        **overrides,
+def assignee_user(cast, problem):
+    by_unit = {
+        unit(cast.dept_housing).pk: "dept_housing",
+        unit(cast.dept_transport).pk: "dept_transport",
+        unit(cast.town_a).pk: "town_a",
+        unit(cast.town_b).pk: "town_b",
     }
+    return cast[by_unit[problem.hazard.responsible_unit_id]]
 
 
 def reported(cast, **overrides):
+    """A problem whose hazard the assignee rectified (with an after-photo): awaiting the issuer's 验收销号."""
     p = planned(cast, **overrides)
-    return services.report_rectification(actor=cast["dept_housing"], problem_pk=p.pk, data=report_data())
+    hazard_services.submit_rectification(
+        actor=assignee_user(cast, p),
+        hazard_pk=p.hazard_id,
+        description="已排查在建项目 42 个，全部纳入台账。",
+        photos=[photo()],
+    )
+    p.hazard.refresh_from_db()
+    return p
+
+
+def close_out(cast, problem, actor=None):
+    return hazard_services.verify_rectification(
+        actor=actor or cast["county_office"],
+        hazard_pk=problem.hazard_id,
+        passed=True,
+        opinion="经资料核查，整改到位，同意销号。",
+        method="documents",
+    )
 
 
 def committee_department(cast):

@@ -3,8 +3,10 @@
 The scene: a 督查 of the county 安委办; a problem (or letter, or 约谈) addressed to 住建局 (dept_housing). The
 安委办 and the leader see it through the county; 住建局 sees it as its own unit; 交通运输局 (the second
 department) and the towns never see it (404) — a department's territorial scope is narrowed to its own unit.
-Only the assignee plans, reports and replies (the 安委办 holds the right in scope, but the guard refuses: 302,
-nothing written); only the 安委办 closes out, sends back and issues (住建局 gets 403); the leader only reads.
+A problem is a hazard record: its plan and 验收销号 are the hazard's routes (rows below for the problem's
+hazard, in an industry 住建局 does not supervise): only the assignee plans and replies (the 安委办 holds the right
+in scope, but the guard refuses: 302, nothing written); only the 安委办 verifies and closes out (住建局 is
+refused by rule), sends letters back and issues (住建局 gets 403); the leader only reads.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ def assigned(c):
     return {"pk": _f().problem(c).pk}
 
 
-def planned(c):
-    return {"pk": _f().planned(c).pk}
+def assigned_hazard(c):
+    """The hazard record of a problem assigned to 住建局 in an industry it does not supervise (校园)."""
+    return {"pk": _f().problem(c).hazard_id}
 
 
-def reported(c):
-    return {"pk": _f().reported(c).pk}
+def reported_hazard(c):
+    """The same, rectified by 住建局 and awaiting the 安委办's 验收销号."""
+    return {"pk": _f().reported(c).hazard_id}
 
 
 def sent(c):
@@ -66,24 +70,26 @@ def visit_post(c):
 
 
 def problem_post(c):
+    f = _f()
     return {
         "description": "安全生产责任清单未及时修订。",
-        "assignee": _f().unit(c.dept_housing).pk,
+        "assignee": f.unit(c.dept_housing).pk,
+        "industry": f.industry().pk,
         "due_on": "2036-01-31",
     }
 
 
-def plan_post(c):
+def hazard_plan_post(c):
     from datetime import timedelta
 
     from django.utils import timezone
 
     due = timezone.localdate() + timedelta(days=10)
-    return {"plan_measures": "修订清单", "plan_person": "张海峰", "plan_due_on": due.isoformat()}
+    return {"responsible_person": "张海峰", "measures": "修订清单", "due_on": due.isoformat()}
 
 
-def report_post(c):
-    return {"rectification": "已修订。", "evidence": _f().pdf()}
+def verify_post(c):
+    return {"passed": "1", "opinion": "经核查整改到位。", "method": "documents"}
 
 
 def letter_post(c):
@@ -126,6 +132,16 @@ ASSIGNEE = page(404, county_office=302, dept_housing=200, leader=403)
 ASSIGNEE_POST = page(404, county_office=302, dept_housing=302, leader=403)
 CLOSE = page(404, county_office=200, dept_housing=403, leader=403)
 CLOSE_POST = page(404, county_office=302, dept_housing=403, leader=403)
+# 深层次原因 / 制度措施: the assignee only; the 安委办 holds the right but is not the unit (403).
+MEASURES_POST = page(404, county_office=403, dept_housing=302, leader=403)
+# The problem's hazard record: seen by whoever sees the problem (住建局 through its own unit although 校园 is
+# not its industry); 交通运输局 and the towns never (404).
+HAZARD_READ = page(404, county_office=200, dept_housing=200, leader=200)
+# The plan on the hazard: 住建局 only; the 安委办 is refused by rule (no 代管) and sent back.
+HAZARD_PLAN_POST = page(404, county_office=302, dept_housing=302, leader=403)
+# 验收销号: the 安委办 (the finding unit) closes it out; 住建局 is refused by rule (the rectifying unit never
+# closes its own) and sent back, nothing written.
+HAZARD_VERIFY_POST = page(404, county_office=302, dept_housing=302, leader=403)
 CONFIRM_POST = page(404, county_office=403, dept_housing=302, leader=403)
 EXPORT = page(
     403, county_office=200, town_a=200, town_b=200, dept_housing=200, dept_transport=200, leader=200
@@ -147,14 +163,29 @@ ROUTES = [
     Route("governance:problem-statistics", LIST),
     Route("governance:measure-list", LIST),
     Route("governance:problem-detail", READ, kwargs=assigned),
-    Route("governance:problem-evidence", READ, kwargs=reported),
-    Route("governance:problem-submit-plan", ASSIGNEE, kwargs=assigned),
-    _post("governance:problem-submit-plan", ASSIGNEE_POST, plan_post, kwargs=assigned, refused=REFUSED),
-    Route("governance:problem-report", ASSIGNEE, kwargs=planned),
-    _post("governance:problem-report", ASSIGNEE_POST, report_post, kwargs=planned, refused=REFUSED),
-    _post("governance:problem-close-out", CLOSE_POST, lambda c: {}, kwargs=reported),
-    Route("governance:problem-send-back", CLOSE, kwargs=reported),
-    _post("governance:problem-send-back", CLOSE_POST, lambda c: {"reason": "佐证不足"}, kwargs=reported),
+    _post(
+        "governance:problem-measures",
+        MEASURES_POST,
+        lambda c: {"root_cause": "信息未共享。", "systemic_measure": "建立每月信息共享机制。"},
+        kwargs=assigned,
+    ),
+    Route("hazards:hazard-detail", HAZARD_READ, kwargs=assigned_hazard, label="(a 督查 problem's hazard)"),
+    _post(
+        "hazards:hazard-plan",
+        HAZARD_PLAN_POST,
+        hazard_plan_post,
+        kwargs=assigned_hazard,
+        refused=REFUSED,
+        label="(a 督查 problem's hazard: the assignee plans)",
+    ),
+    _post(
+        "hazards:hazard-verify",
+        HAZARD_VERIFY_POST,
+        verify_post,
+        kwargs=reported_hazard,
+        refused=frozenset({"dept_housing"}),
+        label="(a 督查 problem's hazard: the issuer closes out, never the assignee)",
+    ),
     Route("governance:letter-list", LIST),
     Route("governance:letter-create", OFFICE),
     _post("governance:letter-create", OFFICE_POST, letter_post),
@@ -191,8 +222,17 @@ ROUTES = [
 def _audited():
     from anlan.core.models import ReceiptTask
     from anlan.governance.models import AccountabilityRecord, GovernmentLetter, Problem, SupervisionVisit
+    from anlan.hazards.models import Hazard, RectificationPlan
 
-    return [SupervisionVisit, Problem, GovernmentLetter, AccountabilityRecord, ReceiptTask]
+    return [
+        SupervisionVisit,
+        Problem,
+        GovernmentLetter,
+        AccountabilityRecord,
+        ReceiptTask,
+        Hazard,
+        RectificationPlan,
+    ]
 
 
 AUDITED = _audited()

@@ -1,9 +1,12 @@
-"""督查问题, 两书一函 and 问责: the rules at every boundary, the services' loop (nobody closes their own problem),
-scope (a department sees only its own unit's), the overdue sweep, statistics, the ledger and the pages."""
+"""督查问题, 两书一函 and 问责: the rules at every boundary; a problem IS a hazard record (assignment registers it,
+the assignee plans and rectifies on it, the issuer closes it out and the assignee never does); scope (a
+department sees only its own unit's problems and their hazards, outside its industries too); overdue through
+the hazard; statistics, the ledgers (the governance one and the hazards' one) and the pages."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -14,13 +17,18 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from anlan.core.errors import DomainError
-from anlan.core.models import Membership
+from anlan.core.models import Role
 from anlan.core.rules import RuleViolation
+from anlan.core.tests.factories import MembershipFactory, UserFactory
 from anlan.governance import rules
 from anlan.governance.models import AccountabilityRecord, GovernmentLetter, Problem, SupervisionVisit
 from anlan.governance.selectors import problems as selectors
 from anlan.governance.services import problems as services
 from anlan.governance.tests import factories_problems as f
+from anlan.hazards import selectors as hazard_selectors
+from anlan.hazards import services as hazard_services
+from anlan.hazards.models import Hazard
+from anlan.hazards.rules import ErrorCode as HazardCode
 from anlan.notifications.models import Notification
 
 D = date(2026, 3, 10)
@@ -43,41 +51,6 @@ def test_a_problems_deadline_is_not_before_it_was_found(due, ok):
 
 
 DUE = date(2026, 3, 31)
-
-
-@pytest.mark.parametrize(
-    "plan_due, field",
-    [
-        (D - timedelta(days=1), "plan_due_on"),
-        (D, None),
-        (DUE, None),
-        (DUE + timedelta(days=1), "plan_due_on"),
-    ],
-    ids=["before-found", "found-day", "deadline", "day-after-deadline"],
-)
-def test_a_plan_cannot_give_the_assignee_more_time_than_the_issuer(plan_due, field):
-    if field is None:
-        rules.check_plan_due_on(plan_due, D, DUE)
-    else:
-        with pytest.raises(RuleViolation) as caught:
-            rules.check_plan_due_on(plan_due, D, DUE)
-        assert caught.value.field == field
-
-
-@pytest.mark.parametrize(
-    "today, closed_on, overdue",
-    [
-        (DUE, None, False),
-        (DUE + timedelta(days=1), None, True),
-        (DUE + timedelta(days=9), DUE, False),
-        (DUE + timedelta(days=9), DUE + timedelta(days=1), True),
-        (DUE - timedelta(days=3), None, False),
-    ],
-    ids=["open-on-deadline", "open-day-after", "closed-on-deadline", "closed-day-after", "open-before"],
-)
-def test_a_problem_is_overdue_from_the_day_after_its_deadline(today, closed_on, overdue):
-    assert rules.problem_is_overdue(DUE, today, closed_on) is overdue
-    assert rules.problem_closed_on_time(DUE, closed_on) is (closed_on is not None and not overdue)
 
 
 def test_days_overdue_count_from_the_deadline_and_never_go_negative():
@@ -120,102 +93,132 @@ def test_an_accountability_measure_is_not_dated_in_the_future(decided_on, ok):
             rules.check_decided_on(decided_on, D)
 
 
-# ---------------------------------------------------------------- the loop
+# ---------------------------------------------------------------- the loop (on the hazard record)
 
 
-def test_the_office_assigns_a_problem_and_the_assignees_members_are_told(
+def test_assigning_a_problem_registers_one_hazard_record_for_the_assignee(
     cast, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        problem = f.problem(cast)
-    assert problem.status == Problem.Status.ASSIGNED
+        problem = f.problem(cast, place="县教育局机关")
+    hazard = problem.hazard
     assert problem.position == 1
-    assert problem.region_id == cast.county.pk
-    assert problem.history.count() == 1
-    assert Notification.objects.filter(recipient=cast["dept_housing"], kind=services.NOTICE).count() == 1
+    assert hazard.enterprise_id is None and hazard.place == "县教育局机关"
+    assert hazard.source == Hazard.Source.SUPERVISION
+    assert hazard.status == Hazard.Status.REGISTERED
+    assert hazard.responsible_unit == f.unit(cast.dept_housing)
+    assert hazard.finding_unit == f.office(cast) == problem.visit.issuer
+    assert hazard.region_id == cast.county.pk
+    assert hazard.industry.code == "campus"
+    assert hazard.found_on == problem.visit.held_on and hazard.due_on == problem.due_on
+    assert hazard.description == problem.description
+    assert hazard.number.startswith("YH341122-")
+    assert problem.history.count() == 1 and hazard.history.count() == 1
+    # the hazards app tells the assignee (once), nobody else
+    assert Notification.objects.filter(recipient=cast["dept_housing"]).count() == 1
     assert not Notification.objects.filter(recipient=cast["dept_transport"]).exists()
 
 
-def test_the_whole_loop_plan_report_close_out(cast):
-    problem = f.reported(cast)
-    assert problem.status == Problem.Status.REPORTED
-    assert problem.evidence.name.endswith(".pdf")
-    assert problem.systemic_measure
-    services.close_out(actor=cast["county_office"], problem_pk=problem.pk)
-    problem.refresh_from_db()
-    assert problem.status == Problem.Status.CLOSED
-    assert problem.closed_on == timezone.localdate()
-    reasons = list(problem.history.order_by("history_id").values_list("history_user__username", flat=True))
-    assert reasons == ["county_office", "dept_housing", "dept_housing", "county_office"]
+def test_without_a_place_the_hazard_names_the_assignee(cast):
+    assert f.problem(cast).hazard.place == "来安县住房和城乡建设局"
 
 
-def test_the_assignee_can_never_close_out_its_own_problem(cast):
+def test_a_town_problem_lies_in_the_towns_region(cast):
+    problem = f.problem(cast, assignee=f.unit(cast.town_a))
+    assert problem.hazard.region_id == cast.town_a.pk
+
+
+def test_the_department_plans_and_rectifies_on_the_hazard_and_the_issuer_closes_it_out(cast):
     problem = f.reported(cast)
-    rows = problem.history.count()
-    with pytest.raises(PermissionDenied):
-        services.close_out(actor=cast["dept_housing"], problem_pk=problem.pk)
-    problem.refresh_from_db()
-    assert problem.status == Problem.Status.REPORTED
-    assert problem.history.count() == rows
+    hazard = problem.hazard
+    assert hazard.status == Hazard.Status.AWAITING_VERIFICATION
+    assert hazard.submitted_by == cast["dept_housing"]
+    assert hazard.current_plan().responsible_person == "张海峰"
+    f.close_out(cast, problem)
+    hazard.refresh_from_db()
+    assert hazard.status == Hazard.Status.CLOSED
+    assert hazard.closed_on == timezone.localdate()
+    assert hazard.verified_by == cast["county_office"]
+    users = list(hazard.history.order_by("history_id").values_list("history_user__username", flat=True))
+    assert users == ["county_office", "dept_housing", "dept_housing", "county_office"]
+
+
+def test_the_assignee_cannot_close_out_its_own_problem_even_in_an_industry_it_supervises(cast):
+    # 城镇燃气 is 住建局's: it is a supervising department of the hazard, and still not its verifier.
+    problem = f.reported(cast, industry=f.industry("urban-gas"))
+    colleague = UserFactory(username="housing_colleague")
+    MembershipFactory(user=colleague, role=Role.DEPARTMENT, department=cast.dept_housing)
+    rows = problem.hazard.history.count()
+    for who, code in (
+        (cast["dept_housing"], HazardCode.SAME_PERSON),  # it submitted the rectification
+        (colleague, HazardCode.RECTIFYING_UNIT_VERIFIER),  # its unit rectified it
+    ):
+        with pytest.raises(DomainError) as caught:
+            f.close_out(cast, problem, actor=who)
+        assert caught.value.code == code
+    problem.hazard.refresh_from_db()
+    assert problem.hazard.status == Hazard.Status.AWAITING_VERIFICATION
+    assert problem.hazard.history.count() == rows
+    assert not problem.hazard.verifications.exists()
+    assert not hazard_selectors.hazards_to_verify(colleague).filter(pk=problem.hazard_id).exists()
+    assert list(hazard_selectors.hazards_to_verify(cast["county_office"])) == [problem.hazard]
 
 
 def test_the_issuer_cannot_plan_for_the_assignee(cast):
     problem = f.problem(cast)
     with pytest.raises(DomainError) as caught:
-        services.submit_plan(actor=cast["county_office"], problem_pk=problem.pk, data=f.plan_data(problem))
-    assert caught.value.code == "problem_not_assignee"
-    problem.refresh_from_db()
-    assert problem.status == Problem.Status.ASSIGNED and problem.plan_measures == ""
+        f.plan(problem, cast["county_office"])
+    assert caught.value.code == HazardCode.NOT_RESPONSIBLE
+    problem.hazard.refresh_from_db()
+    assert problem.hazard.status == Hazard.Status.REGISTERED
+    assert not problem.hazard.plans.exists()
 
 
-def test_another_department_does_not_see_the_problem(cast):
+def test_the_issuer_sends_a_rectification_back_with_its_opinion(cast):
+    problem = f.reported(cast)
+    hazard_services.verify_rectification(
+        actor=cast["county_office"],
+        hazard_pk=problem.hazard_id,
+        passed=False,
+        opinion="佐证不足",
+        method="documents",
+    )
+    problem.hazard.refresh_from_db()
+    assert problem.hazard.status == Hazard.Status.RECTIFYING
+
+
+def test_another_department_does_not_see_the_problem_nor_its_hazard(cast):
     problem = f.problem(cast)
-    with pytest.raises(Http404):
-        selectors.access_problem(cast["dept_transport"], problem.pk)
-    with pytest.raises(Http404):
-        selectors.access_problem(cast["town_a"], problem.pk)
+    for outsider in (cast["dept_transport"], cast["town_a"]):
+        with pytest.raises(Http404):
+            selectors.access_problem(outsider, problem.pk)
+        with pytest.raises(Http404):
+            hazard_selectors.access_hazard(outsider, problem.hazard_id)
     assert not selectors.problem_list(cast["dept_transport"]).exists()
     assert list(selectors.problem_list(cast["dept_housing"])) == [problem]
     assert list(selectors.problem_list(cast["leader"])) == [problem]
 
 
-def test_a_town_sees_the_problem_addressed_to_it_and_not_its_neighbours(cast):
+def test_the_department_sees_and_acts_on_its_hazard_outside_its_industries(cast):
+    problem = f.problem(cast)  # 校园: not an industry of 住建局
+    assert hazard_selectors.access_hazard(cast["dept_housing"], problem.hazard_id) == problem.hazard
+    assert (
+        hazard_selectors.hazard_list(cast["dept_housing"], "hazards.plan")
+        .filter(pk=problem.hazard_id)
+        .exists()
+    )
+    assert list(hazard_selectors.hazards_to_rectify(cast["dept_housing"])) == [problem.hazard]
+    assert not hazard_selectors.hazards_to_rectify(cast["county_office"]).exists()
+
+
+def test_a_town_sees_the_problem_addressed_to_it_and_not_its_neighbours(cast, client):
     problem = f.problem(cast, assignee=f.unit(cast.town_a))
     assert selectors.access_problem(cast["town_a"], problem.pk) == problem
     with pytest.raises(Http404):
         selectors.access_problem(cast["town_b"], problem.pk)
-
-
-def test_a_plan_later_than_the_deadline_is_refused_naming_the_field(cast):
-    problem = f.problem(cast)
-    data = f.plan_data(problem, plan_due_on=problem.due_on + timedelta(days=1))
-    with pytest.raises(DomainError) as caught:
-        services.submit_plan(actor=cast["dept_housing"], problem_pk=problem.pk, data=data)
-    assert caught.value.code == rules.ProblemCode.PLAN_AFTER_DUE
-    assert "plan_due_on" in caught.value.errors
-    problem.refresh_from_db()
-    assert problem.status == Problem.Status.ASSIGNED and problem.history.count() == 1
-
-
-def test_a_report_without_evidence_is_refused(cast):
-    problem = f.planned(cast)
-    with pytest.raises(DomainError) as caught:
-        services.report_rectification(
-            actor=cast["dept_housing"], problem_pk=problem.pk, data=f.report_data(evidence=None)
-        )
-    assert caught.value.code == services.ErrorCode.EVIDENCE_MISSING
-    problem.refresh_from_db()
-    assert problem.status == Problem.Status.RECTIFYING
-
-
-def test_sending_back_needs_a_reason_and_returns_the_problem_to_rectification(cast):
-    problem = f.reported(cast)
-    with pytest.raises(DomainError):
-        services.send_back(actor=cast["county_office"], problem_pk=problem.pk, reason=" ")
-    services.send_back(actor=cast["county_office"], problem_pk=problem.pk, reason="佐证不足")
-    problem.refresh_from_db()
-    assert problem.status == Problem.Status.RECTIFYING
-    assert problem.history.latest("history_id").history_change_reason == "佐证不足"
+    client.force_login(cast["town_b"])
+    assert client.get(reverse("governance:problem-detail", args=[problem.pk])).status_code == 404
+    assert client.get(reverse("hazards:hazard-detail", args=[problem.hazard_id])).status_code == 404
 
 
 def test_a_problem_cannot_be_assigned_to_a_unit_out_of_scope_or_to_the_issuer(cast):
@@ -226,7 +229,10 @@ def test_a_problem_cannot_be_assigned_to_a_unit_out_of_scope_or_to_the_issuer(ca
     with pytest.raises(DomainError) as caught:
         f.problem(cast, the_visit, due_on=the_visit.held_on - timedelta(days=1))
     assert caught.value.code == rules.ProblemCode.DUE_BEFORE_FOUND
-    assert not Problem.objects.exists()
+    with pytest.raises(DomainError) as caught:
+        f.problem(cast, the_visit, industry=None)
+    assert caught.value.field == "industry"
+    assert not Problem.objects.exists() and not Hazard.objects.exists()
 
 
 def test_a_handed_down_list_needs_its_source_document(cast):
@@ -241,53 +247,110 @@ def test_a_department_cannot_record_a_visit(cast):
         services.record_visit(actor=cast["dept_housing"], data=f.visit_data(cast))
 
 
-# ---------------------------------------------------------------- the overdue sweep
+# ---------------------------------------------------------------- root cause and systemic measure
 
 
-def _overdue_problem(cast, days_past: int = 1):
+def test_the_assignee_records_the_root_cause_and_the_systemic_measure(cast):
     problem = f.problem(cast)
-    Problem.objects.filter(pk=problem.pk).update(due_on=timezone.localdate() - timedelta(days=days_past))
+    services.record_measures(
+        actor=cast["dept_housing"],
+        problem_pk=problem.pk,
+        data={"root_cause": "信息未共享。", "systemic_measure": "建立每月信息共享机制。"},
+    )
     problem.refresh_from_db()
+    assert (problem.root_cause, problem.systemic_measure) == ("信息未共享。", "建立每月信息共享机制。")
+    assert problem.history.latest("history_id").history_user == cast["dept_housing"]
+
+
+def test_the_issuer_does_not_write_the_assignees_measures(cast):
+    problem = f.problem(cast)
+    with pytest.raises(PermissionDenied):
+        services.record_measures(
+            actor=cast["county_office"], problem_pk=problem.pk, data={"systemic_measure": "代填"}
+        )
+    problem.refresh_from_db()
+    assert problem.systemic_measure == "" and problem.history.count() == 1
+
+
+def test_measures_are_settled_once_the_hazard_is_closed_out(cast):
+    problem = f.reported(cast)
+    f.close_out(cast, problem)
+    with pytest.raises(DomainError) as caught:
+        services.record_measures(
+            actor=cast["dept_housing"], problem_pk=problem.pk, data={"systemic_measure": "补记"}
+        )
+    assert caught.value.code == services.ErrorCode.PROBLEM_SETTLED
+
+
+# ---------------------------------------------------------------- overdue: the hazards' sweep and rule
+
+
+def _overdue_problem(cast, days_past: int = 1, **overrides):
+    problem = f.problem(cast, **overrides)
+    Hazard.objects.filter(pk=problem.hazard_id).update(
+        due_on=timezone.localdate() - timedelta(days=days_past)
+    )
+    problem.hazard.refresh_from_db()
     return problem
 
 
-def test_the_sweep_flags_an_overdue_problem_once_and_tells_the_units_heads(
+def test_the_hazards_sweep_escalates_an_overdue_problem_to_its_assignee(
     cast, django_capture_on_commit_callbacks
 ):
-    Membership.objects.filter(user=cast["dept_housing"]).update(is_head=True)
-    problem = _overdue_problem(cast)
-    today = timezone.localdate()
+    from anlan.hazards.sweeps import escalate
+
+    problem = _overdue_problem(cast, days_past=3)
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.sweep_overdue(today=today)
-    with django_capture_on_commit_callbacks(execute=True):
-        second = services.sweep_overdue(today=today)
-    assert first == {"flagged": 1} and second == {"flagged": 0}
-    problem.refresh_from_db()
-    assert problem.overdue_flagged_for == problem.due_on
-    told = Notification.objects.filter(recipient=cast["dept_housing"], title__contains="逾期")
-    assert told.count() == 1
-    assert problem.history.latest("history_id").history_user.username == "system"
+        assert escalate(timezone.localdate())[0] == 1
+        assert escalate(timezone.localdate())[0] == 0  # once per due date
+    problem.hazard.refresh_from_db()
+    assert problem.hazard.escalated_for == problem.hazard.due_on
+    assert Notification.objects.filter(recipient=cast["dept_housing"], title__contains="逾期").exists()
 
 
-def test_the_sweep_leaves_a_problem_due_today_alone(cast):
-    problem = f.problem(cast)
-    Problem.objects.filter(pk=problem.pk).update(due_on=timezone.localdate())
-    assert services.sweep_overdue(today=timezone.localdate()) == {"flagged": 0}
+@pytest.mark.parametrize("days_past, overdue", [(0, False), (1, True)], ids=["due-today", "day-after"])
+def test_a_problem_is_overdue_the_day_after_its_hazards_due_date(cast, days_past, overdue):
+    problem = _overdue_problem(cast, days_past=days_past)
+    late = selectors.problem_list(cast["county_office"]).filter(selectors.overdue_q(timezone.localdate()))
+    assert late.exists() is overdue
+    assert problem.hazard.is_overdue is overdue
 
 
-def test_the_sweep_leaves_a_closed_problem_alone(cast):
+def test_a_closed_out_problem_is_no_longer_overdue(cast):
     problem = f.reported(cast)
-    services.close_out(actor=cast["county_office"], problem_pk=problem.pk)
-    Problem.objects.filter(pk=problem.pk).update(due_on=timezone.localdate() - timedelta(days=3))
-    assert services.sweep_overdue(today=timezone.localdate()) == {"flagged": 0}
-
-
-def test_a_new_deadline_rearms_the_sweep(cast):
-    problem = _overdue_problem(cast, days_past=5)
+    Hazard.objects.filter(pk=problem.hazard_id).update(due_on=timezone.localdate() - timedelta(days=3))
+    f.close_out(cast, problem)
     today = timezone.localdate()
-    services.sweep_overdue(today=today)
-    Problem.objects.filter(pk=problem.pk).update(due_on=today - timedelta(days=1))
-    assert services.sweep_overdue(today=today) == {"flagged": 1}
+    assert not selectors.problem_list(cast["county_office"]).filter(selectors.overdue_q(today)).exists()
+    assert selectors.problem_list(cast["county_office"]).filter(selectors.late_q(today)).count() == 1
+
+
+def test_the_assessment_counts_an_overdue_problem_against_its_assignee(cast):
+    from anlan.governance.selectors import assessment_facts as facts
+
+    today = timezone.localdate()
+    late = _overdue_problem(cast, industry=f.industry("urban-gas"))  # 住建局's own industry …
+    _overdue_problem(cast, assignee=f.unit(cast.dept_transport))  # … and 校园, no department's
+    f.problem(cast)  # not yet due
+    closed = f.reported(cast)
+    Hazard.objects.filter(pk=closed.hazard_id).update(due_on=today - timedelta(days=1))
+    f.close_out(cast, closed)
+    units = facts.scored_units(cast.county.pk, cast.county.level)
+    ctx = facts.FactContext(
+        year=today.year,
+        first=date(today.year, 1, 1),
+        last=date(today.year, 12, 31),
+        as_of=today,
+        low="341122000000",
+        high="341122999999",
+        units=units,
+    )
+    found = facts.facts_for("problems.overdue", ctx)
+    housing, transport = f.unit(cast.dept_housing).pk, f.unit(cast.dept_transport).pk
+    assert {pk: fact.occurrences for pk, fact in found.items()} == {housing: 1, transport: 1}
+    assert found[housing].records[0]["url"] == reverse("governance:problem-detail", args=[late.pk])
+    # on its due date it is not overdue yet
+    assert facts.facts_for("problems.overdue", replace(ctx, as_of=today - timedelta(days=1))) == {}
 
 
 # ---------------------------------------------------------------- statistics and the ledger
@@ -296,10 +359,9 @@ def test_a_new_deadline_rearms_the_sweep(cast):
 def test_statistics_count_by_unit_with_the_on_time_rate(cast):
     today = timezone.localdate()
     closed = f.reported(cast)
-    services.close_out(actor=cast["county_office"], problem_pk=closed.pk)
+    f.close_out(cast, closed)
     the_visit = closed.visit
-    late = f.problem(cast, the_visit, assignee=f.unit(cast.dept_transport))
-    Problem.objects.filter(pk=late.pk).update(due_on=today - timedelta(days=2))
+    _overdue_problem(cast, days_past=2, assignee=f.unit(cast.dept_transport))
     f.problem(cast, the_visit, assignee=f.unit(cast.dept_transport))
     stats = selectors.statistics(selectors.problem_list(cast["county_office"]), today)
     assert stats["totals"]["total"] == 3
@@ -316,9 +378,29 @@ def test_statistics_count_by_unit_with_the_on_time_rate(cast):
     assert own["totals"]["total"] == 2
 
 
-def test_the_ledger_lists_the_problems_in_scope_with_their_overdue_flag(cast, client):
+def test_the_hazard_statistics_and_ledger_include_the_problems(cast, client):
     problem = f.problem(cast)
-    Problem.objects.filter(pk=problem.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    f.problem(cast, problem.visit, assignee=f.unit(cast.dept_transport))
+    client.force_login(cast["county_office"])
+    response = client.get(reverse("hazards:hazard-list"), {"government": "true"})
+    assert sorted(h.pk for h in response.context["page"].object_list) == sorted(
+        Problem.objects.values_list("hazard_id", flat=True)
+    )
+    response = client.get(reverse("hazards:hazard-list"), {"government": "false"})
+    assert not [h for h in response.context["page"].object_list if h.pk == problem.hazard_id]
+    response = client.get(reverse("hazards:hazard-statistics"), {"source": "supervision"})
+    assert response.status_code == 200
+    found = hazard_selectors.totals(Hazard.objects.for_user(cast["county_office"]), timezone.localdate())
+    assert (found["found"], found["open"]) == (2, 2)
+    own = hazard_selectors.totals(Hazard.objects.for_user(cast["dept_housing"]), timezone.localdate())
+    assert own["found"] == 1
+    client.force_login(cast["dept_housing"])
+    response = client.get(reverse("hazards:hazard-list"), {"government": "true"})
+    assert [h.pk for h in response.context["page"].object_list] == [problem.hazard_id]
+
+
+def test_the_ledger_lists_the_problems_in_scope_with_their_hazard_and_overdue_flag(cast, client):
+    problem = _overdue_problem(cast)
     f.problem(cast, problem.visit, assignee=f.unit(cast.dept_transport))
     client.force_login(cast["dept_housing"])
     response = client.get(reverse("governance:problem-export"))
@@ -330,6 +412,7 @@ def test_the_ledger_lists_the_problems_in_scope_with_their_overdue_flag(cast, cl
     data_rows = [row for row in values if row and row[0] == 1]
     assert len(data_rows) == 1
     assert "来安县住房和城乡建设局" in data_rows[0]
+    assert problem.hazard.number in data_rows[0]
     assert data_rows[0][-1] == "是"
 
 
@@ -443,44 +526,75 @@ def test_the_office_assigns_a_problem_through_the_page(cast, client):
     client.force_login(cast["county_office"])
     url = reverse("governance:problem-create", args=[the_visit.pk])
     assert client.get(url).status_code == 200
-    response = client.post(
-        url,
-        {"description": "责任清单未修订", "assignee": f.unit(cast.dept_housing).pk, "due_on": "2000-01-01"},
-    )
+    post = {
+        "description": "责任清单未修订",
+        "assignee": f.unit(cast.dept_housing).pk,
+        "industry": f.industry().pk,
+    }
+    response = client.post(url, {**post, "due_on": "2000-01-01"})
     assert response.status_code == 200
     assert "整改时限不能早于发现日期" in response.content.decode()
+    assert not Hazard.objects.exists()
     due = (timezone.localdate() + timedelta(days=9)).isoformat()
-    response = client.post(
-        url, {"description": "责任清单未修订", "assignee": f.unit(cast.dept_housing).pk, "due_on": due}
-    )
+    response = client.post(url, {**post, "due_on": due})
     assert response.status_code == 302
-    assert the_visit.problems.get().description == "责任清单未修订"
+    problem = the_visit.problems.get()
+    assert problem.description == "责任清单未修订" and problem.hazard.due_on.isoformat() == due
 
 
-def test_the_assignee_sees_only_its_buttons_on_the_problem_page(cast, client):
-    problem = f.reported(cast)
+def test_the_problem_page_shows_the_hazard_and_what_each_side_may_do_there(cast, client):
+    problem = f.planned(cast)
     client.force_login(cast["dept_housing"])
-    page = client.get(reverse("governance:problem-detail", args=[problem.pk])).content.decode()
+    response = client.get(reverse("governance:problem-detail", args=[problem.pk]))
+    page = response.content.decode()
     follow_up = f"{reverse('governance:letter-create')}?problem={problem.pk}"
-    assert reverse("governance:problem-close-out", args=[problem.pk]) not in page
+    assert reverse("hazards:hazard-detail", args=[problem.hazard_id]) in page
+    assert problem.hazard.number in page and "整改中" in page and "逐个项目排查" in page
+    assert [step.name for step in response.context["hazard_actions"]] == ["submit"]
+    assert reverse("governance:problem-measures", args=[problem.pk]) in page
     assert follow_up not in page
-    assert "建立住建、资规项目信息每月共享机制" in page
     client.force_login(cast["county_office"])
-    page = client.get(reverse("governance:problem-detail", args=[problem.pk])).content.decode()
-    assert reverse("governance:problem-close-out", args=[problem.pk]) in page
+    response = client.get(reverse("governance:problem-detail", args=[problem.pk]))
+    page = response.content.decode()
+    assert "submit" not in [step.name for step in response.context["hazard_actions"]]
+    assert reverse("governance:problem-measures", args=[problem.pk]) not in page
     assert follow_up in page
 
 
-def test_the_assignee_submits_its_plan_through_the_page(cast, client):
+def test_the_issuer_sees_the_close_out_waiting_on_the_problem_page(cast, client):
+    problem = f.reported(cast)
+    client.force_login(cast["county_office"])
+    response = client.get(reverse("governance:problem-detail", args=[problem.pk]))
+    assert "verify" in [step.name for step in response.context["hazard_actions"]]
+    client.force_login(cast["dept_housing"])
+    response = client.get(reverse("governance:problem-detail", args=[problem.pk]))
+    assert "verify" not in [step.name for step in response.context["hazard_actions"]]
+
+
+def test_the_assignee_records_its_measures_through_the_page(cast, client):
     problem = f.problem(cast)
     client.force_login(cast["dept_housing"])
     response = client.post(
-        reverse("governance:problem-submit-plan", args=[problem.pk]),
-        {"plan_measures": "修订清单", "plan_person": "张海峰", "plan_due_on": problem.due_on.isoformat()},
+        reverse("governance:problem-measures", args=[problem.pk]),
+        {"root_cause": "信息未共享。", "systemic_measure": "建立住建、资规项目信息每月共享机制。"},
     )
     assert response.status_code == 302
     problem.refresh_from_db()
-    assert problem.status == Problem.Status.RECTIFYING and problem.plan_person == "张海峰"
+    assert problem.systemic_measure == "建立住建、资规项目信息每月共享机制。"
+
+
+def test_the_visit_page_lists_its_problems_with_hazard_number_status_and_overdue(cast, client):
+    late = _overdue_problem(cast)
+    other = f.problem(cast, late.visit, assignee=f.unit(cast.dept_transport))
+    client.force_login(cast["county_office"])
+    page = client.get(reverse("governance:visit-detail", args=[late.visit_id])).content.decode()
+    assert late.hazard.number in page and other.hazard.number in page
+    assert page.count('data-testid="overdue"') == 1
+    # the department reads the visit's problems on the problem list (the 督查 page is the issuer's): its own only
+    client.force_login(cast["dept_housing"])
+    response = client.get(reverse("governance:problem-list"), {"visit": late.visit_id})
+    assert [p.pk for p in response.context["page"].object_list] == [late.pk]
+    assert 'data-testid="overdue"' in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -502,7 +616,12 @@ def test_the_lists_show_an_empty_state(cast, client, name):
 
 
 def test_the_measure_list_shows_the_systemic_measures(cast, client):
-    f.reported(cast)
+    problem = f.problem(cast)
+    services.record_measures(
+        actor=cast["dept_housing"],
+        problem_pk=problem.pk,
+        data={"root_cause": "", "systemic_measure": "建立住建、资规项目信息每月共享机制。"},
+    )
     f.problem(cast)
     client.force_login(cast["county_office"])
     response = client.get(reverse("governance:measure-list"))
@@ -512,8 +631,7 @@ def test_the_measure_list_shows_the_systemic_measures(cast, client):
 
 
 def test_the_overdue_filter_lists_only_late_problems(cast, client):
-    late = f.problem(cast)
-    Problem.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    late = _overdue_problem(cast)
     f.problem(cast, late.visit)
     client.force_login(cast["county_office"])
     response = client.get(reverse("governance:problem-list"), {"overdue": "yes"})
@@ -561,8 +679,16 @@ def test_a_handed_down_list_is_imported_row_by_row_into_the_visit(cast, client):
         {
             "file": _upload(
                 [
-                    ["燃气管道改造滞后", "来安县住房和城乡建设局", due, "", ""],
-                    ["九小场所消防隐患", "新安镇", due, "限期整治", ""],
+                    ["燃气管道改造滞后", "来安县住房和城乡建设局", "城镇燃气", due, "", "", ""],
+                    [
+                        "九小场所消防隐患",
+                        "新安镇",
+                        "消防重点单位/人员密集场所",
+                        due,
+                        "限期整治",
+                        "",
+                        "东关街",
+                    ],
                 ]
             )
         },
@@ -571,6 +697,9 @@ def test_a_handed_down_list_is_imported_row_by_row_into_the_visit(cast, client):
     problems = list(the_visit.problems.order_by("position"))
     assert [p.assignee.name for p in problems] == ["来安县住房和城乡建设局", "新安镇"]
     assert [p.position for p in problems] == [1, 2]
+    assert [p.hazard.industry.code for p in problems] == ["urban-gas", "fire-key"]
+    assert problems[1].hazard.place == "东关街" and problems[1].hazard.region_id == cast.town_a.pk
+    assert all(p.hazard.source == Hazard.Source.SUPERVISION for p in problems)
 
 
 def test_one_bad_row_keeps_the_whole_list_out(cast, client):
@@ -581,10 +710,25 @@ def test_one_bad_row_keeps_the_whole_list_out(cast, client):
         reverse("governance:problem-import", args=[the_visit.pk]),
         {
             "file": _upload(
-                [["燃气管道改造滞后", "来安县住房和城乡建设局", due], ["无主单位", "外县某局", due]]
+                [
+                    ["燃气管道改造滞后", "来安县住房和城乡建设局", "城镇燃气", due],
+                    ["无主单位", "外县某局", "城镇燃气", due],
+                ]
             )
         },
     )
     assert response.status_code == 200
     assert "外县某局" in response.content.decode()
+    assert not the_visit.problems.exists() and not Hazard.objects.exists()
+
+
+def test_a_row_with_an_unknown_industry_is_refused(cast, client):
+    the_visit = f.visit(cast, source="handed_down", source_document="市安委办交办问题清单")
+    due = (timezone.localdate() + timedelta(days=30)).isoformat()
+    client.force_login(cast["county_office"])
+    response = client.post(
+        reverse("governance:problem-import", args=[the_visit.pk]),
+        {"file": _upload([["燃气管道改造滞后", "来安县住房和城乡建设局", "不存在的行业", due]])},
+    )
+    assert "不存在的行业" in response.content.decode()
     assert not the_visit.problems.exists()

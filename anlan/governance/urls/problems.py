@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from anlan.core.entry import transition_patterns
 
-from ..models import GovernmentLetter, Problem
+from ..models import GovernmentLetter
 from ..views import problems as views
 
 urlpatterns = [
@@ -19,8 +19,7 @@ urlpatterns = [
     path("problems/statistics/", views.problem_statistics, name="problem-statistics"),
     path("problems/measures/", views.measure_list, name="measure-list"),
     path("problems/<int:pk>/", views.problem_detail, name="problem-detail"),
-    path("problems/<int:pk>/evidence/", views.problem_evidence, name="problem-evidence"),
-    path("problems/", include(transition_patterns("problem", Problem.TRANSITIONS, views.problem_transition))),
+    path("problems/<int:pk>/measures/", views.problem_measures, name="problem-measures"),
     path("letters/", views.letter_list, name="letter-list"),
     path("letters/new/", views.letter_create, name="letter-create"),
     path("letters/<int:pk>/", views.letter_detail, name="letter-detail"),

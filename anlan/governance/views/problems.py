@@ -1,5 +1,6 @@
 """Pages of 督查问题, 两书一函 and 问责记录: 督查 (list, record, detail with its problems, assign a problem), the
-problems' 台账 (filters, XLSX ledger, statistics), a problem's page with its steps, the 制度措施清单, the letters
+problems' 台账 (filters, XLSX ledger, statistics), a problem's page showing its hazard record (whose own page
+takes the plan, rectification and 销号 steps) and the problem's root cause and systemic measure, the 制度措施清单, the letters
 (issue, detail with the DOCX, confirm, reply) and the accountability records. Views parse input, call one
 service and render (through `anlan.core.entry`)."""
 
@@ -10,6 +11,7 @@ from functools import partial
 from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,11 +25,12 @@ from anlan.core.exports import WRAP, Column, Ledger, filter_request
 from anlan.core.forms import ImportForm
 from anlan.core.paging import filtered
 from anlan.core.permissions import can, has_right, require_right
+from anlan.hazards import selectors as hazards
 
 from .. import rules
 from ..forms import problems as forms
-from ..models import AccountabilityRecord, GovernmentLetter, Problem
-from ..models.problems import EXPORT_PROBLEMS, MANAGE_PROBLEMS
+from ..models import AccountabilityRecord, GovernmentLetter
+from ..models.problems import ANSWER_PROBLEMS, EXPORT_PROBLEMS, MANAGE_PROBLEMS
 from ..selectors import problems as selectors
 from ..services import problem_imports
 from ..services import problems as services
@@ -205,18 +208,39 @@ def problem_export(request):
 
 @login_required
 def problem_detail(request, pk):
+    """A problem with its hazard: the hazard's number, state, plan (五落实), rectification and verification, the
+    steps the user may take on the hazard's page (plan and rectify for the assignee; 验收销号 for the issuer),
+    and the problem's own 深层次原因 and 制度措施."""
     user = request.user
     problem = selectors.access_problem(user, pk)
+    hazard = problem.hazard
     today = timezone.localdate()
+    may_record = (
+        hazard.is_open
+        and can(user, ANSWER_PROBLEMS, problem)
+        and (user.is_superuser or _is_member(user, hazard.responsible_unit))
+    )
     return render(
         request,
         "governance/problems/problem_detail.html",
         {
             "problem": problem,
-            "overdue": rules.problem_is_overdue(problem.due_on, today, problem.closed_on),
-            "days_overdue": rules.problem_days_overdue(problem.due_on, today),
+            "hazard": hazard,
+            "plan": hazard.current_plan(),
+            "rectification": hazard.rectifications.order_by("-submitted_at", "-pk").first(),
+            "verifications": hazard.verifications.select_related("verified_by").order_by(
+                "-verified_at", "-pk"
+            ),
+            "hazard_actions": hazards.hazard_actions(hazard, user),
+            "overdue": hazard.missed_deadline,
+            "days_overdue": rules.problem_days_overdue(hazard.due_on, today),
             "letters": selectors.letter_list(user).filter(problem=problem),
-            "can_follow_up": problem.status != Problem.Status.CLOSED and can(user, MANAGE_PROBLEMS, problem),
+            "measures_form": forms.MeasuresForm(
+                initial={"root_cause": problem.root_cause, "systemic_measure": problem.systemic_measure}
+            )
+            if may_record
+            else None,
+            "can_follow_up": hazard.is_open and can(user, MANAGE_PROBLEMS, problem),
             "timeline": audit.timeline(problem),
             "breadcrumbs": entry.crumbs(_problems_crumb(), (str(problem), "")),
         },
@@ -224,29 +248,18 @@ def problem_detail(request, pk):
 
 
 @login_required
-def problem_evidence(request, pk):
-    problem = selectors.access_problem(request.user, pk)
-    if not problem.evidence:
-        raise Http404
-    return uploads.serve(problem.evidence, _("整改佐证"))
-
-
-def _perform_problem(user, problem, step, data):
-    if step.name == "submit_plan":
-        return services.submit_plan(actor=user, problem_pk=problem.pk, data=data)
-    if step.name == "report":
-        return services.report_rectification(actor=user, problem_pk=problem.pk, data=data)
-    if step.name == "close_out":
-        return services.close_out(actor=user, problem_pk=problem.pk)
-    return services.send_back(actor=user, problem_pk=problem.pk, reason=data.get("reason", ""))
-
-
-problem_transition = entry.transition_view(
-    access=selectors.access_problem,
-    table=Problem.TRANSITIONS,
-    perform=_perform_problem,
-    detail_url=lambda problem: reverse("governance:problem-detail", args=[problem.pk]),
-)
+@require_POST
+def problem_measures(request, pk):
+    """填报深层次原因和制度措施 (the assignee)."""
+    user = request.user
+    selectors.access_problem(user, pk)
+    return entry.post_action(
+        request,
+        form=forms.MeasuresForm(request.POST),
+        call=lambda data: services.record_measures(actor=user, problem_pk=pk, data=data),
+        back=reverse("governance:problem-detail", args=[pk]),
+        message=_("已保存深层次原因和制度措施。"),
+    )
 
 
 @login_required
@@ -279,14 +292,6 @@ def measure_list(request):
     )
 
 
-def my_problems_url(user) -> str:
-    return reverse("governance:problem-list") + "?status=assigned"
-
-
-def close_out_url(user) -> str:
-    return reverse("governance:problem-list") + "?status=reported"
-
-
 # ---------------------------------------------------------------- the ledger (core/exporting.py)
 
 COLUMNS = [
@@ -294,6 +299,7 @@ COLUMNS = [
     Column(gettext_lazy("来源"), 8),
     Column(gettext_lazy("问题描述"), 40, WRAP),
     Column(gettext_lazy("责任单位"), 20, WRAP),
+    Column(gettext_lazy("隐患编号"), 18),
     Column(gettext_lazy("整改时限"), 12),
     Column(gettext_lazy("整改措施"), 30, WRAP),
     Column(gettext_lazy("整改责任人"), 10),
@@ -307,26 +313,32 @@ COLUMNS = [
 
 
 def ledger(user, params) -> Ledger:
-    today = timezone.localdate()
     sources = dict(rules.PROBLEM_SOURCES)
 
     def rows(queryset):
-        for p in queryset.select_related("visit", "assignee"):
-            late = rules.problem_is_overdue(p.due_on, today, p.closed_on)
+        queryset = queryset.prefetch_related(
+            Prefetch("hazard__plans", queryset=hazards.plans_newest_first()),
+            Prefetch("hazard__rectifications", queryset=hazards.rectifications_newest_first()),
+        )
+        for p in queryset:
+            hazard = p.hazard
+            plan = next(iter(hazard.plans.all()), None)
+            rectification = next(iter(hazard.rectifications.all()), None)
             yield [
                 p.visit.title,
                 str(sources.get(p.visit.source, p.visit.source)),
-                p.description,
-                p.assignee.name,
-                p.due_on.isoformat(),
-                p.plan_measures,
-                p.plan_person,
+                hazard.description,
+                hazard.responsible_unit.name if hazard.responsible_unit_id else "",
+                hazard.number,
+                hazard.due_on.isoformat(),
+                plan.measures if plan else "",
+                plan.responsible_person if plan else "",
                 p.root_cause,
                 p.systemic_measure,
-                p.rectification,
-                str(p.get_status_display()),
-                p.closed_on.isoformat() if p.closed_on else "",
-                str(_("是") if late else _("否")),
+                rectification.description if rectification else "",
+                str(hazard.get_status_display()),
+                hazard.closed_on.isoformat() if hazard.closed_on else "",
+                str(_("是") if hazard.missed_deadline else _("否")),
             ]
 
     queryset = selectors.problem_list(user, EXPORT_PROBLEMS)
@@ -540,7 +552,7 @@ ACCOUNTABILITY_COLUMNS = [
 
 def accountability_ledger(user, params) -> Ledger:
     def rows(queryset):
-        for r in queryset.select_related("subject_unit", "decided_by", "problem"):
+        for r in queryset.select_related("subject_unit", "decided_by", "problem__hazard"):
             cause = r.problem.description[:80] if r.problem_id else r.cause_label
             yield [
                 r.decided_on.isoformat(),

@@ -1,10 +1,9 @@
 """What the problems part contributes: 督查 of the county 安委办 and the problems it assigns to departments, towns
-and park committees (plan → report → close-out by the issuer, never by the assignee), the 问题 + 制度措施 两个清单,
-两书一函 to units with their written replies, and the accountability records (约谈、通报批评、警示、问责). Rights,
-pages, the assignees' and issuers' 待办, the overdue sweep, ledgers, matrix rows, read-only API and the demo.
+and park committees — each problem a hazard record whose responsible unit is the assignee, so its plan →
+rectification → 销号 (by the issuer, never the assignee), 待办, overdue sweeps and statistics are the hazards
+app's — the 问题 + 制度措施 两个清单, 两书一函 to units with their written replies, and the accountability records
+(约谈、通报批评、警示、问责). Rights, pages, the letters' 待办, ledgers, matrix rows, read-only API and the demo.
 Seed-map rows B7, B10, C12, C13, H5."""
-
-from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
@@ -75,22 +74,6 @@ def contribute(c: contract.Contributions) -> None:
     )
     c.todo(
         contract.TodoProvider(
-            "governance.problems_to_answer",
-            _("待整改的督查问题"),
-            queryset="anlan.governance.selectors.problems.my_problems",
-            url="anlan.governance.views.problems.my_problems_url",
-            items="anlan.governance.selectors.problems.problem_todo_items",
-            order=8,
-        ),
-        contract.TodoProvider(
-            "governance.problems_to_close",
-            _("待销号的督查问题"),
-            queryset="anlan.governance.selectors.problems.to_close_out",
-            url="anlan.governance.views.problems.close_out_url",
-            items="anlan.governance.selectors.problems.problem_todo_items",
-            order=9,
-        ),
-        contract.TodoProvider(
             "governance.letters_to_reply",
             _("待回复的两书一函"),
             queryset="anlan.governance.selectors.problems.my_letters",
@@ -98,9 +81,6 @@ def contribute(c: contract.Contributions) -> None:
             items="anlan.governance.selectors.problems.letter_todo_items",
             order=10,
         ),
-    )
-    c.sweep(
-        "governance_problems", "anlan.governance.services.problems.sweep_overdue", every=timedelta(hours=6)
     )
     c.ledger(
         "governance_problems",
@@ -128,4 +108,4 @@ def contribute(c: contract.Contributions) -> None:
         "anlan.governance.api.problems.AccountabilityViewSet",
         "governance-accountability",
     )
-    c.demo("governance_problems", "anlan.governance.demo.problems.step", after=["users"])
+    c.demo("governance_problems", "anlan.governance.demo.problems.step", after=["users", "hazards"])

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anlan.core.models import Department, Enterprise, Grid, Industry, Region, Unit
+from anlan.core.models import Department, Enterprise, Grid, Industry, Region, Role, Unit
 from anlan.core.scope import ScopedQuerySet, ScopeSpec
 from anlan.core.workflow import Transition
 
@@ -18,6 +19,23 @@ from ..data.major_criteria import CRITERIA
 
 USER = settings.AUTH_USER_MODEL
 
+
+def own_unit_answers(path: str):
+    """The scope's `refine` of hazards: a department sees, beyond the hazards of the industries it supervises,
+    those its own unit answers for (`responsible_unit`) — a place hazard assigned to it, such as a 督查 problem
+    handed to 教育局 in an industry it does not supervise (issue #12: its responsible party is a Unit). By the
+    unit's id through a subquery, so no join: the territorial roles already see these by region, and their
+    queries keep the region-led indexes (which the kernel's `owner_unit` join would not)."""
+
+    def refine(membership, q: Q) -> Q:
+        if membership.role != Role.DEPARTMENT or not membership.department_id:
+            return q
+        own = Unit.objects.filter(department_id=membership.department_id).values("pk")
+        return q | Q(**{f"{path}__in": own})
+
+    return refine
+
+
 # Models hanging off a hazard see what the hazard's scope sees.
 THROUGH_HAZARD = ScopeSpec(
     region="hazard__region",
@@ -25,6 +43,7 @@ THROUGH_HAZARD = ScopeSpec(
     grid="hazard__grid",
     enterprise="hazard__enterprise",
     expert="hazard__expert",
+    refine=own_unit_answers("hazard__responsible_unit"),
 )
 
 
@@ -249,7 +268,12 @@ class Hazard(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(
-        region="region", industry="industry", grid="grid", enterprise="enterprise", expert="expert"
+        region="region",
+        industry="industry",
+        grid="grid",
+        enterprise="enterprise",
+        expert="expert",
+        refine=own_unit_answers("responsible_unit"),
     )
     history = HistoricalRecords(excluded_fields=["reminded_for", "escalated_for"])
 

@@ -105,6 +105,31 @@ def test_the_verifier_is_never_the_submitter():
 
 
 @pytest.mark.parametrize(
+    ("rectifying_unit", "grade", "allowed"),
+    [(False, ORDINARY, True), (True, ORDINARY, False), (True, MAJOR, False)],
+    ids=["another-supervising-body", "the-rectifying-unit", "the-rectifying-unit-major"],
+)
+def test_a_unit_never_closes_out_the_place_hazard_it_rectifies_for_another_finder(
+    rectifying_unit, grade, allowed
+):
+    # A 督查 problem of 住建局 in 城镇燃气: 住建局 supervises the industry and is still not its verifier (issue #17).
+    verifier = rules.Verifier(
+        grade=grade,
+        verifier_id=1,
+        submitter_id=2,
+        source="supervision",
+        is_supervising=True,
+        is_rectifying_unit_member=rectifying_unit,
+    )
+    if allowed:
+        rules.check_verifier(verifier)
+    else:
+        with pytest.raises(RuleViolation) as caught:
+            rules.check_verifier(verifier)
+        assert caught.value.code == ErrorCode.RECTIFYING_UNIT_VERIFIER
+
+
+@pytest.mark.parametrize(
     ("department", "expert", "allowed"),
     [(True, False, True), (False, True, True), (False, False, False)],
     ids=["department", "assigned-expert", "enterprise-or-town"],
