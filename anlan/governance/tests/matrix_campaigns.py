@@ -234,6 +234,9 @@ EXPORT = page(
 TASK = page(404, county_office=200, town_a=200, leader=200)
 RECIPIENT_POST = page(404, county_office=403, town_a=302, leader=403)
 REFUSED = frozenset({"dept_transport"})
+# Town A's own member row: the town sees it (it is the unit) but only the 安委办 edits it.
+MEMBER = page(404, county_office=200, dept_housing=403, dept_transport=403, leader=403, town_a=403)
+MEMBER_POST = page(404, county_office=302, dept_housing=403, dept_transport=403, leader=403, town_a=403)
 
 ROUTES = [
     Route("governance:meeting-list", LIST),
@@ -272,12 +275,12 @@ ROUTES = [
     _post("governance:campaign-member-create", MANAGE_POST, member_post, kwargs=a_campaign),
     Route("governance:campaign-area-edit", MANAGE, kwargs=an_area),
     _post("governance:campaign-area-edit", MANAGE_POST, area_post, kwargs=an_area),
-    Route("governance:campaign-member-edit", MANAGE, kwargs=a_member),
-    _post("governance:campaign-member-edit", MANAGE_POST, liaison_post, kwargs=a_member),
+    Route("governance:campaign-member-edit", MEMBER, kwargs=a_member),
+    _post("governance:campaign-member-edit", MEMBER_POST, liaison_post, kwargs=a_member),
     _post(
-        "governance:campaign-member-remove", MANAGE_POST, lambda c: {"reason": "机构调整"}, kwargs=a_member
+        "governance:campaign-member-remove", MEMBER_POST, lambda c: {"reason": "机构调整"}, kwargs=a_member
     ),
-    _post("governance:campaign-member-restore", MANAGE_POST, lambda c: {}, kwargs=a_removed_member),
+    _post("governance:campaign-member-restore", MEMBER_POST, lambda c: {}, kwargs=a_removed_member),
     Route("governance:card-create", MANAGE, kwargs=a_campaign),
     _post("governance:card-create", MANAGE_POST, card_post, kwargs=a_campaign),
     _post("governance:campaign-apply-rule", MANAGE_POST, tag_post, kwargs=a_campaign),

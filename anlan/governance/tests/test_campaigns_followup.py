@@ -433,3 +433,25 @@ def test_the_campaign_page_shows_a_removed_member_and_the_edit_links(cast, as_us
     assert reverse("governance:campaign-area-edit", args=[the_campaign.areas.get().pk]) in page
     page = as_user(cast["dept_housing"]).get(url).content.decode()
     assert reverse("governance:campaign-member-restore", args=[member.pk]) not in page
+
+
+# ---------------------------------------------------------------- the API
+
+
+def test_the_api_lists_reports_members_and_the_evidence_the_caller_may_download(cast, as_user):
+    the_campaign = _campaign(cast, date(2025, 1, 10), timezone.localdate() + timedelta(days=300))
+    _sweep(date(2025, 4, 1))
+    task = card_task(card(cast, the_campaign), units.unit_for(cast.town_a))
+    services.confirm_card(actor=cast["town_a"], task_pk=task.pk)
+    evidence = _report(cast, task, [_pdf()]).evidence.get()
+    url = reverse("api:governance-campaign-detail", args=[the_campaign.pk])
+    body = as_user(cast["county_office"]).get(url).json()
+    assert [(r["period"], r["starts_on"], r["is_scheduled"]) for r in body["reports"]] == [
+        ("quarter", "2025-01-01", True)
+    ]
+    assert {m["is_active"] for m in body["members"]} == {True}
+    files = [f for c in body["cards"] for f in c["evidence"]]
+    assert [(f["id"], f["file_name"]) for f in files] == [(evidence.pk, "检查记录.pdf")]
+    assert evidence.file.name not in str(body)
+    body = as_user(cast["dept_housing"]).get(url).json()
+    assert [f["file_name"] for c in body["cards"] for f in c["evidence"]] == ["检查记录.pdf"]
