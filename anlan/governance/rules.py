@@ -941,3 +941,37 @@ def check_baobao_visit_on(visited_on: date, started_on: date, today: date) -> No
             BaobaoCode.VISIT_BEFORE_START,
             _("走访日期不能早于包保开始日期（%(d)s）。") % {"d": started_on},
         )
+
+
+# A scheduled 通报/总结 is still issued for a campaign that ended up to a quarter ago (a sweep that missed days
+# catches up); a campaign that ended earlier is not back-filled.
+REPORT_CATCH_UP = timedelta(days=92)
+SCHEDULED_PERIODS = (PERIOD_QUARTER, PERIOD_YEAR)
+
+
+def scheduled_reports_due(today: date, starts_on: date, ends_on: date) -> list[tuple[str, date]]:
+    """The 季度通报 and 年度总结 a campaign is due on `today` (D3 「每季一通报、每年一总结」), as (kind, first day
+    of the period): for each kind, the latest period that overlaps the campaign and is over — its last day, or
+    the campaign's end if that comes first, is before `today` (the quarter's last day itself is not over).
+    Nothing before the campaign has had a whole day, nothing for a campaign ended longer than REPORT_CATCH_UP."""
+    last_day = min(today - timedelta(days=1), ends_on)
+    if last_day < starts_on or today - ends_on > REPORT_CATCH_UP:
+        return []
+    due = []
+    for kind in SCHEDULED_PERIODS:
+        start, end = period_bounds(kind, last_day)
+        if min(end, ends_on) > last_day:  # the period containing yesterday is still running: the one before
+            start = previous_period_start(kind, last_day)
+            end = period_bounds(kind, start)[1]
+        if periods_overlap(start, end, starts_on, ends_on):
+            due.append((kind, start))
+    return due
+
+
+# 佐证材料 of a card report: at most this many files on one report (each bounded by the kernel's upload checks).
+CARD_EVIDENCE_MAX_FILES = 10
+
+
+def evidence_count_ok(existing: int, added: int) -> bool:
+    """Whether a card report may hold `existing + added` evidence files (a bound, so one report is not a store)."""
+    return existing + added <= CARD_EVIDENCE_MAX_FILES

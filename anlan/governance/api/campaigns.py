@@ -1,6 +1,7 @@
 """Read-only API of 安委会会议, 议定事项承办 and 专项整治, scoped like the pages: a meeting carries its decisions
 and each task's status; a campaign its areas, members (phones masked for readers without the contact right)
-and cards with how many units reported."""
+and cards with how many units reported and the evidence files the caller may download (names, never paths); its
+issued 调度/通报/总结."""
 
 from __future__ import annotations
 
@@ -101,6 +102,7 @@ class CampaignSerializer(serializers.ModelSerializer):
     areas = serializers.SerializerMethodField()
     members = serializers.SerializerMethodField()
     cards = serializers.SerializerMethodField()
+    reports = serializers.SerializerMethodField()
 
     class Meta:
         model = Campaign
@@ -121,6 +123,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "areas",
             "members",
             "cards",
+            "reports",
         ]
 
     def get_areas(self, campaign) -> list[dict]:
@@ -138,11 +141,29 @@ class CampaignSerializer(serializers.ModelSerializer):
                 "unit_name": m.unit.name,
                 "liaison_name": m.liaison_name,
                 "liaison_phone": m.liaison_phone if full else core_rules.mask_phone(m.liaison_phone),
+                "is_active": m.is_active,
             }
             for m in selectors.members_of(campaign)
         ]
 
+    def get_reports(self, campaign) -> list[dict]:
+        return [
+            {
+                "id": report.pk,
+                "period": report.period,
+                "starts_on": report.starts_on,
+                "ends_on": report.ends_on,
+                "number": report.document.number,
+                "title": report.document.title,
+                "issued_at": report.issued_at,
+                "is_scheduled": report.is_scheduled,
+            }
+            for report in selectors.report_list(campaign)
+        ]
+
     def get_cards(self, campaign) -> list[dict]:
+        request = self.context.get("request")
+        evidence = selectors.card_evidence_for(request.user, campaign) if request is not None else {}
         return [
             {
                 "id": card.pk,
@@ -150,6 +171,7 @@ class CampaignSerializer(serializers.ModelSerializer):
                 "title": card.title,
                 "report_by": card.report_by,
                 "reported": card.reported,
+                "evidence": evidence.get(card.pk, []),
             }
             for card in selectors.cards_of(campaign)
         ]

@@ -191,11 +191,41 @@ class CardForm(BootstrapMixin, forms.Form):
     report_by = forms.DateField(label=_("报送时限"), widget=DAY)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Several files in one input; the service checks each (a picture or a PDF within the kernel's bounds)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf,.pdf"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(EvidenceFilesField, self).clean(item, initial) for item in files]
+
+
+class MemberEditForm(BootstrapMixin, forms.Form):
+    liaison_name = forms.CharField(label=_("联络员"), max_length=50)
+    liaison_phone = forms.CharField(label=_("联络员电话"), max_length=20)
+
+
+class MemberRemoveForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("移出原因"), max_length=300, required=False)
+
+
 class CardReportForm(BootstrapMixin, forms.Form):
     enterprises_checked = forms.IntegerField(label=_("检查企业（单位）数"), min_value=0, max_value=1_000_000)
     hazards_found = forms.IntegerField(label=_("排查隐患数"), min_value=0, max_value=1_000_000)
     hazards_rectified = forms.IntegerField(label=_("整改隐患数"), min_value=0, max_value=1_000_000)
     text = forms.CharField(label=_("工作开展情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    files = EvidenceFilesField(
+        label=_("佐证材料"),
+        help_text=_("可选多个文件：图片（JPEG、PNG）或 PDF；再次报送时新文件追加在已有文件之后"),
+    )
 
 
 class ReportIssueForm(BootstrapMixin, forms.Form):

@@ -271,6 +271,9 @@ class CampaignMember(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("成员单位"), on_delete=models.PROTECT, related_name="+")
     liaison_name = models.CharField(_("联络员"), max_length=50)
     liaison_phone = models.CharField(_("联络员电话"), max_length=20)
+    # A unit taken out of the campaign stays as a row (its receipts and card reports keep their member):
+    # it gets no further cards and can be put back.
+    is_active = models.BooleanField(_("在册"), default=True)
     objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(region="campaign__region", owner_unit="unit")
     history = HistoricalRecords()
@@ -365,6 +368,7 @@ class CampaignReport(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("印发人"), on_delete=models.PROTECT, related_name="+"
     )
+    is_scheduled = models.BooleanField(_("定时生成"), default=False)
     objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec(region="campaign__region", owner_unit="campaign__office")
     history = HistoricalRecords()
@@ -381,3 +385,34 @@ class CampaignReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.get_period_display()} · {self.starts_on}"
+
+
+def _card_evidence_path(instance, filename: str) -> str:
+    return f"governance/card-reports/{instance.report_id}/{filename}"
+
+
+class CardReportEvidence(models.Model):
+    """佐证材料 of a card report: a file the member unit attached (a picture or a PDF, verified by core.uploads and
+    stored under a generated name; only its sender's name is shown), read by whoever sees the report."""
+
+    report = models.ForeignKey(
+        CardReport, verbose_name=_("提示卡完成情况"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    file = models.FileField(_("文件"), upload_to=_card_evidence_path, max_length=200)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(_("上传时间"))
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeSpec(region="report__task__region", owner_unit="report__unit")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("完成情况佐证材料")
+        verbose_name_plural = _("完成情况佐证材料")
+        ordering = ["report_id", "pk"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -20,9 +20,11 @@ from anlan.core.selectors import access
 from .. import rules
 from ..models import (
     Campaign,
+    CampaignArea,
     CampaignMember,
     CampaignReport,
     CardReport,
+    CardReportEvidence,
     Decision,
     DecisionReport,
     DecisionTask,
@@ -186,6 +188,26 @@ def members_of(campaign: Campaign) -> QuerySet[CampaignMember]:
     return campaign.members.select_related("unit").order_by("unit__kind", "unit__name")
 
 
+def access_area(user, pk, *, for_update: bool = False) -> CampaignArea:
+    """A special area through its campaign's scope (404 outside it)."""
+    return access(
+        CampaignArea.objects.select_related("campaign__office", "campaign__region"),
+        user,
+        pk,
+        for_update=for_update,
+    )
+
+
+def access_member(user, pk, *, for_update: bool = False) -> CampaignMember:
+    """A member unit's row through the campaign's scope (the office's pages; 404 outside it)."""
+    return access(
+        CampaignMember.objects.select_related("campaign__office", "campaign__region", "unit"),
+        user,
+        pk,
+        for_update=for_update,
+    )
+
+
 def tag_rule(campaign: Campaign) -> rules.TagRule:
     """The campaign's rule: the industries of its areas, its region's subtree, its period."""
     from anlan.core import rules as core_rules
@@ -249,6 +271,49 @@ def card_of(task: ReceiptTask) -> TaskCard:
 
 def report_of_task(task: ReceiptTask) -> CardReport | None:
     return CardReport.objects.filter(task=task).select_related("reported_by").first()
+
+
+def evidence_of(report: CardReport | None) -> list[CardReportEvidence]:
+    """The report's evidence files, oldest first (the caller opened the report's card or receipt)."""
+    if report is None:
+        return []
+    return list(report.evidence.select_related("added_by").order_by("pk"))
+
+
+def evidence_by_unit(card: TaskCard) -> dict[int, list[CardReportEvidence]]:
+    """Each member unit's evidence files on the card, by unit (one query)."""
+    found: dict[int, list[CardReportEvidence]] = {}
+    for row in CardReportEvidence.objects.filter(report__card=card).select_related("report").order_by("pk"):
+        found.setdefault(row.report.unit_id, []).append(row)
+    return found
+
+
+def card_evidence_for(user, campaign: Campaign) -> dict[int, list[dict]]:
+    """The campaign's card evidence the user may download, by card: unit, file name, size and download link
+    (the stored path is never shown)."""
+    found: dict[int, list[dict]] = {}
+    rows = (
+        CardReportEvidence.objects.for_user(user)
+        .filter(report__card__campaign=campaign)
+        .select_related("report__unit")
+        .order_by("pk")
+    )
+    for row in rows:
+        found.setdefault(row.report.card_id, []).append(
+            {
+                "id": row.pk,
+                "unit_name": row.report.unit.name,
+                "file_name": row.file_name,
+                "size": row.size,
+                "url": reverse("governance:card-evidence-file", args=[row.pk]),
+            }
+        )
+    return found
+
+
+def access_card_evidence(user, pk) -> CardReportEvidence:
+    """An evidence file as its report is scoped: the member unit, the territory above it, the 安委办; else 404."""
+    return access(CardReportEvidence.objects.select_related("report"), user, pk)
 
 
 def my_cards(user) -> QuerySet[ReceiptTask]:
@@ -320,6 +385,11 @@ def report_list(campaign: Campaign) -> QuerySet[CampaignReport]:
 
 def access_report(user, pk) -> CampaignReport:
     return access(CampaignReport.objects.select_related("campaign", "document"), user, pk)
+
+
+def sees_report(user, report: CampaignReport) -> bool:
+    """Whether the user can open the issued report (who is told of it)."""
+    return CampaignReport.objects.for_user(user).filter(pk=report.pk).exists()
 
 
 # ---------------------------------------------------------------- the campaign's tagged records

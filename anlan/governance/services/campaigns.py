@@ -11,13 +11,13 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anlan.core import capacity, receipts, records, tags, units
+from anlan.core import capacity, receipts, records, tags, units, uploads
 from anlan.core import rules as core_rules
 from anlan.core.audit import record_text
 from anlan.core.errors import DomainError
@@ -33,6 +33,7 @@ from ..models import (
     CampaignMember,
     CampaignReport,
     CardReport,
+    CardReportEvidence,
     Decision,
     DecisionReport,
     DecisionTask,
@@ -70,6 +71,9 @@ class ErrorCode(StrEnum):
     REPORT_TWICE = "governance_report_twice"
     PERIOD_NOT_ENDED = "governance_period_not_ended"
     RECORD_KIND = "governance_record_kind"
+    MEMBER_STATE = "governance_member_state"
+    REASON_REQUIRED = "governance_reason_required"
+    EVIDENCE_TOO_MANY = "governance_card_evidence_too_many"
 
 
 def _text(data: dict, key: str) -> str:
@@ -361,14 +365,76 @@ def add_member(*, actor, campaign_pk: int, data: dict) -> CampaignMember:
         unit = _government_units(actor, [data["unit"]] if data.get("unit") else [], "unit")
         if not unit:
             raise DomainError(ErrorCode.UNIT_INVALID, _("请选择成员单位。"), field="unit")
-        if campaign.members.filter(unit=unit[0]).exists():
-            raise DomainError(ErrorCode.MEMBER_TWICE, _("该单位已是成员单位。"), field="unit")
+        existing = campaign.members.filter(unit=unit[0]).first()
+        if existing is not None:
+            message = (
+                _("该单位已是成员单位。")
+                if existing.is_active
+                else _("该单位已移出，请在成员单位列表中恢复。")
+            )
+            raise DomainError(ErrorCode.MEMBER_TWICE, message, field="unit")
         phone = records.check_rule(core_rules.validate_phone, _text(data, "liaison_phone"), "liaison_phone")
         member = CampaignMember(
             campaign=campaign, unit=unit[0], liaison_name=_text(data, "liaison_name"), liaison_phone=phone
         )
         records.validate(member)
         records.save_with_history(member, actor, "")
+    return member
+
+
+def update_area(*, actor, area_pk: int, data: dict) -> CampaignArea:
+    """修改专题/专项: its name and industries (the tag rule follows; records already tagged keep their tag)."""
+    with transaction.atomic():
+        area = selectors.access_area(actor, area_pk, for_update=True)
+        campaign = area.campaign
+        require_office(actor, campaign, campaign.office)
+        area.name = _text(data, "name")
+        records.validate(area)
+        records.save_with_history(
+            area,
+            actor,
+            record_text(gettext_lazy("修改专题/专项")),
+            m2m={"industries": list(data.get("industries") or [])},
+        )
+    return area
+
+
+def update_member(*, actor, member_pk: int, data: dict) -> CampaignMember:
+    """修改联络员: the member unit's liaison officer and phone (the unit itself is not changed: take it out and
+    add the other one, so each unit's cards and reports stay with it)."""
+    with transaction.atomic():
+        member = selectors.access_member(actor, member_pk, for_update=True)
+        campaign = member.campaign
+        require_office(actor, campaign, campaign.office)
+        member.liaison_name = _text(data, "liaison_name")
+        member.liaison_phone = records.check_rule(
+            core_rules.validate_phone, _text(data, "liaison_phone"), "liaison_phone"
+        )
+        records.validate(member)
+        records.save_with_history(member, actor, record_text(gettext_lazy("修改联络员")))
+    return member
+
+
+def set_member_active(*, actor, member_pk: int, active: bool, reason: str = "") -> CampaignMember:
+    """移出 / 恢复成员单位. A unit taken out is kept, inactive — never deleted: its receipts and card reports keep
+    their member and still count in the periods they belong to — and gets no further card; the cards already
+    sent stay with it. Taking out needs a reason (kept in the history)."""
+    with transaction.atomic():
+        member = selectors.access_member(actor, member_pk, for_update=True)
+        campaign = member.campaign
+        require_office(actor, campaign, campaign.office)
+        if member.is_active == active:
+            raise DomainError(
+                ErrorCode.MEMBER_STATE,
+                _("该单位已在册。") if active else _("该单位已移出。"),
+                field="__all__",
+            )
+        reason = (reason or "").strip()
+        if not active and not reason:
+            raise DomainError(ErrorCode.REASON_REQUIRED, _("请说明移出成员单位的原因。"), field="reason")
+        member.is_active = active
+        default = gettext_lazy("恢复成员单位") if active else gettext_lazy("移出成员单位")
+        records.save_with_history(member, actor, reason or record_text(default))
     return member
 
 
@@ -391,7 +457,7 @@ def send_card(*, actor, campaign_pk: int, data: dict) -> TaskCard:
         report_by = data.get("report_by")
         if report_by is None or report_by < month:
             raise DomainError(ErrorCode.REPORT_BY, _("报送时限不能早于该月第一天。"), field="report_by")
-        recipients = [m.unit for m in selectors.members_of(campaign)]
+        recipients = [m.unit for m in selectors.members_of(campaign).filter(is_active=True)]
         if not recipients:
             raise DomainError(ErrorCode.NO_MEMBER, _("请先登记成员单位，再印发提示卡。"), field="__all__")
         card = TaskCard(
@@ -446,8 +512,10 @@ def confirm_card(*, actor, task_pk: int) -> ReceiptTask:
         return receipts.confirm_receipt(actor=actor, task=task)
 
 
-def report_card(*, actor, task_pk: int, data: dict) -> CardReport:
-    """报送完成情况: after confirming, the member unit's figures and text; reported again it is updated."""
+def report_card(*, actor, task_pk: int, data: dict, files=()) -> CardReport:
+    """报送完成情况: after confirming, the member unit's figures and text, with evidence files (pictures or PDFs,
+    each verified by core.uploads; one bad file refuses the whole report, nothing saved); reported again it is
+    updated and the new files are added to those already there."""
     with transaction.atomic():
         task, card = _member_task(actor, task_pk)
         if task.status != ReceiptTask.Status.CONFIRMED:
@@ -465,8 +533,26 @@ def report_card(*, actor, task_pk: int, data: dict) -> CardReport:
         report.hazards_found, report.hazards_rectified = found, rectified
         report.text = _text(data, "text")
         report.reported_by, report.reported_at = actor, timezone.now()
+        existing = report.evidence.count() if report.pk else 0
+        if not rules.evidence_count_ok(existing, len(files)):
+            raise DomainError(
+                ErrorCode.EVIDENCE_TOO_MANY,
+                _("每份完成情况最多附 %(n)s 个佐证文件。") % {"n": rules.CARD_EVIDENCE_MAX_FILES},
+                field="files",
+            )
+        accepted = [uploads.accept_attachment(upload, field="files") for upload in files]
         records.validate(report)
         records.save_with_history(report, actor, record_text(gettext_lazy("报送提示卡完成情况")))
+        for upload in accepted:
+            evidence = CardReportEvidence(
+                report=report,
+                file_name=upload.original_name,
+                size=upload.size,
+                added_by=actor,
+                added_at=report.reported_at,
+            )
+            evidence.file.save(upload.name, upload, save=False)
+            records.save_with_history(evidence, actor, record_text(gettext_lazy("上传佐证材料")))
     return report
 
 
@@ -585,13 +671,13 @@ def _render(campaign: Campaign, period: str, starts_on: date, figures: dict, iss
     return build_docx(document)
 
 
+REPORT_NOTICE = "governance.campaign_report"
+
+
 def issue_report(*, actor, campaign_pk: int, period: str, day: date) -> CampaignReport:
     """印发调度/通报/总结 for the month, quarter or year containing `day` (once that period has ended or the
     campaign has): the figures from live data in the actor's scope, numbered as a 通报 of the actor's
     department (the 安委办's comprehensive department) and kept as issued."""
-    from anlan.documents import services as documents
-    from anlan.documents.models import DocumentKind
-
     if period not in dict(rules.PERIOD_KINDS):
         raise DomainError(ErrorCode.PERIOD_INVALID, _("请选择月度调度、季度通报或年度总结。"), field="period")
     with transaction.atomic():
@@ -605,30 +691,117 @@ def issue_report(*, actor, campaign_pk: int, period: str, day: date) -> Campaign
             raise DomainError(ErrorCode.PERIOD_NOT_ENDED, _("该期间尚未结束，结束后再印发。"), field="day")
         if campaign.reports.filter(period=period, starts_on=starts_on).exists():
             raise DomainError(ErrorCode.REPORT_TWICE, _("该期间的调度通报已印发。"), field="day")
-        issuer = capacity.acting_department(actor, right=MANAGE_CAMPAIGNS)
-        if issuer is None:
-            raise DomainError(
-                ErrorCode.NO_ISSUER, _("未找到本级安委办的发文部门，请先登记。"), field="__all__"
-            )
-        figures = report_figures(actor, campaign, period, starts_on, ends_on, today)
-        title = f"{campaign.title}{rules.period_label(period, starts_on)}{dict(rules.PERIOD_KINDS)[period]}"
-        document = documents.issue_document(
-            actor=actor,
-            issuer=issuer,
-            kind=DocumentKind.CIRCULAR,
-            title=title[:200],
-            render=lambda number: _render(campaign, period, starts_on, figures, issuer, number),
-            target=campaign,
-        )
-        report = CampaignReport(
-            campaign=campaign,
-            period=period,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            figures=figures,
-            document=document,
-            issued_at=document.issued_at,
-            issued_by=actor,
-        )
-        records.save_with_history(report, actor, record_text(gettext_lazy("印发调度通报")))
+        return _issue(actor, campaign, period, starts_on, ends_on, today, scheduled=False)
+
+
+def _issue(
+    actor, campaign: Campaign, period: str, starts_on: date, ends_on: date, today: date, *, scheduled: bool
+) -> CampaignReport:
+    """Number, render and keep the report (inside the caller's transaction, the campaign locked), and tell the
+    office and the lead and member units after commit. The (campaign, period, start) constraint keeps it once."""
+    from anlan.documents import services as documents
+    from anlan.documents.models import DocumentKind
+
+    issuer = capacity.acting_department(actor, right=MANAGE_CAMPAIGNS)
+    if issuer is None:
+        raise DomainError(ErrorCode.NO_ISSUER, _("未找到本级安委办的发文部门，请先登记。"), field="__all__")
+    figures = report_figures(actor, campaign, period, starts_on, ends_on, today)
+    title = f"{campaign.title}{rules.period_label(period, starts_on)}{dict(rules.PERIOD_KINDS)[period]}"
+    document = documents.issue_document(
+        actor=actor,
+        issuer=issuer,
+        kind=DocumentKind.CIRCULAR,
+        title=title[:200],
+        render=lambda number: _render(campaign, period, starts_on, figures, issuer, number),
+        target=campaign,
+    )
+    report = CampaignReport(
+        campaign=campaign,
+        period=period,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        figures=figures,
+        document=document,
+        issued_at=document.issued_at,
+        issued_by=actor,
+        is_scheduled=scheduled,
+    )
+    reason = gettext_lazy("定时生成调度通报") if scheduled else gettext_lazy("印发调度通报")
+    records.save_with_history(report, actor, record_text(reason))
+    transaction.on_commit(lambda: _notify_report(report, title))
     return report
+
+
+def _notify_report(report: CampaignReport, title: str) -> int:
+    """The 安委办's, the lead unit's and the active member units' members who can open the report (a town
+    reads its own cards but not the county's campaign: it is not told); once per person and report."""
+    campaign = report.campaign
+    people = {user.pk: user for user in units.members(campaign.office)}
+    for unit in [campaign.lead_unit, *(m.unit for m in selectors.members_of(campaign) if m.is_active)]:
+        people.update({user.pk: user for user in units.members(unit)})
+    readers = [user for user in people.values() if selectors.sees_report(user, report)]
+    return notify(
+        readers,
+        kind=REPORT_NOTICE,
+        title=str(
+            _("专项整治%(kind)s已印发：%(title)s") % {"kind": report.get_period_display(), "title": title}
+        ),
+        url=reverse("governance:campaign-detail", args=[campaign.pk]),
+        dedupe_key=f"campaign-report:{report.pk}:issued",
+    )
+
+
+def _office_actor(campaign: Campaign):
+    """Who a scheduled report is issued as: the campaign's creator while still in its 安委办, else the first
+    active member of the office holding the right (the figures are their scope, the number their department's)."""
+    from anlan.core.permissions import has_right
+
+    creator = campaign.created_by
+    if (
+        creator.is_active
+        and units.is_member(creator, campaign.office)
+        and has_right(creator, MANAGE_CAMPAIGNS)
+    ):
+        return creator
+    for user in units.members(campaign.office).order_by("pk"):
+        if has_right(user, MANAGE_CAMPAIGNS):
+            return user
+    return None
+
+
+def report_sweep(*, today: date, now: datetime, stdout=None) -> dict[str, int]:
+    """每季一通报、每年一总结 on schedule: for each campaign started and not ended more than a quarter ago, the
+    季度通报 and 年度总结 of the latest period that is over (rules.scheduled_reports_due), issued once from live
+    data — a period already issued (by hand or by another worker) is skipped; the campaign row is locked and
+    the unique (campaign, period, start) constraint refuses a second one if two workers race."""
+    counts = {"issued": 0, "skipped": 0}
+    campaigns = Campaign.objects.filter(
+        starts_on__lt=today, ends_on__gte=today - rules.REPORT_CATCH_UP
+    ).select_related("office", "lead_unit", "created_by", "region", "tag")
+    for campaign in campaigns.iterator(chunk_size=200):
+        due = rules.scheduled_reports_due(today, campaign.starts_on, campaign.ends_on)
+        issued = set(campaign.reports.values_list("period", "starts_on"))
+        due = [(kind, start) for kind, start in due if (kind, start) not in issued]
+        if not due:
+            continue
+        actor = _office_actor(campaign)
+        if actor is None:
+            counts["skipped"] += len(due)
+            continue
+        for kind, start in due:
+            try:
+                with transaction.atomic():
+                    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+                    if locked.reports.filter(period=kind, starts_on=start).exists():
+                        continue
+                    end = rules.period_bounds(kind, start)[1]
+                    _issue(actor, campaign, kind, start, end, today, scheduled=True)
+            except IntegrityError:
+                continue  # another worker issued it first
+            except DomainError:
+                counts["skipped"] += 1  # no issuing department yet: tried again on the next run
+                continue
+            counts["issued"] += 1
+    if stdout is not None:
+        stdout.write(f"governance campaign reports: {counts['issued']} issued, {counts['skipped']} skipped\n")
+    return counts

@@ -71,6 +71,45 @@ def issued(c):
     return {"pk": report.pk}
 
 
+def an_area(c):
+    from anlan.governance.tests.factories_campaigns import campaign
+
+    return {"pk": campaign(c).areas.get().pk}
+
+
+def a_member(c):
+    from anlan.core import units
+    from anlan.governance.tests.factories_campaigns import campaign
+
+    return {"pk": campaign(c).members.get(unit=units.unit_for(c.town_a)).pk}
+
+
+def a_removed_member(c):
+    from anlan.governance.services import campaigns as services
+
+    pk = a_member(c)["pk"]
+    services.set_member_active(actor=c["county_office"], member_pk=pk, active=False, reason="机构调整")
+    return {"pk": pk}
+
+
+def an_evidence_file(c):
+    """Town A's report on its card with one PDF attached."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anlan.governance.services import campaigns as services
+    from anlan.governance.tests.factories_campaigns import town_a_card_task
+
+    task = town_a_card_task(c, confirmed=True)
+    pdf = SimpleUploadedFile("检查记录.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
+    report = services.report_card(
+        actor=c["town_a"],
+        task_pk=task.pk,
+        data={"enterprises_checked": 1, "hazards_found": 0, "hazards_rectified": 0, "text": "已检查"},
+        files=[pdf],
+    )
+    return {"pk": report.evidence.get().pk}
+
+
 def a_card(c):
     from anlan.governance.tests.factories_campaigns import card
 
@@ -144,6 +183,10 @@ def member_post(c):
     return {"unit": units.unit_for(c.town_b).pk, "liaison_name": "赵强", "liaison_phone": "13905509876"}
 
 
+def liaison_post(c):
+    return {"liaison_name": "钱进", "liaison_phone": "13905504321"}
+
+
 def card_post(c):
     return {
         "month": _today().strftime("%Y-%m"),
@@ -191,6 +234,9 @@ EXPORT = page(
 TASK = page(404, county_office=200, town_a=200, leader=200)
 RECIPIENT_POST = page(404, county_office=403, town_a=302, leader=403)
 REFUSED = frozenset({"dept_transport"})
+# Town A's own member row: the town sees it (it is the unit) but only the 安委办 edits it.
+MEMBER = page(404, county_office=200, dept_housing=403, dept_transport=403, leader=403, town_a=403)
+MEMBER_POST = page(404, county_office=302, dept_housing=403, dept_transport=403, leader=403, town_a=403)
 
 ROUTES = [
     Route("governance:meeting-list", LIST),
@@ -227,6 +273,14 @@ ROUTES = [
     _post("governance:campaign-area-create", MANAGE_POST, area_post, kwargs=a_campaign),
     Route("governance:campaign-member-create", MANAGE, kwargs=a_campaign),
     _post("governance:campaign-member-create", MANAGE_POST, member_post, kwargs=a_campaign),
+    Route("governance:campaign-area-edit", MANAGE, kwargs=an_area),
+    _post("governance:campaign-area-edit", MANAGE_POST, area_post, kwargs=an_area),
+    Route("governance:campaign-member-edit", MEMBER, kwargs=a_member),
+    _post("governance:campaign-member-edit", MEMBER_POST, liaison_post, kwargs=a_member),
+    _post(
+        "governance:campaign-member-remove", MEMBER_POST, lambda c: {"reason": "机构调整"}, kwargs=a_member
+    ),
+    _post("governance:campaign-member-restore", MEMBER_POST, lambda c: {}, kwargs=a_removed_member),
     Route("governance:card-create", MANAGE, kwargs=a_campaign),
     _post("governance:card-create", MANAGE_POST, card_post, kwargs=a_campaign),
     _post("governance:campaign-apply-rule", MANAGE_POST, tag_post, kwargs=a_campaign),
@@ -238,6 +292,11 @@ ROUTES = [
     Route("governance:card-receipt", TASK, kwargs=town_a_card),
     _post("governance:card-confirm", RECIPIENT_POST, lambda c: {}, kwargs=town_a_card),
     _post("governance:card-report", RECIPIENT_POST, card_report_post, kwargs=town_a_card_confirmed),
+    Route(
+        "governance:card-evidence-file",
+        page(404, county_office=200, town_a=200, dept_housing=200, dept_transport=200, leader=200),
+        kwargs=an_evidence_file,
+    ),
     Route("api:governance-meeting-list", api(200)),
     Route(
         "api:governance-meeting-detail",
@@ -267,6 +326,7 @@ def _audited():
         CampaignMember,
         CampaignReport,
         CardReport,
+        CardReportEvidence,
         Decision,
         DecisionReport,
         DecisionTask,
@@ -284,6 +344,7 @@ def _audited():
         CampaignMember,
         TaskCard,
         CardReport,
+        CardReportEvidence,
         CampaignReport,
         ReceiptTask,
         RecordTag,

@@ -26,6 +26,10 @@ urlpatterns = [
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
     path("campaigns/<int:pk>/areas/new/", views.area_create, name="campaign-area-create"),
     path("campaigns/<int:pk>/members/new/", views.member_create, name="campaign-member-create"),
+    path("campaign-areas/<int:pk>/edit/", views.area_edit, name="campaign-area-edit"),
+    path("campaign-members/<int:pk>/edit/", views.member_edit, name="campaign-member-edit"),
+    path("campaign-members/<int:pk>/remove/", views.member_remove, name="campaign-member-remove"),
+    path("campaign-members/<int:pk>/restore/", views.member_restore, name="campaign-member-restore"),
     path("campaigns/<int:pk>/cards/new/", views.card_create, name="card-create"),
     path("campaigns/<int:pk>/apply-rule/", views.campaign_apply_rule, name="campaign-apply-rule"),
     path("campaigns/<int:pk>/tag/", views.campaign_tag, name="campaign-tag"),
@@ -38,4 +42,5 @@ urlpatterns = [
     path("card-receipts/<int:pk>/", views.card_receipt, name="card-receipt"),
     path("card-receipts/<int:pk>/confirm/", views.card_confirm, name="card-confirm"),
     path("card-receipts/<int:pk>/report/", views.card_report, name="card-report"),
+    path("card-evidence/<int:pk>/file/", views.card_evidence_file, name="card-evidence-file"),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anlan.core import audit, entry, exporting, receipts
+from anlan.core import audit, entry, exporting, receipts, uploads
 from anlan.core.exports import WRAP, Column, Ledger, filter_request
 from anlan.core.models import ReceiptTask
 from anlan.core.paging import filtered
@@ -395,6 +395,82 @@ def member_create(request, pk):
     )
 
 
+def _member_page(request, *, campaign, form, call, title, message):
+    services.require_office(request.user, campaign, campaign.office)
+    detail = _campaign_url(campaign.pk)
+    return _form_page(
+        request,
+        form=form,
+        call=call,
+        success_url=detail,
+        title=title,
+        cancel_url=detail,
+        crumbs=[_campaign_crumb(), (campaign.title, detail)],
+        message=message,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_edit(request, pk):
+    user = request.user
+    area = selectors.access_area(user, pk)
+    initial = {"name": area.name, "industries": list(area.industries.values_list("pk", flat=True))}
+    return _member_page(
+        request,
+        campaign=area.campaign,
+        form=forms.AreaForm(request.POST or None, initial=initial),
+        call=lambda data: services.update_area(actor=user, area_pk=pk, data=data),
+        title=_("修改专题/专项"),
+        message=_("专题/专项已保存。"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    user = request.user
+    member = selectors.access_member(user, pk)
+    initial = {"liaison_name": member.liaison_name, "liaison_phone": member.liaison_phone}
+    return _member_page(
+        request,
+        campaign=member.campaign,
+        form=forms.MemberEditForm(request.POST or None, initial=initial),
+        call=lambda data: services.update_member(actor=user, member_pk=pk, data=data),
+        title=_("修改联络员：%(unit)s") % {"unit": member.unit.name},
+        message=_("联络员已保存。"),
+    )
+
+
+def _member_switch(request, pk, *, active: bool, message):
+    user = request.user
+    member = selectors.access_member(user, pk)
+    services.require_office(user, member.campaign, member.campaign.office)
+    return entry.post_action(
+        request,
+        form=forms.MemberRemoveForm(request.POST),
+        call=lambda data: services.set_member_active(
+            actor=user, member_pk=pk, active=active, reason=data.get("reason", "")
+        ),
+        back=_campaign_url(member.campaign_id),
+        message=message,
+    )
+
+
+@login_required
+@require_POST
+def member_remove(request, pk):
+    return _member_switch(
+        request, pk, active=False, message=_("成员单位已移出，今后的提示卡不再发给该单位。")
+    )
+
+
+@login_required
+@require_POST
+def member_restore(request, pk):
+    return _member_switch(request, pk, active=True, message=_("成员单位已恢复。"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def card_create(request, pk):
@@ -479,8 +555,14 @@ def card_detail(request, pk):
     user = request.user
     card = selectors.access_card(user, pk)
     reports = selectors.card_reports(card)
+    evidence = selectors.evidence_by_unit(card)
     rows = [
-        {"task": task, "report": reports.get(task.recipient_unit_id)} for task in selectors.card_tasks(card)
+        {
+            "task": task,
+            "report": reports.get(task.recipient_unit_id),
+            "evidence": evidence.get(task.recipient_unit_id, []),
+        }
+        for task in selectors.card_tasks(card)
     ]
     campaign = card.campaign
     return render(
@@ -540,6 +622,7 @@ def card_receipt(request, pk):
             "may_confirm": is_member and task.status in ReceiptTask.OPEN,
             "may_report": is_member and task.status == ReceiptTask.Status.CONFIRMED,
             "form": forms.CardReportForm(initial=initial),
+            "evidence": selectors.evidence_of(report),
             "breadcrumbs": entry.crumbs(
                 (_("我收到的提示卡"), reverse("governance:card-received")), (card.title, "")
             ),
@@ -573,8 +656,18 @@ def card_report(request, pk):
     _member_only(user, selectors.access_card_task(user, pk))
     return entry.post_action(
         request,
-        form=forms.CardReportForm(request.POST),
-        call=lambda data: services.report_card(actor=user, task_pk=pk, data=data),
+        form=forms.CardReportForm(request.POST, request.FILES),
+        call=lambda data: services.report_card(
+            actor=user, task_pk=pk, data=data, files=data.get("files") or []
+        ),
         back=reverse("governance:card-receipt", args=[pk]),
         message=_("完成情况已报送。"),
     )
+
+
+@login_required
+def card_evidence_file(request, pk):
+    """An evidence file of a card report, to whoever sees the report (404 otherwise); named by its sender's
+    file name, served with its verified type (core.uploads)."""
+    evidence = selectors.access_card_evidence(request.user, pk)
+    return uploads.serve(evidence.file, evidence.file_name)

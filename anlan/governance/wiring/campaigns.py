@@ -94,6 +94,12 @@ def contribute(c: contract.Contributions) -> None:
     c.sweep(
         "governance_campaign_tags", "anlan.governance.services.campaigns.tag_sweep", every=timedelta(hours=24)
     )
+    # 每季一通报、每年一总结 (D3): daily, the 季度通报/年度总结 of each campaign's latest period that is over, once.
+    c.sweep(
+        "governance_campaign_reports",
+        "anlan.governance.services.campaigns.report_sweep",
+        every=timedelta(hours=24),
+    )
     c.ledger(
         "governance_decisions",
         "anlan.governance.views.campaigns.ledger",
