@@ -187,6 +187,7 @@ def may_void(hazard, user) -> Refusal | None:
         under_supervision=supervision is not None,
         signs_for_supervision=supervision is not None and capacity.signs_for(user, supervision.issuer),
         issuer_name=supervision.issuer.name if supervision is not None else "",
+        is_rectifying_unit_member=is_rectifying_unit_member(user, hazard),
     )
 
 
@@ -197,6 +198,9 @@ def may_decide_extension(extension, user) -> Refusal | None:
     """Not one's own request; a major hazard's deadline is moved by a supervising body
     (rules.check_extension_decider)."""
     hazard = extension.hazard
+    refused = _refusal(rules.check_not_rectifying_unit, is_rectifying_unit_member(user, hazard))
+    if refused is not None:
+        return refused
     major = hazard.grade == rules.MAJOR
     refused = _refusal(
         rules.check_extension_decider,

@@ -58,6 +58,7 @@ class ErrorCode(StrEnum):
     SINGLE_ACCOUNT = "single_account"
     FINDING_VERIFIER = "finding_verifier"
     RECTIFYING_UNIT_VERIFIER = "rectifying_unit_verifier"
+    RECTIFYING_UNIT_OVERSIGHT = "rectifying_unit_oversight"
     RECHECK_OPINION = "recheck_opinion"
     OPINION_REQUIRED = "opinion_required"
     METHOD_REQUIRED = "method_required"
@@ -449,9 +450,12 @@ def check_voider(
     under_supervision: bool,
     signs_for_supervision: bool,
     issuer_name: str = "",
+    is_rectifying_unit_member: bool = False,
 ) -> None:
     """作废 only by the registering unit or the supervising department; a major hazard only by its supervising
-    department; a hazard under 挂牌督办 only by the issuing body (seed-map 3; S2 L111 「隐患没消除决不收兵」)."""
+    department; a hazard under 挂牌督办 only by the issuing body (seed-map 3; S2 L111 「隐患没消除决不收兵」); never
+    by the unit answering for what another body found (check_not_rectifying_unit)."""
+    check_not_rectifying_unit(is_rectifying_unit_member)
     if under_supervision:
         if not signs_for_supervision:
             raise RuleViolation(
@@ -469,6 +473,18 @@ def check_voider(
     if not (is_registering_member or is_supervising):
         raise RuleViolation(
             "__all__", ErrorCode.VOIDER, _("只有登记隐患的单位或负有监管职责的部门才能作废隐患。")
+        )
+
+
+def check_not_rectifying_unit(is_rectifying_unit_member: bool) -> None:
+    """The unit answering for a hazard another body found and handed to it (a 督查 problem) does not oversee it:
+    it neither voids it, lists it for 督办, assigns its expert, nor grants its own extension — even where it also
+    supervises the industry (issue #17: the issuer closes out, never the assignee; S2 「决不能…变成包管和代管」)."""
+    if is_rectifying_unit_member:
+        raise RuleViolation(
+            "__all__",
+            ErrorCode.RECTIFYING_UNIT_OVERSIGHT,
+            _("本单位是该隐患的整改责任单位，作废、督办、指派专家和批准延期由交办单位或其他监管部门办理。"),
         )
 
 

@@ -671,6 +671,7 @@ def assign_expert(*, actor, hazard_pk, expert_pk) -> Hazard:
     """Assign a contracted expert (专家会诊) who may then see and verify this hazard."""
     with transaction.atomic():
         hazard = _hazard_for(actor, hazard_pk, "hazards.assign_expert")
+        _check(rules.check_not_rectifying_unit, guards.is_rectifying_unit_member(actor, hazard))
         expert = selectors.experts().filter(pk=expert_pk).first()
         if expert is None:
             raise DomainError(ErrorCode.NOT_AN_EXPERT, _("所选人员不是专家。"), field="expert")
@@ -725,6 +726,7 @@ def issue_supervision(
     listed gets a second 督办 only as 提级督办 by a higher level (the first stays listed, linked)."""
     with transaction.atomic():
         hazard = _hazard_for(actor, hazard_pk, "hazards.supervise")
+        _check(rules.check_not_rectifying_unit, guards.is_rectifying_unit_member(actor, hazard))
         if not hazard.is_open:
             raise DomainError(Code.ILLEGAL_TRANSITION, _("只能对未销号的隐患挂牌督办。"), field="__all__")
         if due_on < _today():

@@ -201,13 +201,17 @@ def hazard_detail(request, pk):
         "can_extend": hazard.is_open
         and can(user, "hazards.request_extension", hazard)
         and guards.may_rectify(hazard, user) is None,
-        "can_supervise": hazard.is_open and can(user, "hazards.supervise", hazard),
+        "can_supervise": hazard.is_open
+        and can(user, "hazards.supervise", hazard)
+        and not guards.is_rectifying_unit_member(user, hazard),
         "can_recheck": hazard.is_closed and can(user, "hazards.recheck", hazard),
         "reason_form": ReasonForm(),
         "reject_form": RejectForm(),
         "show_finder": selectors.shows_finder(user, hazard),
         "expert_form": ExpertForm()
-        if hazard.is_open and can(user, "hazards.assign_expert", hazard)
+        if hazard.is_open
+        and can(user, "hazards.assign_expert", hazard)
+        and not guards.is_rectifying_unit_member(user, hazard)
         else None,
         "timeline": _timeline(hazard),
         "breadcrumbs": entry.crumbs(_hazards_crumb(), (hazard.number, "")),

@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core.filters import ScopedFilterSet
+from anlan.core.filters import ScopedFilterSet, YesNoFilter
 from anlan.core.forms import BootstrapMixin, RegionChoiceField
 from anlan.core.models import Region, Role
 from anlan.core.scope import memberships_of
@@ -35,7 +35,7 @@ class RankingFilter(ScopedFilterSet):
         field_name="unit__kind",
         choices=[("town", _("乡镇(街道)")), ("department", _("部门"))],
     )
-    vetoed = django_filters.BooleanFilter(label=_("一票否决"))
+    vetoed = YesNoFilter(label=_("一票否决"))
 
     class Meta:
         model = UnitResult

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core.filters import ScopedFilterSet
+from anlan.core.filters import ScopedFilterSet, YesNoFilter
 from anlan.core.forms import BootstrapMixin
 from anlan.core.models import Unit, User
 from anlan.core.pickers import EnterpriseChoiceField
@@ -18,7 +18,6 @@ from ..models import Assignment
 from ..selectors import baobao as selectors
 
 DAY = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-YES_NO = (("yes", _("是")), ("no", _("否")))
 
 
 class AssignmentFilter(ScopedFilterSet):
@@ -29,8 +28,8 @@ class AssignmentFilter(ScopedFilterSet):
     leader = django_filters.NumberFilter(
         label=_("包保领导"), field_name="leader_id", widget=forms.HiddenInput
     )
-    overdue = django_filters.ChoiceFilter(label=_("逾期未走访"), choices=YES_NO, method="filter_overdue")
-    active = django_filters.ChoiceFilter(label=_("有效"), choices=YES_NO, method="filter_active")
+    overdue = YesNoFilter(label=_("逾期未走访"), method="filter_overdue")
+    active = YesNoFilter(label=_("有效"), method="filter_active")
 
     class Meta:
         model = Assignment
@@ -47,10 +46,10 @@ class AssignmentFilter(ScopedFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         late = selectors.overdue_q(timezone.localdate())
-        return queryset.filter(late) if value == "yes" else queryset.exclude(late)
+        return queryset.filter(late) if value else queryset.exclude(late)
 
     def filter_active(self, queryset, name, value):
-        return queryset.filter(is_active=value == "yes")
+        return queryset.filter(is_active=value)
 
 
 class LeaderChoiceField(forms.ModelChoiceField):

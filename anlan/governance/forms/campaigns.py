@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core.filters import ScopedFilterSet
+from anlan.core.filters import ScopedFilterSet, YesNoFilter
 from anlan.core.forms import BootstrapMixin
 from anlan.core.models import Industry, ReceiptTask, Unit
 
@@ -43,12 +43,8 @@ class MeetingFilter(ScopedFilterSet):
 class DecisionTaskFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("议定事项或承办单位"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=DecisionTask.Status.choices)
-    overdue = django_filters.BooleanFilter(
-        label=_("仅看逾期"), method="filter_overdue", widget=forms.CheckboxInput
-    )
-    mine = django_filters.BooleanFilter(
-        label=_("仅看本单位承办"), method="filter_mine", widget=forms.CheckboxInput
-    )
+    overdue = YesNoFilter(label=_("仅看逾期"), method="filter_overdue", widget=forms.CheckboxInput)
+    mine = YesNoFilter(label=_("仅看本单位承办"), method="filter_mine", widget=forms.CheckboxInput)
 
     class Meta:
         model = DecisionTask

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core.filters import ScopedFilterSet
+from anlan.core.filters import ScopedFilterSet, YesNoFilter
 from anlan.core.forms import BootstrapMixin
 from anlan.core.models import Industry, Region, Unit
 from anlan.core.rules import level_of_code, subtree_bounds
@@ -53,9 +53,7 @@ class WorkTaskFilter(ScopedFilterSet):
     year = django_filters.NumberFilter(label=_("年度"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=WorkTask.Status.choices)
     kind = django_filters.ChoiceFilter(label=_("任务类型"), choices=rules.TASK_KINDS)
-    overdue = django_filters.BooleanFilter(
-        label=_("仅看逾期"), method="filter_overdue", widget=forms.CheckboxInput
-    )
+    overdue = YesNoFilter(label=_("仅看逾期"), method="filter_overdue", widget=forms.CheckboxInput)
     due_from = django_filters.DateFilter(
         label=_("完成时限起"), field_name="due_on", lookup_expr="gte", widget=DATE
     )

@@ -298,7 +298,7 @@ def test_the_list_filters_overdue(cast, as_user):
     late = _overdue(cast)
     on_time = f.assignment(cast, kind="flood")
     client = as_user(cast["county_office"])
-    body = client.get(reverse("governance:baobao-list"), {"overdue": "yes"}).content.decode()
+    body = client.get(reverse("governance:baobao-list"), {"overdue": "true"}).content.decode()
     assert reverse("governance:baobao-detail", args=[late.pk]) in body
     assert reverse("governance:baobao-detail", args=[on_time.pk]) not in body
 

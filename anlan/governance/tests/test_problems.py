@@ -164,6 +164,51 @@ def test_the_assignee_cannot_close_out_its_own_problem_even_in_an_industry_it_su
     assert list(hazard_selectors.hazards_to_verify(cast["county_office"])) == [problem.hazard]
 
 
+def test_the_assignee_neither_voids_lists_assigns_an_expert_nor_grants_its_own_extension(cast, as_user):
+    # 城镇燃气 is 住建局's: as a supervising department it could otherwise do each of these to its own problem.
+    problem = f.problem(cast, industry=f.industry("urban-gas"))
+    hazard = problem.hazard
+    housing = cast["dept_housing"]
+    colleague = UserFactory(username="housing_colleague")
+    MembershipFactory(user=colleague, role=Role.DEPARTMENT, department=cast.dept_housing)
+    expert = cast["expert"]
+    attempts = {
+        "void": lambda: hazard_services.void_hazard(actor=housing, hazard_pk=hazard.pk, reason="已整改"),
+        "expert": lambda: hazard_services.assign_expert(
+            actor=housing, hazard_pk=hazard.pk, expert_pk=expert.pk
+        ),
+        "supervise": lambda: hazard_services.issue_supervision(
+            actor=housing,
+            hazard_pk=hazard.pk,
+            level="county",
+            due_on=hazard.due_on,
+            responsible_unit=f.unit(cast.dept_housing),
+            requirements="按期整改",
+        ),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(DomainError) as caught:
+            attempt()
+        assert (name, caught.value.code) == (name, HazardCode.RECTIFYING_UNIT_OVERSIGHT)
+    extension = hazard_services.request_extension(
+        actor=housing, hazard_pk=hazard.pk, new_due_on=hazard.due_on + timedelta(days=10), reason="项目多"
+    )
+    with pytest.raises(DomainError) as caught:
+        hazard_services.decide_extension(actor=colleague, extension_pk=extension.pk, approve=True)
+    assert caught.value.code == HazardCode.RECTIFYING_UNIT_OVERSIGHT
+    hazard.refresh_from_db()
+    assert (hazard.status, hazard.expert_id, hazard.supervisions.count()) == (
+        Hazard.Status.REGISTERED,
+        None,
+        0,
+    )
+    # Nor does its hazard page offer what would be refused; the 安委办's does.
+    page = as_user(housing).get(reverse("hazards:hazard-detail", args=[hazard.pk]))
+    assert page.context["can_supervise"] is False and page.context["expert_form"] is None
+    office = as_user(cast["county_office"]).get(reverse("hazards:hazard-detail", args=[hazard.pk]))
+    assert office.context["can_supervise"] is True and office.context["expert_form"] is not None
+
+
 def test_the_issuer_cannot_plan_for_the_assignee(cast):
     problem = f.problem(cast)
     with pytest.raises(DomainError) as caught:
