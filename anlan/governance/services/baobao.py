@@ -118,14 +118,11 @@ def may_manage(actor, assignment: Assignment) -> None:
 
 
 def may_record(actor, assignment: Assignment) -> None:
-    """Only the paired leader, or the office keeping the list (for them), records a visit."""
-    if (
-        actor.is_superuser
-        or actor.pk == assignment.leader_id
-        or units.is_member(actor, assignment.owner_unit)
-    ):
+    """Only the paired leader records their visit: the office that keeps the list and flags missed visits does
+    not write visits in the leader's name (no acting for another party)."""
+    if actor.is_superuser or actor.pk == assignment.leader_id:
         return
-    raise PermissionDenied(_("只有包保领导本人或维护包保名单的安委办可以登记走访。"))
+    raise PermissionDenied(_("只有包保领导本人可以登记走访。"))
 
 
 # ---------------------------------------------------------------- the list
@@ -221,7 +218,7 @@ def deactivate_assignment(*, actor, assignment_pk: int, reason: str) -> Assignme
 
 
 def record_visit(*, actor, assignment_pk: int, data: dict) -> Visit:
-    """登记走访: by the leader, or by the office for them; the next visit is due `every_days` after the latest
+    """登记走访: by the paired leader only; the next visit is due `every_days` after the latest
     visit. Findings are kept as text (a hazard found is registered on the hazards pages)."""
     with transaction.atomic():
         assignment = selectors.access_assignment(actor, assignment_pk, for_update=True)
@@ -250,14 +247,6 @@ def record_visit(*, actor, assignment_pk: int, data: dict) -> Visit:
             last_visited_on=last,
             due_on=rules.baobao_visit_due(last, assignment.started_on, assignment.every_days),
         )
-        if actor.pk != assignment.leader_id:
-            _tell(
-                [assignment.leader],
-                title=record_text(gettext_lazy("已代为登记包保走访：%(t)s"), t=assignment.target_name),
-                body=str(_("走访日期 %(d)s。") % {"d": visited_on}),
-                url=_url(assignment),
-                key=f"baobao-visit:{visit.pk}",
-            )
     return visit
 
 

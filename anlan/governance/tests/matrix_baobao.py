@@ -4,7 +4,7 @@ The scene: the county 安委办 pairs the county leader (cast `leader`) with tow
 (in town A's village). The 安委办 and the leader see it through the county, town A through its town; town B, the
 departments (the 包保 list is not theirs), the grid worker and the expert never see it (404); enterprise X sees
 who 包保s it (read only) and nothing else. Only the 安委办 pairs, edits and deactivates (the leader and the town
-get 403); only the paired leader or the 安委办 records a visit (town A and the enterprise get 403).
+get 403); only the paired leader records a visit (the 安委办, town A and the enterprise get 403).
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ READ = page(404, county_office=200, town_a=200, leader=200)
 READ_ENTERPRISE = page(404, county_office=200, town_a=200, leader=200, enterprise_x=200)
 MANAGE = page(404, county_office=200, town_a=403, leader=403)
 MANAGE_POST = page(404, county_office=302, town_a=403, leader=403)
-RECORD = page(404, county_office=200, town_a=403, leader=200)
-RECORD_POST = page(404, county_office=302, town_a=403, leader=302)
+RECORD = page(404, county_office=403, town_a=403, leader=200)
+RECORD_POST = page(404, county_office=403, town_a=403, leader=302)
 # Enterprise X's page panel: those who may open the enterprise (its town, the housing department, its grid).
 PANEL = page(
     404, county_office=200, town_a=200, dept_housing=200, enterprise_x=200, grid_worker=200, leader=200

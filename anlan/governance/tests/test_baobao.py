@@ -161,22 +161,12 @@ def test_an_older_visit_recorded_later_does_not_move_the_due_day_back(cast):
     assert a.last_visited_on == today and a.due_on == today + timedelta(days=90)
 
 
-def test_the_office_records_a_visit_for_the_leader_and_the_leader_is_told(
-    cast, django_capture_on_commit_callbacks
-):
-    a = f.assignment(cast)
-    with django_capture_on_commit_callbacks(execute=True):
-        v = f.visit(cast, a, actor=cast["county_office"])
-    assert v.recorded_by == cast["county_office"]
-    assert Notification.objects.filter(recipient=cast["leader"], title__contains="代为登记").count() == 1
-
-
-@pytest.mark.parametrize("who", ["town_a", "enterprise_x"])
-def test_nobody_else_who_sees_the_pairing_records_a_visit(cast, who):
+@pytest.mark.parametrize("who", ["county_office", "town_a", "enterprise_x"])
+def test_nobody_but_the_leader_records_a_visit_not_even_the_office_keeping_the_list(cast, who):
     a = f.assignment(cast, "enterprise")
     with pytest.raises(PermissionDenied) as caught:
         f.visit(cast, a, actor=cast[who])
-    assert str(caught.value) == "只有包保领导本人或维护包保名单的安委办可以登记走访。"
+    assert str(caught.value) == "只有包保领导本人可以登记走访。"
     assert not Visit.objects.exists()
 
 
