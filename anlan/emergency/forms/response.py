@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
@@ -186,6 +186,9 @@ class FirstResponseForm(BootstrapMixin, forms.Form):
             if called is not None:
                 day = timezone.localtime(called).date()
                 at = _parse_time(head, day)
+                if at is not None and at < called:
+                    # A bare "HH:MM" earlier than the call is after midnight: actions follow the call.
+                    at = _parse_time(head, day + timedelta(days=1))
                 if at is None:  # "YYYY-MM-DD HH:MM text"
                     second, _sep2, rest2 = rest.partition(" ")
                     at = _parse_time(f"{head} {second}", day)

@@ -307,3 +307,23 @@ def test_the_incident_ledger_exports_the_scoped_list(cast, client):
     got = client.get(reverse("emergency:response-export"))
     sheet = load_workbook(io.BytesIO(b"".join(got.streaming_content))).active
     assert response.incident.title not in [c.value for row in sheet.iter_rows() for c in row]
+
+
+def test_an_action_time_after_midnight_belongs_to_the_next_day():
+    """A 先期处置 called in at 23:45 whose action is written "00:10 疏散群众" happened ten past midnight the next day
+    (the time of day alone, earlier than the call, cannot be before it); "23:50" stays on the day of the call."""
+    from datetime import datetime
+
+    from anlan.emergency.forms.response import FirstResponseForm
+
+    form = FirstResponseForm(
+        {
+            "called_at": "2026-11-30T23:45",
+            "dispatched_at": "2026-11-30T23:50",
+            "responders": "李镇长 副镇长 13800000001",
+            "actions": "23:50 出动\n00:10 疏散群众",
+        }
+    )
+    assert form.is_valid(), form.errors
+    at = [timezone.localtime(row["at"]).replace(tzinfo=None) for row in form.cleaned_data["actions"]]
+    assert at == [datetime(2026, 11, 30, 23, 50), datetime(2026, 12, 1, 0, 10)]

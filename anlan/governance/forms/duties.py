@@ -141,6 +141,7 @@ class WorkTaskForm(BootstrapMixin, forms.Form):
         label=_("任务类型"),
         choices=rules.TASK_KINDS,
         initial=rules.KIND_GENERAL,
+        required=False,  # left out: 一般任务 (as the service and the API take it)
         help_text=_("基础工作任务在报告完成前须填报相应的工作数据"),
     )
     description = forms.CharField(
