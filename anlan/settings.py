@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "anlan.emergency",
     "anlan.warnings",
     "anlan.governance",
+    "anlan.risk",
+    "anlan.credit",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""The credit module's URLconf: each part keeps its routes in a module of its own."""
+
+app_name = "credit"
+
+urlpatterns: list = []
