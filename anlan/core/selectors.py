@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import CharField, Count, F, Model, Q, QuerySet, Value
+from django.db.models import BooleanField, CharField, Count, F, Model, Q, QuerySet, Value
+from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -102,6 +105,35 @@ def _name_prefix(text: str) -> Q:
     if connection.vendor == "sqlite":
         return _range("name", text, rules.text_prefix_end(text))
     return Q(name__startswith=text)
+
+
+class IdIn(Expression):
+    """`field IN ids` for tens of thousands of integer ids, bound as ONE parameter: `filter(IdIn("pk", ids))`.
+    No placeholder per id to build, convert and parse (≈ 0.1 s per 10,000 on PostgreSQL) and no bound-parameter
+    limit (SQLite's default is 32,766). PostgreSQL compares with `= ANY` over an array (its index scan takes the
+    ids in order); SQLite reads a JSON list."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field: str, ids: Iterable[int]):
+        super().__init__()
+        self.column = F(field)
+        self.ids = sorted({int(pk) for pk in ids})
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, expressions):
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
+
+    def as_postgresql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"{column} = ANY(%s::bigint[])", [*params, self.ids]
 
 
 def regions_for_choice(user, min_level: int = Region.Level.TOWN) -> QuerySet:

@@ -3,25 +3,27 @@ registered by key. An indicator names its provider; a scoring run calls each pro
 county and gets, per unit, the occurrences and the records behind them (so every point is traceable).
 
 A provider is one small function `(ctx: FactContext) -> dict[unit_pk, UnitFacts]`, registered with `@provider`.
-Record-based providers use `attribute`, which reads the whole county in ONE SQL query: window functions count
-the rows per town (by the region code's town prefix) and per department (a direct foreign key, or the record's
-industry within the department's 三管三必须 and region) and keep the first `REFERENCES_PER_UNIT` rows of each —
-never a query per unit, so ≈1,500 units over millions of rows cost one scan per provider.
+Record-based providers use `attribute`, which reads the whole county in one SQL query and then labels only the
+records it keeps: a window over narrow rows cuts them into parts by town (the region code's town prefix) and
+owner (a department foreign key, or the record's industry within a department's 三管三必须 and region) and
+returns each part's count and first `REFERENCES_PER_UNIT` ids — never a query per unit, so ≈1,500 units over
+millions of rows cost one scan per provider, and the labels of at most 20 records a unit are read by id.
 
 Providers over governance's own records — the 工作任务清单, the 安委会 decisions and the campaigns' monthly
 cards — name their unit directly; `per_unit` counts them in one query the same way."""
 
 from __future__ import annotations
 
+import heapq
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet
 from django.db.models.expressions import RowRange, Window
-from django.db.models.functions import RowNumber, Substr, TruncDate
+from django.db.models.functions import Cast, RowNumber, Substr, TruncDate
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -29,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from anlan.accidents import selectors as accidents
 from anlan.core import rules as core_rules
+from anlan.core import selectors as core_selectors
 from anlan.core import trees
 from anlan.core.models import Department, Unit
 from anlan.governance.models import CardReport, DecisionTask, Problem, WorkTask
@@ -155,7 +158,7 @@ def scored_units(region_code: str, level: int) -> tuple[ScoredUnit, ...]:
     return tuple(units)
 
 
-# ---------------------------------------------------------------- attribution in one query
+# ---------------------------------------------------------------- attribution: one query, then the labels kept
 
 
 def attribute(
@@ -167,90 +170,74 @@ def attribute(
     url_name: str,
     department: str | None = None,
 ) -> dict[int, UnitFacts]:
-    """Count the queryset's rows per unit and keep each unit's first records, in one query.
+    """Count the queryset's rows per unit and keep each unit's first records: one query over all units, then the
+    labels of the records kept.
 
     A town gets the rows whose region is in its subtree; a department the rows whose `department` foreign key
-    names it, or — without one — the rows in its region subtree whose industry it supervises. Rows carry the
-    totals of their town and of their department partition (window counts), so no row beyond the kept
-    references is read."""
-    town = Substr("region_id", 1, TOWN_PREFIX)
-    if department:
-        dept_partition = [F(department)]
-    else:
-        dept_partition = [Substr("region_id", 1, COUNTY_PREFIX), F("industry_id")]
+    names it, or — without one — the rows in its region subtree whose industry it supervises. The query cuts the
+    rows into parts by place (the region code's town prefix, longer when a department sits below a town) and
+    owner (that foreign key, or the industry), and returns of each part its row count and the ids of its first
+    `REFERENCES_PER_UNIT` rows — a window over narrow rows: no label column is sorted or carried through it. A
+    unit's count is the sum of its parts' counts and its first records are among its parts' first records, so
+    only the records finally kept are labelled, read by primary key in a second step (`_labelled`)."""
+    departments = [u for u in ctx.units if u.kind == Unit.Kind.DEPARTMENT]
+    owner = department or "industry_id"
+    place_length = TOWN_PREFIX
+    if not department:
+        place_length = max([TOWN_PREFIX, *(len(u.prefix) for u in departments)])
+    # The place as a number: sorting integers is several times faster than comparing collated text.
+    place = Cast(Substr("region_id", 1, place_length), BigIntegerField())
+    part = [place, F(owner)]
     order = [F("pk").asc()]
-    # The rank and the total of a partition share one window (the whole partition as frame, which the rank
-    # ignores), so the database computes both in one pass over the sorted rows instead of two.
+    # The rank and the total share one window (the whole part as frame, which the rank ignores): one sort.
     whole = RowRange(start=None, end=None)
     rows = (
         queryset.annotate(
-            town_key=town,
-            town_rank=Window(RowNumber(), partition_by=[town], order_by=order, frame=whole),
-            town_total=Window(Count("pk"), partition_by=[town], order_by=order, frame=whole),
-            dept_rank=Window(RowNumber(), partition_by=dept_partition, order_by=order, frame=whole),
-            dept_total=Window(Count("pk"), partition_by=dept_partition, order_by=order, frame=whole),
+            part_place=place,
+            part_rank=Window(RowNumber(), partition_by=part, order_by=order, frame=whole),
+            part_total=Window(Count("pk"), partition_by=part, order_by=order, frame=whole),
         )
-        .filter(Q(town_rank__lte=REFERENCES_PER_UNIT) | Q(dept_rank__lte=REFERENCES_PER_UNIT))
-        # No ORDER BY: the references are put in order per unit below. (The model's default ordering would
-        # sort every matching row once more before the rank filter — 1.8M rows, 5 s, on the province.)
+        .filter(part_rank__lte=REFERENCES_PER_UNIT)
+        # No ORDER BY: a unit's references are put in order below (the model's default ordering would sort
+        # every matching row once more).
         .order_by()
-        .values(
-            "pk",
-            "region_id",
-            "industry_id",
-            *(() if not department else (department,)),
-            *fields,
-            "town_key",
-            "town_rank",
-            "town_total",
-            "dept_rank",
-            "dept_total",
-        )
+        .values_list("pk", "part_place", owner, "part_total")
     )
     towns = {u.prefix: u.pk for u in ctx.units if u.kind == Unit.Kind.TOWN}
-    departments = [u for u in ctx.units if u.kind == Unit.Kind.DEPARTMENT]
     by_department_id = {u.department_id: u for u in departments}
     by_industry: dict[int, list[ScoredUnit]] = defaultdict(list)
     for unit in departments:
         for industry_id in unit.industry_ids:
             by_industry[industry_id].append(unit)
-    out: dict[int, UnitFacts] = {}
-    dept_partitions: dict[int, dict[tuple, int]] = defaultdict(dict)
-    kept: dict[int, list[dict]] = defaultdict(list)  # the candidate rows; labelled once cut to the first
-
-    def refer(unit_pk: int, row: dict) -> None:
-        out.setdefault(unit_pk, UnitFacts())
-        kept[unit_pk].append(row)
-
-    for row in rows:
-        unit_pk = towns.get(row["town_key"])
-        if unit_pk is not None:
-            out.setdefault(unit_pk, UnitFacts()).occurrences = row["town_total"]
-            if row["town_rank"] <= REFERENCES_PER_UNIT:
-                refer(unit_pk, row)
+    parts: dict[tuple, tuple[int, list[int]]] = {}
+    for pk, part_place, owner_id, total in rows:
+        parts.setdefault((str(part_place).zfill(place_length), owner_id), (total, []))[1].append(pk)
+    counts: dict[int, int] = defaultdict(int)
+    candidates: dict[int, list[int]] = defaultdict(list)
+    for (part_place, owner_id), (total, pks) in parts.items():
+        units = [towns[part_place[:TOWN_PREFIX]]] if part_place[:TOWN_PREFIX] in towns else []
         if department:
-            owners = [by_department_id[row[department]]] if row[department] in by_department_id else []
+            if owner_id in by_department_id:
+                units.append(by_department_id[owner_id].pk)
         else:
-            owners = [
-                u for u in by_industry.get(row["industry_id"], ()) if row["region_id"].startswith(u.prefix)
-            ]
-        for unit in owners:
-            partition = (
-                (row["region_id"][:COUNTY_PREFIX], row["industry_id"]) if not department else row[department]
-            )
-            dept_partitions[unit.pk][partition] = row["dept_total"]
-            if row["dept_rank"] <= REFERENCES_PER_UNIT:
-                refer(unit.pk, row)
-    for unit_pk, partitions in dept_partitions.items():
-        out[unit_pk].occurrences = sum(partitions.values())
+            units += [u.pk for u in by_industry.get(owner_id, ()) if part_place.startswith(u.prefix)]
+        for unit_pk in units:
+            counts[unit_pk] += total
+            candidates[unit_pk] += pks
+    kept = {unit_pk: heapq.nsmallest(REFERENCES_PER_UNIT, pks) for unit_pk, pks in candidates.items()}
+    labelled = _labelled(queryset.model, {pk for pks in kept.values() for pk in pks}, label, fields, url_name)
+    return {
+        unit_pk: UnitFacts(counts[unit_pk], [labelled[pk] for pk in pks]) for unit_pk, pks in kept.items()
+    }
+
+
+def _labelled(model, pks: set[int], label, fields: tuple[str, ...], url_name: str) -> dict[int, dict]:
+    """The reference (id, label, link) of each record, read by primary key in one query."""
+    if not pks:
+        return {}
     url = _url_for(url_name)
-    for unit_pk, candidates in kept.items():
-        candidates.sort(key=lambda row: row["pk"])
-        out[unit_pk].records = [
-            {"id": row["pk"], "label": label(row), "url": url(row["pk"])}
-            for row in candidates[:REFERENCES_PER_UNIT]
-        ]
-    return out
+    rows = model._base_manager.filter(core_selectors.IdIn("pk", pks)).order_by().values("pk", *fields)
+    return {row["pk"]: {"id": row["pk"], "label": label(row), "url": url(row["pk"])} for row in rows}
 
 
 def _url_for(url_name: str) -> Callable[[int], str]:

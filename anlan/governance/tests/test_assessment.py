@@ -1,5 +1,5 @@
-"""考核 from live data: the fact providers attribute each record to its town and department (one query each),
-the scheme is locked once published, manual scores need a second reviewer, a run scores, ranks and keeps each
+"""考核 from live data: the fact providers attribute each record to its town and department (one query each, then
+the labels of the records kept), the scheme is locked once published, manual scores need a second reviewer, a run scores, ranks and keeps each
 point's records, and who sees what before and after publication."""
 
 from __future__ import annotations
@@ -115,17 +115,53 @@ def test_references_are_capped_per_unit_but_the_count_is_complete(cast, monkeypa
     assert len(found[units["town_a"].pk].records) == 2
 
 
-def test_a_provider_reads_every_unit_in_one_query(cast):
+def test_a_units_references_are_its_first_records_across_the_parts_it_draws_on(cast, monkeypatch):
+    """Town A's three overdue hazards fall in two parts (supervised by 住建局, and by 交通局): the town's
+    references are its first two by id, whichever part they come from; each department keeps its own."""
+    units = f.cast_units(cast)
+    monkeypatch.setattr(facts, "REFERENCES_PER_UNIT", 2)
+    overdue = timezone.localdate() - timedelta(days=2)
+    first, second, third = (HazardFactory(enterprise=cast.enterprise_x, due_on=overdue) for _ in range(3))
+    Hazard.objects.filter(pk__in=[first.pk, third.pk]).update(supervising_department=cast.dept_housing)
+    Hazard.objects.filter(pk=second.pk).update(supervising_department=cast.dept_transport)
+    found = facts.facts_for("hazards.overdue", f.context(cast))
+
+    def ids(unit):
+        return [record["id"] for record in found[units[unit].pk].records]
+
+    assert ids("town_a") == [first.pk, second.pk]
+    assert ids("dept_housing") == [first.pk, third.pk]
+    assert ids("dept_transport") == [second.pk]
+    assert found[units["town_a"].pk].records[1] == {
+        "id": second.pk,
+        "label": f"{second.number} {second.description}",
+        "url": reverse("hazards:hazard-detail", args=[second.pk]),
+    }
+    assert {
+        unit: found[units[unit].pk].occurrences for unit in ("town_a", "dept_housing", "dept_transport")
+    } == {
+        "town_a": 3,
+        "dept_housing": 2,
+        "dept_transport": 1,
+    }
+
+
+def test_a_provider_reads_every_unit_in_one_query_and_labels_the_kept_records_in_a_second(cast):
     f.cast_units(cast)
     DepartmentFactory(
         name="来安县应急管理局", region=cast.county, industries=[industry("hazchem-production")]
     )
     f.cast_units(cast)
-    report(cast, deaths=3)
     ctx = f.context(cast)
     with CaptureQueriesContext(connection) as queries:
-        facts.facts_for("accidents.relatively_major", ctx)
-    assert len(queries) == 1
+        assert facts.facts_for("accidents.relatively_major", ctx) == {}
+    assert len(queries) == 1  # nothing found: nothing to label
+    report(cast, deaths=3)
+    with CaptureQueriesContext(connection) as queries:
+        found = facts.facts_for("accidents.relatively_major", ctx)
+    assert len(found) == 2
+    assert len(queries) == 2
+    assert "ROW_NUMBER" in queries[0]["sql"].upper() and "title" not in queries[0]["sql"]
 
 
 # ---------------------------------------------------------------- schemes
