@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anlan.core.filters import ScopedFilterSet
+from anlan.core.filters import ScopedFilterSet, YesNoFilter
 from anlan.core.forms import BootstrapMixin
 from anlan.core.models import Industry, Unit
 
@@ -17,7 +17,6 @@ from ..models import AccountabilityRecord, GovernmentLetter, Problem, Supervisio
 from ..selectors import problems as selectors
 
 DAY = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-YES_NO = (("yes", _("是")), ("no", _("否")))
 
 
 # ---------------------------------------------------------------- filters (the page, the export, the API)
@@ -46,7 +45,7 @@ class ProblemFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("状态"), field_name="hazard__status", choices=selectors.STATUS_CHOICES
     )
-    overdue = django_filters.ChoiceFilter(label=_("逾期"), choices=YES_NO, method="filter_overdue")
+    overdue = YesNoFilter(label=_("逾期"), method="filter_overdue")
     assignee_kind = django_filters.ChoiceFilter(
         label=_("单位类别"),
         field_name="hazard__responsible_unit__kind",
@@ -77,14 +76,14 @@ class ProblemFilter(ScopedFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         late = selectors.overdue_q(timezone.localdate())
-        return queryset.filter(late) if value == "yes" else queryset.exclude(late)
+        return queryset.filter(late) if value else queryset.exclude(late)
 
 
 class LetterFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("标题或收函单位"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("文种"), choices=rules.LETTER_KINDS)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=GovernmentLetter.Status.choices)
-    overdue = django_filters.ChoiceFilter(label=_("逾期未回复"), choices=YES_NO, method="filter_overdue")
+    overdue = YesNoFilter(label=_("逾期未回复"), method="filter_overdue")
 
     class Meta:
         model = GovernmentLetter
@@ -95,7 +94,7 @@ class LetterFilter(ScopedFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         late = selectors.letter_overdue_q(timezone.localdate())
-        return queryset.filter(late) if value == "yes" else queryset.exclude(late)
+        return queryset.filter(late) if value else queryset.exclude(late)
 
 
 class AccountabilityFilter(ScopedFilterSet):

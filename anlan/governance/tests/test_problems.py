@@ -679,8 +679,11 @@ def test_the_overdue_filter_lists_only_late_problems(cast, client):
     late = _overdue_problem(cast)
     f.problem(cast, late.visit)
     client.force_login(cast["county_office"])
-    response = client.get(reverse("governance:problem-list"), {"overdue": "yes"})
+    response = client.get(reverse("governance:problem-list"), {"overdue": "true"})
     assert [p.pk for p in response.context["page"].object_list] == [late.pk]
+    response = client.get(reverse("governance:problem-list"), {"overdue": "false"})
+    assert late.pk not in [p.pk for p in response.context["page"].object_list]
+    assert len(response.context["page"].object_list) == 1
 
 
 def test_the_problem_list_keeps_its_queries_bounded(cast, client, django_assert_max_num_queries):
