@@ -115,7 +115,13 @@ def ensure_dataset(n: int, seed: int, *, regenerate: bool = False, log=print) ->
 
 
 def wipe() -> None:
-    """Delete the rows the generator makes (in foreign-key order); reference regions and industries stay."""
+    """Delete the rows the generator makes (in foreign-key order); reference regions and industries stay. The
+    sections whose rows hold the bench users (duty shifts, warnings with their recipients and receipt tasks) are
+    emptied first: the users' foreign keys there protect them."""
+    from bench import bench_emergency, bench_warnings
+
+    bench_emergency.wipe()
+    bench_warnings.wipe_warnings()
     tables = [
         Enterprise.other_industries.through._meta.db_table,
         Membership._meta.db_table,
