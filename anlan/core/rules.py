@@ -524,13 +524,19 @@ def text_prefix_end(prefix: str) -> str:
 PRINCIPAL_BAR_YEARS = 5
 
 
-def principal_bar_ends(starts_on: date, years: int = PRINCIPAL_BAR_YEARS) -> date:
-    """The last day of a bar starting on `starts_on`: the same calendar day `years` later (民法典 第二百零一条:
-    the first day is not counted, the period ends on the corresponding day; 29 February ends on 28 February)."""
+def add_years(day: date, years: int) -> date:
+    """The day a period of `years` years starting on `day` ends: the same calendar day `years` later (民法典
+    第二百零一条: the first day is not counted, the period ends on the corresponding day; 29 February ends on
+    28 February in a year without one)."""
     try:
-        return starts_on.replace(year=starts_on.year + years)
+        return day.replace(year=day.year + years)
     except ValueError:  # 29 February → a year without one
-        return starts_on.replace(year=starts_on.year + years, day=28)
+        return day.replace(year=day.year + years, day=28)
+
+
+def principal_bar_ends(starts_on: date, years: int = PRINCIPAL_BAR_YEARS) -> date:
+    """The last day of a bar starting on `starts_on`: the same calendar day `years` later (`add_years`)."""
+    return add_years(starts_on, years)
 
 
 def bar_in_force(starts_on: date, ends_on: date, day: date) -> bool:
