@@ -392,19 +392,11 @@ def test_the_enterprise_to_dos_show_a_lapsed_policy_and_an_expired_grade(cast):
     policy = f.policy(cast)
     grade = f.grade(cast)
     assert list(selectors.lapsed_policies(cast["enterprise_x"])) == []
-    with time_machine.travel(
-        timezone.make_aware(
-            timezone.datetime.combine(policy.ends_on + timedelta(days=1), timezone.datetime.min.time())
-        ).replace(hour=12),
-        tick=False,
-    ):
+    with time_machine.travel(_noon(policy.ends_on), tick=False):
+        assert list(selectors.lapsed_policies(cast["enterprise_x"])) == []
+    with time_machine.travel(_noon(policy.ends_on + timedelta(days=1)), tick=False):
         assert list(selectors.lapsed_policies(cast["enterprise_x"])) == [cast.enterprise_x]
     services.sweep(today=grade.valid_until + timedelta(days=1))
-    with time_machine.travel(
-        timezone.make_aware(
-            timezone.datetime.combine(grade.valid_until + timedelta(days=1), timezone.datetime.min.time())
-        ).replace(hour=12),
-        tick=False,
-    ):
+    with time_machine.travel(_noon(grade.valid_until + timedelta(days=1)), tick=False):
         assert list(selectors.expired_grades(cast["enterprise_x"])) == [Grade.objects.get(pk=grade.pk)]
     assert list(selectors.lapsed_policies(cast["dept_housing"])) == []
