@@ -41,6 +41,12 @@ from ..rules import StandardCode
 from ..selectors import standard as selectors
 
 NOTICE = "risk.standard"
+# How sure a rule is, in the words the pages use (data/standard.py).
+CONFIDENCE_WORDS = {
+    standard_data.CONFIRMED: "已确认",
+    standard_data.LIKELY: "较可能",
+    standard_data.UNCONFIRMED: "未确认",
+}
 Grade = StandardisationGrade
 
 
@@ -232,7 +238,10 @@ def take_transition(*, actor, grade, transition, data: dict) -> StandardisationG
 
 def basis_text(conditions) -> str:
     """The matched withdrawal conditions in words, each with its source and how sure it is."""
-    return "\n".join(f"{c.text}（{c.source.title}；{c.source.confidence}）" for c in conditions)
+    return "\n".join(
+        f"{c.text}（{c.source.title}；{record_text(CONFIDENCE_WORDS[c.source.confidence])}）"
+        for c in conditions
+    )
 
 
 def on_accident_reported(accident, **payload) -> list[int]:

@@ -143,7 +143,7 @@ def test_a_fatal_accident_flags_a_first_grade_for_withdrawal_review(cast, django
     assert flagged == [grade.pk]
     assert grade.status == Grade.Status.UNDER_REVIEW
     assert grade.flag_accident_id == 9001
-    assert "有效期内发生生产安全死亡事故" in grade.flag_basis and "unconfirmed" in grade.flag_basis
+    assert "有效期内发生生产安全死亡事故" in grade.flag_basis and "未确认" in grade.flag_basis
     assert grade.history.latest("history_id").history_user.username == "system"
     assert Notification.objects.filter(recipient=cast["dept_housing"], title__contains="待撤销审查").exists()
     assert Notification.objects.filter(recipient=cast["enterprise_x"], title__contains="待撤销审查").exists()
