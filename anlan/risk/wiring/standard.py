@@ -131,4 +131,4 @@ def contribute(c: contract.Contributions) -> None:
     c.api("risk/standard-grades", "anlan.risk.api.standard.GradeViewSet", "risk-standard-grade")
     c.api("risk/liability-policies", "anlan.risk.api.standard.PolicyViewSet", "risk-standard-policy")
     c.api("risk/safety-spending", "anlan.risk.api.standard.SpendingViewSet", "risk-standard-spending")
-    c.demo("risk_standard", "anlan.risk.demo.standard.step", after=["users"])
+    c.demo("risk_standard", "anlan.risk.demo.standard.step", after=["users", "accidents"])
