@@ -221,7 +221,11 @@ def five_in_place(facts: ProfileFacts) -> list[ProfileItem]:
     if not problems:
         notes = (
             _("%(year)s 年提取 %(e)s 元，使用 %(u)s 元")
-            % {"year": facts.year, "e": facts.spending_extracted, "u": facts.spending_used},
+            % {
+                "year": facts.year,
+                "e": f"{facts.spending_extracted:,.2f}",
+                "u": f"{facts.spending_used:,.2f}",
+            },
         )
     money = _item("money", _("安全投入到位"), problems, notes)
 
