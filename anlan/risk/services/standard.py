@@ -427,6 +427,11 @@ def record_responsibility(*, actor, enterprise_pk: int, data: dict) -> Responsib
 # ---------------------------------------------------------------- the daily sweep
 
 
+def _claim(model, pk: int, field: str, value: date) -> bool:
+    """Mark a row told for `value` with a conditional UPDATE: True for the one worker that wins."""
+    return bool(model.objects.filter(pk=pk).exclude(**{field: value}).update(**{field: value}))
+
+
 def sweep(*, today: date, now=None, stdout=None) -> dict[str, int]:
     """Daily, idempotent and safe with several workers (each row claimed by a conditional UPDATE):
     (1) grades past their last day expire (as the system actor) and the enterprise is told;
@@ -461,12 +466,7 @@ def sweep(*, today: date, now=None, stdout=None) -> dict[str, int]:
     ).exclude(expiry_notified_for=F("valid_until"))
     for grade in expiring.select_related("enterprise"):
         with transaction.atomic():
-            won = (
-                StandardisationGrade.objects.filter(pk=grade.pk)
-                .exclude(expiry_notified_for=grade.valid_until)
-                .update(expiry_notified_for=grade.valid_until)
-            )
-            if not won:
+            if not _claim(StandardisationGrade, grade.pk, "expiry_notified_for", grade.valid_until):
                 continue
             counts["grades_expiring"] += 1
             _tell(
@@ -488,12 +488,7 @@ def sweep(*, today: date, now=None, stdout=None) -> dict[str, int]:
     )
     for policy in ending:
         with transaction.atomic():
-            won = (
-                LiabilityPolicy.objects.filter(pk=policy.pk)
-                .exclude(expiry_notified_for=policy.ends_on)
-                .update(expiry_notified_for=policy.ends_on)
-            )
-            if not won:
+            if not _claim(LiabilityPolicy, policy.pk, "expiry_notified_for", policy.ends_on):
                 continue
             counts["policies_expiring"] += 1
             _tell(
@@ -514,12 +509,7 @@ def sweep(*, today: date, now=None, stdout=None) -> dict[str, int]:
     )
     for policy in lapsed:
         with transaction.atomic():
-            won = (
-                LiabilityPolicy.objects.filter(pk=policy.pk)
-                .exclude(lapse_notified_for=policy.ends_on)
-                .update(lapse_notified_for=policy.ends_on)
-            )
-            if not won:
+            if not _claim(LiabilityPolicy, policy.pk, "lapse_notified_for", policy.ends_on):
                 continue
             counts["policies_lapsed"] += 1
             title = record_text(gettext_lazy("%(name)s安责险已脱保"), name=policy.enterprise.name)

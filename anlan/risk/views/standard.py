@@ -46,6 +46,25 @@ def _yes(value: bool) -> str:
     return str(_("是") if value else _("否"))
 
 
+def _record_page(request, pk, *, form_class, service, title, message, initial=None, success_url=None):
+    """A form the enterprise (or a supervisor for it) records with, on the enterprise's own page: the enterprise in
+    scope (404) on which the user may record (403); back to the enterprise page unless `success_url` says where."""
+    user = request.user
+    enterprise = core_selectors.access_enterprise(user, pk)
+    require(user, RECORD_STANDARD, enterprise)
+    back = _enterprise_url(enterprise)
+    return _form_page(
+        request,
+        form=form_class(request.POST or None, initial=initial(enterprise) if initial else None),
+        call=lambda data: service(actor=user, enterprise_pk=enterprise.pk, data=data),
+        success_url=success_url or back,
+        title=title,
+        cancel_url=back,
+        crumbs=[_enterprise_crumb(enterprise)],
+        message=message,
+    )
+
+
 # ---------------------------------------------------------------- grades
 
 
@@ -101,19 +120,14 @@ def grade_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def grade_create(request, pk):
-    user = request.user
-    enterprise = core_selectors.access_enterprise(user, pk)
-    require(user, RECORD_STANDARD, enterprise)
-    back = _enterprise_url(enterprise)
-    return _form_page(
+    return _record_page(
         request,
-        form=forms.GradeForm(request.POST or None),
-        call=lambda data: services.record_grade(actor=user, enterprise_pk=enterprise.pk, data=data),
-        success_url=lambda grade: reverse("risk:standard-grade-detail", args=[grade.pk]),
+        pk,
+        form_class=forms.GradeForm,
+        service=services.record_grade,
         title=_("登记安全生产标准化等级"),
-        cancel_url=back,
-        crumbs=[_enterprise_crumb(enterprise)],
         message=_("标准化等级已登记，已通知监管部门核实。"),
+        success_url=lambda grade: reverse("risk:standard-grade-detail", args=[grade.pk]),
     )
 
 
@@ -199,17 +213,12 @@ def policy_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_create(request, pk):
-    user = request.user
-    enterprise = core_selectors.access_enterprise(user, pk)
-    require(user, RECORD_STANDARD, enterprise)
-    return _form_page(
+    return _record_page(
         request,
-        form=forms.PolicyForm(request.POST or None),
-        call=lambda data: services.record_policy(actor=user, enterprise_pk=enterprise.pk, data=data),
-        success_url=_enterprise_url(enterprise),
+        pk,
+        form_class=forms.PolicyForm,
+        service=services.record_policy,
         title=_("登记安责险保单"),
-        cancel_url=_enterprise_url(enterprise),
-        crumbs=[_enterprise_crumb(enterprise)],
         message=_("安责险保单已登记。"),
     )
 
@@ -276,42 +285,37 @@ def spending_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def spending_create(request, pk):
-    user = request.user
-    enterprise = core_selectors.access_enterprise(user, pk)
-    require(user, RECORD_STANDARD, enterprise)
-    year = timezone.localdate().year
-    initial = {"year": year}
-    current = selectors.spending_of(enterprise, year)
-    if current is not None:
-        initial["extracted"] = current.extracted
-        initial["note"] = current.note
-        initial.update({f"used_{code}": amount for code, amount in selectors.uses_of(current).items()})
-    return _form_page(
+    """This year's figures shown again for correction (the service replaces the year's row)."""
+
+    def initial(enterprise):
+        year = timezone.localdate().year
+        values = {"year": year}
+        current = selectors.spending_of(enterprise, year)
+        if current is not None:
+            values.update(extracted=current.extracted, note=current.note)
+            values.update({f"used_{code}": amount for code, amount in selectors.uses_of(current).items()})
+        return values
+
+    return _record_page(
         request,
-        form=forms.SpendingForm(request.POST or None, initial=initial),
-        call=lambda data: services.record_spending(actor=user, enterprise_pk=enterprise.pk, data=data),
-        success_url=_enterprise_url(enterprise),
+        pk,
+        form_class=forms.SpendingForm,
+        service=services.record_spending,
         title=_("登记安全生产费用"),
-        cancel_url=_enterprise_url(enterprise),
-        crumbs=[_enterprise_crumb(enterprise)],
         message=_("安全生产费用已登记。"),
+        initial=initial,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def responsibility_create(request, pk):
-    user = request.user
-    enterprise = core_selectors.access_enterprise(user, pk)
-    require(user, RECORD_STANDARD, enterprise)
-    return _form_page(
+    return _record_page(
         request,
-        form=forms.ResponsibilityForm(request.POST or None),
-        call=lambda data: services.record_responsibility(actor=user, enterprise_pk=enterprise.pk, data=data),
-        success_url=_enterprise_url(enterprise),
+        pk,
+        form_class=forms.ResponsibilityForm,
+        service=services.record_responsibility,
         title=_("登记全员安全生产责任制"),
-        cancel_url=_enterprise_url(enterprise),
-        crumbs=[_enterprise_crumb(enterprise)],
         message=_("安全生产责任制已登记。"),
     )
 
