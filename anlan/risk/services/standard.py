@@ -270,13 +270,20 @@ def on_accident_reported(accident, **payload) -> list[int]:
             reason = record_text(
                 gettext_lazy("事故“%(title)s”符合撤销条件，标记待撤销审查"), title=accident.title[:100]
             )
-            apply_transition(
-                grade,
-                transition,
-                actor=actor,
-                reason=reason,
-                changes={"flagged_at": timezone.now(), "flag_accident_id": accident.pk, "flag_basis": basis},
-            )
+            try:
+                apply_transition(
+                    grade,
+                    transition,
+                    actor=actor,
+                    reason=reason,
+                    changes={
+                        "flagged_at": timezone.now(),
+                        "flag_accident_id": accident.pk,
+                        "flag_basis": basis,
+                    },
+                )
+            except DomainError:  # withdrawn or flagged by someone else meanwhile: nothing left to flag
+                continue
             flagged.append(grade.pk)
             title = record_text(
                 gettext_lazy("%(name)s%(grade)s标准化等级待撤销审查"),

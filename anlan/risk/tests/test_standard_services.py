@@ -400,3 +400,16 @@ def test_the_enterprise_to_dos_show_a_lapsed_policy_and_an_expired_grade(cast):
     with time_machine.travel(_noon(grade.valid_until + timedelta(days=1)), tick=False):
         assert list(selectors.expired_grades(cast["enterprise_x"])) == [Grade.objects.get(pk=grade.pk)]
     assert list(selectors.lapsed_policies(cast["dept_housing"])) == []
+
+
+def test_reporting_a_fatal_accident_through_the_accidents_module_flags_the_grade(
+    cast, django_capture_on_commit_callbacks
+):
+    from anlan.accidents.tests import factories as accidents
+
+    grade = f.grade(cast, actor=cast["county_office"], grade="1")
+    with django_capture_on_commit_callbacks(execute=True):
+        accident = accidents.report(cast)
+    grade.refresh_from_db()
+    assert grade.status == Grade.Status.UNDER_REVIEW
+    assert grade.flag_accident_id == accident.pk
