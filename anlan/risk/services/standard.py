@@ -252,7 +252,12 @@ def on_accident_reported(accident, **payload) -> list[int]:
     if not getattr(accident, "enterprise_id", None):
         return []
     occurred_on = timezone.localtime(accident.occurred_at).date()
-    facts = {"deaths": int(accident.deaths or 0), "accident_grade": accident.grade or None}
+    # The accidents module's counted deaths (missing persons included, as it grades) where the payload has them.
+    deaths = getattr(accident, "counted_deaths", None)
+    facts = {
+        "deaths": int(accident.deaths if deaths is None else deaths),
+        "accident_grade": accident.grade or None,
+    }
     flagged: list[int] = []
     transition = find(StandardisationGrade.TRANSITIONS, "flag")
     with transaction.atomic():
