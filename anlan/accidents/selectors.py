@@ -388,3 +388,30 @@ def accidents_between(low: str, high: str, first: date, last: date) -> QuerySet:
 def misreported_accident_ids() -> QuerySet:
     """Ids of the accidents an investigation found 瞒报 or 谎报 (ReportingFinding, 14号令 definitions)."""
     return ReportingFinding.objects.filter(Q(is_concealed=True) | Q(is_false=True)).values("accident_id")
+
+
+def enterprise_accident_days(
+    enterprise_ids, since: date, today: date
+) -> dict[int, list[tuple[date, str, int]]]:
+    """For a chunk of enterprise ids, in ONE grouped query: each enterprise's accidents that occurred on the
+    local days after `since` up to `today`, as (day, grade, count) — the input of credit's five-colour rating.
+    Unscoped on purpose, like `accidents_between`."""
+    from django.db.models.functions import TruncDate
+
+    from anlan.core.selectors import IdIn
+
+    rows = (
+        Accident.objects.filter(
+            IdIn("enterprise_id", enterprise_ids),
+            occurred_at__gte=_local_midnight(since + timedelta(days=1)),
+            occurred_at__lt=_local_midnight(today + timedelta(days=1)),
+        )
+        .annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_default_timezone()))
+        .values("enterprise_id", "day", "grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found: dict[int, list[tuple[date, str, int]]] = {}
+    for row in rows:
+        found.setdefault(row["enterprise_id"], []).append((row["day"], row["grade"], row["n"]))
+    return found

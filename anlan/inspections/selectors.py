@@ -560,3 +560,27 @@ def planned_inspection_totals(year: int, department_ids) -> dict[int, int]:
     plan are absent). One query; the monthly counts are summed here (a dozen numbers a department)."""
     plans = InspectionPlan.objects.filter(year=year, department_id__in=department_ids)
     return {plan.department_id: plan.planned_total for plan in plans.only("department_id", "monthly_counts")}
+
+
+def enterprise_penalty_days(enterprise_ids, since: date, today: date) -> dict[int, list[tuple[date, int]]]:
+    """For a chunk of enterprise ids, in ONE grouped query: each enterprise's administrative penalties
+    (`penalty_actions`' kinds, not revoked) decided on the days after `since` up to `today`, as (day, count) —
+    the input of credit's five-colour rating. Unscoped on purpose: the caller's job reads its own region."""
+    from anlan.core.selectors import IdIn
+
+    rows = (
+        EnforcementAction.objects.filter(
+            IdIn("inspection__enterprise_id", enterprise_ids),
+            kind__in=rules.PENALTY_KINDS,
+            issued_on__gt=since,
+            issued_on__lte=today,
+        )
+        .exclude(status=EnforcementAction.Status.REVOKED)
+        .values("inspection__enterprise_id", "issued_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found: dict[int, list[tuple[date, int]]] = {}
+    for row in rows:
+        found.setdefault(row["inspection__enterprise_id"], []).append((row["issued_on"], row["n"]))
+    return found
