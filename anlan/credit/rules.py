@@ -101,8 +101,8 @@ class RatingFacts:
     risk_level: one of RISK_LEVELS; risk_from_register: True when it came from the risk register
     (`risk.highest_level`), False when derived from the registry flags. accidents: (day, grade, count) of the
     enterprise's accidents since the widest window; penalties: (day, count) of its administrative penalties.
-    Hazard counts are on `today`; overdue_hazards_clean_window counts hazards overdue at any time in the clean
-    window (`hazard_overdue_within`). selfcheck_missing: missed self-inspection periods, None when the
+    Hazard counts are on `today`; last_overdue_on is the last day any of its hazards was overdue
+    (`last_overdue_day`), None when none ever was. selfcheck_missing: missed self-inspection periods, None when the
     enterprise keeps no self-inspection record. standardisation_grade: "1"|"2"|"3" when current, else None."""
 
     risk_level: str = RISK_LOW
@@ -113,7 +113,7 @@ class RatingFacts:
     open_major_hazards: int = 0
     overdue_major_hazards: int = 0
     overdue_ordinary_hazards: int = 0
-    overdue_hazards_clean_window: int = 0
+    last_overdue_on: date | None = None
     selfcheck_missing: int | None = None
     standardisation_grade: str | None = None
 
@@ -171,15 +171,20 @@ def in_window(day: date, since: date, today: date) -> bool:
     return since < day <= today
 
 
-def hazard_overdue_within(due_on: date, closed_on: date | None, since: date, today: date) -> bool:
-    """A hazard was overdue at some time in the window (since, today]: it became overdue the day after its due
-    date (hazards.rules.is_overdue) on or before today, and it was still open on a day after `since` — not yet
-    closed, or closed (late, after its due date) after `since`. Voided hazards are never counted (the reader)."""
+def last_overdue_day(due_on: date, closed_on: date | None, today: date) -> date | None:
+    """The last day a hazard was overdue, or None if it never was: it becomes overdue the day after its due date
+    (hazards.rules.is_overdue); one still open and overdue is overdue today; one closed (销号) after its due
+    date was overdue up to its closing day. Voided hazards are never counted (the reader leaves them out)."""
     if due_on >= today:
-        return False
+        return None
     if closed_on is None:
-        return True
-    return closed_on > due_on and closed_on > since
+        return today
+    return closed_on if closed_on > due_on else None
+
+
+def overdue_within(last_overdue_on: date | None, since: date) -> bool:
+    """Some hazard was overdue in the window (since, today]."""
+    return last_overdue_on is not None and last_overdue_on > since
 
 
 def _iso(days) -> str:
@@ -277,7 +282,7 @@ def rating_reasons(facts: RatingFacts, config: RatingConfig, today: date) -> lis
         config.green_enabled
         and facts.standardisation_grade
         and not accidents_clean
-        and facts.overdue_hazards_clean_window == 0
+        and not overdue_within(facts.last_overdue_on, clean)
     ):
         add(
             "green",

@@ -771,30 +771,33 @@ def hazards_closed_between(low: str, high: str, first: date, last: date) -> Quer
     )
 
 
-def enterprise_hazard_counts(enterprise_ids, today: date, since: date) -> dict[int, dict[str, int]]:
+def enterprise_hazard_counts(enterprise_ids, today: date, since: date) -> dict[int, dict]:
     """For a chunk of enterprise ids, in ONE grouped query: per enterprise with any counted hazard, its open
     major hazards (`open_major`), open major and ordinary hazards overdue on `today` (`overdue_major`,
-    `overdue_ordinary`, `overdue_q`) and hazards overdue at some time after `since` up to today
-    (`overdue_since`: due before today and still open, or closed late after `since` — credit.rules
-    `hazard_overdue_within`). Voided hazards never count. Unscoped on purpose: the caller (credit's rating job)
-    reads the enterprises of a region it was started for."""
+    `overdue_ordinary`, as `overdue_q`) and the last day any of its hazards was overdue (`last_overdue_on`:
+    today for one still open and overdue, the closing day of one closed late — credit.rules
+    `last_overdue_day`), looking back to hazards closed after `since`. Voided hazards never count. Unscoped on
+    purpose: the caller (credit's rating job) reads the enterprises of the region it was started for."""
+    from django.db.models import DateField, Max, Value
+    from django.db.models.functions import Coalesce
+
     from anlan.core.selectors import IdIn
 
     overdue = overdue_q(today)
     major = Q(grade=Hazard.Grade.MAJOR)
-    overdue_since = Q(due_on__lt=today) & (
-        Q(closed_on__isnull=True) | (Q(closed_on__gt=F("due_on")) & Q(closed_on__gt=since))
-    )
+    closed_late = Q(status=Hazard.Status.CLOSED, closed_on__gt=F("due_on"))
+    ever_overdue = Q(due_on__lt=today) & (open_q() | closed_late)
     rows = (
         Hazard.objects.filter(IdIn("enterprise_id", enterprise_ids))
-        .exclude(status=Hazard.Status.VOIDED)
-        .filter(open_q() | overdue_since)
+        .filter(open_q() | (closed_late & Q(closed_on__gt=since)))
         .values("enterprise_id")
         .annotate(
             open_major=Count("pk", filter=open_q() & major),
             overdue_major=Count("pk", filter=overdue & major),
             overdue_ordinary=Count("pk", filter=overdue & ~major),
-            overdue_since=Count("pk", filter=overdue_since),
+            last_overdue_on=Max(
+                Coalesce("closed_on", Value(today), output_field=DateField()), filter=ever_overdue
+            ),
         )
         .order_by()
     )

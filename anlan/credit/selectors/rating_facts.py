@@ -31,9 +31,9 @@ def enterprise_rows(ids) -> list[tuple[int, str, int, bool, bool]]:
     )
 
 
-def facts_for(rows, *, today: date, config: rules.RatingConfig) -> dict[int, rules.RatingFacts]:
-    """The rating facts of each enterprise of `rows` (`enterprise_rows`, all of one county) on `today`, over
-    the windows of the county's configuration."""
+def facts_for(rows, *, today: date, since: date) -> dict[int, rules.RatingFacts]:
+    """The rating facts of each enterprise of `rows` (`enterprise_rows`) on `today`, with the dated events
+    since `since` (the widest window of the counties' criteria: the rules cut each county's windows)."""
     ids = [row[0] for row in rows]
     if not ids:
         return {}
@@ -42,9 +42,9 @@ def facts_for(rows, *, today: date, config: rules.RatingConfig) -> dict[int, rul
     dishonest = contract.enterprise_attribute("credit.dishonest", ids)
     missing = contract.enterprise_attribute("risk.selfcheck_missing", ids)
     grades = contract.enterprise_attribute("risk.standardisation_grade", ids)
-    hazard_counts = hazards.enterprise_hazard_counts(ids, today, rules.clean_since(today, config))
-    accident_days = accidents.enterprise_accident_days(ids, rules.widest_since(today, config), today)
-    penalty_days = inspections.enterprise_penalty_days(ids, rules.recent_since(today, config), today)
+    hazard_counts = hazards.enterprise_hazard_counts(ids, today, since)
+    accident_days = accidents.enterprise_accident_days(ids, since, today)
+    penalty_days = inspections.enterprise_penalty_days(ids, since, today)
     found = {}
     for pk, _region, industry_id, major_source, crowded in rows:
         level = levels.get(pk)
@@ -68,7 +68,7 @@ def facts_for(rows, *, today: date, config: rules.RatingConfig) -> dict[int, rul
             open_major_hazards=counts.get("open_major", 0),
             overdue_major_hazards=counts.get("overdue_major", 0),
             overdue_ordinary_hazards=counts.get("overdue_ordinary", 0),
-            overdue_hazards_clean_window=counts.get("overdue_since", 0),
+            last_overdue_on=counts.get("last_overdue_on"),
             selfcheck_missing=int(selfcheck) if selfcheck is not None else None,
             standardisation_grade=str(grade) if grade else None,
         )
@@ -86,7 +86,7 @@ def facts_json(facts: rules.RatingFacts) -> dict:
         "open_major_hazards": facts.open_major_hazards,
         "overdue_major_hazards": facts.overdue_major_hazards,
         "overdue_ordinary_hazards": facts.overdue_ordinary_hazards,
-        "overdue_hazards_clean_window": facts.overdue_hazards_clean_window,
+        "last_overdue_on": facts.last_overdue_on.isoformat() if facts.last_overdue_on else None,
         "selfcheck_missing": facts.selfcheck_missing,
         "standardisation_grade": facts.standardisation_grade,
     }

@@ -54,43 +54,34 @@ def county_code(region_code: str) -> str:
     return region_code[:COUNTY_LENGTH].ljust(core_rules.REGION_CODE_LENGTH, "0")
 
 
-def _segments(region: Region | None) -> list[tuple[str, str, str]]:
-    """(low, high, county code) of each county-sized part of the region (all counties when None): a county's
-    criteria apply to its part."""
-    if region is not None and region.level >= Region.Level.COUNTY:
-        low, high = core_rules.subtree_bounds(region.code, region.level)
-        return [(low, high, county_code(region.code))]
-    counties = Region.objects.filter(level=Region.Level.COUNTY).order_by("code")
-    if region is not None:
-        low, high = core_rules.subtree_bounds(region.code, region.level)
-        counties = counties.filter(code__gte=low, code__lte=high)
-    return [
-        (*core_rules.subtree_bounds(code, Region.Level.COUNTY), code)
-        for code in counties.values_list("code", flat=True)
-    ]
+def _bounds(region: Region | None) -> tuple[str, str] | None:
+    return core_rules.subtree_bounds(region.code, region.level) if region is not None else None
 
 
-def _chunks(low: str, high: str, size: int) -> Iterator[list]:
-    """The rated enterprises of the region codes [low, high], `size` at a time, walked by id (keyset)."""
+def _chunks(bounds: tuple[str, str] | None, size: int) -> Iterator[list]:
+    """The rated enterprises of the region codes [low, high] (all when None), `size` at a time, walked by id
+    (keyset): memory stays flat whatever the region's size."""
+    rows = Enterprise.objects.filter(status__in=facts.RATED_STATUSES)
+    if bounds is not None:
+        rows = rows.filter(region_id__gte=bounds[0], region_id__lte=bounds[1])
     last = 0
     while True:
-        ids = list(
-            Enterprise.objects.filter(
-                region_id__gte=low, region_id__lte=high, status__in=facts.RATED_STATUSES, pk__gt=last
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
-        )
+        ids = list(rows.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
         if not ids:
             return
         last = ids[-1]
         yield facts.enterprise_rows(ids)
 
 
-def config_for(code: str) -> rules.RatingConfig:
+def county_configs() -> dict[str, rules.RatingConfig]:
+    """Every county's own criteria (one query; a province has a few hundred counties at most)."""
+    return {row.region_id: row.to_rules() for row in RatingConfig.objects.all()}
+
+
+def config_for(code: str, configs: dict[str, rules.RatingConfig] | None = None) -> rules.RatingConfig:
     """The criteria of the county holding region `code` (issue #18's default when it has set none)."""
-    row = RatingConfig.objects.filter(region_id=county_code(code)).first()
-    return row.to_rules() if row else rules.DEFAULT_CONFIG
+    configs = county_configs() if configs is None else configs
+    return configs.get(county_code(code), rules.DEFAULT_CONFIG)
 
 
 def _write(results: dict[int, tuple], *, now: datetime, actor=None) -> dict[str, int]:
@@ -152,10 +143,17 @@ def _write(results: dict[int, tuple], *, now: datetime, actor=None) -> dict[str,
     return counts
 
 
-def rate_rows(rows, *, today: date, config: rules.RatingConfig) -> dict[int, tuple]:
-    """enterprise id → (RatingResult, RatingFacts) for a chunk of `facts.enterprise_rows`."""
-    found = facts.facts_for(rows, today=today, config=config)
-    return {pk: (rules.five_colour_rating(f, config, today=today), f) for pk, f in found.items()}
+def rate_rows(rows, *, today: date, configs: dict[str, rules.RatingConfig]) -> dict[int, tuple]:
+    """enterprise id → (RatingResult, RatingFacts) for a chunk of `facts.enterprise_rows`, each enterprise rated
+    by its county's criteria; the facts are read once for the chunk over the widest of their windows."""
+    chunk_configs = {county_code(row[1]): config_for(row[1], configs) for row in rows}
+    since = min((rules.widest_since(today, c) for c in chunk_configs.values()), default=today)
+    found = facts.facts_for(rows, today=today, since=since)
+    return {
+        pk: (rules.five_colour_rating(f, chunk_configs[county_code(region)], today=today), f)
+        for pk, region, *_rest in rows
+        if (f := found.get(pk)) is not None
+    }
 
 
 def recompute(
@@ -170,14 +168,13 @@ def recompute(
     """Recompute every rated enterprise of `region` (all regions when None) on `today`. Idempotent: a second
     run over unchanged facts writes nothing."""
     totals = {"rated": 0, "changed": 0, "colour_changed": 0}
-    for low, high, county in _segments(region):
-        config = config_for(county)
-        for rows in _chunks(low, high, chunk):
-            counts = _write(rate_rows(rows, today=today, config=config), now=now, actor=actor)
-            for key, value in counts.items():
-                totals[key] += value
-            if progress:
-                progress(totals["rated"])
+    configs = county_configs()
+    for rows in _chunks(_bounds(region), chunk):
+        counts = _write(rate_rows(rows, today=today, configs=configs), now=now, actor=actor)
+        for key, value in counts.items():
+            totals[key] += value
+        if progress:
+            progress(totals["rated"])
     return totals
 
 
@@ -234,7 +231,7 @@ def recompute_enterprise(*, actor, enterprise_pk: int, today: date | None = None
     if not rows:
         raise DomainError(ErrorCode.NOT_COMPUTED, _("该企业已关闭或注销，不参与五色评定。"), field="__all__")
     with transaction.atomic():
-        _write(rate_rows(rows, today=today, config=config_for(enterprise.region_id)), now=now, actor=actor)
+        _write(rate_rows(rows, today=today, configs=county_configs()), now=now, actor=actor)
         rating = Rating.objects.get(enterprise_id=enterprise.pk)
         records.record_change(rating, actor, str(gettext_lazy("重新评定")))
         post_save.send(sender=Rating, instance=rating, created=False, update_fields=None, raw=False)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anlan.credit import rules
@@ -140,9 +140,13 @@ def test_green_needs_no_accident_in_three_years(day, expected):
     assert colour(facts) == expected
 
 
-@pytest.mark.parametrize(("count", "expected"), [(0, "green"), (1, "blue")], ids=["none", "one"])
-def test_green_needs_no_hazard_overdue_in_three_years(count, expected):
-    facts = replace(LOW, standardisation_grade="1", overdue_hazards_clean_window=count)
+@pytest.mark.parametrize(
+    ("last_overdue_on", "expected"),
+    [(None, "green"), (THREE_YEARS_AGO, "green"), (THREE_YEARS_AGO + timedelta(days=1), "blue")],
+    ids=["never", "three-years-ago-outside", "day-after-inside"],
+)
+def test_green_needs_no_hazard_overdue_in_three_years(last_overdue_on, expected):
+    facts = replace(LOW, standardisation_grade="1", last_overdue_on=last_overdue_on)
     assert colour(facts) == expected
 
 
@@ -200,24 +204,15 @@ def test_months_are_counted_to_the_same_calendar_day(day, months, expected):
 @pytest.mark.parametrize(
     ("due_on", "closed_on", "expected"),
     [
-        (TODAY, None, False),  # due today: not yet overdue
-        (TODAY - timedelta(days=1), None, True),  # open and overdue
-        (date(2024, 1, 1), date(2024, 1, 1), False),  # closed on time
-        (date(2024, 1, 1), date(2024, 2, 1), True),  # closed late inside the window
-        (date(2023, 1, 1), THREE_YEARS_AGO, False),  # closed late on the window's day before
-        (date(2023, 1, 1), THREE_YEARS_AGO + timedelta(days=1), True),  # overdue on the window's first day
+        (TODAY, None, None),  # due today: not yet overdue
+        (TODAY - timedelta(days=1), None, TODAY),  # open and overdue: overdue today
+        (date(2024, 1, 1), date(2024, 1, 1), None),  # closed on its due date: never overdue
+        (date(2024, 1, 1), date(2024, 2, 1), date(2024, 2, 1)),  # closed late: overdue up to its closing day
     ],
-    ids=[
-        "due-today",
-        "open-overdue",
-        "closed-on-time",
-        "closed-late",
-        "closed-before-window",
-        "closed-first-day",
-    ],
+    ids=["due-today", "open-overdue", "closed-on-time", "closed-late"],
 )
-def test_a_hazard_overdue_within_the_clean_window(due_on, closed_on, expected):
-    assert rules.hazard_overdue_within(due_on, closed_on, THREE_YEARS_AGO, TODAY) is expected
+def test_the_last_day_a_hazard_was_overdue(due_on, closed_on, expected):
+    assert rules.last_overdue_day(due_on, closed_on, TODAY) == expected
 
 
 def test_an_unknown_risk_level_or_a_window_out_of_range_is_refused():
@@ -244,7 +239,7 @@ facts_strategy = st.builds(
     open_major_hazards=st.integers(0, 3),
     overdue_major_hazards=st.integers(0, 3),
     overdue_ordinary_hazards=st.integers(0, 5),
-    overdue_hazards_clean_window=st.integers(0, 3),
+    last_overdue_on=st.one_of(st.none(), days),
     selfcheck_missing=st.one_of(st.none(), st.integers(0, 5)),
     standardisation_grade=st.sampled_from([None, "1", "2", "3"]),
 )
@@ -292,11 +287,17 @@ def _oracle(f: RatingFacts, c: RatingConfig, today: date) -> str:
     ):
         return "yellow"
     clean_acc = [a for a in f.accidents if clean < a[0] <= today]
-    if c.green_enabled and f.standardisation_grade and not clean_acc and not f.overdue_hazards_clean_window:
+    if (
+        c.green_enabled
+        and f.standardisation_grade
+        and not clean_acc
+        and not (f.last_overdue_on and f.last_overdue_on > clean)
+    ):
         return "green"
     return "blue"
 
 
+@settings(deadline=None)
 @given(facts=facts_strategy, config=config_strategy, today=st.dates(date(2025, 1, 1), date(2027, 1, 1)))
 def test_the_colour_is_always_the_worst_applicable_one(facts, config, today):
     result = five_colour_rating(facts, config, today=today)
