@@ -25,7 +25,10 @@ class RatingFilter(ScopedFilterSet):
         label=_("区划"), queryset=scoped_regions, field_name="enterprise__region", to_field_name="code"
     )
     industry = django_filters.ModelChoiceFilter(
-        label=_("行业领域"), queryset=Industry.objects.all(), method="filter_industry"
+        label=_("行业领域"),
+        queryset=Industry.objects.all(),
+        field_name="enterprise__industry",
+        method="filter_industry",
     )
 
     class Meta:
