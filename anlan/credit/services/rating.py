@@ -84,47 +84,81 @@ def config_for(code: str, configs: dict[str, rules.RatingConfig] | None = None) 
     return configs.get(county_code(code), rules.DEFAULT_CONFIG)
 
 
+def _history(
+    rating: Rating, colour: str, previous: str, reasons: list, now: datetime, actor
+) -> RatingHistory:
+    return RatingHistory(
+        rating=rating,
+        enterprise_id=rating.enterprise_id,
+        event=RatingHistory.Event.COMPUTED,
+        colour=colour,
+        previous_colour=previous,
+        reasons=reasons,
+        at=now,
+        actor=actor,
+    )
+
+
 def _write(results: dict[int, tuple], *, now: datetime, actor=None) -> dict[str, int]:
-    """Store the chunk's results (enterprise id → (RatingResult, facts)) in one transaction: missing ratings
-    inserted, the rows locked, only changed rows updated (bulk), a history row for each change of colour. Two
-    workers on the same chunk serialise on the row locks; the second finds nothing left to change."""
+    """Store the chunk's results (enterprise id → (RatingResult, facts)) in one transaction.
+
+    Enterprises without a rating get one inserted with its result (`ignore_conflicts`: a concurrent worker may
+    insert the same). Then the chunk's ratings are locked; a rating that has no history row yet is new — it gets
+    its first history row (computed: "" → colour) and field-history row; of the others, only those whose colour,
+    reasons or inputs differ are updated (bulk), with a history row for each change of colour. Two workers on
+    the same chunk serialise on the row locks; the second finds nothing left to do."""
     ids = list(results)
     counts = {"rated": len(ids), "changed": 0, "colour_changed": 0}
+    reason = str(gettext_lazy("重新评定"))
+    history_user = actor or audit.system_actor()
     with transaction.atomic():
-        Rating.objects.bulk_create(
-            [Rating(enterprise_id=pk, computed_at=now) for pk in ids], ignore_conflicts=True, batch_size=1000
-        )
+        known = set(Rating.objects.filter(IdIn("enterprise_id", ids)).values_list("enterprise_id", flat=True))
+        fresh_ids = [pk for pk in ids if pk not in known]
+        new = []
+        for pk in fresh_ids:
+            result, found = results[pk]
+            reasons = result.reasons_json()
+            new.append(
+                Rating(
+                    enterprise_id=pk,
+                    colour=result.colour,
+                    reasons=reasons,
+                    inputs=facts.facts_json(found),
+                    computed_at=now,
+                )
+            )
+        Rating.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
         rows = Rating.objects.select_for_update().filter(IdIn("enterprise_id", ids)).order_by("pk")
-        quiet, loud, history = [], [], []
+        recorded = set()
+        if fresh_ids:
+            recorded = set(
+                RatingHistory.objects.filter(IdIn("enterprise_id", fresh_ids)).values_list(
+                    "enterprise_id", flat=True
+                )
+            )
+        created, quiet, loud, history = [], [], [], []
         for rating in rows:
             result, found = results[rating.enterprise_id]
             reasons = result.reasons_json()
-            inputs = facts.facts_json(found)
-            if rating.colour == result.colour and rating.reasons == reasons and rating.inputs == inputs:
-                continue
-            if rating.colour != result.colour:
-                history.append(
-                    RatingHistory(
-                        rating=rating,
-                        enterprise_id=rating.enterprise_id,
-                        event=RatingHistory.Event.COMPUTED,
-                        colour=result.colour,
-                        previous_colour=rating.colour,
-                        reasons=reasons,
-                        at=now,
-                        actor=actor,
-                    )
-                )
-                rating.computed_at = now
-                loud.append(rating)
+            if rating.enterprise_id in known or rating.enterprise_id in recorded:
+                inputs = facts.facts_json(found)
+                if rating.colour == result.colour and rating.reasons == reasons and rating.inputs == inputs:
+                    continue
+                if rating.colour != result.colour:
+                    history.append(_history(rating, result.colour, rating.colour, reasons, now, actor))
+                    rating.computed_at = now
+                    loud.append(rating)
+                else:
+                    quiet.append(rating)
+                rating.colour, rating.reasons, rating.inputs = result.colour, reasons, inputs
+                if rating.approved_colour == result.colour:
+                    # Same colour as approved: nothing to approve; the published reasons follow the facts.
+                    rating.status, rating.approved_reasons = Rating.Status.APPROVED, reasons
+                else:
+                    rating.status = Rating.Status.PENDING
             else:
-                quiet.append(rating)
-            rating.colour, rating.reasons, rating.inputs = result.colour, reasons, inputs
-            if rating.approved_colour == result.colour:
-                # Same colour as approved: nothing to approve; the published reasons follow the facts.
-                rating.status, rating.approved_reasons = Rating.Status.APPROVED, reasons
-            else:
-                rating.status = Rating.Status.PENDING
+                history.append(_history(rating, rating.colour, "", rating.reasons, now, actor))
+                created.append(rating)
         if quiet:
             Rating.objects.bulk_update(quiet, WRITTEN, batch_size=1000)
         if loud:
@@ -133,13 +167,21 @@ def _write(results: dict[int, tuple], *, now: datetime, actor=None) -> dict[str,
                 Rating,
                 WRITTEN,
                 batch_size=1000,
-                default_user=actor or audit.system_actor(),
-                default_change_reason=str(gettext_lazy("重新评定")),
+                default_user=history_user,
+                default_change_reason=reason,
                 default_date=now,
             )
-            RatingHistory.objects.bulk_create(history, batch_size=1000)
-        counts["changed"] = len(quiet) + len(loud)
-        counts["colour_changed"] = len(loud)
+        if created:
+            Rating.history.bulk_history_create(
+                created,
+                batch_size=1000,
+                default_user=history_user,
+                default_change_reason=reason,
+                default_date=now,
+            )
+        RatingHistory.objects.bulk_create(history, batch_size=1000)
+        counts["changed"] = len(created) + len(quiet) + len(loud)
+        counts["colour_changed"] = len(created) + len(loud)
     return counts
 
 

@@ -321,3 +321,19 @@ def test_the_draw_weights_follow_the_approved_colour(cast):
     services.approve_ratings(actor=cast["county_office"])
     pool, weights = enterprise_pool(cast.dept_housing, region=cast.county, industry=None, risk_levels=None)
     assert weights[cast.enterprise_x.pk] == 3  # orange
+
+
+def test_a_first_rating_records_its_colour_once_in_both_histories(cast):
+    recompute()
+    assert RatingHistory.objects.count() == Rating.objects.count() == 2
+    assert set(RatingHistory.objects.values_list("previous_colour", flat=True)) == {""}
+    assert Rating.history.count() == 2
+
+
+def test_a_second_worker_writing_the_same_chunk_finds_nothing_to_do(cast):
+    rows = services.facts.enterprise_rows([cast.enterprise_x.pk, cast.enterprise_y.pk])
+    results = services.rate_rows(rows, today=TODAY, configs={})
+    services._write(results, now=NOW)
+    before = audit_rows()
+    assert services._write(results, now=NOW)["changed"] == 0
+    assert audit_rows() == before
