@@ -11,7 +11,8 @@ Measured:
   ratings written in bulk. Run twice: the first run creates every rating (and its history row), the second finds
   nothing changed (the nightly steady state). Memory: the process's RSS is sampled after every chunk; "flat"
   means the last chunk's RSS is within 10 % (and 64 MiB) of the RSS after the tenth chunk.
-- **the facts alone**: `rating_facts.enterprise_rows` + `facts_for` over every chunk (what the job reads).
+- **the facts alone**: `rating_facts.chunks_with_facts` over the province (what the job reads: the enterprise
+  chunks, each fact's grouped query once, read in step).
 - **hand SQL**: one `GROUP BY` per kind of fact over the whole province on a raw cursor (enterprises, hazards,
   accidents by local day and grade, penalties by day). `ratio` = facts / hand SQL (medians); target ≤ 1.5.
 - **cross-check**: for a sample of enterprises, the colour written out by hand from the hand SQL's aggregates
@@ -236,8 +237,10 @@ def run(args, log) -> list[dict]:
 
     def facts_alone():
         count = 0
-        for chunk in services._chunks(None, services.CHUNK):
-            count += len(rating_facts.facts_for(chunk, today=today, since=since))
+        for _rows, found in rating_facts.chunks_with_facts(
+            None, today=today, since=since, size=services.CHUNK
+        ):
+            count += len(found)
         return count
 
     log("The facts alone, and the hand SQL …")

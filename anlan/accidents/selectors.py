@@ -391,27 +391,29 @@ def misreported_accident_ids() -> QuerySet:
 
 
 def enterprise_accident_days(
-    enterprise_ids, since: date, today: date
-) -> dict[int, list[tuple[date, str, int]]]:
-    """For a chunk of enterprise ids, in ONE grouped query: each enterprise's accidents that occurred on the
-    local days after `since` up to `today`, as (day, grade, count) — the input of credit's five-colour rating.
-    Unscoped on purpose, like `accidents_between`."""
+    since: date, today: date, *, ids=None, bounds: tuple[str, str] | None = None
+) -> QuerySet:
+    """Rows (enterprise_id, day, grade, n) of ONE grouped query ordered by enterprise id: the accidents of each
+    enterprise that occurred on the local days after `since` up to `today` — the input of credit's five-colour
+    rating. For the enterprises `ids`, or those whose region code lies in `bounds`, or all. Unscoped on purpose,
+    like `accidents_between`."""
     from django.db.models.functions import TruncDate
 
     from anlan.core.selectors import IdIn
 
-    rows = (
-        Accident.objects.filter(
-            IdIn("enterprise_id", enterprise_ids),
-            occurred_at__gte=_local_midnight(since + timedelta(days=1)),
-            occurred_at__lt=_local_midnight(today + timedelta(days=1)),
-        )
-        .annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_default_timezone()))
+    rows = Accident.objects.filter(
+        enterprise__isnull=False,
+        occurred_at__gte=_local_midnight(since + timedelta(days=1)),
+        occurred_at__lt=_local_midnight(today + timedelta(days=1)),
+    )
+    if ids is not None:
+        rows = rows.filter(IdIn("enterprise_id", ids))
+    if bounds is not None:
+        rows = rows.filter(enterprise__region_id__gte=bounds[0], enterprise__region_id__lte=bounds[1])
+    return (
+        rows.annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_default_timezone()))
         .values("enterprise_id", "day", "grade")
         .annotate(n=Count("pk"))
-        .order_by()
+        .order_by("enterprise_id", "day")
+        .values_list("enterprise_id", "day", "grade", "n")
     )
-    found: dict[int, list[tuple[date, str, int]]] = {}
-    for row in rows:
-        found.setdefault(row["enterprise_id"], []).append((row["day"], row["grade"], row["n"]))
-    return found

@@ -1,11 +1,17 @@
-"""The facts of the five-colour rating for a chunk of enterprises: one query per kind of fact, never one per
-enterprise. Other modules are read only through the kernel's enterprise attributes (`risk.highest_level`,
-`credit.dishonest`, `risk.selfcheck_missing`, `risk.standardisation_grade`) and their public selectors
-(hazards, accidents, inspections' penalties); the registry-derived risk level
-(`inspections.rules.risk_level`, the inputs the draw's pool uses) stands in where no risk register exists."""
+"""The facts of the five-colour rating, never one query per enterprise. Other modules are read only through the
+kernel's enterprise attributes (`risk.highest_level`, `credit.dishonest`, `risk.selfcheck_missing`,
+`risk.standardisation_grade`) and their public selectors (hazards, accidents, inspections' penalties); the
+registry-derived risk level (`inspections.rules.risk_level`, the inputs the draw's pool uses) stands in where no
+risk register exists.
+
+A region's walk (`chunks_with_facts`) takes the rated enterprises in id order, a chunk at a time, and runs each
+fact's grouped query ONCE for the whole region, ordered by enterprise id, reading it alongside (a merge on the
+id): the database makes one pass over the hazards as hand-written SQL would, and only the rows of the current
+chunk are held in memory. A few enterprises (`facts_for`) are read by id."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from anlan.accidents import selectors as accidents
@@ -20,10 +26,11 @@ from .. import rules
 
 # Enterprises that are closed or deregistered are not rated.
 RATED_STATUSES = (Enterprise.Status.OPERATING, Enterprise.Status.SUSPENDED)
+ROW = tuple[int, str, int, bool, bool]
 
 
-def enterprise_rows(ids) -> list[tuple[int, str, int, bool, bool]]:
-    """(id, region code, industry id, 重大危险源, 人员密集场所) of the chunk's rated enterprises."""
+def enterprise_rows(ids) -> list[ROW]:
+    """(id, region code, industry id, 重大危险源, 人员密集场所) of the given rated enterprises, by id."""
     return list(
         Enterprise.objects.filter(IdIn("pk", ids), status__in=RATED_STATUSES)
         .order_by("pk")
@@ -31,21 +38,88 @@ def enterprise_rows(ids) -> list[tuple[int, str, int, bool, bool]]:
     )
 
 
-def facts_for(rows, *, today: date, since: date) -> dict[int, rules.RatingFacts]:
-    """The rating facts of each enterprise of `rows` (`enterprise_rows`) on `today`, with the dated events
-    since `since` (the widest window of the counties' criteria: the rules cut each county's windows)."""
-    ids = [row[0] for row in rows]
-    if not ids:
+def enterprise_chunks(bounds: tuple[str, str] | None, size: int) -> Iterator[list[ROW]]:
+    """The rated enterprises of the region codes [low, high] (all when None), `size` at a time in id order
+    (keyset: each chunk one indexed query)."""
+    rows = Enterprise.objects.filter(status__in=RATED_STATUSES)
+    if bounds is not None:
+        rows = rows.filter(region_id__gte=bounds[0], region_id__lte=bounds[1])
+    rows = rows.values_list("pk", "region_id", "industry_id", "has_major_hazard_source", "is_crowded_place")
+    last = 0
+    while True:
+        chunk = list(rows.filter(pk__gt=last).order_by("pk")[:size])
+        if not chunk:
+            return
+        last = chunk[-1][0]
+        yield chunk
+
+
+def _queries(*, today: date, since: date, ids=None, bounds=None) -> dict:
+    return {
+        "hazards": hazards.enterprise_hazard_counts(today, since, ids=ids, bounds=bounds),
+        "accidents": accidents.enterprise_accident_days(since, today, ids=ids, bounds=bounds),
+        "penalties": inspections.enterprise_penalty_days(since, today, ids=ids, bounds=bounds),
+    }
+
+
+def _key(row) -> int:
+    return row["enterprise_id"] if isinstance(row, dict) else row[0]
+
+
+class _Merge:
+    """Rows of a query ordered by enterprise id, handed out up to a given id (the chunk's last)."""
+
+    def __init__(self, rows, size: int):
+        self.rows = iter(rows.iterator(chunk_size=size))
+        self.head = next(self.rows, None)
+
+    def upto(self, last: int) -> dict[int, list]:
+        found: dict[int, list] = {}
+        while self.head is not None and _key(self.head) <= last:
+            found.setdefault(_key(self.head), []).append(self.head)
+            self.head = next(self.rows, None)
+        return found
+
+
+def _grouped(rows) -> dict[int, list]:
+    found: dict[int, list] = {}
+    for row in rows:
+        found.setdefault(_key(row), []).append(row)
+    return found
+
+
+def chunks_with_facts(
+    bounds: tuple[str, str] | None, *, today: date, since: date, size: int
+) -> Iterator[tuple[list[ROW], dict[int, rules.RatingFacts]]]:
+    """The region's rated enterprises a chunk at a time with their facts (each fact's query run once for the
+    region and read in step with the chunks). `since` is the widest window's start over the counties'
+    criteria: the rules cut each county's own windows."""
+    merges = {
+        name: _Merge(rows, size) for name, rows in _queries(today=today, since=since, bounds=bounds).items()
+    }
+    for chunk in enterprise_chunks(bounds, size):
+        last = chunk[-1][0]
+        found = {name: merge.upto(last) for name, merge in merges.items()}
+        yield chunk, _assemble(chunk, found)
+
+
+def facts_for(rows: list[ROW], *, today: date, since: date) -> dict[int, rules.RatingFacts]:
+    """The facts of a few enterprises (`enterprise_rows`), read by id."""
+    if not rows:
         return {}
+    ids = [row[0] for row in rows]
+    found = {name: _grouped(query) for name, query in _queries(today=today, since=since, ids=ids).items()}
+    return _assemble(rows, found)
+
+
+def _assemble(rows: list[ROW], found: dict[str, dict[int, list]]) -> dict[int, rules.RatingFacts]:
+    ids = [row[0] for row in rows]
     roots = trees.industry_roots()
     levels = contract.enterprise_attribute("risk.highest_level", ids)
     dishonest = contract.enterprise_attribute("credit.dishonest", ids)
     missing = contract.enterprise_attribute("risk.selfcheck_missing", ids)
     grades = contract.enterprise_attribute("risk.standardisation_grade", ids)
-    hazard_counts = hazards.enterprise_hazard_counts(ids, today, since)
-    accident_days = accidents.enterprise_accident_days(ids, since, today)
-    penalty_days = inspections.enterprise_penalty_days(ids, since, today)
-    found = {}
+    result = {}
     for pk, _region, industry_id, major_source, crowded in rows:
         level = levels.get(pk)
         from_register = level in rules.RISK_LEVELS
@@ -56,15 +130,15 @@ def facts_for(rows, *, today: date, since: date) -> dict[int, rules.RatingFacts]
                 is_crowded_place=crowded,
             )
             level = rules.REGISTRY_RISK[registry]
-        counts = hazard_counts.get(pk, {})
+        counts = (found["hazards"].get(pk) or [{}])[0]
         selfcheck = missing.get(pk)
         grade = grades.get(pk)
-        found[pk] = rules.RatingFacts(
+        result[pk] = rules.RatingFacts(
             risk_level=level,
             risk_from_register=from_register,
             dishonest=bool(dishonest.get(pk)),
-            accidents=tuple(sorted(accident_days.get(pk, ()))),
-            penalties=tuple(sorted(penalty_days.get(pk, ()))),
+            accidents=tuple(sorted((d, g, n) for _pk, d, g, n in found["accidents"].get(pk, ()))),
+            penalties=tuple(sorted((d, n) for _pk, d, n in found["penalties"].get(pk, ()))),
             open_major_hazards=counts.get("open_major", 0),
             overdue_major_hazards=counts.get("overdue_major", 0),
             overdue_ordinary_hazards=counts.get("overdue_ordinary", 0),
@@ -72,7 +146,7 @@ def facts_for(rows, *, today: date, since: date) -> dict[int, rules.RatingFacts]
             selfcheck_missing=int(selfcheck) if selfcheck is not None else None,
             standardisation_grade=str(grade) if grade else None,
         )
-    return found
+    return result
 
 
 def facts_json(facts: rules.RatingFacts) -> dict:

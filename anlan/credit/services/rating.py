@@ -5,7 +5,7 @@ criteria. Each checks scope and right, applies `rules.five_colour_rating`, and l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -20,7 +20,7 @@ from anlan.core import audit, records
 from anlan.core import rules as core_rules
 from anlan.core import selectors as core_selectors
 from anlan.core.errors import DomainError
-from anlan.core.models import Enterprise, Region
+from anlan.core.models import Region
 from anlan.core.permissions import require, require_right
 from anlan.core.selectors import IdIn
 from anlan.core.workflow import apply_transition, find
@@ -56,21 +56,6 @@ def county_code(region_code: str) -> str:
 
 def _bounds(region: Region | None) -> tuple[str, str] | None:
     return core_rules.subtree_bounds(region.code, region.level) if region is not None else None
-
-
-def _chunks(bounds: tuple[str, str] | None, size: int) -> Iterator[list]:
-    """The rated enterprises of the region codes [low, high] (all when None), `size` at a time, walked by id
-    (keyset): memory stays flat whatever the region's size."""
-    rows = Enterprise.objects.filter(status__in=facts.RATED_STATUSES)
-    if bounds is not None:
-        rows = rows.filter(region_id__gte=bounds[0], region_id__lte=bounds[1])
-    last = 0
-    while True:
-        ids = list(rows.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
-        if not ids:
-            return
-        last = ids[-1]
-        yield facts.enterprise_rows(ids)
 
 
 def county_configs() -> dict[str, rules.RatingConfig]:
@@ -185,17 +170,24 @@ def _write(results: dict[int, tuple], *, now: datetime, actor=None) -> dict[str,
     return counts
 
 
-def rate_rows(rows, *, today: date, configs: dict[str, rules.RatingConfig]) -> dict[int, tuple]:
-    """enterprise id → (RatingResult, RatingFacts) for a chunk of `facts.enterprise_rows`, each enterprise rated
-    by its county's criteria; the facts are read once for the chunk over the widest of their windows."""
-    chunk_configs = {county_code(row[1]): config_for(row[1], configs) for row in rows}
-    since = min((rules.widest_since(today, c) for c in chunk_configs.values()), default=today)
-    found = facts.facts_for(rows, today=today, since=since)
+def _rate(rows, found, *, today: date, configs: dict[str, rules.RatingConfig]) -> dict[int, tuple]:
+    """enterprise id → (RatingResult, RatingFacts), each enterprise rated by its county's criteria."""
     return {
-        pk: (rules.five_colour_rating(f, chunk_configs[county_code(region)], today=today), f)
+        pk: (rules.five_colour_rating(f, config_for(region, configs), today=today), f)
         for pk, region, *_rest in rows
         if (f := found.get(pk)) is not None
     }
+
+
+def _widest_since(today: date, configs: dict[str, rules.RatingConfig]) -> date:
+    """The earliest window start over the default and every county's criteria (what the facts must reach)."""
+    return min(rules.widest_since(today, c) for c in (rules.DEFAULT_CONFIG, *configs.values()))
+
+
+def rate_rows(rows, *, today: date, configs: dict[str, rules.RatingConfig]) -> dict[int, tuple]:
+    """The results of a few enterprises (`facts.enterprise_rows`), their facts read by id."""
+    found = facts.facts_for(rows, today=today, since=_widest_since(today, configs))
+    return _rate(rows, found, today=today, configs=configs)
 
 
 def recompute(
@@ -208,11 +200,15 @@ def recompute(
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Recompute every rated enterprise of `region` (all regions when None) on `today`. Idempotent: a second
-    run over unchanged facts writes nothing."""
+    run over unchanged facts writes nothing. Each fact's query runs once for the region, read in step with the
+    chunks of enterprises (rating_facts.chunks_with_facts); each chunk is written in its own transaction."""
     totals = {"rated": 0, "changed": 0, "colour_changed": 0}
     configs = county_configs()
-    for rows in _chunks(_bounds(region), chunk):
-        counts = _write(rate_rows(rows, today=today, configs=configs), now=now, actor=actor)
+    walk = facts.chunks_with_facts(
+        _bounds(region), today=today, since=_widest_since(today, configs), size=chunk
+    )
+    for rows, found in walk:
+        counts = _write(_rate(rows, found, today=today, configs=configs), now=now, actor=actor)
         for key, value in counts.items():
             totals[key] += value
         if progress:
