@@ -774,7 +774,8 @@ def hazards_closed_between(low: str, high: str, first: date, last: date) -> Quer
 def enterprise_hazard_counts(
     today: date, since: date, *, ids=None, bounds: tuple[str, str] | None = None
 ) -> QuerySet:
-    """Per enterprise, in ONE grouped query ordered by enterprise id: its open major hazards (`open_major`), its
+    """Rows (enterprise_id, open_major, overdue_major, overdue_ordinary, last_overdue_on) of ONE grouped query
+    ordered by enterprise id: per enterprise, its open major hazards (`open_major`), its
     open major and ordinary hazards overdue on `today` (`overdue_major`, `overdue_ordinary`, as `overdue_q`) and
     the last day any of its hazards was overdue (`last_overdue_on`: today for one still open and overdue, the
     closing day of one closed late — credit.rules `last_overdue_day`), looking back to hazards closed after
@@ -806,4 +807,5 @@ def enterprise_hazard_counts(
             ),
         )
         .order_by("enterprise_id")
+        .values_list("enterprise_id", "open_major", "overdue_major", "overdue_ordinary", "last_overdue_on")
     )

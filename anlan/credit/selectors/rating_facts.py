@@ -12,7 +12,10 @@ chunk are held in memory. A few enterprises (`facts_for`) are read by id."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+
+from django.db import connection
 
 from anlan.accidents import selectors as accidents
 from anlan.core import contract, trees
@@ -62,10 +65,6 @@ def _queries(*, today: date, since: date, ids=None, bounds=None) -> dict:
     }
 
 
-def _key(row) -> int:
-    return row["enterprise_id"] if isinstance(row, dict) else row[0]
-
-
 class _Merge:
     """Rows of a query ordered by enterprise id, handed out up to a given id (the chunk's last)."""
 
@@ -75,16 +74,18 @@ class _Merge:
 
     def upto(self, last: int) -> dict[int, list]:
         found: dict[int, list] = {}
-        while self.head is not None and _key(self.head) <= last:
-            found.setdefault(_key(self.head), []).append(self.head)
-            self.head = next(self.rows, None)
+        head, rows = self.head, self.rows
+        while head is not None and head[0] <= last:
+            found.setdefault(head[0], []).append(head)
+            head = next(rows, None)
+        self.head = head
         return found
 
 
 def _grouped(rows) -> dict[int, list]:
     found: dict[int, list] = {}
     for row in rows:
-        found.setdefault(_key(row), []).append(row)
+        found.setdefault(row[0], []).append(row)
     return found
 
 
@@ -94,13 +95,31 @@ def chunks_with_facts(
     """The region's rated enterprises a chunk at a time with their facts (each fact's query run once for the
     region and read in step with the chunks). `since` is the widest window's start over the counties'
     criteria: the rules cut each county's own windows."""
-    merges = {
-        name: _Merge(rows, size) for name, rows in _queries(today=today, since=since, bounds=bounds).items()
-    }
+    queries = _queries(today=today, since=since, bounds=bounds)
+    with _whole_result_plans():
+        merges = {name: _Merge(rows, size) for name, rows in queries.items()}
     for chunk in enterprise_chunks(bounds, size):
         last = chunk[-1][0]
         found = {name: merge.upto(last) for name, merge in merges.items()}
         yield chunk, _assemble(chunk, found)
+
+
+@contextmanager
+def _whole_result_plans():
+    """PostgreSQL plans a cursor for its first rows (cursor_tuple_fraction 0.1): for the grouped hazards ordered
+    by enterprise that is an index walk over every hazard row (≈ 60 s at province scale) instead of one scan, a
+    hash aggregate and a sort of the groups. The cursors are declared (and planned) inside this block, which
+    asks for plans that read the whole result."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET cursor_tuple_fraction = 1.0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET cursor_tuple_fraction")
 
 
 def facts_for(rows: list[ROW], *, today: date, since: date) -> dict[int, rules.RatingFacts]:
@@ -119,30 +138,41 @@ def _assemble(rows: list[ROW], found: dict[str, dict[int, list]]) -> dict[int, r
     dishonest = contract.enterprise_attribute("credit.dishonest", ids)
     missing = contract.enterprise_attribute("risk.selfcheck_missing", ids)
     grades = contract.enterprise_attribute("risk.standardisation_grade", ids)
+    hazard_rows, accident_rows, penalty_rows = found["hazards"], found["accidents"], found["penalties"]
+    no_hazards = (None, 0, 0, 0, None)
+    registry_levels: dict[tuple, str] = {}
     result = {}
     for pk, _region, industry_id, major_source, crowded in rows:
         level = levels.get(pk)
         from_register = level in rules.RISK_LEVELS
         if not from_register:
-            registry = inspection_rules.risk_level(
-                has_major_hazard_source=major_source,
-                industry_root=roots.get(industry_id, ""),
-                is_crowded_place=crowded,
-            )
-            level = rules.REGISTRY_RISK[registry]
-        counts = (found["hazards"].get(pk) or [{}])[0]
+            flags = (major_source, industry_id, crowded)
+            level = registry_levels.get(flags)
+            if level is None:
+                level = registry_levels[flags] = rules.REGISTRY_RISK[
+                    inspection_rules.risk_level(
+                        has_major_hazard_source=major_source,
+                        industry_root=roots.get(industry_id, ""),
+                        is_crowded_place=crowded,
+                    )
+                ]
+        _pk, open_major, overdue_major, overdue_ordinary, last_overdue_on = (
+            hazard_rows.get(pk) or [no_hazards]
+        )[0]
+        accidents = accident_rows.get(pk)
+        penalties = penalty_rows.get(pk)
         selfcheck = missing.get(pk)
         grade = grades.get(pk)
         result[pk] = rules.RatingFacts(
             risk_level=level,
             risk_from_register=from_register,
             dishonest=bool(dishonest.get(pk)),
-            accidents=tuple(sorted((d, g, n) for _pk, d, g, n in found["accidents"].get(pk, ()))),
-            penalties=tuple(sorted((d, n) for _pk, d, n in found["penalties"].get(pk, ()))),
-            open_major_hazards=counts.get("open_major", 0),
-            overdue_major_hazards=counts.get("overdue_major", 0),
-            overdue_ordinary_hazards=counts.get("overdue_ordinary", 0),
-            last_overdue_on=counts.get("last_overdue_on"),
+            accidents=tuple(sorted((d, g, n) for _pk, d, g, n in accidents)) if accidents else (),
+            penalties=tuple(sorted((d, n) for _pk, d, n in penalties)) if penalties else (),
+            open_major_hazards=open_major,
+            overdue_major_hazards=overdue_major,
+            overdue_ordinary_hazards=overdue_ordinary,
+            last_overdue_on=last_overdue_on,
             selfcheck_missing=int(selfcheck) if selfcheck is not None else None,
             standardisation_grade=str(grade) if grade else None,
         )
