@@ -98,10 +98,11 @@ def chunks_with_facts(
     queries = _queries(today=today, since=since, bounds=bounds)
     with _whole_result_plans():
         merges = {name: _Merge(rows, size) for name, rows in queries.items()}
+    roots = trees.industry_roots()
     for chunk in enterprise_chunks(bounds, size):
         last = chunk[-1][0]
         found = {name: merge.upto(last) for name, merge in merges.items()}
-        yield chunk, _assemble(chunk, found)
+        yield chunk, _assemble(chunk, found, roots)
 
 
 @contextmanager
@@ -128,12 +129,13 @@ def facts_for(rows: list[ROW], *, today: date, since: date) -> dict[int, rules.R
         return {}
     ids = [row[0] for row in rows]
     found = {name: _grouped(query) for name, query in _queries(today=today, since=since, ids=ids).items()}
-    return _assemble(rows, found)
+    return _assemble(rows, found, trees.industry_roots())
 
 
-def _assemble(rows: list[ROW], found: dict[str, dict[int, list]]) -> dict[int, rules.RatingFacts]:
+def _assemble(
+    rows: list[ROW], found: dict[str, dict[int, list]], roots: dict[int, str]
+) -> dict[int, rules.RatingFacts]:
     ids = [row[0] for row in rows]
-    roots = trees.industry_roots()
     levels = contract.enterprise_attribute("risk.highest_level", ids)
     dishonest = contract.enterprise_attribute("credit.dishonest", ids)
     missing = contract.enterprise_attribute("risk.selfcheck_missing", ids)
