@@ -1,3 +1,5 @@
 """The credit app's models, one module per part. Every model keeps the `credit` app label."""
 
-__all__: list[str] = []
+from .rating import Colour, Rating, RatingConfig, RatingHistory
+
+__all__: list[str] = ["Colour", "Rating", "RatingConfig", "RatingHistory"]
