@@ -1,3 +1,23 @@
 """The risk app's models, one module per part. Every model keeps the `risk` app label."""
 
-__all__: list[str] = []
+from .register import (
+    ControlLevel,
+    ControlMeasure,
+    GradingSettings,
+    HazardCheck,
+    Level,
+    RiskAssessment,
+    RiskPoint,
+    SitePlan,
+)
+
+__all__: list[str] = [
+    "ControlLevel",
+    "ControlMeasure",
+    "GradingSettings",
+    "HazardCheck",
+    "Level",
+    "RiskAssessment",
+    "RiskPoint",
+    "SitePlan",
+]

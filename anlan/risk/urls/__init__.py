@@ -1,5 +1,9 @@
 """The risk module's URLconf: each part keeps its routes in a module of its own."""
 
+from . import register
+
 app_name = "risk"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *register.urlpatterns,
+]
