@@ -77,7 +77,12 @@ class SitePlan(models.Model):
     height = models.PositiveIntegerField(_("高度（像素）"))
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     objects = ScopedQuerySet.as_manager()
     scope = ScopeSpec.through_enterprise()
@@ -194,8 +199,14 @@ class RiskAssessment(models.Model):
     band = models.CharField(_("危险程度"), max_length=20, blank=True)
     level = models.CharField(_("风险等级"), max_length=20, choices=Level.choices)
     assessed_on = models.DateField(_("评价日期"))
+    # Who recorded it in Anlan (empty for assessments carried over from the enterprise's paper register).
     assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("评价人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评价人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
