@@ -168,6 +168,11 @@ def highest_level(levels) -> str | None:
     return LEVEL_OF_RANK[max(ranks)] if ranks else None
 
 
+def plain(value: Decimal) -> str:
+    """A score or factor as people write it: 540, 0.5, 3.5 (no exponent, no trailing zeros)."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def plan_position_valid(x, y) -> bool:
     """A position on the site plan as fractions of its width and height (0 = left/top, 1 = right/bottom)."""
     try:

@@ -348,6 +348,22 @@ def _build(enterprise, templates, rng, today, assessor) -> tuple[list, list]:
     return points, pairs
 
 
+# TEMPLATES by level: 重大 0–1, 较大 2–3, 一般 4 and 6, 低 5 and 7.
+BY_LEVEL = {"major": (0, 1), "significant": (2, 3), "general": (4, 6), "low": (5, 7)}
+# Highest levels in turn (half the high-risk enterprises 重大), so the county map shows every colour.
+TIERS = ("major", "major", "significant", "major", "general", "significant", "low")
+
+
+def _chosen(rng, index: int) -> list[Template]:
+    """The register of the index-th enterprise: one point of its tier's level, then a few of lower levels."""
+    tier = TIERS[index % len(TIERS)]
+    lower = [i for level in rules.LEVELS[rules.LEVELS.index(tier) + 1 :] for i in BY_LEVEL[level]]
+    first = BY_LEVEL[tier][index % 2]
+    others = [i for i in BY_LEVEL[tier] if i != first] + lower
+    count = min(len(others), rng.randint(2, 5))
+    return [TEMPLATES[first], *(TEMPLATES[i] for i in rng.sample(others, count))]
+
+
 def step(demo) -> None:
     rng = demo.random("risk_register")
     today = demo.today
@@ -359,13 +375,7 @@ def step(demo) -> None:
     plans = {layout: _plan_file(layout) for layout in range(3)}
     registers = []
     for index, enterprise in enumerate(watched):
-        # Every enterprise has a 较大 or worse point among a few: all four colours appear in every county.
-        count = rng.randint(4, 6)
-        first = index % 2  # alternate which 重大 template opens the register
-        chosen = [TEMPLATES[first], *rng.sample(TEMPLATES[2:], count - 1)]
-        if index % 5 == 4:  # some enterprises have no 重大 risk at all
-            chosen = chosen[1:]
-        registers.append((enterprise, chosen, None))
+        registers.append((enterprise, _chosen(rng, index), None))
     if demo.demo_enterprise is not None:
         registers.append((demo.demo_enterprise, DEMO_TEMPLATES, demo.users.get("qiye")))
     all_points, all_pairs, site_plans = [], [], []

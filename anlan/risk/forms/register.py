@@ -145,7 +145,9 @@ class AssessForm(BootstrapMixin, forms.Form):
     )
     ls_likelihood = forms.ChoiceField(label=_("L 可能性"), choices=LS_L_CHOICES, required=False)
     severity = forms.ChoiceField(label=_("S 严重性"), choices=LS_S_CHOICES, required=False)
-    assessed_on = forms.DateField(label=_("评价日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = forms.DateField(
+        label=_("评价日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

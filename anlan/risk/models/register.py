@@ -229,9 +229,10 @@ class RiskAssessment(models.Model):
 
     @property
     def inputs(self) -> str:
+        plain = rules.plain
         if self.method == self.Method.LEC:
-            return f"L={self.likelihood.normalize()} E={self.exposure.normalize()} C={self.consequence.normalize()}"
-        return f"L={self.likelihood.normalize()} S={self.severity}（{self.variant}）"
+            return f"L={plain(self.likelihood)} E={plain(self.exposure)} C={plain(self.consequence)}"
+        return f"L={plain(self.likelihood)} S={self.severity}（{self.variant}）"
 
 
 class ControlMeasure(models.Model):

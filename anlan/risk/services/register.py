@@ -186,7 +186,7 @@ def assess_point(*, actor, point_pk, data: dict, today: date | None = None) -> R
         reason = record_text(
             gettext_lazy("风险评价：%(method)s %(score)s，%(level)s"),
             method=assessment.get_method_display(),
-            score=assessment.score.normalize(),
+            score=rules.plain(assessment.score),
             level=assessment.get_level_display(),
         )
         records.save_with_history(assessment, actor, reason)

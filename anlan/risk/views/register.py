@@ -210,7 +210,7 @@ def _preview(request, point, form) -> dict:
         )
     except DomainError:
         return {"result": None}
-    score = result.D.normalize() if isinstance(result, rules.LEC) else result.R
+    score = rules.plain(result.D) if isinstance(result, rules.LEC) else result.R
     return {
         "result": result,
         "score": score,
@@ -552,7 +552,7 @@ def _rows(queryset):
                 p.hazard_factors,
                 "、".join(p.accident_type_labels()),
                 str(methods.get(a.method, "")) if a else "",
-                p.score.normalize() if p.score is not None else "",
+                float(p.score) if p.score is not None else "",
                 str(levels.get(p.level, _("未评价"))),
                 "、".join(sorted({str(control_levels[c.control_level]) for c in mine})),
                 "\n".join(c.content for c in mine),
