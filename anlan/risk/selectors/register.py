@@ -85,17 +85,12 @@ def ls_variant_for_region(region_code: str) -> str:
 
 
 def grading_settings_regions(user) -> QuerySet[Region]:
-    """The counties whose grading the user may set (their own county offices)."""
-    from anlan.core.permissions import roles_with_right
-    from anlan.core.scope import memberships_of
-
-    roles = roles_with_right("risk.configure_grading")
-    codes = {county_of(m.region_id) for m in memberships_of(user) if m.role in roles and m.region_id} | {
-        county_of(m.department.region_id)
-        for m in memberships_of(user)
-        if m.role in roles and m.department_id and not m.region_id
-    }
-    return Region.objects.filter(code__in=codes, level=Region.Level.COUNTY).order_by("code")
+    """The counties whose grading the user may set: those in the scope of their 安委办 memberships."""
+    return (
+        Region.objects.for_user(user, "risk.configure_grading")
+        .filter(level=Region.Level.COUNTY)
+        .order_by("code")
+    )
 
 
 def level_counts(points: QuerySet[RiskPoint]) -> dict[str, int]:

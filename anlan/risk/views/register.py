@@ -488,10 +488,10 @@ def grading_settings(request):
     """The county office sets its county's LS variant."""
     user = request.user
     require_right(user, CONFIGURE)
-    regions = list(selectors.grading_settings_regions(user))
+    regions = {region.code: region for region in selectors.grading_settings_regions(user)}
     if not regions:
         raise PermissionDenied
-    region = regions[0]
+    region = regions.get(request.GET.get("region", ""), next(iter(regions.values())))
     current = selectors.ls_variant_for_region(region.code)
     return entry.titled_form_page(
         request,
@@ -499,7 +499,7 @@ def grading_settings(request):
         call=lambda data: services.set_ls_variant(
             actor=user, region_pk=region.pk, variant=data["ls_variant"]
         ),
-        success_url=reverse("risk:grading-settings"),
+        success_url=reverse("risk:grading-settings") + f"?region={region.code}",
         template=FORM,
         title=_("风险分级设置（%(region)s）") % {"region": region.name},
         cancel_url=reverse("risk:point-list"),

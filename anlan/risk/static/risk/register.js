@@ -102,36 +102,40 @@
   function countyMap(element, info) {
     var map = window.L.map(element, { attributionControl: false });
     if (info.tiles) window.L.tileLayer(info.tiles, { maxZoom: 18 }).addTo(map);
-    var points = [];
     var order = { low: 0, general: 1, significant: 2, major: 3 };
-    info.enterprises
-      .slice()
-      .sort(function (a, b) {
-        return order[a.level] - order[b.level];
-      })
-      .forEach(function (e) {
-        var at = [e.lat, e.lon];
-        points.push(at);
-        var circle = window.L.circleMarker(at, {
-          radius: e.level === "major" ? 9 : 7,
-          color: "#fff",
-          weight: 1.5,
-          fillColor: COLOURS[e.colour],
-          fillOpacity: 0.9,
-        }).addTo(map);
-        circle.bindTooltip(e.name + "（" + e.label + "）");
-        circle.on("click", function () {
-          window.location.href = e.url;
-        });
-        var path = circle.getElement && circle.getElement();
-        if (path) {
-          path.setAttribute("data-testid", "county-marker");
-          path.setAttribute("data-level", e.level);
-          path.setAttribute("data-enterprise", e.id);
-        }
+    var rows = info.enterprises.slice().sort(function (a, b) {
+      return order[a.level] - order[b.level]; // the most severe drawn last, on top
+    });
+    // The view first: a vector layer has its element only once the map has a view.
+    if (rows.length) {
+      map.fitBounds(
+        rows.map(function (e) {
+          return [e.lat, e.lon];
+        }),
+        { padding: [24, 24], maxZoom: 14 }
+      );
+    } else {
+      map.setView([32.45, 118.43], 10);
+    }
+    rows.forEach(function (e) {
+      var circle = window.L.circleMarker([e.lat, e.lon], {
+        radius: e.level === "major" ? 9 : 7,
+        color: "#fff",
+        weight: 1.5,
+        fillColor: COLOURS[e.colour],
+        fillOpacity: 0.9,
+      }).addTo(map);
+      circle.bindTooltip(e.name + "（" + e.label + "）");
+      circle.on("click", function () {
+        window.location.href = e.url;
       });
-    if (points.length) map.fitBounds(points, { padding: [24, 24], maxZoom: 14 });
-    else map.setView([32.45, 118.43], 10);
+      var path = circle.getElement();
+      if (path) {
+        path.setAttribute("data-testid", "county-marker");
+        path.setAttribute("data-level", e.level);
+        path.setAttribute("data-enterprise", e.id);
+      }
+    });
   }
 
   document.querySelectorAll("[data-risk-assess]").forEach(assessForm);
