@@ -6,9 +6,12 @@ colour of its highest level."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Page, expect
 
-from anlan.risk.tests.factories_register import site_plan
+from anlan.risk.demo.register import draw_plan
+from anlan.risk.services import register as services
+from anlan.risk.tests.factories_register import assessed_point, lec_data, ls_data
 
 from .conftest import login, logout, screenshot
 
@@ -18,20 +21,25 @@ pytestmark = pytest.mark.browser
 def test_the_enterprise_places_and_assesses_a_risk_point_and_both_maps_show_its_colour(
     page: Page, server, cast
 ):
-    site_plan(cast)
+    plan = SimpleUploadedFile("plan.png", draw_plan(0), "image/png")
+    services.upload_site_plan(actor=cast["enterprise_x"], enterprise_pk=cast.enterprise_x.pk, image=plan)
+    # Points already on the map: 较大 (orange), 一般 (yellow), 低 (blue).
+    assessed_point(cast, lec_data("3", "6", "15"), name="装卸站台", x="0.2", y="0.3")
+    assessed_point(cast, ls_data(2, 3), name="化验室", x="0.45", y="0.72")
+    assessed_point(cast, lec_data("1", "6", "7"), name="空压机房", x="0.8", y="0.68")
     cast.enterprise_x.longitude, cast.enterprise_x.latitude = 118.433, 32.452
     cast.enterprise_x.save()
 
-    # The enterprise opens its register from the menu: nothing yet, and its 四色图 has the plan to click on.
+    # The enterprise opens its register from the menu, then its 四色图, and clicks an empty place of its plan.
     login(page, server, "enterprise_x")
     page.get_by_role("button", name="企业主体责任", exact=True).click()
     page.get_by_role("link", name="风险分级管控", exact=True).click()
-    expect(page.get_by_test_id("empty")).to_be_visible()
+    expect(page.get_by_test_id("point-table").get_by_role("link", name="装卸站台")).to_be_visible()
     page.get_by_test_id("own-map").click()
-    plan = page.get_by_test_id("plan-map")
-    expect(plan.locator(".leaflet-image-layer")).to_be_visible()
-    box = plan.bounding_box()
-    plan.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    plan_map = page.get_by_test_id("plan-map")
+    expect(plan_map.locator(".leaflet-image-layer")).to_be_visible()
+    box = plan_map.bounding_box()
+    plan_map.click(position={"x": box["width"] * 0.62, "y": box["height"] * 0.3})
 
     # The click opened the new point's form at that place.
     assert "x=" in page.url and "y=" in page.url
@@ -55,9 +63,10 @@ def test_the_enterprise_places_and_assesses_a_risk_point_and_both_maps_show_its_
 
     # The four-colour map: the new marker, red.
     page.get_by_role("link", name="风险四色图").first.click()
-    marker = page.get_by_test_id("plan-marker")
-    expect(marker).to_have_count(1)
-    expect(marker).to_have_attribute("data-colour", "red")
+    expect(page.get_by_test_id("plan-marker")).to_have_count(4)
+    red = page.locator('[data-testid="plan-marker"][data-colour="red"]')
+    expect(red).to_have_count(1)
+    expect(red).to_have_attribute("title", "液氯钢瓶库 · 重大风险")
     screenshot(page, "risk-map.png")
     logout(page, server)
 
