@@ -1,5 +1,15 @@
 """The risk app's models, one module per part. Every model keeps the `risk` app label."""
 
+from .register import (
+    ControlLevel,
+    ControlMeasure,
+    GradingSettings,
+    HazardCheck,
+    Level,
+    RiskAssessment,
+    RiskPoint,
+    SitePlan,
+)
 from .standard import (
     LiabilityPolicy,
     PolicyService,
@@ -10,6 +20,14 @@ from .standard import (
 )
 
 __all__: list[str] = [
+    "ControlLevel",
+    "ControlMeasure",
+    "GradingSettings",
+    "HazardCheck",
+    "Level",
+    "RiskAssessment",
+    "RiskPoint",
+    "SitePlan",
     "LiabilityPolicy",
     "PolicyService",
     "ResponsibilitySystem",
