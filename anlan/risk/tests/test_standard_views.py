@@ -37,7 +37,7 @@ def test_the_panel_shows_five_items_and_flags_an_uninsured_compulsory_enterprise
         "not_in_place",
         "not_in_place",
         "unknown",
-        "unknown",
+        "not_in_place",  # the risk register is installed and the enterprise has no assessed risk point
         "not_in_place",
     ]
     assert "未登记全员安全生产责任制文件" in body and "培训记录未接入" in body
