@@ -1,5 +1,6 @@
 """The risk app's models, one module per part. Every model keeps the `risk` app label."""
 
+from .people import Assessment, Certificate, StaffMember, TrainingRecord
 from .standard import (
     LiabilityPolicy,
     PolicyService,
@@ -10,6 +11,10 @@ from .standard import (
 )
 
 __all__: list[str] = [
+    "Assessment",
+    "Certificate",
+    "StaffMember",
+    "TrainingRecord",
     "LiabilityPolicy",
     "PolicyService",
     "ResponsibilitySystem",
