@@ -15,7 +15,18 @@ from simple_history.models import HistoricalRecords
 from anlan.core.models import Enterprise, Person
 from anlan.core.scope import ScopedQuerySet, ScopeSpec
 
+from .. import rules
 from ..data import people as data
+
+# A certificate's state on a day (rules.certificate_state), in words, worst first.
+STATE_LABELS = {
+    rules.EXPIRED: _("已过期"),
+    rules.REVIEW_OVERDUE: _("逾期未复审"),
+    rules.EXPIRING: _("30 天内到期"),
+    rules.REVIEW_WINDOW: _("待复审（复审期内）"),
+    rules.VALID: _("有效"),
+    rules.NOT_YET_VALID: _("未生效"),
+}
 
 RECORD_PEOPLE = "risk.record_people"
 VIEW_PEOPLE = "risk.view_people"
@@ -141,6 +152,11 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def state_label(self):
+        """The state annotated by the selectors (`state`) in words."""
+        return STATE_LABELS.get(getattr(self, "state", ""), "")
 
     @property
     def computed(self) -> bool:
