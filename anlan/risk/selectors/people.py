@@ -141,6 +141,7 @@ def training_list(user, action: str | None = None) -> QuerySet[TrainingRecord]:
         TrainingRecord.objects.for_user(user, action)
         .select_related("enterprise")
         .annotate(attendee_count=Count("attendees", distinct=True))
+        .order_by("-held_on", "-pk")
     )
 
 
