@@ -100,7 +100,14 @@ def add_staff(*, actor, enterprise_pk: int, data: dict) -> StaffMember:
     """登记从业人员: the person by name and ID number (one kernel person per number; a known number under another
     name is refused), the post, roles and the day hired. A person already on the enterprise's register is refused."""
     with transaction.atomic():
-        enterprise = _enterprise(actor, enterprise_pk)
+        staff = _add_staff(_enterprise(actor, enterprise_pk), actor, data)
+        records.ensure_in_scope(actor, RECORD_PEOPLE, staff, "enterprise")
+    return staff
+
+
+def _add_staff(enterprise, actor, data: dict) -> StaffMember:
+    """The change of `add_staff` once scope and right are checked (also the demo's, entering a paper register)."""
+    with transaction.atomic():
         hired_on = data.get("hired_on")
         check_rule(rules.check_employment, hired_on, None, _today())
         post = _required(data, "post", _("岗位"))
@@ -123,7 +130,6 @@ def add_staff(*, actor, enterprise_pk: int, data: dict) -> StaffMember:
         )
         records.validate(staff)
         records.save_with_history(staff, actor, record_text(gettext_lazy("登记从业人员")))
-        records.ensure_in_scope(actor, RECORD_PEOPLE, staff, "enterprise")
     return staff
 
 
@@ -157,7 +163,14 @@ def record_certificate(*, actor, staff_pk: int, data: dict) -> Certificate:
     the same trade, complied and the authority agrees). A coal-mine certificate (作业类别 煤矿安全作业 or flagged)
     and a management 考核合格证 carry the dates printed on them (valid until required, review day optional)."""
     with transaction.atomic():
-        staff = _staff(actor, staff_pk, for_update=True)
+        certificate = _record_certificate(_staff(actor, staff_pk, for_update=True), actor, data)
+        records.ensure_in_scope(actor, RECORD_PEOPLE, certificate, "enterprise")
+    return certificate
+
+
+def _record_certificate(staff, actor, data: dict) -> Certificate:
+    """The change of `record_certificate` once scope and right are checked."""
+    with transaction.atomic():
         kind = data.get("kind")
         if kind not in Certificate.Kind.values:
             raise DomainError(PeopleCode.KIND_INVALID, _("请选择证书类别。"), field="kind")
@@ -218,7 +231,6 @@ def record_certificate(*, actor, staff_pk: int, data: dict) -> Certificate:
         )
         records.validate(certificate)
         records.save_with_history(certificate, actor, record_text(gettext_lazy("登记证书")))
-        records.ensure_in_scope(actor, RECORD_PEOPLE, certificate, "enterprise")
     return certificate
 
 
@@ -228,6 +240,12 @@ def record_review(*, actor, certificate_pk: int, reviewed_on: date | None) -> Ce
     with transaction.atomic():
         certificate = selectors.access_certificate(actor, certificate_pk, for_update=True)
         require(actor, RECORD_PEOPLE, certificate)
+        return _record_review(certificate, actor, reviewed_on)
+
+
+def _record_review(certificate, actor, reviewed_on: date | None) -> Certificate:
+    """The change of `record_review` once scope and right are checked."""
+    with transaction.atomic():
         if certificate.review_due is None or certificate.review_due >= certificate.valid_until:
             raise DomainError(
                 PeopleCode.NOT_REVIEWABLE,
@@ -258,7 +276,12 @@ def record_assessment(*, actor, staff_pk: int, data: dict) -> Assessment:
     """登记考核 of a principal or safety manager: the day, the assessing authority and the score; passed at 80 or
     more (core.rules.certificate_exam_passed)."""
     with transaction.atomic():
-        staff = _staff(actor, staff_pk, for_update=True)
+        return _record_assessment(_staff(actor, staff_pk, for_update=True), actor, data)
+
+
+def _record_assessment(staff, actor, data: dict) -> Assessment:
+    """The change of `record_assessment` once scope and right are checked."""
+    with transaction.atomic():
         kind = data.get("kind")
         if kind not in Assessment.Kind.values:
             raise DomainError(PeopleCode.KIND_INVALID, _("请选择考核类别。"), field="kind")
@@ -284,7 +307,12 @@ def record_training(*, actor, enterprise_pk: int, data: dict) -> TrainingRecord:
     """登记培训: the day, subject, kind, 学时 (0 < h ≤ 200), trainer and the attendees — staff of this enterprise,
     at least one."""
     with transaction.atomic():
-        enterprise = _enterprise(actor, enterprise_pk)
+        return _record_training(_enterprise(actor, enterprise_pk), actor, data)
+
+
+def _record_training(enterprise, actor, data: dict) -> TrainingRecord:
+    """The change of `record_training` once scope and right are checked."""
+    with transaction.atomic():
         held_on = _day(data, "held_on", _("培训日期"))
         kind = data.get("kind") or TrainingRecord.Kind.ANNUAL
         if kind not in TrainingRecord.Kind.values:
