@@ -91,6 +91,17 @@ def _superseded() -> Exists:
     )
 
 
+def dates_of(certificate) -> dict:
+    """A certificate's stored dates as the keyword arguments of rules.certificate_state and certificate_valid_on."""
+    return {
+        "issued_on": certificate.issued_on,
+        "valid_until": certificate.valid_until,
+        "review_due": certificate.review_due,
+        "review_window_opens": certificate.review_window_opens,
+        "last_reviewed_on": certificate.last_reviewed_on,
+    }
+
+
 def with_state(queryset: QuerySet, today: date) -> QuerySet:
     return queryset.annotate(state=state_expression(today))
 

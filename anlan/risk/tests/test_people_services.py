@@ -383,14 +383,7 @@ def test_the_state_in_sql_agrees_with_the_rule(cast):
     ):
         f.certificate(cast, issued_on=issued)
     for cert in selectors.certificate_list(cast["county_office"]):
-        assert cert.state == rules.certificate_state(
-            issued_on=cert.issued_on,
-            valid_until=cert.valid_until,
-            review_due=cert.review_due,
-            review_window_opens=cert.review_window_opens,
-            last_reviewed_on=cert.last_reviewed_on,
-            today=today,
-        )
+        assert cert.state == rules.certificate_state(**selectors.dates_of(cert), today=today)
 
 
 def test_the_todo_lists_the_enterprise_certificates_on_both_sides_of_the_window(cast):

@@ -26,14 +26,13 @@ from anlan.core.rules import mask_id_number
 from .. import rules
 from ..data import people as people_data
 from ..forms import people as forms
-from ..models.people import RECORD_PEOPLE, VIEW_PEOPLE
+from ..models.people import RECORD_PEOPLE, STATE_LABELS, VIEW_PEOPLE
 from ..selectors import people as selectors
 from ..services import people as services
 
 SUPERVISE = "risk.supervise_people"
 FORM = "risk/people/form.html"
 _form_page = partial(entry.titled_form_page, template=FORM)
-STATE_LABELS = dict(forms.STATE_CHOICES)
 
 
 def _enterprise_url(enterprise) -> str:
@@ -55,20 +54,34 @@ def _yes(value: bool) -> str:
     return str(_("是") if value else _("否"))
 
 
+def _list(request, *, right, rows, filterset_class, name, title):
+    """A list of the part: the right, the scoped rows, its filters, `risk/people/<name>_list.html` and its table
+    fragment `_<name>_table.html`."""
+    require_right(request.user, right)
+    return entry.list_page(
+        request,
+        queryset=rows(request.user),
+        filterset_class=filterset_class,
+        template=f"risk/people/{name}_list.html",
+        fragment=f"risk/people/_{name}_table.html",
+        context={"breadcrumbs": entry.crumbs((title, ""))},
+    )
+
+
 # ---------------------------------------------------------------- staff
 
 
 @login_required
 def staff_list(request):
-    user = request.user
-    require_right(user, VIEW_PEOPLE)
-    return entry.list_page(
+    return _list(
         request,
-        queryset=selectors.staff_list(user).order_by("enterprise__name", "left_on", "person__name", "pk"),
+        right=VIEW_PEOPLE,
+        rows=lambda user: selectors.staff_list(user).order_by(
+            "enterprise__name", "left_on", "person__name", "pk"
+        ),
         filterset_class=forms.StaffFilter,
-        template="risk/people/staff_list.html",
-        fragment="risk/people/_staff_table.html",
-        context={"breadcrumbs": entry.crumbs((_("从业人员与持证"), ""))},
+        name="staff",
+        title=_("从业人员与持证"),
     )
 
 
@@ -91,7 +104,6 @@ def staff_detail(request, pk):
             "certificates": selectors.certificates_of_staff(user, staff, today),
             "assessments": selectors.assessments_of_staff(user, staff),
             "trainings": selectors.trainings_of_staff(user, staff)[:20],
-            "state_labels": STATE_LABELS,
             "can_record": can(user, RECORD_PEOPLE, staff),
             "timeline": audit.timeline(staff),
             "breadcrumbs": entry.crumbs(*_staff_crumbs(staff)[:1], (staff.person.name, "")),
@@ -149,15 +161,13 @@ def staff_update(request, pk):
 
 @login_required
 def certificate_list(request):
-    user = request.user
-    require_right(user, VIEW_PEOPLE)
-    return entry.list_page(
+    return _list(
         request,
-        queryset=selectors.certificate_list(user).order_by("valid_until", "pk"),
+        right=VIEW_PEOPLE,
+        rows=lambda user: selectors.certificate_list(user).order_by("valid_until", "pk"),
         filterset_class=forms.CertificateFilter,
-        template="risk/people/certificate_list.html",
-        fragment="risk/people/_certificate_table.html",
-        context={"state_labels": STATE_LABELS, "breadcrumbs": entry.crumbs((_("证书"), ""))},
+        name="certificate",
+        title=_("证书"),
     )
 
 
@@ -171,14 +181,7 @@ def certificate_detail(request, pk):
     user = request.user
     certificate = selectors.access_certificate(user, pk)
     today = timezone.localdate()
-    state = rules.certificate_state(
-        issued_on=certificate.issued_on,
-        valid_until=certificate.valid_until,
-        review_due=certificate.review_due,
-        review_window_opens=certificate.review_window_opens,
-        last_reviewed_on=certificate.last_reviewed_on,
-        today=today,
-    )
+    state = rules.certificate_state(**selectors.dates_of(certificate), today=today)
     mid_term = certificate.review_due is not None and certificate.review_due < certificate.valid_until
     review_hours = None
     if mid_term:
@@ -267,15 +270,13 @@ def assessment_create(request, pk):
 def attention_list(request):
     """证书到期/逾期: certificates over the enterprises in scope that are expired, overdue for 复审, expiring within
     30 days or in their review window."""
-    user = request.user
-    require_right(user, SUPERVISE)
-    return entry.list_page(
+    return _list(
         request,
-        queryset=selectors.attention(user),
+        right=SUPERVISE,
+        rows=selectors.attention,
         filterset_class=forms.AttentionFilter,
-        template="risk/people/attention_list.html",
-        fragment="risk/people/_attention_table.html",
-        context={"state_labels": STATE_LABELS, "breadcrumbs": entry.crumbs((_("证书到期/逾期"), ""))},
+        name="attention",
+        title=_("证书到期/逾期"),
     )
 
 
@@ -289,15 +290,13 @@ def attention_export(request):
 
 @login_required
 def training_list(request):
-    user = request.user
-    require_right(user, VIEW_PEOPLE)
-    return entry.list_page(
+    return _list(
         request,
-        queryset=selectors.training_list(user),
+        right=VIEW_PEOPLE,
+        rows=selectors.training_list,
         filterset_class=forms.TrainingFilter,
-        template="risk/people/training_list.html",
-        fragment="risk/people/_training_table.html",
-        context={"breadcrumbs": entry.crumbs((_("培训记录"), ""))},
+        name="training",
+        title=_("培训记录"),
     )
 
 
