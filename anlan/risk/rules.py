@@ -442,3 +442,158 @@ def plan_position_valid(x, y) -> bool:
         return all(0 <= _number(v, "position") <= 1 for v in (x, y))
     except ValueError:
         return False
+
+
+# ================================================================ 特种作业操作证, 考核, 培训 (part `people`).
+# The date arithmetic of a 特种作业操作证 is anlan.core.rules.certificate_dates (30号令); the functions below read a
+# certificate's stored dates against a day. Sources: anlan/risk/data/people.py.
+
+
+class PeopleCode(StrEnum):
+    """Error codes of the staff, certificate, assessment and training rules and services."""
+
+    TEXT_MISSING = "people_text_missing"
+    DATE_MISSING = "people_date_missing"
+    DATE_IN_FUTURE = "people_date_in_future"
+    DATE_ORDER = "people_date_order"
+    ROLE_MISSING = "people_role_missing"
+    KIND_INVALID = "people_kind_invalid"
+    CATEGORY_INVALID = "people_category_invalid"
+    YEARS_INVALID = "people_years_invalid"
+    SCORE_INVALID = "people_score_invalid"
+    HOURS_INVALID = "people_hours_invalid"
+    DUPLICATE = "people_duplicate"
+    ALREADY_LEFT = "people_already_left"
+    NOT_REVIEWABLE = "people_not_reviewable"
+    ATTENDEES_MISSING = "people_attendees_missing"
+    ATTENDEE_INVALID = "people_attendee_invalid"
+
+
+CERTIFICATE_EXPIRY_NOTICE_DAYS = 30  # a product choice: the registry's 30-day reminder (core.rules licences)
+REVIEW_TRAINING_HOURS = Decimal("8")  # 复审前培训不少于8学时 (30号令; likely, regulations.md §9)
+TRAINING_LOOKBACK_DAYS = 365  # the accident trace and 培训到位 look at the 12 months before a day
+
+# A certificate's state on a day, worst first (the order the lists sort and the sweep tells in).
+EXPIRED = "expired"
+REVIEW_OVERDUE = "review_overdue"
+EXPIRING = "expiring"
+REVIEW_WINDOW = "review_window"
+VALID = "valid"
+NOT_YET_VALID = "not_yet_valid"
+CERTIFICATE_STATES = (EXPIRED, REVIEW_OVERDUE, EXPIRING, REVIEW_WINDOW, VALID, NOT_YET_VALID)
+
+
+def review_done(review_window_opens: date | None, last_reviewed_on: date | None) -> bool:
+    """Whether the certificate's 复审 has been passed: a review recorded on or after the window opened (30号令
+    第二十二条: 期满前60日内申请复审; an earlier one belongs to no due review)."""
+    return (
+        review_window_opens is not None
+        and last_reviewed_on is not None
+        and last_reviewed_on >= review_window_opens
+    )
+
+
+def certificate_state(
+    *,
+    issued_on: date,
+    valid_until: date,
+    review_due: date | None,
+    review_window_opens: date | None,
+    last_reviewed_on: date | None,
+    today: date,
+) -> str:
+    """The state of a certificate on `today`, worst first: expired after its last day (30号令 第十九条); review
+    overdue after its 复审 day without a review (第二十一条, then the certificate lapses — LAPSE_WITHOUT_REVIEW);
+    expiring within 30 days of its last day; in its review window (第二十二条); valid. A certificate whose review
+    is due with its expiry (the 6-year interval) is reviewed when it is renewed."""
+    if today < issued_on:
+        return NOT_YET_VALID
+    if today > valid_until:
+        return EXPIRED
+    reviewed = review_done(review_window_opens, last_reviewed_on)
+    mid_term = review_due is not None and review_due < valid_until
+    if mid_term and today > review_due and not reviewed:
+        return REVIEW_OVERDUE
+    if (valid_until - today).days <= CERTIFICATE_EXPIRY_NOTICE_DAYS:
+        return EXPIRING
+    if (
+        mid_term
+        and review_window_opens is not None
+        and review_window_opens <= today <= review_due
+        and not reviewed
+    ):
+        return REVIEW_WINDOW
+    return VALID
+
+
+def certificate_valid_on(
+    *,
+    issued_on: date,
+    valid_until: date,
+    review_due: date | None,
+    review_window_opens: date | None,
+    last_reviewed_on: date | None,
+    day: date,
+) -> bool:
+    """Whether the certificate held on `day` ("was the operator certified?"): issued, not past its last day, and
+    not past a mid-term 复审 day unless the review had been passed by `day` (30号令 第十九条、第二十一条; a late
+    review makes it valid again from the review's day)."""
+    if not issued_on <= day <= valid_until:
+        return False
+    if review_due is None or review_due >= valid_until or day <= review_due:
+        return True
+    return review_done(review_window_opens, last_reviewed_on) and last_reviewed_on <= day
+
+
+def check_certificate_years(years) -> int:
+    """Years the holder has worked the same trade continuously (连续从事本工种年限): a whole number, 0–60."""
+    if isinstance(years, bool) or not isinstance(years, int) or not 0 <= years <= 60:
+        raise RuleViolation(
+            "continuous_years_same_trade",
+            PeopleCode.YEARS_INVALID,
+            _("连续从事本工种年限须为 0 至 60 的整数。"),
+        )
+    return years
+
+
+def check_score(score) -> Decimal:
+    """A 考核 score: a number from 0 to 100 (rules.certificate_exam_passed decides whether it passes)."""
+    try:
+        value = Decimal(str(score))
+    except (ArithmeticError, ValueError) as exc:
+        raise RuleViolation("score", PeopleCode.SCORE_INVALID, _("考核成绩须为 0 至 100 的数字。")) from exc
+    if isinstance(score, bool) or not value.is_finite() or not 0 <= value <= 100:
+        raise RuleViolation("score", PeopleCode.SCORE_INVALID, _("考核成绩须为 0 至 100 的数字。"))
+    return value.quantize(Decimal("0.1"))
+
+
+def check_training_hours(hours) -> Decimal:
+    """学时 of one training: more than 0 and at most 200 (a product bound against typing errors)."""
+    try:
+        value = Decimal(str(hours))
+    except (ArithmeticError, ValueError) as exc:
+        raise RuleViolation("hours", PeopleCode.HOURS_INVALID, _("学时须为大于 0 的数字。")) from exc
+    if isinstance(hours, bool) or not value.is_finite() or not 0 < value <= 200:
+        raise RuleViolation("hours", PeopleCode.HOURS_INVALID, _("学时须大于 0 且不超过 200。"))
+    return value.quantize(Decimal("0.1"))
+
+
+def check_employment(hired_on: date | None, left_on: date | None, today: date) -> None:
+    """入职日期 not after today; 离岗日期 not before it and not after today."""
+    if hired_on is not None and hired_on > today:
+        raise RuleViolation("hired_on", PeopleCode.DATE_IN_FUTURE, _("入职日期不能晚于今天。"))
+    if left_on is not None and left_on > today:
+        raise RuleViolation("left_on", PeopleCode.DATE_IN_FUTURE, _("离岗日期不能晚于今天。"))
+    if hired_on is not None and left_on is not None and left_on < hired_on:
+        raise RuleViolation("left_on", PeopleCode.DATE_ORDER, _("离岗日期不能早于入职日期。"))
+
+
+def review_training_sufficient(hours: Decimal) -> bool:
+    """Whether the holder's training before a 复审 reaches 8 学时 (30号令; likely)."""
+    return hours >= REVIEW_TRAINING_HOURS
+
+
+def training_in_place(*, special_operators: int, certified_operators: int, trained_last_year: bool) -> bool:
+    """培训到位 for the 一必须五到位 profile (a product reading of 安全生产法 第二十八条、第三十条): every current
+    special operator holds a valid certificate today, and the enterprise recorded training in the last 12 months."""
+    return certified_operators >= special_operators and trained_last_year

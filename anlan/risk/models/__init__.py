@@ -1,5 +1,6 @@
 """The risk app's models, one module per part. Every model keeps the `risk` app label."""
 
+from .people import Assessment, Certificate, StaffMember, TrainingRecord
 from .register import (
     ControlLevel,
     ControlMeasure,
@@ -28,6 +29,10 @@ __all__: list[str] = [
     "RiskAssessment",
     "RiskPoint",
     "SitePlan",
+    "Assessment",
+    "Certificate",
+    "StaffMember",
+    "TrainingRecord",
     "LiabilityPolicy",
     "PolicyService",
     "ResponsibilitySystem",

@@ -1,10 +1,11 @@
 """The risk module's URLconf: each part keeps its routes in a module of its own."""
 
-from . import register, standard
+from . import people, register, standard
 
 app_name = "risk"
 
 urlpatterns: list = [
     *register.urlpatterns,
     *standard.urlpatterns,
+    *people.urlpatterns,
 ]
