@@ -1,5 +1,12 @@
 """The risk app's models, one module per part. Every model keeps the `risk` app label."""
 
+from .selfcheck import (
+    Checklist,
+    ChecklistItem,
+    MissedPeriod,
+    RunResult,
+    SelfInspectionRun,
+)
 from .standard import (
     LiabilityPolicy,
     PolicyService,
@@ -10,6 +17,11 @@ from .standard import (
 )
 
 __all__: list[str] = [
+    "Checklist",
+    "ChecklistItem",
+    "MissedPeriod",
+    "RunResult",
+    "SelfInspectionRun",
     "LiabilityPolicy",
     "PolicyService",
     "ResponsibilitySystem",

@@ -1,9 +1,10 @@
 """The risk module's URLconf: each part keeps its routes in a module of its own."""
 
-from . import standard
+from . import selfcheck, standard
 
 app_name = "risk"
 
 urlpatterns: list = [
     *standard.urlpatterns,
+    *selfcheck.urlpatterns,
 ]
