@@ -18,7 +18,7 @@ from django.utils import timezone
 from anlan.core import contract
 from anlan.core.errors import DomainError
 from anlan.core.models import Role
-from anlan.core.tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
+from anlan.core.tests.factories import EnterpriseFactory, MembershipFactory, UserFactory, industry
 from anlan.hazards.models import Hazard
 from anlan.notifications.models import Notification
 from anlan.risk.models import Checklist, ChecklistItem, MissedPeriod, RunResult, SelfInspectionRun
@@ -234,13 +234,15 @@ def _weekly(cast):
         return f.checklist(cast, frequency="weekly", starts_on=MONDAY - timedelta(days=14))
 
 
-def test_the_sweep_on_sunday_marks_nothing_of_the_week_still_running(cast):
+def test_a_week_without_a_run_is_not_marked_on_its_sunday_and_is_marked_the_monday_after(cast):
     checklist = _weekly(cast)
-    with at(MONDAY - timedelta(days=7)):  # Monday 2 March: the first week was run
+    with at(MONDAY - timedelta(days=12)):  # Wednesday 25 February: the first week was run, the second not
         f.run(cast, checklist)
-    sunday = MONDAY - timedelta(days=1)
-    counts = services.sweep(today=sunday)
+    counts = services.sweep(today=MONDAY - timedelta(days=1))
     assert counts["periods_missed"] == 0 and not MissedPeriod.objects.exists()
+    counts = services.sweep(today=MONDAY)
+    assert counts["periods_missed"] == 1
+    assert MissedPeriod.objects.get().period_start == MONDAY - timedelta(days=7)
 
 
 def test_the_sweep_on_monday_marks_the_week_that_went_without_a_run_once(
@@ -314,7 +316,7 @@ def test_an_inactive_checklist_is_not_swept(cast):
 def test_the_attribute_counts_missed_periods_of_the_last_90_days_and_leaves_out_enterprises_without_a_checklist(
     cast, django_assert_num_queries
 ):
-    other = EnterpriseFactory(region=cast.village_a)
+    other = EnterpriseFactory(region=cast.village_a, industry=industry("construction"))
     _weekly(cast)
     services.sweep(today=MONDAY)
     with django_assert_num_queries(1):
