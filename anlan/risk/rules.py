@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anlan.core.rules import RuleViolation, add_years
 
+from .data import selfcheck as selfcheck_data
 from .data import standard as standard_data
 
 # ================================================================ 安全生产标准化, 安责险, 安全生产费用, 一必须五到位
@@ -597,3 +598,171 @@ def training_in_place(*, special_operators: int, certified_operators: int, train
     """培训到位 for the 一必须五到位 profile (a product reading of 安全生产法 第二十八条、第三十条): every current
     special operator holds a valid certificate today, and the enterprise recorded training in the last 12 months."""
     return certified_operators >= special_operators and trained_last_year
+
+
+# ================================================================ 自查自改 (part `selfcheck`, seed-map B8). The enterprise
+# runs its own checklists on a schedule (安全生产法 第四十一条: 建立健全并落实生产安全事故隐患排查治理制度; 16号令
+# 第十条: 定期组织…排查本单位的事故隐患). A period is a day, a week (Monday to Sunday, GB/T 7408 / ISO 8601) or a
+# calendar month; dates are passed in (no now()).
+
+
+class SelfcheckCode(StrEnum):
+    """Error codes of the self-inspection rules and services."""
+
+    FREQUENCY_INVALID = "selfcheck_frequency_invalid"
+    RISK_LEVEL_INVALID = "selfcheck_risk_level_invalid"
+    RUN_IN_FUTURE = "selfcheck_run_in_future"
+    RUN_BEFORE_CHECKLIST = "selfcheck_run_before_checklist"
+    TEXT_MISSING = "selfcheck_text_missing"
+    NO_ITEMS = "selfcheck_no_items"
+    RESULT_MISSING = "selfcheck_result_missing"
+    NOTHING_FOUND_UNCONFIRMED = "selfcheck_nothing_found_unconfirmed"
+    PROBLEM_NOTE_MISSING = "selfcheck_problem_note_missing"
+    DUE_MISSING = "selfcheck_due_missing"
+    INACTIVE = "selfcheck_inactive"
+    INSPECTOR_MISSING = "selfcheck_inspector_missing"
+
+
+RUN_RESULTS = ("ok", "problem", "na")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One period a checklist is due in: its first and last day, both included."""
+
+    start: date
+    end: date
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _check_frequency(frequency: str) -> None:
+    if frequency not in selfcheck_data.FREQUENCIES:
+        raise ValueError(f"unknown self-inspection frequency {frequency!r}")
+
+
+def month_end(day: date) -> date:
+    """The last day of `day`'s month (28, 29, 30 or 31)."""
+    first_of_next = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first_of_next - timedelta(days=1)
+
+
+def period_of(frequency: str, day: date) -> Period:
+    """The period of `frequency` that contains `day`: the day itself; its week, Monday to Sunday; its month."""
+    _check_frequency(frequency)
+    if frequency == selfcheck_data.DAILY:
+        return Period(day, day)
+    if frequency == selfcheck_data.WEEKLY:
+        monday = day - timedelta(days=day.weekday())
+        return Period(monday, monday + timedelta(days=6))
+    return Period(day.replace(day=1), month_end(day))
+
+
+def due_periods(frequency: str, start: date, end: date) -> list[Period]:
+    """The whole periods of `frequency` inside [start, end]: those beginning on or after `start` and ending on or
+    before `end`, in order. A checklist started mid-week is first due the next Monday's week (and mid-month, the
+    next month): a period is only due when the checklist existed for all of it (Anlan's reading of 定期)."""
+    _check_frequency(frequency)
+    if end < start:
+        return []
+    first = period_of(frequency, start)
+    if first.start < start:
+        first = period_of(frequency, first.end + timedelta(days=1))
+    periods = []
+    current = first
+    while current.end <= end:
+        periods.append(current)
+        current = period_of(frequency, current.end + timedelta(days=1))
+    return periods
+
+
+def missing_periods(frequency: str, start: date, end: date, run_days: Iterable[date]) -> list[Period]:
+    """The due periods of [start, end] in which no run was done (a run counts for the period containing its day;
+    a second run in one period counts once)."""
+    covered = {period_of(frequency, day).start for day in run_days}
+    return [period for period in due_periods(frequency, start, end) if period.start not in covered]
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Self-inspection over a window: periods due, periods done (each once), periods missing, and the rate."""
+
+    due: int
+    done: int
+    missing: int
+    rate: Decimal | None
+
+
+def compliance_rate(done: int, due: int) -> Decimal | None:
+    """done / due as a percentage with one decimal, None when nothing was due (no rate, not 100 %)."""
+    if done < 0 or due < 0 or done > due:
+        raise ValueError("done and due must satisfy 0 <= done <= due")
+    if due == 0:
+        return None
+    return (Decimal(done) * 100 / Decimal(due)).quantize(Decimal("0.1"))
+
+
+def compliance(frequency: str, start: date, end: date, run_days: Iterable[date]) -> Compliance:
+    """Compliance of one checklist over [start, end] (whole periods only, rules.due_periods)."""
+    due = due_periods(frequency, start, end)
+    missing = missing_periods(frequency, start, end, run_days)
+    done = len(due) - len(missing)
+    return Compliance(len(due), done, len(missing), compliance_rate(done, len(due)))
+
+
+def suggested_frequency(risk_level: str, table: Mapping[str, str] | None = None) -> str:
+    """The frequency a post of this risk level should at least be self-inspected at — Anlan's default table
+    (data/selfcheck.py: 重大、较大 daily, 一般 weekly, 低 monthly; no national rule fixes it), or `table`."""
+    table = selfcheck_data.SUGGESTED_FREQUENCY if table is None else table
+    if risk_level not in selfcheck_data.RISK_LEVELS:
+        raise ValueError(f"unknown risk level {risk_level!r}")
+    return table[risk_level]
+
+
+def below_suggestion(frequency: str, risk_level: str | None) -> bool:
+    """Whether `frequency` is less frequent than the one suggested for the risk level (False with no level)."""
+    _check_frequency(frequency)
+    if not risk_level:
+        return False
+    order = selfcheck_data.FREQUENCIES
+    return order.index(frequency) > order.index(suggested_frequency(risk_level))
+
+
+def check_run_day(done_on: date, today: date, checklist_starts_on: date) -> None:
+    """A run is recorded for a day that has come (no future period) and not before its checklist existed."""
+    if done_on > today:
+        raise RuleViolation(
+            "done_on", SelfcheckCode.RUN_IN_FUTURE, _("自查日期不能晚于今天（不能为将来的周期登记）。")
+        )
+    if done_on < checklist_starts_on:
+        raise RuleViolation(
+            "done_on",
+            SelfcheckCode.RUN_BEFORE_CHECKLIST,
+            _("自查日期不能早于清单启用日期（%(d)s）。") % {"d": checklist_starts_on},
+        )
+
+
+def parse_items(text: str) -> list[tuple[str, str]]:
+    """Checklist items typed one a line as "content | basis" (a full-width ｜ too); blank lines skipped, the same
+    content twice kept once."""
+    items: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for line in (text or "").splitlines():
+        content, _sep, basis = line.replace("｜", "|").partition("|")
+        content, basis = content.strip(), basis.strip()
+        if content and content not in seen:
+            seen.add(content)
+            items.append((content[:500], basis[:200]))
+    return items
+
+
+def week_end(day: date) -> date:
+    """The Sunday of `day`'s week (weeks start on Monday)."""
+    return day + timedelta(days=6 - day.weekday())
+
+
+def due_soon(frequency: str, today: date) -> bool:
+    """Whether the current period of `frequency` ends within this week (today for daily, Sunday for weekly, a
+    month ending by Sunday): the enterprise's 待办 shows checklists with no run in it yet."""
+    return period_of(frequency, today).end <= week_end(today)

@@ -11,6 +11,13 @@ from .register import (
     RiskPoint,
     SitePlan,
 )
+from .selfcheck import (
+    Checklist,
+    ChecklistItem,
+    MissedPeriod,
+    RunResult,
+    SelfInspectionRun,
+)
 from .standard import (
     LiabilityPolicy,
     PolicyService,
@@ -33,6 +40,11 @@ __all__: list[str] = [
     "Certificate",
     "StaffMember",
     "TrainingRecord",
+    "Checklist",
+    "ChecklistItem",
+    "MissedPeriod",
+    "RunResult",
+    "SelfInspectionRun",
     "LiabilityPolicy",
     "PolicyService",
     "ResponsibilitySystem",

@@ -1,6 +1,6 @@
 """The risk module's URLconf: each part keeps its routes in a module of its own."""
 
-from . import people, register, standard
+from . import people, register, selfcheck, standard
 
 app_name = "risk"
 
@@ -8,4 +8,5 @@ urlpatterns: list = [
     *register.urlpatterns,
     *standard.urlpatterns,
     *people.urlpatterns,
+    *selfcheck.urlpatterns,
 ]
