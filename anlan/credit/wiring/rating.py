@@ -68,5 +68,13 @@ def contribute(c: contract.Contributions) -> None:
     c.demo(
         "credit_ratings",
         "anlan.credit.demo.rating.step",
-        after=["accidents", "hazards", "inspections", "risk_register", "risk_standard", "risk_selfcheck", "risk_people"],
+        after=[
+            "accidents",
+            "hazards",
+            "inspections",
+            "risk_register",
+            "risk_standard",
+            "risk_selfcheck",
+            "risk_people",
+        ],
     )
