@@ -153,3 +153,5 @@ def step(demo) -> None:
 
     services.sweep(today=today)
     demo.counts["自查记录"] = SelfInspectionRun.objects.count()
+    # Problems found by the runs, registered as 企业自查 hazards on top of the hazards step's generated ones.
+    demo.counts["自查发现并登记的隐患"] = RunResult.objects.exclude(hazard=None).count()
