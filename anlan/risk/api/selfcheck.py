@@ -11,7 +11,7 @@ from ..models import RunResult, SelfInspectionRun
 from ..selectors import selfcheck as selectors
 
 
-class RunResultSerializer(serializers.ModelSerializer):
+class SelfInspectionResultSerializer(serializers.ModelSerializer):
     content = serializers.CharField(source="item.content", read_only=True)
 
     class Meta:
@@ -19,11 +19,11 @@ class RunResultSerializer(serializers.ModelSerializer):
         fields = ["item", "content", "result", "note", "hazard"]
 
 
-class RunSerializer(serializers.ModelSerializer):
+class SelfInspectionRunSerializer(serializers.ModelSerializer):
     checklist_name = serializers.CharField(source="checklist.name", read_only=True)
     post = serializers.CharField(source="checklist.post", read_only=True)
     frequency = serializers.CharField(source="checklist.frequency", read_only=True)
-    results = RunResultSerializer(many=True, read_only=True)
+    results = SelfInspectionResultSerializer(many=True, read_only=True)
 
     class Meta:
         model = SelfInspectionRun
@@ -50,7 +50,7 @@ class RunSerializer(serializers.ModelSerializer):
 class RunViewSet(ScopedReadOnly):
     """自查记录 in the caller's scope; `found_problems=false` lists the runs that found nothing."""
 
-    serializer_class = RunSerializer
+    serializer_class = SelfInspectionRunSerializer
     filterset_class = RunFilter
     model = SelfInspectionRun
 
