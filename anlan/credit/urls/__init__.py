@@ -1,5 +1,9 @@
 """The credit module's URLconf: each part keeps its routes in a module of its own."""
 
+from . import dishonesty
+
 app_name = "credit"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *dishonesty.urlpatterns,
+]

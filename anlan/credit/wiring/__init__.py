@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-PARTS: tuple[str, ...] = ()
+PARTS: tuple[str, ...] = ("dishonesty",)
 
 
 def parts():
