@@ -339,6 +339,8 @@ SPECTACULAR_SETTINGS = {
         "InvestigationStatusEnum": "anlan.accidents.models.InvestigationStatus.choices",
         "PreventiveMeasureStatusEnum": "anlan.accidents.models.MeasureStatus.choices",
         "InjurySeverityEnum": "anlan.accidents.models.InjurySeverity.choices",
+        # credit: a rating's computed and approved colour share one set
+        "RatingColourEnum": "anlan.credit.models.Colour",
         # hazards' sets that share the names "grade" and "level" with the accidents ones
         "HazardGradeEnum": "anlan.hazards.models.Hazard.Grade",
         "SupervisionLevelEnum": "anlan.hazards.models.Supervision.Level",

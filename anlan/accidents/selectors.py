@@ -397,3 +397,32 @@ def aggravated_accident_ids() -> QuerySet:
     return Responsibility.objects.filter(party=Responsibility.Party.UNIT, aggravated=True).values(
         "investigation__accident_id"
     )
+
+
+def enterprise_accident_days(
+    since: date, today: date, *, ids=None, bounds: tuple[str, str] | None = None
+) -> QuerySet:
+    """Rows (enterprise_id, day, grade, n) of ONE grouped query ordered by enterprise id: the accidents of each
+    enterprise that occurred on the local days after `since` up to `today` — the input of credit's five-colour
+    rating. For the enterprises `ids`, or those whose region code lies in `bounds`, or all. Unscoped on purpose,
+    like `accidents_between`."""
+    from django.db.models.functions import TruncDate
+
+    from anlan.core.selectors import IdIn
+
+    rows = Accident.objects.filter(
+        enterprise__isnull=False,
+        occurred_at__gte=_local_midnight(since + timedelta(days=1)),
+        occurred_at__lt=_local_midnight(today + timedelta(days=1)),
+    )
+    if ids is not None:
+        rows = rows.filter(IdIn("enterprise_id", ids))
+    if bounds is not None:
+        rows = rows.filter(enterprise__region_id__gte=bounds[0], enterprise__region_id__lte=bounds[1])
+    return (
+        rows.annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_default_timezone()))
+        .values("enterprise_id", "day", "grade")
+        .annotate(n=Count("pk"))
+        .order_by("enterprise_id", "day")
+        .values_list("enterprise_id", "day", "grade", "n")
+    )

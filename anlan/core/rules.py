@@ -542,3 +542,75 @@ def principal_bar_ends(starts_on: date, years: int = PRINCIPAL_BAR_YEARS) -> dat
 def bar_in_force(starts_on: date, ends_on: date, day: date) -> bool:
     """Whether a bar holds on `day`: from its first day to its last, both included."""
     return starts_on <= day <= ends_on
+
+
+# 特种作业操作证 (原安监总局令第30号, amended by 第80号; regulations.md §9, confirmed for the three date rules).
+CERTIFICATE_VALIDITY_YEARS = 6  # 第十九条: 有效期6年，在全国范围内有效
+CERTIFICATE_REVIEW_YEARS = 3  # 第二十一条: 每3年复审1次
+CERTIFICATE_EXTENDED_REVIEW_YEARS = 6  # 第二十一条: 连续从事本工种10年以上…复审时间可以延长至每6年1次
+CERTIFICATE_EXTENSION_MIN_YEARS = 10  # 第二十一条: 连续从事本工种10年以上
+CERTIFICATE_REVIEW_WINDOW_DAYS = 60  # 第二十二条: 期满前60日内提出复审申请
+CERTIFICATE_PASS_MARK = 80  # 考试满分100分，80分以上为合格 (likely: exam material, regulations.md §9)
+
+
+@dataclass(frozen=True)
+class CertificateDates:
+    """The dates of one 特种作业操作证: its last valid day, the day its 复审 falls due, the review interval in years
+    and the first day of the 60-day window in which to apply for the review."""
+
+    valid_until: date
+    review_due: date
+    review_interval_years: int
+    review_window_opens: date
+
+
+def _require_date(value, name: str) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ValueError(f"{name} must be a date, not {type(value).__name__}")
+    return value
+
+
+def certificate_dates(
+    issued_on: date,
+    *,
+    continuous_years_same_trade: int = 0,
+    compliant: bool = True,
+    authority_agrees: bool = False,
+) -> CertificateDates:
+    """The dates of a 特种作业操作证 issued on `issued_on`: valid 6 years (30号令 第十九条); 复审 every 3 years, every
+    6 years when the holder has worked the same trade continuously for 10 years or more, obeyed the safety rules
+    and the authority agrees (第二十一条); the review is applied for within 60 days before it falls due (第二十二条).
+    Periods of years end on the same calendar day (`add_years`). ValueError on a non-date or a negative or
+    non-integer number of years."""
+    _require_date(issued_on, "issued_on")
+    if isinstance(continuous_years_same_trade, bool) or not isinstance(continuous_years_same_trade, int):
+        raise ValueError("continuous_years_same_trade must be an integer")
+    if continuous_years_same_trade < 0:
+        raise ValueError("continuous_years_same_trade must not be negative")
+    if not isinstance(compliant, bool) or not isinstance(authority_agrees, bool):
+        raise ValueError("compliant and authority_agrees must be booleans")
+    extended = (
+        continuous_years_same_trade >= CERTIFICATE_EXTENSION_MIN_YEARS and compliant and authority_agrees
+    )
+    interval = CERTIFICATE_EXTENDED_REVIEW_YEARS if extended else CERTIFICATE_REVIEW_YEARS
+    review_due = add_years(issued_on, interval)
+    return CertificateDates(
+        valid_until=add_years(issued_on, CERTIFICATE_VALIDITY_YEARS),
+        review_due=review_due,
+        review_interval_years=interval,
+        review_window_opens=review_due - timedelta(days=CERTIFICATE_REVIEW_WINDOW_DAYS),
+    )
+
+
+def certificate_exam_passed(score) -> bool:
+    """Whether an exam or 考核 score passes: out of 100, 80 or more passes (regulations.md §9, likely). ValueError
+    for a bool, NaN, a non-number or a score outside 0–100."""
+    from decimal import Decimal
+
+    if isinstance(score, bool) or not isinstance(score, int | float | Decimal):
+        raise ValueError("score must be a number")
+    if score != score:  # NaN
+        raise ValueError("score must not be NaN")
+    if not 0 <= score <= 100:
+        raise ValueError("score must be between 0 and 100")
+    return score >= CERTIFICATE_PASS_MARK

@@ -41,6 +41,22 @@ RISK_MAJOR, RISK_HIGH, RISK_MEDIUM, RISK_LOW = "major", "high", "medium", "low"
 RISK_LEVELS = (RISK_MAJOR, RISK_HIGH, RISK_MEDIUM, RISK_LOW)
 # Weights of 差异化抽查: a higher risk is drawn more often. Platform choice, stated in the draw's method.
 RISK_WEIGHTS = {RISK_MAJOR: 4, RISK_HIGH: 3, RISK_MEDIUM: 2, RISK_LOW: 1}
+# The five-colour rating's weights (四化五色, the approved colour read through the kernel attribute
+# `credit.colour`): Anlan's default, not a national figure. An unrated enterprise keeps its RISK_WEIGHTS weight.
+COLOUR_WEIGHTS = {"red": 4, "orange": 3, "yellow": 2, "blue": 1, "green": 0.5}
+# Inspections a year that the colour asks for (差异化监管频次): Anlan's default, shown beside the coverage.
+COLOUR_INSPECTIONS_PER_YEAR = {"red": 4, "orange": 2, "yellow": 1, "blue": 0.5, "green": 0.3}
+COLOURS = tuple(COLOUR_WEIGHTS)
+
+COLOUR_LABELS = {
+    "red": _("红色"),
+    "orange": _("橙色"),
+    "yellow": _("黄色"),
+    "blue": _("蓝色"),
+    "green": _("绿色"),
+    "": _("未评定"),
+}
+
 # Industries (root codes of core's industry tree) whose enterprises are at least 较大 risk: the 高危行业 of
 # 安全生产法 (危险化学品, 烟花爆竹, 矿山, 民用爆炸物品) plus 城镇燃气.
 HIGH_RISK_ROOTS = frozenset(

@@ -560,3 +560,29 @@ def planned_inspection_totals(year: int, department_ids) -> dict[int, int]:
     plan are absent). One query; the monthly counts are summed here (a dozen numbers a department)."""
     plans = InspectionPlan.objects.filter(year=year, department_id__in=department_ids)
     return {plan.department_id: plan.planned_total for plan in plans.only("department_id", "monthly_counts")}
+
+
+def enterprise_penalty_days(
+    since: date, today: date, *, ids=None, bounds: tuple[str, str] | None = None
+) -> QuerySet:
+    """Rows (enterprise_id, day, n) of ONE grouped query ordered by enterprise id: the administrative penalties
+    (`penalty_actions`' kinds, not revoked) decided on the days after `since` up to `today` — the input of
+    credit's five-colour rating. For the enterprises `ids`, or those whose region code lies in `bounds`, or all.
+    Unscoped on purpose: the caller's job reads its own region."""
+    from anlan.core.selectors import IdIn
+
+    rows = EnforcementAction.objects.filter(
+        kind__in=rules.PENALTY_KINDS, issued_on__gt=since, issued_on__lte=today
+    ).exclude(status=EnforcementAction.Status.REVOKED)
+    if ids is not None:
+        rows = rows.filter(IdIn("inspection__enterprise_id", ids))
+    if bounds is not None:
+        rows = rows.filter(
+            inspection__enterprise__region_id__gte=bounds[0], inspection__enterprise__region_id__lte=bounds[1]
+        )
+    return (
+        rows.values("inspection__enterprise_id", "issued_on")
+        .annotate(n=Count("pk"))
+        .order_by("inspection__enterprise_id", "issued_on")
+        .values_list("inspection__enterprise_id", "issued_on", "n")
+    )

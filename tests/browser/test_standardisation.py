@@ -32,7 +32,7 @@ def test_the_enterprise_records_its_policy_and_a_supervisor_withdraws_a_flagged_
     expect(panel.get_by_test_id("profile-policy")).to_contain_text("应投未投")
     expect(panel.get_by_test_id("profile-grade")).to_contain_text("待撤销审查")
     expect(panel.get_by_test_id("profile-money")).to_contain_text("到位")
-    expect(panel.get_by_test_id("profile-training")).to_contain_text("未接入")
+    expect(panel.get_by_test_id("profile-training")).to_contain_text("培训记录不符合要求")
 
     # It records its policy; the panel then shows it.
     panel.get_by_test_id("policy-create").click()

@@ -259,5 +259,3 @@ def test_relative_indicators_divide_by_gdp_and_employment():
 def test_the_same_period_last_year_of_29_february_is_28_february():
     assert rules.shift_year(date(2028, 2, 29)) == date(2027, 2, 28)
     assert rules.shift_year(date(2026, 6, 30)) == date(2025, 6, 30)
-
-

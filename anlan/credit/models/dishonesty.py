@@ -121,7 +121,9 @@ class DishonestySubject(models.Model):
                 fields=["kind", "unit"], condition=Q(person__isnull=True), name="credit_subject_unit_once"
             ),
             models.UniqueConstraint(
-                fields=["kind", "person"], condition=Q(person__isnull=False), name="credit_subject_person_once"
+                fields=["kind", "person"],
+                condition=Q(person__isnull=False),
+                name="credit_subject_person_once",
             ),
             models.CheckConstraint(
                 condition=Q(unit__isnull=False) | Q(person__isnull=False), name="credit_subject_anchored"
@@ -156,7 +158,8 @@ def _statement_period_closed(case, user) -> Refusal | None:
         return None
     return Refusal(
         rules.DishonestyCode.STATEMENT_PERIOD_OPEN,
-        _("陈述申辩期限（至 %(d)s）未届满，当事人也未提出陈述申辩，暂不能作出决定。") % {"d": case.statement_due_on},
+        _("陈述申辩期限（至 %(d)s）未届满，当事人也未提出陈述申辩，暂不能作出决定。")
+        % {"d": case.statement_due_on},
     )
 
 
@@ -173,7 +176,9 @@ def _removal_eligible(case, user) -> Refusal | None:
     from django.utils import timezone
 
     today = timezone.localdate()
-    if case.listed_on is not None and rules.early_removal_eligible(case.listed_on, max(today, case.listed_on)):
+    if case.listed_on is not None and rules.early_removal_eligible(
+        case.listed_on, max(today, case.listed_on)
+    ):
         return None
     first = rules.early_removal_eligible_from(case.listed_on) if case.listed_on else None
     return Refusal(
@@ -223,7 +228,12 @@ class DishonestyCase(models.Model):
         related_name="+",
     )
     industry = models.ForeignKey(
-        Industry, verbose_name=_("行业领域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Industry,
+        verbose_name=_("行业领域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.CANDIDATE)
@@ -238,7 +248,9 @@ class DishonestyCase(models.Model):
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     decision_reason = models.TextField(_("决定理由"), blank=True)
     decision_number = models.CharField(_("决定书文号"), max_length=60, blank=True)
-    decision_file = models.FileField(_("决定书"), upload_to="credit/dishonesty/%Y/", max_length=200, blank=True)
+    decision_file = models.FileField(
+        _("决定书"), upload_to="credit/dishonesty/%Y/", max_length=200, blank=True
+    )
     listed_on = models.DateField(_("列入日期"), null=True, blank=True)
     expires_on = models.DateField(_("管理期限届满日"), null=True, blank=True)
     # early removal (信用修复)

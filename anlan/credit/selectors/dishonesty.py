@@ -110,9 +110,7 @@ def _listed_until(enterprise_ids) -> dict[int, object]:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         rows = (
-            DishonestyCase.objects.filter(
-                enterprise_id__in=chunk, status__in=DishonestyCase.LISTED_STATES
-            )
+            DishonestyCase.objects.filter(enterprise_id__in=chunk, status__in=DishonestyCase.LISTED_STATES)
             .values("enterprise_id")
             .annotate(until=Max("expires_on"))
         )
@@ -137,5 +135,6 @@ def basis_text(facts: dict, *, region_id: str | None = None) -> str:
     local = bool(region_id) and settings_for(region_id).local_relatively_major_rule
     labels = dict(rules.SITUATION_CHOICES)
     return "；".join(
-        str(labels[number]) for number, _ in rules.dishonesty_situations(facts, local_relatively_major_rule=local)
+        str(labels[number])
+        for number, _ in rules.dishonesty_situations(facts, local_relatively_major_rule=local)
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anlan.core import calendar, records, recipients, units
+from anlan.core import calendar, recipients, records, units
 from anlan.core.audit import record_text, system_actor
 from anlan.core.errors import DomainError
 from anlan.core.models import Enterprise, Region, Unit
@@ -29,7 +29,7 @@ from anlan.notifications.services import notify
 from .. import rules
 from ..data import dishonesty as data
 from ..models import DishonestyCase, DishonestyDocumentCounter, DishonestySettings, DishonestySubject
-from ..models.dishonesty import CONFIGURE_DISHONESTY, DECIDE_DISHONESTY, PROPOSE_DISHONESTY
+from ..models.dishonesty import CONFIGURE_DISHONESTY, PROPOSE_DISHONESTY
 from ..rules import DishonestyCode
 from ..selectors import dishonesty as selectors
 
@@ -98,7 +98,9 @@ def _subject(*, actor, kind: str, enterprise=None, person=None, unit=None, agenc
     return subject
 
 
-def _new_case(*, actor, subject, situation: int, basis: str, deciding_unit, source: str, source_key="", **extra):
+def _new_case(
+    *, actor, subject, situation: int, basis: str, deciding_unit, source: str, source_key="", **extra
+):
     enterprise = subject.enterprise
     case = DishonestyCase(
         subject=subject,
@@ -149,7 +151,9 @@ def propose_candidate(*, actor, data: dict) -> DishonestyCase:
         if kind in (Kind.UNIT, Kind.PRINCIPAL):
             enterprise = data.get("enterprise")
             if enterprise is None or not Enterprise.objects.for_user(actor).filter(pk=enterprise.pk).exists():
-                raise DomainError(DishonestyCode.SUBJECT_MISSING, _("请选择生产经营单位。"), field="enterprise")
+                raise DomainError(
+                    DishonestyCode.SUBJECT_MISSING, _("请选择生产经营单位。"), field="enterprise"
+                )
             if kind == Kind.PRINCIPAL and enterprise.principal_id is None:
                 raise DomainError(
                     DishonestyCode.SUBJECT_MISSING, _("该单位未登记主要负责人。"), field="enterprise"
@@ -158,7 +162,9 @@ def propose_candidate(*, actor, data: dict) -> DishonestyCase:
         elif kind in (Kind.AGENCY, Kind.AGENCY_STAFF):
             agency_type = data.get("agency_type") or ""
             if agency_type not in DishonestySubject.AgencyType.values:
-                raise DomainError(DishonestyCode.AGENCY_TYPE_REQUIRED, _("请选择机构类型。"), field="agency_type")
+                raise DomainError(
+                    DishonestyCode.AGENCY_TYPE_REQUIRED, _("请选择机构类型。"), field="agency_type"
+                )
             region = data.get("region")
             if region is None:
                 raise DomainError(DishonestyCode.SUBJECT_MISSING, _("请选择机构所在区划。"), field="region")
@@ -177,7 +183,9 @@ def propose_candidate(*, actor, data: dict) -> DishonestyCase:
                 )
             subject = _subject(actor=actor, kind=kind, unit=agency, person=person, agency_type=agency_type)
         else:
-            raise DomainError(DishonestyCode.SUBJECT_KIND_INVALID, _("请选择主体类别。"), field="subject_kind")
+            raise DomainError(
+                DishonestyCode.SUBJECT_KIND_INVALID, _("请选择主体类别。"), field="subject_kind"
+            )
         case = _new_case(
             actor=actor,
             subject=subject,
@@ -267,7 +275,9 @@ def notify_party(*, actor, case_pk: int) -> DishonestyCase:
             str(_("经查，你（单位）存在以下情形：%(s)s。") % {"s": case.get_situation_display()}),
             case.basis,
             str(
-                _("本机关拟将你（单位）列入安全生产严重失信主体名单。你（单位）有权进行陈述和申辩，请于 %(d)s 前提出。")
+                _(
+                    "本机关拟将你（单位）列入安全生产严重失信主体名单。你（单位）有权进行陈述和申辩，请于 %(d)s 前提出。"
+                )
                 % {"d": f"{due:%Y年%m月%d日}"}
             ),
         ]
@@ -294,9 +304,7 @@ def dismiss(*, actor, case_pk: int, reason: str) -> DishonestyCase:
     """不予列入 a candidate before any notice (e.g. no penalty decision, or the conduct not 情节严重)."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        return _step(
-            actor, case_pk, "dismiss", reason, {"decided_on": _today(), "decision_reason": reason}
-        )
+        return _step(actor, case_pk, "dismiss", reason, {"decided_on": _today(), "decision_reason": reason})
 
 
 def file_statement(*, actor, case_pk: int, name: str, data: dict) -> DishonestyCase:
@@ -331,8 +339,10 @@ def decide(*, actor, case_pk: int, listed: bool, data: dict) -> DishonestyCase:
                 case.basis,
                 reason,
                 str(
-                    _("本机关决定将你（单位）列入安全生产严重失信主体名单，管理期限自 %(a)s 至 %(b)s。列入满12个月后，"
-                      "符合条件的可以申请提前移出。")
+                    _(
+                        "本机关决定将你（单位）列入安全生产严重失信主体名单，管理期限自 %(a)s 至 %(b)s。列入满12个月后，"
+                        "符合条件的可以申请提前移出。"
+                    )
                     % {"a": f"{today:%Y年%m月%d日}", "b": f"{expires_on:%Y年%m月%d日}"}
                 ),
             ]
@@ -525,10 +535,14 @@ def _accident_candidates(*, actor, today: date) -> int:
     if not rows:
         return 0
     ids = [row["pk"] for row in rows]
-    misreported = set(accidents.misreported_accident_ids().filter(accident_id__in=ids).values_list("accident_id", flat=True))
-    aggravated = set(accidents.aggravated_accident_ids().filter(investigation__accident_id__in=ids).values_list(
-        "investigation__accident_id", flat=True
-    ))
+    misreported = set(
+        accidents.misreported_accident_ids().filter(accident_id__in=ids).values_list("accident_id", flat=True)
+    )
+    aggravated = set(
+        accidents.aggravated_accident_ids()
+        .filter(investigation__accident_id__in=ids)
+        .values_list("investigation__accident_id", flat=True)
+    )
     relatively_major = {
         row["enterprise_id"]: row["n"]
         for row in accidents.accidents_between("000000000000", "999999999999", first, today)
@@ -554,7 +568,10 @@ def _accident_candidates(*, actor, today: date) -> int:
             # Situation 2 is one ground per enterprise, not per accident.
             key_base = f"e{enterprise.pk}:s2" if number == 2 else f"a{row['pk']}:s{number}"
             basis = (
-                str(_("近12个月内发生较大生产安全事故 %(n)s 起。") % {"n": facts["relatively_major_accidents_last_12_months"]})
+                str(
+                    _("近12个月内发生较大生产安全事故 %(n)s 起。")
+                    % {"n": facts["relatively_major_accidents_last_12_months"]}
+                )
                 if number == 2
                 else str(_("事故：%(t)s。") % {"t": row["title"]})
             )
@@ -604,7 +621,9 @@ def sweep(*, today: date, now=None, stdout=None) -> dict[str, int]:
             counts["expired"] += 1
             _tell(
                 _party_users(case),
-                title=record_text(gettext_lazy("严重失信主体名单管理期满移出：%(name)s"), name=case.subject.name),
+                title=record_text(
+                    gettext_lazy("严重失信主体名单管理期满移出：%(name)s"), name=case.subject.name
+                ),
                 body=str(_("管理期限至 %(d)s 届满。") % {"d": case.expires_on}),
                 url=case_url(case),
                 key=f"dishonesty:{case.pk}:expired",

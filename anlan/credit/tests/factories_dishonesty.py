@@ -25,7 +25,9 @@ def office_unit(cast):
     return units.committee_office_for(cast.county)
 
 
-def candidate(cast, *, actor=None, subject_kind="unit", situation=9, enterprise=None, deciding_unit=None, **extra):
+def candidate(
+    cast, *, actor=None, subject_kind="unit", situation=9, enterprise=None, deciding_unit=None, **extra
+):
     data = {
         "subject_kind": subject_kind,
         "enterprise": enterprise or cast.enterprise_x,
@@ -48,7 +50,10 @@ def stated(cast, **kw):
     case = notified(cast, **kw)
     with at(date(2026, 3, 5)):
         return services.file_statement(
-            actor=cast["enterprise_x"], case_pk=case.pk, name="file_statement", data={"statement": "已整改到位。"}
+            actor=cast["enterprise_x"],
+            case_pk=case.pk,
+            name="file_statement",
+            data={"statement": "已整改到位。"},
         )
 
 
@@ -64,7 +69,10 @@ def removal_applied(cast, **kw):
     case = listed(cast, **kw)
     with at(date(2027, 3, 17)):
         return services.apply_removal(
-            actor=cast["enterprise_x"], case_pk=case.pk, name="apply_removal", data={"application": "已缴清罚款。"}
+            actor=cast["enterprise_x"],
+            case_pk=case.pk,
+            name="apply_removal",
+            data={"application": "已缴清罚款。"},
         )
 
 

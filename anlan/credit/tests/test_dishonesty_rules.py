@@ -31,7 +31,9 @@ UP = ("unit", "principal")
         pytest.param({"accident_grade": RELATIVELY_MAJOR}, [], id="one relatively major accident alone"),
         pytest.param({"accident_grade": MAJOR}, [(1, UP)], id="1: a major accident"),
         pytest.param({"accident_grade": EXTRAORDINARILY_SERIOUS}, [(1, UP)], id="1: extraordinarily serious"),
-        pytest.param({"relatively_major_accidents_last_12_months": 1}, [], id="one relatively major in 12 months"),
+        pytest.param(
+            {"relatively_major_accidents_last_12_months": 1}, [], id="one relatively major in 12 months"
+        ),
         pytest.param({"relatively_major_accidents_last_12_months": 2}, [(2, UP)], id="2: two in 12 months"),
         pytest.param({"relatively_major_accidents_last_12_months": 5}, [(2, UP)], id="2: five in 12 months"),
         pytest.param({"fine_multiplier": 1}, [], id="fined at the ordinary amount"),
@@ -40,7 +42,9 @@ UP = ("unit", "principal")
         pytest.param({"fine_multiplier": 3.5}, [(3, UP)], id="3: fined at 3.5 times"),
         pytest.param({"fine_multiplier": Decimal("5")}, [(3, UP)], id="3: fined at five times"),
         pytest.param({"concealed_or_false_report": True}, [(4, UP)], id="4: concealed or false report"),
-        pytest.param({"principal_failed_rescue_or_fled": True}, [(5, ("principal",))], id="5: the principal fled"),
+        pytest.param(
+            {"principal_failed_rescue_or_fled": True}, [(5, ("principal",))], id="5: the principal fled"
+        ),
         pytest.param({"operated_without_licence": True}, [(6, UP)], id="6: without licence"),
         pytest.param({"evaded_penalty_while_able": True}, [(8, UP)], id="8: evaded a penalty"),
         pytest.param({"other_serious_violation": True}, [(9, ("unit",))], id="9: other serious violation"),
@@ -89,7 +93,9 @@ def test_each_situation_of_order_11_lists_its_subjects(facts, expected):
         pytest.param(MAJOR, True, [(1, UP)], id="major is situation 1, not also 0"),
     ],
 )
-def test_the_local_stricter_rule_lists_a_single_relatively_major_accident_as_situation_0(grade, local, expected):
+def test_the_local_stricter_rule_lists_a_single_relatively_major_accident_as_situation_0(
+    grade, local, expected
+):
     assert dishonesty_situations({"accident_grade": grade}, local_relatively_major_rule=local) == expected
 
 
@@ -108,7 +114,9 @@ def test_the_local_stricter_rule_lists_a_single_relatively_major_accident_as_sit
         pytest.param({"fine_multiplier": "2"}, id="multiplier a string"),
         pytest.param({"fine_multiplier": float("nan")}, id="multiplier not finite"),
         pytest.param({"issued_false_report": True}, id="an agency's fact for an enterprise"),
-        pytest.param({"subject_kind": "agency", "operated_without_licence": True}, id="enterprise fact, agency"),
+        pytest.param(
+            {"subject_kind": "agency", "operated_without_licence": True}, id="enterprise fact, agency"
+        ),
         pytest.param({"subject_kind": "agency", "accident_grade": MAJOR}, id="an accident of an agency"),
     ],
 )
@@ -184,7 +192,9 @@ def test_a_listing_still_holds_on_its_last_day_and_has_expired_the_day_after():
         pytest.param(date(2026, 3, 10), date(2027, 3, 10), False, id="on the 12-month anniversary: not yet"),
         pytest.param(date(2026, 3, 10), date(2027, 3, 11), True, id="the day after 12 full months"),
         pytest.param(date(2026, 3, 10), date(2026, 3, 10), False, id="the listing day"),
-        pytest.param(date(2028, 2, 29), date(2029, 2, 28), False, id="29 Feb: 28 Feb is the last day of 12 months"),
+        pytest.param(
+            date(2028, 2, 29), date(2029, 2, 28), False, id="29 Feb: 28 Feb is the last day of 12 months"
+        ),
         pytest.param(date(2028, 2, 29), date(2029, 3, 1), True, id="29 Feb: eligible on 1 March"),
     ],
 )

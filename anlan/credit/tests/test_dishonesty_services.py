@@ -163,7 +163,9 @@ def test_the_enterprise_files_its_statement_on_the_last_day_but_not_the_day_afte
 def test_the_enterprise_cannot_decide_anything(cast):
     case = f.stated(cast)
     with f.at(f.LISTED_ON), pytest.raises(PermissionDenied):
-        services.decide(actor=cast["enterprise_x"], case_pk=case.pk, listed=False, data={"reason": "自己说不"})
+        services.decide(
+            actor=cast["enterprise_x"], case_pk=case.pk, listed=False, data={"reason": "自己说不"}
+        )
     case.refresh_from_db()
     assert case.status == Status.STATED
 
@@ -174,7 +176,9 @@ def test_the_decision_waits_for_the_statement_period_unless_the_party_has_stated
         services.decide(actor=cast["county_office"], case_pk=case.pk, listed=True, data={"reason": "x"})
     assert error.value.code == DishonestyCode.STATEMENT_PERIOD_OPEN
     with f.at(date(2026, 3, 10)):
-        listed = services.decide(actor=cast["county_office"], case_pk=case.pk, listed=True, data={"reason": "x"})
+        listed = services.decide(
+            actor=cast["county_office"], case_pk=case.pk, listed=True, data={"reason": "x"}
+        )
     assert listed.status == Status.LISTED
 
 
@@ -182,7 +186,9 @@ def test_listing_runs_three_years_and_flags_the_enterprise(cast):
     case = f.listed(cast)
     assert (case.listed_on, case.expires_on) == (date(2026, 3, 16), date(2029, 3, 16))
     assert case.decision_number.endswith("失信决〔2026〕1号")
-    assert contract.enterprise_attribute("credit.dishonest", [cast.enterprise_x.pk, cast.enterprise_y.pk]) == {
+    assert contract.enterprise_attribute(
+        "credit.dishonest", [cast.enterprise_x.pk, cast.enterprise_y.pk]
+    ) == {
         cast.enterprise_x.pk: True,
         cast.enterprise_y.pk: None,
     }
@@ -235,7 +241,9 @@ def test_removal_needs_every_repair_condition_confirmed(cast):
     case = f.removal_applied(cast)
     with f.at(date(2027, 3, 20)), pytest.raises(DomainError) as error:
         services.approve_removal(
-            actor=cast["county_office"], case_pk=case.pk, data={"penalty_fulfilled": True, "harm_removed": True}
+            actor=cast["county_office"],
+            case_pk=case.pk,
+            data={"penalty_fulfilled": True, "harm_removed": True},
         )
     assert error.value.code == DishonestyCode.CONDITIONS_NOT_MET
     case.refresh_from_db()
@@ -245,9 +253,14 @@ def test_removal_needs_every_repair_condition_confirmed(cast):
 def test_early_removal_drops_the_flag_and_revocation_restores_it(cast):
     case = f.removed(cast)
     assert (case.status, case.removed_on) == (Status.REMOVED, date(2027, 3, 20))
-    assert contract.enterprise_attribute("credit.dishonest", [cast.enterprise_x.pk])[cast.enterprise_x.pk] is None
+    assert (
+        contract.enterprise_attribute("credit.dishonest", [cast.enterprise_x.pk])[cast.enterprise_x.pk]
+        is None
+    )
     with f.at(date(2027, 6, 1)):
-        case = services.revoke_removal(actor=cast["county_office"], case_pk=case.pk, reason="申请材料弄虚作假。")
+        case = services.revoke_removal(
+            actor=cast["county_office"], case_pk=case.pk, reason="申请材料弄虚作假。"
+        )
     assert (case.status, case.revoked_on, case.removed_on, case.expires_on) == (
         Status.LISTED,
         date(2027, 6, 1),
@@ -255,7 +268,10 @@ def test_early_removal_drops_the_flag_and_revocation_restores_it(cast):
         date(2029, 3, 16),
     )
     assert case.relisted is True
-    assert contract.enterprise_attribute("credit.dishonest", [cast.enterprise_x.pk])[cast.enterprise_x.pk] is True
+    assert (
+        contract.enterprise_attribute("credit.dishonest", [cast.enterprise_x.pk])[cast.enterprise_x.pk]
+        is True
+    )
 
 
 def test_a_rejected_removal_keeps_the_listing(cast):

@@ -16,6 +16,9 @@ urlpatterns = [
     path("dishonesty/settings/<str:code>/", views.settings_edit, name="dishonesty-settings-edit"),
     path("dishonesty/<int:pk>/", views.case_detail, name="dishonesty-detail"),
     path("dishonesty/<int:pk>/document/<str:kind>/", views.case_document, name="dishonesty-document"),
-    path("dishonesty/", include(transition_patterns("dishonesty", DishonestyCase.ACTIONS, views.case_transition))),
+    path(
+        "dishonesty/",
+        include(transition_patterns("dishonesty", DishonestyCase.ACTIONS, views.case_transition)),
+    ),
     path("dishonesty/enterprise/<int:pk>/", views.enterprise_panel, name="dishonesty-enterprise-panel"),
 ]

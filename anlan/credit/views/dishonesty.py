@@ -205,7 +205,11 @@ def enterprise_panel(request, pk):
     enterprise = core_selectors.access_enterprise(user, pk)
     cases = list(selectors.cases_of_enterprise(user, enterprise))
     listed = [case for case in cases if case.is_listed]
-    open_states = (DishonestyCase.Status.CANDIDATE, DishonestyCase.Status.NOTIFIED, DishonestyCase.Status.STATED)
+    open_states = (
+        DishonestyCase.Status.CANDIDATE,
+        DishonestyCase.Status.NOTIFIED,
+        DishonestyCase.Status.STATED,
+    )
     cases = [case for case in cases if case.status in open_states]
     return render(
         request,
@@ -273,4 +277,3 @@ def ledger(user, params) -> Ledger:
         user=user,
         filterset=filterset,
     )
-

@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-PARTS: tuple[str, ...] = ("dishonesty",)
+PARTS: tuple[str, ...] = ("dishonesty", "rating")
 
 
 def parts():

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anlan.core import contract, trees
 from anlan.core import selectors as core_selectors
-from anlan.core import trees
 from anlan.core.errors import Code, DomainError
 from anlan.core.models import Department, Enterprise, Industry, Region
 from anlan.core.permissions import require_right
@@ -26,6 +26,9 @@ from ..models import Conflict, Inspection, InspectionPlan, Inspector, PlanTarget
 from . import publication
 from .common import check_rule, tell_team, today
 from .visits import checklist_code
+
+# Enterprise ids a query when reading the five-colour attribute for a draw's pool.
+COLOUR_CHUNK = 10000
 
 
 def planning_department(actor, action: str, department_pk) -> Department:
@@ -160,6 +163,13 @@ def enterprise_pool(
             ids.append(pk)
             weights[pk] = rules.RISK_WEIGHTS[level]
     ids.sort()
+    # The weights follow the approved five-colour rating where there is one (another module's fact, read through
+    # the kernel: inspections never imports credit); unrated enterprises keep their registry risk weight.
+    for start in range(0, len(ids), COLOUR_CHUNK):
+        part = ids[start : start + COLOUR_CHUNK]
+        for pk, colour in contract.enterprise_attribute("credit.colour", part).items():
+            if colour in rules.COLOUR_WEIGHTS:
+                weights[pk] = rules.COLOUR_WEIGHTS[colour]
     return ids, weights
 
 

@@ -225,6 +225,7 @@ def inspection_statistics(request):
         "year": year,
         "departments": departments,
         "coverage": coverage,
+        "colour_coverage": statistics.coverage_by_colour(request.user, year),
         "findings": statistics.findings(request.user, year),
         "grouping_form": grouping,
         "grouping": grouping.grouping,

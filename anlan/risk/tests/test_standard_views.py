@@ -36,11 +36,11 @@ def test_the_panel_shows_five_items_and_flags_an_uninsured_compulsory_enterprise
     assert [_state(body, key) for key in ("duty", "money", "training", "management", "rescue")] == [
         "not_in_place",
         "not_in_place",
-        "unknown",
-        "unknown",
+        "not_in_place",  # the people part declares risk.training_in_place: no training recorded
+        "not_in_place",  # the risk register is installed and the enterprise has no assessed risk point
         "not_in_place",
     ]
-    assert "未登记全员安全生产责任制文件" in body and "培训记录未接入" in body
+    assert "未登记全员安全生产责任制文件" in body and "培训记录不符合要求" in body
     assert "应投未投" in body and "建筑施工" in body
     assert 'data-testid="policy-create"' in body
 

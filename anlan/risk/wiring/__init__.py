@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-PARTS: tuple[str, ...] = ("standard",)
+PARTS: tuple[str, ...] = ("register", "standard", "people", "selfcheck")
 
 
 def parts():
