@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anlan.accidents.rules import EXTRAORDINARILY_SERIOUS, MAJOR, ORDINARY, RELATIVELY_MAJOR
@@ -130,6 +130,7 @@ def test_facts_must_be_a_mapping():
         dishonesty_situations([("accident_grade", MAJOR)])
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     grade=st.sampled_from([None, ORDINARY, RELATIVELY_MAJOR, MAJOR, EXTRAORDINARILY_SERIOUS]),
     count=st.integers(min_value=0, max_value=50),

@@ -83,8 +83,11 @@ def test_a_town_may_not_enter_candidates(cast):
     assert not DishonestyCase.objects.exists()
 
 
-def test_notice_makes_a_numbered_docx_and_a_deadline_of_five_working_days(cast):
-    case = f.notified(cast)
+def test_notice_makes_a_numbered_docx_and_a_deadline_of_five_working_days(
+    cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = f.notified(cast)
     case.refresh_from_db()
     assert case.status == Status.NOTIFIED
     assert case.notified_on == date(2026, 3, 2)
@@ -92,7 +95,7 @@ def test_notice_makes_a_numbered_docx_and_a_deadline_of_five_working_days(cast):
     assert case.notice_number.endswith("失信告〔2026〕1号")
     with case.notice_file.open("rb") as handle:
         assert handle.read(2) == b"PK"
-    assert Notification.objects.filter(user=cast["enterprise_x"]).exists()
+    assert Notification.objects.filter(recipient=cast["enterprise_x"]).exists()
 
 
 def test_the_county_setting_changes_the_statement_period(cast):
