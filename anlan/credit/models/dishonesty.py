@@ -151,9 +151,11 @@ def _decider_only(case, user) -> Refusal | None:
 
 
 def _statement_period_closed(case, user) -> Refusal | None:
-    """The decision waits until the 陈述申辩 period has run out (or the party has stated its case)."""
+    """The decision waits until the 陈述申辩 period has run out, or the party has stated its case."""
     from django.utils import timezone
 
+    if case.status == DishonestyCase.Status.STATED:
+        return None
     if case.statement_due_on is None or timezone.localdate() > case.statement_due_on:
         return None
     return Refusal(

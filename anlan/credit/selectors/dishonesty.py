@@ -14,6 +14,7 @@ from anlan.core.selectors import access
 
 from .. import rules
 from ..models import DishonestyCase, DishonestySettings
+from ..models.dishonesty import VIEW_DISHONESTY
 
 CHUNK = 5000
 Status = DishonestyCase.Status
@@ -26,13 +27,14 @@ def _cases() -> QuerySet:
 
 
 def access_case(user, pk, *, for_update: bool = False) -> DishonestyCase:
-    """The case if the user may see it (404 otherwise)."""
-    return access(_cases(), user, pk, for_update=for_update)
+    """The case if the user may see it (404 otherwise): in scope, and a role that reads the list (a grid worker
+    sees enterprise X, not its cases)."""
+    return access(_cases().for_user(user, VIEW_DISHONESTY), user, pk, for_update=for_update)
 
 
 def case_list(user, action: str | None = None) -> QuerySet:
     """The cases the user may see (or act on with `action`), newest first."""
-    return _cases().for_user(user, action).order_by("-created_at", "-pk")
+    return _cases().for_user(user, action or VIEW_DISHONESTY).order_by("-created_at", "-pk")
 
 
 def candidate_queue(user) -> QuerySet:

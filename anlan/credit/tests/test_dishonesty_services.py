@@ -185,6 +185,15 @@ def test_the_decision_waits_for_the_statement_period_unless_the_party_has_stated
     assert listed.status == Status.LISTED
 
 
+def test_once_the_party_has_stated_its_case_the_decision_need_not_wait_for_the_period(cast):
+    case = f.stated(cast)  # stated on 2026-03-05, the period runs to 2026-03-09
+    with f.at(date(2026, 3, 6)):
+        listed = services.decide(
+            actor=cast["county_office"], case_pk=case.pk, listed=True, data={"reason": "申辩理由不成立。"}
+        )
+    assert (listed.status, listed.listed_on) == (Status.LISTED, date(2026, 3, 6))
+
+
 def test_listing_runs_three_years_and_flags_the_enterprise(cast):
     case = f.listed(cast)
     assert (case.listed_on, case.expires_on) == (date(2026, 3, 16), date(2029, 3, 16))
