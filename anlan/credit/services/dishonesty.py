@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -581,18 +581,22 @@ def _accident_candidates(*, actor, today: date) -> int:
                     continue
                 if DishonestyCase.objects.filter(source_key=key).exists():
                     continue
-                subject = _subject(
-                    actor=actor, kind=subject_kind, enterprise=enterprise, person=enterprise.principal
-                )
-                _new_case(
-                    actor=actor,
-                    subject=subject,
-                    situation=number,
-                    basis=f"{labels[number]}。{basis}",
-                    deciding_unit=_deciding_unit_for(enterprise.region_id),
-                    source=DishonestyCase.Source.SWEEP,
-                    source_key=key,
-                )
+                try:
+                    with transaction.atomic():
+                        subject = _subject(
+                            actor=actor, kind=subject_kind, enterprise=enterprise, person=enterprise.principal
+                        )
+                        _new_case(
+                            actor=actor,
+                            subject=subject,
+                            situation=number,
+                            basis=f"{labels[number]}。{basis}",
+                            deciding_unit=_deciding_unit_for(enterprise.region_id),
+                            source=DishonestyCase.Source.SWEEP,
+                            source_key=key,
+                        )
+                except IntegrityError:  # another worker made this case (or its subject) first
+                    continue
                 made += 1
     return made
 

@@ -93,4 +93,6 @@ def contribute(c: contract.Contributions) -> None:
     )
     c.matrix("anlan.credit.tests.matrix_dishonesty")
     c.api("credit/dishonesty-cases", "anlan.credit.api.dishonesty.CaseViewSet", "credit-dishonesty-case")
-    c.demo("credit_dishonesty", "anlan.credit.demo.dishonesty.step", after=["users", "accidents"])
+    c.demo(
+        "credit_dishonesty", "anlan.credit.demo.dishonesty.step", after=["users", "accidents", "inspections"]
+    )
