@@ -86,15 +86,21 @@ class SettingsForm(BootstrapMixin, forms.Form):
     statement_working_days = forms.IntegerField(label=_("陈述申辩期限（工作日）"), min_value=1, max_value=30)
 
 
+# The status filter's choice for the subjects on the list now (公示中).
+PUBLIC = "public"
+
+
 class CaseFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("名称、姓名或信用代码"), method="filter_q")
-    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=DishonestyCase.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[(PUBLIC, _("公示中（已列入、已申请提前移出）")), *DishonestyCase.Status.choices],
+        method="filter_status",
+    )
     kind = django_filters.ChoiceFilter(
         label=_("主体类别"), field_name="subject__kind", choices=DishonestySubject.Kind.choices
     )
-    situation = django_filters.TypedChoiceFilter(
-        label=_("列入情形"), choices=rules.SITUATION_CHOICES, coerce=int
-    )
+    situation = django_filters.ChoiceFilter(label=_("列入情形"), choices=rules.SITUATION_CHOICES)
     region = RegionSubtreeFilter(
         label=_("区划"), queryset=scoped_regions, field_name="region", to_field_name="code"
     )
@@ -102,6 +108,11 @@ class CaseFilter(ScopedFilterSet):
     class Meta:
         model = DishonestyCase
         fields = ["q", "status", "kind", "situation", "region"]
+
+    def filter_status(self, queryset, name, value):
+        if value == PUBLIC:
+            return queryset.filter(status__in=DishonestyCase.LISTED_STATES)
+        return queryset.filter(status=value)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(

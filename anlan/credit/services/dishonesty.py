@@ -396,7 +396,8 @@ def approve_removal(*, actor, case_pk: int, data: dict) -> DishonestyCase:
         if missing:
             raise DomainError(
                 DishonestyCode.CONDITIONS_NOT_MET,
-                _("提前移出须确认全部修复条件，尚未确认：%(m)s。") % {"m": "、".join(missing)},
+                _("提前移出须确认全部修复条件，尚未确认：%(m)s。")
+                % {"m": "、".join(str(label) for label in missing)},
                 field="penalty_fulfilled",
             )
         note = _text(data, "note")
