@@ -217,7 +217,8 @@ def _number(unit: Unit, kind: str, year: int) -> str:
     from anlan.documents.services import next_in_sequence
 
     serial = next_in_sequence(DishonestyDocumentCounter, unit=unit, kind=kind, year=year)
-    prefix = document_rules.issuer_prefix(unit.region.name, unit.name)
+    # A unit's name carries its region (来安县安委办): the issuer code takes the region once (来安安委).
+    prefix = document_rules.issuer_prefix(unit.region.name, unit.name.removeprefix(unit.region.name))
     return f"{prefix}{DOCUMENT_CODES[kind]}〔{year}〕{serial}号"
 
 

@@ -102,7 +102,7 @@ def case_detail(request, pk):
             "measures_source": data.MEASURES_SOURCE,
             "listing_source": data.LISTING_PERIOD,
             "statement_source": data.STATEMENT_PERIOD,
-            "conditions": data.REPAIR_CONDITIONS,
+            "conditions": [(label, getattr(case, key)) for key, label in data.REPAIR_CONDITIONS],
             "conditions_source": data.REPAIR_CONDITIONS_SOURCE,
             "eligible_from": case.removal_eligible_from,
             "timeline": audit.timeline(case),
