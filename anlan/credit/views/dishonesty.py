@@ -204,21 +204,21 @@ def enterprise_panel(request, pk):
     user = request.user
     enterprise = core_selectors.access_enterprise(user, pk)
     cases = list(selectors.cases_of_enterprise(user, enterprise))
-    listed = [case for case in cases if case.is_listed]
     open_states = (
         DishonestyCase.Status.CANDIDATE,
         DishonestyCase.Status.NOTIFIED,
         DishonestyCase.Status.STATED,
     )
-    cases = [case for case in cases if case.status in open_states]
     return render(
         request,
         "credit/dishonesty/_enterprise_panel.html",
         {
             "enterprise": enterprise,
-            "cases": cases,
-            "listed": listed,
-            "until": max((case.expires_on for case in listed if case.expires_on), default=None),
+            "cases": [case for case in cases if case.status in open_states],
+            # The listing is public (公示): whoever sees the enterprise sees the banner; the case links are
+            # only for those who read cases.
+            "listed": [case for case in cases if case.is_listed],
+            "until": selectors.dishonest_until([enterprise.pk]).get(enterprise.pk),
             "measures": data.MEASURES,
         },
     )
