@@ -450,23 +450,6 @@ def check_not_after_today(day: date | None, today: date, field: str, code: Error
         raise RuleViolation(field, code, message)
 
 
-# ---------------------------------------------------------------- serious-dishonesty list
-
-MAJOR_ACCIDENT = "major_accident"
-FALSE_OR_CONCEALED_REPORT = "false_or_concealed_report"
-
-
-def dishonesty_grounds(grade: str, falsely_reported: bool) -> tuple[str, ...]:
-    """Grounds on which a unit responsible for an accident is listed; empty when it is only the responsible unit."""
-    # 应急管理部令第11号 (regulations.md §4): situation 1 (特别重大 or 重大 accident), situation 4 (瞒报 or 谎报).
-    grounds = []
-    if grade in (MAJOR, EXTRAORDINARILY_SERIOUS):
-        grounds.append(MAJOR_ACCIDENT)
-    if falsely_reported:
-        grounds.append(FALSE_OR_CONCEALED_REPORT)
-    return tuple(grounds)
-
-
 # ---------------------------------------------------------------- statistics (regulations.md §11)
 
 

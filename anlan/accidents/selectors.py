@@ -390,6 +390,15 @@ def misreported_accident_ids() -> QuerySet:
     return ReportingFinding.objects.filter(Q(is_concealed=True) | Q(is_false=True)).values("accident_id")
 
 
+def aggravated_accident_ids() -> QuerySet:
+    """Rows (`investigation__accident_id`) of the accidents whose responsible unit was fined as 情节特别严重、影响特别
+    恶劣 — at 2 to 5 times the grade's amounts (安全生产法 第一百一十四条第二款); read by the credit module's
+    dishonesty sweep (11号令 situation 3)."""
+    return Responsibility.objects.filter(party=Responsibility.Party.UNIT, aggravated=True).values(
+        "investigation__accident_id"
+    )
+
+
 def enterprise_accident_days(
     since: date, today: date, *, ids=None, bounds: tuple[str, str] | None = None
 ) -> QuerySet:

@@ -755,17 +755,27 @@ def _open_investigation_for_update(actor, accident_pk) -> Investigation:
     return investigation
 
 
-def dishonesty_basis(accident: Accident) -> str:
-    """Why a responsible unit is a candidate for the serious-dishonesty list (应急管理部令第11号, regulations.md §4)."""
-    falsely_reported = accident.findings.filter(Q(is_false=True) | Q(is_concealed=True)).exists()
-    texts = {
-        rules.MAJOR_ACCIDENT: _("发生特别重大或重大事故"),
-        rules.FALSE_OR_CONCEALED_REPORT: _("瞒报、谎报事故"),
+# The credit module fills this hook (`c.provide`): `describe(facts, *, region_id) -> str` names the situations of
+# 应急管理部令第11号 the facts meet (regulations.md §4). Accidents never imports credit; without it, a neutral text.
+DISHONESTY_BASIS_HOOK = "credit.dishonesty_basis"
+
+
+def dishonesty_basis(accident: Accident, *, aggravated: bool = False) -> str:
+    """Why a responsible unit is a candidate for the serious-dishonesty list, in words: the accident's facts
+    (grade, 瞒报/谎报 findings, a fine at 2–5× when aggravated) as the credit module reads them, or a neutral text
+    when no module judges them."""
+    facts = {
+        "accident_grade": accident.grade or None,
+        "concealed_or_false_report": accident.findings.filter(
+            Q(is_false=True) | Q(is_concealed=True)
+        ).exists(),
     }
-    reasons = [texts[g] for g in rules.dishonesty_grounds(accident.grade, falsely_reported)]
-    if not reasons:
-        reasons.append(_("事故责任单位，待信用管理部门认定"))
-    return record_text(_("；").join(str(r) for r in reasons))
+    if aggravated:
+        # 安全生产法 第一百一十四条第二款: the aggravated fine is 2 to 5 times the grade's amounts.
+        facts["fine_multiplier"] = 2
+    describe = contract.provided(DISHONESTY_BASIS_HOOK)
+    text = describe(facts, region_id=accident.region_id) if describe is not None else ""
+    return record_text(text or _("事故责任单位，待信用管理部门认定"))
 
 
 def _set_fine(responsibility: Responsibility, grade: str, data: dict) -> None:
@@ -809,10 +819,12 @@ def add_responsibility(*, actor, accident_pk, data: dict) -> Responsibility:
             finding=(data.get("finding") or "").strip(),
             recommended_handling=(data.get("recommended_handling") or "").strip(),
         )
+        _set_fine(responsibility, investigation.accident.grade, data)
         if responsibility.party == Responsibility.Party.UNIT:
             responsibility.is_dishonesty_candidate = True
-            responsibility.candidate_basis = dishonesty_basis(investigation.accident)
-        _set_fine(responsibility, investigation.accident.grade, data)
+            responsibility.candidate_basis = dishonesty_basis(
+                investigation.accident, aggravated=responsibility.aggravated
+            )[:300]
         records.validate(responsibility)
         records.save_with_history(responsibility, actor, record_text(gettext_lazy("责任认定")))
     return responsibility

@@ -259,22 +259,3 @@ def test_relative_indicators_divide_by_gdp_and_employment():
 def test_the_same_period_last_year_of_29_february_is_28_february():
     assert rules.shift_year(date(2028, 2, 29)) == date(2027, 2, 28)
     assert rules.shift_year(date(2026, 6, 30)) == date(2025, 6, 30)
-
-
-@pytest.mark.parametrize(
-    ("grade", "falsely_reported", "grounds"),
-    [
-        pytest.param(ORDINARY, False, (), id="ordinary, honestly reported"),
-        pytest.param(RELATIVELY_MAJOR, False, (), id="relatively major, honestly reported"),
-        pytest.param(MAJOR, False, (rules.MAJOR_ACCIDENT,), id="major"),
-        pytest.param(EXTRAORDINARILY_SERIOUS, False, (rules.MAJOR_ACCIDENT,), id="extraordinarily serious"),
-        pytest.param(ORDINARY, True, (rules.FALSE_OR_CONCEALED_REPORT,), id="ordinary, concealed"),
-        pytest.param(
-            MAJOR, True, (rules.MAJOR_ACCIDENT, rules.FALSE_OR_CONCEALED_REPORT), id="major and concealed"
-        ),
-    ],
-)
-def test_a_responsible_unit_is_listed_for_a_major_accident_or_a_false_report(
-    grade, falsely_reported, grounds
-):
-    assert rules.dishonesty_grounds(grade, falsely_reported) == grounds

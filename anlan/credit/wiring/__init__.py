@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-PARTS: tuple[str, ...] = ("rating",)
+PARTS: tuple[str, ...] = ("dishonesty", "rating")
 
 
 def parts():

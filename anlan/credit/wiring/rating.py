@@ -76,5 +76,6 @@ def contribute(c: contract.Contributions) -> None:
             "risk_standard",
             "risk_selfcheck",
             "risk_people",
+            "credit_dishonesty",
         ],
     )
