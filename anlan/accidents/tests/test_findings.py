@@ -123,7 +123,8 @@ def test_a_unit_of_an_accident_found_false_or_concealed_is_a_candidate_on_that_g
             },
         ).candidate_basis
     assert bases[late.pk] == "事故责任单位，待信用管理部门认定"
-    assert bases[concealed.pk] == "瞒报、谎报事故"
+    # The credit module names the situation of 应急管理部令第11号 (hook `credit.dishonesty_basis`).
+    assert bases[concealed.pk] == "情形四：瞒报、谎报生产安全事故"
 
 
 def test_the_page_posts_facts_and_shows_the_derived_finding(cast, client):
