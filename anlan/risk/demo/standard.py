@@ -86,6 +86,9 @@ def step(demo) -> None:
     today = min(demo.today, timezone.localdate())
     office = demo.users["anweiban"]
     housing = demo.users.get("zhujian", office)
+    # The other demo enterprises have no accounts: their own records are entered as an import by the system
+    # administrator (a supervisor may not keep an enterprise's records for it).
+    importer = demo.users["admin"]
     qiye = demo.users["qiye"]
     ours = demo.demo_enterprise
 
@@ -123,11 +126,11 @@ def step(demo) -> None:
             ends_on = today + timedelta(days=12)
             starts_on = ends_on - timedelta(days=364)
         policy = _policy(
-            office, enterprise, rng, starts_on, ends_on, f"PDEMO{today.year}{index:05d}", index % 3 != 2
+            importer, enterprise, rng, starts_on, ends_on, f"PDEMO{today.year}{index:05d}", index % 3 != 2
         )
         if policy.technical_service and index % 2 == 0:
             services.record_policy_service(
-                actor=office,
+                actor=importer,
                 policy_pk=policy.pk,
                 data={
                     "served_on": min(today, starts_on + timedelta(days=45)),
@@ -145,9 +148,9 @@ def step(demo) -> None:
             issued_on = today - timedelta(days=3 * 365 - 40)
         if index == 2:  # expired
             issued_on = today - timedelta(days=3 * 365 + 60)
-        _grade(office, enterprise, grade_value, issued_on, f"AQBJ-DEMO-{index:03d}")
+        _grade(importer, enterprise, grade_value, issued_on, f"AQBJ-DEMO-{index:03d}")
     for enterprise in others[:20]:
-        _spending(office, enterprise, rng, today.year)
+        _spending(importer, enterprise, rng, today.year)
 
     # A 一级 grade flagged after a fatal demo accident of its enterprise (the accidents module's public list).
     from anlan.accidents.selectors import accident_list
@@ -161,7 +164,7 @@ def step(demo) -> None:
     if accident is not None:
         occurred_on = timezone.localtime(accident.occurred_at).date()
         enterprise = Enterprise.objects.get(pk=accident.enterprise_id)
-        _grade(office, enterprise, "1", occurred_on - timedelta(days=300), "AQBJGI(2024)0107")
+        _grade(importer, enterprise, "1", occurred_on - timedelta(days=300), "AQBJGI(2024)0107")
         services.on_accident_reported(accident)
 
     services.sweep(today=today)

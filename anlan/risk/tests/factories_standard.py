@@ -120,7 +120,7 @@ def accident(cast, *, deaths=1, grade="ordinary", occurred_on: date | None = Non
 def flagged_grade(cast, **overrides):
     """A 一级 grade of enterprise X flagged 待撤销审查 by a fatal accident."""
     the_grade = grade(
-        cast, actor=cast["county_office"], grade="1", certificate_no="AQBJGI2025009", **overrides
+        cast, actor=cast["enterprise_x"], grade="1", certificate_no="AQBJGI2025009", **overrides
     )
     services.on_accident_reported(accident(cast))
     the_grade.refresh_from_db()

@@ -3,8 +3,8 @@
 The scene: enterprise X (construction, in town A's village, supervised by the housing department) records its grade,
 policy, spending and responsibility system. Who may open X may see them: the county 安委办, town A, the housing
 department, X itself, the grid worker of X's grid (read only) and the county leader; town B, the transport
-department and the expert get 404. Recording is for the supervisors in scope and X (the grid worker and the leader
-get 403). Confirming and withdrawing a grade is for the 安委办 and the housing department only (town A and X get
+department and the expert get 404. Recording is for X alone (everyone else who sees X gets 403: a supervisor does
+not keep an enterprise's records for it, and confirms the grade X records). Confirming and withdrawing a grade is for the 安委办 and the housing department only (town A and X get
 403). The lists are open to the holders of `risk.view_standard` (403 for the grid worker and the expert); the
 ledgers and the 应投未投 list to supervisors and leaders.
 """
@@ -101,11 +101,12 @@ EXPORT = page(
 READ = page(
     404, county_office=200, town_a=200, dept_housing=200, enterprise_x=200, grid_worker=200, leader=200
 )
+# Only X keeps its own records: those who see X but are not X get 403 (a supervisor never enters them for it).
 RECORD = page(
-    404, county_office=200, town_a=200, dept_housing=200, enterprise_x=200, grid_worker=403, leader=403
+    404, county_office=403, town_a=403, dept_housing=403, enterprise_x=200, grid_worker=403, leader=403
 )
 RECORD_POST = page(
-    404, county_office=302, town_a=302, dept_housing=302, enterprise_x=302, grid_worker=403, leader=403
+    404, county_office=403, town_a=403, dept_housing=403, enterprise_x=302, grid_worker=403, leader=403
 )
 DECIDE = page(
     404, county_office=200, town_a=403, dept_housing=200, enterprise_x=403, grid_worker=403, leader=403

@@ -136,7 +136,7 @@ def test_a_withdrawal_needs_a_reason(cast):
 
 
 def test_a_fatal_accident_flags_a_first_grade_for_withdrawal_review(cast, django_capture_on_commit_callbacks):
-    grade = f.grade(cast, actor=cast["county_office"], grade="1")
+    grade = f.grade(cast, grade="1")
     with django_capture_on_commit_callbacks(execute=True):
         flagged = services.on_accident_reported(f.accident(cast, deaths=1))
     grade.refresh_from_db()
@@ -407,9 +407,28 @@ def test_reporting_a_fatal_accident_through_the_accidents_module_flags_the_grade
 ):
     from anlan.accidents.tests import factories as accidents
 
-    grade = f.grade(cast, actor=cast["county_office"], grade="1")
+    grade = f.grade(cast, grade="1")
     with django_capture_on_commit_callbacks(execute=True):
         accident = accidents.report(cast)
     grade.refresh_from_db()
     assert grade.status == Grade.Status.UNDER_REVIEW
     assert grade.flag_accident_id == accident.pk
+
+
+@pytest.mark.parametrize("who", ["county_office", "dept_housing", "town_a"])
+@pytest.mark.parametrize(
+    "record",
+    [
+        pytest.param(lambda cast, actor: f.grade(cast, actor=actor), id="grade"),
+        pytest.param(lambda cast, actor: f.policy(cast, actor=actor), id="policy"),
+        pytest.param(lambda cast, actor: f.spending(cast, actor=actor), id="spending"),
+    ],
+)
+def test_a_supervisor_may_not_keep_the_enterprises_own_records_for_it(cast, who, record):
+    # The enterprise records (主体责任); its supervisors confirm a grade, they never enter one they would then confirm.
+    with pytest.raises(PermissionDenied):
+        record(cast, cast[who])
+    assert not StandardisationGrade.objects.exists()
+    assert not LiabilityPolicy.objects.exists()
+    assert not SafetySpending.objects.exists()
+    assert not StandardisationGrade.history.exists()

@@ -17,8 +17,9 @@ def contribute(c: contract.Contributions) -> None:
 
     c.rights(
         {
-            # The enterprise keeps its own records (主体责任); a supervisor may enter them for it.
-            "risk.record_standard": SUPERVISORS | {Role.ENTERPRISE},
+            # The enterprise keeps its own records (主体责任): its grade (which its supervisors then confirm), policy,
+            # spending and responsibility system. A supervisor never enters them for it.
+            "risk.record_standard": {Role.ENTERPRISE},
             # Confirming and withdrawing a grade is the supervising department's (and the 安委办's), never the
             # enterprise's (应急〔2021〕83号: 由原定级部门撤销).
             "risk.confirm_grade": {Role.COMMITTEE_OFFICE, Role.DEPARTMENT},
