@@ -4,8 +4,10 @@ the enterprise page's banner, and the hook the accidents module reads (`credit.d
 
 from __future__ import annotations
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anlan.core import trees
 from anlan.core.contract import TodoItem
@@ -14,7 +16,7 @@ from anlan.core.selectors import access
 
 from .. import rules
 from ..models import DishonestyCase, DishonestySettings
-from ..models.dishonesty import VIEW_DISHONESTY
+from ..models.dishonesty import RESPOND_DISHONESTY, VIEW_DISHONESTY
 
 CHUNK = 5000
 Status = DishonestyCase.Status
@@ -52,14 +54,36 @@ def awaiting_decision(user) -> QuerySet:
     """Cases of the user's unit waiting for a step: candidates, finished statement periods, removal applications."""
     from anlan.core import units
 
-    return (
-        case_list(user)
-        .filter(
-            status__in=(Status.CANDIDATE, Status.STATED, Status.REMOVAL_APPLIED),
-            deciding_unit__in=units.units_of(user),
-        )
-        .order_by("created_at", "pk")
+    waiting = Q(status__in=(Status.CANDIDATE, Status.STATED, Status.REMOVAL_APPLIED)) | Q(
+        status=Status.NOTIFIED, statement_due_on__lt=timezone.localdate()
     )
+    return (
+        case_list(user).filter(waiting, deciding_unit__in=units.units_of(user)).order_by("created_at", "pk")
+    )
+
+
+def awaiting_statement(user) -> QuerySet:
+    """The party's cases in their 陈述申辩 period (its to-do, the deadline first)."""
+    return (
+        case_list(user, RESPOND_DISHONESTY)
+        .filter(status=Status.NOTIFIED, statement_due_on__gte=timezone.localdate())
+        .order_by("statement_due_on", "pk")
+    )
+
+
+def statement_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:
+    return [
+        TodoItem(
+            title=str(_("陈述申辩：%(name)s") % {"name": case.subject.name}),
+            url=reverse("credit:dishonesty-detail", args=[case.pk]),
+            due=case.statement_due_on,
+        )
+        for case in rows[:limit]
+    ]
+
+
+def statement_todo_url(user) -> str:
+    return reverse("credit:dishonesty-list") + "?status=notified"
 
 
 def candidate_todo_items(rows: QuerySet, limit: int) -> list[TodoItem]:

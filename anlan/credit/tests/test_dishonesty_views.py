@@ -205,3 +205,16 @@ def test_the_banner_is_empty_when_nothing_is_listed(cast, as_user):
         reverse("credit:dishonesty-enterprise-panel", args=[cast.enterprise_x.pk])
     )
     assert 'data-testid="dishonesty-banner"' not in text.content.decode()
+
+
+def test_the_party_has_a_to_do_in_its_statement_period_and_the_decider_after_it(cast):
+    from anlan.credit.selectors import dishonesty as selectors
+
+    case = f.notified(cast)  # the period runs to 2026-03-09
+    with f.at(date(2026, 3, 9)):
+        assert list(selectors.awaiting_statement(cast["enterprise_x"])) == [case]
+        assert case not in selectors.awaiting_decision(cast["county_office"])
+    with f.at(date(2026, 3, 10)):
+        assert list(selectors.awaiting_statement(cast["enterprise_x"])) == []
+        assert case in selectors.awaiting_decision(cast["county_office"])
+    assert list(selectors.awaiting_statement(cast["county_office"])) == []  # the office files no statement

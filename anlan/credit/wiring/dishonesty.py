@@ -69,6 +69,15 @@ def contribute(c: contract.Contributions) -> None:
             right="credit.decide_dishonesty",
             order=70,
         ),
+        contract.TodoProvider(
+            "credit.dishonesty_statement",
+            _("陈述申辩期内的严重失信名单告知"),
+            queryset="anlan.credit.selectors.dishonesty.awaiting_statement",
+            url="anlan.credit.selectors.dishonesty.statement_todo_url",
+            items="anlan.credit.selectors.dishonesty.statement_todo_items",
+            right="credit.respond_dishonesty",
+            order=5,
+        ),
     )
     c.panel(contract.Panel("credit_dishonesty", "credit:dishonesty-enterprise-panel", order=5))
     c.enterprise_attribute(
