@@ -258,9 +258,11 @@ def _step(actor, case_pk: int, name: str, reason: str = "", changes: dict | None
     return case
 
 
-def _save_file(case, field: str, content: ContentFile) -> None:
+def _stored(case, field: str, content: ContentFile) -> str:
+    """Write a document to storage and return its name, which the step then sets with its other changes (so the
+    step's own history row records it, not the next one)."""
     getattr(case, field).save(content.name, content, save=False)
-    DishonestyCase.objects.filter(pk=case.pk).update(**{field: getattr(case, field).name})
+    return getattr(case, field).name
 
 
 def notify_party(*, actor, case_pk: int) -> DishonestyCase:
@@ -288,9 +290,13 @@ def notify_party(*, actor, case_pk: int) -> DishonestyCase:
             actor,
             case_pk,
             "notify",
-            changes={"notified_on": today, "statement_due_on": due, "notice_number": number},
+            changes={
+                "notified_on": today,
+                "statement_due_on": due,
+                "notice_number": number,
+                "notice_file": _stored(case, "notice_file", content),
+            },
         )
-        _save_file(case, "notice_file", content)
         _tell(
             _party_users(case),
             title=record_text(gettext_lazy("严重失信主体名单列入告知：%(name)s"), name=case.subject.name),
@@ -351,8 +357,8 @@ def decide(*, actor, case_pk: int, listed: bool, data: dict) -> DishonestyCase:
             paragraphs = [str(_("经审查，本机关决定不将你（单位）列入安全生产严重失信主体名单。")), reason]
         number, content = _document(case, "decision", today, paragraphs, [])
         changes["decision_number"] = number
+        changes["decision_file"] = _stored(case, "decision_file", content)
         case = _step(actor, case_pk, "decide_list" if listed else "decide_not_list", reason, changes)
-        _save_file(case, "decision_file", content)
         title = (
             gettext_lazy("已列入严重失信主体名单：%(name)s")
             if listed

@@ -350,3 +350,12 @@ def test_a_second_member_of_the_deciding_unit_may_decide(cast):
     with f.at(f.LISTED_ON):
         case = services.decide(actor=colleague, case_pk=case.pk, listed=True, data={"reason": "成立"})
     assert case.status == Status.LISTED
+
+
+def test_each_document_is_recorded_in_the_history_row_of_the_step_that_made_it(cast):
+    case = f.stated(cast)
+    created, notify, statement = case.history.order_by("history_id")
+    assert not created.notice_file  # the candidate had none
+    assert notify.status == Status.NOTIFIED
+    assert notify.notice_file and notify.notice_number
+    assert statement.notice_file == notify.notice_file  # the party's statement changed no document
