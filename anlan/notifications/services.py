@@ -88,6 +88,13 @@ def notify(
     return len(created)
 
 
+def notify_after_commit(recipients: Iterable, **kwargs) -> None:
+    """`notify(recipients, **kwargs)` once the caller's transaction commits — nothing if it rolls back. The
+    recipients are read now, as the step that names them sees them."""
+    recipients = list(recipients)
+    transaction.on_commit(lambda: notify(recipients, **kwargs))
+
+
 def _deliver(contacts: list[tuple[str, str]], title: str, body: str, url: str) -> None:
     """E-mail and SMS, each failure logged and never raised (the in-app message is already stored)."""
     text = "\n\n".join(part for part in (body, url) if part)

@@ -24,7 +24,7 @@ from anlan.core.errors import DomainError
 from anlan.core.models import Enterprise, Region, Unit
 from anlan.core.permissions import require, require_right
 from anlan.core.workflow import apply_transition, find
-from anlan.notifications.services import notify
+from anlan.notifications.services import notify_after_commit
 
 from .. import rules
 from ..data import dishonesty as data
@@ -59,8 +59,7 @@ def case_url(case) -> str:
 
 
 def _tell(users, *, title: str, body: str, url: str, key: str) -> None:
-    users = list(users)
-    transaction.on_commit(lambda: notify(users, kind=NOTICE, title=title, body=body, url=url, dedupe_key=key))
+    notify_after_commit(users, kind=NOTICE, title=title, body=body, url=url, dedupe_key=key)
 
 
 def _party_users(case):

@@ -22,7 +22,7 @@ from anlan.core.audit import record_text
 from anlan.core.errors import Code, DomainError
 from anlan.core.permissions import require, require_right
 from anlan.core.records import check_rule
-from anlan.notifications.services import notify
+from anlan.notifications.services import notify_after_commit
 
 from .. import rules
 from ..models import Assignment, Visit
@@ -64,7 +64,7 @@ def _url(assignment) -> str:
 
 
 def _tell(users, *, title: str, body: str, url: str, key: str) -> None:
-    transaction.on_commit(lambda: notify(users, kind=NOTICE, title=title, body=body, url=url, dedupe_key=key))
+    notify_after_commit(users, kind=NOTICE, title=title, body=body, url=url, dedupe_key=key)
 
 
 def _office(actor, unit) -> object:

@@ -32,7 +32,7 @@ from anlan.documents.models import DocumentKind
 from anlan.documents.services import issue_document
 from anlan.hazards import selectors as hazards
 from anlan.hazards import services as hazard_services
-from anlan.notifications.services import notify
+from anlan.notifications.services import notify_after_commit
 
 from .. import rules
 from ..models import AccountabilityRecord, GovernmentLetter, Problem, SupervisionVisit
@@ -104,7 +104,7 @@ def _problem_url(problem) -> str:
 
 
 def _tell(users, *, title: str, body: str, url: str, key: str, kind: str = NOTICE) -> None:
-    transaction.on_commit(lambda: notify(users, kind=kind, title=title, body=body, url=url, dedupe_key=key))
+    notify_after_commit(users, kind=kind, title=title, body=body, url=url, dedupe_key=key)
 
 
 # ---------------------------------------------------------------- 督查

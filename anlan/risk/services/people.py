@@ -24,7 +24,7 @@ from anlan.core.errors import DomainError
 from anlan.core.permissions import require
 from anlan.core.records import check_rule
 from anlan.core.rules import CERTIFICATE_REVIEW_WINDOW_DAYS, certificate_dates, certificate_exam_passed
-from anlan.notifications.services import notify
+from anlan.notifications.services import notify_after_commit
 
 from .. import rules
 from ..models import Assessment, Certificate, StaffMember, TrainingRecord
@@ -77,8 +77,7 @@ def _staff(actor, staff_pk, *, for_update: bool = False) -> StaffMember:
 
 
 def _tell(users, *, title: str, body: str, url: str, key: str) -> None:
-    users = list(users)
-    transaction.on_commit(lambda: notify(users, kind=NOTICE, title=title, body=body, url=url, dedupe_key=key))
+    notify_after_commit(users, kind=NOTICE, title=title, body=body, url=url, dedupe_key=key)
 
 
 def certificate_url(certificate) -> str:

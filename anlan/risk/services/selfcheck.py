@@ -22,7 +22,7 @@ from anlan.core.errors import DomainError
 from anlan.core.models import Enterprise
 from anlan.core.permissions import require
 from anlan.core.records import check_rule
-from anlan.notifications.services import notify
+from anlan.notifications.services import notify_after_commit
 
 from .. import rules
 from ..data import selfcheck as data
@@ -57,8 +57,7 @@ def checklist_url(checklist) -> str:
 
 
 def _tell(users, *, title: str, body: str, url: str, key: str) -> None:
-    users = list(users)
-    transaction.on_commit(lambda: notify(users, kind=NOTICE, title=title, body=body, url=url, dedupe_key=key))
+    notify_after_commit(users, kind=NOTICE, title=title, body=body, url=url, dedupe_key=key)
 
 
 # ---------------------------------------------------------------- checklists

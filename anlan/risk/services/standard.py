@@ -24,7 +24,7 @@ from anlan.core.errors import DomainError
 from anlan.core.permissions import require
 from anlan.core.records import check_rule
 from anlan.core.workflow import apply_transition, find
-from anlan.notifications.services import notify
+from anlan.notifications.services import notify_after_commit
 
 from .. import rules
 from ..data import standard as standard_data
@@ -92,8 +92,7 @@ def _enterprise(actor, enterprise_pk):
 
 
 def _tell(users, *, title: str, body: str, url: str, key: str) -> None:
-    users = list(users)
-    transaction.on_commit(lambda: notify(users, kind=NOTICE, title=title, body=body, url=url, dedupe_key=key))
+    notify_after_commit(users, kind=NOTICE, title=title, body=body, url=url, dedupe_key=key)
 
 
 def _supervisors(enterprise):
