@@ -8,11 +8,11 @@ guards, changes state with a compare-and-set UPDATE and one history row, and tel
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -550,13 +550,10 @@ def _accident_candidates(*, actor, today: date) -> int:
         .filter(investigation__accident_id__in=ids)
         .values_list("investigation__accident_id", flat=True)
     )
-    relatively_major = {
-        row["enterprise_id"]: row["n"]
-        for row in accidents.accidents_between("000000000000", "999999999999", first, today)
-        .filter(grade__in=accidents.RELATIVELY_MAJOR_GRADES, enterprise__isnull=False)
-        .values("enterprise_id")
-        .annotate(n=Count("pk"))
-    }
+    # The same 12 months' rows give each enterprise's count of 较大 accidents (situation 2).
+    relatively_major = Counter(
+        row["enterprise_id"] for row in rows if row["grade"] in accidents.RELATIVELY_MAJOR_GRADES
+    )
     enterprises = Enterprise.objects.select_related("region", "industry", "principal").in_bulk(
         {row["enterprise_id"] for row in rows}
     )

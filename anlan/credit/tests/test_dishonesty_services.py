@@ -337,6 +337,16 @@ def test_a_relatively_major_accident_is_a_candidate_only_under_the_local_rule(ca
     assert set(DishonestyCase.objects.values_list("situation", flat=True)) == {0}
 
 
+def test_two_relatively_major_accidents_in_12_months_make_one_situation_2_case_per_subject(cast):
+    first = _major_accident(cast, deaths=3)
+    _major_accident(cast, deaths=4)
+    today = timezone.localdate(first.occurred_at)
+    assert services.sweep(today=today)["candidates"] == 2
+    cases = DishonestyCase.objects.order_by("subject__kind")
+    assert [(c.situation, c.subject.kind) for c in cases] == [(2, "principal"), (2, "unit")]
+    assert "2 起" in cases[0].basis
+
+
 def test_the_accidents_hook_names_the_situations_in_words(cast):
     describe = contract.provided("credit.dishonesty_basis")
     assert "情形一" in describe({"accident_grade": "major"}, region_id=cast.county.pk)
