@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from anlan.core.tests.factories import industry
 from anlan.hazards.models import Hazard
 from anlan.hazards.tests.factories import HazardFactory, LeadFactory, png_bytes
+from anlan.risk.tests import factories_register, factories_standard
 
 from .conftest import login, screenshot, verify_on_site
 
@@ -32,6 +33,10 @@ def day(cast):
     LeadFactory(region=cast.village_a, grid=cast.grid_a, place="东关路口", reported_by=cast["grid_worker"])
     HazardFactory(region=cast.village_a, place="东关菜市场", industry=industry("construction"), due_on=today)
     cast.expert_hazard()
+    # X keeps its other duties (#18): an assessed risk point and a 安责险 policy in force, so its 待办 are the
+    # hazards alone.
+    factories_register.assessed_point(cast)
+    factories_standard.policy(cast)
     return hazard
 
 
