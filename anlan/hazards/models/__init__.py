@@ -299,6 +299,17 @@ class Hazard(models.Model):
             ),
             models.Index(fields=["enterprise", "found_on"], name="hazard_enterprise_found"),
             models.Index(fields=["grid"], name="hazard_grid"),
+            # The five-colour rating's hazard facts (selectors.enterprise_hazard_counts): open hazards and those
+            # closed late (≈ 10 % of the rows), in enterprise order with every column the counts read, so the
+            # province's facts are one index-only pass instead of a scan of every hazard (bench/rating.py).
+            # `id` is the count's column (SQLite keeps the rowid in every index anyway). The statuses are
+            # Hazard.OPEN and CLOSED spelt out (Meta cannot see the class's names; a test holds them equal).
+            models.Index(
+                fields=["enterprise", "grade", "status", "due_on", "closed_on", "id"],
+                name="hazard_open_or_late",
+                condition=Q(status__in=("registered", "rectifying", "awaiting_verification"))
+                | Q(status="closed", closed_on__gt=models.F("due_on")),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -397,3 +397,13 @@ def test_an_expert_membership_is_what_makes_an_expert(cast, hazard_x):
     services.assign_expert(actor=cast["dept_housing"], hazard_pk=hazard_x.pk, expert_pk=user.pk)
     hazard_x.refresh_from_db()
     assert hazard_x.expert == user
+
+
+def test_the_rating_facts_index_holds_the_rows_the_counts_read():
+    """The partial index behind `enterprise_hazard_counts` spells its statuses out (Meta cannot name
+    Hazard.OPEN): it must cover exactly the open hazards and those closed late, the rows the counts read."""
+    from django.db.models import F, Q
+
+    index = next(i for i in Hazard._meta.indexes if i.name == "hazard_open_or_late")
+    assert index.condition == Q(status__in=Hazard.OPEN) | Q(status=S.CLOSED, closed_on__gt=F("due_on"))
+    assert index.fields[0] == "enterprise"
