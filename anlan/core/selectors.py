@@ -111,7 +111,12 @@ class IdIn(Expression):
     """`field IN ids` for tens of thousands of integer ids, bound as ONE parameter: `filter(IdIn("pk", ids))`.
     No placeholder per id to build, convert and parse (≈ 0.1 s per 10,000 on PostgreSQL) and no bound-parameter
     limit (SQLite's default is 32,766). PostgreSQL compares with `= ANY` over an array (its index scan takes the
-    ids in order); SQLite reads a JSON list."""
+    ids in order), bound as the array's text form (psycopg adapting a list of 5,000 ints costs ≈ 3 ms); SQLite
+    reads a JSON list.
+
+    Dense ids — a keyset walk's chunk, where few ids of the span are missing — are sent as their range and the
+    holes (`field BETWEEN low AND high AND NOT field IN holes`): the same rows, a fraction of the text to build
+    and parse (the rating job makes four such queries per chunk of 5,000 enterprises)."""
 
     output_field = BooleanField()
     conditional = True
@@ -119,7 +124,7 @@ class IdIn(Expression):
     def __init__(self, field: str, ids: Iterable[int]):
         super().__init__()
         self.column = F(field)
-        self.ids = sorted({int(pk) for pk in ids})
+        self.ids = sorted(set(map(int, ids)))
 
     def get_source_expressions(self):
         return [self.column]
@@ -127,13 +132,43 @@ class IdIn(Expression):
     def set_source_expressions(self, expressions):
         (self.column,) = expressions
 
+    def _dense(self) -> tuple[int, int, list[int]] | None:
+        """(low, high, the ids missing between them) when there are fewer holes than ids, else None."""
+        if not self.ids:
+            return None
+        low, high = self.ids[0], self.ids[-1]
+        if high - low + 1 > 2 * len(self.ids):
+            return None
+        return low, high, sorted(set(range(low, high + 1)).difference(self.ids))
+
     def as_sql(self, compiler, connection):
         column, params = compiler.compile(self.column)
-        return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
+        dense = self._dense()
+        if dense is None:
+            return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
+        low, high, holes = dense
+        sql = f"{column} BETWEEN %s AND %s"
+        if not holes:
+            return sql, [*params, low, high]
+        return (
+            f"({sql} AND {column} NOT IN (SELECT value FROM json_each(%s)))",
+            [*params, low, high, *params, json.dumps(holes)],
+        )
 
     def as_postgresql(self, compiler, connection):
         column, params = compiler.compile(self.column)
-        return f"{column} = ANY(%s::bigint[])", [*params, self.ids]
+        dense = self._dense()
+        if dense is None:
+            return f"{column} = ANY(%s::bigint[])", [*params, _array(self.ids)]
+        low, high, holes = dense
+        sql = f"{column} BETWEEN %s AND %s"
+        if not holes:
+            return sql, [*params, low, high]
+        return f"({sql} AND NOT {column} = ANY(%s::bigint[]))", [*params, low, high, *params, _array(holes)]
+
+
+def _array(ids: list[int]) -> str:
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def regions_for_choice(user, min_level: int = Region.Level.TOWN) -> QuerySet:

@@ -39,3 +39,29 @@ def test_it_combines_with_other_conditions_and_negates(cast):
 def test_no_ids_find_nothing(cast):
     _enterprises(cast, 1)
     assert not Enterprise.objects.filter(IdIn("pk", [])).exists()
+
+
+def test_dense_ids_are_sent_as_their_range_and_holes_and_find_the_same_rows(cast):
+    """A keyset chunk's ids (few missing in their span) go as BETWEEN and the holes; the rows are exactly the
+    listed ones, negated too."""
+    six = sorted(e.pk for e in _enterprises(cast, 6))
+    assert six == list(range(six[0], six[0] + 6))  # consecutive ids, as a keyset chunk's mostly are
+    listed = [pk for pk in six if pk != six[2]]
+    rows = Enterprise.objects.filter(pk__in=six)
+    with CaptureQueriesContext(connection) as queries:
+        found = set(rows.filter(IdIn("pk", listed)).values_list("pk", flat=True))
+        negated = set(rows.exclude(IdIn("pk", listed)).values_list("pk", flat=True))
+        whole = set(rows.filter(IdIn("pk", reversed(six))).values_list("pk", flat=True))
+    assert found == set(listed)
+    assert negated == {six[2]}
+    assert whole == set(six)
+    assert all("BETWEEN" in query["sql"] for query in queries.captured_queries)
+
+
+def test_sparse_ids_are_sent_as_a_list(cast):
+    first, second = _enterprises(cast, 2)
+    far = second.pk + 1_000
+    with CaptureQueriesContext(connection) as queries:
+        found = set(Enterprise.objects.filter(IdIn("pk", [first.pk, far])).values_list("pk", flat=True))
+    assert found == {first.pk}
+    assert "BETWEEN" not in queries.captured_queries[0]["sql"]
