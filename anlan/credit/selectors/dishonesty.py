@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from anlan.core import trees
 from anlan.core.contract import TodoItem
 from anlan.core.models import Region
-from anlan.core.selectors import access
+from anlan.core.selectors import IdIn, access
 
 from .. import rules
 from ..models import DishonestyCase, DishonestySettings
@@ -131,16 +131,21 @@ def settings_list(user) -> QuerySet:
 
 
 def _listed_until(enterprise_ids) -> dict[int, object]:
+    """The last day listed of each enterprise with a listed case: one aggregate query per CHUNK ids, bound as one
+    parameter (`IdIn`: a placeholder per id cost the rating job 0.1 s per chunk of 5,000)."""
     values: dict[int, object] = {}
     ids = list(enterprise_ids)
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
         rows = (
-            DishonestyCase.objects.filter(enterprise_id__in=chunk, status__in=DishonestyCase.LISTED_STATES)
+            DishonestyCase.objects.filter(
+                IdIn("enterprise_id", ids[start : start + CHUNK]), status__in=DishonestyCase.LISTED_STATES
+            )
+            .order_by()
             .values("enterprise_id")
             .annotate(until=Max("expires_on"))
+            .values_list("enterprise_id", "until")
         )
-        values.update({row["enterprise_id"]: row["until"] for row in rows})
+        values.update(rows)
     return values
 
 
