@@ -30,6 +30,8 @@ from .. import rules
 # Enterprises that are closed or deregistered are not rated.
 RATED_STATUSES = (Enterprise.Status.OPERATING, Enterprise.Status.SUSPENDED)
 ROW = tuple[int, str, int, bool, bool]
+# Distinct facts kept for sharing during a walk (≈ 100 bytes each); past this the table starts again.
+SHARED_LIMIT = 100_000
 
 
 def enterprise_rows(ids) -> list[ROW]:
@@ -65,11 +67,26 @@ def _queries(*, today: date, since: date, ids=None, bounds=None) -> dict:
     }
 
 
+def _stream(queryset, size: int) -> Iterator[tuple]:
+    """The rows of `queryset`, fetched `size` at a time from a server-side cursor (executed on the first row).
+    On PostgreSQL they come as psycopg gives them: ints and dates already, so Django's converters (a call per
+    column per row: ≈ 0.3 s of the province's 382,680 hazard groups) are skipped; SQLite returns dates as
+    text, so there the ORM converts them."""
+    if connection.vendor != "postgresql":
+        yield from queryset.iterator(chunk_size=size)
+        return
+    sql, params = queryset.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            yield from rows
+
+
 class _Merge:
     """Rows of a query ordered by enterprise id, handed out up to a given id (the chunk's last)."""
 
     def __init__(self, rows, size: int):
-        self.rows = iter(rows.iterator(chunk_size=size))
+        self.rows = _stream(rows, size)
         self.head = next(self.rows, None)
 
     def upto(self, last: int) -> dict[int, list]:
@@ -89,20 +106,30 @@ def _grouped(rows) -> dict[int, list]:
     return found
 
 
-def chunks_with_facts(
+def chunks_with_aggregates(
     bounds: tuple[str, str] | None, *, today: date, since: date, size: int
-) -> Iterator[tuple[list[ROW], dict[int, rules.RatingFacts]]]:
-    """The region's rated enterprises a chunk at a time with their facts (each fact's query run once for the
-    region and read in step with the chunks). `since` is the widest window's start over the counties'
-    criteria: the rules cut each county's own windows."""
+) -> Iterator[tuple[list[ROW], dict[str, dict[int, list]]]]:
+    """The region's rated enterprises a chunk at a time with the rows of each fact's grouped query that belong
+    to the chunk ({"hazards" | "accidents" | "penalties": {enterprise id: [rows]}}): each query runs once for
+    the region and is read in step with the chunks."""
     queries = _queries(today=today, since=since, bounds=bounds)
     with _whole_result_plans():
         merges = {name: _Merge(rows, size) for name, rows in queries.items()}
-    roots = trees.industry_roots()
     for chunk in enterprise_chunks(bounds, size):
         last = chunk[-1][0]
-        found = {name: merge.upto(last) for name, merge in merges.items()}
-        yield chunk, _assemble(chunk, found, roots)
+        yield chunk, {name: merge.upto(last) for name, merge in merges.items()}
+
+
+def chunks_with_facts(
+    bounds: tuple[str, str] | None, *, today: date, since: date, size: int
+) -> Iterator[tuple[list[ROW], dict[int, rules.RatingFacts]]]:
+    """The region's rated enterprises a chunk at a time with their facts (`chunks_with_aggregates`, the kernel's
+    enterprise attributes of each chunk, the registry's risk level). `since` is the widest window's start over
+    the counties' criteria: the rules cut each county's own windows."""
+    roots = trees.industry_roots()
+    shared: dict = {}
+    for chunk, found in chunks_with_aggregates(bounds, today=today, since=since, size=size):
+        yield chunk, _assemble(chunk, found, roots, shared)
 
 
 @contextmanager
@@ -133,8 +160,11 @@ def facts_for(rows: list[ROW], *, today: date, since: date) -> dict[int, rules.R
 
 
 def _assemble(
-    rows: list[ROW], found: dict[str, dict[int, list]], roots: dict[int, str]
+    rows: list[ROW], found: dict[str, dict[int, list]], roots: dict[int, str], shared: dict | None = None
 ) -> dict[int, rules.RatingFacts]:
+    """Each enterprise's RatingFacts. Enterprises with the same facts share one (immutable) object, found by
+    the tuple of its fields in `shared` (kept across a walk's chunks): most enterprises differ only in a few
+    counts and dates, and building one frozen dataclass costs what ten lookups do."""
     ids = [row[0] for row in rows]
     levels = contract.enterprise_attribute("risk.highest_level", ids)
     dishonest = contract.enterprise_attribute("credit.dishonest", ids)
@@ -143,6 +173,10 @@ def _assemble(
     hazard_rows, accident_rows, penalty_rows = found["hazards"], found["accidents"], found["penalties"]
     no_hazards = (None, 0, 0, 0, None)
     registry_levels: dict[tuple, str] = {}
+    if shared is None:
+        shared = {}
+    elif len(shared) > SHARED_LIMIT:
+        shared.clear()
     result = {}
     for pk, _region, industry_id, major_source, crowded in rows:
         level = levels.get(pk)
@@ -165,19 +199,23 @@ def _assemble(
         penalties = penalty_rows.get(pk)
         selfcheck = missing.get(pk)
         grade = grades.get(pk)
-        result[pk] = rules.RatingFacts(
-            risk_level=level,
-            risk_from_register=from_register,
-            dishonest=bool(dishonest.get(pk)),
-            accidents=tuple(sorted((d, g, n) for _pk, d, g, n in accidents)) if accidents else (),
-            penalties=tuple(sorted((d, n) for _pk, d, n in penalties)) if penalties else (),
-            open_major_hazards=open_major,
-            overdue_major_hazards=overdue_major,
-            overdue_ordinary_hazards=overdue_ordinary,
-            last_overdue_on=last_overdue_on,
-            selfcheck_missing=int(selfcheck) if selfcheck is not None else None,
-            standardisation_grade=str(grade) if grade else None,
+        fields = (  # in RatingFacts' field order
+            level,
+            from_register,
+            bool(dishonest.get(pk)),
+            tuple(sorted((d, g, n) for _pk, d, g, n in accidents)) if accidents else (),
+            tuple(sorted((d, n) for _pk, d, n in penalties)) if penalties else (),
+            open_major,
+            overdue_major,
+            overdue_ordinary,
+            last_overdue_on,
+            int(selfcheck) if selfcheck is not None else None,
+            str(grade) if grade else None,
         )
+        facts = shared.get(fields)
+        if facts is None:
+            facts = shared[fields] = rules.RatingFacts(*fields)
+        result[pk] = facts
     return result
 
 

@@ -94,6 +94,20 @@ def _write(results: dict[int, tuple], *, now: datetime, actor=None) -> dict[str,
     the same chunk serialise on the row locks; the second finds nothing left to do."""
     ids = list(results)
     counts = {"rated": len(ids), "changed": 0, "colour_changed": 0}
+    # Shared facts and results (_rate) are written out once per chunk, by object id (all held by `results`).
+    written_reasons: dict[int, list] = {}
+    written_inputs: dict[int, dict] = {}
+
+    def reasons_of(result) -> list:
+        if id(result) not in written_reasons:
+            written_reasons[id(result)] = result.reasons_json()
+        return written_reasons[id(result)]
+
+    def inputs_of(found) -> dict:
+        if id(found) not in written_inputs:
+            written_inputs[id(found)] = facts.facts_json(found)
+        return written_inputs[id(found)]
+
     reason = str(gettext_lazy("重新评定"))
     history_user = actor or audit.system_actor()
     with transaction.atomic():
@@ -102,13 +116,12 @@ def _write(results: dict[int, tuple], *, now: datetime, actor=None) -> dict[str,
         new = []
         for pk in fresh_ids:
             result, found = results[pk]
-            reasons = result.reasons_json()
             new.append(
                 Rating(
                     enterprise_id=pk,
                     colour=result.colour,
-                    reasons=reasons,
-                    inputs=facts.facts_json(found),
+                    reasons=reasons_of(result),
+                    inputs=inputs_of(found),
                     computed_at=now,
                 )
             )
@@ -124,9 +137,9 @@ def _write(results: dict[int, tuple], *, now: datetime, actor=None) -> dict[str,
         created, quiet, loud, history = [], [], [], []
         for rating in rows:
             result, found = results[rating.enterprise_id]
-            reasons = result.reasons_json()
+            reasons = reasons_of(result)
             if rating.enterprise_id in known or rating.enterprise_id in recorded:
-                inputs = facts.facts_json(found)
+                inputs = inputs_of(found)
                 if rating.colour == result.colour and rating.reasons == reasons and rating.inputs == inputs:
                     continue
                 if rating.colour != result.colour:
@@ -171,12 +184,21 @@ def _write(results: dict[int, tuple], *, now: datetime, actor=None) -> dict[str,
 
 
 def _rate(rows, found, *, today: date, configs: dict[str, rules.RatingConfig]) -> dict[int, tuple]:
-    """enterprise id → (RatingResult, RatingFacts), each enterprise rated by its county's criteria."""
-    return {
-        pk: (rules.five_colour_rating(f, config_for(region, configs), today=today), f)
-        for pk, region, *_rest in rows
-        if (f := found.get(pk)) is not None
-    }
+    """enterprise id → (RatingResult, RatingFacts), each enterprise rated by its county's criteria. Enterprises
+    sharing one facts object (rating_facts) under the same criteria share one result: the rules are pure."""
+    rated: dict[int, tuple] = {}
+    results: dict[tuple[int, int], rules.RatingResult] = {}
+    for pk, region, *_rest in rows:
+        f = found.get(pk)
+        if f is None:
+            continue
+        config = config_for(region, configs)
+        key = (id(f), id(config))  # both held by `found` and `configs` while this runs
+        result = results.get(key)
+        if result is None:
+            result = results[key] = rules.five_colour_rating(f, config, today=today)
+        rated[pk] = (result, f)
+    return rated
 
 
 def _widest_since(today: date, configs: dict[str, rules.RatingConfig]) -> date:

@@ -337,3 +337,34 @@ def test_a_second_worker_writing_the_same_chunk_finds_nothing_to_do(cast):
     before = audit_rows()
     assert services._write(results, now=NOW)["changed"] == 0
     assert audit_rows() == before
+
+
+def test_enterprises_with_the_same_facts_share_one_facts_object_across_chunks(cast):
+    """The walk builds one RatingFacts per distinct set of facts (rating_facts._assemble); an enterprise whose
+    facts differ in one count gets its own, and every enterprise is still rated on its own facts."""
+    from anlan.core.tests.factories import EnterpriseFactory
+    from anlan.credit import rules
+    from anlan.credit.selectors import rating_facts
+
+    x = cast.enterprise_x
+    twins = [
+        EnterpriseFactory(
+            region=x.region,
+            industry=x.industry,
+            has_major_hazard_source=x.has_major_hazard_source,
+            is_crowded_place=x.is_crowded_place,
+        )
+        for _n in range(2)
+    ]
+    f.hazard(x, major=True, due_on=TODAY - timedelta(days=1))
+    found = {}
+    for _rows, chunk in rating_facts.chunks_with_facts(
+        None, today=TODAY, since=rules.widest_since(TODAY), size=1
+    ):
+        found.update(chunk)
+    assert found[twins[0].pk] is found[twins[1].pk]
+    assert found[x.pk] is not found[twins[0].pk]
+    assert found[x.pk].overdue_major_hazards == 1 and found[twins[0].pk].overdue_major_hazards == 0
+    recompute()
+    assert colour_of(x) == "red"
+    assert [colour_of(twin) for twin in twins] == ["yellow", "yellow"]
