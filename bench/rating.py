@@ -11,16 +11,23 @@ Measured:
   ratings written in bulk. Run twice: the first run creates every rating (and its history row), the second finds
   nothing changed (the nightly steady state). Memory: the process's RSS is sampled after every chunk; "flat"
   means the last chunk's RSS is within 10 % (and 64 MiB) of the RSS after the tenth chunk.
-- **the facts alone**: `rating_facts.chunks_with_facts` over the province (what the job reads: the enterprise
-  chunks, each fact's grouped query once, read in step).
-- **hand SQL**: one `GROUP BY` per kind of fact over the whole province on a raw cursor (enterprises, hazards,
-  accidents by local day and grade, penalties by day). `ratio` = facts / hand SQL (medians); target ≤ 1.5.
+- **the aggregates**: `rating_facts.chunks_with_aggregates` over the province — the enterprise chunks and each
+  fact's grouped query (hazards, accidents, penalties) run once through the ORM and read in step, as the job
+  reads them.
+- **hand SQL**: the same aggregates, one `GROUP BY` per kind of fact over the whole province on a raw cursor
+  (enterprises, hazards, accidents by local day and grade, penalties by day). `ratio` = aggregates / hand SQL
+  (medians); target ≤ 1.5 (issue #18: "ratio to hand-written SQL for the aggregates").
+- **the facts**: `rating_facts.chunks_with_facts`, the aggregates plus what the hand SQL does not do — the
+  kernel's four enterprise attributes per chunk (risk register, dishonesty list, self-inspection,
+  standardisation: modules read only through the contract) and each enterprise's `RatingFacts`. Reported with
+  its ratio to the hand SQL, not held to the target.
 - **cross-check**: for a sample of enterprises, the colour written out by hand from the hand SQL's aggregates
   (an independent transcription of the default criteria) must equal the stored rating's colour.
 """
 
 from __future__ import annotations
 
+import gc
 import random
 import resource
 import sys
@@ -241,29 +248,51 @@ def run(args, log) -> list[dict]:
         job_run("job: first run (creates every rating)" if not Rating.objects.exists() else "job: run")
         job_run("job: second run (nothing changed)")
 
-    def facts_alone():
+    def walk(chunks):
         count = 0
-        for _rows, found in rating_facts.chunks_with_facts(
-            None, today=today, since=since, size=services.CHUNK
-        ):
-            count += len(found)
+        for rows_of_chunk, _found in chunks(None, today=today, since=since, size=services.CHUNK):
+            count += len(rows_of_chunk)
         return count
 
-    log("The facts alone, and the hand SQL …")
-    facts_samples, rated = _timed(facts_alone, args.runs)
-    hand_samples, hand = _timed(lambda: hand_facts(today, since), args.runs)
-    ratio = median(facts_samples) / median(hand_samples)
+    log("The aggregates, the facts and the hand SQL (interleaved runs) …")
+    aggregate_samples, facts_samples, hand_samples = [], [], []
+    hand = None
+    for _run in range(args.runs):
+        hand = None  # each run starts from the same heap: no earlier result alive for the collector to walk
+        gc.collect()
+        aggregate_samples += _timed(lambda: walk(rating_facts.chunks_with_aggregates), 1)[0]
+        gc.collect()
+        facts_samples_run, rated = _timed(lambda: walk(rating_facts.chunks_with_facts), 1)
+        facts_samples += facts_samples_run
+        gc.collect()
+        hand_samples_run, hand = _timed(lambda: hand_facts(today, since), 1)
+        hand_samples += hand_samples_run
+    hand_median = median(hand_samples)
+    ratio = median(aggregate_samples) / hand_median
     rows.append(
         {
-            "case": "facts (chunks of 5,000, ORM)",
-            "seconds": round(median(facts_samples), 2),
-            "hand_sql_seconds": round(median(hand_samples), 2),
+            "case": "aggregates (chunks of 5,000, ORM)",
+            "seconds": round(median(aggregate_samples), 2),
+            "hand_sql_seconds": round(hand_median, 2),
             "ratio": round(ratio, 2),
             "target": "PASS" if ratio <= TARGET_RATIO else "FAIL",
             "enterprises": rated,
+            "samples": [round(x, 2) for x in aggregate_samples],
+            "hand_samples": [round(x, 2) for x in hand_samples],
         }
     )
-    log(f"  facts {median(facts_samples):.2f} s, hand SQL {median(hand_samples):.2f} s, ratio {ratio:.2f}")
+    rows.append(
+        {
+            "case": "facts (aggregates + kernel attributes + RatingFacts)",
+            "seconds": round(median(facts_samples), 2),
+            "ratio_to_hand_sql": round(median(facts_samples) / hand_median, 2),
+            "samples": [round(x, 2) for x in facts_samples],
+        }
+    )
+    log(
+        f"  aggregates {median(aggregate_samples):.2f} s, facts {median(facts_samples):.2f} s, "
+        f"hand SQL {hand_median:.2f} s; ratio {ratio:.2f} (facts {median(facts_samples) / hand_median:.2f})"
+    )
 
     rng = random.Random(args.seed)
     ids = sorted(hand["enterprises"])
@@ -295,7 +324,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=0.01, help="province data set scale (default 0.01)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=3, help="measured runs of the facts and of the hand SQL")
+    parser.add_argument("--runs", type=int, default=5, help="measured runs of each walk and of the hand SQL")
     parser.add_argument(
         "--fresh", action="store_true", help="delete every rating first (the first run creates them)"
     )
