@@ -791,7 +791,8 @@ def enterprise_hazard_counts(
     major = Q(grade=Hazard.Grade.MAJOR)
     closed_late = Q(status=Hazard.Status.CLOSED, closed_on__gt=F("due_on"))
     ever_overdue = Q(due_on__lt=today) & (open_q() | closed_late)
-    rows = Hazard.objects.filter(open_q() | (closed_late & Q(closed_on__gt=since)))
+    # Place hazards (no enterprise: a road, a 督查 problem) are nobody's rating fact.
+    rows = Hazard.objects.filter(open_q() | (closed_late & Q(closed_on__gt=since)), enterprise__isnull=False)
     if ids is not None:
         rows = rows.filter(IdIn("enterprise_id", ids))
     if bounds is not None:

@@ -572,7 +572,10 @@ def enterprise_penalty_days(
     from anlan.core.selectors import IdIn
 
     rows = EnforcementAction.objects.filter(
-        kind__in=rules.PENALTY_KINDS, issued_on__gt=since, issued_on__lte=today
+        kind__in=rules.PENALTY_KINDS,
+        issued_on__gt=since,
+        issued_on__lte=today,
+        inspection__enterprise__isnull=False,  # a place's inspection is nobody's rating fact
     ).exclude(status=EnforcementAction.Status.REVOKED)
     if ids is not None:
         rows = rows.filter(IdIn("inspection__enterprise_id", ids))

@@ -368,3 +368,26 @@ def test_enterprises_with_the_same_facts_share_one_facts_object_across_chunks(ca
     recompute()
     assert colour_of(x) == "red"
     assert [colour_of(twin) for twin in twins] == ["yellow", "yellow"]
+
+
+def test_place_hazards_and_place_penalties_belong_to_no_enterprise_and_do_not_stop_the_walk(cast):
+    """A hazard or an inspection with no enterprise (a road, a 督查 problem, a place) is nobody's fact: the
+    nightly walk over every region (no bounds) rates the enterprises as before instead of failing on the
+    enterprise-less group (SQLite sorts it first, PostgreSQL last)."""
+    from anlan.hazards.tests.factories import HazardFactory
+    from anlan.inspections.models import Inspection
+
+    HazardFactory(
+        enterprise=None,
+        place="半塔镇集市",
+        region=cast.town_b,
+        industry=cast.enterprise_x.industry,
+        grade="major",
+        found_on=TODAY - timedelta(days=30),
+        due_on=TODAY - timedelta(days=5),
+    )
+    action = f.penalty(cast, cast.enterprise_x, TODAY - timedelta(days=3))
+    Inspection.objects.filter(pk=action.inspection_id).update(enterprise=None)
+    counts = services.sweep(today=TODAY, now=NOW)
+    assert counts["rated"] == Rating.objects.count() > 0
+    assert colour_of(cast.enterprise_x) == "yellow"
