@@ -186,7 +186,9 @@ def pick(page: Page, label: str, typed: str, choice: str) -> None:
     control = page.get_by_role("combobox", name=label, exact=True)
     control.locator("xpath=ancestor::div[contains(@class, 'ts-control')]").click()
     expect(control).to_be_focused()
-    page.keyboard.type(typed)
+    # Filled at once, not typed key by key: a key typed while tom-select still handles the click could be
+    # lost (a fresh-clone run searched "axjg" for "laxjg" and waited 30 s on a list that never came).
+    control.fill(typed)
     page.locator(".ts-dropdown.single .option", has_text=choice).first.click()
 
 
