@@ -145,30 +145,21 @@ class IdIn(Expression):
         column, params = compiler.compile(self.column)
         dense = self._dense()
         if dense is None:
-            return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
+            listed, ids = _member(column, self.ids, connection)
+            return listed, [*params, *ids]
         low, high, holes = dense
-        sql = f"{column} BETWEEN %s AND %s"
+        between, bounds = f"{column} BETWEEN %s AND %s", [*params, low, high]
         if not holes:
-            return sql, [*params, low, high]
-        return (
-            f"({sql} AND {column} NOT IN (SELECT value FROM json_each(%s)))",
-            [*params, low, high, *params, json.dumps(holes)],
-        )
-
-    def as_postgresql(self, compiler, connection):
-        column, params = compiler.compile(self.column)
-        dense = self._dense()
-        if dense is None:
-            return f"{column} = ANY(%s::bigint[])", [*params, _array(self.ids)]
-        low, high, holes = dense
-        sql = f"{column} BETWEEN %s AND %s"
-        if not holes:
-            return sql, [*params, low, high]
-        return f"({sql} AND NOT {column} = ANY(%s::bigint[]))", [*params, low, high, *params, _array(holes)]
+            return between, bounds
+        listed, ids = _member(column, holes, connection)
+        return f"({between} AND NOT {listed})", [*bounds, *params, *ids]
 
 
-def _array(ids: list[int]) -> str:
-    return "{" + ",".join(map(str, ids)) + "}"
+def _member(column: str, ids: list[int], connection) -> tuple[str, list]:
+    """`column` among `ids`, the ids bound as one parameter: PostgreSQL's array text, SQLite's JSON list."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
 
 
 def regions_for_choice(user, min_level: int = Region.Level.TOWN) -> QuerySet:
