@@ -170,13 +170,12 @@ def hand_colour(pk: int, facts: dict, today: date) -> str:
 # ---------------------------------------------------------------- the run
 
 
-def _timed(action, runs: int):
-    samples, result = [], None
-    for _n in range(runs):
-        started = time.perf_counter()
-        result = action()
-        samples.append(time.perf_counter() - started)
-    return samples, result
+def _measured(action) -> tuple[float, object]:
+    """One timed run of `action` from a collected heap (no earlier run's garbage for the collector to walk)."""
+    gc.collect()
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
 
 
 def run(args, log) -> list[dict]:
@@ -256,17 +255,14 @@ def run(args, log) -> list[dict]:
 
     log("The aggregates, the facts and the hand SQL (interleaved runs) …")
     aggregate_samples, facts_samples, hand_samples = [], [], []
-    hand = None
     for _run in range(args.runs):
-        hand = None  # each run starts from the same heap: no earlier result alive for the collector to walk
-        gc.collect()
-        aggregate_samples += _timed(lambda: walk(rating_facts.chunks_with_aggregates), 1)[0]
-        gc.collect()
-        facts_samples_run, rated = _timed(lambda: walk(rating_facts.chunks_with_facts), 1)
-        facts_samples += facts_samples_run
-        gc.collect()
-        hand_samples_run, hand = _timed(lambda: hand_facts(today, since), 1)
-        hand_samples += hand_samples_run
+        hand = None  # the last run's result is freed before this run is timed
+        seconds, _count = _measured(lambda: walk(rating_facts.chunks_with_aggregates))
+        aggregate_samples.append(seconds)
+        seconds, rated = _measured(lambda: walk(rating_facts.chunks_with_facts))
+        facts_samples.append(seconds)
+        seconds, hand = _measured(lambda: hand_facts(today, since))
+        hand_samples.append(seconds)
     hand_median = median(hand_samples)
     ratio = median(aggregate_samples) / hand_median
     rows.append(

@@ -95,18 +95,12 @@ def _write(results: dict[int, tuple], *, now: datetime, actor=None) -> dict[str,
     ids = list(results)
     counts = {"rated": len(ids), "changed": 0, "colour_changed": 0}
     # Shared facts and results (_rate) are written out once per chunk, by object id (all held by `results`).
-    written_reasons: dict[int, list] = {}
-    written_inputs: dict[int, dict] = {}
+    written: dict[int, object] = {}
 
-    def reasons_of(result) -> list:
-        if id(result) not in written_reasons:
-            written_reasons[id(result)] = result.reasons_json()
-        return written_reasons[id(result)]
-
-    def inputs_of(found) -> dict:
-        if id(found) not in written_inputs:
-            written_inputs[id(found)] = facts.facts_json(found)
-        return written_inputs[id(found)]
+    def as_json(value, write):
+        if id(value) not in written:
+            written[id(value)] = write(value)
+        return written[id(value)]
 
     reason = str(gettext_lazy("重新评定"))
     history_user = actor or audit.system_actor()
@@ -120,8 +114,8 @@ def _write(results: dict[int, tuple], *, now: datetime, actor=None) -> dict[str,
                 Rating(
                     enterprise_id=pk,
                     colour=result.colour,
-                    reasons=reasons_of(result),
-                    inputs=inputs_of(found),
+                    reasons=as_json(result, rules.RatingResult.reasons_json),
+                    inputs=as_json(found, facts.facts_json),
                     computed_at=now,
                 )
             )
@@ -137,9 +131,9 @@ def _write(results: dict[int, tuple], *, now: datetime, actor=None) -> dict[str,
         created, quiet, loud, history = [], [], [], []
         for rating in rows:
             result, found = results[rating.enterprise_id]
-            reasons = reasons_of(result)
+            reasons = as_json(result, rules.RatingResult.reasons_json)
             if rating.enterprise_id in known or rating.enterprise_id in recorded:
-                inputs = inputs_of(found)
+                inputs = as_json(found, facts.facts_json)
                 if rating.colour == result.colour and rating.reasons == reasons and rating.inputs == inputs:
                     continue
                 if rating.colour != result.colour:
