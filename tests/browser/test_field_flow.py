@@ -15,18 +15,47 @@ from playwright.sync_api import expect
 from anlan.hazards.models import Lead
 from anlan.hazards.tests.factories import png_bytes
 
-from .conftest import PHONE, login, screenshot
+from .conftest import PASSWORD, PHONE, login, logout, screenshot
 
 pytestmark = pytest.mark.browser
 
 SPOT = {"latitude": 32.452345, "longitude": 118.433012}
-# Whether the service worker holds this page (within 5 s).
-KEPT = """() => new Promise((resolve) => {
-    const until = Date.now() + 5000;
-    const check = () => caches.open("anlan-pages").then((c) => c.match(location.pathname)).then((kept) =>
-        kept ? resolve(true) : Date.now() > until ? resolve(false) : setTimeout(check, 100));
+# Whose copy of this page the service worker holds: the user id on the kept page's body, once it is the one
+# expected (within the given seconds; else the last seen, None when nothing is kept).
+KEPT_FOR = """([expected, seconds]) => new Promise((resolve) => {
+    const until = Date.now() + seconds * 1000;
+    const check = () => caches.open("anlan-pages")
+        .then((cache) => cache.match(location.pathname))
+        .then((kept) => (kept ? kept.text() : null))
+        .then((html) => {
+            const owner = html === null ? null : new DOMParser().parseFromString(html, "text/html").body.dataset.user;
+            if (owner === expected || Date.now() > until) resolve(owner);
+            else setTimeout(check, 100);
+        });
     check();
 })"""
+# Whether a service worker controls the page, or takes control within the given seconds.
+WAIT_FOR_WORKER = """(seconds) => Boolean(navigator.serviceWorker.controller) || Promise.race([
+    new Promise((resolve) =>
+        navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true))),
+    new Promise((resolve) => setTimeout(() => resolve(false), seconds * 1000)),
+])"""
+
+
+def kept_for(page, user, seconds=5):
+    """The id (text) of the user whose copy of the current page the worker keeps, waiting for `user`'s."""
+    return page.evaluate(KEPT_FOR, [str(user.pk), seconds])
+
+
+def wait_for_worker(page):
+    """The service worker installs on the first page and takes control. On a loaded machine its install
+    (fetching the shell and the forms) can outlast the first wait: a page loaded again is controlled by the
+    worker once it is active, so the page is reloaded once before giving up."""
+    if not page.evaluate(WAIT_FOR_WORKER, 20):
+        page.reload()
+        assert page.evaluate(WAIT_FOR_WORKER, 30), (
+            "no service worker took control (20 s, then 30 s after a reload)"
+        )
 
 
 @pytest.fixture
@@ -59,19 +88,7 @@ def test_a_grid_worker_reports_a_lead_with_photo_and_position_through_a_network_
 ):
     page = field_phone
     login(page, server, "grid_worker")
-    # The service worker installs on the first page and takes control (it then keeps the report form). On a
-    # loaded machine its install (fetching the shell and the forms) can outlast the first wait: a page loaded
-    # again is controlled by the worker once it is active, so the page is reloaded once before giving up.
-    wait_for_worker = """(seconds) => Boolean(navigator.serviceWorker.controller) || Promise.race([
-        new Promise((resolve) =>
-            navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true))),
-        new Promise((resolve) => setTimeout(() => resolve(false), seconds * 1000)),
-    ])"""
-    if not page.evaluate(wait_for_worker, 20):
-        page.reload()
-        assert page.evaluate(wait_for_worker, 30), (
-            "no service worker took control (20 s, then 30 s after a reload)"
-        )
+    wait_for_worker(page)
     page.locator("[data-shortcut=report_lead]").click()
     expect(page).to_have_url(f"{server.url}/hazards/leads/new/")
 
@@ -88,7 +105,8 @@ def test_a_grid_worker_reports_a_lead_with_photo_and_position_through_a_network_
     page.get_by_label("情况描述").blur()
     screenshot(page, "lead-form-phone.png", full_page=True)
 
-    assert page.evaluate(KEPT), "the service worker did not keep the form"
+    worker = cast.users["grid_worker"]
+    assert kept_for(page, worker) == str(worker.pk), "the service worker did not keep the form"
     page.context.set_offline(True)
     page.get_by_role("button", name="提交").click()
     kit = page.locator("[data-draft-kit]")
@@ -123,3 +141,48 @@ def test_a_grid_worker_reports_a_lead_with_photo_and_position_through_a_network_
     expect(mine.get_by_test_id("lead-located")).to_be_visible()
     page.goto(f"{server.url}/hazards/leads/new/")  # the accepted draft is gone
     expect(page.get_by_label("情况描述")).to_have_value("")
+
+
+def test_on_a_shared_phone_the_form_kept_is_the_user_who_signed_in_last(field_phone, server, cast):
+    """Signing in straight to the form (its link, ?next=) shows the first page of a new user: the previous user's
+    kept pages are forgotten, and the form is then kept again, this user's."""
+    page = field_phone
+    login(page, server, "grid_worker")
+    wait_for_worker(page)
+    page.goto(f"{server.url}/hazards/leads/new/")
+    worker, town = cast.users["grid_worker"], cast.users["town_a"]
+    assert kept_for(page, worker) == str(worker.pk)
+    page.get_by_role("button", name="菜单").click()  # the phone's collapsed navigation holds the user menu
+    logout(page, server)
+
+    page.goto(f"{server.url}/accounts/login/?next=/hazards/leads/new/")
+    page.get_by_label("用户名").fill("town_a")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(f"{server.url}/hazards/leads/new/")
+    assert kept_for(page, town) == str(town.pk), "the new user's form was not kept after the forgetting"
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-user", str(town.pk))
+    expect(page.get_by_label("情况描述")).to_be_visible()
+
+
+def test_a_form_opened_before_the_worker_took_control_is_kept_once_it_does(field_phone, server, cast):
+    """The phone's first visit: the form page loads before any worker controls it (here the worker is removed
+    first). The worker the page registers takes control, and the form asks it to keep the page."""
+    page = field_phone
+    login(page, server, "grid_worker")
+    wait_for_worker(page)
+    assert page.evaluate("() => navigator.serviceWorker.getRegistration().then((r) => r.unregister())")
+    page.goto(f"{server.url}/hazards/leads/new/")
+    assert page.evaluate("() => navigator.serviceWorker.controller") is None
+    assert page.evaluate(WAIT_FOR_WORKER, 30), "the worker the form registered did not take control"
+    worker = cast.users["grid_worker"]
+    assert kept_for(page, worker, seconds=20) == str(worker.pk), (
+        "the form was not kept once the worker took control"
+    )
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_label("情况描述")).to_be_visible()

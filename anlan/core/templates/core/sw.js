@@ -1,7 +1,8 @@
 /* Anlan's service worker (anlan/core/pwa.py; docs/operations.md, "Service worker").
  * Shell: the vendored CSS/JS by their hashed URLs and the offline page, cached at install, served cache-first.
  * Pages: network first. Only a page its view marks as a draft form (X-Anlan-Offline) is kept, under its path,
- * so that the form opens without a network; any other navigation that fails gets the offline page.
+ * so that the form opens without a network (a form page it did not serve asks to be kept: "keep-page"); any other
+ * navigation that fails gets the offline page.
  * Never cached: POSTs, API answers, photos, any other signed-in page. */
 "use strict";
 
@@ -39,9 +40,28 @@ function serially(task) {
   return pagesQueue;
 }
 
+// A page marks itself as a form to keep by its view's header; a redirect (to the login page) is never kept.
+function keepable(response) {
+  return response.ok && !response.redirected && response.headers.get(CONFIG.header) === "draft-form";
+}
+
+// A form page that this worker did not serve (opened before it took control) asks to be kept: it is fetched
+// again, as its navigation would have been, and kept only if its view marks it.
+function keepPage(path) {
+  return fetch(path, { credentials: "same-origin", cache: "no-store" }).then((response) =>
+    keepable(response) ? caches.open(PAGES).then((cache) => cache.put(path, response)) : undefined,
+  );
+}
+
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "forget-pages") {
+  const data = event.data || {};
+  if (data.type === "forget-pages") {
     event.waitUntil(serially(() => caches.delete(PAGES)));
+  } else if (data.type === "keep-page" && typeof data.path === "string") {
+    const url = new URL(data.path, self.location.origin);
+    if (url.origin === self.location.origin) {
+      event.waitUntil(serially(() => keepPage(url.pathname)).catch(() => undefined));
+    }
   }
 });
 
@@ -49,7 +69,7 @@ function page(request) {
   const path = new URL(request.url).pathname;
   return fetch(request)
     .then((response) => {
-      if (response.ok && !response.redirected && response.headers.get(CONFIG.header) === "draft-form") {
+      if (keepable(response)) {
         // Kept before the page is shown: a connection lost right after it loads still finds it.
         const copy = response.clone();
         const keep = () => caches.open(PAGES).then((cache) => cache.put(path, copy));
