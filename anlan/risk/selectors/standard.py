@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anlan.core import contract, trees
 from anlan.core.contract import TodoItem
@@ -263,9 +264,13 @@ def _own_enterprise_ids(user) -> list[int]:
 
 
 def lapsed_policies(user) -> QuerySet[Enterprise]:
-    """The user's own enterprises in a compulsory industry whose 安责险 has lapsed (no policy covers today)."""
+    """The user's own enterprises in a compulsory industry with no policy covering today (应投未投), each with
+    `ever_insured`: whether it had one (its 安责险 lapsed) or never registered any."""
     ids = _own_enterprise_ids(user)
-    return uninsured(user).filter(pk__in=ids) if ids else Enterprise.objects.none()
+    if not ids:
+        return Enterprise.objects.none()
+    ever = LiabilityPolicy.objects.filter(enterprise=OuterRef("pk"))
+    return uninsured(user).filter(pk__in=ids).annotate(ever_insured=Exists(ever))
 
 
 def expired_grades(user) -> QuerySet[StandardisationGrade]:
@@ -293,7 +298,11 @@ def grade_todo_url(user) -> str:
 
 def policy_todo_items(rows, limit: int) -> list[TodoItem]:
     return [
-        TodoItem(title=f"{row.name}：安责险已脱保", url=reverse("risk:standard-policy-create", args=[row.pk]))
+        TodoItem(
+            title=(_("%(name)s：安责险已脱保") if row.ever_insured else _("%(name)s：安责险应投未投"))
+            % {"name": row.name},
+            url=reverse("risk:standard-policy-create", args=[row.pk]),
+        )
         for row in rows[:limit]
     ]
 

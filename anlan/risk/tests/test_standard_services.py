@@ -388,7 +388,13 @@ def _noon(day):
     return timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 12))
 
 
+def _policy_todos(user):
+    return [item.title for item in selectors.policy_todo_items(selectors.lapsed_policies(user), 10)]
+
+
 def test_the_enterprise_to_dos_show_a_lapsed_policy_and_an_expired_grade(cast):
+    name = cast.enterprise_x.name
+    assert _policy_todos(cast["enterprise_x"]) == [f"{name}：安责险应投未投"]  # never insured: not 已脱保
     policy = f.policy(cast)
     grade = f.grade(cast)
     assert list(selectors.lapsed_policies(cast["enterprise_x"])) == []
@@ -396,6 +402,7 @@ def test_the_enterprise_to_dos_show_a_lapsed_policy_and_an_expired_grade(cast):
         assert list(selectors.lapsed_policies(cast["enterprise_x"])) == []
     with time_machine.travel(_noon(policy.ends_on + timedelta(days=1)), tick=False):
         assert list(selectors.lapsed_policies(cast["enterprise_x"])) == [cast.enterprise_x]
+        assert _policy_todos(cast["enterprise_x"]) == [f"{name}：安责险已脱保"]
     services.sweep(today=grade.valid_until + timedelta(days=1))
     with time_machine.travel(_noon(grade.valid_until + timedelta(days=1)), tick=False):
         assert list(selectors.expired_grades(cast["enterprise_x"])) == [Grade.objects.get(pk=grade.pk)]

@@ -69,7 +69,7 @@ def contribute(c: contract.Contributions) -> None:
     c.todo(
         contract.TodoProvider(
             "risk.policy_lapsed",
-            _("安责险已脱保"),
+            _("安责险应投未投"),
             queryset="anlan.risk.selectors.standard.lapsed_policies",
             url="anlan.risk.selectors.standard.policy_todo_url",
             items="anlan.risk.selectors.standard.policy_todo_items",
