@@ -22,8 +22,10 @@ from django.views.decorators.http import require_GET
 
 from .contract import registry
 
-# The response header by which a view marks a page the worker may keep for offline use (a draft form).
+# The response header by which a view marks a page the worker may keep for offline use (a draft form), and the
+# one naming whose page it is: the worker drops only other users' pages, whatever order its messages arrive in.
 OFFLINE_HEADER = "X-Anlan-Offline"
+OWNER_HEADER = "X-Anlan-Owner"
 THEME_COLOUR = "#0b4f6c"
 ICONS = {192: "anlan/icons/icon-192.png", 512: "anlan/icons/icon-512.png"}
 # The app shell, cached when the worker installs: everything a form page loads (base.html, the map and
@@ -45,10 +47,12 @@ SHELL_ASSETS = (
 )
 
 
-def offline_form(response: HttpResponse) -> HttpResponse:
-    """Mark a form page the service worker may keep, so that it opens (with its draft) without a network."""
+def offline_form(request, response: HttpResponse) -> HttpResponse:
+    """Mark a form page the service worker may keep, so that it opens (with its draft) without a network, and
+    name the signed-in user it was rendered for."""
     if response.status_code == 200:
         response[OFFLINE_HEADER] = "draft-form"
+        response[OWNER_HEADER] = str(request.user.pk)
     return response
 
 
@@ -99,6 +103,7 @@ def service_worker(request):
                     "offline": offline_url,
                     "static": settings.STATIC_URL,
                     "header": OFFLINE_HEADER,
+                    "owner": OWNER_HEADER,
                 }
             ),
         },

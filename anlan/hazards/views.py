@@ -259,7 +259,7 @@ def hazard_create(request):
             "breadcrumbs": entry.crumbs(_hazards_crumb(), (title, "")),
         },
     )
-    return offline_form(page)
+    return offline_form(request, page)
 
 
 # ---------------------------------------------------------------- the closed loop
@@ -591,7 +591,7 @@ def lead_create(request):
             "breadcrumbs": entry.crumbs(_hazards_crumb(), _leads_crumb(), (_("上报"), "")),
         },
     )
-    return offline_form(page)
+    return offline_form(request, page)
 
 
 @login_required

@@ -4,13 +4,14 @@ policy that lets them load."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from django.templatetags.static import static
 from django.urls import reverse
 
 from anlan.core.headers import policy
-from anlan.core.pwa import SHELL_ASSETS
+from anlan.core.pwa import OWNER_HEADER, SHELL_ASSETS
 
 
 @pytest.fixture(params=["anonymous", "signed in"])
@@ -35,8 +36,6 @@ def test_the_manifest_installs_anlan_standalone_at_the_root_with_two_png_icons(c
 
 
 def test_the_icons_are_pngs_of_their_stated_size(settings):
-    from pathlib import Path
-
     from PIL import Image
 
     for size in (192, 512):
@@ -53,13 +52,16 @@ def test_the_service_worker_is_javascript_for_the_whole_site_and_never_from_an_h
     assert response.headers["Content-Security-Policy"] == policy()
 
 
-def test_the_worker_caches_the_shell_by_its_real_urls_and_the_offline_page(client):
+def test_the_worker_caches_the_shell_by_its_real_urls_and_the_offline_page(client, settings):
     body = client.get("/sw.js").content.decode()
     config = json.loads(body.split("const CONFIG = ", 1)[1].split(";\n", 1)[0])
     assert config["shell"] == [static(path) for path in SHELL_ASSETS]
     assert static("vendor/leaflet/leaflet.js") in config["shell"]
     assert config["offline"] == reverse("core:offline")
     assert config["header"] == "X-Anlan-Offline"
+    assert config["owner"] == OWNER_HEADER
+    # The pages' script checks whose kept copy it finds by the same header.
+    assert f'"{OWNER_HEADER}"' in Path(settings.BASE_DIR, "anlan/static/anlan/field.js").read_text()
     assert len(config["version"]) == 12
 
 

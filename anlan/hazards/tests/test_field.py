@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from anlan.core.errors import DomainError
-from anlan.core.pwa import OFFLINE_HEADER
+from anlan.core.pwa import OFFLINE_HEADER, OWNER_HEADER
 from anlan.core.rules import RuleViolation
 from anlan.core.tests.factories import industry
 from anlan.hazards import rules, services
@@ -152,6 +152,7 @@ def test_a_report_form_opens_the_camera_locates_and_is_kept_for_offline_use(cast
     response = as_user(cast[who]).get(reverse(name))
     html = response.content.decode()
     assert response.headers[OFFLINE_HEADER] == "draft-form"
+    assert response.headers[OWNER_HEADER] == str(cast[who].pk)  # whose page the worker keeps
     assert f'data-draft="{draft}" data-draft-user="{cast[who].pk}"' in html
     assert 'accept="image/*" capture="environment"' in html  # the camera button
     assert 'name="photos" accept="image/*"' in html  # the gallery stays possible
@@ -161,8 +162,9 @@ def test_a_report_form_opens_the_camera_locates_and_is_kept_for_offline_use(cast
 
 def test_a_form_refused_by_the_server_is_still_kept_offline_but_other_pages_are_not(cast, as_user):
     client = as_user(cast["grid_worker"])
-    assert OFFLINE_HEADER not in client.get(reverse("hazards:lead-list")).headers
-    assert OFFLINE_HEADER not in client.get(reverse("core:home")).headers
+    for name in ("hazards:lead-list", "core:home"):
+        headers = client.get(reverse(name)).headers
+        assert OFFLINE_HEADER not in headers and OWNER_HEADER not in headers
 
 
 @pytest.mark.parametrize("kind", ["lead", "hazard"])

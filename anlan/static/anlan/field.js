@@ -1,6 +1,6 @@
 // Field use on a phone (docs/user-guide in docs/operations.md, "Service worker" and "Field forms"):
-// - the service worker is registered; the form pages it keeps are dropped when another user signs in; a form
-//   page it did not keep (opened before it took control) asks it to keep it;
+// - the service worker is registered; the form pages it keeps are dropped when another user signs in (only
+//   other users' pages); a form page it did not keep (opened before it took control) asks it to keep it;
 // - a report form (data-draft) keeps a draft in this browser, per user: text fields in localStorage, photos in
 //   IndexedDB; the draft is restored after a reload, queued when the network is down at submit, and sent when
 //   it returns (with a fresh CSRF token from the form page); it is removed once the server accepted it;
@@ -13,6 +13,7 @@
   var user = body.dataset.user || "";
   var PAGES = "anlan-pages";
   var OWNER = "anlan-pages-owner";
+  var OWNER_HEADER = "X-Anlan-Owner"; // core.pwa.OWNER_HEADER
   var SENT = "anlan-draft-sent";
   var DB = "anlan-drafts";
 
@@ -37,46 +38,44 @@
     }
   }
 
-  // The worker keeps the report forms under their path for offline use, whoever opened them; a page seen
-  // by another user (or by nobody: signed out) drops them, so a shared phone never shows one user's page
-  // to the next.
-  // Whether this page asked to forget them (it may itself be a form the worker has just kept).
+  // The worker keeps the report forms under their path for offline use, each naming its user (OWNER_HEADER); a
+  // page seen by another user (or by nobody: signed out) drops the others' pages, so a shared phone never shows
+  // one user's page to the next.
   function forgetOtherUsersPages() {
-    if (!local || !window.caches) return false;
-    if ((local.getItem(OWNER) || "") === user) return false;
-    // Through the worker when it runs, in order with the pages it keeps; without one nothing keeps pages.
-    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
-    if (worker) worker.postMessage({ type: "forget-pages" });
-    else caches.delete(PAGES);
+    if (!local || !window.caches) return;
+    if ((local.getItem(OWNER) || "") === user) return;
+    if (navigator.serviceWorker) {
+      // Through the worker, which keeps the pages: when one controls this page, or once one is active.
+      var worker = navigator.serviceWorker.controller;
+      var forget = { type: "forget-pages", user: user };
+      if (worker) worker.postMessage(forget);
+      else
+        navigator.serviceWorker.ready.then(function (registration) {
+          registration.active.postMessage(forget);
+        });
+    } else caches.delete(PAGES);
     if (user) local.setItem(OWNER, user);
     else local.removeItem(OWNER);
-    return true;
   }
 
-  // The worker keeps a report form as it serves it. One it did not keep asks it to: a form opened before the
-  // worker controlled the page (the phone's first visit, a worker still installing), or the first page of a
-  // user who has just signed in (its forgetting the previous user's pages also drops this one). The worker
-  // answers messages in order, so the form is kept after the forgetting.
-  function keepThisForm(forgot) {
+  // The worker keeps a report form as it serves it. One opened before a worker controlled the page (the
+  // phone's first visit, a worker still installing) asks the worker to keep it once one does.
+  function keepThisForm() {
     if (!("serviceWorker" in navigator) || !window.caches) return;
     var path = location.pathname;
     var asked = false;
-    function ask(worker) {
-      if (asked) return;
-      asked = true;
-      worker.postMessage({ type: "keep-page", path: path });
-    }
     function check() {
       var worker = navigator.serviceWorker.controller;
       if (!worker || asked) return;
-      if (forgot) return ask(worker);
       caches
         .open(PAGES)
         .then(function (cache) {
           return cache.match(path);
         })
         .then(function (kept) {
-          if (!kept) ask(worker);
+          if ((kept && kept.headers.get(OWNER_HEADER) === user) || asked) return;
+          asked = true;
+          worker.postMessage({ type: "keep-page", path: path });
         });
     }
     check();
@@ -551,11 +550,11 @@
       showKeptForms();
       return;
     }
-    var forgot = forgetOtherUsersPages();
+    forgetOtherUsersPages();
     registerWorker();
     var drafted = document.querySelector("form[data-draft]");
     if (drafted) {
-      keepThisForm(forgot);
+      keepThisForm();
       draftForm(drafted);
     } else settleSentDraft();
     document.querySelectorAll("form:not([data-draft])").forEach(function (form) {

@@ -32,8 +32,9 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// Forgetting the kept pages (another user signed in) and keeping one run one after the other, in the order
-// they arrive: a page's request to forget can never undo a form kept after it, nor be undone by one.
+// Forgetting other users' pages and keeping one run one after the other. A kept page names its user (the
+// owner header), and forgetting drops only other users' pages: the result does not depend on the order in which
+// a page's message and a navigation arrive (the browser does not order the two).
 let pagesQueue = Promise.resolve();
 function serially(task) {
   pagesQueue = pagesQueue.then(task, task);
@@ -53,10 +54,25 @@ function keepPage(path) {
   );
 }
 
+// Drop the kept pages of anyone but `user` ("" when signed out: all of them).
+function forgetOthers(user) {
+  return caches.open(PAGES).then((cache) =>
+    cache.keys().then((requests) =>
+      Promise.all(
+        requests.map((request) =>
+          cache
+            .match(request)
+            .then((kept) => (kept && kept.headers.get(CONFIG.owner) === user ? false : cache.delete(request))),
+        ),
+      ),
+    ),
+  );
+}
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "forget-pages") {
-    event.waitUntil(serially(() => caches.delete(PAGES)));
+    event.waitUntil(serially(() => forgetOthers(String(data.user || ""))).catch(() => undefined));
   } else if (data.type === "keep-page" && typeof data.path === "string") {
     const url = new URL(data.path, self.location.origin);
     if (url.origin === self.location.origin) {
