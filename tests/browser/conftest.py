@@ -140,13 +140,14 @@ def phone_page(browser, server, request, tmp_path) -> Page:
     assert page.problems == [], "\n".join(page.problems)
 
 
-def login(page: Page, live_server, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the login form and wait for the 工作台 (home page)."""
-    page.goto(f"{live_server.url}/accounts/login/")
+def login(page: Page, live_server, username: str, password: str = PASSWORD, *, to: str = "/") -> None:
+    """Sign in through the login form and wait for the 工作台 (home page), or for the page `to` asked for
+    (`?next=`, as a link to it does)."""
+    page.goto(f"{live_server.url}/accounts/login/" + ("" if to == "/" else f"?next={to}"))
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}{to}")
     expect(page.get_by_test_id("user-menu")).to_be_attached()
 
 

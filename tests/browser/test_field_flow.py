@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from anlan.hazards.models import Lead
 from anlan.hazards.tests.factories import png_bytes
 
-from .conftest import PASSWORD, PHONE, login, logout, screenshot
+from .conftest import PHONE, login, logout, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -160,11 +160,7 @@ def test_on_a_shared_phone_the_form_kept_is_the_user_who_signed_in_last(field_ph
     page.get_by_role("button", name="菜单").click()  # the phone's collapsed navigation holds the user menu
     logout(page, server)
 
-    page.goto(f"{server.url}/accounts/login/?next=/hazards/leads/new/")
-    page.get_by_label("用户名").fill("town_a")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(f"{server.url}/hazards/leads/new/")
+    login(page, server, "town_a", to="/hazards/leads/new/")
     assert kept_for(page, town) == str(town.pk), "the new user's form was not kept after the forgetting"
     # Forgetting drops only other users' pages, so its order against the keeping does not matter.
     tell_worker(page, {"type": "forget-pages", "user": str(town.pk)})

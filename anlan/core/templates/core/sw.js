@@ -46,11 +46,15 @@ function keepable(response) {
   return response.ok && !response.redirected && response.headers.get(CONFIG.header) === "draft-form";
 }
 
+function keep(path, response) {
+  return caches.open(PAGES).then((cache) => cache.put(path, response));
+}
+
 // A form page that this worker did not serve (opened before it took control) asks to be kept: it is fetched
 // again, as its navigation would have been, and kept only if its view marks it.
 function keepPage(path) {
   return fetch(path, { credentials: "same-origin", cache: "no-store" }).then((response) =>
-    keepable(response) ? caches.open(PAGES).then((cache) => cache.put(path, response)) : undefined,
+    keepable(response) ? keep(path, response) : undefined,
   );
 }
 
@@ -88,8 +92,7 @@ function page(request) {
       if (keepable(response)) {
         // Kept before the page is shown: a connection lost right after it loads still finds it.
         const copy = response.clone();
-        const keep = () => caches.open(PAGES).then((cache) => cache.put(path, copy));
-        return serially(keep).then(
+        return serially(() => keep(path, copy)).then(
           () => response,
           () => response,
         );
